@@ -1,0 +1,3 @@
+from calendar_gen.cli import main
+
+main()

@@ -1,0 +1,150 @@
+"""iCalendar (RFC 5545) feeds of releases, written as text for speed and byte-stable output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+from calendar_gen.releases import CANCELLED, CONFIRMED, Release
+from calendar_gen.schedule import Period, Programme
+
+PRODID = "-//calendar-gen//Release calendar//EN"
+REFRESH = "PT12H"  # subscribers pick up a moved date within half a day
+DURATION = "PT30M"
+STATUS = {CONFIRMED: "CONFIRMED", CANCELLED: "CANCELLED"}  # anything else is TENTATIVE
+
+# Europe/London as yearly rules (the EU rule, in force since 1996): Outlook ignores RDATE
+# lists, so every client reads these two rules the same way.
+VTIMEZONES = {
+    "Europe/London": (
+        "BEGIN:VTIMEZONE",
+        "TZID:Europe/London",
+        "X-LIC-LOCATION:Europe/London",
+        "BEGIN:DAYLIGHT",
+        "TZNAME:BST",
+        "TZOFFSETFROM:+0000",
+        "TZOFFSETTO:+0100",
+        "DTSTART:19700329T010000",
+        "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+        "END:DAYLIGHT",
+        "BEGIN:STANDARD",
+        "TZNAME:GMT",
+        "TZOFFSETFROM:+0100",
+        "TZOFFSETTO:+0000",
+        "DTSTART:19701025T020000",
+        "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
+        "END:STANDARD",
+        "END:VTIMEZONE",
+    ),
+}
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def escape_text(value: str) -> str:
+    """Escape a TEXT value (RFC 5545 3.3.11) so it cannot end its property or forge another."""
+    value = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def fold(line: str) -> str:
+    """Fold a content line at 75 octets (RFC 5545 3.1), never inside a UTF-8 character."""
+    data = line.encode()
+    if len(data) <= 75:
+        return line + "\r\n"
+    parts, start, limit = [], 0, 75
+    while start < len(data):
+        end = min(start + limit, len(data))
+        while end < len(data) and data[end] & 0xC0 == 0x80:
+            end -= 1
+        parts.append(data[start:end].decode())
+        start, limit = end, 74  # continuation lines begin with a space
+    return "\r\n ".join(parts) + "\r\n"
+
+
+def _utc(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def event_title(release: Release) -> str:
+    """The title shown in calendars; the status is in it because some clients hide STATUS."""
+    title = release.publication.title
+    if release.status == CANCELLED:
+        return f"Cancelled: {title}"
+    if release.status == CONFIRMED:
+        return title
+    return f"{title} (provisional)"
+
+
+def event_description(release: Release) -> str:
+    p = release.publication
+    facts = (
+        f"{p.designation}. {p.frequency.capitalize()} release, "
+        f"{release.start:%H:%M} UK time, {release.status}."
+    )
+    return f"{p.description}\n\n{facts}" if p.description else facts
+
+
+def _event(release: Release, tzid: str) -> list[str]:
+    p = release.publication
+    categories = ",".join(escape_text(c) for c in (release.topic.name, p.designation))
+    stamp = _utc(release.revised)
+    return [
+        "BEGIN:VEVENT",
+        f"UID:{release.uid}",
+        f"DTSTAMP:{stamp}",
+        f"LAST-MODIFIED:{stamp}",
+        f"DTSTART;TZID={tzid}:{release.start:%Y%m%dT%H%M%S}",
+        f"DURATION:{DURATION}",
+        f"SUMMARY:{escape_text(event_title(release))}",
+        f"DESCRIPTION:{escape_text(event_description(release))}",
+        f"CATEGORIES:{categories}",
+        f"STATUS:{STATUS.get(release.status, 'TENTATIVE')}",
+        f"SEQUENCE:{release.sequence}",
+        "TRANSP:TRANSPARENT",
+        "CLASS:PUBLIC",
+        "END:VEVENT",
+    ]
+
+
+def render_calendar(name: str, description: str, releases: Iterable[Release], timezone: str) -> str:
+    """One VCALENDAR holding `releases`, with CRLF line ends and folded lines."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        f"NAME:{escape_text(name)}",
+        f"X-WR-CALNAME:{escape_text(name)}",
+        f"DESCRIPTION:{escape_text(description)}",
+        f"X-WR-CALDESC:{escape_text(description)}",
+        f"X-WR-TIMEZONE:{timezone}",
+        f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}",
+        f"X-PUBLISHED-TTL:{REFRESH}",
+        *VTIMEZONES[timezone],
+    ]
+    for release in releases:
+        lines += _event(release, timezone)
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) for line in lines)
+
+
+def render_feeds(programme: Programme, releases: list[Release], period: Period) -> dict[str, str]:
+    """Every feed of a build, by file name: one per topic, and all.ics with every release."""
+    org = programme.organisation
+    feeds = {}
+    for topic in programme.topics:
+        feeds[f"{topic.slug}.ics"] = render_calendar(
+            f"{org}: {topic.name}",
+            f"Pre-announced release dates of {org} statistics: {topic.name}, {period}.",
+            (r for r in releases if r.topic.slug == topic.slug),
+            programme.timezone,
+        )
+    feeds["all.ics"] = render_calendar(
+        f"{org}: all statistics releases",
+        f"Pre-announced release dates of all {org} statistics, {period}.",
+        releases,
+        programme.timezone,
+    )
+    return feeds

@@ -1,0 +1,128 @@
+"""Publication rules ("the fourth Thursday of May") and their expansion to working days."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from calendar_gen.workdays import Roll, roll, working_days_in_month
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_ORDINALS = {
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
+    "fourth": 4, "4th": 4, "last": -1,
+}  # fmt: skip
+_ORDINAL_WORDS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
+_NTH = re.compile(r"(\d{1,2})(st|nd|rd|th)")
+# Every month has at least 20 working days in every UK region (February: 20 weekdays and,
+# so far, never a bank holiday), so a rule up to the 20th working day always has a date.
+MAX_WORKING_DAY = 20
+
+DAY_FORMS = (
+    "an ordinal weekday ('first|second|third|fourth|last <weekday>', also '1st'..'4th'), "
+    "a day of the month (1..31), 'first working day', 'last working day' "
+    f"or 'Nth working day' (1st..{MAX_WORKING_DAY}th)"
+)
+
+
+class RuleError(ValueError):
+    """A rule that cannot be read; the message says what is allowed."""
+
+
+def _ordinal_suffix(n: int) -> str:
+    if n % 100 in (11, 12, 13):
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+
+
+@dataclass(frozen=True)
+class OrdinalWeekday:
+    """The Nth (or last) given weekday of the month, counted on the calendar."""
+
+    n: int  # 1..4, or -1 for the last
+    weekday: int  # 0 = Monday
+
+    def date_in(self, year: int, month: int, region: str) -> dt.date:
+        days = [
+            week[self.weekday]
+            for week in calendar.Calendar().monthdatescalendar(year, month)
+            if week[self.weekday].month == month
+        ]
+        return days[self.n - 1] if self.n > 0 else days[-1]
+
+    def __str__(self) -> str:
+        return f"{_ORDINAL_WORDS[self.n]} {WEEKDAYS[self.weekday]}"
+
+
+@dataclass(frozen=True)
+class MonthDay:
+    """A fixed day of the month; beyond the month's end it means the month's last day."""
+
+    day: int
+
+    def date_in(self, year: int, month: int, region: str) -> dt.date:
+        return dt.date(year, month, min(self.day, calendar.monthrange(year, month)[1]))
+
+    def __str__(self) -> str:
+        return str(self.day)
+
+
+@dataclass(frozen=True)
+class WorkingDay:
+    """The Nth (or last) working day of the month in the publication's region."""
+
+    n: int  # 1..MAX_WORKING_DAY, or -1 for the last
+
+    def date_in(self, year: int, month: int, region: str) -> dt.date:
+        days = working_days_in_month(year, month, region)
+        return days[self.n - 1] if self.n > 0 else days[-1]
+
+    def __str__(self) -> str:
+        if self.n == 1:
+            return "first working day"
+        if self.n == -1:
+            return "last working day"
+        return f"{self.n}{_ordinal_suffix(self.n)} working day"
+
+
+DaySpec = OrdinalWeekday | MonthDay | WorkingDay
+
+
+def parse_day(value: object) -> DaySpec:
+    """Read a schedule's `day` value; raise RuleError naming the allowed forms."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise RuleError(f"day {value!r} is not {DAY_FORMS}")
+    text = " ".join(str(value).lower().split())
+    if text.isdigit():
+        if 1 <= int(text) <= 31:
+            return MonthDay(int(text))
+        raise RuleError(f"day {value!r} is not a day of the month (1..31)")
+    if text == "first working day":
+        return WorkingDay(1)
+    if text == "last working day":
+        return WorkingDay(-1)
+    words = text.split(" ")
+    if len(words) == 3 and words[1:] == ["working", "day"] and (m := _NTH.fullmatch(words[0])):
+        n = int(m.group(1))
+        if m.group(2) != _ordinal_suffix(n) or not 1 <= n <= MAX_WORKING_DAY:
+            raise RuleError(f"day {value!r} is not a working day from 1st to {MAX_WORKING_DAY}th")
+        return WorkingDay(n)
+    if len(words) == 2 and words[0] in _ORDINALS and words[1] in WEEKDAYS:
+        return OrdinalWeekday(_ORDINALS[words[0]], WEEKDAYS.index(words[1]))
+    raise RuleError(f"day {value!r} is not {DAY_FORMS}")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """When a publication comes out: which months, which day, how to roll, whose holidays."""
+
+    months: tuple[int, ...]
+    day: DaySpec
+    roll: Roll
+    region: str
+
+    def date_in(self, year: int, month: int) -> dt.date:
+        """The release date for the given scheduled month, on a working day of the region."""
+        return roll(self.day.date_in(year, month, self.region), self.roll, self.region)

@@ -1,0 +1,432 @@
+"""Schedule files: read a folder of TOML into a validated Programme, reporting every problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from calendar_gen.errors import Problem, ScheduleError
+from calendar_gen.rules import DaySpec, Rule, RuleError, parse_day
+from calendar_gen.workdays import REGIONS, Roll
+
+PROGRAMME_FILE = "programme.toml"
+# File names that are not topics: the settings, and the name of the all-releases feed.
+RESERVED_SLUGS = ("programme", "all")
+FREQUENCIES = {"monthly": 12, "quarterly": 4, "bi-annual": 2, "annual": 1}
+DESIGNATIONS = ("National Statistics", "Official Statistics")
+# Feeds carry a VTIMEZONE written out with yearly rules (the only form Outlook reads), and
+# that is written for the UK's zone only.
+TIMEZONES = ("Europe/London",)
+FIRST_YEAR, LAST_YEAR = 2000, 2098
+
+PROGRAMME_KEYS = ("organisation", "period", "timezone", "release_time", "holidays", "roll")
+PROGRAMME_KEYS += ("uid_domain",)
+TOPIC_KEYS = ("topic", "publication")
+PUBLICATION_KEYS = (
+    "id", "title", "designation", "frequency", "description", "months", "day", "roll",
+    "holidays", "time", "suspended",
+)  # fmt: skip
+SUSPENSION_KEYS = ("period", "reason")
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_TIME = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A financial year ("2014/15": April 2014 to March 2015) or a calendar year ("2015")."""
+
+    start: dt.date
+    name: str
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """Read a period name; raise ValueError saying what is allowed."""
+        allowed = (
+            f"is not a financial year like '2014/15' or a calendar year like '2015' "
+            f"between {FIRST_YEAR} and {LAST_YEAR}"
+        )
+        if m := re.fullmatch(r"(\d{4})/(\d{2})", text):
+            year = int(m.group(1))
+            if int(m.group(2)) != (year + 1) % 100 or not FIRST_YEAR <= year <= LAST_YEAR:
+                raise ValueError(f"period {text!r} {allowed}")
+            return cls(dt.date(year, 4, 1), text)
+        if re.fullmatch(r"\d{4}", text) and FIRST_YEAR <= int(text) <= LAST_YEAR:
+            return cls(dt.date(int(text), 1, 1), text)
+        raise ValueError(f"period {text!r} {allowed}")
+
+    @property
+    def financial(self) -> bool:
+        return "/" in self.name
+
+    @property
+    def months(self) -> tuple[tuple[int, int], ...]:
+        """The twelve (year, month) pairs of the period, in order."""
+        first = self.start.year * 12 + self.start.month - 1
+        return tuple((n // 12, n % 12 + 1) for n in range(first, first + 12))
+
+    def contains(self, year: int, month: int) -> bool:
+        return (year, month) in self.months
+
+    def following(self) -> Period:
+        year = self.start.year + 1
+        return Period.parse(f"{year}/{(year + 1) % 100:02d}" if self.financial else str(year))
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class Suspension:
+    period: Period
+    reason: str
+
+
+@dataclass(frozen=True)
+class Publication:
+    id: str
+    title: str
+    designation: str
+    frequency: str
+    description: str
+    rule: Rule
+    time: dt.time
+    suspensions: tuple[Suspension, ...]
+    topic: str  # the slug of the topic file it is declared in
+    file: str
+
+    def suspension_in(self, year: int, month: int) -> Suspension | None:
+        return next((s for s in self.suspensions if s.period.contains(year, month)), None)
+
+
+@dataclass(frozen=True)
+class Topic:
+    slug: str
+    name: str
+    file: str
+    publications: tuple[Publication, ...]
+
+
+@dataclass(frozen=True)
+class Programme:
+    organisation: str
+    period: Period
+    timezone: str
+    release_time: dt.time
+    uid_domain: str
+    topics: tuple[Topic, ...]
+    folder: str
+
+    @property
+    def publications(self) -> tuple[Publication, ...]:
+        return tuple(p for t in self.topics for p in t.publications)
+
+    def topic(self, slug: str) -> Topic | None:
+        return next((t for t in self.topics if t.slug == slug), None)
+
+
+def slugify(text: str) -> str:
+    return "-".join(re.findall(r"[a-z0-9]+", text.lower())) or "calendar-gen"
+
+
+class _Reader:
+    """Collects problems while reading values, so one run reports them all."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+        self.publication: str | None = None
+
+    def problem(self, message: str) -> None:
+        self.problems.append(Problem(self.file, message, self.publication))
+
+    def unknown_keys(self, table: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
+        for key in table:
+            if key not in allowed:
+                self.problem(f"unknown key '{key}' {where}; allowed: {', '.join(allowed)}")
+
+    def text(self, table: dict[str, Any], key: str, *, required: bool = True, lines: bool = False):
+        value = table.get(key)
+        if value is None:
+            if required:
+                self.problem(f"{key} is missing")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.problem(f"{key} {value!r} is not a non-empty text")
+            return None
+        if (_CONTROL if lines else _CONTROL_OR_NEWLINE).search(value):
+            kind = "control characters" if lines else "line breaks or control characters"
+            self.problem(f"{key} {value!r} must not contain {kind}")
+            return None
+        return value.strip()
+
+    def choice(self, table: dict[str, Any], key: str, allowed: tuple[str, ...], default=None):
+        value = table.get(key, default)
+        if value is None:
+            self.problem(f"{key} is missing; allowed: {', '.join(allowed)}")
+            return None
+        if value not in allowed:
+            self.problem(f"{key} {value!r} is not one of {', '.join(allowed)}")
+            return None
+        return value
+
+    def time(self, table: dict[str, Any], key: str, default: dt.time) -> dt.time | None:
+        value = table.get(key)
+        if value is None:
+            return default
+        if isinstance(value, dt.time) and value.tzinfo is None:
+            return value.replace(second=0, microsecond=0)
+        if isinstance(value, str) and (m := _TIME.fullmatch(value)):
+            return dt.time(int(m.group(1)), int(m.group(2)))
+        self.problem(f"{key} {value!r} is not a time of day like '09:30'")
+        return None
+
+    def period(self, value: Any, key: str) -> Period | None:
+        if not isinstance(value, str):
+            self.problem(f"{key} {value!r} is not a period like '2014/15' or '2015'")
+            return None
+        try:
+            return Period.parse(value)
+        except ValueError as error:
+            self.problem(str(error).replace("period", key, 1))
+            return None
+
+
+def _read_toml(path: Path, shown: str) -> tuple[dict[str, Any] | None, Problem | None]:
+    try:
+        return tomllib.loads(path.read_bytes().decode("utf-8")), None
+    except UnicodeDecodeError as error:
+        return None, Problem(shown, f"is not UTF-8 text (byte {error.start})")
+    except tomllib.TOMLDecodeError as error:
+        return None, Problem(shown, f"invalid TOML: {error}")
+    except OSError as error:
+        return None, Problem(shown, f"cannot be read: {error.strerror}")
+
+
+@dataclass(frozen=True)
+class _Settings:
+    organisation: str
+    period: Period
+    timezone: str
+    release_time: dt.time
+    holidays: str
+    roll: Roll
+    uid_domain: str
+
+
+def _read_settings(data: dict[str, Any], r: _Reader) -> _Settings | None:
+    r.unknown_keys(data, PROGRAMME_KEYS, "in the programme")
+    organisation = r.text(data, "organisation")
+    period = r.period(data["period"], "period") if "period" in data else None
+    if "period" not in data:
+        r.problem("period is missing; write a financial year like '2014/15' or a year like '2015'")
+    timezone = r.choice(data, "timezone", TIMEZONES, default="Europe/London")
+    release_time = r.time(data, "release_time", dt.time(9, 30))
+    holidays = r.choice(data, "holidays", tuple(REGIONS), default="england-and-wales")
+    roll = r.choice(data, "roll", tuple(Roll), default="following")
+    uid_domain = data.get("uid_domain")
+    if uid_domain is not None and not (
+        isinstance(uid_domain, str) and re.fullmatch(r"[a-z0-9]+(?:[.-][a-z0-9]+)*", uid_domain)
+    ):
+        r.problem(f"uid_domain {uid_domain!r} is not a lower-case domain like 'example.gov.uk'")
+        return None
+    if None in (organisation, period, timezone, release_time, holidays, roll):
+        return None
+    assert organisation and period and timezone and release_time and holidays and roll
+    return _Settings(
+        organisation,
+        period,
+        timezone,
+        release_time,
+        holidays,
+        Roll(roll),
+        uid_domain or slugify(organisation),
+    )
+
+
+def _read_months(table: dict[str, Any], frequency: str | None, r: _Reader) -> tuple[int, ...]:
+    value = table.get("months")
+    if value is None:
+        if frequency == "monthly":
+            return tuple(range(1, 13))
+        r.problem(f"months is missing; a {frequency or 'publication'} release needs month numbers")
+        return ()
+    if not isinstance(value, list) or not all(
+        isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 12 for m in value
+    ):
+        r.problem(f"months {value!r} is not a list of month numbers from 1 to 12")
+        return ()
+    if len(set(value)) != len(value):
+        r.problem(f"months {value!r} names a month twice")
+        return ()
+    if frequency in FREQUENCIES and len(value) != FREQUENCIES[frequency]:
+        r.problem(
+            f"months {value!r} has {len(value)} month(s) but a {frequency} publication "
+            f"has {FREQUENCIES[frequency]}"
+        )
+        return ()
+    return tuple(sorted(value))
+
+
+def _read_suspensions(table: dict[str, Any], r: _Reader) -> tuple[Suspension, ...]:
+    value = table.get("suspended", [])
+    if not isinstance(value, list) or not all(isinstance(s, dict) for s in value):
+        r.problem(
+            "suspended must be tables of period and reason, written [[publication.suspended]]"
+        )
+        return ()
+    found = []
+    for entry in value:
+        r.unknown_keys(entry, SUSPENSION_KEYS, "in suspended")
+        period = r.period(entry.get("period"), "suspended period")
+        reason = r.text(entry, "reason")
+        if period and reason:
+            found.append(Suspension(period, reason))
+    return tuple(found)
+
+
+def _read_publication(
+    table: dict[str, Any], index: int, slug: str, settings: _Settings | None, r: _Reader
+) -> Publication | None:
+    pub_id = table.get("id")
+    if isinstance(pub_id, str) and SLUG.fullmatch(pub_id) and len(pub_id) <= 80:
+        r.publication = pub_id
+    else:
+        r.publication = f"#{index + 1}"
+        if pub_id is None:
+            r.problem("id is missing")
+        else:
+            r.problem(f"id {pub_id!r} is not a lower-case slug like 'police-workforce'")
+        pub_id = None
+    r.unknown_keys(table, PUBLICATION_KEYS, "in a publication")
+    title = r.text(table, "title")
+    designation = r.choice(table, "designation", DESIGNATIONS)
+    frequency = r.choice(table, "frequency", tuple(FREQUENCIES))
+    description = r.text(table, "description", required=False, lines=True) or ""
+    months = _read_months(table, frequency, r)
+    day: DaySpec | None = None
+    if "day" not in table:
+        r.problem("day is missing; for example 'last thursday', '15' or 'first working day'")
+    else:
+        try:
+            day = parse_day(table["day"])
+        except RuleError as error:
+            r.problem(str(error))
+    roll = r.choice(table, "roll", tuple(Roll), default=settings.roll if settings else "following")
+    region = r.choice(
+        table, "holidays", tuple(REGIONS), default=settings.holidays if settings else None
+    )
+    time = r.time(table, "time", settings.release_time if settings else dt.time(9, 30))
+    suspensions = _read_suspensions(table, r)
+    r.publication = None
+    if None in (pub_id, title, designation, frequency, day, roll, region, time) or not months:
+        return None
+    assert pub_id and title and designation and frequency and day and roll and region and time
+    return Publication(
+        id=pub_id,
+        title=title,
+        designation=designation,
+        frequency=frequency,
+        description=description,
+        rule=Rule(months, day, Roll(roll), region),
+        time=time,
+        suspensions=suspensions,
+        topic=slug,
+        file=r.file,
+    )
+
+
+def _read_topic(
+    data: dict[str, Any], slug: str, settings: _Settings | None, r: _Reader
+) -> Topic | None:
+    r.unknown_keys(data, TOPIC_KEYS, "in a topic file")
+    name = r.text(data, "topic")
+    tables = data.get("publication", [])
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        r.problem("publication must be a list of tables, written [[publication]]")
+        return None
+    publications = [_read_publication(t, i, slug, settings, r) for i, t in enumerate(tables)]
+    if name is None or None in publications:
+        return None
+    return Topic(slug, name, r.file, tuple(p for p in publications if p is not None))
+
+
+def _duplicate_ids(data: dict[str, Any], file: str, seen: dict[str, str]) -> list[Problem]:
+    """Ids must be unique across all files: they are part of every event's UID."""
+    problems = []
+    tables = data.get("publication")
+    for table in tables if isinstance(tables, list) else ():
+        pub_id = table.get("id") if isinstance(table, dict) else None
+        if not isinstance(pub_id, str):
+            continue
+        if pub_id in seen:
+            message = f"id '{pub_id}' is already used in {seen[pub_id]}"
+            problems.append(Problem(file, message, pub_id))
+        seen.setdefault(pub_id, file)
+    return problems
+
+
+def load_programme(folder: str | Path) -> Programme:
+    """Read and validate a schedules folder; raise ScheduleError listing every problem."""
+    root = Path(folder)
+    shown = str(folder).rstrip("/") or "/"
+    if not root.is_dir():
+        what = "does not exist" if not root.exists() else "is not a folder"
+        raise ScheduleError([Problem(shown, f"{what}; --schedules names a folder of .toml files")])
+    problems: list[Problem] = []
+    settings_file = root / PROGRAMME_FILE
+    settings = None
+    if not settings_file.is_file():
+        problems.append(Problem(str(Path(shown) / PROGRAMME_FILE), "is missing"))
+    else:
+        data, problem = _read_toml(settings_file, str(Path(shown) / PROGRAMME_FILE))
+        if problem:
+            problems.append(problem)
+        elif data is not None:
+            reader = _Reader(str(Path(shown) / PROGRAMME_FILE))
+            settings = _read_settings(data, reader)
+            problems += reader.problems
+
+    topics: list[Topic] = []
+    seen: dict[str, str] = {}
+    for path in sorted(root.glob("*.toml")):
+        slug = path.stem
+        file = str(Path(shown) / path.name)
+        if slug == "programme" or not path.is_file():
+            continue
+        if not SLUG.fullmatch(slug) or slug in RESERVED_SLUGS:
+            problems.append(
+                Problem(
+                    file,
+                    "a topic file's name must be a lower-case slug like 'crime.toml', "
+                    f"and not {', '.join(s + '.toml' for s in RESERVED_SLUGS[1:])}",
+                )
+            )
+            continue
+        data, problem = _read_toml(path, file)
+        if problem:
+            problems.append(problem)
+            continue
+        assert data is not None
+        reader = _Reader(file)
+        topic = _read_topic(data, slug, settings, reader)
+        problems += reader.problems + _duplicate_ids(data, file, seen)
+        if topic:
+            topics.append(topic)
+    if problems or settings is None:
+        raise ScheduleError(problems)
+    return Programme(
+        organisation=settings.organisation,
+        period=settings.period,
+        timezone=settings.timezone,
+        release_time=settings.release_time,
+        uid_domain=settings.uid_domain,
+        topics=tuple(topics),
+        folder=shown,
+    )

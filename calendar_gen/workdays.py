@@ -1,0 +1,85 @@
+"""Working days of the UK nations: Monday to Friday, less the region's bank holidays."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from functools import cache
+
+import holidays
+
+# The `holidays` package has no Easter Monday or August bank holiday for "GB" without a
+# subdivision, so every region names its nations explicitly. Wales keeps England's bank
+# holidays. A region's closed days are the union of its nations' bank holidays: a release
+# for Great Britain must not fall on a Scottish bank holiday either.
+REGIONS: dict[str, tuple[str, ...]] = {
+    "england-and-wales": ("ENG",),
+    "scotland": ("SCT",),
+    "northern-ireland": ("NIR",),
+    "great-britain": ("ENG", "SCT"),
+    "united-kingdom": ("ENG", "SCT", "NIR"),
+}
+
+
+class Roll(StrEnum):
+    """What to do with a date that is not a working day (ISDA business-day conventions)."""
+
+    FOLLOWING = "following"
+    PRECEDING = "preceding"
+    MODIFIED_FOLLOWING = "modified-following"
+    MODIFIED_PRECEDING = "modified-preceding"
+
+
+@cache
+def _bank_holidays(region: str, year: int) -> dict[dt.date, str]:
+    closed: dict[dt.date, str] = {}
+    for nation in REGIONS[region]:
+        for day, name in holidays.country_holidays("GB", subdiv=nation, years=year).items():
+            closed.setdefault(day, name)
+    return closed
+
+
+def bank_holiday(day: dt.date, region: str) -> str | None:
+    """The name of the bank holiday on `day` in `region`, or None."""
+    return _bank_holidays(region, day.year).get(day)
+
+
+def is_working_day(day: dt.date, region: str) -> bool:
+    return day.weekday() < 5 and bank_holiday(day, region) is None
+
+
+def next_working_day(day: dt.date, region: str) -> dt.date:
+    """`day` itself when it is a working day, else the first working day after it."""
+    while not is_working_day(day, region):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def previous_working_day(day: dt.date, region: str) -> dt.date:
+    """`day` itself when it is a working day, else the last working day before it."""
+    while not is_working_day(day, region):
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def roll(day: dt.date, convention: Roll, region: str) -> dt.date:
+    """Move `day` onto a working day by `convention`; a working day stays where it is."""
+    if convention is Roll.FOLLOWING:
+        return next_working_day(day, region)
+    if convention is Roll.PRECEDING:
+        return previous_working_day(day, region)
+    if convention is Roll.MODIFIED_FOLLOWING:
+        later = next_working_day(day, region)
+        return later if later.month == day.month else previous_working_day(day, region)
+    earlier = previous_working_day(day, region)
+    return earlier if earlier.month == day.month else next_working_day(day, region)
+
+
+def working_days_in_month(year: int, month: int, region: str) -> list[dt.date]:
+    day = dt.date(year, month, 1)
+    days = []
+    while day.month == month:
+        if is_working_day(day, region):
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
