@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ DESIGNATIONS = ("National Statistics", "Official Statistics")
 # that is written for the UK's zone only.
 TIMEZONES = ("Europe/London",)
 FIRST_YEAR, LAST_YEAR = 2000, 2098
+REGIONS_DEFAULT = "england-and-wales"
 
 PROGRAMME_KEYS = ("organisation", "period", "timezone", "release_time", "holidays", "roll")
 PROGRAMME_KEYS += ("uid_domain",)
@@ -149,7 +151,9 @@ class _Reader:
     def unknown_keys(self, table: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
         for key in table:
             if key not in allowed:
-                self.problem(f"unknown key '{key}' {where}; allowed: {', '.join(allowed)}")
+                close = difflib.get_close_matches(key, allowed, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                self.problem(f"unknown key '{key}' {where}{hint}; allowed: {', '.join(allowed)}")
 
     def text(self, table: dict[str, Any], key: str, *, required: bool = True, lines: bool = False):
         value = table.get(key)
@@ -228,7 +232,7 @@ def _read_settings(data: dict[str, Any], r: _Reader) -> _Settings | None:
         r.problem("period is missing; write a financial year like '2014/15' or a year like '2015'")
     timezone = r.choice(data, "timezone", TIMEZONES, default="Europe/London")
     release_time = r.time(data, "release_time", dt.time(9, 30))
-    holidays = r.choice(data, "holidays", tuple(REGIONS), default="england-and-wales")
+    holidays = r.choice(data, "holidays", tuple(REGIONS), default=REGIONS_DEFAULT)
     roll = r.choice(data, "roll", tuple(Roll), default="following")
     uid_domain = data.get("uid_domain")
     if uid_domain is not None and not (
@@ -255,7 +259,8 @@ def _read_months(table: dict[str, Any], frequency: str | None, r: _Reader) -> tu
     if value is None:
         if frequency == "monthly":
             return tuple(range(1, 13))
-        r.problem(f"months is missing; a {frequency or 'publication'} release needs month numbers")
+        if frequency is not None:  # an unknown frequency is reported already
+            r.problem(f"months is missing; a {frequency} release needs month numbers")
         return ()
     if not isinstance(value, list) or not all(
         isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 12 for m in value
@@ -318,9 +323,13 @@ def _read_publication(
             day = parse_day(table["day"])
         except RuleError as error:
             r.problem(str(error))
+    # With broken settings (reported already), check the rest against the usual defaults.
     roll = r.choice(table, "roll", tuple(Roll), default=settings.roll if settings else "following")
     region = r.choice(
-        table, "holidays", tuple(REGIONS), default=settings.holidays if settings else None
+        table,
+        "holidays",
+        tuple(REGIONS),
+        default=settings.holidays if settings else REGIONS_DEFAULT,
     )
     time = r.time(table, "time", settings.release_time if settings else dt.time(9, 30))
     suspensions = _read_suspensions(table, r)

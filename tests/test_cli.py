@@ -1,0 +1,155 @@
+"""The command end to end, through a real subprocess."""
+
+import csv
+import io
+import json
+import shutil
+
+import pytest
+from helpers import MONTHLY, run_cli, write_schedules
+
+SHIPPED_FEEDS = ["all.ics", "crime.ics", "migration.ics", "other.ics", "policing.ics"]
+
+
+@pytest.fixture
+def shipped(tmp_path):
+    shutil.copytree("schedules", tmp_path / "schedules")
+    return tmp_path
+
+
+def test_build_writes_a_feed_per_topic_and_all(shipped):
+    result = run_cli("build", "--as-of", "2014-04-01", cwd=shipped)
+    assert result.returncode == 0, result.stderr
+    assert "47 releases of 15 publications in 2014/15" in result.stdout
+    assert sorted(p.name for p in (shipped / "feeds").iterdir()) == SHIPPED_FEEDS
+    text = (shipped / "feeds" / "migration.ics").read_bytes()
+    assert text.count(b"BEGIN:VEVENT") == 28
+    assert b"UID:immigration-statistics-2014-05@home-office\r\n" in text
+
+
+def test_rebuild_is_byte_identical_and_rewrites_nothing(shipped):
+    args = ("build", "--as-of", "2014-04-01", "--out", "out")
+    assert run_cli(*args, cwd=shipped).returncode == 0
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in (shipped / "out").iterdir()}
+    (shipped / "out" / "all.ics").unlink()
+    result = run_cli(*args, cwd=shipped)
+    assert "(1 changed)" in result.stdout
+    after = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in (shipped / "out").iterdir()}
+    assert {n: b for n, (b, _) in after.items()} == {n: b for n, (b, _) in before.items()}
+    assert after["crime.ics"][1] == before["crime.ics"][1]
+
+
+def test_refused_build_writes_nothing_and_keeps_feeds(tmp_path):
+    folder = write_schedules(tmp_path / "schedules")
+    assert run_cli("build", cwd=tmp_path).returncode == 0
+    published = (tmp_path / "feeds" / "test.ics").read_bytes()
+    (folder / "test.toml").write_text(MONTHLY.replace('"monthly"', '"fortnightly"'))
+    (folder / "new.toml").write_text(MONTHLY.replace("monthly-bulletin", "new-one"))
+    result = run_cli("build", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert (
+        "schedules/test.toml: publication 'monthly-bulletin': frequency 'fortnightly' is not "
+        "one of monthly, quarterly, bi-annual, annual"
+    ) in result.stderr
+    assert (tmp_path / "feeds" / "test.ics").read_bytes() == published
+    assert sorted(p.name for p in (tmp_path / "feeds").iterdir()) == ["all.ics", "test.ics"]
+
+
+def test_list_json_has_the_contract_fields(shipped):
+    result = run_cli("list", "--format", "json", "--as-of", "2014-06-01", cwd=shipped)
+    assert result.returncode == 0, result.stderr
+    releases = json.loads(result.stdout)
+    assert len(releases) == 47
+    first = releases[0]
+    assert first == first | {
+        "id": "asylum-statistics",
+        "title": "Asylum Statistics",
+        "topic": "migration",
+        "topic_name": "Migration statistics",
+        "frequency": "monthly",
+        "designation": "Official Statistics",
+        "date": "2014-04-08",
+        "start": "2014-04-08T09:30:00+01:00",
+        "status": "confirmed",
+        "sequence": 0,
+        "uid": "asylum-statistics-2014-04@home-office",
+    }
+    assert [r["date"] for r in releases] == sorted(r["date"] for r in releases)
+    # 1 June + 4 weeks = 29 June 2014: the Terrorism Act update on 12 June is confirmed.
+    status = {(r["id"], r["date"]): r["status"] for r in releases}
+    assert status[("terrorism-act-quarterly", "2014-06-12")] == "confirmed"
+    assert status[("asylum-statistics", "2014-07-08")] == "provisional"
+
+
+def test_list_topic_csv_and_table(shipped):
+    result = run_cli("list", "--topic", "policing", "--format", "csv", cwd=shipped)
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert {r["topic"] for r in rows} == {"policing"}
+    assert len(rows) == 9
+    assert rows[0]["date"] == "2014-06-12"
+    table = run_cli("list", "--topic", "other", "--period", "2015/16", cwd=shipped).stdout
+    lines = table.splitlines()
+    assert lines[0].split() == ["Date", "Time", "Status", "Topic", "Id", "Title"]
+    assert "Thu 23 Jul 2015" in lines[1] and "scientific-procedures-on-animals" in lines[1]
+    assert "Thu 29 Oct 2015" in lines[2] and "alcohol-licensing" in lines[2]
+
+
+def test_list_refuses_an_unknown_topic(shipped):
+    result = run_cli("list", "--topic", "weather", cwd=shipped)
+    assert result.returncode == 2
+    assert "--topic 'weather' is not a topic" in result.stderr
+    assert "crime, migration, other, policing" in result.stderr
+
+
+def test_check_summarises_and_reports_rolls(tmp_path):
+    topic = MONTHLY.replace('day = "second tuesday"', 'day = "first monday"')
+    write_schedules(tmp_path / "schedules", {"test": topic})
+    result = run_cli("check", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "1 topics, 1 publications, 12 releases in 2014/15" in result.stdout
+    assert (
+        "monthly-bulletin: first monday gives Mon 05 May 2014 (May Day); "
+        "rolled following to Tue 06 May 2014"
+    ) in result.stdout
+
+
+def test_check_on_the_shipped_programme_reports_the_suspension(shipped):
+    result = run_cli("check", cwd=shipped)
+    assert result.returncode == 0
+    assert "alcohol-licensing: suspended for 2014/15" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("build", "--period", "2014-15"), "period '2014-15' is not a financial year"),
+        (("list", "--as-of", "tomorrow"), "'tomorrow' is not a date like 2014-05-22"),
+        (("list", "--format", "xml"), "'xml' is not one of"),
+        (("build", "--schedules", "missing"), "missing: does not exist"),
+        (("frobnicate",), "No such command 'frobnicate'"),
+    ],
+)
+def test_bad_usage_exits_2_without_traceback(tmp_path, args, message):
+    write_schedules(tmp_path / "schedules")
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unwritable_output_is_a_clear_error(tmp_path):
+    write_schedules(tmp_path / "schedules")
+    (tmp_path / "feeds").write_text("a file, not a folder")
+    result = run_cli("build", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "feeds: cannot create the output folder" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_help_lists_the_commands_with_examples():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for command in ("build", "list", "check"):
+        assert command in result.stdout
+        assert "Example:" in run_cli(command, "--help").stdout

@@ -1,0 +1,153 @@
+"""Expanding a programme into releases: counts, period boundaries, suspensions and UIDs."""
+
+import datetime as dt
+
+import pytest
+from helpers import PROGRAMME, write_schedules
+
+from calendar_gen.releases import CONFIRMED, PROVISIONAL, expand, suspensions
+from calendar_gen.schedule import Period, load_programme
+
+D = dt.date
+
+
+def publication(frequency: str, months: str, day: str, extra: str = "") -> str:
+    return (
+        f'topic = "T"\n[[publication]]\nid = "p"\ntitle = "P"\n'
+        f'designation = "Official Statistics"\nfrequency = "{frequency}"\n{months}\n'
+        f'day = "{day}"\n{extra}'
+    )
+
+
+@pytest.mark.parametrize(
+    ("frequency", "months", "count"),
+    [
+        ("monthly", "", 12),
+        ("monthly", "months = [1,2,3,4,5,6,7,8,9,10,11,12]", 12),
+        ("quarterly", "months = [3, 6, 9, 12]", 4),
+        ("bi-annual", "months = [1, 7]", 2),
+        ("annual", "months = [10]", 1),
+    ],
+)
+@pytest.mark.parametrize("period", ["2014/15", "2015"])
+def test_each_frequency_gets_its_count_in_every_period(tmp_path, frequency, months, count, period):
+    folder = write_schedules(tmp_path, {"t": publication(frequency, months, "15")})
+    releases = expand(load_programme(folder), Period.parse(period))
+    assert len(releases) == count
+    assert len({r.uid for r in releases}) == count
+
+
+def test_financial_year_runs_april_to_march(tmp_path):
+    folder = write_schedules(tmp_path, {"t": publication("quarterly", "months = [3,6,9,12]", "1")})
+    releases = expand(load_programme(folder))
+    # 1 Jun 2014 is a Sunday; 1 Mar 2015 a Sunday too: both roll to Monday.
+    assert [r.date for r in releases] == [
+        D(2014, 6, 2),
+        D(2014, 9, 1),
+        D(2014, 12, 1),
+        D(2015, 3, 2),
+    ]
+    assert [r.scheduled for r in releases] == [(2014, 6), (2014, 9), (2014, 12), (2015, 3)]
+
+
+def test_release_belongs_to_the_period_of_its_scheduled_month(tmp_path):
+    # Saturday 31 March 2018 rolls past Easter to Tuesday 3 April: still a 2017/18 release.
+    folder = write_schedules(tmp_path, {"t": publication("annual", "months = [3]", "31")})
+    programme = load_programme(folder)
+    (release,) = expand(programme, Period.parse("2017/18"))
+    assert (release.date, release.scheduled) == (D(2018, 4, 3), (2018, 3))
+    assert release.uid == "p-2018-03@test-office"
+    assert [r.scheduled for r in expand(programme, Period.parse("2018/19"))] == [(2019, 3)]
+
+
+def test_calendar_year_period(tmp_path):
+    folder = write_schedules(tmp_path, {"t": publication("bi-annual", "months = [1, 7]", "1")})
+    releases = expand(load_programme(folder), Period.parse("2015"))
+    # 1 January 2015 is a bank holiday (Thursday); 1 July 2015 a Wednesday.
+    assert [r.date for r in releases] == [D(2015, 1, 2), D(2015, 7, 1)]
+
+
+def test_start_is_the_release_time_in_uk_time(tmp_path):
+    text = publication("bi-annual", "months = [1, 7]", "first working day", 'time = "07:00"')
+    releases = expand(load_programme(write_schedules(tmp_path, {"t": text})))
+    # 1 July 2014 (BST) and 2 January 2015 (GMT).
+    assert [r.start.isoformat() for r in releases] == [
+        "2014-07-01T07:00:00+01:00",
+        "2015-01-02T07:00:00+00:00",
+    ]
+
+
+def test_status_follows_the_notice_period(tmp_path):
+    folder = write_schedules(tmp_path, {"t": publication("monthly", "", "15")})
+    releases = expand(load_programme(folder), as_of=D(2014, 5, 1), notice_weeks=4)
+    # Up to 29 May 2014 is confirmed: 15 April, 15 May; Sunday 15 June rolls to the 16th.
+    assert [r.status for r in releases[:3]] == [CONFIRMED, CONFIRMED, PROVISIONAL]
+    assert all(r.status == PROVISIONAL for r in expand(load_programme(folder)))
+
+
+def test_suspension_removes_only_its_period(tmp_path):
+    text = publication(
+        "annual", "months = [10]", "last thursday",
+        '[[publication.suspended]]\nperiod = "2014/15"\nreason = "collection paused"\n',
+    )  # fmt: skip
+    programme = load_programme(write_schedules(tmp_path, {"t": text}))
+    assert expand(programme) == []
+    ((pub, suspension),) = suspensions(programme)
+    assert (pub.id, suspension.reason) == ("p", "collection paused")
+    # Thursdays of October 2015: 1, 8, 15, 22, 29.
+    (release,) = expand(programme, Period.parse("2015/16"))
+    assert release.date == D(2015, 10, 29)
+    assert suspensions(programme, Period.parse("2015/16")) == []
+
+
+def test_uid_depends_only_on_id_and_scheduled_month(tmp_path):
+    first = write_schedules(tmp_path / "a", {"t": publication("annual", "months = [5]", "1")})
+    moved = publication("annual", "months = [5]", "20").replace('title = "P"', 'title = "New"')
+    second = write_schedules(tmp_path / "b", {"t": moved})
+    (a,) = expand(load_programme(first))
+    (b,) = expand(load_programme(second))
+    assert a.date != b.date
+    assert a.uid == b.uid == "p-2014-05@test-office"
+
+
+def test_uid_domain_can_be_set(tmp_path):
+    programme = PROGRAMME + 'uid_domain = "stats.example.gov.uk"\n'
+    folder = write_schedules(tmp_path, {"t": publication("annual", "months = [5]", "1")}, programme)
+    assert expand(load_programme(folder))[0].uid == "p-2014-05@stats.example.gov.uk"
+
+
+def test_releases_come_in_date_order(tmp_path):
+    folder = write_schedules(tmp_path)
+    releases = expand(load_programme(folder))
+    assert [r.start for r in releases] == sorted(r.start for r in releases)
+
+
+# The shipped programme, worked out by hand from each publication's rule.
+SHIPPED_2014_15 = {
+    "immigration-statistics": [D(2014, 5, 22), D(2014, 8, 28), D(2014, 11, 27), D(2015, 2, 26)],
+    "police-workforce": [D(2014, 7, 17), D(2015, 1, 15)],
+    "terrorism-act-quarterly": [D(2014, 6, 12), D(2014, 9, 11), D(2014, 12, 11), D(2015, 3, 12)],
+    "recorded-crime-open-data": [D(2014, 4, 16), D(2014, 7, 16), D(2014, 10, 15), D(2015, 1, 21)],
+    "crimes-against-businesses": [D(2014, 5, 1), D(2014, 11, 6)],
+    "hate-crimes": [D(2014, 10, 16)],
+    "drug-misuse": [D(2014, 7, 31)],
+    "alcohol-licensing": [],
+    "asylum-statistics": [
+        D(2014, 4, 8), D(2014, 5, 13), D(2014, 6, 10), D(2014, 7, 8), D(2014, 8, 12),
+        D(2014, 9, 9), D(2014, 10, 14), D(2014, 11, 11), D(2014, 12, 9), D(2015, 1, 13),
+        D(2015, 2, 10), D(2015, 3, 10),
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("pub_id", "dates"), SHIPPED_2014_15.items())
+def test_shipped_programme_dates(pub_id, dates):
+    releases = expand(load_programme("schedules"))
+    assert [r.date for r in releases if r.publication.id == pub_id] == dates
+
+
+def test_shipped_programme_brings_alcohol_licensing_back_in_2015_16():
+    releases = expand(load_programme("schedules"), Period.parse("2015/16"))
+    assert [r.date for r in releases if r.publication.id == "alcohol-licensing"] == [
+        D(2015, 10, 29)
+    ]

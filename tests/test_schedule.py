@@ -1,0 +1,219 @@
+"""Loading schedule folders: what is accepted, and a clear message for everything that is not."""
+
+import datetime as dt
+
+import pytest
+from helpers import MONTHLY, PROGRAMME, write_schedules
+
+from calendar_gen.errors import ScheduleError
+from calendar_gen.rules import OrdinalWeekday
+from calendar_gen.schedule import Period, load_programme
+from calendar_gen.workdays import Roll
+
+
+def problems(folder) -> list[str]:
+    with pytest.raises(ScheduleError) as error:
+        load_programme(folder)
+    return [str(p) for p in error.value.problems]
+
+
+def test_defaults_fill_what_the_programme_leaves_out(tmp_path):
+    programme = load_programme(write_schedules(tmp_path))
+    assert programme.organisation == "Test Office"
+    assert programme.period == Period.parse("2014/15")
+    assert programme.timezone == "Europe/London"
+    assert programme.release_time == dt.time(9, 30)
+    assert programme.uid_domain == "test-office"
+    (publication,) = programme.publications
+    assert publication.rule.months == tuple(range(1, 13))
+    assert publication.rule.day == OrdinalWeekday(2, 1)
+    assert publication.rule.roll is Roll.FOLLOWING
+    assert publication.rule.region == "england-and-wales"
+    assert publication.time == dt.time(9, 30)
+    assert publication.topic == "test"
+
+
+def test_publication_settings_override_the_programme(tmp_path):
+    programme_text = (
+        PROGRAMME + 'release_time = "07:00"\nholidays = "scotland"\nroll = "preceding"\n'
+    )
+    topic = MONTHLY.replace('day = "second tuesday"', "day = 15\ntime = 10:00:00")
+    topic += (
+        '\n[[publication]]\nid = "annual"\ntitle = "A"\ndesignation = "National Statistics"\n'
+        'frequency = "annual"\nmonths = [7]\nday = "last friday"\nroll = "modified-following"\n'
+        'holidays = "united-kingdom"\n'
+    )
+    programme = load_programme(write_schedules(tmp_path, {"t": topic}, programme_text))
+    monthly, annual = programme.publications
+    assert monthly.time == dt.time(10, 0)
+    assert monthly.rule.region == "scotland"
+    assert monthly.rule.roll is Roll.PRECEDING
+    assert annual.time == dt.time(7, 0)
+    assert annual.rule.region == "united-kingdom"
+    assert annual.rule.roll is Roll.MODIFIED_FOLLOWING
+
+
+def test_shipped_programme_loads():
+    programme = load_programme("schedules")
+    assert programme.organisation == "Home Office"
+    assert [t.slug for t in programme.topics] == ["crime", "migration", "other", "policing"]
+    assert len(programme.publications) == 15
+
+
+# Each case replaces one line of the valid publication and names the message it must give.
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('frequency = "monthly"', 'frequency = "fortnightly"',
+         "publication 'monthly-bulletin': frequency 'fortnightly' is not one of monthly, "
+         "quarterly, bi-annual, annual"),
+        ('frequency = "monthly"', 'frequncy = "monthly"',
+         "unknown key 'frequncy' in a publication (did you mean 'frequency'?)"),
+        ('frequency = "monthly"', 'frequency = "quarterly"',
+         "months is missing; a quarterly release needs month numbers"),
+        ('frequency = "monthly"', 'frequency = "quarterly"\nmonths = [1, 4, 7]',
+         "months [1, 4, 7] has 3 month(s) but a quarterly publication has 4"),
+        ('frequency = "monthly"', 'frequency = "annual"\nmonths = [13]',
+         "months [13] is not a list of month numbers from 1 to 12"),
+        ('frequency = "monthly"', 'frequency = "bi-annual"\nmonths = [1, 1]',
+         "months [1, 1] names a month twice"),
+        ('day = "second tuesday"', 'day = "fifth tuesday"', "day 'fifth tuesday' is not"),
+        ('day = "second tuesday"', "day = 0", "day 0 is not a day of the month (1..31)"),
+        ('day = "second tuesday"', "", "day is missing"),
+        ('designation = "Official Statistics"', 'designation = "Experimental"',
+         "designation 'Experimental' is not one of National Statistics, Official Statistics"),
+        ('title = "Monthly bulletin"', 'title = ""', "title '' is not a non-empty text"),
+        ('title = "Monthly bulletin"', 'title = "A\\nB"', "must not contain line breaks"),
+        ('title = "Monthly bulletin"', "", "title is missing"),
+        ('day = "second tuesday"', 'day = "second tuesday"\nroll = "nearest"',
+         "roll 'nearest' is not one of following, preceding, modified-following, "
+         "modified-preceding"),
+        ('day = "second tuesday"', 'day = "second tuesday"\nholidays = "wales"',
+         "holidays 'wales' is not one of england-and-wales, scotland, northern-ireland, "
+         "great-britain, united-kingdom"),
+        ('day = "second tuesday"', 'day = "second tuesday"\ntime = "9.30"',
+         "time '9.30' is not a time of day like '09:30'"),
+        ('day = "second tuesday"', 'day = "second tuesday"\ndescription = 5',
+         "description 5 is not a non-empty text"),
+        ('day = "second tuesday"',
+         'day = "second tuesday"\n[[publication.suspended]]\nperiod = "2014-15"\nreason = "x"',
+         "suspended period '2014-15' is not a financial year like '2014/15'"),
+        ('day = "second tuesday"',
+         'day = "second tuesday"\n[[publication.suspended]]\nperiod = "2014/15"',
+         "reason is missing"),
+        ('id = "monthly-bulletin"', 'id = "Monthly Bulletin"',
+         "publication '#1': id 'Monthly Bulletin' is not a lower-case slug"),
+        ('id = "monthly-bulletin"', "", "publication '#1': id is missing"),
+    ],
+)  # fmt: skip
+def test_bad_publication_is_named_with_file_and_key(tmp_path, old, new, message):
+    assert old in MONTHLY
+    folder = write_schedules(tmp_path / "schedules", {"crime": MONTHLY.replace(old, new)})
+    found = problems(folder)
+    assert all(p.startswith(f"{folder}/crime.toml: ") for p in found)
+    assert message in found[0]
+    # One mistake, one message; a misspelt key also leaves its real name missing.
+    assert len(found) == (2 if "frequncy" in new else 1), found
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (PROGRAMME.replace('period = "2014/15"', 'period = "2014/16"'),
+         "period '2014/16' is not a financial year like '2014/15'"),
+        (PROGRAMME.replace('period = "2014/15"', ""), "period is missing"),
+        (PROGRAMME.replace('period = "2014/15"', "period = 2014"), "period 2014 is not a period"),
+        (PROGRAMME.replace('organisation = "Test Office"', ""), "organisation is missing"),
+        (PROGRAMME + 'timezone = "Europe/Paris"\n',
+         "timezone 'Europe/Paris' is not one of Europe/London"),
+        (PROGRAMME + 'release_time = "25:00"\n', "release_time '25:00' is not a time of day"),
+        (PROGRAMME + 'organization = "x"\n', "unknown key 'organization' in the programme"),
+        (PROGRAMME + 'uid_domain = "Not A Domain"\n', "uid_domain 'Not A Domain' is not"),
+    ],
+)  # fmt: skip
+def test_bad_programme_is_named(tmp_path, text, message):
+    found = problems(write_schedules(tmp_path, programme=text))
+    assert any(p.startswith(f"{tmp_path}/programme.toml: ") and message in p for p in found), found
+
+
+def test_every_problem_in_every_file_is_reported_at_once(tmp_path):
+    folder = write_schedules(
+        tmp_path,
+        {
+            "crime": MONTHLY.replace('frequency = "monthly"', 'frequency = "fortnightly"').replace(
+                'day = "second tuesday"', 'day = "someday"'
+            ),
+            "migration": MONTHLY.replace("monthly-bulletin", "other").replace("title", "titel"),
+        },
+        PROGRAMME.replace('"2014/15"', '"14/15"'),
+    )
+    found = problems(folder)
+    assert len(found) == 5, found
+    assert any("programme.toml: period '14/15'" in p for p in found)
+    assert any("crime.toml: publication 'monthly-bulletin': frequency" in p for p in found)
+    assert any("crime.toml: publication 'monthly-bulletin': day 'someday'" in p for p in found)
+    assert any("migration.toml: publication 'other': unknown key 'titel'" in p for p in found)
+    assert any("migration.toml: publication 'other': title is missing" in p for p in found)
+
+
+def test_duplicate_id_across_files_names_both(tmp_path):
+    found = problems(write_schedules(tmp_path, {"a": MONTHLY, "b": MONTHLY}))
+    assert found == [
+        f"{tmp_path}/b.toml: publication 'monthly-bulletin': id 'monthly-bulletin' is already "
+        f"used in {tmp_path}/a.toml"
+    ]
+
+
+def test_toml_syntax_error_names_file_and_line(tmp_path):
+    broken = MONTHLY.replace('title = "Monthly bulletin"', 'title = "Monthly bulletin')
+    (found,) = problems(write_schedules(tmp_path, {"crime": broken}))
+    assert found.startswith(f"{tmp_path}/crime.toml: invalid TOML: ")
+    assert "line 5" in found
+
+
+def test_invalid_utf8_is_named(tmp_path):
+    write_schedules(tmp_path)
+    (tmp_path / "test.toml").write_bytes(MONTHLY.encode().replace(b"Monthly", b"Mon\xffthly"))
+    (found,) = problems(tmp_path)
+    assert found.startswith(f"{tmp_path}/test.toml: is not UTF-8 text")
+
+
+@pytest.mark.parametrize("name", ["all.toml", "Crime.toml", "crime stats.toml", "-x.toml"])
+def test_topic_file_name_must_be_a_safe_slug(tmp_path, name):
+    write_schedules(tmp_path)
+    (tmp_path / name).write_text(MONTHLY.replace("monthly-bulletin", "other"))
+    (found,) = problems(tmp_path)
+    assert found.startswith(f"{tmp_path}/{name}: a topic file's name must be a lower-case slug")
+
+
+def test_missing_folder_and_missing_programme(tmp_path):
+    assert problems(tmp_path / "nowhere") == [
+        f"{tmp_path}/nowhere: does not exist; --schedules names a folder of .toml files"
+    ]
+    (tmp_path / "file").write_text("")
+    assert "is not a folder" in problems(tmp_path / "file")[0]
+    (tmp_path / "empty").mkdir()
+    assert problems(tmp_path / "empty") == [f"{tmp_path}/empty/programme.toml: is missing"]
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last", "following"),
+    [
+        ("2014/15", (2014, 4), (2015, 3), "2015/16"),
+        ("2098/99", (2098, 4), (2099, 3), None),
+        ("2015", (2015, 1), (2015, 12), "2016"),
+        ("2000", (2000, 1), (2000, 12), "2001"),
+    ],
+)
+def test_period_months(text, first, last, following):
+    period = Period.parse(text)
+    assert len(period.months) == 12
+    assert (period.months[0], period.months[-1]) == (first, last)
+    if following:
+        assert period.following() == Period.parse(following)
+
+
+@pytest.mark.parametrize("text", ["2014/16", "2014-15", "1999", "1999/00", "2099/00", "15", ""])
+def test_period_refuses(text):
+    with pytest.raises(ValueError, match="is not a financial year"):
+        Period.parse(text)

@@ -1,0 +1,125 @@
+"""Working days and rolls, against bank holidays looked up by hand on the official lists."""
+
+import datetime as dt
+
+import pytest
+
+from calendar_gen.workdays import (
+    Roll,
+    bank_holiday,
+    is_working_day,
+    roll,
+    working_days_in_month,
+)
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("day", "region", "working"),
+    [
+        # England and Wales 2014: Good Friday, Easter Monday, early May, spring, summer.
+        (D(2014, 4, 18), "england-and-wales", False),
+        (D(2014, 4, 21), "england-and-wales", False),
+        (D(2014, 5, 5), "england-and-wales", False),
+        (D(2014, 5, 26), "england-and-wales", False),
+        (D(2014, 8, 25), "england-and-wales", False),
+        (D(2014, 12, 25), "england-and-wales", False),
+        (D(2014, 12, 26), "england-and-wales", False),
+        (D(2014, 12, 24), "england-and-wales", True),
+        (D(2014, 4, 17), "england-and-wales", True),
+        # Weekends are never working days.
+        (D(2014, 5, 3), "england-and-wales", False),
+        (D(2014, 5, 4), "united-kingdom", False),
+        # Scotland: no Easter Monday, summer holiday on the first Monday of August,
+        # 2 January, and St Andrew's Day (Sunday 30 Nov 2014) observed on Monday 1 Dec.
+        (D(2014, 4, 21), "scotland", True),
+        (D(2014, 8, 4), "scotland", False),
+        (D(2014, 8, 25), "scotland", True),
+        (D(2015, 1, 2), "scotland", False),
+        (D(2015, 1, 2), "england-and-wales", True),
+        (D(2014, 12, 1), "scotland", False),
+        (D(2014, 12, 1), "england-and-wales", True),
+        # Northern Ireland: St Patrick's Day; the Boyne (Saturday 12 July 2014) on Monday 14th.
+        (D(2014, 3, 17), "northern-ireland", False),
+        (D(2014, 7, 14), "northern-ireland", False),
+        (D(2014, 7, 14), "great-britain", True),
+        # Great Britain closes on England's and Scotland's days; the UK on all three nations'.
+        (D(2014, 8, 4), "great-britain", False),
+        (D(2014, 8, 25), "great-britain", False),
+        (D(2014, 4, 21), "great-britain", False),
+        (D(2014, 3, 17), "great-britain", True),
+        (D(2014, 3, 17), "united-kingdom", False),
+        (D(2014, 12, 1), "united-kingdom", False),
+        # One-off bank holidays.
+        (D(2020, 5, 8), "england-and-wales", False),  # VE Day: early May holiday moved
+        (D(2020, 5, 4), "england-and-wales", True),  # ... off its usual first Monday
+        (D(2022, 6, 2), "scotland", False),  # spring holiday moved to Thursday
+        (D(2022, 6, 3), "northern-ireland", False),  # Platinum Jubilee
+        (D(2022, 5, 30), "england-and-wales", True),  # no last-Monday holiday in 2022
+        (D(2022, 9, 19), "england-and-wales", False),  # State Funeral of Elizabeth II
+        (D(2022, 9, 19), "scotland", False),
+        (D(2022, 9, 19), "northern-ireland", False),
+        (D(2023, 5, 8), "united-kingdom", False),  # Coronation of Charles III
+        (D(2023, 5, 8), "great-britain", False),
+    ],
+)
+def test_working_day(day, region, working):
+    assert is_working_day(day, region) is working
+
+
+def test_bank_holiday_names_the_day():
+    assert (
+        bank_holiday(D(2022, 9, 19), "england-and-wales") == "State Funeral of Queen Elizabeth II"
+    )
+    assert bank_holiday(D(2022, 9, 20), "england-and-wales") is None
+
+
+@pytest.mark.parametrize(
+    ("day", "convention", "region", "expected"),
+    [
+        # A working day never moves.
+        (D(2014, 5, 22), Roll.PRECEDING, "england-and-wales", D(2014, 5, 22)),
+        (D(2014, 5, 22), Roll.MODIFIED_FOLLOWING, "england-and-wales", D(2014, 5, 22)),
+        # Easter 2014: Good Friday 18th, Easter Monday 21st.
+        (D(2014, 4, 19), Roll.FOLLOWING, "england-and-wales", D(2014, 4, 22)),
+        (D(2014, 4, 21), Roll.PRECEDING, "england-and-wales", D(2014, 4, 17)),
+        (D(2014, 4, 19), Roll.FOLLOWING, "scotland", D(2014, 4, 21)),
+        # Saturday 31 May 2014: following leaves the month, modified-following does not.
+        (D(2014, 5, 31), Roll.FOLLOWING, "england-and-wales", D(2014, 6, 2)),
+        (D(2014, 5, 31), Roll.MODIFIED_FOLLOWING, "england-and-wales", D(2014, 5, 30)),
+        # Saturday 1 March 2014: preceding leaves the month, modified-preceding does not.
+        (D(2014, 3, 1), Roll.PRECEDING, "england-and-wales", D(2014, 2, 28)),
+        (D(2014, 3, 1), Roll.MODIFIED_PRECEDING, "england-and-wales", D(2014, 3, 3)),
+        # Christmas 2014 (Thu, Fri, then a weekend).
+        (D(2014, 12, 25), Roll.FOLLOWING, "england-and-wales", D(2014, 12, 29)),
+        (D(2014, 12, 26), Roll.PRECEDING, "england-and-wales", D(2014, 12, 24)),
+        # Monday 31 August 2020, late summer holiday in England but not Scotland.
+        (D(2020, 8, 31), Roll.FOLLOWING, "england-and-wales", D(2020, 9, 1)),
+        (D(2020, 8, 31), Roll.MODIFIED_FOLLOWING, "england-and-wales", D(2020, 8, 28)),
+        (D(2020, 8, 31), Roll.MODIFIED_FOLLOWING, "scotland", D(2020, 8, 31)),
+        # Friday 1 January 2021; Scotland also closes Monday 4th (2 January observed).
+        (D(2021, 1, 1), Roll.PRECEDING, "england-and-wales", D(2020, 12, 31)),
+        (D(2021, 1, 1), Roll.MODIFIED_PRECEDING, "england-and-wales", D(2021, 1, 4)),
+        (D(2021, 1, 1), Roll.MODIFIED_PRECEDING, "scotland", D(2021, 1, 5)),
+        # One-off days.
+        (D(2020, 5, 8), Roll.FOLLOWING, "england-and-wales", D(2020, 5, 11)),
+        (D(2020, 5, 8), Roll.PRECEDING, "england-and-wales", D(2020, 5, 7)),
+        (D(2022, 6, 2), Roll.FOLLOWING, "england-and-wales", D(2022, 6, 6)),
+        (D(2022, 6, 3), Roll.PRECEDING, "england-and-wales", D(2022, 6, 1)),
+        (D(2022, 9, 19), Roll.FOLLOWING, "united-kingdom", D(2022, 9, 20)),
+        (D(2023, 5, 8), Roll.FOLLOWING, "great-britain", D(2023, 5, 9)),
+        (D(2023, 5, 8), Roll.PRECEDING, "great-britain", D(2023, 5, 5)),
+    ],
+)
+def test_roll(day, convention, region, expected):
+    assert roll(day, convention, region) == expected
+
+
+def test_working_days_in_month_skips_weekends_and_holidays():
+    # May 2014 in England: 22 weekdays less 5th and 26th.
+    days = working_days_in_month(2014, 5, "england-and-wales")
+    assert len(days) == 20
+    assert days[:3] == [D(2014, 5, 1), D(2014, 5, 2), D(2014, 5, 6)]
+    assert D(2014, 5, 26) not in days
+    assert days[-1] == D(2014, 5, 30)
