@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from calendar_gen.releases import Release
     from calendar_gen.schedule import Period
 
+EXIT_FOUND = 1  # the check ran and found something to put right
 EXIT_INPUT = 2
 
 
@@ -72,9 +73,14 @@ def _load(schedules: str, period: Period | None, as_of: dt.date | None):
     try:
         programme = load_programme(schedules)
         period = period or programme.period
-        return programme, period, expand(programme, period, as_of=as_of or dt.date.today())
+        return programme, period, expand(programme, period, as_of=as_of or _today())
     except CalendarGenError as error:
         _report(error)
+
+
+def _today() -> dt.date:
+    """The only place the wall clock enters: the default for --as-of."""
+    return dt.date.today()
 
 
 def _report(error: Exception) -> NoReturn:
@@ -113,14 +119,26 @@ def build(schedules: str, out: str, period: Period | None, as_of: dt.date | None
     """
     from calendar_gen.errors import CalendarGenError
     from calendar_gen.feeds import render_feeds
-    from calendar_gen.output import write_files
+    from calendar_gen.output import ensure_folder, save, write_files
+    from calendar_gen.record import render_updates
+    from calendar_gen.releases import rule_conflicts, to_announce
 
     programme, period, releases = _load(schedules, period, as_of)
     feeds = render_feeds(programme, releases, period)
+    announce = to_announce(releases, programme)
     try:
+        ensure_folder(out)
+        # The record first: a build stopped half-way must never lose an announcement.
+        if announce:
+            record = programme.record_path
+            save(record, render_updates(record, announce))
         changed = write_files(out, feeds)
     except CalendarGenError as error:
         _report(error)
+    for message in rule_conflicts(releases):
+        click.echo(f"warning: {message}", err=True)
+    if announce:
+        click.echo(f"{len(announce)} newly confirmed releases added to {programme.record_path}")
     click.echo(
         f"{len(releases)} releases of {len(programme.publications)} publications in {period}: "
         f"{len(feeds)} feeds in {out}/ ({len(changed)} changed)"
@@ -193,15 +211,20 @@ def _table(releases: list[Release]) -> str:
 @cli.command()
 @schedules_option
 @period_option
-def check(schedules: str, period: Period | None) -> None:
+@as_of_option
+def check(schedules: str, period: Period | None, as_of: dt.date | None) -> None:
     """Validate the schedules and summarise what they hold.
 
-    Example: calendar-gen check --schedules schedules
+    With --as-of, also report Code of Practice problems (short-notice changes, releases
+    not at 09:30, no releases announced for the year ahead) and exit 1 if there are any.
+
+    Example: calendar-gen check --schedules schedules --as-of 2014-06-01
     """
-    from calendar_gen.releases import suspensions
+    from calendar_gen.practice import practice_problems
+    from calendar_gen.releases import rule_conflicts, suspensions
     from calendar_gen.workdays import bank_holiday
 
-    programme, period, releases = _load(schedules, period, None)
+    programme, period, releases = _load(schedules, period, as_of)
     click.echo(
         f"{schedules}: {programme.organisation}, {len(programme.topics)} topics, "
         f"{len(programme.publications)} publications, {len(releases)} releases in {period}"
@@ -209,15 +232,96 @@ def check(schedules: str, period: Period | None) -> None:
     if releases:
         click.echo(f"first release {releases[0].date}, last {releases[-1].date}")
     for r in releases:
-        if r.nominal != r.date:
+        if r.nominal and r.rule_date and r.nominal != r.rule_date:
             why = bank_holiday(r.nominal, r.publication.rule.region) or "a weekend"
             click.echo(
                 f"{r.publication.id}: {r.publication.rule.day} gives {r.nominal:%a %d %b %Y} "
-                f"({why}); rolled {r.publication.rule.roll} to {r.date:%a %d %b %Y}"
+                f"({why}); rolled {r.publication.rule.roll} to {r.rule_date:%a %d %b %Y}"
             )
     for publication, suspension in suspensions(programme, period):
         click.echo(f"{publication.id}: suspended for {suspension.period}: {suspension.reason}")
+    for message in rule_conflicts(releases):
+        click.echo(f"warning: {message}")
+    problems = practice_problems(programme, as_of) if as_of else []
+    for message in problems:
+        click.echo(f"code of practice: {message}")
+    if problems:
+        click.echo(f"{len(problems)} Code of Practice problem(s) as of {as_of}")
+        sys.exit(EXIT_FOUND)
     click.echo("OK")
+
+
+def _change(schedules: str, as_of: dt.date | None, make) -> None:
+    """Load, apply one change to the record atomically, and say what changed."""
+    from calendar_gen.errors import CalendarGenError
+    from calendar_gen.output import save
+    from calendar_gen.record import describe, render_updates
+    from calendar_gen.schedule import load_programme
+
+    try:
+        programme = load_programme(schedules)
+        announcement = make(programme, as_of or _today())
+        record = programme.record_path
+        save(record, render_updates(record, [announcement]))
+    except CalendarGenError as error:
+        _report(error)
+    click.echo(f"{announcement.id}: {describe(announcement.changes[-1])}")
+    click.echo(f"recorded in {record}; run calendar-gen build to publish the change")
+
+
+reason_option = click.option(
+    "--reason", required=True, help="Why, in words for the public: it is shown to subscribers."
+)
+
+
+@cli.command()
+@click.argument("pub_id", metavar="ID")
+@click.argument("date", callback=_date, metavar="DATE")
+@click.argument("new_date", callback=_date, metavar="NEW_DATE")
+@reason_option
+@schedules_option
+@as_of_option
+def move(
+    pub_id: str,
+    date: dt.date,
+    new_date: dt.date,
+    reason: str,
+    schedules: str,
+    as_of: dt.date | None,
+) -> None:
+    """Move the release of ID now on DATE to NEW_DATE, recording why.
+
+    Example: calendar-gen move immigration-statistics 2014-05-22 2014-05-29 --reason "late data"
+    """
+    from calendar_gen.changes import find_release
+    from calendar_gen.changes import move as move_release
+
+    def make(programme, today):
+        release = find_release(programme, pub_id, date, today)
+        return move_release(programme, release, new_date, reason, today)
+
+    _change(schedules, as_of, make)
+
+
+@cli.command()
+@click.argument("pub_id", metavar="ID")
+@click.argument("date", callback=_date, metavar="DATE")
+@reason_option
+@schedules_option
+@as_of_option
+def cancel(pub_id: str, date: dt.date, reason: str, schedules: str, as_of: dt.date | None) -> None:
+    """Cancel the release of ID now on DATE, recording why; it stays in the feeds as cancelled.
+
+    Example: calendar-gen cancel hate-crimes 2014-10-16 --reason "data quality review"
+    """
+    from calendar_gen.changes import cancel as cancel_release
+    from calendar_gen.changes import find_release
+
+    def make(programme, today):
+        release = find_release(programme, pub_id, date, today)
+        return cancel_release(programme, release, reason, today)
+
+    _change(schedules, as_of, make)
 
 
 def main() -> None:

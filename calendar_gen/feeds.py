@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
+from calendar_gen.record import describe
 from calendar_gen.releases import CANCELLED, CONFIRMED, Release
 from calendar_gen.schedule import Period, Programme
 
@@ -78,12 +79,14 @@ def event_title(release: Release) -> str:
 
 
 def event_description(release: Release) -> str:
+    """History first (what a subscriber most needs when a date moves), then the facts."""
     p = release.publication
     facts = (
         f"{p.designation}. {p.frequency.capitalize()} release, "
         f"{release.start:%H:%M} UK time, {release.status}."
     )
-    return f"{p.description}\n\n{facts}" if p.description else facts
+    parts = ["\n".join(describe(c) for c in release.changes), p.description, facts]
+    return "\n\n".join(part for part in parts if part)
 
 
 def _event(release: Release, tzid: str) -> list[str]:

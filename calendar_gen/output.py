@@ -24,24 +24,32 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def write_files(folder: str | Path, files: dict[str, str]) -> list[str]:
-    """Write `files` (name -> text) into `folder`; return the names whose content changed."""
+def save(path: Path, text: str) -> None:
+    """Replace one file atomically, or raise OutputError naming it."""
+    try:
+        write_atomic(path, text.encode())
+    except OSError as error:
+        raise OutputError(f"{path}: cannot be written: {error.strerror}") from None
+
+
+def ensure_folder(folder: str | Path) -> Path:
+    """Create the output folder if needed, or say clearly why it cannot be used."""
     out = Path(folder)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise OutputError(f"{folder}: cannot create the output folder: {error.strerror}") from None
-    if not out.is_dir():
-        raise OutputError(f"{folder}: is not a folder")
+    return out
+
+
+def write_files(folder: str | Path, files: dict[str, str]) -> list[str]:
+    """Write `files` (name -> text) into `folder`; return the names whose content changed."""
+    out = ensure_folder(folder)
     changed = []
     for name, text in files.items():
         path = out / name
-        data = text.encode()
-        try:
-            if path.is_file() and path.read_bytes() == data:
-                continue
-            write_atomic(path, data)
-        except OSError as error:
-            raise OutputError(f"{path}: cannot be written: {error.strerror}") from None
+        if path.is_file() and path.read_bytes() == text.encode():
+            continue
+        save(path, text)
         changed.append(name)
     return changed

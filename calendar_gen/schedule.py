@@ -6,17 +6,20 @@ import datetime as dt
 import difflib
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from calendar_gen.errors import Problem, ScheduleError
+from calendar_gen.record import RECORD_FILE, Announcement, Key, read_record
 from calendar_gen.rules import DaySpec, Rule, RuleError, parse_day
 from calendar_gen.workdays import REGIONS, Roll
 
 PROGRAMME_FILE = "programme.toml"
-# File names that are not topics: the settings, and the name of the all-releases feed.
-RESERVED_SLUGS = ("programme", "all")
+# File names that are not topics: the settings, the announcement record, and the name of
+# the all-releases feed.
+RESERVED_SLUGS = ("programme", "announcements", "all")
 FREQUENCIES = {"monthly": 12, "quarterly": 4, "bi-annual": 2, "annual": 1}
 DESIGNATIONS = ("National Statistics", "Official Statistics")
 # Feeds carry a VTIMEZONE written out with yearly rules (the only form Outlook reads), and
@@ -26,7 +29,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2098
 REGIONS_DEFAULT = "england-and-wales"
 
 PROGRAMME_KEYS = ("organisation", "period", "timezone", "release_time", "holidays", "roll")
-PROGRAMME_KEYS += ("uid_domain",)
+PROGRAMME_KEYS += ("uid_domain", "notice_weeks")
 TOPIC_KEYS = ("topic", "publication")
 PUBLICATION_KEYS = (
     "id", "title", "designation", "frequency", "description", "months", "day", "roll",
@@ -122,8 +125,14 @@ class Programme:
     timezone: str
     release_time: dt.time
     uid_domain: str
+    notice_weeks: int  # releases this close are confirmed, and then change only with a reason
     topics: tuple[Topic, ...]
     folder: str
+    announcements: Mapping[Key, Announcement]
+
+    @property
+    def record_path(self) -> Path:
+        return Path(self.folder) / RECORD_FILE
 
     @property
     def publications(self) -> tuple[Publication, ...]:
@@ -222,6 +231,7 @@ class _Settings:
     holidays: str
     roll: Roll
     uid_domain: str
+    notice_weeks: int
 
 
 def _read_settings(data: dict[str, Any], r: _Reader) -> _Settings | None:
@@ -240,6 +250,14 @@ def _read_settings(data: dict[str, Any], r: _Reader) -> _Settings | None:
     ):
         r.problem(f"uid_domain {uid_domain!r} is not a lower-case domain like 'example.gov.uk'")
         return None
+    notice_weeks = data.get("notice_weeks", 4)
+    if (
+        isinstance(notice_weeks, bool)
+        or not isinstance(notice_weeks, int)
+        or not (1 <= notice_weeks <= 52)
+    ):
+        r.problem(f"notice_weeks {notice_weeks!r} is not a number of weeks from 1 to 52")
+        return None
     if None in (organisation, period, timezone, release_time, holidays, roll):
         return None
     assert organisation and period and timezone and release_time and holidays and roll
@@ -251,6 +269,7 @@ def _read_settings(data: dict[str, Any], r: _Reader) -> _Settings | None:
         holidays,
         Roll(roll),
         uid_domain or slugify(organisation),
+        notice_weeks,
     )
 
 
@@ -407,7 +426,7 @@ def load_programme(folder: str | Path) -> Programme:
     for path in sorted(root.glob("*.toml")):
         slug = path.stem
         file = str(Path(shown) / path.name)
-        if slug == "programme" or not path.is_file():
+        if slug in ("programme", "announcements") or not path.is_file():
             continue
         if not SLUG.fullmatch(slug) or slug in RESERVED_SLUGS:
             problems.append(
@@ -428,6 +447,12 @@ def load_programme(folder: str | Path) -> Programme:
         problems += reader.problems + _duplicate_ids(data, file, seen)
         if topic:
             topics.append(topic)
+    regions = {p.id: p.rule.region for t in topics for p in t.publications}
+    announcements, record_problems = read_record(
+        root / RECORD_FILE, str(Path(shown) / RECORD_FILE), regions
+    )
+    if not problems:  # ids in the record are checked against complete schedules only
+        problems += record_problems
     if problems or settings is None:
         raise ScheduleError(problems)
     return Programme(
@@ -436,6 +461,8 @@ def load_programme(folder: str | Path) -> Programme:
         timezone=settings.timezone,
         release_time=settings.release_time,
         uid_domain=settings.uid_domain,
+        notice_weeks=settings.notice_weeks,
         topics=tuple(topics),
         folder=shown,
+        announcements=announcements,
     )

@@ -79,7 +79,7 @@ def test_start_is_the_release_time_in_uk_time(tmp_path):
 
 def test_status_follows_the_notice_period(tmp_path):
     folder = write_schedules(tmp_path, {"t": publication("monthly", "", "15")})
-    releases = expand(load_programme(folder), as_of=D(2014, 5, 1), notice_weeks=4)
+    releases = expand(load_programme(folder), as_of=D(2014, 5, 1))
     # Up to 29 May 2014 is confirmed: 15 April, 15 May; Sunday 15 June rolls to the 16th.
     assert [r.status for r in releases[:3]] == [CONFIRMED, CONFIRMED, PROVISIONAL]
     assert all(r.status == PROVISIONAL for r in expand(load_programme(folder)))

@@ -1,0 +1,91 @@
+"""Moving and cancelling a release: the only ways an announced date may change."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from calendar_gen.errors import CalendarGenError
+from calendar_gen.record import CANCELLED, MOVED, Announcement, Change, long_date, with_change
+from calendar_gen.releases import CONFIRMED, Release, expand
+from calendar_gen.schedule import Period, Programme
+from calendar_gen.workdays import bank_holiday, is_working_day
+
+
+class ChangeError(CalendarGenError):
+    """A move or cancellation that cannot be made; the message says why and what to do."""
+
+
+def period_of(day: dt.date, like: Period) -> Period:
+    """The period of the same kind as `like` (financial or calendar year) holding `day`."""
+    if like.financial:
+        year = day.year if day.month >= 4 else day.year - 1
+        return Period.parse(f"{year}/{(year + 1) % 100:02d}")
+    return Period.parse(str(day.year))
+
+
+def find_release(programme: Programme, pub_id: str, day: dt.date, as_of: dt.date) -> Release:
+    """The release of `pub_id` whose current date is `day`."""
+    if all(p.id != pub_id for p in programme.publications):
+        raise ChangeError(f"'{pub_id}' is not a publication in {programme.folder}")
+    # A release may roll out of its scheduled month, so look in the period before too.
+    here = period_of(day, programme.period)
+    before = period_of(day - dt.timedelta(days=40), programme.period)
+    candidates = []
+    for period in dict.fromkeys((programme.period, here, before)):
+        candidates += [
+            r for r in expand(programme, period, as_of=as_of) if r.publication.id == pub_id
+        ]
+    for release in candidates:
+        if release.date == day:
+            return release
+    near = sorted({r.date for r in candidates if abs((r.date - day).days) <= 62})
+    hint = f"; its releases near then: {', '.join(map(str, near))}" if near else ""
+    raise ChangeError(f"'{pub_id}' has no release on {day}{hint}")
+
+
+def _check_reason(reason: str) -> str:
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ChangeError("--reason is required: say why, for the public record")
+    return reason
+
+
+def _entry(release: Release, programme: Programme) -> Announcement:
+    if release.announcement:
+        return release.announcement
+    confirmed = release.date - dt.timedelta(weeks=programme.notice_weeks)
+    return Announcement(
+        release.publication.id,
+        release.scheduled,
+        release.date,
+        confirmed if release.status == CONFIRMED else None,
+    )
+
+
+def move(
+    programme: Programme, release: Release, new_date: dt.date, reason: str, on: dt.date
+) -> Announcement:
+    """The record entry of `release` moved to `new_date`, made on `on`, for `reason`."""
+    reason = _check_reason(reason)
+    region = release.publication.rule.region
+    if release.announcement and release.announcement.cancelled:
+        raise ChangeError(f"{release.publication.id} on {release.date} is cancelled already")
+    if new_date == release.date:
+        raise ChangeError(f"{release.publication.id} is on {new_date} already")
+    if not is_working_day(new_date, region):
+        why = bank_holiday(new_date, region) or "a weekend"
+        raise ChangeError(
+            f"{new_date} ({long_date(new_date)}) is not a working day in {region}: {why}; "
+            "choose a working day"
+        )
+    change = Change(on, MOVED, release.date, new_date, reason)
+    return with_change(_entry(release, programme), change)
+
+
+def cancel(programme: Programme, release: Release, reason: str, on: dt.date) -> Announcement:
+    """The record entry of `release` cancelled on `on`, for `reason`."""
+    reason = _check_reason(reason)
+    if release.announcement and release.announcement.cancelled:
+        raise ChangeError(f"{release.publication.id} on {release.date} is cancelled already")
+    change = Change(on, CANCELLED, release.date, None, reason)
+    return with_change(_entry(release, programme), change)
