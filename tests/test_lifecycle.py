@@ -1,0 +1,166 @@
+"""The pre-announcement lifecycle through the real command: provisional, confirmed, moved,
+cancelled, and a rule change that must not move what was announced."""
+
+import json
+import shutil
+
+import icalendar
+from helpers import MONTHLY, run_cli, write_schedules
+
+
+def events(feed) -> dict[str, icalendar.Event]:
+    calendar = icalendar.Calendar.from_ical(feed.read_bytes())
+    return {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+
+
+def listed(folder, as_of: str) -> dict[str, dict]:
+    result = run_cli("list", "--format", "json", "--as-of", as_of, cwd=folder)
+    assert result.returncode == 0, result.stderr
+    return {r["scheduled_month"]: r for r in json.loads(result.stdout)}
+
+
+def build(folder, as_of: str):
+    result = run_cli("build", "--as-of", as_of, cwd=folder)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_lifecycle(tmp_path):
+    schedules = write_schedules(tmp_path / "schedules")
+    record = schedules / "announcements.toml"
+    feed = tmp_path / "feeds" / "test.ics"
+    may = "monthly-bulletin-2014-05@test-office"
+
+    # 1 April + 4 weeks = 29 April: the second Tuesday of April (8th) is confirmed, May's
+    # (13th) is provisional.
+    build(tmp_path, "2014-04-01")
+    assert record.read_text().count("[[release]]") == 1
+    found = events(feed)
+    assert len(found) == 12
+    april = found["monthly-bulletin-2014-04@test-office"]
+    assert (str(april["STATUS"]), str(april["SUMMARY"])) == ("CONFIRMED", "Monthly bulletin")
+    assert (str(found[may]["STATUS"]), str(found[may]["SUMMARY"])) == (
+        "TENTATIVE",
+        "Monthly bulletin (provisional)",
+    )
+    rows = listed(tmp_path, "2014-04-01")
+    assert (rows["2014-05"]["status"], rows["2014-05"]["title"]) == (
+        "provisional",
+        "Monthly bulletin",
+    )
+
+    # Time passes: by 20 April the 13 May release is inside the notice period.
+    build(tmp_path, "2014-04-20")
+    assert record.read_text().count("[[release]]") == 2
+    assert str(events(feed)[may]["STATUS"]) == "CONFIRMED"
+
+    # The rule changes to the third Tuesday. Announced dates stand, and the build says so;
+    # provisional ones follow the rule (third Tuesday of June 2014: the 17th).
+    topic = schedules / "test.toml"
+    topic.write_text(MONTHLY.replace("second tuesday", "third tuesday"))
+    result = build(tmp_path, "2014-04-20")
+    assert (
+        "monthly-bulletin 2014-05: announced for Tuesday 13 May 2014; the rule now gives "
+        "Tuesday 20 May 2014. The announced date stands (to move it: calendar-gen move "
+        "monthly-bulletin 2014-05-13 2014-05-20 --reason ...)"
+    ) in result.stderr
+    rows = listed(tmp_path, "2014-04-20")
+    assert [rows[m]["date"] for m in ("2014-04", "2014-05", "2014-06")] == [
+        "2014-04-08",
+        "2014-05-13",
+        "2014-06-17",
+    ]
+
+    # Move the May release, with a reason: same UID, SEQUENCE 1, history in DESCRIPTION.
+    moved = run_cli(
+        "move", "monthly-bulletin", "2014-05-13", "2014-05-15",
+        "--reason", "supplier delay", "--as-of", "2014-05-01", cwd=tmp_path,
+    )  # fmt: skip
+    assert moved.returncode == 0, moved.stderr
+    assert "Moved from Tuesday 13 May 2014: supplier delay" in moved.stdout
+    build(tmp_path, "2014-05-01")
+    event = events(feed)[may]
+    assert event.decoded("DTSTART").isoformat() == "2014-05-15T09:30:00+01:00"
+    assert int(event["SEQUENCE"]) == 1
+    assert event.decoded("DTSTAMP").isoformat() == "2014-05-01T00:00:00+00:00"
+    assert "Moved from Tuesday 13 May 2014: supplier delay" in str(event["DESCRIPTION"])
+    assert len(events(feed)) == 12
+
+    # Refusals change nothing.
+    before = record.read_bytes()
+    refusals = [
+        (("move", "monthly-bulletin", "2014-05-15", "2014-05-20"), "Missing option '--reason'"),
+        (("move", "monthly-bulletin", "2014-05-15", "2014-05-20", "--reason", " "),
+         "--reason is required"),
+        (("move", "monthly-bulletin", "2014-05-15", "2014-05-26", "--reason", "x"),
+         "2014-05-26 (Monday 26 May 2014) is not a working day in england-and-wales: "
+         "Spring Bank Holiday"),
+        (("move", "monthly-bulletin", "2014-05-15", "2014-05-17", "--reason", "x"),
+         "is not a working day in england-and-wales: a weekend"),
+        (("move", "monthly-bulletin", "2014-05-13", "2014-05-20", "--reason", "x"),
+         "'monthly-bulletin' has no release on 2014-05-13; its releases near then: "),
+        (("cancel", "weather", "2014-05-15", "--reason", "x"), "'weather' is not a publication"),
+    ]  # fmt: skip
+    for args, message in refusals:
+        result = run_cli(*args, cwd=tmp_path)
+        assert result.returncode == 2, args
+        assert message in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+    assert record.read_bytes() == before
+
+    # Cancel the June release: it stays in the feed, cancelled, with the reason.
+    cancelled = run_cli(
+        "cancel", "monthly-bulletin", "2014-06-17", "--reason", "series under review",
+        "--as-of", "2014-05-02", cwd=tmp_path,
+    )  # fmt: skip
+    assert cancelled.returncode == 0, cancelled.stderr
+    build(tmp_path, "2014-05-02")
+    june = events(feed)["monthly-bulletin-2014-06@test-office"]
+    assert str(june["STATUS"]) == "CANCELLED"
+    assert str(june["SUMMARY"]) == "Cancelled: Monthly bulletin"
+    assert int(june["SEQUENCE"]) == 1
+    assert "Cancelled on Friday 2 May 2014: series under review" in str(june["DESCRIPTION"])
+    row = listed(tmp_path, "2014-05-02")["2014-06"]
+    assert (row["status"], row["title"], row["sequence"]) == ("cancelled", "Monthly bulletin", 1)
+
+    # The feeds rebuild byte for byte from the schedules folder alone.
+    published = {p.name: p.read_bytes() for p in feed.parent.iterdir()}
+    shutil.rmtree(feed.parent)
+    build(tmp_path, "2014-05-02")
+    assert {p.name: p.read_bytes() for p in feed.parent.iterdir()} == published
+
+    # A corrupt record is refused with a clear error, and the feeds stay as they were.
+    record.write_text(record.read_text().replace("2014-05-15", "2014-05-18", 1))
+    result = run_cli("build", "--as-of", "2014-05-02", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "announcements.toml: publication 'monthly-bulletin': " in result.stderr
+    assert "Traceback" not in result.stderr
+    assert {p.name: p.read_bytes() for p in feed.parent.iterdir()} == published
+
+
+def test_check_reports_code_of_practice_problems(tmp_path):
+    topic = MONTHLY + (
+        '\n[[publication]]\nid = "early"\ntitle = "Early"\ndesignation = "Official Statistics"\n'
+        'frequency = "annual"\nmonths = [9]\nday = "first tuesday"\ntime = "07:00"\n'
+    )
+    write_schedules(tmp_path / "schedules", {"test": topic})
+    build(tmp_path, "2014-04-20")
+    # A move made 12 days before the confirmed 13 May date: inside the 4-week notice.
+    run_cli("move", "monthly-bulletin", "2014-05-13", "2014-05-15", "--reason", "late data",
+            "--as-of", "2014-05-01", cwd=tmp_path)  # fmt: skip
+    result = run_cli("check", "--as-of", "2014-05-01", cwd=tmp_path)
+    assert result.returncode == 1
+    assert (
+        "monthly-bulletin 2014-05: moved on Thursday 1 May 2014, 12 days before its confirmed "
+        "date (Tuesday 13 May 2014), inside the 4-week notice period: late data"
+    ) in result.stdout
+    assert "early: released at 07:00, not the standard 09:30" in result.stdout
+    # In February 2015 the year ahead reaches past the 2014/15 calendar.
+    later = run_cli("check", "--as-of", "2015-02-01", cwd=tmp_path)
+    assert later.returncode == 1
+    assert (
+        "early: no release announced in the next twelve months, though its rule gives one on "
+        "Tuesday 1 September 2015"
+    ) in later.stdout
+    assert "monthly-bulletin: no release announced" not in later.stdout
+    assert run_cli("check", cwd=tmp_path).returncode == 0

@@ -1,0 +1,116 @@
+"""The announcement record: reading, checking and editing it by hand or by command."""
+
+import datetime as dt
+
+import pytest
+from helpers import MONTHLY, write_schedules
+
+from calendar_gen.errors import ScheduleError
+from calendar_gen.record import MOVED, Announcement, Change, render_updates
+from calendar_gen.schedule import load_programme
+
+D = dt.date
+ENTRY = """\
+[[release]]
+id = "monthly-bulletin"
+month = "2014-05"
+date = 2014-05-13
+confirmed = 2014-04-15
+"""
+MOVE = """
+[[release.change]]
+on = 2014-05-01
+action = "moved"
+from = 2014-05-13
+to = 2014-05-15
+reason = "late data"
+"""
+
+
+def load_with_record(tmp_path, record: str):
+    folder = write_schedules(tmp_path)
+    (folder / "announcements.toml").write_text(record)
+    return load_programme(folder)
+
+
+def record_problems(tmp_path, record: str) -> list[str]:
+    with pytest.raises(ScheduleError) as error:
+        load_with_record(tmp_path, record)
+    return [str(p) for p in error.value.problems]
+
+
+def test_record_is_read(tmp_path):
+    programme = load_with_record(tmp_path, ENTRY.replace("2014-05-13", "2014-05-15") + MOVE)
+    announcement = programme.announcements[("monthly-bulletin", (2014, 5))]
+    assert announcement.date == D(2014, 5, 15)
+    assert announcement.confirmed == D(2014, 4, 15)
+    assert announcement.changes == (
+        Change(D(2014, 5, 1), MOVED, D(2014, 5, 13), D(2014, 5, 15), "late data"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        (ENTRY.replace("monthly-bulletin", "weather"),
+         "publication 'weather': id 'weather' is not a publication in the schedules"),
+        (ENTRY + "\n" + ENTRY,
+         "publication 'monthly-bulletin': month '2014-05' has two entries; keep one"),
+        (ENTRY.replace("2014-05-13", "2014-05-17"),  # a Saturday
+         "date 2014-05-17 is not a working day in england-and-wales (a weekend)"),
+        (ENTRY.replace("2014-05-13", "2014-05-26"),
+         "date 2014-05-26 is not a working day in england-and-wales (Spring Bank Holiday)"),
+        (ENTRY.replace('"2014-05"', '"May 2014"'), "month 'May 2014' is not a scheduled month"),
+        (ENTRY.replace("date = 2014-05-13", 'date = "13 May"'), "date '13 May' is not a date"),
+        (ENTRY.replace("confirmed", "confirmd"), "unknown key 'confirmd' in a release"),
+        (ENTRY + MOVE, "change on 2014-05-01 does not lead to date 2014-05-13"),
+        (ENTRY.replace("2014-05-13", "2014-05-15") + MOVE.replace("late data", ""),
+         "a change needs a reason"),
+        (ENTRY.replace("2014-05-13", "2014-05-15") + MOVE.replace('"moved"', '"postponed"'),
+         "change action 'postponed' is not one of moved, cancelled"),
+        ("release = 5\n", "release must be tables, written [[release]]"),
+        (ENTRY.replace('month = "2014-05"', 'month = "2014-05'), "invalid TOML"),
+    ],
+)  # fmt: skip
+def test_bad_record_is_refused_naming_file_publication_and_key(tmp_path, record, message):
+    found = record_problems(tmp_path, record)
+    assert any(p.startswith(f"{tmp_path}/announcements.toml: ") and message in p for p in found), (
+        found
+    )
+
+
+def test_record_problems_come_with_schedule_problems_fixed_first(tmp_path):
+    folder = write_schedules(tmp_path, {"test": MONTHLY.replace('"monthly"', '"weekly"')})
+    (folder / "announcements.toml").write_text(ENTRY.replace("monthly-bulletin", "weather"))
+    with pytest.raises(ScheduleError) as error:
+        load_programme(folder)
+    # Ids in the record cannot be judged against schedules that did not load.
+    assert [p.file for p in error.value.problems] == [f"{folder}/test.toml"]
+
+
+def test_updates_keep_comments_and_layout(tmp_path):
+    path = tmp_path / "announcements.toml"
+    path.write_text("# Kept by the statistics unit.\n\n" + ENTRY.replace(
+        'month = "2014-05"', 'month = "2014-05"  # checked with the team'
+    ))  # fmt: skip
+    moved = Announcement(
+        "monthly-bulletin", (2014, 5), D(2014, 5, 15), D(2014, 4, 15),
+        (Change(D(2014, 5, 1), MOVED, D(2014, 5, 13), D(2014, 5, 15), "late data"),),
+    )  # fmt: skip
+    added = Announcement("monthly-bulletin", (2014, 6), D(2014, 6, 10), D(2014, 5, 13))
+    text = render_updates(path, [moved, added])
+    assert text.startswith("# Kept by the statistics unit.\n\n[[release]]\n")
+    assert 'month = "2014-05"  # checked with the team\ndate = 2014-05-15\n' in text
+    assert MOVE.strip() in text
+    assert text.endswith(
+        '\n\n[[release]]\nid = "monthly-bulletin"\nmonth = "2014-06"\ndate = 2014-06-10\n'
+        "confirmed = 2014-05-13\n"
+    )
+
+
+def test_new_record_explains_itself(tmp_path):
+    text = render_updates(
+        tmp_path / "none.toml", [Announcement("a", (2014, 5), D(2014, 5, 13), None)]
+    )
+    assert text.startswith("# Release dates announced to the public")
+    assert '[[release]]\nid = "a"\nmonth = "2014-05"\ndate = 2014-05-13\n' in text
