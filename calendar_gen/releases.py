@@ -168,7 +168,7 @@ def rule_conflicts(releases: list[Release]) -> list[str]:
                 f"it; it stays (to withdraw it: calendar-gen cancel {r.publication.id} "
                 f"{r.date} --reason ...)"
             )
-        elif r.rule_date != first:
+        elif r.rule_date not in (first, r.date):
             messages.append(
                 f"{where}: announced for {long_date(r.date)}; the rule now gives "
                 f"{long_date(r.rule_date)}. The announced date stands (to move it: "

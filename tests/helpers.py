@@ -7,6 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "schedules"
+
 PROGRAMME = """\
 organisation = "Test Office"
 period = "2014/15"

@@ -6,15 +6,28 @@ import json
 import shutil
 
 import pytest
-from helpers import MONTHLY, run_cli, write_schedules
+from helpers import MONTHLY, ROOT, SHIPPED, run_cli, write_schedules
 
 SHIPPED_FEEDS = ["all.ics", "crime.ics", "migration.ics", "other.ics", "policing.ics"]
 
 
 @pytest.fixture
 def shipped(tmp_path):
-    shutil.copytree("schedules", tmp_path / "schedules")
+    """The shipped rules without their announcement record, so --as-of decides the status."""
+    shutil.copytree(
+        SHIPPED, tmp_path / "schedules", ignore=shutil.ignore_patterns("announcements.toml")
+    )
     return tmp_path
+
+
+def test_shipped_feeds_are_what_the_shipped_schedules_build(tmp_path):
+    shutil.copytree(SHIPPED, tmp_path / "schedules")
+    result = run_cli("build", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no announced date disagrees with its rule
+    assert "newly confirmed" not in result.stdout
+    for name in SHIPPED_FEEDS:
+        assert (tmp_path / "feeds" / name).read_bytes() == (ROOT / "feeds" / name).read_bytes()
 
 
 def test_build_writes_a_feed_per_topic_and_all(shipped):

@@ -85,6 +85,10 @@ def test_lifecycle(tmp_path):
     assert event.decoded("DTSTAMP").isoformat() == "2014-05-01T00:00:00+00:00"
     assert "Moved from Tuesday 13 May 2014: supplier delay" in str(event["DESCRIPTION"])
     assert len(events(feed)) == 12
+    # Once the rule agrees with the moved date, there is nothing to warn about.
+    topic.write_text(MONTHLY.replace("second tuesday", "15"))
+    assert "warning: monthly-bulletin 2014-05" not in build(tmp_path, "2014-05-01").stderr
+    topic.write_text(MONTHLY.replace("second tuesday", "third tuesday"))
 
     # Refusals change nothing.
     before = record.read_bytes()

@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from helpers import PROGRAMME, write_schedules
+from helpers import PROGRAMME, SHIPPED, write_schedules
 
 from calendar_gen.releases import CONFIRMED, PROVISIONAL, expand, suspensions
 from calendar_gen.schedule import Period, load_programme
@@ -142,12 +142,12 @@ SHIPPED_2014_15 = {
 
 @pytest.mark.parametrize(("pub_id", "dates"), SHIPPED_2014_15.items())
 def test_shipped_programme_dates(pub_id, dates):
-    releases = expand(load_programme("schedules"))
+    releases = expand(load_programme(SHIPPED))
     assert [r.date for r in releases if r.publication.id == pub_id] == dates
 
 
 def test_shipped_programme_brings_alcohol_licensing_back_in_2015_16():
-    releases = expand(load_programme("schedules"), Period.parse("2015/16"))
+    releases = expand(load_programme(SHIPPED), Period.parse("2015/16"))
     assert [r.date for r in releases if r.publication.id == "alcohol-licensing"] == [
         D(2015, 10, 29)
     ]

@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from helpers import MONTHLY, PROGRAMME, write_schedules
+from helpers import MONTHLY, PROGRAMME, SHIPPED, write_schedules
 
 from calendar_gen.errors import ScheduleError
 from calendar_gen.rules import OrdinalWeekday
@@ -54,7 +54,7 @@ def test_publication_settings_override_the_programme(tmp_path):
 
 
 def test_shipped_programme_loads():
-    programme = load_programme("schedules")
+    programme = load_programme(SHIPPED)
     assert programme.organisation == "Home Office"
     assert [t.slug for t in programme.topics] == ["crime", "migration", "other", "policing"]
     assert len(programme.publications) == 15
