@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import click
@@ -12,7 +13,7 @@ import click
 # without loading the holiday tables.
 if TYPE_CHECKING:
     from calendar_gen.releases import Release
-    from calendar_gen.schedule import Period
+    from calendar_gen.schedule import Period, Programme
 
 EXIT_FOUND = 1  # the check ran and found something to put right
 EXIT_INPUT = 2
@@ -117,13 +118,18 @@ def build(schedules: str, out: str, period: Period | None, as_of: dt.date | None
 
     Example: calendar-gen build --schedules schedules --out feeds
     """
+    programme, period, releases = _load(schedules, period, as_of)
+    _publish(programme, period, releases, out)
+
+
+def _publish(programme: Programme, period: Period, releases: list[Release], out: str) -> None:
+    """Record newly confirmed releases, then write the feeds, and say what was done."""
     from calendar_gen.errors import CalendarGenError
     from calendar_gen.feeds import render_feeds
     from calendar_gen.output import ensure_folder, save, write_files
     from calendar_gen.record import render_updates
     from calendar_gen.releases import rule_conflicts, to_announce
 
-    programme, period, releases = _load(schedules, period, as_of)
     feeds = render_feeds(programme, releases, period)
     announce = to_announce(releases, programme)
     try:
@@ -322,6 +328,142 @@ def cancel(pub_id: str, date: dt.date, reason: str, schedules: str, as_of: dt.da
         return cancel_release(programme, release, reason, today)
 
     _change(schedules, as_of, make)
+
+
+def _external(against: tuple[str, ...], period: Period, programme: Programme):
+    """Every --against calendar's busy days, merged."""
+    from calendar_gen.clashes import read_calendar
+
+    busy: dict[dt.date, list[str]] = {}
+    for path in against:
+        for day, summaries in read_calendar(path, period, programme.timezone).items():
+            busy.setdefault(day, []).extend(summaries)
+    return busy
+
+
+def _clash_table(clashes) -> str:
+    lines = []
+    for c in clashes:
+        ids = ", ".join(r.publication.id for r in c.releases)
+        what = {
+            "same-day": f"{len(c.releases)} releases on one day: {ids}",
+            "external": f"{ids} on the day of: {'; '.join(c.events)}",
+            "blackout": f"{ids} in a blackout: {c.reason}",
+        }[c.kind]
+        line = f"{c.date:%a %d %b %Y}  {c.kind:<8}  {what}"
+        if c.mover and c.suggestion:
+            line += f"; suggest moving {c.mover.publication.id} to {c.suggestion:%a %d %b %Y}"
+        elif c.mover:
+            line += f"; no clear working day in {c.date:%B} for {c.mover.publication.id}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+against_option = click.option(
+    "--against",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    metavar="FILE.ics",
+    help="Another producer's calendar: a release on a day with one of its events clashes.",
+)
+
+
+@cli.command()
+@schedules_option
+@period_option
+@as_of_option
+@against_option
+@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table")
+def clashes(
+    schedules: str,
+    period: Period | None,
+    as_of: dt.date | None,
+    against: tuple[str, ...],
+    fmt: str,
+) -> None:
+    """Find releases that clash: too many on one day, on another calendar's events, or in a
+    blackout period. Exit 1 if there are any.
+
+    Example: calendar-gen clashes --against ons.ics --format json
+    """
+    from calendar_gen.clashes import find_clashes
+    from calendar_gen.errors import CalendarGenError
+
+    programme, period, releases = _load(schedules, period, as_of)
+    try:
+        found = find_clashes(programme, releases, _external(against, period, programme))
+    except CalendarGenError as error:
+        _report(error)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps([c.as_dict() for c in found], indent=2, ensure_ascii=False))
+    elif found:
+        click.echo(_clash_table(found))
+        click.echo(f"{len(found)} clash{'es' if len(found) != 1 else ''} in {period}")
+    else:
+        click.echo(f"no clashes in {period}")
+    if found:
+        sys.exit(EXIT_FOUND)
+
+
+@cli.command(name="next-year")
+@schedules_option
+@click.option("--out", default="feeds", show_default=True, metavar="DIR", help="Feeds folder.")
+@as_of_option
+@against_option
+@click.option(
+    "--avoid-clashes",
+    is_flag=True,
+    help="Move releases not yet announced off clashes, to the nearest clear day of their month.",
+)
+def next_year(
+    schedules: str, out: str, as_of: dt.date | None, against: tuple[str, ...], avoid_clashes: bool
+) -> None:
+    """Roll the programme to the next period, write its feeds and print it for review.
+
+    Example: calendar-gen next-year --avoid-clashes --against ons.ics
+    """
+    from calendar_gen import clashes as clash
+    from calendar_gen.errors import CalendarGenError
+    from calendar_gen.output import save
+    from calendar_gen.record import MOVED, Announcement, Change, long_date, render_updates
+    from calendar_gen.releases import expand
+    from calendar_gen.schedule import PROGRAMME_FILE, load_programme, with_period
+
+    today = as_of or _today()
+    programme, _, _ = _load(schedules, None, today)
+    period = programme.period.following()
+    try:
+        external = _external(against, period, programme)
+        releases = expand(programme, period, as_of=today)
+        moves = clash.avoid_clashes(programme, releases, external) if avoid_clashes else []
+        record = programme.record_path
+        if moves:
+            entries = [
+                Announcement(m.release.publication.id, m.release.scheduled, m.new_date, None,
+                             (Change(today, MOVED, m.release.date, m.new_date, m.reason),))
+                for m in moves
+            ]  # fmt: skip
+            save(record, render_updates(record, entries))
+        save(Path(schedules) / PROGRAMME_FILE, with_period(schedules, period))
+        programme = load_programme(schedules)
+        releases = expand(programme, period, as_of=today)
+        remaining = clash.find_clashes(programme, releases, external)
+    except CalendarGenError as error:
+        _report(error)
+    click.echo(f"{schedules}/{PROGRAMME_FILE}: period is now {period}")
+    for m in moves:
+        click.echo(
+            f"moved {m.release.publication.id} from {long_date(m.release.date)} to "
+            f"{long_date(m.new_date)}: {m.reason}"
+        )
+    click.echo(_table(releases))
+    _publish(programme, period, releases, out)
+    if remaining:
+        click.echo(_clash_table(remaining))
+        click.echo(f"{len(remaining)} clash{'es' if len(remaining) != 1 else ''} left in {period}")
+        sys.exit(EXIT_FOUND)
 
 
 def main() -> None:

@@ -29,11 +29,12 @@ FIRST_YEAR, LAST_YEAR = 2000, 2098
 REGIONS_DEFAULT = "england-and-wales"
 
 PROGRAMME_KEYS = ("organisation", "period", "timezone", "release_time", "holidays", "roll")
-PROGRAMME_KEYS += ("uid_domain", "notice_weeks")
+PROGRAMME_KEYS += ("uid_domain", "notice_weeks", "max_releases_per_day", "blackout")
+BLACKOUT_KEYS = ("from", "until", "reason")
 TOPIC_KEYS = ("topic", "publication")
 PUBLICATION_KEYS = (
     "id", "title", "designation", "frequency", "description", "months", "day", "roll",
-    "holidays", "time", "suspended",
+    "holidays", "time", "suspended", "released_with",
 )  # fmt: skip
 SUSPENSION_KEYS = ("period", "reason")
 
@@ -94,6 +95,18 @@ class Suspension:
 
 
 @dataclass(frozen=True)
+class Blackout:
+    """Days on which nothing should be released (a pre-election period, a shutdown)."""
+
+    start: dt.date
+    end: dt.date  # inclusive
+    reason: str
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
 class Publication:
     id: str
     title: str
@@ -103,6 +116,7 @@ class Publication:
     rule: Rule
     time: dt.time
     suspensions: tuple[Suspension, ...]
+    released_with: tuple[str, ...]  # ids it is published together with, so no clash
     topic: str  # the slug of the topic file it is declared in
     file: str
 
@@ -126,6 +140,8 @@ class Programme:
     release_time: dt.time
     uid_domain: str
     notice_weeks: int  # releases this close are confirmed, and then change only with a reason
+    max_releases_per_day: int
+    blackouts: tuple[Blackout, ...]
     topics: tuple[Topic, ...]
     folder: str
     announcements: Mapping[Key, Announcement]
@@ -200,6 +216,13 @@ class _Reader:
         self.problem(f"{key} {value!r} is not a time of day like '09:30'")
         return None
 
+    def number(self, table: dict[str, Any], key: str, default: int, low: int, high: int):
+        value = table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.problem(f"{key} {value!r} is not a whole number from {low} to {high}")
+            return None
+        return value
+
     def period(self, value: Any, key: str) -> Period | None:
         if not isinstance(value, str):
             self.problem(f"{key} {value!r} is not a period like '2014/15' or '2015'")
@@ -232,6 +255,8 @@ class _Settings:
     roll: Roll
     uid_domain: str
     notice_weeks: int
+    max_releases_per_day: int
+    blackouts: tuple[Blackout, ...]
 
 
 def _read_settings(data: dict[str, Any], r: _Reader) -> _Settings | None:
@@ -250,15 +275,12 @@ def _read_settings(data: dict[str, Any], r: _Reader) -> _Settings | None:
     ):
         r.problem(f"uid_domain {uid_domain!r} is not a lower-case domain like 'example.gov.uk'")
         return None
-    notice_weeks = data.get("notice_weeks", 4)
-    if (
-        isinstance(notice_weeks, bool)
-        or not isinstance(notice_weeks, int)
-        or not (1 <= notice_weeks <= 52)
-    ):
-        r.problem(f"notice_weeks {notice_weeks!r} is not a number of weeks from 1 to 52")
+    notice_weeks = r.number(data, "notice_weeks", 4, 1, 52)
+    max_per_day = r.number(data, "max_releases_per_day", 1, 1, 100)
+    blackouts = _read_blackouts(data, r)
+    if None in (organisation, period, timezone, release_time, holidays, roll, notice_weeks):
         return None
-    if None in (organisation, period, timezone, release_time, holidays, roll):
+    if max_per_day is None or blackouts is None:
         return None
     assert organisation and period and timezone and release_time and holidays and roll
     return _Settings(
@@ -270,7 +292,28 @@ def _read_settings(data: dict[str, Any], r: _Reader) -> _Settings | None:
         Roll(roll),
         uid_domain or slugify(organisation),
         notice_weeks,
+        max_per_day,
+        blackouts,
     )
+
+
+def _read_blackouts(data: dict[str, Any], r: _Reader) -> tuple[Blackout, ...] | None:
+    value = data.get("blackout", [])
+    if not isinstance(value, list) or not all(isinstance(b, dict) for b in value):
+        r.problem("blackout must be tables of from, until and reason, written [[blackout]]")
+        return None
+    found = []
+    for table in value:
+        r.unknown_keys(table, BLACKOUT_KEYS, "in a blackout")
+        start, end = table.get("from"), table.get("until")
+        reason = r.text(table, "reason")
+        if not all(isinstance(d, dt.date) and not isinstance(d, dt.datetime) for d in (start, end)):
+            r.problem(f"blackout from {start!r} until {end!r} needs two dates like 2015-03-30")
+        elif start > end:
+            r.problem(f"blackout from {start} until {end} ends before it starts")
+        elif reason:
+            found.append(Blackout(start, end, reason))
+    return tuple(found) if len(found) == len(value) else None
 
 
 def _read_months(table: dict[str, Any], frequency: str | None, r: _Reader) -> tuple[int, ...]:
@@ -352,8 +395,16 @@ def _read_publication(
     )
     time = r.time(table, "time", settings.release_time if settings else dt.time(9, 30))
     suspensions = _read_suspensions(table, r)
+    released_with = table.get("released_with", [])
+    if not isinstance(released_with, list) or not all(
+        isinstance(i, str) and i != pub_id for i in released_with
+    ):
+        r.problem(f"released_with {released_with!r} is not a list of other publications' ids")
+        released_with = None
     r.publication = None
-    if None in (pub_id, title, designation, frequency, day, roll, region, time) or not months:
+    if None in (pub_id, title, designation, frequency, day, roll, region, time, released_with):
+        return None
+    if not months:
         return None
     assert pub_id and title and designation and frequency and day and roll and region and time
     return Publication(
@@ -365,6 +416,7 @@ def _read_publication(
         rule=Rule(months, day, Roll(roll), region),
         time=time,
         suspensions=suspensions,
+        released_with=tuple(released_with),
         topic=slug,
         file=r.file,
     )
@@ -433,7 +485,7 @@ def load_programme(folder: str | Path) -> Programme:
                 Problem(
                     file,
                     "a topic file's name must be a lower-case slug like 'crime.toml', "
-                    f"and not {', '.join(s + '.toml' for s in RESERVED_SLUGS[1:])}",
+                    "and not all.toml",
                 )
             )
             continue
@@ -448,6 +500,11 @@ def load_programme(folder: str | Path) -> Programme:
         if topic:
             topics.append(topic)
     regions = {p.id: p.rule.region for t in topics for p in t.publications}
+    for publication in (p for t in topics for p in t.publications):
+        for other in publication.released_with:
+            if other not in regions:
+                message = f"released_with '{other}' is not a publication in the schedules"
+                problems.append(Problem(publication.file, message, publication.id))
     announcements, record_problems = read_record(
         root / RECORD_FILE, str(Path(shown) / RECORD_FILE), regions
     )
@@ -462,7 +519,19 @@ def load_programme(folder: str | Path) -> Programme:
         release_time=settings.release_time,
         uid_domain=settings.uid_domain,
         notice_weeks=settings.notice_weeks,
+        max_releases_per_day=settings.max_releases_per_day,
+        blackouts=settings.blackouts,
         topics=tuple(topics),
         folder=shown,
         announcements=announcements,
     )
+
+
+def with_period(folder: str | Path, period: Period) -> str:
+    """programme.toml's text with `period` set, its comments and layout kept."""
+    import tomlkit
+
+    path = Path(folder) / PROGRAMME_FILE
+    document = tomlkit.parse(path.read_text("utf-8"))
+    document["period"] = period.name
+    return tomlkit.dumps(document)

@@ -1,0 +1,249 @@
+"""Date clashes: too many releases on a day, another producer's events, blackout periods."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from calendar_gen.errors import CalendarGenError
+from calendar_gen.releases import CANCELLED, Release
+from calendar_gen.schedule import Period, Programme
+from calendar_gen.workdays import is_working_day
+
+SAME_DAY, EXTERNAL, BLACKOUT = "same-day", "external", "blackout"
+MAX_EVENT_DAYS = 366  # an all-day event longer than a year is a mistake, not a busy year
+
+
+class CalendarFileError(CalendarGenError):
+    """An --against calendar that cannot be read."""
+
+
+@dataclass(frozen=True)
+class Clash:
+    date: dt.date
+    kind: str
+    releases: tuple[Release, ...]
+    events: tuple[str, ...] = ()  # the other calendar's summaries, for an external clash
+    reason: str = ""  # the blackout's reason
+    mover: Release | None = None  # the release that would give way
+    suggestion: dt.date | None = None  # the nearest working day in its month that clears it
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "date": self.date.isoformat(),
+            "kind": self.kind,
+            "releases": [r.publication.id for r in self.releases],
+            "events": list(self.events),
+            "reason": self.reason,
+            "move": self.mover.publication.id if self.mover else None,
+            "suggestion": self.suggestion.isoformat() if self.suggestion else None,
+        }
+
+
+def read_calendar(path: str | Path, period: Period, timezone: str) -> dict[dt.date, list[str]]:
+    """The days of `period` on which another calendar has events, with their summaries.
+
+    All-day and timed events, zoned or floating, and recurring events expanded; a timed
+    event counts on its local date in `timezone`.
+    """
+    import icalendar
+    import recurring_ical_events
+
+    zone = ZoneInfo(timezone)
+    first = period.start - dt.timedelta(days=1)
+    last = dt.date(period.start.year + 1, period.start.month, 1) + dt.timedelta(days=1)
+    try:
+        calendar = icalendar.Calendar.from_ical(Path(path).read_bytes())
+        events = recurring_ical_events.of(calendar).between(first, last)
+    except OSError as error:
+        raise CalendarFileError(f"{path}: cannot be read: {error.strerror}") from None
+    except Exception as error:  # icalendar and its recurrence engine raise many kinds
+        raise CalendarFileError(f"{path}: is not a readable iCalendar file: {error}") from None
+    busy: dict[dt.date, list[str]] = defaultdict(list)
+    for event in events:
+        if str(event.get("STATUS", "")).upper() == "CANCELLED":
+            continue
+        summary = str(event.get("SUMMARY", "(untitled event)"))
+        for day in _days(event, zone):
+            busy[day].append(summary)
+    return dict(busy)
+
+
+def _local_date(value: dt.date | dt.datetime, zone: ZoneInfo) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return (value.astimezone(zone) if value.tzinfo else value).date()
+    return value
+
+
+def _days(event, zone: ZoneInfo) -> Iterable[dt.date]:
+    start = event.decoded("DTSTART")
+    end = event.decoded("DTEND") if "DTEND" in event else None
+    if end is None and "DURATION" in event:
+        end = start + event.decoded("DURATION")
+    first = _local_date(start, zone)
+    if end is None:
+        return [first]
+    if isinstance(start, dt.datetime):
+        # A timed event ending at midnight does not take the next day.
+        last = _local_date(end - dt.timedelta(microseconds=1), zone) if end > start else first
+    else:
+        last = _local_date(end, zone) - dt.timedelta(days=1)  # DTEND of a date is exclusive
+    count = min(max((last - first).days + 1, 1), MAX_EVENT_DAYS)
+    return [first + dt.timedelta(days=i) for i in range(count)]
+
+
+def priority(release: Release, order: dict[str, int]) -> tuple[int, int]:
+    """Lower keeps its date: National Statistics first, then the earlier-declared."""
+    return (release.publication.designation != "National Statistics", order[release.publication.id])
+
+
+class Board:
+    """Who is released on which day: the state clash detection and avoidance work on."""
+
+    def __init__(
+        self,
+        programme: Programme,
+        releases: Iterable[Release],
+        external: dict[dt.date, list[str]],
+    ) -> None:
+        self.programme = programme
+        self.external = external
+        self.order = {p.id: i for i, p in enumerate(programme.publications)}
+        self.days: dict[dt.date, list[Release]] = defaultdict(list)
+        for release in releases:
+            if release.status != CANCELLED:
+                self.days[release.date].append(release)
+
+    def units(self, releases: list[Release]) -> int:
+        """Releases on a day, counting those declared as released together as one."""
+        ids = {r.publication.id for r in releases}
+        parent = {i: i for i in ids}
+
+        def root(i: str) -> str:
+            while parent[i] != i:
+                i = parent[i]
+            return i
+
+        for r in releases:
+            for other in r.publication.released_with:
+                if other in ids:
+                    parent[root(r.publication.id)] = root(other)
+        return len({root(i) for i in ids})
+
+    def blackout(self, day: dt.date):
+        return next((b for b in self.programme.blackouts if b.covers(day)), None)
+
+    def clear_for(self, release: Release, day: dt.date) -> bool:
+        """Would `release` clash with nothing on `day`?"""
+        if not is_working_day(day, release.publication.rule.region):
+            return False
+        if day in self.external or self.blackout(day):
+            return False
+        others = [r for r in self.days.get(day, []) if r is not release]
+        return self.units([*others, release]) <= self.programme.max_releases_per_day
+
+    def nearest_clear(self, release: Release) -> dt.date | None:
+        """The nearest working day in the release's month that clears it; later wins a tie."""
+        day = release.date
+        for distance in range(1, 31):
+            for candidate in (day + dt.timedelta(days=distance), day - dt.timedelta(days=distance)):
+                if candidate.month == day.month and self.clear_for(release, candidate):
+                    return candidate
+        return None
+
+    def move(self, release: Release, day: dt.date, moved: Release) -> None:
+        self.days[release.date].remove(release)
+        self.days[day].append(moved)
+
+    def same_day_mover(self, releases: list[Release], movable: list[Release]) -> Release | None:
+        """The lowest-priority movable release whose leaving reduces the day's count."""
+        count = self.units(releases)
+        candidates = [r for r in movable if self.units([o for o in releases if o is not r]) < count]
+        return max(candidates, key=lambda r: priority(r, self.order), default=None)
+
+    def clashes(self) -> list[Clash]:
+        found = []
+        for day in sorted(self.days):
+            releases = sorted(self.days[day], key=lambda r: priority(r, self.order))
+            if not releases:
+                continue
+            if self.units(releases) > self.programme.max_releases_per_day:
+                mover = self.same_day_mover(releases, releases)
+                found.append(self._clash(day, SAME_DAY, releases, mover))
+            if day in self.external:
+                for r in releases:
+                    found.append(self._clash(day, EXTERNAL, [r], r, events=self.external[day]))
+            if blackout := self.blackout(day):
+                for r in releases:
+                    found.append(self._clash(day, BLACKOUT, [r], r, reason=blackout.reason))
+        return found
+
+    def _clash(self, day, kind, releases, mover, events=(), reason="") -> Clash:
+        return Clash(
+            day,
+            kind,
+            tuple(releases),
+            tuple(events),
+            reason,
+            mover,
+            self.nearest_clear(mover) if mover else None,
+        )
+
+
+def find_clashes(
+    programme: Programme, releases: list[Release], external: dict[dt.date, list[str]]
+) -> list[Clash]:
+    """Every clash among `releases`, with a suggested day for the release that would move."""
+    return Board(programme, releases, external).clashes()
+
+
+@dataclass(frozen=True)
+class Move:
+    release: Release
+    new_date: dt.date
+    reason: str
+
+
+def avoid_clashes(
+    programme: Programme, releases: list[Release], external: dict[dt.date, list[str]]
+) -> list[Move]:
+    """Move releases not yet announced off every clash they can leave, within their month.
+
+    National Statistics keep their date before Official Statistics; otherwise the later
+    declared publication gives way. Announced releases never move.
+    """
+    board = Board(programme, releases, external)
+    moves = []
+    for day in sorted(board.days):
+        stuck: list[Release] = []  # movable, but no clear day in their month
+        while True:
+            here = board.days[day]
+            movable = [r for r in here if r.announcement is None and r not in stuck]
+            mover, reason = None, ""
+            if day in external and movable:
+                mover = max(movable, key=lambda r: priority(r, board.order))
+                reason = f"to avoid {'; '.join(external[day])} on the same day"
+            elif (blackout := board.blackout(day)) and movable:
+                mover = max(movable, key=lambda r: priority(r, board.order))
+                reason = f"outside the blackout: {blackout.reason}"
+            elif board.units(here) > programme.max_releases_per_day:
+                mover = board.same_day_mover(here, movable)
+                others = [r.publication.title for r in here if r is not mover]
+                reason = f"to avoid a clash with {', '.join(others)} on the same day"
+            if mover is None:
+                break
+            target = board.nearest_clear(mover)
+            if target is None:
+                stuck.append(mover)
+                continue
+            board.move(mover, target, _on(mover, target))
+            moves.append(Move(mover, target, reason))
+    return moves
+
+
+def _on(release: Release, day: dt.date) -> Release:
+    return replace(release, date=day, start=dt.datetime.combine(day, release.start.timetz()))

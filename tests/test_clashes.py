@@ -1,0 +1,273 @@
+"""Clashes: same day, other producers' calendars, blackouts; and rolling to next year."""
+
+import datetime as dt
+import json
+import shutil
+
+import pytest
+from helpers import PROGRAMME, SHIPPED, run_cli, write_schedules
+
+from calendar_gen.clashes import avoid_clashes, find_clashes, read_calendar
+from calendar_gen.releases import expand
+from calendar_gen.schedule import Period, load_programme
+from calendar_gen.workdays import is_working_day
+
+D = dt.date
+
+# Two monthly publications on the second Tuesday: they meet every month.
+TWO = """\
+topic = "T"
+
+[[publication]]
+id = "official"
+title = "Official one"
+designation = "Official Statistics"
+frequency = "monthly"
+day = "second tuesday"
+
+[[publication]]
+id = "national"
+title = "National one"
+designation = "National Statistics"
+frequency = "monthly"
+day = "second tuesday"
+"""
+ONE = TWO.split('\n[[publication]]\nid = "national"')[0]
+
+
+def programme_of(tmp_path, topic=TWO, settings=""):
+    return load_programme(write_schedules(tmp_path, {"t": topic}, PROGRAMME + settings))
+
+
+def test_same_day_clash_moves_official_statistics_to_the_nearest_clear_day(tmp_path):
+    programme = programme_of(tmp_path)
+    clashes = find_clashes(programme, expand(programme), {})
+    assert len(clashes) == 12
+    april = clashes[0]
+    assert (april.date, april.kind) == (D(2014, 4, 8), "same-day")
+    assert {r.publication.id for r in april.releases} == {"official", "national"}
+    # Tuesday 8 April 2014: Monday 7th and Wednesday 9th are equally near; later wins.
+    assert (april.mover.publication.id, april.suggestion) == ("official", D(2014, 4, 9))
+    assert clashes[0].as_dict() == {
+        "date": "2014-04-08", "kind": "same-day", "releases": ["national", "official"],
+        "events": [], "reason": "", "move": "official", "suggestion": "2014-04-09",
+    }  # fmt: skip
+
+
+def test_publications_released_together_do_not_clash(tmp_path):
+    together = TWO.replace('day = "second tuesday"\n', 'day = "second tuesday"\nreleased_with = ["national"]\n', 1)  # fmt: skip
+    programme = programme_of(tmp_path, together)
+    assert find_clashes(programme, expand(programme), {}) == []
+
+
+def test_max_releases_per_day(tmp_path):
+    programme = programme_of(tmp_path, settings="max_releases_per_day = 2\n")
+    assert find_clashes(programme, expand(programme), {}) == []
+
+
+def test_later_declared_moves_when_designations_match(tmp_path):
+    both_official = TWO.replace("National Statistics", "Official Statistics")
+    programme = programme_of(tmp_path, both_official)
+    assert find_clashes(programme, expand(programme), {})[0].mover.publication.id == "national"
+
+
+EXTERNAL = """\
+BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Other producer//EN
+BEGIN:VEVENT
+UID:all-day
+DTSTAMP:20140101T000000Z
+DTSTART;VALUE=DATE:20140513
+DTEND;VALUE=DATE:20140514
+SUMMARY:Labour market statistics
+END:VEVENT
+BEGIN:VEVENT
+UID:zoned-without-vtimezone
+DTSTAMP:20140101T000000Z
+DTSTART;TZID=Europe/London:20140610T093000
+DTEND;TZID=Europe/London:20140610T100000
+SUMMARY:Retail sales
+END:VEVENT
+BEGIN:VEVENT
+UID:utc-late-evening
+DTSTAMP:20140101T000000Z
+DTSTART:20140707T233000Z
+DURATION:PT30M
+SUMMARY:Midnight data drop
+END:VEVENT
+BEGIN:VEVENT
+UID:floating
+DTSTAMP:20140101T000000Z
+DTSTART:20140812T093000
+SUMMARY:Floating release
+END:VEVENT
+BEGIN:VEVENT
+UID:recurring
+DTSTAMP:20140101T000000Z
+DTSTART;TZID=Europe/London:20140909T070000
+DTEND;TZID=Europe/London:20140909T080000
+RRULE:FREQ=MONTHLY;BYDAY=2TU;COUNT=3
+EXDATE;TZID=Europe/London:20141014T070000
+SUMMARY:Monthly briefing
+END:VEVENT
+BEGIN:VEVENT
+UID:week-long
+DTSTAMP:20140101T000000Z
+DTSTART;VALUE=DATE:20141208
+DTEND;VALUE=DATE:20141213
+SUMMARY:Conference week
+END:VEVENT
+BEGIN:VEVENT
+UID:ends-at-midnight
+DTSTAMP:20140101T000000Z
+DTSTART:20150112T220000Z
+DTEND:20150113T000000Z
+SUMMARY:Evening event
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def test_external_calendar_days(tmp_path):
+    path = tmp_path / "other.ics"
+    path.write_text(EXTERNAL.replace("\n", "\r\n"))
+    busy = read_calendar(path, Period.parse("2014/15"), "Europe/London")
+    assert busy == {
+        D(2014, 5, 13): ["Labour market statistics"],
+        D(2014, 6, 10): ["Retail sales"],
+        # 23:30 UTC on 7 July is 00:30 on the 8th in London (BST).
+        D(2014, 7, 8): ["Midnight data drop"],
+        D(2014, 8, 12): ["Floating release"],
+        # Second Tuesdays from September, three times, less 14 October.
+        D(2014, 9, 9): ["Monthly briefing"],
+        D(2014, 11, 11): ["Monthly briefing"],
+        **{D(2014, 12, d): ["Conference week"] for d in range(8, 13)},
+        # 22:00 to midnight GMT on 12 January: the 13th is free.
+        D(2015, 1, 12): ["Evening event"],
+    }
+
+
+def test_external_clashes(tmp_path):
+    programme = programme_of(tmp_path, ONE)
+    path = tmp_path / "other.ics"
+    path.write_text(EXTERNAL)
+    busy = read_calendar(path, programme.period, programme.timezone)
+    clashes = find_clashes(programme, expand(programme), busy)
+    assert [(c.date, c.kind) for c in clashes] == [
+        (D(2014, 5, 13), "external"),
+        (D(2014, 6, 10), "external"),
+        (D(2014, 7, 8), "external"),
+        (D(2014, 8, 12), "external"),
+        (D(2014, 9, 9), "external"),
+        (D(2014, 11, 11), "external"),
+        (D(2014, 12, 9), "external"),
+    ]
+    assert clashes[0].events == ("Labour market statistics",)
+    # Tuesday 9 December: the week of the 8th to the 12th is taken; Friday 5th is 4 days
+    # away, Monday 15th 6.
+    assert clashes[-1].suggestion == D(2014, 12, 5)
+
+
+@pytest.mark.parametrize(
+    ("start", "until", "dates"),
+    [
+        # Second Tuesdays: 13 January, 10 February, 10 March 2015.
+        ("2015-01-13", "2015-02-10", [D(2015, 1, 13), D(2015, 2, 10)]),
+        ("2015-01-14", "2015-02-09", []),
+        ("2015-03-10", "2015-03-10", [D(2015, 3, 10)]),
+    ],
+)
+def test_blackout_edges(tmp_path, start, until, dates):
+    settings = f'[[blackout]]\nfrom = {start}\nuntil = {until}\nreason = "pre-election period"\n'
+    programme = programme_of(tmp_path, ONE, settings)
+    clashes = find_clashes(programme, expand(programme), {})
+    assert [c.date for c in clashes] == dates
+    assert all(c.kind == "blackout" and c.reason == "pre-election period" for c in clashes)
+
+
+def test_suggestion_leaves_the_blackout(tmp_path):
+    settings = '[[blackout]]\nfrom = 2015-01-12\nuntil = 2015-01-16\nreason = "purdah"\n'
+    programme = programme_of(tmp_path, ONE, settings)
+    (clash,) = find_clashes(programme, expand(programme), {})
+    # Tuesday 13 January 2015 in a blackout to Friday 16th: Friday 9th is 4 days away,
+    # Monday 19th 6.
+    assert clash.suggestion == D(2015, 1, 9)
+
+
+def test_avoid_clashes_moves_what_is_not_announced(tmp_path):
+    programme = programme_of(tmp_path)
+    moves = avoid_clashes(programme, expand(programme), {})
+    assert len(moves) == 12
+    assert {m.release.publication.id for m in moves} == {"official"}
+    assert (moves[0].release.date, moves[0].new_date) == (D(2014, 4, 8), D(2014, 4, 9))
+    assert moves[0].reason == "to avoid a clash with National one on the same day"
+    assert all(is_working_day(m.new_date, "england-and-wales") for m in moves)
+    assert all(m.new_date.month == m.release.date.month for m in moves)
+
+
+def test_clashes_command_exit_codes_and_json(tmp_path):
+    write_schedules(tmp_path / "schedules", {"t": TWO})
+    result = run_cli("clashes", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 1
+    assert len(json.loads(result.stdout)) == 12
+    table = run_cli("clashes", cwd=tmp_path)
+    assert "Tue 08 Apr 2014  same-day  2 releases on one day: national, official; suggest " \
+        "moving official to Wed 09 Apr 2014" in table.stdout  # fmt: skip
+    (tmp_path / "schedules" / "t.toml").write_text(ONE)
+    assert run_cli("clashes", cwd=tmp_path).returncode == 0
+    (tmp_path / "bad.ics").write_text("BEGIN:VCALENDAR\nnot a calendar")
+    bad = run_cli("clashes", "--against", "bad.ics", cwd=tmp_path)
+    assert bad.returncode == 2
+    assert "bad.ics: is not a readable iCalendar file" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
+def test_next_year_on_the_shipped_programme(tmp_path):
+    shutil.copytree(SHIPPED, tmp_path / "schedules")
+    result = run_cli("next-year", "--as-of", "2015-03-01", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "period is now 2015/16" in result.stdout
+    programme_text = (tmp_path / "schedules" / "programme.toml").read_text()
+    assert 'period = "2015/16"\n' in programme_text
+    assert "# The standard release time for official statistics." in programme_text
+    # Alcohol licensing is back: the last Thursday of October 2015 is the 29th.
+    assert "Thu 29 Oct 2015" in result.stdout
+    feed = (tmp_path / "feeds" / "other.ics").read_text()
+    assert "UID:alcohol-licensing-2015-10@home-office" in feed
+    assert "DTSTART;TZID=Europe/London:20151029T093000" in feed
+
+
+def test_next_year_avoid_clashes(tmp_path):
+    settings = '[[blackout]]\nfrom = 2015-06-01\nuntil = 2015-06-30\nreason = "a June pause"\n'
+    write_schedules(tmp_path / "schedules", {"t": TWO}, PROGRAMME + settings)
+    other = tmp_path / "ons.ics"
+    # Wednesday 13 May 2015: the day the official release would move to.
+    other.write_text(EXTERNAL.replace("20140513", "20150513").replace("20140514", "20150514"))
+    result = run_cli(
+        "next-year", "--avoid-clashes", "--against", "ons.ics", "--as-of", "2015-03-01",
+        cwd=tmp_path,
+    )  # fmt: skip
+    # June 2015 is blacked out entirely: those releases have nowhere to go.
+    assert result.returncode == 1, result.stderr
+    assert "moved official from Tuesday 14 April 2015 to Wednesday 15 April 2015: to avoid " \
+        "a clash with National one on the same day" in result.stdout  # fmt: skip
+    # Tuesday 12 May 2015: Wednesday 13th has the external event, so Monday 11th.
+    assert "moved official from Tuesday 12 May 2015 to Monday 11 May 2015" in result.stdout
+    assert "3 clashes left in 2015/16" in result.stdout
+    after = run_cli("clashes", "--against", "ons.ics", "--format", "json", cwd=tmp_path)
+    left = json.loads(after.stdout)
+    assert [(c["date"], c["kind"]) for c in left] == [
+        ("2015-06-09", "same-day"),
+        ("2015-06-09", "blackout"),
+        ("2015-06-09", "blackout"),
+    ]
+    rows = json.loads(run_cli("list", "--format", "json", cwd=tmp_path).stdout)
+    assert all(is_working_day(D.fromisoformat(r["date"]), "england-and-wales") for r in rows)
+    moved = [r for r in rows if r["history"]]
+    assert len(moved) == 11  # every month but June
+    assert {r["id"] for r in moved} == {"official"}
+    assert (
+        'reason = "to avoid a clash with National one on the same day"'
+        in (tmp_path / "schedules" / "announcements.toml").read_text()
+    )
