@@ -55,7 +55,7 @@ def test_same_day_clash_moves_official_statistics_to_the_nearest_clear_day(tmp_p
 
 
 def test_publications_released_together_do_not_clash(tmp_path):
-    together = TWO.replace('day = "second tuesday"\n', 'day = "second tuesday"\nreleased_with = ["national"]\n', 1)  # fmt: skip
+    together = TWO.replace('"Official one"', '"Official one"\nreleased_with = ["national"]')
     programme = programme_of(tmp_path, together)
     assert find_clashes(programme, expand(programme), {}) == []
 
