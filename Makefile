@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup feeds test lint format bench clean
+.PHONY: setup feeds test test-tools lint format bench clean
 
 $(BIN)/calendar-gen: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,15 @@ setup: $(BIN)/calendar-gen
 feeds: setup
 	$(BIN)/calendar-gen build
 
-test: setup
+# The interop and browser tests need ical.js (npm) and Chromium (Debian); install them
+# where this machine can, and the tests say what is missing where it cannot.
+test-tools:
+	@if command -v npm >/dev/null && [ ! -d tests/js/node_modules ]; then \
+		npm ci --silent --prefix tests/js; fi
+	@if ! command -v chromium >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
+
+test: setup test-tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q

@@ -119,18 +119,27 @@ def build(schedules: str, out: str, period: Period | None, as_of: dt.date | None
     Example: calendar-gen build --schedules schedules --out feeds
     """
     programme, period, releases = _load(schedules, period, as_of)
-    _publish(programme, period, releases, out)
+    _publish(programme, period, releases, out, as_of or _today())
 
 
-def _publish(programme: Programme, period: Period, releases: list[Release], out: str) -> None:
-    """Record newly confirmed releases, then write the feeds, and say what was done."""
+def _publish(
+    programme: Programme, period: Period, releases: list[Release], out: str, as_of: dt.date
+) -> None:
+    """Record newly confirmed releases, then write the feeds and page, and say what was done."""
     from calendar_gen.errors import CalendarGenError
     from calendar_gen.feeds import render_feeds
     from calendar_gen.output import ensure_folder, save, write_files
+    from calendar_gen.pages import render_csv, render_index, render_json
     from calendar_gen.record import render_updates
     from calendar_gen.releases import rule_conflicts, to_announce
 
     feeds = render_feeds(programme, releases, period)
+    files = {
+        **feeds,
+        "index.html": render_index(programme, releases, period, as_of),
+        "releases.csv": render_csv(releases),
+        "releases.json": render_json(releases),
+    }
     announce = to_announce(releases, programme)
     try:
         ensure_folder(out)
@@ -138,7 +147,7 @@ def _publish(programme: Programme, period: Period, releases: list[Release], out:
         if announce:
             record = programme.record_path
             save(record, render_updates(record, announce))
-        changed = write_files(out, feeds)
+        changed = write_files(out, files)
     except CalendarGenError as error:
         _report(error)
     for message in rule_conflicts(releases):
@@ -147,7 +156,7 @@ def _publish(programme: Programme, period: Period, releases: list[Release], out:
         click.echo(f"{len(announce)} newly confirmed releases added to {programme.record_path}")
     click.echo(
         f"{len(releases)} releases of {len(programme.publications)} publications in {period}: "
-        f"{len(feeds)} feeds in {out}/ ({len(changed)} changed)"
+        f"{len(feeds)} feeds and index.html in {out}/ ({len(changed)} files changed)"
     )
 
 
@@ -173,27 +182,14 @@ def list_releases(
             slugs = ", ".join(t.slug for t in programme.topics)
             _fail(f"--topic '{topic}' is not a topic of {schedules}; topics: {slugs}")
         releases = [r for r in releases if r.topic.slug == topic]
-    if fmt == "json":
-        import json
+    from calendar_gen.pages import render_csv, render_json
 
-        click.echo(json.dumps([r.as_dict() for r in releases], indent=2, ensure_ascii=False))
+    if fmt == "json":
+        click.echo(render_json(releases), nl=False)
     elif fmt == "csv":
-        click.echo(_csv(releases), nl=False)
+        click.echo(render_csv(releases), nl=False)
     else:
         click.echo(_table(releases))
-
-
-def _csv(releases: list[Release]) -> str:
-    import csv
-    import io
-
-    from calendar_gen.releases import FIELDS
-
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(r.as_dict() for r in releases)
-    return buffer.getvalue()
 
 
 def _table(releases: list[Release]) -> str:
@@ -459,11 +455,71 @@ def next_year(
             f"{long_date(m.new_date)}: {m.reason}"
         )
     click.echo(_table(releases))
-    _publish(programme, period, releases, out)
+    _publish(programme, period, releases, out, today)
     if remaining:
         click.echo(_clash_table(remaining))
         click.echo(f"{len(remaining)} clash{'es' if len(remaining) != 1 else ''} left in {period}")
         sys.exit(EXIT_FOUND)
+
+
+@cli.command()
+@click.option("--out", default="feeds", show_default=True, metavar="DIR", help="Feeds folder.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--watch", is_flag=True, help="Rebuild when a schedule file changes.")
+@schedules_option
+def serve(out: str, host: str, port: int, watch: bool, schedules: str) -> None:
+    """Serve the feeds folder for preview, as subscribers will fetch it. Stop with Ctrl-C.
+
+    Example: calendar-gen serve --watch
+    """
+    import signal
+    import threading
+
+    from calendar_gen.server import FeedServer
+    from calendar_gen.server import watch as watch_folder
+
+    root = Path(out)
+    if not root.is_dir():
+        _fail(f"{out}: is not a folder; run calendar-gen build first")
+    try:
+        server = FeedServer(root, host, port, log=lambda line: click.echo(line))
+    except OSError as error:
+        _fail(f"cannot listen on {host}:{port}: {error.strerror}")
+    # Ctrl-C, or a service manager's TERM, stops it cleanly even when started in the background.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    stop = threading.Event()
+    if watch:
+
+        def rebuild() -> None:
+            click.echo(f"{schedules} changed: rebuilding")
+            result = _rebuild(schedules, out)
+            click.echo(result)
+
+        watch_folder(Path(schedules), rebuild, stop)
+    bound_host, bound_port = server.server_address[:2]
+    click.echo(f"serving {out}/ at http://{bound_host}:{bound_port}/ (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.server_close()
+    click.echo("stopped")
+
+
+def _rebuild(schedules: str, out: str) -> str:
+    """Run a build for --watch, returning what it said rather than exiting on bad input."""
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-m", "calendar_gen", "build", "--schedules", schedules, "--out", out],
+        capture_output=True,
+        text=True,
+    )
+    return (done.stdout + done.stderr).strip()
 
 
 def main() -> None:

@@ -29,7 +29,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2098
 REGIONS_DEFAULT = "england-and-wales"
 
 PROGRAMME_KEYS = ("organisation", "period", "timezone", "release_time", "holidays", "roll")
-PROGRAMME_KEYS += ("uid_domain", "notice_weeks", "max_releases_per_day", "blackout")
+PROGRAMME_KEYS += ("uid_domain", "notice_weeks", "max_releases_per_day", "blackout", "feed_url")
 BLACKOUT_KEYS = ("from", "until", "reason")
 TOPIC_KEYS = ("topic", "publication")
 PUBLICATION_KEYS = (
@@ -142,6 +142,7 @@ class Programme:
     notice_weeks: int  # releases this close are confirmed, and then change only with a reason
     max_releases_per_day: int
     blackouts: tuple[Blackout, ...]
+    feed_url: str | None  # where the feeds folder is published, for subscribe links
     topics: tuple[Topic, ...]
     folder: str
     announcements: Mapping[Key, Announcement]
@@ -257,6 +258,7 @@ class _Settings:
     notice_weeks: int
     max_releases_per_day: int
     blackouts: tuple[Blackout, ...]
+    feed_url: str | None
 
 
 def _read_settings(data: dict[str, Any], r: _Reader) -> _Settings | None:
@@ -278,6 +280,12 @@ def _read_settings(data: dict[str, Any], r: _Reader) -> _Settings | None:
     notice_weeks = r.number(data, "notice_weeks", 4, 1, 52)
     max_per_day = r.number(data, "max_releases_per_day", 1, 1, 100)
     blackouts = _read_blackouts(data, r)
+    feed_url = data.get("feed_url")
+    if feed_url is not None and not (
+        isinstance(feed_url, str) and re.fullmatch(r"https?://[^\s\"'<>]+", feed_url)
+    ):
+        r.problem(f"feed_url {feed_url!r} is not a web address like 'https://example.gov.uk/feeds'")
+        return None
     if None in (organisation, period, timezone, release_time, holidays, roll, notice_weeks):
         return None
     if max_per_day is None or blackouts is None:
@@ -294,6 +302,7 @@ def _read_settings(data: dict[str, Any], r: _Reader) -> _Settings | None:
         notice_weeks,
         max_per_day,
         blackouts,
+        feed_url.rstrip("/") if feed_url else None,
     )
 
 
@@ -521,6 +530,7 @@ def load_programme(folder: str | Path) -> Programme:
         notice_weeks=settings.notice_weeks,
         max_releases_per_day=settings.max_releases_per_day,
         blackouts=settings.blackouts,
+        feed_url=settings.feed_url,
         topics=tuple(topics),
         folder=shown,
         announcements=announcements,

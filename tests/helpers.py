@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import signal
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,3 +53,41 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
         env=env,
         timeout=120,
     )
+
+
+@dataclass
+class Served:
+    """A running `calendar-gen serve`; what it printed is filled in once it has stopped."""
+
+    url: str
+    port: int
+    stdout: str = ""
+    stderr: str = ""
+    returncode: int | None = None
+
+
+@contextlib.contextmanager
+def serving(out: Path, *extra: str, cwd: Path | None = None):
+    """Run `calendar-gen serve` on a free loopback port until the block ends, then Ctrl-C it."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "calendar_gen", "serve", "--out", str(out), "--port", "0", *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=cwd,
+    )
+    try:
+        first = process.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", first)
+        assert match, first
+        served = Served(f"http://127.0.0.1:{match.group(1)}", int(match.group(1)))
+        yield served
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            out, err = process.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            raise
+    served.stdout, served.stderr, served.returncode = first + out, err, process.returncode

@@ -9,6 +9,7 @@ import pytest
 from helpers import MONTHLY, ROOT, SHIPPED, run_cli, write_schedules
 
 SHIPPED_FEEDS = ["all.ics", "crime.ics", "migration.ics", "other.ics", "policing.ics"]
+PAGES = ["index.html", "releases.csv", "releases.json"]
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def test_shipped_feeds_are_what_the_shipped_schedules_build(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""  # no announced date disagrees with its rule
     assert "newly confirmed" not in result.stdout
-    for name in SHIPPED_FEEDS:
+    for name in SHIPPED_FEEDS + PAGES:
         assert (tmp_path / "feeds" / name).read_bytes() == (ROOT / "feeds" / name).read_bytes()
 
 
@@ -34,7 +35,7 @@ def test_build_writes_a_feed_per_topic_and_all(shipped):
     result = run_cli("build", "--as-of", "2014-04-01", cwd=shipped)
     assert result.returncode == 0, result.stderr
     assert "47 releases of 15 publications in 2014/15" in result.stdout
-    assert sorted(p.name for p in (shipped / "feeds").iterdir()) == SHIPPED_FEEDS
+    assert sorted(p.name for p in (shipped / "feeds").iterdir()) == sorted(SHIPPED_FEEDS + PAGES)
     text = (shipped / "feeds" / "migration.ics").read_bytes()
     assert text.count(b"BEGIN:VEVENT") == 28
     assert b"UID:immigration-statistics-2014-05@home-office\r\n" in text
@@ -46,7 +47,7 @@ def test_rebuild_is_byte_identical_and_rewrites_nothing(shipped):
     before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in (shipped / "out").iterdir()}
     (shipped / "out" / "all.ics").unlink()
     result = run_cli(*args, cwd=shipped)
-    assert "(1 changed)" in result.stdout
+    assert "(1 files changed)" in result.stdout
     after = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in (shipped / "out").iterdir()}
     assert {n: b for n, (b, _) in after.items()} == {n: b for n, (b, _) in before.items()}
     assert after["crime.ics"][1] == before["crime.ics"][1]
@@ -66,7 +67,9 @@ def test_refused_build_writes_nothing_and_keeps_feeds(tmp_path):
         "one of monthly, quarterly, bi-annual, annual"
     ) in result.stderr
     assert (tmp_path / "feeds" / "test.ics").read_bytes() == published
-    assert sorted(p.name for p in (tmp_path / "feeds").iterdir()) == ["all.ics", "test.ics"]
+    assert sorted(p.name for p in (tmp_path / "feeds").iterdir()) == sorted(
+        ["all.ics", "test.ics", *PAGES]
+    )
 
 
 def test_list_json_has_the_contract_fields(shipped):

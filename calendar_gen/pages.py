@@ -1,0 +1,152 @@
+"""The feeds folder's index page and data files, for people rather than calendar clients."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from html import escape
+
+from calendar_gen.record import describe
+from calendar_gen.releases import CANCELLED, FIELDS, Release
+from calendar_gen.schedule import Period, Programme
+
+STYLE = """
+body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#1b1b1b}
+h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.25rem;margin-top:2rem}
+a{color:#1d4f91}a:focus{outline:3px solid #fd0;outline-offset:2px}
+.feeds{list-style:none;padding:0}.feeds li{border-top:1px solid #ccc;padding:.6rem 0}
+.feeds a{margin-right:1rem;white-space:nowrap}
+table{border-collapse:collapse;width:100%}caption{text-align:left;font-weight:bold}
+th,td{text-align:left;vertical-align:top;padding:.4rem .5rem;border-bottom:1px solid #ddd}
+td:first-child{white-space:nowrap}
+.cancelled td{color:#666}.cancelled td:nth-child(3){text-decoration:line-through}
+@media (max-width:40rem){thead{display:none}tr{display:block;border-bottom:2px solid #ccc;
+padding:.5rem 0}td{display:block;border:0;padding:.1rem 0}
+td::before{content:attr(data-label) ": ";font-weight:bold}}
+""".strip()
+
+# Without feed_url the page links relatively; this turns those links into webcal:// ones
+# for wherever the page is served from. Nothing else on the page runs.
+WEBCAL_SCRIPT = """
+for (const a of document.querySelectorAll("a.subscribe[data-relative]")) {
+  a.href = new URL(a.getAttribute("href"), location.href).href.replace(/^https?:/, "webcal:");
+}
+""".strip()
+
+COLUMNS = ("Date", "Time", "Publication", "Topic", "Designation", "Status", "Changes")
+
+
+def _links(programme: Programme, name: str) -> tuple[str, str]:
+    """The (subscribe, download) addresses of one feed."""
+    if programme.feed_url:
+        download = f"{programme.feed_url}/{name}"
+        return "webcal:" + download.split(":", 1)[1], download
+    return name, name
+
+
+def _feed_item(programme: Programme, name: str, label: str, upcoming: int) -> str:
+    subscribe, download = _links(programme, name)
+    relative = "" if programme.feed_url else " data-relative"
+    return (
+        f"<li><strong>{escape(label)}</strong>: {upcoming} upcoming "
+        f"release{'s' if upcoming != 1 else ''}<br>"
+        f'<a class="subscribe" href="{escape(subscribe)}"{relative}>Subscribe</a>'
+        f'<a class="download" href="{escape(download)}">Download {escape(name)}</a></li>'
+    )
+
+
+def _row(release: Release) -> str:
+    p = release.publication
+    changes = "; ".join(describe(c) for c in release.changes)
+    cells = (
+        f'<time datetime="{release.start.isoformat()}">{release.date:%a %d %b %Y}</time>',
+        f"{release.start:%H:%M}",
+        escape(p.title),
+        escape(release.topic.name),
+        escape(p.designation),
+        escape(release.status),
+        escape(changes),
+    )
+    css = ' class="cancelled"' if release.status == CANCELLED else ""
+    tds = "".join(f'<td data-label="{c}">{v}</td>' for c, v in zip(COLUMNS, cells, strict=True))
+    return f"<tr{css}>{tds}</tr>"
+
+
+def _table(caption: str, releases: list[Release]) -> str:
+    if not releases:
+        return f"<p>No {escape(caption.lower())}.</p>"
+    head = "".join(f'<th scope="col">{c}</th>' for c in COLUMNS)
+    rows = "\n".join(_row(r) for r in releases)
+    return (
+        f"<table><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>\n{rows}\n</tbody></table>"
+    )
+
+
+def render_index(
+    programme: Programme, releases: list[Release], period: Period, as_of: dt.date
+) -> str:
+    """index.html: subscribe links for every feed and the releases, upcoming first."""
+    upcoming = [r for r in releases if r.date >= as_of and r.status != CANCELLED]
+    later = [r for r in releases if r.date >= as_of]
+    past = [r for r in reversed(releases) if r.date < as_of]
+    org = escape(programme.organisation)
+    items = [_feed_item(programme, "all.ics", "All releases", len(upcoming))]
+    for topic in programme.topics:
+        count = sum(1 for r in upcoming if r.topic.slug == topic.slug)
+        items.append(_feed_item(programme, f"{topic.slug}.ics", topic.name, count))
+    feeds = "\n".join(items)
+    script = f"\n<script>\n{WEBCAL_SCRIPT}\n</script>" if not programme.feed_url else ""
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{org} statistics release calendar, {escape(period.name)}</title>
+<style>
+{STYLE}
+</style>
+</head>
+<body>
+<header>
+<h1>{org} statistics release calendar</h1>
+<p>Pre-announced release dates for {escape(period.name)}. Statistics are released at
+09:30 UK time on working days; confirmed dates change only for a stated reason.</p>
+</header>
+<main>
+<h2 id="subscribe">Subscribe</h2>
+<p>Subscribe to a feed and your calendar follows every change. In Outlook choose
+Add calendar, Subscribe from web; in Google Calendar, Other calendars, From URL; in Apple
+Calendar or Thunderbird, open the Subscribe link.</p>
+<ul class="feeds">
+{feeds}
+</ul>
+<h2 id="releases">Releases</h2>
+{_table("Upcoming releases", later)}
+{_table("Past releases", past)}
+</main>
+<footer>
+<p>The same releases as data: <a href="releases.csv">releases.csv</a>,
+<a href="releases.json">releases.json</a>.</p>
+</footer>{script}
+</body>
+</html>
+"""
+
+
+def render_json(releases: list[Release]) -> str:
+    return json.dumps([r.as_dict() for r in releases], indent=2, ensure_ascii=False) + "\n"
+
+
+def render_csv(releases: list[Release]) -> str:
+    """One row per release; the history becomes one readable text cell."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for release in releases:
+        row = release.as_dict()
+        row["history"] = "; ".join(describe(c) for c in release.changes)
+        writer.writerow(row)
+    return buffer.getvalue()
