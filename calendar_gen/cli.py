@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -97,7 +99,16 @@ def _report(error: Exception) -> NoReturn:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="calendar-gen")
-def cli() -> None:
+@click.option(
+    "--wait",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(0),
+    metavar="SECONDS",
+    help="How long a build or change waits for another one on the same schedules to finish.",
+)
+@click.pass_context
+def cli(ctx: click.Context, wait: float) -> None:
     """Turn a folder of publication habits into working-day release dates and iCalendar feeds.
 
     \b
@@ -106,6 +117,25 @@ def cli() -> None:
         calendar-gen list --format table
         calendar-gen build --out feeds
     """
+    ctx.obj = {"wait": wait}
+
+
+@contextlib.contextmanager
+def _writing(schedules: str) -> Iterator[None]:
+    """One writer at a time per schedules folder: builds and changes queue, then give up."""
+    from calendar_gen.errors import CalendarGenError
+    from calendar_gen.output import locked
+
+    folder = Path(schedules)
+    if not folder.is_dir():  # loading it will say what is wrong
+        yield
+        return
+    wait = click.get_current_context().obj["wait"]
+    try:
+        with locked(folder, wait, lambda message: click.echo(message, err=True)):
+            yield
+    except CalendarGenError as error:
+        _report(error)
 
 
 @cli.command()
@@ -118,8 +148,9 @@ def build(schedules: str, out: str, period: Period | None, as_of: dt.date | None
 
     Example: calendar-gen build --schedules schedules --out feeds
     """
-    programme, period, releases = _load(schedules, period, as_of)
-    _publish(programme, period, releases, out, as_of or _today())
+    with _writing(schedules):
+        programme, period, releases = _load(schedules, period, as_of)
+        _publish(programme, period, releases, out, as_of or _today())
 
 
 def _publish(
@@ -128,26 +159,26 @@ def _publish(
     """Record newly confirmed releases, then write the feeds and page, and say what was done."""
     from calendar_gen.errors import CalendarGenError
     from calendar_gen.feeds import render_feeds
-    from calendar_gen.output import ensure_folder, save, write_files
+    from calendar_gen.output import ensure_folder, publish, remove_leftovers
     from calendar_gen.pages import render_csv, render_index, render_json
     from calendar_gen.record import render_updates
     from calendar_gen.releases import rule_conflicts, to_announce
 
     feeds = render_feeds(programme, releases, period)
-    files = {
-        **feeds,
+    pages = {
         "index.html": render_index(programme, releases, period, as_of),
         "releases.csv": render_csv(releases),
         "releases.json": render_json(releases),
     }
     announce = to_announce(releases, programme)
+    record = programme.record_path
     try:
-        ensure_folder(out)
-        # The record first: a build stopped half-way must never lose an announcement.
-        if announce:
-            record = programme.record_path
-            save(record, render_updates(record, announce))
-        changed = write_files(out, files)
+        folder = ensure_folder(out)
+        remove_leftovers(folder)
+        # The record goes first: a build stopped half-way never loses an announcement.
+        files = {record: render_updates(record, announce)} if announce else {}
+        files |= {folder / name: text for name, text in (feeds | pages).items()}
+        changed = [p for p in publish(files) if p != record]
     except CalendarGenError as error:
         _report(error)
     for message in rule_conflicts(releases):
@@ -256,17 +287,18 @@ def check(schedules: str, period: Period | None, as_of: dt.date | None) -> None:
 def _change(schedules: str, as_of: dt.date | None, make) -> None:
     """Load, apply one change to the record atomically, and say what changed."""
     from calendar_gen.errors import CalendarGenError
-    from calendar_gen.output import save
+    from calendar_gen.output import publish
     from calendar_gen.record import describe, render_updates
     from calendar_gen.schedule import load_programme
 
-    try:
-        programme = load_programme(schedules)
-        announcement = make(programme, as_of or _today())
-        record = programme.record_path
-        save(record, render_updates(record, [announcement]))
-    except CalendarGenError as error:
-        _report(error)
+    with _writing(schedules):
+        try:
+            programme = load_programme(schedules)
+            announcement = make(programme, as_of or _today())
+            record = programme.record_path
+            publish({record: render_updates(record, [announcement])})
+        except CalendarGenError as error:
+            _report(error)
     click.echo(f"{announcement.id}: {describe(announcement.changes[-1])}")
     click.echo(f"recorded in {record}; run calendar-gen build to publish the change")
 
@@ -422,40 +454,44 @@ def next_year(
     """
     from calendar_gen import clashes as clash
     from calendar_gen.errors import CalendarGenError
-    from calendar_gen.output import save
+    from calendar_gen.output import publish
     from calendar_gen.record import MOVED, Announcement, Change, long_date, render_updates
     from calendar_gen.releases import expand
     from calendar_gen.schedule import PROGRAMME_FILE, load_programme, with_period
 
     today = as_of or _today()
-    programme, _, _ = _load(schedules, None, today)
-    period = programme.period.following()
-    try:
-        external = _external(against, period, programme)
-        releases = expand(programme, period, as_of=today)
-        moves = clash.avoid_clashes(programme, releases, external) if avoid_clashes else []
-        record = programme.record_path
-        if moves:
-            entries = [
-                Announcement(m.release.publication.id, m.release.scheduled, m.new_date, None,
-                             (Change(today, MOVED, m.release.date, m.new_date, m.reason),))
-                for m in moves
-            ]  # fmt: skip
-            save(record, render_updates(record, entries))
-        save(Path(schedules) / PROGRAMME_FILE, with_period(schedules, period))
-        programme = load_programme(schedules)
-        releases = expand(programme, period, as_of=today)
-        remaining = clash.find_clashes(programme, releases, external)
-    except CalendarGenError as error:
-        _report(error)
-    click.echo(f"{schedules}/{PROGRAMME_FILE}: period is now {period}")
-    for m in moves:
-        click.echo(
-            f"moved {m.release.publication.id} from {long_date(m.release.date)} to "
-            f"{long_date(m.new_date)}: {m.reason}"
-        )
-    click.echo(_table(releases))
-    _publish(programme, period, releases, out, today)
+    with _writing(schedules):
+        programme, _, _ = _load(schedules, None, today)
+        period = programme.period.following()
+        try:
+            external = _external(against, period, programme)
+            releases = expand(programme, period, as_of=today)
+            moves = clash.avoid_clashes(programme, releases, external) if avoid_clashes else []
+            record = programme.record_path
+            if moves:
+                entries = [
+                    Announcement(m.release.publication.id, m.release.scheduled, m.new_date, None,
+                                 (Change(today, MOVED, m.release.date, m.new_date, m.reason),))
+                    for m in moves
+                ]  # fmt: skip
+                files = {record: render_updates(record, entries)}
+            else:
+                files = {}
+            files[Path(schedules) / PROGRAMME_FILE] = with_period(schedules, period)
+            publish(files)
+            programme = load_programme(schedules)
+            releases = expand(programme, period, as_of=today)
+            remaining = clash.find_clashes(programme, releases, external)
+        except CalendarGenError as error:
+            _report(error)
+        click.echo(f"{schedules}/{PROGRAMME_FILE}: period is now {period}")
+        for m in moves:
+            click.echo(
+                f"moved {m.release.publication.id} from {long_date(m.release.date)} to "
+                f"{long_date(m.new_date)}: {m.reason}"
+            )
+        click.echo(_table(releases))
+        _publish(programme, period, releases, out, today)
     if remaining:
         click.echo(_clash_table(remaining))
         click.echo(f"{len(remaining)} clash{'es' if len(remaining) != 1 else ''} left in {period}")

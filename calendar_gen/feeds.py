@@ -59,6 +59,11 @@ def fold(line: str) -> str:
         end = min(start + limit, len(data))
         while end < len(data) and data[end] & 0xC0 == 0x80:
             end -= 1
+        # Keep an escape ("\n", "\,") on one line: some clients (Google, Outlook) misread
+        # a fold between the backslash and its letter, though RFC 5545 allows it.
+        chunk = data[start:end]
+        if end < len(data) and (len(chunk) - len(chunk.rstrip(b"\\"))) % 2:
+            end -= 1
         parts.append(data[start:end].decode())
         start, limit = end, 74  # continuation lines begin with a space
     return "\r\n ".join(parts) + "\r\n"

@@ -1,35 +1,81 @@
-"""Writing a build's files: each one replaced atomically, unchanged ones left alone."""
+"""Writing files: all of a build or none of it, each file replaced atomically, one run at a time."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import tempfile
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from calendar_gen.errors import OutputError
+from calendar_gen.errors import CalendarGenError, OutputError
+
+LOCK_FILE = ".calendar-gen.lock"
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so that a reader sees the old file or the new, never half."""
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+class BusyError(CalendarGenError):
+    """Another run holds the schedules folder."""
+
+
+def _stage(path: Path, data: bytes) -> Path:
+    """Write `data` to a temporary file beside `path`, on disk before it is renamed."""
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temp = Path(name)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
+        temp.chmod(0o644)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
+    return temp
 
 
-def save(path: Path, text: str) -> None:
-    """Replace one file atomically, or raise OutputError naming it."""
+def _sync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
     try:
-        write_atomic(path, text.encode())
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(files: dict[Path, str]) -> list[Path]:
+    """Write every file or none; return those whose content changed.
+
+    All are staged in temporary files first, so a full disk or a failed write changes
+    nothing; then each is renamed into place, in order, so a reader sees the old file or the
+    new one, never half. Unchanged files are not touched.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, text in files.items():
+            data = text.encode()
+            if path.is_file() and path.read_bytes() == data:
+                continue
+            staged.append((path, _stage(path, data)))
     except OSError as error:
-        raise OutputError(f"{path}: cannot be written: {error.strerror}") from None
+        for _, temp in staged:
+            temp.unlink(missing_ok=True)
+        message = f"{path}: cannot be written: {error.strerror}; nothing was changed"
+        raise OutputError(message) from None
+    for path, temp in staged:
+        try:
+            os.replace(temp, path)
+        except OSError as error:
+            raise OutputError(f"{path}: cannot be replaced: {error.strerror}") from None
+    for folder in {path.parent for path, _ in staged}:
+        _sync_folder(folder)
+    return [path for path, _ in staged]
+
+
+def remove_leftovers(folder: Path) -> None:
+    """Delete temporary files left by a run that was killed before it could rename them."""
+    for temp in folder.glob(".*.tmp"):
+        temp.unlink(missing_ok=True)
 
 
 def ensure_folder(folder: str | Path) -> Path:
@@ -42,14 +88,36 @@ def ensure_folder(folder: str | Path) -> Path:
     return out
 
 
-def write_files(folder: str | Path, files: dict[str, str]) -> list[str]:
-    """Write `files` (name -> text) into `folder`; return the names whose content changed."""
-    out = ensure_folder(folder)
-    changed = []
-    for name, text in files.items():
-        path = out / name
-        if path.is_file() and path.read_bytes() == text.encode():
-            continue
-        save(path, text)
-        changed.append(name)
-    return changed
+@contextlib.contextmanager
+def locked(folder: Path, wait: float, on_wait: Callable[[str], None]) -> Iterator[None]:
+    """Hold `folder`'s lock, so two builds or changes never interleave their writes."""
+    path = folder / LOCK_FILE
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise OutputError(f"{path}: cannot take the lock: {error.strerror}") from None
+    try:
+        if not _try_lock(fd):
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            on_wait(f"{folder}: waiting for another calendar-gen run (pid {holder}) to finish")
+            deadline = time.monotonic() + wait
+            while not _try_lock(fd):
+                if time.monotonic() > deadline:
+                    raise BusyError(
+                        f"{folder}: another calendar-gen run (pid {holder}) is still working "
+                        f"on it after {wait:g} s; nothing was written. Try again when it is done."
+                    )
+                time.sleep(0.05)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock, even if the process is killed
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True

@@ -1,0 +1,203 @@
+"""Read one iCalendar text with several independent parsers, and check they all agree.
+
+The parsers: icalendar, the strict `ical` package, vobject, and ical.js (through node, when
+node and tests/js/node_modules are there: `npm ci --prefix tests/js`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import NamedTuple
+
+import icalendar
+import vobject
+from ical.calendar_stream import IcsCalendarStream
+
+JS = Path(__file__).parent / "js"
+NODE = shutil.which("node")
+ICALJS = bool(NODE) and (JS / "node_modules").is_dir()
+
+
+class Event(NamedTuple):
+    """What a subscriber's calendar takes from one VEVENT. Times are UTC when a parser can
+    place them (naive means floating)."""
+
+    uid: str | None
+    start: dt.datetime | dt.date | None
+    end: dt.datetime | dt.date | None
+    status: str | None
+    sequence: int | None
+    summary: str | None
+    description: str | None
+    categories: tuple[str, ...] | None
+
+
+def _utc(value):
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC)
+    return value
+
+
+def _str(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _int(value) -> int | None:
+    return None if value is None else int(value)
+
+
+def read_icalendar(text: str) -> list[Event]:
+    return [
+        Event(
+            uid=_str(e.get("UID")),
+            start=_utc(e.start),
+            end=_utc(e.end),
+            status=_str(e.get("STATUS")),
+            sequence=_int(e.get("SEQUENCE")),
+            summary=_str(e.get("SUMMARY")),
+            description=_str(e.get("DESCRIPTION")),
+            categories=tuple(str(c) for c in e.categories),
+        )
+        for e in icalendar.Calendar.from_ical(text).events
+    ]
+
+
+def read_ical(text: str) -> list[Event]:
+    return [
+        Event(
+            uid=e.uid,
+            start=_utc(e.dtstart),
+            end=_utc(e.end),
+            status=e.status.value if e.status else None,
+            sequence=e.sequence,
+            summary=e.summary,
+            description=e.description,
+            categories=tuple(e.categories),
+        )
+        for e in IcsCalendarStream.calendar_from_ics(text).events
+    ]
+
+
+def _value(component, name: str):
+    lines = component.contents.get(name)
+    return lines[0].value if lines else None
+
+
+def read_vobject(text: str) -> list[Event]:
+    calendar = vobject.readOne(text)
+    # vobject keeps the first VTIMEZONE it ever meets for a TZID, for the whole process; place
+    # times with this document's own VTIMEZONE instead, as a client reading it would.
+    zones = {z.tzid.value: z.gettzinfo() for z in calendar.contents.get("vtimezone", [])}
+    events = []
+    for e in calendar.contents.get("vevent", []):
+        start = e.dtstart.value
+        tzid = e.dtstart.params.get("X-VOBJ-ORIGINAL-TZID", [None])[0]
+        if tzid in zones:
+            start = start.replace(tzinfo=zones[tzid])
+        duration = _value(e, "duration")
+        end = start + duration if duration is not None else _value(e, "dtend")
+        events.append(
+            Event(
+                uid=_value(e, "uid"),
+                start=_utc(start),
+                end=_utc(end),
+                status=_value(e, "status"),
+                sequence=_int(_value(e, "sequence")),
+                summary=_value(e, "summary"),
+                description=_value(e, "description"),
+                categories=tuple(c for p in e.contents.get("categories", []) for c in p.value),
+            )
+        )
+    return events
+
+
+def read_icaljs(text: str) -> list[Event]:
+    assert NODE
+    done = subprocess.run(
+        [NODE, str(JS / "parse.mjs")],
+        input=text.encode(),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    if done.returncode:
+        raise AssertionError(f"ical.js failed:\n{done.stderr.decode()}")
+
+    def when(value: str | None):
+        if value is None:
+            return None
+        if "T" not in value:
+            return dt.date.fromisoformat(value)
+        return dt.datetime.fromisoformat(value)  # "...Z" gives UTC
+
+    return [
+        Event(
+            uid=e["uid"],
+            start=when(e["start"]),
+            end=when(e["end"]),
+            status=e["status"],
+            sequence=e["sequence"],
+            summary=e["summary"],
+            description=e["description"],
+            categories=tuple(e["categories"]),
+        )
+        for e in json.loads(done.stdout)
+    ]
+
+
+READERS = {"icalendar": read_icalendar, "ical": read_ical, "vobject": read_vobject}
+if ICALJS:
+    READERS["ical.js"] = read_icaljs
+
+
+def parse_all(ics: str | bytes) -> dict[str, list[Event]]:
+    """The events of `ics` as each available parser reads them, by parser name."""
+    text = ics.decode() if isinstance(ics, bytes) else ics
+    found = {}
+    for name, read in READERS.items():
+        try:
+            found[name] = read(text)
+        except Exception as error:
+            raise AssertionError(f"{name} cannot read the calendar: {error!r}") from error
+    return found
+
+
+def _show(value) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else repr(value)
+
+
+def _lines(events: list[Event]) -> list[str]:
+    """One line per field, so a diff points at the field that differs."""
+    lines = []
+    for i, event in enumerate(events):
+        lines += [f"event {i} {field}: {_show(value)}" for field, value in event._asdict().items()]
+    return lines
+
+
+def _known_gaps(parser: str, events: list[Event], reference: list[Event]) -> list[Event]:
+    # The `ical` package splits CATEGORIES at every comma, even an escaped one ("A\, B" reads
+    # as "A\" and " B"), so for it categories holding a comma are left out of the comparison.
+    if parser != "ical":
+        return events
+    uids = {e.uid for e in reference if e.categories and any("," in c for c in e.categories)}
+    return [e._replace(categories=None) if e.uid in uids else e for e in events]
+
+
+def assert_parsers_agree(ics: str | bytes) -> list[Event]:
+    """The events every parser reads from `ics`; fail with a diff when any parser differs."""
+    found = parse_all(ics)
+    reference = found.pop("icalendar")
+    problems = []
+    for name, events in found.items():
+        expected = _known_gaps(name, reference, reference)
+        got = _known_gaps(name, events, reference)
+        if got != expected:
+            diff = difflib.unified_diff(_lines(expected), _lines(got), "icalendar", name, n=0)
+            problems.append("\n".join(line.rstrip("\n") for line in diff))
+    assert not problems, "parsers disagree:\n" + "\n".join(problems)
+    return reference

@@ -1,0 +1,532 @@
+"""The iCalendar feeds: escaping, folding, properties, the time zone, and what parsers read."""
+
+import calendar
+import dataclasses
+import datetime as dt
+import re
+from operator import attrgetter
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+import vobject
+from helpers import write_schedules
+from ical.calendar_stream import IcsCalendarStream
+from icalendar.parser import Contentline, Contentlines
+from interop import ICALJS, assert_parsers_agree, parse_all
+
+from calendar_gen.feeds import PRODID, VTIMEZONES, escape_text, fold, render_calendar, render_feeds
+from calendar_gen.releases import CANCELLED, CONFIRMED, PROVISIONAL, expand
+from calendar_gen.schedule import FIRST_YEAR, LAST_YEAR, Period, load_programme
+
+UTC = dt.UTC
+LONDON = ZoneInfo("Europe/London")
+SHIPPED = Path(__file__).resolve().parents[1] / "schedules"
+AS_OF = dt.date(2014, 4, 1)
+
+HATE_CRIMES = """\
+topic = "Crime statistics"
+
+[[publication]]
+id = "hate-crimes"
+title = "Hate Crimes, England and Wales"
+designation = "Official Statistics"
+frequency = "annual"
+description = "Hate crimes recorded by the police."
+months = [10]
+day = "fourth friday"
+"""
+# Fridays in October 2014: 3, 10, 17, 24, 31. British Summer Time until Sunday 26 October,
+# so 09:30 on Friday 24 October is 08:30 UTC.
+HATE_CRIMES_UID = "hate-crimes-2014-10@test-office"
+HATE_CRIMES_START = dt.datetime(2014, 10, 24, 8, 30, tzinfo=UTC)
+FACTS = "Official Statistics. Annual release, 09:30 UK time, confirmed."
+
+
+@pytest.fixture
+def programme(tmp_path):
+    return load_programme(write_schedules(tmp_path / "schedules", {"crime": HATE_CRIMES}))
+
+
+@pytest.fixture
+def release(programme):
+    (only,) = expand(programme)
+    return dataclasses.replace(only, status=CONFIRMED)
+
+
+def edited(release, *, title=None, description=None, topic=None):
+    """`release` with its publication's title or description, or its topic's name, replaced."""
+    publication, topic_ = release.publication, release.topic
+    if title is not None:
+        publication = dataclasses.replace(publication, title=title)
+    if description is not None:
+        publication = dataclasses.replace(publication, description=description)
+    if topic is not None:
+        topic_ = dataclasses.replace(topic_, name=topic)
+    return dataclasses.replace(release, publication=publication, topic=topic_)
+
+
+def feed(*releases) -> str:
+    return render_calendar("Test", "A test feed.", releases, "Europe/London")
+
+
+def content_lines(text: str) -> list[str]:
+    """Unfolded content lines (RFC 5545 3.1: remove every CRLF followed by one space)."""
+    assert text.endswith("\r\n")
+    return text.replace("\r\n ", "").split("\r\n")[:-1]
+
+
+def names(lines: list[str]) -> list[str]:
+    return [re.split("[:;]", line, maxsplit=1)[0] for line in lines]
+
+
+EVENT_PROPERTIES = [
+    "BEGIN", "UID", "DTSTAMP", "LAST-MODIFIED", "DTSTART", "DURATION", "SUMMARY",
+    "DESCRIPTION", "CATEGORIES", "STATUS", "SEQUENCE", "TRANSP", "CLASS", "END",
+]  # fmt: skip
+
+
+# --- Escaping ---------------------------------------------------------------------------------
+
+# (text, as escaped in the feed, as every parser reads it back)
+ESCAPES = [
+    ("Police Workforce", "Police Workforce", "Police Workforce"),
+    ("Crime, policing", "Crime\\, policing", "Crime, policing"),
+    ("Arrests; outcomes", "Arrests\\; outcomes", "Arrests; outcomes"),
+    ("C:\\New", "C:\\\\New", "C:\\New"),  # backslash first: "\N" stays text, not a line break
+    ("\\n is two characters", "\\\\n is two characters", "\\n is two characters"),
+    ("x\\;y,z", "x\\\\\\;y\\,z", "x\\;y,z"),
+    ("one\ntwo", "one\\ntwo", "one\ntwo"),
+    ("one\r\ntwo", "one\\ntwo", "one\ntwo"),
+    ("one\rtwo", "one\\ntwo", "one\ntwo"),
+    ("one\r\n\r\ntwo\n", "one\\n\\ntwo\\n", "one\n\ntwo\n"),
+    (
+        "nul\x00 bel\x07 vt\x0b ff\x0c esc\x1b us\x1f del\x7f",
+        "nul bel vt ff esc us del",
+        "nul bel vt ff esc us del",
+    ),
+    ("tab\tstays", "tab\tstays", "tab\tstays"),
+    ('Colon: "quoted"', 'Colon: "quoted"', 'Colon: "quoted"'),
+    ("Ystadegau: ŵ ŷ 🎉", "Ystadegau: ŵ ŷ 🎉", "Ystadegau: ŵ ŷ 🎉"),
+]
+
+
+@pytest.mark.parametrize(("text", "escaped", "read"), ESCAPES)
+def test_escape_text(text, escaped, read):
+    assert escape_text(text) == escaped
+
+
+@pytest.mark.parametrize(("text", "escaped", "read"), ESCAPES)
+def test_icalendar_reads_back_what_was_escaped(text, escaped, read):
+    line = fold(f"SUMMARY:{escape_text(text)}")
+    event = icalendar.Event.from_ical(f"BEGIN:VEVENT\r\n{line}END:VEVENT\r\n")
+    assert str(event["SUMMARY"]) == read
+
+
+# icalendar escapes the same way, except that it keeps control characters and turns a
+# literal "\N" into a line break; those rows are left out.
+@pytest.mark.parametrize(
+    ("text", "escaped", "read"),
+    [row for row in ESCAPES if not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\\N", row[0])],
+)
+def test_escaping_matches_icalendar_vtext(text, escaped, read):
+    assert escape_text(text) == icalendar.vText(text).to_ical().decode()
+
+
+def test_every_parser_reads_escaped_text_back(release):
+    releases = [
+        dataclasses.replace(edited(release, title=text), uid=f"escape-{i}@test")
+        for i, (text, _, _) in enumerate(ESCAPES)
+    ]
+    events = assert_parsers_agree(feed(*releases))
+    assert [e.summary for e in events] == [read for _, _, read in ESCAPES]
+
+
+# --- Folding ----------------------------------------------------------------------------------
+
+# (content line, its physical lines): 75 octets at most, a continuation line being a space
+# and at most 74 octets; "ŵ" and "ŷ" are 2 octets in UTF-8, "🎉" 4.
+FOLDS = [
+    ("SUMMARY:short", ["SUMMARY:short"]),
+    ("X" * 75, ["X" * 75]),
+    ("X" * 76, ["X" * 75, " X"]),
+    ("X" * 149, ["X" * 75, " " + "X" * 74]),
+    ("X" * 150, ["X" * 75, " " + "X" * 74, " X"]),
+    ("S:" + "a" * 71 + "ŵ", ["S:" + "a" * 71 + "ŵ"]),  # exactly 75 octets
+    ("S:" + "a" * 72 + "ŵ ŷ", ["S:" + "a" * 72, " ŵ ŷ"]),  # ŵ would be octets 75-76
+    ("S:" + "a" * 71 + "🎉!", ["S:" + "a" * 71, " 🎉!"]),  # 🎉 would be octets 74-77
+    ("S:" + "🎉" * 40, ["S:" + "🎉" * 18, " " + "🎉" * 18, " " + "🎉" * 4]),
+    ("S:" + "ŵŷ" * 40, ["S:" + "ŵŷ" * 18, " " + "ŵŷ" * 18 + "ŵ", " ŷ" + "ŵŷ" * 3]),
+]
+LONG_LINES = [
+    "DESCRIPTION:" + "Ystadegau swyddogol, ŵ ŷ 🎉 " * 12,
+    "SUMMARY:" + "x" * 66 + "\\n" + "y" * 80,  # the fold lands inside the escape "\n"
+    "X:" + "é" * 300,
+    "X:" + "a" + "€" * 100,  # 3 octets each
+]
+
+
+@pytest.mark.parametrize(("line", "physical"), FOLDS)
+def test_fold(line, physical):
+    assert fold(line) == "\r\n".join(physical) + "\r\n"
+
+
+@pytest.mark.parametrize("line", [line for line, _ in FOLDS] + LONG_LINES)
+def test_fold_keeps_lines_short_and_characters_whole(line):
+    folded = fold(line).encode()
+    physical = folded.split(b"\r\n")
+    assert physical.pop() == b""
+    for i, octets in enumerate(physical):
+        assert len(octets) <= 75
+        octets.decode("utf-8")  # strict: a split character would not decode
+        assert octets.startswith(b" ") == (i > 0)
+        if i < len(physical) - 1:  # full, but for a character that did not fit
+            assert len(octets) >= 72
+    assert folded.decode().replace("\r\n ", "") == line + "\r\n"
+
+
+@pytest.mark.parametrize("line", [line for line, _ in FOLDS] + LONG_LINES)
+def test_fold_reads_back_like_icalendar_folding(line):
+    ours = fold(line)
+    theirs = Contentline(line).to_ical().decode() + "\r\n"
+    assert Contentlines.from_ical(ours) == Contentlines.from_ical(theirs) == [line, ""]
+    # icalendar folds at 74 octets where we fold at 75: identical below that, never more lines.
+    if len(line.encode()) < 75:
+        assert ours == theirs
+    assert ours.count("\r\n") <= theirs.count("\r\n")
+
+
+def test_every_parser_unfolds_text_folded_mid_character_or_escape(release):
+    # "SUMMARY:" and 66 letters fill 74 octets, so the fold falls between the backslash and
+    # the "n" of the escaped line break (allowed: RFC 5545 unfolds before unescaping).
+    titles = ["x" * 66 + "\nline two", "ŵ" * 50 + "🎉" * 20, "x" * 66 + " " * 20 + "end"]
+    releases = [
+        dataclasses.replace(edited(release, title=title), uid=f"fold-{i}@test")
+        for i, title in enumerate(titles)
+    ]
+    assert [e.summary for e in assert_parsers_agree(feed(*releases))] == titles
+
+
+# --- Text that tries to break out of its property ----------------------------------------------
+
+HOSTILE = [
+    "Crime\nEND:VEVENT\nBEGIN:VEVENT\nUID:forged",
+    "Crime\r\nUID:x",
+    "Crime\rSTATUS:CANCELLED",
+    "Crime\r\n DTSTART:20000101T000000Z",  # CRLF and a space: a fold, were it written raw
+    "Crime\u2028UID:x\u2029END:VEVENT\x85SEQUENCE:9",  # Unicode line separators
+    "Crime;UID=x:y,z\\nEND:VEVENT",
+]
+
+
+def read_as(text: str) -> str:
+    """How a parser reads hostile text back: every line break is a line feed."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+@pytest.mark.parametrize("field", ["title", "description", "topic"])
+def test_hostile_text_cannot_forge_an_event_or_property(release, field, text):
+    rendered = feed(edited(release, **{field: text}))
+    lines = content_lines(rendered)
+    event = lines[lines.index("BEGIN:VEVENT") : lines.index("END:VEVENT") + 1]
+    assert names(event) == EVENT_PROPERTIES
+    assert names(lines).count("BEGIN") == 5  # VCALENDAR, VTIMEZONE, DAYLIGHT, STANDARD, VEVENT
+    (read,) = assert_parsers_agree(rendered)
+    assert (read.uid, read.start, read.status, read.sequence) == (
+        HATE_CRIMES_UID,
+        HATE_CRIMES_START,
+        "CONFIRMED",
+        0,
+    )
+    if field == "title":
+        assert read.summary == read_as(text)
+    elif field == "description":
+        assert read.description == f"{read_as(text)}\n\n{FACTS}"
+    else:
+        assert read.categories == (read_as(text), "Official Statistics")
+
+
+def test_hostile_names_stay_inside_calendar_properties(programme, release):
+    organisation = "Test, Office\r\nMETHOD:PUBLISH"
+    topic = dataclasses.replace(programme.topics[0], name="Crime;\nX-WR-CALNAME:forged")
+    hostile = dataclasses.replace(programme, organisation=organisation, topics=(topic,))
+    text = render_feeds(hostile, [release], programme.period)["crime.ics"]
+    lines = content_lines(text)
+    assert "METHOD" not in names(lines)
+    assert names(lines).count("X-WR-CALNAME") == 1
+    name = "Test, Office\nMETHOD:PUBLISH: Crime;\nX-WR-CALNAME:forged"
+    assert IcsCalendarStream.calendar_from_ics(text).name == [name]
+    calendar = vobject.readOne(text)
+    assert calendar.contents["name"][0].value == name
+    assert calendar.contents["x-wr-calname"][0].value == name
+    assert str(icalendar.Calendar.from_ical(text)["DESCRIPTION"]) == (
+        f"Pre-announced release dates of {read_as(organisation)} statistics: "
+        "Crime;\nX-WR-CALNAME:forged, 2014/15."
+    )
+    assert len(assert_parsers_agree(text)) == 1
+
+
+def test_every_line_ends_in_crlf(release):
+    text = feed(*(edited(release, title=t, description=t) for t in HOSTILE))
+    assert text.endswith("END:VCALENDAR\r\n")
+    assert re.search("\r(?!\n)|(?<!\r)\n", text) is None
+
+
+# --- Properties -------------------------------------------------------------------------------
+
+
+def test_calendar_properties(programme, release):
+    feeds = render_feeds(programme, [release], programme.period)
+    assert list(feeds) == ["crime.ics", "all.ics"]
+    lines = content_lines(feeds["crime.ics"])
+    assert lines[: lines.index("BEGIN:VTIMEZONE")] == [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//calendar-gen//Release calendar//EN",
+        "CALSCALE:GREGORIAN",
+        "NAME:Test Office: Crime statistics",
+        "X-WR-CALNAME:Test Office: Crime statistics",
+        "DESCRIPTION:Pre-announced release dates of Test Office statistics: Crime statistics\\, "
+        "2014/15.",
+        "X-WR-CALDESC:Pre-announced release dates of Test Office statistics: Crime statistics\\, "
+        "2014/15.",
+        "X-WR-TIMEZONE:Europe/London",
+        "REFRESH-INTERVAL;VALUE=DURATION:PT12H",
+        "X-PUBLISHED-TTL:PT12H",
+    ]
+    assert lines[-1] == "END:VCALENDAR"
+    assert "METHOD" not in names(lines)  # a feed, not an invitation (RFC 5546)
+    strict = IcsCalendarStream.calendar_from_ics(feeds["crime.ics"])
+    assert (strict.prodid, strict.version, strict.calscale, strict.method) == (
+        PRODID,
+        "2.0",
+        "GREGORIAN",
+        None,
+    )
+    assert strict.name == ["Test Office: Crime statistics"]
+    assert strict.x_wr_timezone == "Europe/London"
+    assert strict.refresh_interval == dt.timedelta(hours=12)
+    parsed = icalendar.Calendar.from_ical(feeds["crime.ics"])
+    assert parsed["REFRESH-INTERVAL"].params["VALUE"] == "DURATION"
+    assert "NAME:Test Office: all statistics releases" in content_lines(feeds["all.ics"])
+
+
+def test_event_properties(release):
+    stamped = dataclasses.replace(
+        release, sequence=2, revised=dt.datetime(2014, 10, 1, 12, 0, tzinfo=UTC)
+    )
+    lines = content_lines(feed(stamped))
+    assert lines[lines.index("BEGIN:VEVENT") :] == [
+        "BEGIN:VEVENT",
+        "UID:hate-crimes-2014-10@test-office",
+        "DTSTAMP:20141001T120000Z",
+        "LAST-MODIFIED:20141001T120000Z",
+        "DTSTART;TZID=Europe/London:20141024T093000",
+        "DURATION:PT30M",
+        "SUMMARY:Hate Crimes\\, England and Wales",
+        "DESCRIPTION:Hate crimes recorded by the police.\\n\\nOfficial Statistics. Annual "
+        "release\\, 09:30 UK time\\, confirmed.",
+        "CATEGORIES:Crime statistics,Official Statistics",
+        "STATUS:CONFIRMED",
+        "SEQUENCE:2",
+        "TRANSP:TRANSPARENT",
+        "CLASS:PUBLIC",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    (read,) = assert_parsers_agree(feed(stamped))
+    assert read == (
+        HATE_CRIMES_UID,
+        HATE_CRIMES_START,
+        HATE_CRIMES_START + dt.timedelta(minutes=30),
+        "CONFIRMED",
+        2,
+        "Hate Crimes, England and Wales",
+        f"Hate crimes recorded by the police.\n\n{FACTS}",
+        ("Crime statistics", "Official Statistics"),
+    )
+    (event,) = icalendar.Calendar.from_ical(feed(stamped)).events
+    assert event["DTSTART"].params["TZID"] == "Europe/London"
+    assert event["DTSTAMP"].dt == dt.datetime(2014, 10, 1, 12, 0, tzinfo=UTC)
+    assert (event["TRANSP"], event["CLASS"]) == ("TRANSPARENT", "PUBLIC")
+
+
+@pytest.mark.parametrize(
+    ("status", "ical_status", "summary"),
+    [
+        (CONFIRMED, "CONFIRMED", "Hate Crimes, England and Wales"),
+        (PROVISIONAL, "TENTATIVE", "Hate Crimes, England and Wales (provisional)"),
+        (CANCELLED, "CANCELLED", "Cancelled: Hate Crimes, England and Wales"),
+    ],
+)
+def test_status_is_in_status_and_title(release, status, ical_status, summary):
+    (read,) = assert_parsers_agree(feed(dataclasses.replace(release, status=status)))
+    assert (read.status, read.summary) == (ical_status, summary)
+    assert read.description.endswith(f"Annual release, 09:30 UK time, {status}.")
+
+
+# --- The time zone ----------------------------------------------------------------------------
+
+
+def annual(pub_id: str, month: int, day: str) -> str:
+    return (
+        f'[[publication]]\nid = "{pub_id}"\ntitle = "{pub_id}"\n'
+        f'designation = "Official Statistics"\nfrequency = "annual"\n'
+        f'months = [{month}]\nday = "{day}"\n'
+    )
+
+
+def test_vtimezone_gives_the_instant_zoneinfo_gives_either_side_of_clock_changes(tmp_path):
+    # In 2014 British Summer Time ran from Sunday 30 March to Sunday 26 October (01:00 UTC).
+    clocks = "\n".join(
+        [
+            'topic = "Clock changes"',
+            annual("spring-gmt", 3, "last thursday"),  # Thursday 27 March: GMT
+            annual("spring-bst", 3, "last working day"),  # Monday 31 March: BST
+            annual("autumn-bst", 10, "fourth friday"),  # Friday 24 October: BST
+            annual("autumn-gmt", 10, "last monday"),  # Monday 27 October: GMT
+        ]
+    )
+    programme = load_programme(write_schedules(tmp_path, {"clocks": clocks}))
+    releases = expand(programme, Period.parse("2014"))
+    text = render_feeds(programme, releases, Period.parse("2014"))["clocks.ics"]
+    assert [line for line in content_lines(text) if line.startswith("DTSTART;")] == [
+        "DTSTART;TZID=Europe/London:20140327T093000",
+        "DTSTART;TZID=Europe/London:20140331T093000",
+        "DTSTART;TZID=Europe/London:20141024T093000",
+        "DTSTART;TZID=Europe/London:20141027T093000",
+    ]
+    expected = {
+        "spring-gmt-2014-03@test-office": dt.datetime(2014, 3, 27, 9, 30, tzinfo=UTC),
+        "spring-bst-2014-03@test-office": dt.datetime(2014, 3, 31, 8, 30, tzinfo=UTC),
+        "autumn-bst-2014-10@test-office": dt.datetime(2014, 10, 24, 8, 30, tzinfo=UTC),
+        "autumn-gmt-2014-10@test-office": dt.datetime(2014, 10, 27, 9, 30, tzinfo=UTC),
+    }
+    # vobject and ical.js place the times with the feed's VTIMEZONE; icalendar and ical with
+    # their own zoneinfo, so agreeing means the VTIMEZONE says what zoneinfo says.
+    assert {e.uid: e.start for e in assert_parsers_agree(text)} == expected
+    assert {r.uid: r.start.astimezone(UTC) for r in releases} == expected
+
+
+def _last_sunday(year: int, month: int) -> dt.date:
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    return last - dt.timedelta(days=(last.weekday() + 1) % 7)
+
+
+def test_vtimezone_rules_match_zoneinfo_in_every_supported_year():
+    text = "".join(
+        fold(line)
+        for line in ("BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}")
+        + VTIMEZONES["Europe/London"]
+        + ("END:VCALENDAR",)
+    )
+    (vtimezone,) = icalendar.Calendar.from_ical(text).timezones
+    rules = vtimezone.to_tz(lookup_tzid=False)  # from the VTIMEZONE, not the tz database
+    checked = 0
+    years = range(FIRST_YEAR, LAST_YEAR + 2)  # a period of LAST_YEAR ends the year after
+    for year in years:
+        for change in (_last_sunday(year, 3), _last_sunday(year, 10)):
+            for day in (change - dt.timedelta(days=1), change, change + dt.timedelta(days=1)):
+                for hour in range(24):
+                    if day == change and change.month == 3 and hour == 1:
+                        continue  # 01:00-02:00 does not exist that day
+                    local = dt.datetime.combine(day, dt.time(hour, 30))
+                    ours = local.replace(tzinfo=rules).astimezone(UTC)
+                    assert ours == local.replace(tzinfo=LONDON).astimezone(UTC), local
+                    checked += 1
+        for mid in (dt.date(year, 1, 15), dt.date(year, 7, 15)):
+            local = dt.datetime.combine(mid, dt.time(9, 30))
+            assert local.replace(tzinfo=rules).utcoffset() == LONDON.utcoffset(local)
+    assert checked == len(years) * (6 * 24 - 1)
+
+
+# --- Whole builds -----------------------------------------------------------------------------
+
+
+def build_shipped() -> tuple[list, dict[str, str]]:
+    programme = load_programme(SHIPPED)
+    releases = expand(programme, as_of=AS_OF)
+    return releases, render_feeds(programme, releases, programme.period)
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    releases, feeds = build_shipped()
+    return releases, feeds, {name: assert_parsers_agree(text) for name, text in feeds.items()}
+
+
+def test_rerender_is_byte_identical(shipped):
+    _, feeds, _ = shipped
+    _, again = build_shipped()
+    assert {n: t.encode() for n, t in again.items()} == {n: t.encode() for n, t in feeds.items()}
+
+
+def test_shipped_feeds_agree_across_parsers(shipped):
+    releases, feeds, read = shipped
+    assert len(releases) == 47
+    counts = {name: len(events) for name, events in read.items()}
+    assert counts == {
+        "crime.ics": 9,
+        "migration.ics": 28,
+        "other.ics": 1,  # alcohol licensing is suspended for 2014/15
+        "policing.ics": 9,
+        "all.ics": 47,
+    }
+    for text in feeds.values():
+        for octets in text.encode().split(b"\r\n"):
+            assert len(octets) <= 75
+
+
+def test_all_feed_is_the_union_of_the_topic_feeds(shipped):
+    _, _, read = shipped
+    topics = [e for name, events in read.items() if name != "all.ics" for e in events]
+    order = attrgetter("start", "uid")
+    assert sorted(read["all.ics"], key=order) == sorted(topics, key=order)
+    assert len({e.uid for e in read["all.ics"]}) == 47
+
+
+def test_shipped_events_at_their_instants_and_status(shipped):
+    releases, _, read = shipped
+    events = {e.uid: e for e in read["all.ics"]}
+    starts = {
+        "immigration-statistics-2014-05@home-office": dt.datetime(2014, 5, 22, 8, 30, tzinfo=UTC),
+        "hate-crimes-2014-10@home-office": dt.datetime(2014, 10, 16, 8, 30, tzinfo=UTC),
+        "immigration-statistics-2014-11@home-office": dt.datetime(2014, 11, 27, 9, 30, tzinfo=UTC),
+        "terrorism-act-quarterly-2015-03@home-office": dt.datetime(2015, 3, 12, 9, 30, tzinfo=UTC),
+    }
+    assert {uid: events[uid].start for uid in starts} == starts
+    # Which releases are confirmed is the record's business (schedules/announcements.toml);
+    # the feed must say what each release says, in STATUS and in the title.
+    status = {CONFIRMED: "CONFIRMED", PROVISIONAL: "TENTATIVE", CANCELLED: "CANCELLED"}
+    assert {e.uid: e.status for e in events.values()} == {r.uid: status[r.status] for r in releases}
+    for r in releases:
+        title = r.publication.title
+        summary = {CONFIRMED: title, PROVISIONAL: f"{title} (provisional)"}.get(r.status)
+        assert events[r.uid].summary == (summary or f"Cancelled: {title}")
+        assert events[r.uid].sequence == r.sequence
+
+
+# --- The interop helper itself ----------------------------------------------------------------
+
+
+def test_helper_reports_a_parser_that_reads_differently(release):
+    # A VTIMEZONE claiming summer time is UTC+3: vobject (and ical.js) follow the feed's
+    # VTIMEZONE, icalendar follows the tz database, so they must disagree on the start.
+    wrong = feed(release).replace("TZOFFSETTO:+0100", "TZOFFSETTO:+0300")
+    with pytest.raises(AssertionError) as failure:
+        assert_parsers_agree(wrong)
+    message = str(failure.value)
+    assert "+++ vobject" in message
+    assert "-event 0 start: 2014-10-24T08:30:00+00:00" in message
+    assert "+event 0 start: 2014-10-24T06:30:00+00:00" in message
+    assert ("+++ ical.js" in message) == ICALJS
+
+
+def test_icaljs_takes_part(release):
+    if not ICALJS:
+        pytest.skip("needs node and tests/js/node_modules: npm ci --prefix tests/js")
+    read = parse_all(feed(release))
+    assert list(read) == ["icalendar", "ical", "vobject", "ical.js"]
+    assert read["ical.js"] == read["icalendar"]
