@@ -1,7 +1,7 @@
 """Read one iCalendar text with several independent parsers, and check they all agree.
 
-The parsers: icalendar, the strict `ical` package, vobject, and ical.js (through node, when
-node and tests/js/node_modules are there: `npm ci --prefix tests/js`).
+The parsers: icalendar, the strict `ical` package, vobject, recurring-ical-events, and ical.js
+(through node, when node and tests/js/node_modules are there: `npm ci --prefix tests/js`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import icalendar
+import recurring_ical_events
 import vobject
 from ical.calendar_stream import IcsCalendarStream
 
@@ -51,20 +52,29 @@ def _int(value) -> int | None:
     return None if value is None else int(value)
 
 
+def _from_icalendar(e: icalendar.Event) -> Event:
+    return Event(
+        uid=_str(e.get("UID")),
+        start=_utc(e.start),
+        end=_utc(e.end),
+        status=_str(e.get("STATUS")),
+        sequence=_int(e.get("SEQUENCE")),
+        summary=_str(e.get("SUMMARY")),
+        description=_str(e.get("DESCRIPTION")),
+        categories=tuple(str(c) for c in e.categories),
+    )
+
+
 def read_icalendar(text: str) -> list[Event]:
-    return [
-        Event(
-            uid=_str(e.get("UID")),
-            start=_utc(e.start),
-            end=_utc(e.end),
-            status=_str(e.get("STATUS")),
-            sequence=_int(e.get("SEQUENCE")),
-            summary=_str(e.get("SUMMARY")),
-            description=_str(e.get("DESCRIPTION")),
-            categories=tuple(str(c) for c in e.categories),
-        )
-        for e in icalendar.Calendar.from_ical(text).events
-    ]
+    return [_from_icalendar(e) for e in icalendar.Calendar.from_ical(text).events]
+
+
+def read_recurring(text: str) -> list[Event]:
+    """recurring-ical-events, which computes occurrences the way calendar views do."""
+    calendar = icalendar.Calendar.from_ical(text)
+    order = {str(e.get("UID")): i for i, e in enumerate(calendar.events)}
+    occurrences = recurring_ical_events.of(calendar).all()
+    return [_from_icalendar(e) for e in sorted(occurrences, key=lambda e: order[str(e["UID"])])]
 
 
 def read_ical(text: str) -> list[Event]:
@@ -150,7 +160,12 @@ def read_icaljs(text: str) -> list[Event]:
     ]
 
 
-READERS = {"icalendar": read_icalendar, "ical": read_ical, "vobject": read_vobject}
+READERS = {
+    "icalendar": read_icalendar,
+    "ical": read_ical,
+    "vobject": read_vobject,
+    "recurring-ical-events": read_recurring,
+}
 if ICALJS:
     READERS["ical.js"] = read_icaljs
 

@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 from helpers import PROGRAMME, SHIPPED, run_cli, write_schedules
+from interop import assert_parsers_agree
 
 from calendar_gen.clashes import avoid_clashes, find_clashes, read_calendar
 from calendar_gen.releases import expand
@@ -234,6 +235,7 @@ def test_next_year_on_the_shipped_programme(tmp_path):
     # Alcohol licensing is back: the last Thursday of October 2015 is the 29th.
     assert "Thu 29 Oct 2015" in result.stdout
     feed = (tmp_path / "feeds" / "other.ics").read_text()
+    assert len(assert_parsers_agree(feed)) == 2
     assert "UID:alcohol-licensing-2015-10@home-office" in feed
     assert "DTSTART;TZID=Europe/London:20151029T093000" in feed
 

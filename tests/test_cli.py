@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 from helpers import MONTHLY, ROOT, SHIPPED, run_cli, write_schedules
+from interop import assert_parsers_agree
 
 SHIPPED_FEEDS = ["all.ics", "crime.ics", "migration.ics", "other.ics", "policing.ics"]
 PAGES = ["index.html", "releases.csv", "releases.json"]
@@ -38,6 +39,9 @@ def test_build_writes_a_feed_per_topic_and_all(shipped):
     assert sorted(p.name for p in (shipped / "feeds").iterdir()) == sorted(SHIPPED_FEEDS + PAGES)
     text = (shipped / "feeds" / "migration.ics").read_bytes()
     assert text.count(b"BEGIN:VEVENT") == 28
+    counts = {"all.ics": 47, "crime.ics": 9, "migration.ics": 28, "other.ics": 1, "policing.ics": 9}
+    for name, count in counts.items():
+        assert len(assert_parsers_agree((shipped / "feeds" / name).read_bytes())) == count
     assert b"UID:immigration-statistics-2014-05@home-office\r\n" in text
 
 

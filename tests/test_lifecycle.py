@@ -6,9 +6,12 @@ import shutil
 
 import icalendar
 from helpers import MONTHLY, run_cli, write_schedules
+from interop import assert_parsers_agree
 
 
 def events(feed) -> dict[str, icalendar.Event]:
+    """The feed's events, once every independent parser has read them the same way."""
+    assert_parsers_agree(feed.read_bytes())
     calendar = icalendar.Calendar.from_ical(feed.read_bytes())
     return {str(e["UID"]): e for e in calendar.walk("VEVENT")}
 
