@@ -98,7 +98,7 @@ def locked(folder: Path, wait: float, on_wait: Callable[[str], None]) -> Iterato
         raise OutputError(f"{path}: cannot take the lock: {error.strerror}") from None
     try:
         if not _try_lock(fd):
-            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            holder = os.pread(fd, 32, 0).decode(errors="replace").split("\n")[0] or "unknown"
             on_wait(f"{folder}: waiting for another calendar-gen run (pid {holder}) to finish")
             deadline = time.monotonic() + wait
             while not _try_lock(fd):
