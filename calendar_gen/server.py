@@ -30,10 +30,13 @@ def resolve(root: Path, target: str) -> Path | None:
     if "\x00" in path or any(p.startswith(".") or "\\" in p for p in parts):
         return None
     candidate = root.joinpath(*parts)
-    if candidate.is_dir():
-        candidate = candidate / "index.html"
-    real = candidate.resolve()
-    if not real.is_relative_to(root.resolve()) or not real.is_file():
+    try:  # a name too long for the system, a symlink loop: not found, like any other
+        if candidate.is_dir():
+            candidate = candidate / "index.html"
+        real = candidate.resolve()
+        if not real.is_relative_to(root.resolve()) or not real.is_file():
+            return None
+    except (OSError, RuntimeError):
         return None
     return real
 
@@ -42,6 +45,13 @@ class FeedHandler(BaseHTTPRequestHandler):
     server: FeedServer
     server_version = "calendar-gen"
     protocol_version = "HTTP/1.1"
+    path = ""  # parse_request sets it only once the request line is valid
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except ConnectionError:  # the client hung up mid-reply: nobody left to answer
+            self.close_connection = True
 
     def do_GET(self) -> None:
         self._serve(body=True)
@@ -62,8 +72,19 @@ class FeedHandler(BaseHTTPRequestHandler):
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
-        self.send_header("Content-Length", "0")
+        if status != HTTPStatus.NOT_MODIFIED:  # a 304's Content-Length is the 200's, or none
+            self.send_header("Content-Length", "0")
         self.end_headers()
+
+    def end_headers(self) -> None:
+        # A request body is never read: close, rather than read it as the next request.
+        request = getattr(self, "headers", None)  # None when the request line was bad
+        if request and (
+            request.get("Content-Length", "0") != "0" or "Transfer-Encoding" in request
+        ):
+            self.close_connection = True
+            self.send_header("Connection", "close")
+        super().end_headers()
 
     def _serve(self, body: bool) -> None:
         path = resolve(self.server.root, self.path)
@@ -107,7 +128,7 @@ class FeedHandler(BaseHTTPRequestHandler):
         if if_modified_since:
             try:
                 return modified <= parsedate_to_datetime(if_modified_since).timestamp()
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 return False
         return False
 
@@ -120,6 +141,7 @@ class FeedHandler(BaseHTTPRequestHandler):
 
 class FeedServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # socketserver's 5 overflows when a few clients connect at once
 
     def __init__(self, root: Path, host: str, port: int, log: Callable[[str], None]) -> None:
         self.root = root

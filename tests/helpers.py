@@ -8,6 +8,8 @@ import re
 import signal
 import subprocess
 import sys
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,18 +78,34 @@ def serving(out: Path, *extra: str, cwd: Path | None = None):
         text=True,
         cwd=cwd,
     )
+    # Drain both pipes while it runs: a full pipe would stall the server's access log.
+    out: list[str] = []
+    err: list[str] = []
+    readers = [
+        threading.Thread(target=lambda: out.extend(process.stdout), daemon=True),
+        threading.Thread(target=lambda: err.extend(process.stderr), daemon=True),
+    ]
+    for reader in readers:
+        reader.start()
     try:
-        first = process.stdout.readline()
-        match = re.search(r"http://127\.0\.0\.1:(\d+)/", first)
-        assert match, first
+        deadline = time.monotonic() + 30
+        while not out and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", out[0] if out else "")
+        assert match, "".join(out + err)
         served = Served(f"http://127.0.0.1:{match.group(1)}", int(match.group(1)))
         yield served
     finally:
         process.send_signal(signal.SIGINT)
         try:
-            out, err = process.communicate(timeout=10)
+            process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
-            process.communicate()
+            process.wait()
             raise
-    served.stdout, served.stderr, served.returncode = first + out, err, process.returncode
+        finally:
+            for reader in readers:
+                reader.join(timeout=10)
+            process.stdout.close()
+            process.stderr.close()
+    served.stdout, served.stderr, served.returncode = "".join(out), "".join(err), process.returncode
