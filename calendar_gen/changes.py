@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from calendar_gen.errors import CalendarGenError
-from calendar_gen.record import CANCELLED, MOVED, Announcement, Change, long_date, with_change
+from calendar_gen.record import (
+    CANCELLED,
+    MOVED,
+    Announcement,
+    Change,
+    long_date,
+    month_text,
+    plausible,
+    with_change,
+)
 from calendar_gen.releases import CONFIRMED, Release, expand
 from calendar_gen.schedule import Period, Programme
 from calendar_gen.workdays import bank_holiday, is_working_day
@@ -70,6 +79,11 @@ def move(
     region = release.publication.rule.region
     if release.announcement and release.announcement.cancelled:
         raise ChangeError(f"{release.publication.id} on {release.date} is cancelled already")
+    if not plausible(new_date, release.scheduled):
+        raise ChangeError(
+            f"{new_date} is more than a year from the release's scheduled month "
+            f"{month_text(release.scheduled)}; check the date"
+        )
     if new_date == release.date:
         raise ChangeError(f"{release.publication.id} is on {new_date} already")
     if not is_working_day(new_date, region):

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from calendar_gen.errors import Problem
-from calendar_gen.workdays import bank_holiday, is_working_day
+from calendar_gen.workdays import FIRST_YEAR, LAST_YEAR, bank_holiday, is_working_day
 
 RECORD_FILE = "announcements.toml"
 MOVED, CANCELLED = "moved", "cancelled"
@@ -70,6 +70,11 @@ def long_date(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
+def plausible(day: dt.date, month: tuple[int, int]) -> bool:
+    """A release date within a year of its scheduled month: anything further is a typo."""
+    return abs((day - dt.date(*month, 1)).days) <= 366
+
+
 def describe(change: Change) -> str:
     """The history line subscribers read in the event's description."""
     if change.action == MOVED:
@@ -89,6 +94,8 @@ def read_record(
         return {}, [Problem(shown, f"is not UTF-8 text (byte {error.start})")]
     except tomllib.TOMLDecodeError as error:
         return {}, [Problem(shown, f"invalid TOML: {error}")]
+    except (ValueError, RecursionError) as error:  # a 5,000-digit number, nesting 3,000 deep
+        return {}, [Problem(shown, f"invalid TOML: {error or 'nested too deeply'}")]
     except OSError as error:
         return {}, [Problem(shown, f"cannot be read: {error.strerror}")]
     problems: list[Problem] = []
@@ -133,11 +140,13 @@ def _read_entry(
     for key in entry:
         if key not in RELEASE_KEYS:
             problem(f"unknown key '{key}' in a release; allowed: {', '.join(RELEASE_KEYS)}")
-    if pub_id not in regions:
+    if not isinstance(pub_id, str) or pub_id not in regions:
         problem(f"id {pub_id!r} is not a publication in the schedules")
     month = entry.get("month")
-    match = re.fullmatch(r"(\d{4})-(\d{2})", month) if isinstance(month, str) else None
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{2})", month) if isinstance(month, str) else None
+    if not match or not (
+        1 <= int(match.group(2)) <= 12 and FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR + 1
+    ):
         problem(f"month {month!r} is not a scheduled month like '2014-05'")
     date = _date(entry.get("date"))
     if date is None:
@@ -149,7 +158,12 @@ def _read_entry(
     if problems or not match or date is None or changes is None:
         return None, problems
     assert isinstance(pub_id, str)
+    month_pair = (int(match.group(1)), int(match.group(2)))
     region = regions[pub_id]
+    for day in (date, *(d for c in changes for d in (c.old, c.new) if d)):
+        if not plausible(day, month_pair):
+            problem(f"date {day} is more than a year from its scheduled month {month}")
+            return None, problems
     cancelled = any(c.action == CANCELLED for c in changes)
     if not is_working_day(date, region) and not cancelled:
         why = bank_holiday(date, region) or "a weekend"
@@ -167,7 +181,6 @@ def _read_entry(
         problem("a cancelled release cannot change again")
     if problems:
         return None, problems
-    month_pair = (int(match.group(1)), int(match.group(2)))
     return Announcement(pub_id, month_pair, date, _date(confirmed), tuple(changes)), problems
 
 

@@ -15,9 +15,10 @@ _ORDINALS = {
     "fourth": 4, "4th": 4, "last": -1,
 }  # fmt: skip
 _ORDINAL_WORDS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
-_NTH = re.compile(r"(\d{1,2})(st|nd|rd|th)")
-# Every month has at least 20 working days in every UK region (February: 20 weekdays and,
-# so far, never a bank holiday), so a rule up to the 20th working day always has a date.
+_NTH = re.compile(r"([0-9]{1,2})(st|nd|rd|th)")
+# A month has 18 to 23 working days (an April holding Easter and starting on a Saturday has
+# 18). Like a day past the month's end, an Nth working day past the month's last working day
+# means that last one.
 MAX_WORKING_DAY = 20
 
 DAY_FORMS = (
@@ -77,7 +78,7 @@ class WorkingDay:
 
     def date_in(self, year: int, month: int, region: str) -> dt.date:
         days = working_days_in_month(year, month, region)
-        return days[self.n - 1] if self.n > 0 else days[-1]
+        return days[min(self.n, len(days)) - 1] if self.n > 0 else days[-1]
 
     def __str__(self) -> str:
         if self.n == 1:
@@ -95,8 +96,8 @@ def parse_day(value: object) -> DaySpec:
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise RuleError(f"day {value!r} is not {DAY_FORMS}")
     text = " ".join(str(value).lower().split())
-    if text.isdigit():
-        if 1 <= int(text) <= 31:
+    if re.fullmatch(r"[0-9]+", text):
+        if len(text) <= 2 and 1 <= int(text) <= 31:
             return MonthDay(int(text))
         raise RuleError(f"day {value!r} is not a day of the month (1..31)")
     if text == "first working day":

@@ -14,7 +14,7 @@ from typing import Any
 from calendar_gen.errors import Problem, ScheduleError
 from calendar_gen.record import RECORD_FILE, Announcement, Key, read_record
 from calendar_gen.rules import DaySpec, Rule, RuleError, parse_day
-from calendar_gen.workdays import REGIONS, Roll
+from calendar_gen.workdays import FIRST_YEAR, LAST_YEAR, REGIONS, Roll
 
 PROGRAMME_FILE = "programme.toml"
 # File names that are not topics: the settings, the announcement record, and the name of
@@ -25,7 +25,6 @@ DESIGNATIONS = ("National Statistics", "Official Statistics")
 # Feeds carry a VTIMEZONE written out with yearly rules (the only form Outlook reads), and
 # that is written for the UK's zone only.
 TIMEZONES = ("Europe/London",)
-FIRST_YEAR, LAST_YEAR = 2000, 2098
 REGIONS_DEFAULT = "england-and-wales"
 
 PROGRAMME_KEYS = ("organisation", "period", "timezone", "release_time", "holidays", "roll")
@@ -41,7 +40,7 @@ SUSPENSION_KEYS = ("period", "reason")
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
-_TIME = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
+_TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 
 
 @dataclass(frozen=True, order=True)
@@ -58,12 +57,12 @@ class Period:
             f"is not a financial year like '2014/15' or a calendar year like '2015' "
             f"between {FIRST_YEAR} and {LAST_YEAR}"
         )
-        if m := re.fullmatch(r"(\d{4})/(\d{2})", text):
+        if m := re.fullmatch(r"([0-9]{4})/([0-9]{2})", text):
             year = int(m.group(1))
             if int(m.group(2)) != (year + 1) % 100 or not FIRST_YEAR <= year <= LAST_YEAR:
                 raise ValueError(f"period {text!r} {allowed}")
             return cls(dt.date(year, 4, 1), text)
-        if re.fullmatch(r"\d{4}", text) and FIRST_YEAR <= int(text) <= LAST_YEAR:
+        if re.fullmatch(r"[0-9]{4}", text) and FIRST_YEAR <= int(text) <= LAST_YEAR:
             return cls(dt.date(int(text), 1, 1), text)
         raise ValueError(f"period {text!r} {allowed}")
 
@@ -242,6 +241,8 @@ def _read_toml(path: Path, shown: str) -> tuple[dict[str, Any] | None, Problem |
         return None, Problem(shown, f"is not UTF-8 text (byte {error.start})")
     except tomllib.TOMLDecodeError as error:
         return None, Problem(shown, f"invalid TOML: {error}")
+    except (ValueError, RecursionError) as error:  # a 5,000-digit number, nesting 3,000 deep
+        return None, Problem(shown, f"invalid TOML: {error or 'nested too deeply'}")
     except OSError as error:
         return None, Problem(shown, f"cannot be read: {error.strerror}")
 

@@ -21,6 +21,10 @@ REGIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+# The years a period may start in: the calendar's reach, and the feeds' VTIMEZONE's.
+FIRST_YEAR, LAST_YEAR = 2000, 2098
+
+
 class Roll(StrEnum):
     """What to do with a date that is not a working day (ISDA business-day conventions)."""
 

@@ -40,7 +40,8 @@ def test_parse_day(text, expected):
 
 @pytest.mark.parametrize(
     "text",
-    [0, 32, "0", "32", -1, True, 1.5, [], "", "fifth monday", "last weekday", "first",
+    [0, 32, "0", "32", -1, True, 1.5, [], "", "fifth monday", "last weekday", "first", "²",
+     "1" * 5000, "015", "\u0661\u0665", "\u0661st working day",
      "1th working day", "21st working day", "0th working day", "monday", "second funday"],
 )  # fmt: skip
 def test_parse_day_refuses_with_the_allowed_forms(text):
@@ -119,6 +120,12 @@ def rule(day: str, roll: Roll = Roll.FOLLOWING, region: str = "england-and-wales
         ("5th working day", Roll.FOLLOWING, "england-and-wales", 2014, 4, D(2014, 4, 7)),
         # February 2015 has exactly 20 working days, the last on Friday the 27th.
         ("20th working day", Roll.FOLLOWING, "england-and-wales", 2015, 2, D(2015, 2, 27)),
+        # December 2018 has 19 (Christmas on Tuesday and Wednesday); April 2000 has 18
+        # (Easter inside it, starting on a Saturday): past the last, the last working day.
+        ("19th working day", Roll.FOLLOWING, "england-and-wales", 2018, 12, D(2018, 12, 31)),
+        ("20th working day", Roll.FOLLOWING, "england-and-wales", 2018, 12, D(2018, 12, 31)),
+        ("18th working day", Roll.FOLLOWING, "england-and-wales", 2000, 4, D(2000, 4, 28)),
+        ("20th working day", Roll.FOLLOWING, "england-and-wales", 2000, 4, D(2000, 4, 28)),
         # One-off bank holidays. VE Day 2020 moved the early May holiday to Friday 8th.
         ("second friday", Roll.FOLLOWING, "england-and-wales", 2020, 5, D(2020, 5, 11)),
         ("first monday", Roll.FOLLOWING, "england-and-wales", 2020, 5, D(2020, 5, 4)),
