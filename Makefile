@@ -27,6 +27,7 @@ test-tools:
 test: setup test-tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 lint format: setup

@@ -535,7 +535,7 @@ def serve(out: str, host: str, port: int, watch: bool, schedules: str) -> None:
 
         watch_folder(Path(schedules), rebuild, stop)
     bound_host, bound_port = server.server_address[:2]
-    click.echo(f"serving {out}/ at http://{bound_host}:{bound_port}/ (Ctrl-C to stop)")
+    click.echo(f"serving {out}/ at http://{bound_host!s}:{bound_port}/ (Ctrl-C to stop)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

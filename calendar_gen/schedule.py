@@ -27,8 +27,10 @@ DESIGNATIONS = ("National Statistics", "Official Statistics")
 TIMEZONES = ("Europe/London",)
 REGIONS_DEFAULT = "england-and-wales"
 
-PROGRAMME_KEYS = ("organisation", "period", "timezone", "release_time", "holidays", "roll")
-PROGRAMME_KEYS += ("uid_domain", "notice_weeks", "max_releases_per_day", "blackout", "feed_url")
+PROGRAMME_KEYS = (
+    "organisation", "period", "timezone", "release_time", "holidays", "roll", "uid_domain",
+    "notice_weeks", "max_releases_per_day", "blackout", "feed_url",
+)  # fmt: skip
 BLACKOUT_KEYS = ("from", "until", "reason")
 TOPIC_KEYS = ("topic", "publication")
 PUBLICATION_KEYS = (
