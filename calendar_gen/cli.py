@@ -148,47 +148,61 @@ def build(schedules: str, out: str, period: Period | None, as_of: dt.date | None
 
     Example: calendar-gen build --schedules schedules --out feeds
     """
+    from calendar_gen.build import fingerprint, previous_build
+
+    today = as_of or _today()
     with _writing(schedules):
-        programme, period, releases = _load(schedules, period, as_of)
-        _publish(programme, period, releases, out, as_of or _today())
+        # Nothing changed since the last build into `out`: say what it said, touch nothing.
+        if Path(schedules).is_dir() and (
+            note := previous_build(out, fingerprint(schedules, period, today))
+        ):
+            for message in note.get("warnings", []):
+                click.echo(f"warning: {message}", err=True)
+            click.echo(f"{note.get('summary')} ({out}/ unchanged)")
+            return
+        programme, resolved, releases = _load(schedules, period, today)
+        _publish(programme, resolved, releases, out, today, requested=period)
 
 
 def _publish(
-    programme: Programme, period: Period, releases: list[Release], out: str, as_of: dt.date
+    programme: Programme,
+    period: Period,
+    releases: list[Release],
+    out: str,
+    as_of: dt.date,
+    requested: Period | None = None,
 ) -> None:
-    """Record newly confirmed releases, then write the feeds and page, and say what was done."""
+    """Record newly confirmed releases, then write the feeds and page, and say what was done.
+
+    `requested` is the --period asked for (None: the programme's), for the build's note.
+    """
+    from calendar_gen.build import MANIFEST, file_names, fingerprint, note_build, outputs
     from calendar_gen.errors import CalendarGenError
-    from calendar_gen.feeds import render_feeds
     from calendar_gen.output import ensure_folder, publish, remove_leftovers
-    from calendar_gen.pages import render_csv, render_index, render_json
-    from calendar_gen.record import render_updates
     from calendar_gen.releases import rule_conflicts, to_announce
 
-    feeds = render_feeds(programme, releases, period)
-    pages = {
-        "index.html": render_index(programme, releases, period, as_of),
-        "releases.csv": render_csv(releases),
-        "releases.json": render_json(releases),
-    }
     announce = to_announce(releases, programme)
-    record = programme.record_path
+    warnings = rule_conflicts(releases)
+    summary = (
+        f"{len(releases)} releases of {len(programme.publications)} publications in {period}: "
+        f"{len(programme.topics) + 1} feeds and index.html in {out}/"
+    )
     try:
         folder = ensure_folder(out)
         remove_leftovers(folder)
-        # The record goes first: a build stopped half-way never loses an announcement.
-        files = {record: render_updates(record, announce)} if announce else {}
-        files |= {folder / name: text for name, text in (feeds | pages).items()}
-        changed = [p for p in publish(files) if p != record]
+        files = outputs(programme, period, releases, as_of, folder, announce)
+        changed = [p for p in publish(files) if p != programme.record_path]
+        # Noted after the record is written: the next build, given the same, changes nothing.
+        digest = fingerprint(programme.folder, requested, as_of)
+        said = {"summary": summary, "warnings": warnings}
+        publish([(folder / MANIFEST, note_build(folder, digest, file_names(programme), said))])
     except CalendarGenError as error:
         _report(error)
-    for message in rule_conflicts(releases):
+    for message in warnings:
         click.echo(f"warning: {message}", err=True)
     if announce:
         click.echo(f"{len(announce)} newly confirmed releases added to {programme.record_path}")
-    click.echo(
-        f"{len(releases)} releases of {len(programme.publications)} publications in {period}: "
-        f"{len(feeds)} feeds and index.html in {out}/ ({len(changed)} files changed)"
-    )
+    click.echo(f"{summary} ({len(changed)} file{'s' if len(changed) != 1 else ''} changed)")
 
 
 FORMATS = ("table", "json", "csv")
@@ -215,10 +229,11 @@ def list_releases(
         releases = [r for r in releases if r.topic.slug == topic]
     from calendar_gen.pages import render_csv, render_json
 
+    rows = [r.as_dict() for r in releases]
     if fmt == "json":
-        click.echo(render_json(releases), nl=False)
+        click.echo(render_json(rows), nl=False)
     elif fmt == "csv":
-        click.echo(render_csv(releases), nl=False)
+        click.echo(render_csv(releases, rows), nl=False)
     else:
         click.echo(_table(releases))
 
@@ -296,7 +311,7 @@ def _change(schedules: str, as_of: dt.date | None, make) -> None:
             programme = load_programme(schedules)
             announcement = make(programme, as_of or _today())
             record = programme.record_path
-            publish({record: render_updates(record, [announcement])})
+            publish([(record, render_updates(record, [announcement]))])
         except CalendarGenError as error:
             _report(error)
     click.echo(f"{announcement.id}: {describe(announcement.changes[-1])}")
@@ -478,7 +493,7 @@ def next_year(
             else:
                 files = {}
             files[Path(schedules) / PROGRAMME_FILE] = with_period(schedules, period)
-            publish(files)
+            publish(files.items())
             programme = load_programme(schedules)
             releases = expand(programme, period, as_of=today)
             remaining = clash.find_clashes(programme, releases, external)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from calendar_gen.record import describe
 from calendar_gen.releases import CANCELLED, CONFIRMED, Release
@@ -94,31 +94,49 @@ def event_description(release: Release) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
-def _event(release: Release, tzid: str) -> list[str]:
+def _details(release: Release) -> str:
+    """The folded lines that depend on the publication, its status and its history."""
     p = release.publication
     categories = ",".join(escape_text(c) for c in (release.topic.name, p.designation))
-    stamp = _utc(release.revised)
-    return [
-        "BEGIN:VEVENT",
-        f"UID:{release.uid}",
-        f"DTSTAMP:{stamp}",
-        f"LAST-MODIFIED:{stamp}",
-        f"DTSTART;TZID={tzid}:{release.start:%Y%m%dT%H%M%S}",
-        f"DURATION:{DURATION}",
-        f"SUMMARY:{escape_text(event_title(release))}",
-        f"DESCRIPTION:{escape_text(event_description(release))}",
-        f"CATEGORIES:{categories}",
-        f"STATUS:{STATUS.get(release.status, 'TENTATIVE')}",
-        f"SEQUENCE:{release.sequence}",
-        "TRANSP:TRANSPARENT",
-        "CLASS:PUBLIC",
-        "END:VEVENT",
-    ]
+    return (
+        fold(f"SUMMARY:{escape_text(event_title(release))}")
+        + fold(f"DESCRIPTION:{escape_text(event_description(release))}")
+        + fold(f"CATEGORIES:{categories}")
+        + f"STATUS:{STATUS.get(release.status, 'TENTATIVE')}\r\n"
+    )
 
 
-def render_calendar(name: str, description: str, releases: Iterable[Release], timezone: str) -> str:
-    """One VCALENDAR holding `releases`, with CRLF line ends and folded lines."""
-    lines = [
+def render_events(releases: Iterable[Release], tzid: str) -> list[str]:
+    """Each release as one VEVENT, folded and CRLF-terminated.
+
+    Thousands of releases share a publication and a status, so their common lines are
+    folded once; the fixed lines never need folding.
+    """
+    details: dict[tuple, str] = {}
+    stamps: dict[dt.datetime, str] = {}
+    events = []
+    for r in releases:
+        key = (id(r.publication), id(r.topic), r.status, r.changes, r.start.hour, r.start.minute)
+        if key not in details:
+            details[key] = _details(r)
+        if r.revised not in stamps:
+            stamps[r.revised] = _utc(r.revised)
+        stamp, start = stamps[r.revised], r.start
+        events.append(
+            "BEGIN:VEVENT\r\n"
+            + fold(f"UID:{r.uid}")
+            + f"DTSTAMP:{stamp}\r\nLAST-MODIFIED:{stamp}\r\n"
+            + f"DTSTART;TZID={tzid}:{start.year:04d}{start.month:02d}{start.day:02d}"
+            + f"T{start.hour:02d}{start.minute:02d}00\r\nDURATION:{DURATION}\r\n"
+            + details[key]
+            + f"SEQUENCE:{r.sequence}\r\nTRANSP:TRANSPARENT\r\nCLASS:PUBLIC\r\nEND:VEVENT\r\n"
+        )
+    return events
+
+
+def calendar_chunks(name: str, description: str, events: list[str], timezone: str) -> list[str]:
+    """A VCALENDAR as pieces to write one after another: its header, events and end."""
+    header = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:{PRODID}",
@@ -132,27 +150,46 @@ def render_calendar(name: str, description: str, releases: Iterable[Release], ti
         f"X-PUBLISHED-TTL:{REFRESH}",
         *VTIMEZONES[timezone],
     ]
-    for release in releases:
-        lines += _event(release, timezone)
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) for line in lines)
+    return ["".join(fold(line) for line in header), *events, "END:VCALENDAR\r\n"]
+
+
+def render_calendar(name: str, description: str, releases: Iterable[Release], timezone: str) -> str:
+    """One VCALENDAR holding `releases`, with CRLF line ends and folded lines."""
+    events = render_events(releases, timezone)
+    return "".join(calendar_chunks(name, description, events, timezone))
+
+
+def feed_chunks(
+    programme: Programme, releases: list[Release], period: Period
+) -> Iterator[tuple[str, list[str]]]:
+    """Every feed of a build as (file name, pieces): one per topic, and all.ics with every
+    release. Each event is rendered once and shared by its topic's feed and all.ics."""
+    org, zone = programme.organisation, programme.timezone
+    events = render_events(releases, zone)
+    by_topic: dict[str, list[str]] = {t.slug: [] for t in programme.topics}
+    for release, event in zip(releases, events, strict=True):
+        by_topic[release.topic.slug].append(event)
+    for topic in programme.topics:
+        yield (
+            f"{topic.slug}.ics",
+            calendar_chunks(
+                f"{org}: {topic.name}",
+                f"Pre-announced release dates of {org} statistics: {topic.name}, {period}.",
+                by_topic[topic.slug],
+                zone,
+            ),
+        )
+    yield (
+        "all.ics",
+        calendar_chunks(
+            f"{org}: all statistics releases",
+            f"Pre-announced release dates of all {org} statistics, {period}.",
+            events,
+            zone,
+        ),
+    )
 
 
 def render_feeds(programme: Programme, releases: list[Release], period: Period) -> dict[str, str]:
-    """Every feed of a build, by file name: one per topic, and all.ics with every release."""
-    org = programme.organisation
-    feeds = {}
-    for topic in programme.topics:
-        feeds[f"{topic.slug}.ics"] = render_calendar(
-            f"{org}: {topic.name}",
-            f"Pre-announced release dates of {org} statistics: {topic.name}, {period}.",
-            (r for r in releases if r.topic.slug == topic.slug),
-            programme.timezone,
-        )
-    feeds["all.ics"] = render_calendar(
-        f"{org}: all statistics releases",
-        f"Pre-announced release dates of all {org} statistics, {period}.",
-        releases,
-        programme.timezone,
-    )
-    return feeds
+    """Every feed of a build, by file name, as text."""
+    return {name: "".join(chunks) for name, chunks in feed_chunks(programme, releases, period)}

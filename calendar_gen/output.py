@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import filecmp
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from calendar_gen.errors import CalendarGenError, OutputError
@@ -19,15 +20,16 @@ class BusyError(CalendarGenError):
     """Another run holds the schedules folder."""
 
 
-def _stage(path: Path, data: bytes) -> Path:
-    """Write `data` to a temporary file beside `path`, on disk before it is renamed."""
+Content = str | Iterable[str]  # a file's text, whole or as pieces written one after another
+
+
+def _stage(path: Path, content: Content) -> Path:
+    """Write `content` to a temporary file beside `path`, piece by piece."""
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     temp = Path(name)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        with open(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.writelines([content] if isinstance(content, str) else content)
         temp.chmod(0o644)
     except BaseException:
         temp.unlink(missing_ok=True)
@@ -35,40 +37,45 @@ def _stage(path: Path, data: bytes) -> Path:
     return temp
 
 
-def _sync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
+def _sync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
 
 
-def publish(files: dict[Path, str]) -> list[Path]:
+def publish(files: Iterable[tuple[Path, Content]]) -> list[Path]:
     """Write every file or none; return those whose content changed.
 
-    All are staged in temporary files first, so a full disk or a failed write changes
+    Files may be produced lazily, one at a time, so a large build never holds them all.
+    Each is staged in a temporary file first, so a full disk or a failed write changes
     nothing; then each is renamed into place, in order, so a reader sees the old file or the
     new one, never half. Unchanged files are not touched.
     """
     staged: list[tuple[Path, Path]] = []
     try:
-        for path, text in files.items():
-            data = text.encode()
-            if path.is_file() and path.read_bytes() == data:
+        for path, content in files:
+            temp = _stage(path, content)
+            if path.is_file() and filecmp.cmp(temp, path, shallow=False):
+                temp.unlink()
                 continue
-            staged.append((path, _stage(path, data)))
-    except OSError as error:
+            staged.append((path, temp))
+            _sync(temp)
+    except BaseException as error:
         for _, temp in staged:
             temp.unlink(missing_ok=True)
-        message = f"{path}: cannot be written: {error.strerror}; nothing was changed"
-        raise OutputError(message) from None
+        if isinstance(error, OSError):
+            message = f"{path}: cannot be written: {error.strerror}; nothing was changed"
+            raise OutputError(message) from None
+        raise
     for path, temp in staged:
         try:
             os.replace(temp, path)
         except OSError as error:
             raise OutputError(f"{path}: cannot be replaced: {error.strerror}") from None
     for folder in {path.parent for path, _ in staged}:
-        _sync_folder(folder)
+        _sync(folder)
     return [path for path, _ in staged]
 
 

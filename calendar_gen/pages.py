@@ -6,6 +6,8 @@ import csv
 import datetime as dt
 import io
 import json
+from collections import Counter
+from functools import cache
 from html import escape
 
 from calendar_gen.record import describe
@@ -57,16 +59,21 @@ def _feed_item(programme: Programme, name: str, label: str, upcoming: int) -> st
     )
 
 
+@cache
+def _escaped(text: str) -> str:
+    return escape(text)
+
+
 def _row(release: Release) -> str:
     p = release.publication
     changes = "; ".join(describe(c) for c in release.changes)
     cells = (
         f'<time datetime="{release.start.isoformat()}">{release.date:%a %d %b %Y}</time>',
         f"{release.start:%H:%M}",
-        escape(p.title),
-        escape(release.topic.name),
-        escape(p.designation),
-        escape(release.status),
+        _escaped(p.title),
+        _escaped(release.topic.name),
+        _escaped(p.designation),
+        release.status,
         escape(changes),
     )
     css = ' class="cancelled"' if release.status == CANCELLED else ""
@@ -93,10 +100,10 @@ def render_index(
     later = [r for r in releases if r.date >= as_of]
     past = [r for r in reversed(releases) if r.date < as_of]
     org = escape(programme.organisation)
+    counts = Counter(r.topic.slug for r in upcoming)
     items = [_feed_item(programme, "all.ics", "All releases", len(upcoming))]
     for topic in programme.topics:
-        count = sum(1 for r in upcoming if r.topic.slug == topic.slug)
-        items.append(_feed_item(programme, f"{topic.slug}.ics", topic.name, count))
+        items.append(_feed_item(programme, f"{topic.slug}.ics", topic.name, counts[topic.slug]))
     feeds = "\n".join(items)
     script = f"\n<script>\n{WEBCAL_SCRIPT}\n</script>" if not programme.feed_url else ""
     return f"""<!doctype html>
@@ -136,17 +143,17 @@ Calendar or Thunderbird, open the Subscribe link.</p>
 """
 
 
-def render_json(releases: list[Release]) -> str:
-    return json.dumps([r.as_dict() for r in releases], indent=2, ensure_ascii=False) + "\n"
+def render_json(rows: list[dict[str, object]]) -> str:
+    """The rows as a JSON list, one release per line (readable, and fast to write)."""
+    lines = ",\n".join("  " + json.dumps(row, ensure_ascii=False) for row in rows)
+    return f"[\n{lines}\n]\n" if rows else "[]\n"
 
 
-def render_csv(releases: list[Release]) -> str:
+def render_csv(releases: list[Release], rows: list[dict[str, object]]) -> str:
     """One row per release; the history becomes one readable text cell."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\n")
     writer.writeheader()
-    for release in releases:
-        row = release.as_dict()
-        row["history"] = "; ".join(describe(c) for c in release.changes)
-        writer.writerow(row)
+    for release, row in zip(releases, rows, strict=True):
+        writer.writerow(row | {"history": "; ".join(describe(c) for c in release.changes)})
     return buffer.getvalue()

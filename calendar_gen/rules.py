@@ -46,12 +46,13 @@ class OrdinalWeekday:
     weekday: int  # 0 = Monday
 
     def date_in(self, year: int, month: int, region: str) -> dt.date:
-        days = [
-            week[self.weekday]
-            for week in calendar.Calendar().monthdatescalendar(year, month)
-            if week[self.weekday].month == month
-        ]
-        return days[self.n - 1] if self.n > 0 else days[-1]
+        if self.n > 0:
+            first = dt.date(year, month, 1)
+            return first + dt.timedelta(
+                days=(self.weekday - first.weekday()) % 7 + 7 * (self.n - 1)
+            )
+        last = dt.date(year, month, calendar.monthrange(year, month)[1])
+        return last - dt.timedelta(days=(last.weekday() - self.weekday) % 7)
 
     def __str__(self) -> str:
         return f"{_ORDINAL_WORDS[self.n]} {WEEKDAYS[self.weekday]}"

@@ -79,11 +79,12 @@ def roll(day: dt.date, convention: Roll, region: str) -> dt.date:
     return earlier if earlier.month == day.month else next_working_day(day, region)
 
 
-def working_days_in_month(year: int, month: int, region: str) -> list[dt.date]:
+@cache
+def working_days_in_month(year: int, month: int, region: str) -> tuple[dt.date, ...]:
     day = dt.date(year, month, 1)
     days = []
     while day.month == month:
         if is_working_day(day, region):
             days.append(day)
         day += dt.timedelta(days=1)
-    return days
+    return tuple(days)

@@ -33,6 +33,11 @@ day = "second tuesday"
 """
 
 
+def published(folder: Path) -> list[Path]:
+    """The files a build published in `folder`, without its hidden bookkeeping."""
+    return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+
+
 def write_schedules(
     folder: Path, topics: dict[str, str] | None = None, programme: str = PROGRAMME
 ) -> Path:

@@ -6,7 +6,7 @@ import json
 import shutil
 
 import pytest
-from helpers import MONTHLY, ROOT, SHIPPED, run_cli, write_schedules
+from helpers import MONTHLY, ROOT, SHIPPED, published, run_cli, write_schedules
 from interop import assert_parsers_agree
 
 SHIPPED_FEEDS = ["all.ics", "crime.ics", "migration.ics", "other.ics", "policing.ics"]
@@ -36,7 +36,7 @@ def test_build_writes_a_feed_per_topic_and_all(shipped):
     result = run_cli("build", "--as-of", "2014-04-01", cwd=shipped)
     assert result.returncode == 0, result.stderr
     assert "47 releases of 15 publications in 2014/15" in result.stdout
-    assert sorted(p.name for p in (shipped / "feeds").iterdir()) == sorted(SHIPPED_FEEDS + PAGES)
+    assert sorted(p.name for p in published(shipped / "feeds")) == sorted(SHIPPED_FEEDS + PAGES)
     text = (shipped / "feeds" / "migration.ics").read_bytes()
     assert text.count(b"BEGIN:VEVENT") == 28
     counts = {"all.ics": 47, "crime.ics": 9, "migration.ics": 28, "other.ics": 1, "policing.ics": 9}
@@ -48,19 +48,40 @@ def test_build_writes_a_feed_per_topic_and_all(shipped):
 def test_rebuild_is_byte_identical_and_rewrites_nothing(shipped):
     args = ("build", "--as-of", "2014-04-01", "--out", "out")
     assert run_cli(*args, cwd=shipped).returncode == 0
-    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in (shipped / "out").iterdir()}
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in published(shipped / "out")}
     (shipped / "out" / "all.ics").unlink()
     result = run_cli(*args, cwd=shipped)
-    assert "(1 files changed)" in result.stdout
-    after = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in (shipped / "out").iterdir()}
+    assert "(1 file changed)" in result.stdout
+    after = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in published(shipped / "out")}
     assert {n: b for n, (b, _) in after.items()} == {n: b for n, (b, _) in before.items()}
     assert after["crime.ics"][1] == before["crime.ics"][1]
+
+
+def test_unchanged_rebuild_skips_the_work_and_repeats_the_warnings(shipped):
+    args = ("build", "--as-of", "2014-04-01")
+    assert run_cli(*args, cwd=shipped).returncode == 0
+    migration = shipped / "schedules" / "migration.toml"
+    migration.write_text(migration.read_text().replace('"second tuesday"', '"third tuesday"'))
+    first = run_cli(*args, cwd=shipped)
+    assert "warning: asylum-statistics 2014-04: announced for Tuesday 8 April 2014" in first.stderr
+    files = {p.name: p.stat().st_mtime_ns for p in (shipped / "feeds").iterdir()}
+    again = run_cli(*args, cwd=shipped)
+    assert again.returncode == 0
+    assert again.stdout.endswith("(feeds/ unchanged)\n")
+    assert again.stderr == first.stderr
+    assert {p.name: p.stat().st_mtime_ns for p in (shipped / "feeds").iterdir()} == files
+    # Any change to the inputs, the options or the output brings a real build back.
+    assert "unchanged" not in run_cli("build", "--as-of", "2014-04-02", cwd=shipped).stdout
+    (shipped / "feeds" / "crime.ics").write_text("edited by hand")
+    rebuilt = run_cli("build", "--as-of", "2014-04-02", cwd=shipped)
+    assert "(1 file changed)" in rebuilt.stdout
+    assert (shipped / "feeds" / "crime.ics").read_text().startswith("BEGIN:VCALENDAR")
 
 
 def test_refused_build_writes_nothing_and_keeps_feeds(tmp_path):
     folder = write_schedules(tmp_path / "schedules")
     assert run_cli("build", cwd=tmp_path).returncode == 0
-    published = (tmp_path / "feeds" / "test.ics").read_bytes()
+    kept = (tmp_path / "feeds" / "test.ics").read_bytes()
     (folder / "test.toml").write_text(MONTHLY.replace('"monthly"', '"fortnightly"'))
     (folder / "new.toml").write_text(MONTHLY.replace("monthly-bulletin", "new-one"))
     result = run_cli("build", cwd=tmp_path)
@@ -70,8 +91,8 @@ def test_refused_build_writes_nothing_and_keeps_feeds(tmp_path):
         "schedules/test.toml: publication 'monthly-bulletin': frequency 'fortnightly' is not "
         "one of monthly, quarterly, bi-annual, annual"
     ) in result.stderr
-    assert (tmp_path / "feeds" / "test.ics").read_bytes() == published
-    assert sorted(p.name for p in (tmp_path / "feeds").iterdir()) == sorted(
+    assert (tmp_path / "feeds" / "test.ics").read_bytes() == kept
+    assert sorted(p.name for p in published(tmp_path / "feeds")) == sorted(
         ["all.ics", "test.ics", *PAGES]
     )
 

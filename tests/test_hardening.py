@@ -82,7 +82,7 @@ def test_a_build_killed_at_any_moment_leaves_each_file_old_or_new(states):
     # The next build completes the work and sweeps up what the killed one left.
     assert subprocess.run([*BUILD, "--as-of", "2014-09-01"], cwd=work).returncode == 0
     assert snapshot(work) == new
-    assert not [p for p in (work / "feeds").iterdir() if p.name.startswith(".")]
+    assert not [p for p in (work / "feeds").iterdir() if p.name.endswith(".tmp")]
 
 
 def test_concurrent_build_and_move_lose_nothing(states):
@@ -143,7 +143,7 @@ def test_a_full_disk_changes_nothing(states):
     assert "cannot be written: File too large; nothing was changed" in result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot(work) == old
-    assert not [p for p in (work / "feeds").iterdir() if p.name.startswith(".")]
+    assert not [p for p in (work / "feeds").iterdir() if p.name.endswith(".tmp")]
     assert not [p for p in (work / "schedules").iterdir() if p.name.endswith(".tmp")]
 
 

@@ -5,7 +5,7 @@ import json
 import shutil
 
 import icalendar
-from helpers import MONTHLY, run_cli, write_schedules
+from helpers import MONTHLY, published, run_cli, write_schedules
 from interop import assert_parsers_agree
 
 
@@ -131,10 +131,10 @@ def test_lifecycle(tmp_path):
     assert (row["status"], row["title"], row["sequence"]) == ("cancelled", "Monthly bulletin", 1)
 
     # The feeds rebuild byte for byte from the schedules folder alone.
-    published = {p.name: p.read_bytes() for p in feed.parent.iterdir()}
+    before = {p.name: p.read_bytes() for p in published(feed.parent)}
     shutil.rmtree(feed.parent)
     build(tmp_path, "2014-05-02")
-    assert {p.name: p.read_bytes() for p in feed.parent.iterdir()} == published
+    assert {p.name: p.read_bytes() for p in published(feed.parent)} == before
 
     # A corrupt record is refused with a clear error, and the feeds stay as they were.
     record.write_text(record.read_text().replace("2014-05-15", "2014-05-18", 1))
@@ -142,7 +142,7 @@ def test_lifecycle(tmp_path):
     assert result.returncode == 2
     assert "announcements.toml: publication 'monthly-bulletin': " in result.stderr
     assert "Traceback" not in result.stderr
-    assert {p.name: p.read_bytes() for p in feed.parent.iterdir()} == published
+    assert {p.name: p.read_bytes() for p in published(feed.parent)} == before
 
 
 def test_check_reports_code_of_practice_problems(tmp_path):

@@ -88,8 +88,8 @@ def test_upcoming_first_with_counts(tmp_path):
 
 def test_data_files_match_the_list_fields(tmp_path):
     _, releases = page_for(tmp_path)
-    rows = list(csv.DictReader(io.StringIO(render_csv(releases))))
-    data = json.loads(render_json(releases))
+    rows = list(csv.DictReader(io.StringIO(render_csv(releases, [r.as_dict() for r in releases]))))
+    data = json.loads(render_json([r.as_dict() for r in releases]))
     assert tuple(rows[0]) == FIELDS == tuple(data[0])
     assert [r["date"] for r in rows] == [r["date"] for r in data] == ["2014-05-13", "2014-11-11"]
     assert rows[0]["title"] == "<script>alert('x')</script> \"quoted\""

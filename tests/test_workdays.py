@@ -120,6 +120,6 @@ def test_working_days_in_month_skips_weekends_and_holidays():
     # May 2014 in England: 22 weekdays less 5th and 26th.
     days = working_days_in_month(2014, 5, "england-and-wales")
     assert len(days) == 20
-    assert days[:3] == [D(2014, 5, 1), D(2014, 5, 2), D(2014, 5, 6)]
+    assert days[:3] == (D(2014, 5, 1), D(2014, 5, 2), D(2014, 5, 6))
     assert D(2014, 5, 26) not in days
     assert days[-1] == D(2014, 5, 30)

@@ -1,0 +1,87 @@
+"""One build's files, and the note that lets an unchanged rebuild skip the work."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from importlib.metadata import version
+from pathlib import Path
+
+from calendar_gen.feeds import feed_chunks
+from calendar_gen.output import Content
+from calendar_gen.pages import render_csv, render_index, render_json
+from calendar_gen.record import Announcement, render_updates
+from calendar_gen.releases import Release
+from calendar_gen.schedule import Period, Programme
+
+MANIFEST = ".calendar-gen-build.json"  # hidden: the preview server does not serve it
+PAGES = ("index.html", "releases.csv", "releases.json")
+
+
+def file_names(programme: Programme) -> list[str]:
+    """The names of the files a build writes into the output folder."""
+    return [f"{t.slug}.ics" for t in programme.topics] + ["all.ics", *PAGES]
+
+
+def outputs(
+    programme: Programme,
+    period: Period,
+    releases: list[Release],
+    as_of: dt.date,
+    folder: Path,
+    announce: list[Announcement],
+) -> Iterator[tuple[Path, Content]]:
+    """Every file a build writes, made one at a time so a large build never holds them all.
+
+    The record comes first: a build stopped half-way never loses an announcement.
+    """
+    if announce:
+        yield programme.record_path, render_updates(programme.record_path, announce)
+    for name, chunks in feed_chunks(programme, releases, period):
+        yield folder / name, chunks
+    index, csv, data = PAGES
+    yield folder / index, render_index(programme, releases, period, as_of)
+    rows = [r.as_dict() for r in releases]
+    yield folder / csv, render_csv(releases, rows)
+    yield folder / data, render_json(rows)
+
+
+def fingerprint(schedules: str | Path, period: Period | None, as_of: dt.date) -> str:
+    """A digest of everything a build's output depends on: the schedules folder, the options,
+    this program and the holiday tables it reads."""
+    digest = hashlib.sha256(f"{period}|{as_of}|{version('holidays')}".encode())
+    for folder in (Path(schedules), Path(__file__).parent):
+        for path in sorted(folder.glob("*.toml")) + sorted(folder.glob("*.py")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _state(folder: Path, names: list[str]) -> dict[str, list[int]] | None:
+    try:
+        return {n: [(s := (folder / n).stat()).st_size, s.st_mtime_ns] for n in names}
+    except OSError:
+        return None
+
+
+def previous_build(out: str | Path, digest: str) -> dict | None:
+    """What the last build into `out` said, if it built these very inputs and its files are
+    still as it left them; None when a build is needed."""
+    folder = Path(out)
+    try:
+        note = json.loads((folder / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(note, dict) or note.get("fingerprint") != digest:
+        return None
+    files = note.get("files")
+    if not isinstance(files, dict) or _state(folder, sorted(files)) != files:
+        return None
+    return note
+
+
+def note_build(out: str | Path, digest: str, names: list[str], said: Mapping[str, object]) -> str:
+    """The manifest's text for a build that wrote `names` and said `said`."""
+    state = _state(Path(out), sorted(names)) or {}
+    return json.dumps({"fingerprint": digest, "files": state, **said}, indent=1) + "\n"
