@@ -11,7 +11,7 @@ from pathlib import Path
 
 from calendar_gen.feeds import feed_chunks
 from calendar_gen.output import Content
-from calendar_gen.pages import render_csv, render_index, render_json
+from calendar_gen.pages import csv_lines, json_lines, render_index
 from calendar_gen.record import Announcement, render_updates
 from calendar_gen.releases import Release
 from calendar_gen.schedule import Period, Programme
@@ -43,9 +43,8 @@ def outputs(
         yield folder / name, chunks
     index, csv, data = PAGES
     yield folder / index, render_index(programme, releases, period, as_of)
-    rows = [r.as_dict() for r in releases]
-    yield folder / csv, render_csv(releases, rows)
-    yield folder / data, render_json(rows)
+    yield folder / csv, csv_lines(releases)
+    yield folder / data, json_lines(releases)
 
 
 def fingerprint(schedules: str | Path, period: Period | None, as_of: dt.date) -> str:

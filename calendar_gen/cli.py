@@ -227,13 +227,12 @@ def list_releases(
             slugs = ", ".join(t.slug for t in programme.topics)
             _fail(f"--topic '{topic}' is not a topic of {schedules}; topics: {slugs}")
         releases = [r for r in releases if r.topic.slug == topic]
-    from calendar_gen.pages import render_csv, render_json
+    from calendar_gen.pages import csv_lines, json_lines
 
-    rows = [r.as_dict() for r in releases]
     if fmt == "json":
-        click.echo(render_json(rows), nl=False)
+        click.echo("".join(json_lines(releases)), nl=False)
     elif fmt == "csv":
-        click.echo(render_csv(releases, rows), nl=False)
+        click.echo("".join(csv_lines(releases)), nl=False)
     else:
         click.echo(_table(releases))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from calendar_gen.record import Announcement, Change, long_date, month_text
@@ -38,6 +39,19 @@ class Release:
     def changes(self) -> tuple[Change, ...]:
         return self.announcement.changes if self.announcement else ()
 
+    def history(self) -> list[dict[str, str | None]]:
+        """The recorded changes as plain data."""
+        return [
+            {
+                "on": c.on.isoformat(),
+                "action": c.action,
+                "from": c.old.isoformat(),
+                "to": c.new.isoformat() if c.new else None,
+                "reason": c.reason,
+            }
+            for c in self.changes
+        ]
+
     def as_dict(self) -> dict[str, object]:
         """The release as plain data, for JSON and CSV."""
         p = self.publication
@@ -48,24 +62,20 @@ class Release:
             "topic_name": self.topic.name,
             "frequency": p.frequency,
             "designation": p.designation,
-            "date": self.date.isoformat(),
-            "start": self.start.isoformat(),
+            "date": iso_text(self.date),
+            "start": iso_text(self.start),
             "status": self.status,
             "sequence": self.sequence,
             "uid": self.uid,
-            "scheduled_month": month_text(self.scheduled),
+            "scheduled_month": scheduled_text(self.scheduled),
             "description": p.description,
-            "history": [
-                {
-                    "on": c.on.isoformat(),
-                    "action": c.action,
-                    "from": c.old.isoformat(),
-                    "to": c.new.isoformat() if c.new else None,
-                    "reason": c.reason,
-                }
-                for c in self.changes
-            ],
+            "history": self.history(),
         }
+
+
+# Thousands of releases share each date, start and month: their text is made once.
+iso_text = cache(lambda moment: moment.isoformat())
+scheduled_text = cache(month_text)
 
 
 def release_uid(publication_id: str, year: int, month: int, domain: str) -> str:

@@ -122,6 +122,8 @@ class Publication:
     file: str
 
     def suspension_in(self, year: int, month: int) -> Suspension | None:
+        if not self.suspensions:
+            return None
         return next((s for s in self.suspensions if s.period.contains(year, month)), None)
 
 

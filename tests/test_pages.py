@@ -7,9 +7,11 @@ import json
 import re
 from html.parser import HTMLParser
 
+import pytest
 from helpers import PROGRAMME, write_schedules
 
-from calendar_gen.pages import render_csv, render_index, render_json
+from calendar_gen.pages import csv_lines, json_lines, render_index
+from calendar_gen.record import describe
 from calendar_gen.releases import FIELDS, expand
 from calendar_gen.schedule import load_programme
 
@@ -86,10 +88,43 @@ def test_upcoming_first_with_counts(tmp_path):
     assert text.index("Upcoming releases") < text.index("Past releases")
 
 
+def with_history(tmp_path, topic: str):
+    """Releases of `topic`, one of them moved with a reason that needs quoting."""
+    folder = write_schedules(tmp_path, {"t": topic})
+    (folder / "announcements.toml").write_text(
+        '[[release]]\nid = "hostile"\nmonth = "2014-05"\ndate = 2014-05-14\n\n'
+        '[[release.change]]\non = 2014-05-01\naction = "moved"\nfrom = 2014-05-13\n'
+        'to = 2014-05-14\nreason = "late, \\"very\\" late;\\nsorry"\n'
+    )
+    return expand(load_programme(folder), as_of=dt.date(2014, 6, 1))
+
+
+PLAIN = HOSTILE.replace('description = "<img src=x onerror=alert(1)>"\n', "")
+WELSH = HOSTILE.replace("<img src=x onerror=alert(1)>", 'Ystadegau ŵyr, \\"dyfyniad\\"\\n😀')
+
+
+@pytest.mark.parametrize("topic", [HOSTILE, PLAIN, WELSH])
+def test_data_files_are_what_the_csv_and_json_libraries_write(tmp_path, topic):
+    releases = with_history(tmp_path, topic)
+    assert releases[0].changes  # the moved release, with a reason to quote
+    rows = [r.as_dict() for r in releases]
+    # The library path: csv.writer and json.dumps over each release's as_dict().
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(FIELDS)
+    for release, row in zip(releases, rows, strict=True):
+        writer.writerow([*list(row.values())[:-1], "; ".join(describe(c) for c in release.changes)])
+    assert "".join(csv_lines(releases)) == buffer.getvalue()
+    lines = [json.dumps(row, ensure_ascii=False) for row in rows]
+    assert "".join(json_lines(releases)) == "[\n" + ",\n".join("  " + x for x in lines) + "\n]\n"
+    assert json.loads("".join(json_lines(releases))) == rows
+    assert "".join(json_lines([])) == "[]\n"
+
+
 def test_data_files_match_the_list_fields(tmp_path):
     _, releases = page_for(tmp_path)
-    rows = list(csv.DictReader(io.StringIO(render_csv(releases, [r.as_dict() for r in releases]))))
-    data = json.loads(render_json([r.as_dict() for r in releases]))
+    rows = list(csv.DictReader(io.StringIO("".join(csv_lines(releases)))))
+    data = json.loads("".join(json_lines(releases)))
     assert tuple(rows[0]) == FIELDS == tuple(data[0])
     assert [r["date"] for r in rows] == [r["date"] for r in data] == ["2014-05-13", "2014-11-11"]
     assert rows[0]["title"] == "<script>alert('x')</script> \"quoted\""
