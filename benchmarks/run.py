@@ -170,6 +170,9 @@ class Run:
 
 def run(command: list[str]) -> Run:
     """Run `command` to its end; its wall time, and its own peak RSS from wait4."""
+    # Flush what earlier runs left in the page cache first (the baseline writes 1.5 GB), or
+    # a build's fsyncs would pay for writing it.
+    os.sync()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         process = subprocess.Popen(command, stdout=out, stderr=err, cwd=ROOT)

@@ -83,8 +83,16 @@ def release_uid(publication_id: str, year: int, month: int, domain: str) -> str:
     return f"{publication_id}-{year:04d}-{month:02d}@{domain}"
 
 
+# A whole government's publications share a few hundred dates, rules and times: each
+# combination is worked out once.
+@cache
 def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0, 0), dt.UTC)
+
+
+@cache
+def _start(day: dt.date, time: dt.time, timezone: str) -> dt.datetime:
+    return dt.datetime.combine(day, time, ZoneInfo(timezone))
 
 
 def expand(
@@ -96,7 +104,6 @@ def expand(
     confirmed when within the notice period of `as_of` (without `as_of`, provisional).
     """
     period = period or programme.period
-    zone = ZoneInfo(programme.timezone)
     notice = dt.timedelta(weeks=programme.notice_weeks)
     releases = []
     for topic in programme.topics:
@@ -135,7 +142,7 @@ def expand(
                         topic=topic,
                         scheduled=(year, month),
                         date=date,
-                        start=dt.datetime.combine(date, publication.time, zone),
+                        start=_start(date, publication.time, programme.timezone),
                         status=status,
                         sequence=len(announced.changes) if announced else 0,
                         uid=release_uid(publication.id, year, month, programme.uid_domain),

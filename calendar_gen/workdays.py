@@ -66,6 +66,7 @@ def previous_working_day(day: dt.date, region: str) -> dt.date:
     return day
 
 
+@cache  # thousands of publications roll the same few hundred days
 def roll(day: dt.date, convention: Roll, region: str) -> dt.date:
     """Move `day` onto a working day by `convention`; a working day stays where it is."""
     if convention is Roll.FOLLOWING:
