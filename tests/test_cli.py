@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 import shutil
 
 import pytest
@@ -194,3 +195,15 @@ def test_help_lists_the_commands_with_examples():
     for command in ("build", "list", "check"):
         assert command in result.stdout
         assert "Example:" in run_cli(command, "--help").stdout
+
+
+def test_readme_documents_every_command_and_only_real_ones():
+    readme = (ROOT / "README.md").read_text()
+    documented = set(re.findall(r"\| `calendar-gen ([a-z][a-z-]*)", readme))
+    listed = run_cli("--help").stdout.split("Commands:")[1]
+    commands = {line.split()[0] for line in listed.strip().splitlines()}
+    assert documented == commands
+    for command in commands:
+        options = set(re.findall(r"--[a-z-]+", run_cli(command, "--help").stdout))
+        row = re.search(rf"\| `calendar-gen {command} ([^`]*)`", readme).group(1)
+        assert set(re.findall(r"--[a-z-]+", row)) <= options, command
