@@ -179,18 +179,21 @@ def _publish(
     from calendar_gen.build import MANIFEST, file_names, fingerprint, note_build, outputs
     from calendar_gen.errors import CalendarGenError
     from calendar_gen.output import ensure_folder, publish, remove_leftovers
-    from calendar_gen.releases import rule_conflicts, to_announce
+    from calendar_gen.releases import rule_conflicts, to_announce, with_history
 
     announce = to_announce(releases, programme)
     warnings = rule_conflicts(releases)
+    published = with_history(programme, period, releases, as_of)
+    kept = len(published) - len(releases)
     summary = (
-        f"{len(releases)} releases of {len(programme.publications)} publications in {period}: "
-        f"{len(programme.topics) + 1} feeds and index.html in {out}/"
+        f"{len(releases)} releases of {len(programme.publications)} publications in {period}"
+        + (f" and {kept} announced before it, kept as history" if kept else "")
+        + f": {len(programme.topics) + 1} feeds and index.html in {out}/"
     )
     try:
         folder = ensure_folder(out)
         remove_leftovers(folder)
-        files = outputs(programme, period, releases, as_of, folder, announce)
+        files = outputs(programme, period, published, as_of, folder, announce)
         changed = [p for p in publish(files) if p != programme.record_path]
         # Noted after the record is written: the next build, given the same, changes nothing.
         digest = fingerprint(programme.folder, requested, as_of)

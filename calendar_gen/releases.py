@@ -156,6 +156,17 @@ def expand(
     return releases
 
 
+def with_history(
+    programme: Programme, period: Period, releases: list[Release], as_of: dt.date
+) -> list[Release]:
+    """`releases` after the announced releases of the period before, which stay in the feeds
+    as history: rolling to a new year must not wipe last year from subscribers' calendars."""
+    before = period.preceding()
+    if before is None:
+        return releases
+    return [r for r in expand(programme, before, as_of=as_of) if r.announcement] + releases
+
+
 def to_announce(releases: list[Release], programme: Programme) -> list[Announcement]:
     """Confirmed releases the record does not hold as confirmed yet: what a build adds."""
     notice = dt.timedelta(weeks=programme.notice_weeks)

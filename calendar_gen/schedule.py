@@ -82,7 +82,14 @@ class Period:
         return (year, month) in self.months
 
     def following(self) -> Period:
-        year = self.start.year + 1
+        return self._shifted(1)
+
+    def preceding(self) -> Period | None:
+        """The period before, or None before the first year the calendar reaches."""
+        return self._shifted(-1) if self.start.year > FIRST_YEAR else None
+
+    def _shifted(self, years: int) -> Period:
+        year = self.start.year + years
         return Period.parse(f"{year}/{(year + 1) % 100:02d}" if self.financial else str(year))
 
     def __str__(self) -> str:

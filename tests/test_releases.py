@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from helpers import PROGRAMME, SHIPPED, write_schedules
 
-from calendar_gen.releases import CONFIRMED, PROVISIONAL, expand, suspensions
+from calendar_gen.releases import CONFIRMED, PROVISIONAL, expand, suspensions, with_history
 from calendar_gen.schedule import Period, load_programme
 
 D = dt.date
@@ -108,6 +108,21 @@ def test_uid_depends_only_on_id_and_scheduled_month(tmp_path):
     (b,) = expand(load_programme(second))
     assert a.date != b.date
     assert a.uid == b.uid == "p-2014-05@test-office"
+
+
+def test_history_keeps_only_what_was_announced_the_period_before(tmp_path):
+    folder = write_schedules(tmp_path, {"t": publication("bi-annual", "months = [1, 7]", "1")})
+    (folder / "announcements.toml").write_text(
+        '[[release]]\nid = "p"\nmonth = "2014-07"\ndate = 2014-07-01\nconfirmed = 2014-06-03\n'
+    )
+    programme = load_programme(folder)
+    period = Period.parse("2015/16")
+    releases = expand(programme, period, as_of=D(2015, 3, 1))
+    kept = with_history(programme, period, releases, D(2015, 3, 1))
+    # 2014/15 also held January 2015, never announced: it is not kept.
+    assert [r.uid for r in kept] == ["p-2014-07@test-office", "p-2015-07@test-office",
+                                     "p-2016-01@test-office"]  # fmt: skip
+    assert with_history(programme, Period.parse("2000"), [], D(2000, 1, 1)) == []
 
 
 def test_uid_domain_can_be_set(tmp_path):
