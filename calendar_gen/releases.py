@@ -162,7 +162,7 @@ def with_history(
     """`releases` after the announced releases of the period before, which stay in the feeds
     as history: rolling to a new year must not wipe last year from subscribers' calendars."""
     before = period.preceding()
-    if before is None:
+    if before is None or not any(before.contains(*month) for _, month in programme.announcements):
         return releases
     return [r for r in expand(programme, before, as_of=as_of) if r.announcement] + releases
 

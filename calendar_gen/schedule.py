@@ -79,7 +79,8 @@ class Period:
         return tuple((n // 12, n % 12 + 1) for n in range(first, first + 12))
 
     def contains(self, year: int, month: int) -> bool:
-        return (year, month) in self.months
+        first = self.start.year * 12 + self.start.month
+        return first <= year * 12 + month < first + 12
 
     def following(self) -> Period:
         return self._shifted(1)
