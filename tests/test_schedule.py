@@ -209,6 +209,10 @@ def test_period_months(text, first, last, following):
     period = Period.parse(text)
     assert len(period.months) == 12
     assert (period.months[0], period.months[-1]) == (first, last)
+    assert period.contains(*first) and period.contains(*last)
+    before = (first[0] - (first[1] == 1), (first[1] - 2) % 12 + 1)
+    after = (last[0] + (last[1] == 12), last[1] % 12 + 1)
+    assert not period.contains(*before) and not period.contains(*after)
     if following:
         assert period.following() == Period.parse(following)
 
