@@ -16,7 +16,7 @@ from calendar_gen.record import (
     with_change,
 )
 from calendar_gen.releases import CONFIRMED, Release, expand
-from calendar_gen.schedule import Period, Programme
+from calendar_gen.schedule import Programme
 from calendar_gen.workdays import bank_holiday, is_working_day
 
 
@@ -24,21 +24,13 @@ class ChangeError(CalendarGenError):
     """A move or cancellation that cannot be made; the message says why and what to do."""
 
 
-def period_of(day: dt.date, like: Period) -> Period:
-    """The period of the same kind as `like` (financial or calendar year) holding `day`."""
-    if like.financial:
-        year = day.year if day.month >= 4 else day.year - 1
-        return Period.parse(f"{year}/{(year + 1) % 100:02d}")
-    return Period.parse(str(day.year))
-
-
 def find_release(programme: Programme, pub_id: str, day: dt.date, as_of: dt.date) -> Release:
     """The release of `pub_id` whose current date is `day`."""
     if all(p.id != pub_id for p in programme.publications):
         raise ChangeError(f"'{pub_id}' is not a publication in {programme.folder}")
     # A release may roll out of its scheduled month, so look in the period before too.
-    here = period_of(day, programme.period)
-    before = period_of(day - dt.timedelta(days=40), programme.period)
+    here = programme.period.holding(day)
+    before = programme.period.holding(day - dt.timedelta(days=40))
     candidates = []
     for period in dict.fromkeys((programme.period, here, before)):
         candidates += [

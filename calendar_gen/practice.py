@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from calendar_gen.changes import period_of
 from calendar_gen.record import long_date, month_text
 from calendar_gen.releases import CANCELLED, Release, expand
 from calendar_gen.schedule import Programme
@@ -49,7 +48,7 @@ def _gaps(programme: Programme, as_of: dt.date) -> list[str]:
 
     announced = upcoming(expand(programme, as_of=as_of))
     # What the rules would give over the year ahead, whatever period is announced so far.
-    here = period_of(as_of, programme.period)
+    here = programme.period.holding(as_of)
     expected = upcoming(expand(programme, here) + expand(programme, here.following()))
     problems = []
     for publication in programme.publications:

@@ -17,9 +17,8 @@ from calendar_gen.rules import DaySpec, Rule, RuleError, parse_day
 from calendar_gen.workdays import FIRST_YEAR, LAST_YEAR, REGIONS, Roll
 
 PROGRAMME_FILE = "programme.toml"
-# File names that are not topics: the settings, the announcement record, and the name of
-# the all-releases feed.
-RESERVED_SLUGS = ("programme", "announcements", "all")
+NOT_TOPICS = ("programme", "announcements")  # the settings and the announcement record
+RESERVED_SLUGS = ("all",)  # all.ics is the feed of every release
 FREQUENCIES = {"monthly": 12, "quarterly": 4, "bi-annual": 2, "annual": 1}
 DESIGNATIONS = ("National Statistics", "Official Statistics")
 # Feeds carry a VTIMEZONE written out with yearly rules (the only form Outlook reads), and
@@ -89,8 +88,15 @@ class Period:
         """The period before, or None before the first year the calendar reaches."""
         return self._shifted(-1) if self.start.year > FIRST_YEAR else None
 
+    def holding(self, day: dt.date) -> Period:
+        """The period of the same kind (financial or calendar year) that holds `day`."""
+        year = day.year - (self.financial and day.month < 4)
+        return self._starting(year)
+
     def _shifted(self, years: int) -> Period:
-        year = self.start.year + years
+        return self._starting(self.start.year + years)
+
+    def _starting(self, year: int) -> Period:
         return Period.parse(f"{year}/{(year + 1) % 100:02d}" if self.financial else str(year))
 
     def __str__(self) -> str:
@@ -500,7 +506,7 @@ def load_programme(folder: str | Path) -> Programme:
     for path in sorted(root.glob("*.toml")):
         slug = path.stem
         file = str(Path(shown) / path.name)
-        if slug in ("programme", "announcements") or not path.is_file():
+        if slug in NOT_TOPICS or not path.is_file():
             continue
         if not SLUG.fullmatch(slug) or slug in RESERVED_SLUGS:
             problems.append(

@@ -217,6 +217,18 @@ def test_period_months(text, first, last, following):
         assert period.following() == Period.parse(following)
 
 
+@pytest.mark.parametrize(
+    ("kind", "day", "holding"),
+    [
+        ("2014/15", dt.date(2016, 3, 31), "2015/16"),  # a financial year ends in March
+        ("2014/15", dt.date(2016, 4, 1), "2016/17"),
+        ("2014", dt.date(2016, 3, 31), "2016"),
+    ],
+)
+def test_period_holding_a_day(kind, day, holding):
+    assert Period.parse(kind).holding(day) == Period.parse(holding)
+
+
 @pytest.mark.parametrize("text", ["2014/16", "2014-15", "1999", "1999/00", "2099/00", "15", ""])
 def test_period_refuses(text):
     with pytest.raises(ValueError, match="is not a financial year"):
