@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from calendar_gen.errors import CalendarGenError
-from calendar_gen.record import (
-    CANCELLED,
-    MOVED,
-    Announcement,
-    Change,
-    long_date,
-    month_text,
-    plausible,
-    with_change,
-)
-from calendar_gen.releases import CONFIRMED, Release, expand
-from calendar_gen.schedule import Programme
-from calendar_gen.workdays import bank_holiday, is_working_day
-
-
-class ChangeError(CalendarGenError):
-    """A move or cancellation that cannot be made; the message says why and what to do."""
+from calendar_gen.errors import ChangeError
+from calendar_gen.model import Action, Announcement, Change, Programme, Status
+from calendar_gen.record import plausible, with_change
+from calendar_gen.releases import Release, expand
+from calendar_gen.texts import long_date
+from calendar_gen.workdays import closed_reason
 
 
 def find_release(programme: Programme, pub_id: str, day: dt.date, as_of: dt.date) -> Release:
@@ -54,12 +42,12 @@ def _check_reason(reason: str) -> str:
 def _entry(release: Release, programme: Programme) -> Announcement:
     if release.announcement:
         return release.announcement
-    confirmed = release.date - dt.timedelta(weeks=programme.notice_weeks)
+    confirmed = programme.firm_from(release.date)
     return Announcement(
         release.publication.id,
         release.scheduled,
         release.date,
-        confirmed if release.status == CONFIRMED else None,
+        confirmed if release.status is Status.CONFIRMED else None,
     )
 
 
@@ -74,17 +62,16 @@ def move(
     if not plausible(new_date, release.scheduled):
         raise ChangeError(
             f"{new_date} is more than a year from the release's scheduled month "
-            f"{month_text(release.scheduled)}; check the date"
+            f"{release.scheduled}; check the date"
         )
     if new_date == release.date:
         raise ChangeError(f"{release.publication.id} is on {new_date} already")
-    if not is_working_day(new_date, region):
-        why = bank_holiday(new_date, region) or "a weekend"
+    if why := closed_reason(new_date, region):
         raise ChangeError(
             f"{new_date} ({long_date(new_date)}) is not a working day in {region}: {why}; "
             "choose a working day"
         )
-    change = Change(on, MOVED, release.date, new_date, reason)
+    change = Change(on, Action.MOVED, release.date, new_date, reason)
     return with_change(_entry(release, programme), change)
 
 
@@ -93,5 +80,5 @@ def cancel(programme: Programme, release: Release, reason: str, on: dt.date) -> 
     reason = _check_reason(reason)
     if release.announcement and release.announcement.cancelled:
         raise ChangeError(f"{release.publication.id} on {release.date} is cancelled already")
-    change = Change(on, CANCELLED, release.date, None, reason)
+    change = Change(on, Action.CANCELLED, release.date, None, reason)
     return with_change(_entry(release, programme), change)

@@ -34,3 +34,20 @@ class ScheduleError(CalendarGenError):
 
 class OutputError(CalendarGenError):
     """The feeds could not be written."""
+
+
+class ChangeError(CalendarGenError):
+    """A move, cancellation or reinstatement that cannot be made; the message says why."""
+
+
+class CalendarFileError(CalendarGenError):
+    """An --against calendar that cannot be read."""
+
+
+def error_lines(error: CalendarGenError) -> list[str]:
+    """What to tell the user: every problem, then what became of their files."""
+    if isinstance(error, ScheduleError):
+        count = len(error.problems)
+        total = f"{count} problem{'s' if count != 1 else ''} found; nothing was written."
+        return [*(str(p) for p in error.problems), total]
+    return [str(error)]

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Iterator
 
-from calendar_gen.record import describe
-from calendar_gen.releases import CANCELLED, CONFIRMED, Release
-from calendar_gen.schedule import Period, Programme
+from calendar_gen.model import Period, Programme, Status
+from calendar_gen.releases import Release
+from calendar_gen.texts import CONTROL, describe
 
 PRODID = "-//calendar-gen//Release calendar//EN"
 REFRESH = "PT12H"  # subscribers pick up a moved date within half a day
 DURATION = "PT30M"
-STATUS = {CONFIRMED: "CONFIRMED", CANCELLED: "CANCELLED"}  # anything else is TENTATIVE
+STATUS = {Status.CONFIRMED: "CONFIRMED", Status.CANCELLED: "CANCELLED"}  # else TENTATIVE
 
 # Europe/London as yearly rules (the EU rule, in force since 1996): Outlook ignores RDATE
 # lists, so every client reads these two rules the same way.
@@ -40,12 +39,10 @@ VTIMEZONES = {
     ),
 }
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
 
 def escape_text(value: str) -> str:
     """Escape a TEXT value (RFC 5545 3.3.11) so it cannot end its property or forge another."""
-    value = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    value = CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
@@ -76,9 +73,9 @@ def _utc(moment: dt.datetime) -> str:
 def event_title(release: Release) -> str:
     """The title shown in calendars; the status is in it because some clients hide STATUS."""
     title = release.publication.title
-    if release.status == CANCELLED:
+    if release.status is Status.CANCELLED:
         return f"Cancelled: {title}"
-    if release.status == CONFIRMED:
+    if release.status is Status.CONFIRMED:
         return title
     return f"{title} (provisional)"
 
@@ -87,7 +84,7 @@ def event_description(release: Release) -> str:
     """History first (what a subscriber most needs when a date moves), then the facts."""
     p = release.publication
     facts = (
-        f"{p.designation}. {p.frequency.capitalize()} release, "
+        f"{p.designation}. {p.frequency.value.capitalize()} release, "
         f"{release.start:%H:%M} UK time, {release.status}."
     )
     parts = ["\n".join(describe(c) for c in release.changes), p.description, facts]
@@ -112,7 +109,7 @@ def render_events(releases: Iterable[Release], tzid: str) -> list[str]:
     Thousands of releases share a publication and a status, so their common lines are
     folded once; the fixed lines never need folding.
     """
-    details: dict[tuple, str] = {}
+    details: dict[tuple[object, ...], str] = {}
     stamps: dict[dt.datetime, str] = {}
     events = []
     for r in releases:

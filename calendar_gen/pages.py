@@ -8,12 +8,16 @@ import io
 import json
 from collections import Counter
 from collections.abc import Iterator
-from functools import cache
 from html import escape
 
-from calendar_gen.record import describe
-from calendar_gen.releases import CANCELLED, FIELDS, Release, iso_text, scheduled_text
-from calendar_gen.schedule import Period, Programme
+from calendar_gen.model import Period, Programme, Status
+from calendar_gen.releases import (
+    FIELDS,
+    Release,
+    occurrence_fields,
+    publication_fields,
+)
+from calendar_gen.texts import describe
 
 STYLE = """
 body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#1b1b1b}
@@ -63,24 +67,19 @@ def _feed_item(programme: Programme, name: str, label: str, upcoming: int) -> st
     )
 
 
-@cache
-def _escaped(text: str) -> str:
-    return escape(text)
-
-
 def _row(release: Release) -> str:
     p = release.publication
     changes = "; ".join(describe(c) for c in release.changes)
     cells = (
         f'<time datetime="{release.start.isoformat()}">{release.date:%a %d %b %Y}</time>',
         f"{release.start:%H:%M}",
-        _escaped(p.title),
-        _escaped(release.topic.name),
-        _escaped(p.designation),
+        escape(p.title),
+        escape(release.topic.name),
+        escape(p.designation),
         release.status,
         escape(changes),
     )
-    css = ' class="cancelled"' if release.status == CANCELLED else ""
+    css = ' class="cancelled"' if release.status is Status.CANCELLED else ""
     tds = "".join(f'<td data-label="{c}">{v}</td>' for c, v in zip(COLUMNS, cells, strict=True))
     return f"<tr{css}>{tds}</tr>"
 
@@ -106,7 +105,7 @@ def render_index(
     programme: Programme, releases: list[Release], period: Period, as_of: dt.date
 ) -> str:
     """index.html: subscribe links for every feed and the releases, upcoming first."""
-    upcoming = [r for r in releases if r.date >= as_of and r.status != CANCELLED]
+    upcoming = [r for r in releases if r.date >= as_of and r.status is not Status.CANCELLED]
     later = [r for r in releases if r.date >= as_of]
     past = [r for r in reversed(releases) if r.date < as_of]
     org = escape(programme.organisation)
@@ -169,17 +168,14 @@ def csv_lines(releases: list[Release]) -> Iterator[str]:
     yield _csv_cells(list(FIELDS)) + "\n"
     shared: dict[tuple[int, int], tuple[str, str]] = {}
     for r in releases:
-        p, topic = r.publication, r.topic
-        if (key := (id(p), id(topic))) not in shared:
-            cells = [p.id, p.title, topic.slug, topic.name, p.frequency, p.designation]
-            shared[key] = (_csv_cells(cells), _csv_cells([p.description]) if p.description else "")
+        p = r.publication
+        if (key := (id(p), id(r.topic))) not in shared:
+            head = _csv_cells(list(publication_fields(p, r.topic).values()))
+            shared[key] = (head, _csv_cells([p.description]) if p.description else "")
         head, description = shared[key]
         history = _csv_cells(["; ".join(describe(c) for c in r.changes)]) if r.changes else ""
-        # Dates, times, statuses, numbers, slugs and UIDs never need quoting.
-        yield (
-            f"{head},{iso_text(r.date)},{iso_text(r.start)},{r.status},{r.sequence},{r.uid},"
-            f"{scheduled_text(r.scheduled)},{description},{history}\n"
-        )
+        middle = ",".join(str(v) for v in occurrence_fields(r).values())
+        yield f"{head},{middle},{description},{history}\n"
 
 
 def json_lines(releases: list[Release]) -> Iterator[str]:
@@ -195,20 +191,15 @@ def json_lines(releases: list[Release]) -> Iterator[str]:
     shared: dict[tuple[int, int], tuple[str, str]] = {}
     last = releases[-1]
     for r in releases:
-        p, topic = r.publication, r.topic
-        if (key := (id(p), id(topic))) not in shared:
-            fields = {
-                "id": p.id, "title": p.title, "topic": topic.slug, "topic_name": topic.name,
-                "frequency": p.frequency, "designation": p.designation,
-            }  # fmt: skip
-            shared[key] = (_json(fields)[:-1], _json(p.description))
+        p = r.publication
+        if (key := (id(p), id(r.topic))) not in shared:
+            shared[key] = (_json(publication_fields(p, r.topic))[:-1], _json(p.description))
         head, description = shared[key]
+        middle = _json(occurrence_fields(r))[1:-1]
         history = _json(r.history()) if r.changes else "[]"
         yield (
-            f'  {head}, "date": "{iso_text(r.date)}", "start": "{iso_text(r.start)}", '
-            f'"status": "{r.status}", "sequence": {r.sequence}, "uid": {_json(r.uid)}, '
-            f'"scheduled_month": "{scheduled_text(r.scheduled)}", "description": {description}, '
-            f'"history": {history}}}{"" if r is last else ","}\n'
+            f'  {head}, {middle}, "description": {description}, "history": {history}}}'
+            f"{'' if r is last else ','}\n"
         )
     yield "]\n"
 

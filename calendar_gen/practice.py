@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from calendar_gen.record import long_date, month_text
-from calendar_gen.releases import CANCELLED, Release, expand
-from calendar_gen.schedule import Programme
+from calendar_gen.model import Programme, Status
+from calendar_gen.releases import Release, expand
+from calendar_gen.texts import long_date
 
 STANDARD_TIME = dt.time(9, 30)
 AHEAD = dt.timedelta(days=365)
@@ -14,14 +14,13 @@ AHEAD = dt.timedelta(days=365)
 
 def practice_problems(programme: Programme, as_of: dt.date) -> list[str]:
     """Short-notice changes, non-standard release times, and gaps in the year ahead."""
-    notice = dt.timedelta(weeks=programme.notice_weeks)
     problems = []
     for announcement in programme.announcements.values():
         for change in announcement.changes:
-            if change.on > change.old - notice:
+            if change.on > programme.firm_from(change.old):
                 days = (change.old - change.on).days
                 problems.append(
-                    f"{announcement.id} {month_text(announcement.month)}: {change.action} on "
+                    f"{announcement.id} {announcement.month}: {change.action} on "
                     f"{long_date(change.on)}, {days} days before its confirmed date "
                     f"({long_date(change.old)}), inside the {programme.notice_weeks}-week "
                     f"notice period: {change.reason}"
@@ -42,7 +41,7 @@ def _gaps(programme: Programme, as_of: dt.date) -> list[str]:
     def upcoming(releases: list[Release]) -> dict[str, list[Release]]:
         found: dict[str, list[Release]] = {}
         for r in releases:
-            if as_of < r.date <= as_of + AHEAD and r.status != CANCELLED:
+            if as_of < r.date <= as_of + AHEAD and r.status is not Status.CANCELLED:
                 found.setdefault(r.publication.id, []).append(r)
         return found
 

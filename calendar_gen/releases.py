@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from calendar_gen.record import Announcement, Change, long_date, month_text
-from calendar_gen.schedule import Period, Programme, Publication, Suspension, Topic
+from calendar_gen.model import (
+    Announcement,
+    Change,
+    Period,
+    Programme,
+    Publication,
+    Status,
+    Suspension,
+    Topic,
+    YearMonth,
+)
+from calendar_gen.texts import long_date
 from calendar_gen.workdays import roll
-
-CONFIRMED, PROVISIONAL, CANCELLED = "confirmed", "provisional", "cancelled"
-FIELDS = (
-    "id", "title", "topic", "topic_name", "frequency", "designation", "date", "start",
-    "status", "sequence", "uid", "scheduled_month", "description", "history",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -24,10 +28,10 @@ class Release:
 
     publication: Publication
     topic: Topic
-    scheduled: tuple[int, int]  # (year, month) the rule places it in; part of its identity
+    scheduled: YearMonth  # the month the rule places it in; part of its identity
     date: dt.date
     start: dt.datetime  # aware, in the programme's time zone
-    status: str
+    status: Status
     sequence: int  # one more for every recorded change
     uid: str
     revised: dt.datetime  # when its details last changed (UTC): the feed's DTSTAMP
@@ -44,7 +48,7 @@ class Release:
         return [
             {
                 "on": c.on.isoformat(),
-                "action": c.action,
+                "action": c.action.value,
                 "from": c.old.isoformat(),
                 "to": c.new.isoformat() if c.new else None,
                 "reason": c.reason,
@@ -53,44 +57,53 @@ class Release:
         ]
 
     def as_dict(self) -> dict[str, object]:
-        """The release as plain data, for JSON and CSV."""
-        p = self.publication
+        """The release as plain data, for JSON and CSV: the FIELDS, in order."""
         return {
-            "id": p.id,
-            "title": p.title,
-            "topic": self.topic.slug,
-            "topic_name": self.topic.name,
-            "frequency": p.frequency,
-            "designation": p.designation,
-            "date": iso_text(self.date),
-            "start": iso_text(self.start),
-            "status": self.status,
-            "sequence": self.sequence,
-            "uid": self.uid,
-            "scheduled_month": scheduled_text(self.scheduled),
-            "description": p.description,
+            **publication_fields(self.publication, self.topic),
+            **occurrence_fields(self),
+            "description": self.publication.description,
             "history": self.history(),
         }
 
 
-# Thousands of releases share each date, start and month: their text is made once.
-iso_text = cache(lambda moment: moment.isoformat())
-scheduled_text = cache(month_text)
+# The data files' columns, in order: those a publication's releases share, those of one
+# release (plain words and numbers that never need quoting in CSV), then two texts.
+PUBLICATION_FIELDS = ("id", "title", "topic", "topic_name", "frequency", "designation")
+OCCURRENCE_FIELDS = ("date", "start", "status", "sequence", "uid", "scheduled_month")
+FIELDS = (*PUBLICATION_FIELDS, *OCCURRENCE_FIELDS, "description", "history")
 
 
-def release_uid(publication_id: str, year: int, month: int, domain: str) -> str:
+def publication_fields(p: Publication, topic: Topic) -> dict[str, str]:
+    values = (p.id, p.title, topic.slug, topic.name, p.frequency.value, p.designation.value)
+    return dict(zip(PUBLICATION_FIELDS, values, strict=True))
+
+
+def occurrence_fields(r: Release) -> dict[str, str | int]:
+    values = (
+        iso_text(r.date), iso_text(r.start), r.status.value, r.sequence, r.uid, str(r.scheduled),
+    )  # fmt: skip
+    return dict(zip(OCCURRENCE_FIELDS, values, strict=True))
+
+
+# Thousands of releases share each date and start: their text is made once.
+@lru_cache(maxsize=4096)
+def iso_text(moment: dt.date) -> str:
+    return moment.isoformat()
+
+
+def release_uid(publication_id: str, month: YearMonth, domain: str) -> str:
     """A UID that survives rebuilds, retitling and date moves: id and scheduled month only."""
-    return f"{publication_id}-{year:04d}-{month:02d}@{domain}"
+    return f"{publication_id}-{month}@{domain}"
 
 
 # A whole government's publications share a few hundred dates, rules and times: each
 # combination is worked out once.
-@cache
+@lru_cache(maxsize=4096)
 def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0, 0), dt.UTC)
 
 
-@cache
+@lru_cache(maxsize=8192)
 def _start(day: dt.date, time: dt.time, timezone: str) -> dt.datetime:
     return dt.datetime.combine(day, time, ZoneInfo(timezone))
 
@@ -104,56 +117,67 @@ def expand(
     confirmed when within the notice period of `as_of` (without `as_of`, provisional).
     """
     period = period or programme.period
-    notice = dt.timedelta(weeks=programme.notice_weeks)
     releases = []
     for topic in programme.topics:
         for publication in topic.publications:
-            rule = publication.rule
-            for year, month in period.months:
-                announced = programme.announcements.get((publication.id, (year, month)))
-                in_rule = month in rule.months
-                scheduled = in_rule and publication.suspension_in(year, month) is None
-                if not (scheduled or announced):
-                    continue
-                nominal = rule.day.date_in(year, month, rule.region) if in_rule else None
-                rule_date = roll(nominal, rule.roll, rule.region) if nominal and scheduled else None
-                date = announced.date if announced else rule_date
-                assert date is not None
-                # A release is firm from `notice` before its date; nothing comes from the wall
-                # clock, so rebuilding the same schedules gives the same bytes.
-                firm_from = date - notice
-                if announced and announced.cancelled:
-                    status = CANCELLED
-                elif (announced and announced.confirmed) or (as_of and firm_from <= as_of):
-                    status = CONFIRMED
-                else:
-                    status = PROVISIONAL
-                if announced and announced.changes:
-                    revised = announced.changes[-1].on
-                elif status == CONFIRMED:
-                    revised = (
-                        announced.confirmed if announced and announced.confirmed else firm_from
-                    )
-                else:
-                    revised = min(period.start, firm_from)
-                releases.append(
-                    Release(
-                        publication=publication,
-                        topic=topic,
-                        scheduled=(year, month),
-                        date=date,
-                        start=_start(date, publication.time, programme.timezone),
-                        status=status,
-                        sequence=len(announced.changes) if announced else 0,
-                        uid=release_uid(publication.id, year, month, programme.uid_domain),
-                        revised=_midnight(revised),
-                        nominal=nominal,
-                        rule_date=rule_date,
-                        announcement=announced,
-                    )
-                )
+            for month in period.months:
+                release = _release(programme, topic, publication, month, as_of, period.start)
+                if release is not None:
+                    releases.append(release)
     releases.sort(key=lambda r: (r.start, r.topic.slug, r.publication.id))
     return releases
+
+
+def _release(
+    programme: Programme,
+    topic: Topic,
+    publication: Publication,
+    month: YearMonth,
+    as_of: dt.date | None,
+    floor: dt.date,
+) -> Release | None:
+    """The release of `publication` scheduled in `month`, if the record or the rule has one.
+
+    `floor` is the earliest a provisional release may say it was last revised: nothing comes
+    from the wall clock, so rebuilding the same schedules gives the same bytes.
+    """
+    announced = programme.announcements.get((publication.id, month))
+    rule = publication.rule
+    in_rule = month.month in rule.months
+    scheduled = in_rule and publication.suspension_in(month) is None
+    if not (scheduled or announced):
+        return None
+    nominal = rule.day.date_in(month.year, month.month, rule.region) if in_rule else None
+    rule_date = roll(nominal, rule.roll, rule.region) if nominal and scheduled else None
+    date = announced.date if announced else rule_date
+    assert date is not None
+    firm_from = programme.firm_from(date)
+    if announced and announced.cancelled:
+        status = Status.CANCELLED
+    elif (announced and announced.confirmed) or (as_of and firm_from <= as_of):
+        status = Status.CONFIRMED
+    else:
+        status = Status.PROVISIONAL
+    if announced and announced.changes:
+        revised = announced.changes[-1].on
+    elif status is Status.CONFIRMED:
+        revised = announced.confirmed if announced and announced.confirmed else firm_from
+    else:
+        revised = min(floor, firm_from)
+    return Release(
+        publication=publication,
+        topic=topic,
+        scheduled=month,
+        date=date,
+        start=_start(date, publication.time, programme.timezone),
+        status=status,
+        sequence=len(announced.changes) if announced else 0,
+        uid=release_uid(publication.id, month, programme.uid_domain),
+        revised=_midnight(revised),
+        nominal=nominal,
+        rule_date=rule_date,
+        announcement=announced,
+    )
 
 
 def with_history(
@@ -162,34 +186,37 @@ def with_history(
     """`releases` after the announced releases of the period before, which stay in the feeds
     as history: rolling to a new year must not wipe last year from subscribers' calendars."""
     before = period.preceding()
-    if before is None or not any(before.contains(*month) for _, month in programme.announcements):
+    if before is None or not any(before.contains(month) for _, month in programme.announcements):
         return releases
     return [r for r in expand(programme, before, as_of=as_of) if r.announcement] + releases
 
 
 def to_announce(releases: list[Release], programme: Programme) -> list[Announcement]:
-    """Confirmed releases the record does not hold as confirmed yet: what a build adds."""
-    notice = dt.timedelta(weeks=programme.notice_weeks)
-    found = []
-    for r in releases:
-        if r.status != CONFIRMED or (r.announcement and r.announcement.confirmed):
-            continue
-        if r.announcement:  # moved while provisional: now it is firm too
-            found.append(Announcement(r.publication.id, r.scheduled, r.date, r.date - notice,
-                                      r.announcement.changes))  # fmt: skip
-        else:
-            found.append(Announcement(r.publication.id, r.scheduled, r.date, r.date - notice))
-    return found
+    """Confirmed releases the record does not hold as confirmed yet: what a build adds.
+
+    One moved while provisional is firm now too, and keeps its history.
+    """
+    return [
+        Announcement(
+            r.publication.id,
+            r.scheduled,
+            r.date,
+            programme.firm_from(r.date),
+            r.announcement.changes if r.announcement else (),
+        )
+        for r in releases
+        if r.status is Status.CONFIRMED and not (r.announcement and r.announcement.confirmed)
+    ]
 
 
 def rule_conflicts(releases: list[Release]) -> list[str]:
     """Announced releases whose rule now says otherwise: the announced date stands."""
     messages = []
     for r in releases:
-        if not r.announcement or r.status == CANCELLED:
+        if not r.announcement or r.status is Status.CANCELLED:
             continue
         first = r.changes[0].old if r.changes else r.date
-        where = f"{r.publication.id} {month_text(r.scheduled)}"
+        where = f"{r.publication.id} {r.scheduled}"
         if r.rule_date is None:
             messages.append(
                 f"{where}: announced for {long_date(r.date)}, but the rules no longer schedule "
@@ -212,8 +239,8 @@ def suspensions(
     period = period or programme.period
     found = []
     for publication in programme.publications:
-        for year, month in period.months:
-            if month in publication.rule.months and (s := publication.suspension_in(year, month)):
+        for month in period.months:
+            if month.month in publication.rule.months and (s := publication.suspension_in(month)):
                 found.append((publication, s))
                 break
     return found

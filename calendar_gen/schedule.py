@@ -5,22 +5,31 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import tomllib
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from calendar_gen.errors import Problem, ScheduleError
-from calendar_gen.record import RECORD_FILE, Announcement, Key, read_record
+from calendar_gen.files import read_toml
+from calendar_gen.model import (
+    PROGRAMME_FILE,
+    RECORD_FILE,
+    Blackout,
+    Designation,
+    Frequency,
+    Period,
+    Programme,
+    Publication,
+    Suspension,
+    Topic,
+)
+from calendar_gen.record import read_record
 from calendar_gen.rules import DaySpec, Rule, RuleError, parse_day
-from calendar_gen.workdays import FIRST_YEAR, LAST_YEAR, REGIONS, Roll
+from calendar_gen.texts import CONTROL, CONTROL_OR_NEWLINE
+from calendar_gen.workdays import REGIONS, Roll
 
-PROGRAMME_FILE = "programme.toml"
 NOT_TOPICS = ("programme", "announcements")  # the settings and the announcement record
 RESERVED_SLUGS = ("all",)  # all.ics is the feed of every release
-FREQUENCIES = {"monthly": 12, "quarterly": 4, "bi-annual": 2, "annual": 1}
-DESIGNATIONS = ("National Statistics", "Official Statistics")
 # Feeds carry a VTIMEZONE written out with yearly rules (the only form Outlook reads), and
 # that is written for the UK's zone only.
 TIMEZONES = ("Europe/London",)
@@ -39,141 +48,7 @@ PUBLICATION_KEYS = (
 SUSPENSION_KEYS = ("period", "reason")
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
-
-
-@dataclass(frozen=True, order=True)
-class Period:
-    """A financial year ("2014/15": April 2014 to March 2015) or a calendar year ("2015")."""
-
-    start: dt.date
-    name: str
-
-    @classmethod
-    def parse(cls, text: str) -> Period:
-        """Read a period name; raise ValueError saying what is allowed."""
-        allowed = (
-            f"is not a financial year like '2014/15' or a calendar year like '2015' "
-            f"between {FIRST_YEAR} and {LAST_YEAR}"
-        )
-        if m := re.fullmatch(r"([0-9]{4})/([0-9]{2})", text):
-            year = int(m.group(1))
-            if int(m.group(2)) != (year + 1) % 100 or not FIRST_YEAR <= year <= LAST_YEAR:
-                raise ValueError(f"period {text!r} {allowed}")
-            return cls(dt.date(year, 4, 1), text)
-        if re.fullmatch(r"[0-9]{4}", text) and FIRST_YEAR <= int(text) <= LAST_YEAR:
-            return cls(dt.date(int(text), 1, 1), text)
-        raise ValueError(f"period {text!r} {allowed}")
-
-    @property
-    def financial(self) -> bool:
-        return "/" in self.name
-
-    @property
-    def months(self) -> tuple[tuple[int, int], ...]:
-        """The twelve (year, month) pairs of the period, in order."""
-        first = self.start.year * 12 + self.start.month - 1
-        return tuple((n // 12, n % 12 + 1) for n in range(first, first + 12))
-
-    def contains(self, year: int, month: int) -> bool:
-        first = self.start.year * 12 + self.start.month
-        return first <= year * 12 + month < first + 12
-
-    def following(self) -> Period:
-        return self._shifted(1)
-
-    def preceding(self) -> Period | None:
-        """The period before, or None before the first year the calendar reaches."""
-        return self._shifted(-1) if self.start.year > FIRST_YEAR else None
-
-    def holding(self, day: dt.date) -> Period:
-        """The period of the same kind (financial or calendar year) that holds `day`."""
-        year = day.year - (self.financial and day.month < 4)
-        return self._starting(year)
-
-    def _shifted(self, years: int) -> Period:
-        return self._starting(self.start.year + years)
-
-    def _starting(self, year: int) -> Period:
-        return Period.parse(f"{year}/{(year + 1) % 100:02d}" if self.financial else str(year))
-
-    def __str__(self) -> str:
-        return self.name
-
-
-@dataclass(frozen=True)
-class Suspension:
-    period: Period
-    reason: str
-
-
-@dataclass(frozen=True)
-class Blackout:
-    """Days on which nothing should be released (a pre-election period, a shutdown)."""
-
-    start: dt.date
-    end: dt.date  # inclusive
-    reason: str
-
-    def covers(self, day: dt.date) -> bool:
-        return self.start <= day <= self.end
-
-
-@dataclass(frozen=True)
-class Publication:
-    id: str
-    title: str
-    designation: str
-    frequency: str
-    description: str
-    rule: Rule
-    time: dt.time
-    suspensions: tuple[Suspension, ...]
-    released_with: tuple[str, ...]  # ids it is published together with, so no clash
-    topic: str  # the slug of the topic file it is declared in
-    file: str
-
-    def suspension_in(self, year: int, month: int) -> Suspension | None:
-        if not self.suspensions:
-            return None
-        return next((s for s in self.suspensions if s.period.contains(year, month)), None)
-
-
-@dataclass(frozen=True)
-class Topic:
-    slug: str
-    name: str
-    file: str
-    publications: tuple[Publication, ...]
-
-
-@dataclass(frozen=True)
-class Programme:
-    organisation: str
-    period: Period
-    timezone: str
-    release_time: dt.time
-    uid_domain: str
-    notice_weeks: int  # releases this close are confirmed, and then change only with a reason
-    max_releases_per_day: int
-    blackouts: tuple[Blackout, ...]
-    feed_url: str | None  # where the feeds folder is published, for subscribe links
-    topics: tuple[Topic, ...]
-    folder: str
-    announcements: Mapping[Key, Announcement]
-
-    @property
-    def record_path(self) -> Path:
-        return Path(self.folder) / RECORD_FILE
-
-    @property
-    def publications(self) -> tuple[Publication, ...]:
-        return tuple(p for t in self.topics for p in t.publications)
-
-    def topic(self, slug: str) -> Topic | None:
-        return next((t for t in self.topics if t.slug == slug), None)
 
 
 def slugify(text: str) -> str:
@@ -198,7 +73,9 @@ class _Reader:
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
                 self.problem(f"unknown key '{key}' {where}{hint}; allowed: {', '.join(allowed)}")
 
-    def text(self, table: dict[str, Any], key: str, *, required: bool = True, lines: bool = False):
+    def text(
+        self, table: dict[str, Any], key: str, *, required: bool = True, lines: bool = False
+    ) -> str | None:
         value = table.get(key)
         if value is None:
             if required:
@@ -207,13 +84,15 @@ class _Reader:
         if not isinstance(value, str) or not value.strip():
             self.problem(f"{key} {value!r} is not a non-empty text")
             return None
-        if (_CONTROL if lines else _CONTROL_OR_NEWLINE).search(value):
+        if (CONTROL if lines else CONTROL_OR_NEWLINE).search(value):
             kind = "control characters" if lines else "line breaks or control characters"
             self.problem(f"{key} {value!r} must not contain {kind}")
             return None
         return value.strip()
 
-    def choice(self, table: dict[str, Any], key: str, allowed: tuple[str, ...], default=None):
+    def choice(
+        self, table: dict[str, Any], key: str, allowed: tuple[str, ...], default: str | None = None
+    ) -> str | None:
         value = table.get(key, default)
         if value is None:
             self.problem(f"{key} is missing; allowed: {', '.join(allowed)}")
@@ -221,7 +100,7 @@ class _Reader:
         if value not in allowed:
             self.problem(f"{key} {value!r} is not one of {', '.join(allowed)}")
             return None
-        return value
+        return str(value)
 
     def time(self, table: dict[str, Any], key: str, default: dt.time) -> dt.time | None:
         value = table.get(key)
@@ -234,7 +113,9 @@ class _Reader:
         self.problem(f"{key} {value!r} is not a time of day like '09:30'")
         return None
 
-    def number(self, table: dict[str, Any], key: str, default: int, low: int, high: int):
+    def number(
+        self, table: dict[str, Any], key: str, default: int, low: int, high: int
+    ) -> int | None:
         value = table.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             self.problem(f"{key} {value!r} is not a whole number from {low} to {high}")
@@ -250,19 +131,6 @@ class _Reader:
         except ValueError as error:
             self.problem(str(error).replace("period", key, 1))
             return None
-
-
-def _read_toml(path: Path, shown: str) -> tuple[dict[str, Any] | None, Problem | None]:
-    try:
-        return tomllib.loads(path.read_bytes().decode("utf-8")), None
-    except UnicodeDecodeError as error:
-        return None, Problem(shown, f"is not UTF-8 text (byte {error.start})")
-    except tomllib.TOMLDecodeError as error:
-        return None, Problem(shown, f"invalid TOML: {error}")
-    except (ValueError, RecursionError) as error:  # a 5,000-digit number, nesting 3,000 deep
-        return None, Problem(shown, f"invalid TOML: {error or 'nested too deeply'}")
-    except OSError as error:
-        return None, Problem(shown, f"cannot be read: {error.strerror}")
 
 
 @dataclass(frozen=True)
@@ -307,7 +175,7 @@ def _read_settings(data: dict[str, Any], r: _Reader) -> _Settings | None:
         return None
     if None in (organisation, period, timezone, release_time, holidays, roll, notice_weeks):
         return None
-    if max_per_day is None or blackouts is None:
+    if max_per_day is None or blackouts is None or notice_weeks is None:
         return None
     assert organisation and period and timezone and release_time and holidays and roll
     return _Settings(
@@ -344,10 +212,10 @@ def _read_blackouts(data: dict[str, Any], r: _Reader) -> tuple[Blackout, ...] | 
     return tuple(found) if len(found) == len(value) else None
 
 
-def _read_months(table: dict[str, Any], frequency: str | None, r: _Reader) -> tuple[int, ...]:
+def _read_months(table: dict[str, Any], frequency: Frequency | None, r: _Reader) -> tuple[int, ...]:
     value = table.get("months")
     if value is None:
-        if frequency == "monthly":
+        if frequency is Frequency.MONTHLY:
             return tuple(range(1, 13))
         if frequency is not None:  # an unknown frequency is reported already
             r.problem(f"months is missing; a {frequency} release needs month numbers")
@@ -360,10 +228,10 @@ def _read_months(table: dict[str, Any], frequency: str | None, r: _Reader) -> tu
     if len(set(value)) != len(value):
         r.problem(f"months {value!r} names a month twice")
         return ()
-    if frequency in FREQUENCIES and len(value) != FREQUENCIES[frequency]:
+    if frequency is not None and len(value) != frequency.months:
         r.problem(
             f"months {value!r} has {len(value)} month(s) but a {frequency} publication "
-            f"has {FREQUENCIES[frequency]}"
+            f"has {frequency.months}"
         )
         return ()
     return tuple(sorted(value))
@@ -401,10 +269,10 @@ def _read_publication(
         pub_id = None
     r.unknown_keys(table, PUBLICATION_KEYS, "in a publication")
     title = r.text(table, "title")
-    designation = r.choice(table, "designation", DESIGNATIONS)
-    frequency = r.choice(table, "frequency", tuple(FREQUENCIES))
+    designation = r.choice(table, "designation", tuple(Designation))
+    frequency = r.choice(table, "frequency", tuple(Frequency))
     description = r.text(table, "description", required=False, lines=True) or ""
-    months = _read_months(table, frequency, r)
+    months = _read_months(table, Frequency(frequency) if frequency else None, r)
     day: DaySpec | None = None
     if "day" not in table:
         r.problem("day is missing; for example 'last thursday', '15' or 'first working day'")
@@ -438,8 +306,8 @@ def _read_publication(
     return Publication(
         id=pub_id,
         title=title,
-        designation=designation,
-        frequency=frequency,
+        designation=Designation(designation),
+        frequency=Frequency(frequency),
         description=description,
         rule=Rule(months, day, Roll(roll), region),
         time=time,
@@ -493,7 +361,7 @@ def load_programme(folder: str | Path) -> Programme:
     if not settings_file.is_file():
         problems.append(Problem(str(Path(shown) / PROGRAMME_FILE), "is missing"))
     else:
-        data, problem = _read_toml(settings_file, str(Path(shown) / PROGRAMME_FILE))
+        data, problem = read_toml(settings_file, str(Path(shown) / PROGRAMME_FILE))
         if problem:
             problems.append(problem)
         elif data is not None:
@@ -517,7 +385,7 @@ def load_programme(folder: str | Path) -> Programme:
                 )
             )
             continue
-        data, problem = _read_toml(path, file)
+        data, problem = read_toml(path, file)
         if problem:
             problems.append(problem)
             continue
@@ -554,13 +422,3 @@ def load_programme(folder: str | Path) -> Programme:
         folder=shown,
         announcements=announcements,
     )
-
-
-def with_period(folder: str | Path, period: Period) -> str:
-    """programme.toml's text with `period` set, its comments and layout kept."""
-    import tomlkit
-
-    path = Path(folder) / PROGRAMME_FILE
-    document = tomlkit.parse(path.read_text("utf-8"))
-    document["period"] = period.name
-    return tomlkit.dumps(document)

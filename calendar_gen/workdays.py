@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from functools import cache
+from functools import lru_cache
 
 import holidays
 
@@ -34,7 +34,7 @@ class Roll(StrEnum):
     MODIFIED_PRECEDING = "modified-preceding"
 
 
-@cache
+@lru_cache(maxsize=1024)  # regions x years: bounded by the calendar's reach
 def _bank_holidays(region: str, year: int) -> dict[dt.date, str]:
     closed: dict[dt.date, str] = {}
     for nation in REGIONS[region]:
@@ -46,6 +46,11 @@ def _bank_holidays(region: str, year: int) -> dict[dt.date, str]:
 def bank_holiday(day: dt.date, region: str) -> str | None:
     """The name of the bank holiday on `day` in `region`, or None."""
     return _bank_holidays(region, day.year).get(day)
+
+
+def closed_reason(day: dt.date, region: str) -> str | None:
+    """Why `day` is not a working day in `region` (a bank holiday's name, or a weekend)."""
+    return bank_holiday(day, region) or ("a weekend" if day.weekday() >= 5 else None)
 
 
 def is_working_day(day: dt.date, region: str) -> bool:
@@ -66,7 +71,7 @@ def previous_working_day(day: dt.date, region: str) -> dt.date:
     return day
 
 
-@cache  # thousands of publications roll the same few hundred days
+@lru_cache(maxsize=8192)  # thousands of publications roll the same few hundred days
 def roll(day: dt.date, convention: Roll, region: str) -> dt.date:
     """Move `day` onto a working day by `convention`; a working day stays where it is."""
     if convention is Roll.FOLLOWING:
@@ -80,7 +85,7 @@ def roll(day: dt.date, convention: Roll, region: str) -> dt.date:
     return earlier if earlier.month == day.month else next_working_day(day, region)
 
 
-@cache
+@lru_cache(maxsize=4096)
 def working_days_in_month(year: int, month: int, region: str) -> tuple[dt.date, ...]:
     day = dt.date(year, month, 1)
     days = []

@@ -149,7 +149,7 @@ def test_check_summarises_and_reports_rolls(tmp_path):
     write_schedules(tmp_path / "schedules", {"test": topic})
     result = run_cli("check", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "1 topics, 1 publications, 12 releases in 2014/15" in result.stdout
+    assert "1 topic, 1 publication, 12 releases in 2014/15" in result.stdout
     assert (
         "monthly-bulletin: first monday gives Mon 05 May 2014 (May Day); "
         "rolled following to Tue 06 May 2014"

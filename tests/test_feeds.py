@@ -18,8 +18,9 @@ from icalendar.parser import Contentline, Contentlines
 from interop import ICALJS, assert_parsers_agree, parse_all
 
 from calendar_gen.feeds import PRODID, VTIMEZONES, escape_text, fold, render_calendar, render_feeds
-from calendar_gen.releases import CANCELLED, CONFIRMED, PROVISIONAL, expand
-from calendar_gen.schedule import FIRST_YEAR, LAST_YEAR, Period, load_programme
+from calendar_gen.model import FIRST_YEAR, LAST_YEAR, Period, Status
+from calendar_gen.releases import expand
+from calendar_gen.schedule import load_programme
 
 UTC = dt.UTC
 LONDON = ZoneInfo("Europe/London")
@@ -53,7 +54,7 @@ def programme(tmp_path):
 @pytest.fixture
 def release(programme):
     (only,) = expand(programme)
-    return dataclasses.replace(only, status=CONFIRMED)
+    return dataclasses.replace(only, status=Status.CONFIRMED)
 
 
 def edited(release, *, title=None, description=None, topic=None):
@@ -357,9 +358,9 @@ def test_event_properties(release):
 @pytest.mark.parametrize(
     ("status", "ical_status", "summary"),
     [
-        (CONFIRMED, "CONFIRMED", "Hate Crimes, England and Wales"),
-        (PROVISIONAL, "TENTATIVE", "Hate Crimes, England and Wales (provisional)"),
-        (CANCELLED, "CANCELLED", "Cancelled: Hate Crimes, England and Wales"),
+        (Status.CONFIRMED, "CONFIRMED", "Hate Crimes, England and Wales"),
+        (Status.PROVISIONAL, "TENTATIVE", "Hate Crimes, England and Wales (provisional)"),
+        (Status.CANCELLED, "CANCELLED", "Cancelled: Hate Crimes, England and Wales"),
     ],
 )
 def test_status_is_in_status_and_title(release, status, ical_status, summary):
@@ -500,11 +501,17 @@ def test_shipped_events_at_their_instants_and_status(shipped):
     assert {uid: events[uid].start for uid in starts} == starts
     # Which releases are confirmed is the record's business (schedules/announcements.toml);
     # the feed must say what each release says, in STATUS and in the title.
-    status = {CONFIRMED: "CONFIRMED", PROVISIONAL: "TENTATIVE", CANCELLED: "CANCELLED"}
+    status = {
+        Status.CONFIRMED: "CONFIRMED",
+        Status.PROVISIONAL: "TENTATIVE",
+        Status.CANCELLED: "CANCELLED",
+    }
     assert {e.uid: e.status for e in events.values()} == {r.uid: status[r.status] for r in releases}
     for r in releases:
         title = r.publication.title
-        summary = {CONFIRMED: title, PROVISIONAL: f"{title} (provisional)"}.get(r.status)
+        summary = {Status.CONFIRMED: title, Status.PROVISIONAL: f"{title} (provisional)"}.get(
+            r.status
+        )
         assert events[r.uid].summary == (summary or f"Cancelled: {title}")
         assert events[r.uid].sequence == r.sequence
 

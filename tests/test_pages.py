@@ -11,9 +11,9 @@ import pytest
 from helpers import PROGRAMME, write_schedules
 
 from calendar_gen.pages import csv_lines, json_lines, render_index
-from calendar_gen.record import describe
 from calendar_gen.releases import FIELDS, expand
 from calendar_gen.schedule import load_programme
+from calendar_gen.texts import describe
 
 HOSTILE = """\
 topic = "<b>Bold</b> & co"

@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from helpers import MONTHLY, write_schedules
 
+from calendar_gen.edits import render_updates
 from calendar_gen.errors import ScheduleError
-from calendar_gen.record import MOVED, Announcement, Change, render_updates
+from calendar_gen.model import Action, Announcement, Change, YearMonth
 from calendar_gen.schedule import load_programme
 
 D = dt.date
@@ -41,11 +42,11 @@ def record_problems(tmp_path, record: str) -> list[str]:
 
 def test_record_is_read(tmp_path):
     programme = load_with_record(tmp_path, ENTRY.replace("2014-05-13", "2014-05-15") + MOVE)
-    announcement = programme.announcements[("monthly-bulletin", (2014, 5))]
+    announcement = programme.announcements[("monthly-bulletin", YearMonth(2014, 5))]
     assert announcement.date == D(2014, 5, 15)
     assert announcement.confirmed == D(2014, 4, 15)
     assert announcement.changes == (
-        Change(D(2014, 5, 1), MOVED, D(2014, 5, 13), D(2014, 5, 15), "late data"),
+        Change(D(2014, 5, 1), Action.MOVED, D(2014, 5, 13), D(2014, 5, 15), "late data"),
     )
 
 
@@ -94,10 +95,10 @@ def test_updates_keep_comments_and_layout(tmp_path):
         'month = "2014-05"', 'month = "2014-05"  # checked with the team'
     ))  # fmt: skip
     moved = Announcement(
-        "monthly-bulletin", (2014, 5), D(2014, 5, 15), D(2014, 4, 15),
-        (Change(D(2014, 5, 1), MOVED, D(2014, 5, 13), D(2014, 5, 15), "late data"),),
+        "monthly-bulletin", YearMonth(2014, 5), D(2014, 5, 15), D(2014, 4, 15),
+        (Change(D(2014, 5, 1), Action.MOVED, D(2014, 5, 13), D(2014, 5, 15), "late data"),),
     )  # fmt: skip
-    added = Announcement("monthly-bulletin", (2014, 6), D(2014, 6, 10), D(2014, 5, 13))
+    added = Announcement("monthly-bulletin", YearMonth(2014, 6), D(2014, 6, 10), D(2014, 5, 13))
     text = render_updates(path, [moved, added])
     assert text.startswith("# Kept by the statistics unit.\n\n[[release]]\n")
     assert 'month = "2014-05"  # checked with the team\ndate = 2014-05-15\n' in text
@@ -110,7 +111,7 @@ def test_updates_keep_comments_and_layout(tmp_path):
 
 def test_new_record_explains_itself(tmp_path):
     text = render_updates(
-        tmp_path / "none.toml", [Announcement("a", (2014, 5), D(2014, 5, 13), None)]
+        tmp_path / "none.toml", [Announcement("a", YearMonth(2014, 5), D(2014, 5, 13), None)]
     )
     assert text.startswith("# Release dates announced to the public")
     assert '[[release]]\nid = "a"\nmonth = "2014-05"\ndate = 2014-05-13\n' in text

@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from helpers import PROGRAMME, SHIPPED, write_schedules
 
-from calendar_gen.releases import CONFIRMED, PROVISIONAL, expand, suspensions, with_history
-from calendar_gen.schedule import Period, load_programme
+from calendar_gen.model import Period, Status
+from calendar_gen.releases import expand, suspensions, with_history
+from calendar_gen.schedule import load_programme
 
 D = dt.date
 
@@ -81,8 +82,12 @@ def test_status_follows_the_notice_period(tmp_path):
     folder = write_schedules(tmp_path, {"t": publication("monthly", "", "15")})
     releases = expand(load_programme(folder), as_of=D(2014, 5, 1))
     # Up to 29 May 2014 is confirmed: 15 April, 15 May; Sunday 15 June rolls to the 16th.
-    assert [r.status for r in releases[:3]] == [CONFIRMED, CONFIRMED, PROVISIONAL]
-    assert all(r.status == PROVISIONAL for r in expand(load_programme(folder)))
+    assert [r.status for r in releases[:3]] == [
+        Status.CONFIRMED,
+        Status.CONFIRMED,
+        Status.PROVISIONAL,
+    ]
+    assert all(r.status == Status.PROVISIONAL for r in expand(load_programme(folder)))
 
 
 def test_suspension_removes_only_its_period(tmp_path):

@@ -6,8 +6,9 @@ import pytest
 from helpers import MONTHLY, PROGRAMME, SHIPPED, write_schedules
 
 from calendar_gen.errors import ScheduleError
+from calendar_gen.model import Period, YearMonth
 from calendar_gen.rules import OrdinalWeekday
-from calendar_gen.schedule import Period, load_programme
+from calendar_gen.schedule import load_programme
 from calendar_gen.workdays import Roll
 
 
@@ -209,10 +210,10 @@ def test_period_months(text, first, last, following):
     period = Period.parse(text)
     assert len(period.months) == 12
     assert (period.months[0], period.months[-1]) == (first, last)
-    assert period.contains(*first) and period.contains(*last)
+    assert period.contains(YearMonth(*first)) and period.contains(YearMonth(*last))
     before = (first[0] - (first[1] == 1), (first[1] - 2) % 12 + 1)
     after = (last[0] + (last[1] == 12), last[1] % 12 + 1)
-    assert not period.contains(*before) and not period.contains(*after)
+    assert not period.contains(YearMonth(*before)) and not period.contains(YearMonth(*after))
     if following:
         assert period.following() == Period.parse(following)
 

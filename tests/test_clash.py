@@ -8,9 +8,10 @@ import pytest
 from helpers import PROGRAMME, SHIPPED, run_cli, write_schedules
 from interop import assert_parsers_agree
 
-from calendar_gen.clashes import avoid_clashes, find_clashes, read_calendar
+from calendar_gen.clash import avoid_clashes, find_clashes, read_calendar
+from calendar_gen.model import Period
 from calendar_gen.releases import expand
-from calendar_gen.schedule import Period, load_programme
+from calendar_gen.schedule import load_programme
 from calendar_gen.workdays import is_working_day
 
 D = dt.date

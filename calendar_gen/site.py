@@ -1,20 +1,21 @@
-"""One build's files, and the note that lets an unchanged rebuild skip the work."""
+"""The feeds folder: one build's files, and the note that lets an unchanged rebuild skip it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
+from calendar_gen.edits import render_updates
 from calendar_gen.feeds import feed_chunks
+from calendar_gen.model import Announcement, Period, Programme
 from calendar_gen.output import Content
 from calendar_gen.pages import csv_lines, json_lines, render_index
-from calendar_gen.record import Announcement, render_updates
 from calendar_gen.releases import Release
-from calendar_gen.schedule import Period, Programme
 
 MANIFEST = ".calendar-gen-build.json"  # hidden: the preview server does not serve it
 PAGES = ("index.html", "releases.csv", "releases.json")
@@ -32,19 +33,21 @@ def outputs(
     as_of: dt.date,
     folder: Path,
     announce: list[Announcement],
-) -> Iterator[tuple[Path, Content]]:
-    """Every file a build writes, made one at a time so a large build never holds them all.
+) -> list[tuple[Path, Content]]:
+    """Every file a build writes, rendered before any is written, so an error in one names it
+    and writes nothing. The data files come as lines, written one after another.
 
     The record comes first: a build stopped half-way never loses an announcement.
     """
+    files: list[tuple[Path, Content]] = []
     if announce:
-        yield programme.record_path, render_updates(programme.record_path, announce)
-    for name, chunks in feed_chunks(programme, releases, period):
-        yield folder / name, chunks
+        files.append((programme.record_path, render_updates(programme.record_path, announce)))
+    files += [(folder / name, chunks) for name, chunks in feed_chunks(programme, releases, period)]
     index, csv, data = PAGES
-    yield folder / index, render_index(programme, releases, period, as_of)
-    yield folder / csv, csv_lines(releases)
-    yield folder / data, json_lines(releases)
+    files.append((folder / index, render_index(programme, releases, period, as_of)))
+    files.append((folder / csv, csv_lines(releases)))
+    files.append((folder / data, json_lines(releases)))
+    return files
 
 
 def fingerprint(schedules: str | Path, period: Period | None, as_of: dt.date) -> str:
@@ -64,7 +67,7 @@ def _state(folder: Path, names: list[str]) -> dict[str, list[int]] | None:
         return None
 
 
-def previous_build(out: str | Path, digest: str) -> dict | None:
+def previous_build(out: str | Path, digest: str) -> dict[str, Any] | None:
     """What the last build into `out` said, if it built these very inputs and its files are
     still as it left them; None when a build is needed."""
     folder = Path(out)

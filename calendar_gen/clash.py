@@ -6,26 +6,30 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from calendar_gen.errors import CalendarGenError
-from calendar_gen.releases import CANCELLED, Release
-from calendar_gen.schedule import Period, Programme
+from calendar_gen.errors import CalendarFileError
+from calendar_gen.model import Blackout, Period, Programme, Status
+from calendar_gen.releases import Release
 from calendar_gen.workdays import is_working_day
 
-SAME_DAY, EXTERNAL, BLACKOUT = "same-day", "external", "blackout"
+
+class ClashKind(StrEnum):
+    SAME_DAY = "same-day"  # more releases on a day than the programme allows
+    EXTERNAL = "external"  # on the day of another calendar's event
+    BLACKOUT = "blackout"  # in a period nothing should be released
+
+
 MAX_EVENT_DAYS = 366  # an all-day event longer than a year is a mistake, not a busy year
-
-
-class CalendarFileError(CalendarGenError):
-    """An --against calendar that cannot be read."""
 
 
 @dataclass(frozen=True)
 class Clash:
     date: dt.date
-    kind: str
+    kind: ClashKind
     releases: tuple[Release, ...]
     events: tuple[str, ...] = ()  # the other calendar's summaries, for an external clash
     reason: str = ""  # the blackout's reason
@@ -35,7 +39,7 @@ class Clash:
     def as_dict(self) -> dict[str, object]:
         return {
             "date": self.date.isoformat(),
-            "kind": self.kind,
+            "kind": self.kind.value,
             "releases": [r.publication.id for r in self.releases],
             "events": list(self.events),
             "reason": self.reason,
@@ -79,7 +83,7 @@ def _local_date(value: dt.date | dt.datetime, zone: ZoneInfo) -> dt.date:
     return value
 
 
-def _days(event, zone: ZoneInfo) -> Iterable[dt.date]:
+def _days(event: Any, zone: ZoneInfo) -> Iterable[dt.date]:
     start = event.decoded("DTSTART")
     end = event.decoded("DTEND") if "DTEND" in event else None
     if end is None and "DURATION" in event:
@@ -98,7 +102,7 @@ def _days(event, zone: ZoneInfo) -> Iterable[dt.date]:
 
 def priority(release: Release, order: dict[str, int]) -> tuple[int, int]:
     """Lower keeps its date: National Statistics first, then the earlier-declared."""
-    return (release.publication.designation != "National Statistics", order[release.publication.id])
+    return (not release.publication.designation.accredited, order[release.publication.id])
 
 
 class Board:
@@ -115,7 +119,7 @@ class Board:
         self.order = {p.id: i for i, p in enumerate(programme.publications)}
         self.days: dict[dt.date, list[Release]] = defaultdict(list)
         for release in releases:
-            if release.status != CANCELLED:
+            if release.status is not Status.CANCELLED:
                 self.days[release.date].append(release)
 
     def units(self, releases: list[Release]) -> int:
@@ -134,7 +138,7 @@ class Board:
                     parent[root(r.publication.id)] = root(other)
         return len({root(i) for i in ids})
 
-    def blackout(self, day: dt.date):
+    def blackout(self, day: dt.date) -> Blackout | None:
         return next((b for b in self.programme.blackouts if b.covers(day)), None)
 
     def clear_for(self, release: Release, day: dt.date) -> bool:
@@ -173,16 +177,28 @@ class Board:
                 continue
             if self.units(releases) > self.programme.max_releases_per_day:
                 mover = self.same_day_mover(releases, releases)
-                found.append(self._clash(day, SAME_DAY, releases, mover))
+                found.append(self._clash(day, ClashKind.SAME_DAY, releases, mover))
             if day in self.external:
                 for r in releases:
-                    found.append(self._clash(day, EXTERNAL, [r], r, events=self.external[day]))
+                    found.append(
+                        self._clash(day, ClashKind.EXTERNAL, [r], r, events=self.external[day])
+                    )
             if blackout := self.blackout(day):
                 for r in releases:
-                    found.append(self._clash(day, BLACKOUT, [r], r, reason=blackout.reason))
+                    found.append(
+                        self._clash(day, ClashKind.BLACKOUT, [r], r, reason=blackout.reason)
+                    )
         return found
 
-    def _clash(self, day, kind, releases, mover, events=(), reason="") -> Clash:
+    def _clash(
+        self,
+        day: dt.date,
+        kind: ClashKind,
+        releases: list[Release],
+        mover: Release | None,
+        events: Iterable[str] = (),
+        reason: str = "",
+    ) -> Clash:
         return Clash(
             day,
             kind,

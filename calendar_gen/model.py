@@ -1,0 +1,261 @@
+"""The domain: periods, publications, the programme and the announcement record's entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import NamedTuple
+
+from calendar_gen.rules import Rule
+from calendar_gen.workdays import FIRST_YEAR, LAST_YEAR
+
+RECORD_FILE = "announcements.toml"
+PROGRAMME_FILE = "programme.toml"
+
+
+class Status(StrEnum):
+    """A release's status, as the feeds, page and data files show it."""
+
+    CONFIRMED = "confirmed"
+    PROVISIONAL = "provisional"
+    CANCELLED = "cancelled"
+
+
+class Action(StrEnum):
+    """What a recorded change did to an announced release."""
+
+    MOVED = "moved"
+    CANCELLED = "cancelled"
+    REINSTATED = "reinstated"
+
+
+class Designation(StrEnum):
+    """The statistics' designation under the Code of Practice."""
+
+    NATIONAL = "National Statistics"
+    OFFICIAL = "Official Statistics"
+
+    @property
+    def accredited(self) -> bool:
+        return self is Designation.NATIONAL
+
+
+class Frequency(StrEnum):
+    """How often a publication comes out; the value is how many months it names."""
+
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    BI_ANNUAL = "bi-annual"
+    ANNUAL = "annual"
+
+    @property
+    def months(self) -> int:
+        return {"monthly": 12, "quarterly": 4, "bi-annual": 2, "annual": 1}[self.value]
+
+
+class YearMonth(NamedTuple):
+    """A calendar month: the month a rule schedules a release in, part of its identity."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def of(cls, day: dt.date) -> YearMonth:
+        return cls(day.year, day.month)
+
+    @classmethod
+    def parse(cls, text: str) -> YearMonth | None:
+        """'2014-05' as a YearMonth, or None when it is not one."""
+        m = re.fullmatch(r"([0-9]{4})-([0-9]{2})", text)
+        return cls(int(m.group(1)), int(m.group(2))) if m and 1 <= int(m.group(2)) <= 12 else None
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    def plus(self, months: int) -> YearMonth:
+        n = self.year * 12 + self.month - 1 + months
+        return YearMonth(n // 12, n % 12 + 1)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A financial year ("2014/15": April 2014 to March 2015) or a calendar year ("2015")."""
+
+    start: dt.date
+    name: str
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """Read a period name; raise ValueError saying what is allowed."""
+        allowed = (
+            f"is not a financial year like '2014/15' or a calendar year like '2015' "
+            f"between {FIRST_YEAR} and {LAST_YEAR}"
+        )
+        if m := re.fullmatch(r"([0-9]{4})/([0-9]{2})", text):
+            year = int(m.group(1))
+            if int(m.group(2)) != (year + 1) % 100 or not FIRST_YEAR <= year <= LAST_YEAR:
+                raise ValueError(f"period '{text}' {allowed}")
+            return cls(dt.date(year, 4, 1), text)
+        if re.fullmatch(r"[0-9]{4}", text) and FIRST_YEAR <= int(text) <= LAST_YEAR:
+            return cls(dt.date(int(text), 1, 1), text)
+        raise ValueError(f"period '{text}' {allowed}")
+
+    @property
+    def financial(self) -> bool:
+        return "/" in self.name
+
+    @property
+    def first(self) -> YearMonth:
+        return YearMonth.of(self.start)
+
+    @property
+    def months(self) -> tuple[YearMonth, ...]:
+        """The twelve months of the period, in order."""
+        return tuple(self.first.plus(n) for n in range(12))
+
+    @property
+    def end(self) -> dt.date:
+        """The period's last day."""
+        return self.first.plus(12).first_day - dt.timedelta(days=1)
+
+    def contains(self, month: YearMonth) -> bool:
+        return 0 <= (month.year - self.start.year) * 12 + month.month - self.start.month < 12
+
+    def following(self) -> Period:
+        return self._starting(self.start.year + 1)
+
+    def preceding(self) -> Period | None:
+        """The period before, or None before the first year the calendar reaches."""
+        return self._starting(self.start.year - 1) if self.start.year > FIRST_YEAR else None
+
+    def holding(self, day: dt.date) -> Period:
+        """The period of the same kind (financial or calendar year) that holds `day`."""
+        return self._starting(day.year - (self.financial and day.month < 4))
+
+    def _starting(self, year: int) -> Period:
+        return Period.parse(f"{year}/{(year + 1) % 100:02d}" if self.financial else str(year))
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class Suspension:
+    period: Period
+    reason: str
+
+
+@dataclass(frozen=True)
+class Blackout:
+    """Days on which nothing should be released (a pre-election period, a shutdown)."""
+
+    start: dt.date
+    end: dt.date  # inclusive
+    reason: str
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class Publication:
+    id: str
+    title: str
+    designation: Designation
+    frequency: Frequency
+    description: str
+    rule: Rule
+    time: dt.time
+    suspensions: tuple[Suspension, ...]
+    released_with: tuple[str, ...]  # ids it is published together with, so no clash
+    topic: str  # the slug of the topic file it is declared in
+    file: str
+
+    def suspension_in(self, month: YearMonth) -> Suspension | None:
+        if not self.suspensions:
+            return None
+        return next((s for s in self.suspensions if s.period.contains(month)), None)
+
+
+@dataclass(frozen=True)
+class Topic:
+    slug: str
+    name: str
+    file: str
+    publications: tuple[Publication, ...]
+
+
+Key = tuple[str, YearMonth]  # publication id, scheduled month: a release's identity
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change to an announced release, with the date it was made and why."""
+
+    on: dt.date
+    action: Action
+    old: dt.date
+    new: dt.date | None  # the new date of a move
+    reason: str
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """A release as announced: its current date and its history."""
+
+    id: str
+    month: YearMonth
+    date: dt.date
+    confirmed: dt.date | None  # None: pinned by a change while still provisional
+    changes: tuple[Change, ...] = ()
+
+    @property
+    def key(self) -> Key:
+        return (self.id, self.month)
+
+    @property
+    def cancelled(self) -> bool:
+        return any(c.action is Action.CANCELLED for c in self.changes)
+
+
+@dataclass(frozen=True)
+class Programme:
+    organisation: str
+    period: Period
+    timezone: str
+    release_time: dt.time
+    uid_domain: str
+    notice_weeks: int  # releases this close are confirmed, and then change only with a reason
+    max_releases_per_day: int
+    blackouts: tuple[Blackout, ...]
+    feed_url: str | None  # where the feeds folder is published, for subscribe links
+    topics: tuple[Topic, ...]
+    folder: str
+    announcements: Mapping[Key, Announcement]
+
+    @property
+    def record_path(self) -> Path:
+        return Path(self.folder) / RECORD_FILE
+
+    @property
+    def programme_path(self) -> Path:
+        return Path(self.folder) / PROGRAMME_FILE
+
+    @property
+    def publications(self) -> tuple[Publication, ...]:
+        return tuple(p for t in self.topics for p in t.publications)
+
+    def topic(self, slug: str) -> Topic | None:
+        return next((t for t in self.topics if t.slug == slug), None)
+
+    def firm_from(self, day: dt.date) -> dt.date:
+        """The day a release on `day` is confirmed: the notice period before it."""
+        return day - dt.timedelta(weeks=self.notice_weeks)

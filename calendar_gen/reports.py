@@ -1,0 +1,187 @@
+"""What each use case returns: plain data, with the lines a person reads.
+
+The command line prints `lines()` to standard output and `warnings` to standard error, and
+exits 1 when a report has `found` something to put right.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from calendar_gen.clash import Clash, ClashKind, Move
+from calendar_gen.model import Announcement, Period, Programme
+from calendar_gen.releases import Release
+from calendar_gen.texts import describe, long_date, plural, short_date
+
+
+def release_table(releases: list[Release]) -> str:
+    """The releases as an aligned text table, one line each."""
+    rows = [("Date", "Time", "Status", "Topic", "Id", "Title")]
+    rows += [
+        (
+            short_date(r.date),
+            f"{r.start:%H:%M}",
+            r.status.value,
+            r.topic.slug,
+            r.publication.id,
+            r.publication.title,
+        )
+        for r in releases
+    ]
+    widths = [max(len(cell) for cell in column) for column in zip(*rows, strict=True)]
+    lines = ("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows)
+    return "\n".join(line.rstrip() for line in lines)
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build published, or that nothing needed publishing."""
+
+    summary: str
+    out: Path
+    changed: tuple[Path, ...] = ()
+    announced: tuple[Announcement, ...] = ()
+    record: Path | None = None
+    warnings: tuple[str, ...] = ()
+    unchanged: bool = False  # the inputs were those of the last build: nothing was touched
+    found: bool = False
+
+    def lines(self) -> list[str]:
+        if self.unchanged:
+            return [f"{self.summary} ({self.out}/ unchanged)"]
+        lines = []
+        if self.announced:
+            lines.append(f"{plural(len(self.announced), 'newly confirmed release')} added to "
+                         f"{self.record}")  # fmt: skip
+        lines.append(f"{self.summary} ({plural(len(self.changed), 'file')} changed)")
+        return lines
+
+
+@dataclass(frozen=True)
+class ListReport:
+    releases: tuple[Release, ...]
+    format: str = "table"
+    warnings: tuple[str, ...] = ()
+    found: bool = False
+
+    def lines(self) -> list[str]:
+        from calendar_gen.pages import csv_lines, json_lines
+
+        if self.format == "json":
+            return ["".join(json_lines(list(self.releases))).rstrip("\n")]
+        if self.format == "csv":
+            return ["".join(csv_lines(list(self.releases))).rstrip("\n")]
+        return [release_table(list(self.releases))]
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """A summary of the schedules, the rolls and suspensions, and Code of Practice problems."""
+
+    heading: list[str]
+    notes: list[str]
+    problems: list[str]
+    as_of: dt.date | None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def found(self) -> bool:
+        return bool(self.problems)
+
+    def lines(self) -> list[str]:
+        lines = [*self.heading, *self.notes]
+        lines += [f"code of practice: {message}" for message in self.problems]
+        if self.problems:
+            count = plural(len(self.problems), "Code of Practice problem")
+            lines.append(f"{count} as of {self.as_of}")
+        else:
+            lines.append("OK")
+        return lines
+
+
+@dataclass(frozen=True)
+class ChangeReport:
+    """One recorded change to an announced release."""
+
+    announcement: Announcement
+    record: Path
+    warnings: tuple[str, ...] = ()
+    found: bool = False
+
+    def lines(self) -> list[str]:
+        return [
+            f"{self.announcement.id}: {describe(self.announcement.changes[-1])}",
+            f"recorded in {self.record}; run calendar-gen build to publish the change",
+        ]
+
+
+def clash_lines(clashes: list[Clash]) -> list[str]:
+    """One line per clash, with the suggested way out."""
+    lines = []
+    for c in clashes:
+        ids = ", ".join(r.publication.id for r in c.releases)
+        what = {
+            ClashKind.SAME_DAY: f"{len(c.releases)} releases on one day: {ids}",
+            ClashKind.EXTERNAL: f"{ids} on the day of: {'; '.join(c.events)}",
+            ClashKind.BLACKOUT: f"{ids} in a blackout: {c.reason}",
+        }[c.kind]
+        line = f"{short_date(c.date)}  {c.kind.value:<8}  {what}"
+        if c.mover and c.suggestion:
+            line += f"; suggest moving {c.mover.publication.id} to {short_date(c.suggestion)}"
+        elif c.mover:
+            line += f"; no clear working day in {c.date:%B} for {c.mover.publication.id}"
+        lines.append(line)
+    return lines
+
+
+@dataclass(frozen=True)
+class ClashReport:
+    clashes: tuple[Clash, ...]
+    period: Period
+    format: str = "table"
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def found(self) -> bool:
+        return bool(self.clashes)
+
+    def lines(self) -> list[str]:
+        if self.format == "json":
+            return [json.dumps([c.as_dict() for c in self.clashes], indent=2, ensure_ascii=False)]
+        if not self.clashes:
+            return [f"no clashes in {self.period}"]
+        count = plural(len(self.clashes), "clash", "clashes")
+        return [*clash_lines(list(self.clashes)), f"{count} in {self.period}"]
+
+
+@dataclass(frozen=True)
+class NextYearReport:
+    """The programme rolled to its next period, the moves made, and what still clashes."""
+
+    programme: Programme
+    period: Period
+    moves: tuple[Move, ...]
+    releases: tuple[Release, ...]
+    build: BuildReport
+    remaining: tuple[Clash, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def found(self) -> bool:
+        return bool(self.remaining)
+
+    def lines(self) -> list[str]:
+        lines = [f"{self.programme.programme_path}: period is now {self.period}"]
+        lines += [
+            f"moved {m.release.publication.id} from {long_date(m.release.date)} to "
+            f"{long_date(m.new_date)}: {m.reason}"
+            for m in self.moves
+        ]
+        lines += [release_table(list(self.releases)), *self.build.lines()]
+        if self.remaining:
+            count = plural(len(self.remaining), "clash", "clashes")
+            lines += [*clash_lines(list(self.remaining)), f"{count} left in {self.period}"]
+        return lines

@@ -1,0 +1,351 @@
+"""What each command does, as plain functions that return reports: the public Python API.
+
+They never print and never exit; bad input raises a CalendarGenError naming the file,
+publication and key. "Today" is always passed in (`as_of`), so nothing hides a clock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from calendar_gen import changes, clash
+from calendar_gen.errors import CalendarGenError, error_lines
+from calendar_gen.model import Action, Announcement, Change, Period, Programme
+from calendar_gen.output import ensure_folder, locked, publish, remove_leftovers
+from calendar_gen.practice import practice_problems
+from calendar_gen.releases import Release, expand, rule_conflicts, suspensions, to_announce
+from calendar_gen.reports import (
+    BuildReport,
+    ChangeReport,
+    CheckReport,
+    ClashReport,
+    ListReport,
+    NextYearReport,
+)
+from calendar_gen.schedule import load_programme
+from calendar_gen.texts import plural, short_date
+from calendar_gen.workdays import closed_reason
+
+Waiting = Callable[[str], None]  # told when another run holds the schedules folder
+UK = ZoneInfo("Europe/London")
+
+
+def today_in_london(now: dt.datetime | None = None) -> dt.date:
+    """Today's date in the UK, whatever the machine's time zone: the default for `as_of`."""
+    return (now or dt.datetime.now(dt.UTC)).astimezone(UK).date()
+
+
+@contextlib.contextmanager
+def _writing(schedules: str | Path, wait: float, on_wait: Waiting | None) -> Iterator[None]:
+    """One writer at a time per schedules folder: builds and changes queue, then give up."""
+    folder = Path(schedules)
+    if not folder.is_dir():  # loading it will say what is wrong
+        yield
+        return
+    with locked(folder, wait, on_wait or (lambda message: None)):
+        yield
+
+
+def _load(
+    schedules: str | Path, period: Period | None, as_of: dt.date | None
+) -> tuple[Programme, Period, list[Release]]:
+    programme = load_programme(schedules)
+    period = period or programme.period
+    return programme, period, expand(programme, period, as_of=as_of)
+
+
+def build(
+    schedules: str | Path = "schedules",
+    out: str | Path = "feeds",
+    *,
+    as_of: dt.date,
+    period: Period | None = None,
+    wait: float = 60.0,
+    on_wait: Waiting | None = None,
+) -> BuildReport:
+    """Record newly confirmed releases, then write every feed, the page and the data files."""
+    from calendar_gen.site import fingerprint, previous_build
+
+    with _writing(schedules, wait, on_wait):
+        # Nothing changed since the last build into `out`: say what it said, touch nothing.
+        if Path(schedules).is_dir() and (
+            note := previous_build(out, fingerprint(schedules, period, as_of))
+        ):
+            warnings = tuple(str(w) for w in note.get("warnings", []))
+            return BuildReport(str(note.get("summary")), Path(out), warnings=warnings,
+                               unchanged=True)  # fmt: skip
+        programme, resolved, releases = _load(schedules, period, as_of)
+        return _publish(programme, resolved, releases, out, as_of, requested=period)
+
+
+def _publish(
+    programme: Programme,
+    period: Period,
+    releases: list[Release],
+    out: str | Path,
+    as_of: dt.date,
+    requested: Period | None = None,
+) -> BuildReport:
+    """Record newly confirmed releases, then write the feeds and page.
+
+    `requested` is the period asked for (None: the programme's), for the build's note.
+    """
+    from calendar_gen.releases import with_history
+    from calendar_gen.site import MANIFEST, file_names, fingerprint, note_build, outputs
+
+    announce = to_announce(releases, programme)
+    warnings = rule_conflicts(releases)
+    published = with_history(programme, period, releases, as_of)
+    kept = len(published) - len(releases)
+    publications = plural(len(programme.publications), "publication")
+    summary = (
+        f"{plural(len(releases), 'release')} of {publications} in {period}"
+        + (f" and {kept} announced before it, kept as history" if kept else "")
+        + f": {len(programme.topics) + 1} feeds and index.html in {out}/"
+    )
+    folder = ensure_folder(out)
+    remove_leftovers(folder)
+    files = outputs(programme, period, published, as_of, folder, announce)
+    changed = [p for p in publish(files) if p != programme.record_path]
+    # Noted after the record is written: the next build, given the same, changes nothing.
+    digest = fingerprint(programme.folder, requested, as_of)
+    said = {"summary": summary, "warnings": warnings}
+    publish([(folder / MANIFEST, note_build(folder, digest, file_names(programme), said))])
+    return BuildReport(
+        summary,
+        folder,
+        changed=tuple(changed),
+        announced=tuple(announce),
+        record=programme.record_path,
+        warnings=tuple(warnings),
+    )
+
+
+def list_releases(
+    schedules: str | Path = "schedules",
+    *,
+    as_of: dt.date,
+    period: Period | None = None,
+    topic: str | None = None,
+    format: str = "table",
+) -> ListReport:
+    """The releases in date order, of one topic or all."""
+    programme, period, releases = _load(schedules, period, as_of)
+    if topic is not None:
+        if programme.topic(topic) is None:
+            slugs = ", ".join(t.slug for t in programme.topics)
+            raise CalendarGenError(
+                f"--topic '{topic}' is not a topic of {programme.folder}; topics: {slugs}"
+            )
+        releases = [r for r in releases if r.topic.slug == topic]
+    return ListReport(tuple(releases), format)
+
+
+def check(
+    schedules: str | Path = "schedules",
+    *,
+    as_of: dt.date | None = None,
+    period: Period | None = None,
+) -> CheckReport:
+    """Validate the schedules and summarise them; with `as_of`, Code of Practice problems too."""
+    programme, period, releases = _load(schedules, period, as_of)
+    heading = [
+        f"{programme.folder}: {programme.organisation}, {plural(len(programme.topics), 'topic')}, "
+        f"{plural(len(programme.publications), 'publication')}, "
+        f"{plural(len(releases), 'release')} in {period}"
+    ]
+    if releases:
+        heading.append(f"first release {releases[0].date}, last {releases[-1].date}")
+    notes = []
+    for r in releases:
+        rule = r.publication.rule
+        if r.nominal and r.rule_date and r.nominal != r.rule_date:
+            notes.append(
+                f"{r.publication.id}: {rule.day} gives {short_date(r.nominal)} "
+                f"({closed_reason(r.nominal, rule.region)}); rolled {rule.roll} "
+                f"to {short_date(r.rule_date)}"
+            )
+    for publication, suspension in suspensions(programme, period):
+        notes.append(f"{publication.id}: suspended for {suspension.period}: {suspension.reason}")
+    notes += [f"warning: {message}" for message in rule_conflicts(releases)]
+    problems = practice_problems(programme, as_of) if as_of else []
+    return CheckReport(heading, notes, problems, as_of)
+
+
+def _change(
+    schedules: str | Path,
+    as_of: dt.date,
+    make: Callable[[Programme], Announcement],
+    wait: float,
+    on_wait: Waiting | None,
+) -> ChangeReport:
+    """Load, apply one change to the record atomically, and report it."""
+    from calendar_gen.edits import render_updates
+
+    with _writing(schedules, wait, on_wait):
+        programme = load_programme(schedules)
+        announcement = make(programme)
+        record = programme.record_path
+        publish([(record, render_updates(record, [announcement]))])
+    return ChangeReport(announcement, record)
+
+
+def move(
+    pub_id: str,
+    date: dt.date,
+    new_date: dt.date,
+    reason: str,
+    *,
+    schedules: str | Path = "schedules",
+    as_of: dt.date,
+    wait: float = 60.0,
+    on_wait: Waiting | None = None,
+) -> ChangeReport:
+    """Move the release of `pub_id` now on `date` to `new_date`, recording why."""
+
+    def make(programme: Programme) -> Announcement:
+        release = changes.find_release(programme, pub_id, date, as_of)
+        return changes.move(programme, release, new_date, reason, as_of)
+
+    return _change(schedules, as_of, make, wait, on_wait)
+
+
+def cancel(
+    pub_id: str,
+    date: dt.date,
+    reason: str,
+    *,
+    schedules: str | Path = "schedules",
+    as_of: dt.date,
+    wait: float = 60.0,
+    on_wait: Waiting | None = None,
+) -> ChangeReport:
+    """Cancel the release of `pub_id` now on `date`, recording why; it stays as cancelled."""
+
+    def make(programme: Programme) -> Announcement:
+        release = changes.find_release(programme, pub_id, date, as_of)
+        return changes.cancel(programme, release, reason, as_of)
+
+    return _change(schedules, as_of, make, wait, on_wait)
+
+
+def _external(
+    against: Sequence[str | Path], period: Period, programme: Programme
+) -> dict[dt.date, list[str]]:
+    """Every other calendar's busy days, merged."""
+    busy: dict[dt.date, list[str]] = {}
+    for path in against:
+        for day, summaries in clash.read_calendar(path, period, programme.timezone).items():
+            busy.setdefault(day, []).extend(summaries)
+    return busy
+
+
+def clashes(
+    schedules: str | Path = "schedules",
+    *,
+    as_of: dt.date | None = None,
+    period: Period | None = None,
+    against: Sequence[str | Path] = (),
+    format: str = "table",
+) -> ClashReport:
+    """Releases that clash: too many on one day, on another calendar's events, in a blackout."""
+    programme, period, releases = _load(schedules, period, as_of)
+    found = clash.find_clashes(programme, releases, _external(against, period, programme))
+    return ClashReport(tuple(found), period, format)
+
+
+def next_year(
+    schedules: str | Path = "schedules",
+    out: str | Path = "feeds",
+    *,
+    as_of: dt.date,
+    against: Sequence[str | Path] = (),
+    avoid_clashes: bool = False,
+    wait: float = 60.0,
+    on_wait: Waiting | None = None,
+) -> NextYearReport:
+    """Roll the programme to its next period, moving new releases off clashes if asked."""
+    from calendar_gen.edits import render_updates, with_period
+
+    with _writing(schedules, wait, on_wait):
+        programme = load_programme(schedules)
+        period = programme.period.following()
+        external = _external(against, period, programme)
+        releases = expand(programme, period, as_of=as_of)
+        moves = clash.avoid_clashes(programme, releases, external) if avoid_clashes else []
+        record = programme.record_path
+        files: dict[Path, str] = {}
+        if moves:
+            entries = [
+                Announcement(
+                    m.release.publication.id,
+                    m.release.scheduled,
+                    m.new_date,
+                    None,
+                    (Change(as_of, Action.MOVED, m.release.date, m.new_date, m.reason),),
+                )
+                for m in moves
+            ]
+            files[record] = render_updates(record, entries)
+        files[programme.programme_path] = with_period(schedules, period)
+        publish(files.items())
+        programme = load_programme(schedules)
+        releases = expand(programme, period, as_of=as_of)
+        remaining = clash.find_clashes(programme, releases, external)
+        built = _publish(programme, period, releases, out, as_of)
+    return NextYearReport(
+        programme, period, tuple(moves), tuple(releases), built, tuple(remaining), built.warnings
+    )
+
+
+def serve(
+    out: str | Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    log: Callable[[str], None],
+    watch: str | Path | None = None,
+    today: Callable[[], dt.date] = today_in_london,
+    wait: float = 60.0,
+) -> None:
+    """Serve the feeds folder until interrupted; with `watch`, rebuild when its files change."""
+    import threading
+
+    from calendar_gen.server import FeedServer
+    from calendar_gen.server import watch as watch_folder
+
+    root = Path(out)
+    if not root.is_dir():
+        raise CalendarGenError(f"{out}: is not a folder; run calendar-gen build first")
+    try:
+        server = FeedServer(root, host, port, log=log)
+    except OSError as error:
+        raise CalendarGenError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    stop = threading.Event()
+    if watch is not None:
+        schedules = watch
+
+        def rebuild() -> None:
+            log(f"{schedules} changed: rebuilding")
+            try:
+                report = build(schedules, out, as_of=today(), wait=wait)
+                lines = [f"warning: {w}" for w in report.warnings] + report.lines()
+            except CalendarGenError as error:  # shown, and the last good build stays served
+                lines = error_lines(error)
+            for line in lines:
+                log(line)
+
+        watch_folder(Path(schedules), rebuild, stop)
+    bound_host, bound_port = server.server_address[:2]
+    log(f"serving {out}/ at http://{bound_host!s}:{bound_port}/ (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.server_close()
