@@ -50,6 +50,21 @@ def write_schedules(
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the command in this process, as click's CliRunner does, from the folder `cwd`."""
+    from click.testing import CliRunner
+
+    from calendar_gen.cli import cli
+
+    with contextlib.chdir(cwd or Path.cwd()):
+        result = CliRunner().invoke(cli, list(args), prog_name="calendar-gen")
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception  # the command cannot fail like this in a real process
+    return subprocess.CompletedProcess(
+        ["calendar-gen", *args], result.exit_code, result.stdout, result.stderr
+    )
+
+
+def run_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real command in a subprocess, as a user would."""
     env = {**os.environ, "PYTHONWARNINGS": "error"}
     return subprocess.run(
