@@ -6,9 +6,12 @@ import json
 import re
 import shutil
 
+import click
 import pytest
 from helpers import MONTHLY, ROOT, SHIPPED, published, run_cli, write_schedules
 from interop import assert_parsers_agree
+
+from calendar_gen.cli import cli
 
 SHIPPED_FEEDS = ["all.ics", "crime.ics", "migration.ics", "other.ics", "policing.ics"]
 PAGES = ["index.html", "releases.csv", "releases.json"]
@@ -197,13 +200,16 @@ def test_help_lists_the_commands_with_examples():
         assert "Example:" in run_cli(command, "--help").stdout
 
 
-def test_readme_documents_every_command_and_only_real_ones():
+def _options(command: click.Command) -> set[str]:
+    return {o for p in command.params for o in p.opts if o.startswith("--")} - {"--help"}
+
+
+def test_readme_documents_every_command_and_option_and_only_real_ones():
     readme = (ROOT / "README.md").read_text()
-    documented = set(re.findall(r"\| `calendar-gen ([a-z][a-z-]*)", readme))
-    listed = run_cli("--help").stdout.split("Commands:")[1]
-    commands = {line.split()[0] for line in listed.strip().splitlines()}
-    assert documented == commands
-    for command in commands:
-        options = set(re.findall(r"--[a-z-]+", run_cli(command, "--help").stdout))
-        row = re.search(rf"\| `calendar-gen {command} ([^`]*)`", readme).group(1)
-        assert set(re.findall(r"--[a-z-]+", row)) <= options, command
+    rows = dict(re.findall(r"\| `calendar-gen ([a-z][a-z-]*)([^`]*)`", readme))
+    assert set(rows) == set(cli.commands)
+    for name, command in cli.commands.items():
+        assert set(re.findall(r"--[a-z-]+", rows[name])) == _options(command), name
+    # The global options stand in the row of `calendar-gen [OPTIONS] COMMAND`.
+    (row,) = re.findall(r"\| `calendar-gen \[([^`]*)\] COMMAND", readme)
+    assert set(re.findall(r"--[a-z-]+", row)) == _options(cli)

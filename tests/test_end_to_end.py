@@ -1,0 +1,73 @@
+"""A few runs of the real command in a subprocess: exit codes, tracebacks and the bug path."""
+
+import shutil
+import subprocess
+import sys
+
+from helpers import ROOT, SHIPPED, run_process
+
+SHIPPED_FILES = ["all.ics", "crime.ics", "migration.ics", "other.ics", "policing.ics",
+                 "index.html", "releases.csv", "releases.json"]  # fmt: skip
+
+
+def test_the_installed_command_builds_the_shipped_feeds(tmp_path):
+    shutil.copytree(SHIPPED, tmp_path / "schedules")
+    result = run_process("build", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for name in SHIPPED_FILES:
+        assert (tmp_path / "feeds" / name).read_bytes() == (ROOT / "feeds" / name).read_bytes()
+
+
+def test_bad_input_exits_2_with_the_problem_and_no_traceback(tmp_path):
+    (tmp_path / "schedules").mkdir()
+    result = run_process("build", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "schedules/programme.toml: is missing",
+        "1 problem found; nothing was written.",
+    ]
+
+
+# A bug is injected into a real process: the page renderer raises.
+INJECT = """
+import sys
+import calendar_gen.site as site
+def broken(*args, **kwargs):
+    raise ZeroDivisionError("injected fault in render_index")
+site.render_index = broken
+from calendar_gen.cli import main
+sys.argv[0] = "calendar-gen"
+main()
+"""
+
+
+def _with_fault(tmp_path, *args: str) -> subprocess.CompletedProcess[str]:
+    shutil.copytree(SHIPPED, tmp_path / "schedules", dirs_exist_ok=True)
+    return subprocess.run([sys.executable, "-c", INJECT, *args], capture_output=True,
+                          text=True, cwd=tmp_path, timeout=60)  # fmt: skip
+
+
+def test_a_bug_exits_70_asking_for_a_report_and_writes_nothing(tmp_path):
+    result = _with_fault(tmp_path, "build")
+    assert result.returncode == 70
+    assert "injected fault in render_index" in result.stderr  # the fault was reached
+    assert "This is a bug in calendar-gen" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "feeds" / "all.ics").exists()
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    result = _with_fault(tmp_path, "--debug", "build")
+    assert result.returncode == 70
+    assert "Traceback (most recent call last)" in result.stderr
+    assert ", in broken" in result.stderr  # the frame that raised
+    assert "ZeroDivisionError: injected fault in render_index" in result.stderr
+
+
+def test_debug_as_the_text_of_a_reason_is_only_text(tmp_path):
+    shutil.copytree(SHIPPED, tmp_path / "schedules")
+    args = ("move", "asylum-statistics", "2014-04-08", "2014-04-10", "--reason", "--debug",
+            "--as-of", "2014-04-01")  # fmt: skip
+    result = run_process(*args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Moved from Tuesday 8 April 2014: --debug" in result.stdout
