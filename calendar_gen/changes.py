@@ -1,4 +1,4 @@
-"""Moving and cancelling a release: the only ways an announced date may change."""
+"""Moving, cancelling and reinstating a release: the only ways an announced date may change."""
 
 from __future__ import annotations
 
@@ -51,26 +51,51 @@ def _entry(release: Release, programme: Programme) -> Announcement:
     )
 
 
-def move(
-    programme: Programme, release: Release, new_date: dt.date, reason: str, on: dt.date
-) -> Announcement:
-    """The record entry of `release` moved to `new_date`, made on `on`, for `reason`."""
-    reason = _check_reason(reason)
-    region = release.publication.rule.region
-    if release.announcement and release.announcement.cancelled:
-        raise ChangeError(f"{release.publication.id} on {release.date} is cancelled already")
+def _check_when(release: Release, on: dt.date, new_date: dt.date | None = None) -> None:
+    """The past stays as it happened: no change to a release already out, none onto a day
+    already past, and none dated before the release was confirmed."""
+    name = f"{release.publication.id} on {long_date(release.date)}"
+    if release.date < on:
+        raise ChangeError(f"{name} is past (today is {on}); the past stays as it happened")
+    if new_date is not None and new_date < on:
+        raise ChangeError(f"{new_date} is past (today is {on}); choose a day from today on")
+    confirmed = release.announcement.confirmed if release.announcement else None
+    if confirmed and on < confirmed:
+        raise ChangeError(
+            f"{name} was confirmed on {confirmed}; a change to it cannot be dated {on}, before "
+            "that (check --as-of)"
+        )
+
+
+def _check_day(release: Release, new_date: dt.date) -> None:
     if not plausible(new_date, release.scheduled):
         raise ChangeError(
             f"{new_date} is more than a year from the release's scheduled month "
             f"{release.scheduled}; check the date"
         )
-    if new_date == release.date:
-        raise ChangeError(f"{release.publication.id} is on {new_date} already")
+    region = release.publication.rule.region
     if why := closed_reason(new_date, region):
         raise ChangeError(
             f"{new_date} ({long_date(new_date)}) is not a working day in {region}: {why}; "
             "choose a working day"
         )
+
+
+def move(
+    programme: Programme, release: Release, new_date: dt.date, reason: str, on: dt.date
+) -> Announcement:
+    """The record entry of `release` moved to `new_date`, made on `on`, for `reason`."""
+    reason = _check_reason(reason)
+    if release.status is Status.CANCELLED:
+        raise ChangeError(
+            f"{release.publication.id} on {release.date} is cancelled; to bring it back: "
+            f"calendar-gen reinstate {release.publication.id} {release.date} --to {new_date} "
+            "--reason ..."
+        )
+    if new_date == release.date:
+        raise ChangeError(f"{release.publication.id} is on {new_date} already")
+    _check_when(release, on, new_date)
+    _check_day(release, new_date)
     change = Change(on, Action.MOVED, release.date, new_date, reason)
     return with_change(_entry(release, programme), change)
 
@@ -78,7 +103,25 @@ def move(
 def cancel(programme: Programme, release: Release, reason: str, on: dt.date) -> Announcement:
     """The record entry of `release` cancelled on `on`, for `reason`."""
     reason = _check_reason(reason)
-    if release.announcement and release.announcement.cancelled:
+    if release.status is Status.CANCELLED:
         raise ChangeError(f"{release.publication.id} on {release.date} is cancelled already")
+    _check_when(release, on)
     change = Change(on, Action.CANCELLED, release.date, None, reason)
+    return with_change(_entry(release, programme), change)
+
+
+def reinstate(
+    programme: Programme, release: Release, reason: str, on: dt.date, to: dt.date | None = None
+) -> Announcement:
+    """The record entry of a cancelled `release` reinstated on its date, or on `to`."""
+    reason = _check_reason(reason)
+    if release.status is not Status.CANCELLED:
+        raise ChangeError(
+            f"{release.publication.id} on {release.date} is not cancelled; to change its "
+            "date, use calendar-gen move"
+        )
+    new_date = to or release.date
+    _check_when(release, on, new_date)
+    _check_day(release, new_date)
+    change = Change(on, Action.REINSTATED, release.date, new_date, reason)
     return with_change(_entry(release, programme), change)

@@ -169,16 +169,20 @@ def cli(ctx: click.Context, wait: float, debug: bool) -> None:
 @out_option
 @period_option
 @as_of_option
+@click.option("--published", metavar="FILE", help="The releases.json last published, to hold "
+              "the build to (default: the one in --out).")  # fmt: skip
 @click.pass_context
 def build(ctx: click.Context, schedules: str, out: str, period: Period | None,
-          as_of: dt.date | None) -> None:  # fmt: skip
-    """Write one .ics feed per topic and all.ics with every release.
+          as_of: dt.date | None, published: str | None) -> None:  # fmt: skip
+    """Write one .ics feed per topic and all.ics: the programme's period through twelve months
+    ahead, and every release announced before it.
 
     Example: calendar-gen build --schedules schedules --out feeds
     """
     from calendar_gen import usecases
 
-    _show(usecases.build(schedules, out, as_of=_today(as_of), period=period, **_writer(ctx)))
+    _show(usecases.build(schedules, out, as_of=_today(as_of), period=period,
+                         published=published, **_writer(ctx)))  # fmt: skip
 
 
 @cli.command(name="list")
@@ -257,6 +261,27 @@ def cancel(ctx: click.Context, pub_id: str, date: dt.date, reason: str, schedule
 
 
 @cli.command()
+@click.argument("pub_id", metavar="ID")
+@click.argument("date", callback=_date, metavar="DATE")
+@click.option("--to", "to", callback=_date, metavar="NEW_DATE",
+              help="Reinstate it on another day (default: the day it had).")  # fmt: skip
+@reason_option
+@schedules_option
+@as_of_option
+@click.pass_context
+def reinstate(ctx: click.Context, pub_id: str, date: dt.date, to: dt.date | None, reason: str,
+              schedules: str, as_of: dt.date | None) -> None:  # fmt: skip
+    """Bring back the cancelled release of ID on DATE, recording why.
+
+    Example: calendar-gen reinstate hate-crimes 2014-10-16 --to 2014-10-23 --reason "data ready"
+    """
+    from calendar_gen import usecases
+
+    _show(usecases.reinstate(pub_id, date, reason, to=to, schedules=schedules,
+                             as_of=_today(as_of), **_writer(ctx)))  # fmt: skip
+
+
+@cli.command()
 @schedules_option
 @period_option
 @as_of_option
@@ -284,17 +309,22 @@ def clashes(schedules: str, period: Period | None, as_of: dt.date | None,
     is_flag=True,
     help="Move releases not yet announced off clashes, to the nearest clear day of their month.",
 )
+@click.option("--to", "to", callback=_period, metavar="P",
+              help="Roll to P though the programme is ahead of today.s period.")  # fmt: skip
+@click.option("--dry-run", is_flag=True, help="Show the new period and every move; write nothing.")
 @click.pass_context
 def next_year(ctx: click.Context, schedules: str, out: str, as_of: dt.date | None,
-              against: tuple[str, ...], avoid_clashes: bool) -> None:  # fmt: skip
+              against: tuple[str, ...], avoid_clashes: bool, to: Period | None,
+              dry_run: bool) -> None:  # fmt: skip
     """Roll the programme to the next period, write its feeds and print it for review.
 
-    Example: calendar-gen next-year --avoid-clashes --against ons.ics
+    Example: calendar-gen next-year --avoid-clashes --against ons.ics --dry-run
     """
     from calendar_gen import usecases
 
     _show(usecases.next_year(schedules, out, as_of=_today(as_of), against=against,
-                             avoid_clashes=avoid_clashes, **_writer(ctx)))  # fmt: skip
+                             avoid_clashes=avoid_clashes, to=to, dry_run=dry_run,
+                             **_writer(ctx)))  # fmt: skip
 
 
 @cli.command()

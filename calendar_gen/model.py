@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -166,6 +166,26 @@ class Blackout:
 
 
 @dataclass(frozen=True)
+class Ending:
+    """A publication that has stopped: nothing is generated after `on`; its past stays."""
+
+    on: dt.date
+    reason: str
+
+
+@dataclass(frozen=True)
+class AcceptedClash:
+    """A clash that was looked at and accepted: listed as such, not counted."""
+
+    date: dt.date
+    ids: tuple[str, ...]  # the releases it covers; empty: every release that day
+    reason: str
+
+    def covers(self, day: dt.date, ids: Iterable[str]) -> bool:
+        return day == self.date and (not self.ids or set(ids) <= set(self.ids))
+
+
+@dataclass(frozen=True)
 class Publication:
     id: str
     title: str
@@ -178,6 +198,8 @@ class Publication:
     released_with: tuple[str, ...]  # ids it is published together with, so no clash
     topic: str  # the slug of the topic file it is declared in
     file: str
+    time_reason: str = ""  # why it is released at other than the standard time
+    ended: Ending | None = None
 
     def suspension_in(self, month: YearMonth) -> Suspension | None:
         if not self.suspensions:
@@ -223,7 +245,9 @@ class Announcement:
 
     @property
     def cancelled(self) -> bool:
-        return any(c.action is Action.CANCELLED for c in self.changes)
+        """Cancelled by its last cancellation or reinstatement."""
+        status = [c.action for c in self.changes if c.action is not Action.MOVED]
+        return bool(status) and status[-1] is Action.CANCELLED
 
 
 @dataclass(frozen=True)
@@ -240,6 +264,8 @@ class Programme:
     topics: tuple[Topic, ...]
     folder: str
     announcements: Mapping[Key, Announcement]
+    ends: dt.date | None = None  # the programme says it stops: nothing is generated after
+    accepted: tuple[AcceptedClash, ...] = ()
 
     @property
     def record_path(self) -> Path:

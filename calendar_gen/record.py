@@ -78,8 +78,14 @@ def _read_entry(
     for key in entry:
         if key not in RELEASE_KEYS:
             problem(f"unknown key '{key}' in a release; allowed: {', '.join(RELEASE_KEYS)}")
-    if not isinstance(pub_id, str) or pub_id not in regions:
-        problem(f"id {pub_id!r} is not a publication in the schedules")
+    if not isinstance(pub_id, str):
+        problem(f"id {pub_id!r} is not a publication id like 'police-workforce'")
+    elif pub_id not in regions:
+        problem(
+            f"id '{pub_id}' is not a publication in the schedules, but its announced releases "
+            "must stay in the feeds: put the publication back and mark it ended "
+            "([publication.ended] with on = the last day and reason = why)"
+        )
     month = _month(entry.get("month"))
     if month is None:
         problem(f"month {entry.get('month')!r} is not a scheduled month like '2014-05'")
@@ -100,23 +106,47 @@ def _read_entry(
 
 def _check_history(a: Announcement, region: str, problem: Callable[[str], None]) -> None:
     """Dates near their month, on working days, and each change starting where the last ended."""
-    for day in (a.date, *(d for c in a.changes for d in (c.old, c.new) if d)):
+    days = (a.date, *(d for c in a.changes for d in (c.old, c.new, c.on) if d))
+    for day in (*days, *([a.confirmed] if a.confirmed else [])):
         if not plausible(day, a.month):
             problem(f"date {day} is more than a year from its scheduled month {a.month}")
             return
     if not a.cancelled and (why := closed_reason(a.date, region)):
         problem(f"date {a.date} is not a working day in {region} ({why})")
-    expected = a.date
+    if a.confirmed and a.confirmed > (a.changes[0].old if a.changes else a.date):
+        problem(f"confirmed {a.confirmed} is after the release date it confirmed")
+    expected, cancelled = a.date, False
     for change in reversed(a.changes):
         if (change.new or change.old) != expected:
             problem(
                 f"change on {change.on} does not lead to date {a.date}: "
                 "each change must start where the one before it ended"
             )
-            break
+            return
         expected = change.old
-    if any(c.action is Action.CANCELLED for c in a.changes[:-1]):
-        problem("a cancelled release cannot change again")
+    for change in a.changes:
+        _check_change(change, a.confirmed, cancelled, problem)
+        cancelled = change.action is Action.CANCELLED or (
+            cancelled and change.action is Action.MOVED
+        )
+
+
+def _check_change(
+    change: Change, confirmed: dt.date | None, cancelled: bool, problem: Callable[[str], None]
+) -> None:
+    """The past stays as it happened: a change is made after the confirmation, before the day."""
+    if confirmed and change.on < confirmed:
+        problem(f"change on {change.on} is dated before the release was confirmed ({confirmed})")
+    latest = min(d for d in (change.old, change.new) if d)
+    if change.on > latest:
+        problem(
+            f"change on {change.on} is dated after {latest}: a release cannot be changed, "
+            "or moved to a day, already past"
+        )
+    if change.action is Action.REINSTATED and not cancelled:
+        problem(f"change on {change.on} reinstates a release that is not cancelled")
+    if change.action is not Action.REINSTATED and cancelled:
+        problem(f"change on {change.on}: a cancelled release can only be reinstated")
 
 
 def _read_changes(value: Any, problem: Callable[[str], None]) -> list[Change] | None:
@@ -124,14 +154,14 @@ def _read_changes(value: Any, problem: Callable[[str], None]) -> list[Change] | 
         problem("change must be tables, written [[release.change]]")
         return None
     changes = []
-    actions = ", ".join(a.value for a in (Action.MOVED, Action.CANCELLED))
+    actions = ", ".join(Action)
     for table in value:
         for key in table:
             if key not in CHANGE_KEYS:
                 problem(f"unknown key '{key}' in a change; allowed: {', '.join(CHANGE_KEYS)}")
         on, old, new = _date(table.get("on")), _date(table.get("from")), _date(table.get("to"))
         action, reason = table.get("action"), table.get("reason")
-        if action not in (Action.MOVED, Action.CANCELLED):
+        if action not in tuple(Action):
             problem(f"change action {action!r} is not one of {actions}")
         if on is None or old is None:
             problem("a change needs the dates 'on' (when it was made) and 'from'")
@@ -139,13 +169,13 @@ def _read_changes(value: Any, problem: Callable[[str], None]) -> list[Change] | 
             problem("a move needs 'to', the new date")
         if not isinstance(reason, str) or not reason.strip():
             problem("a change needs a reason")
-        if on and old and action in (Action.MOVED, Action.CANCELLED) and isinstance(reason, str):
-            moved = action == Action.MOVED
-            changes.append(Change(on, Action(action), old, new if moved else None, reason))
+        if on and old and action in tuple(Action) and isinstance(reason, str):
+            kept = action != Action.CANCELLED  # a cancellation has no new date
+            changes.append(Change(on, Action(action), old, new if kept else None, reason))
     return changes if len(changes) == len(value) else None
 
 
 def with_change(announcement: Announcement, change: Change) -> Announcement:
     """The announcement after `change`."""
-    date = change.new if change.action is Action.MOVED and change.new else announcement.date
+    date = change.new if change.new else announcement.date
     return replace(announcement, date=date, changes=(*announcement.changes, change))

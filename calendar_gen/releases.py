@@ -108,6 +108,42 @@ def _start(day: dt.date, time: dt.time, timezone: str) -> dt.datetime:
     return dt.datetime.combine(day, time, ZoneInfo(timezone))
 
 
+def window(
+    programme: Programme, as_of: dt.date, through: Period | None = None
+) -> tuple[YearMonth, YearMonth]:
+    """The first and last scheduled months a build publishes.
+
+    From the start of the programme's period (or of the period holding `as_of`, when that is
+    earlier: rolling forward never drops the current year) through at least twelve months
+    after `as_of`, the Code of Practice's 12-month calendar, and never past the programme's end.
+    """
+    period = programme.period
+    first = min(period.first, period.holding(as_of).first)
+    last = max(period.first.plus(11), YearMonth.of(as_of).plus(12))
+    if through is not None:
+        last = max(last, through.first.plus(11))
+    if programme.ends is not None:
+        last = min(last, YearMonth.of(programme.ends))
+    return first, last
+
+
+def calendar(programme: Programme, as_of: dt.date, through: Period | None = None) -> list[Release]:
+    """What a build publishes: every release of the window, and every announced one besides."""
+    first, last = window(programme, as_of, through)
+    count = (last.year - first.year) * 12 + last.month - first.month + 1
+    months = [first.plus(n) for n in range(max(count, 0))]
+    releases = _expand(programme, months, as_of, first.first_day)
+    inside = set(months)
+    where = {p.id: (t, p) for t in programme.topics for p in t.publications}
+    for pub_id, month in sorted(k for k in programme.announcements if k[1] not in inside):
+        topic, publication = where[pub_id]
+        found = _release(programme, topic, publication, month, as_of, first.first_day)
+        assert found is not None  # the record holds it
+        releases.append(found)
+    releases.sort(key=lambda r: (r.start, r.topic.slug, r.publication.id))
+    return releases
+
+
 def expand(
     programme: Programme, period: Period | None = None, *, as_of: dt.date | None = None
 ) -> list[Release]:
@@ -117,15 +153,28 @@ def expand(
     confirmed when within the notice period of `as_of` (without `as_of`, provisional).
     """
     period = period or programme.period
+    releases = _expand(programme, list(period.months), as_of, period.start)
+    releases.sort(key=lambda r: (r.start, r.topic.slug, r.publication.id))
+    return releases
+
+
+def _expand(
+    programme: Programme, months: list[YearMonth], as_of: dt.date | None, floor: dt.date
+) -> list[Release]:
     releases = []
     for topic in programme.topics:
         for publication in topic.publications:
-            for month in period.months:
-                release = _release(programme, topic, publication, month, as_of, period.start)
+            for month in months:
+                release = _release(programme, topic, publication, month, as_of, floor)
                 if release is not None:
                     releases.append(release)
-    releases.sort(key=lambda r: (r.start, r.topic.slug, r.publication.id))
     return releases
+
+
+def _stopped(programme: Programme, publication: Publication, day: dt.date) -> bool:
+    """Past the programme's end or the publication's: the rules give nothing new there."""
+    ended = publication.ended.on if publication.ended else None
+    return any(end is not None and day > end for end in (programme.ends, ended))
 
 
 def _release(
@@ -149,6 +198,10 @@ def _release(
         return None
     nominal = rule.day.date_in(month.year, month.month, rule.region) if in_rule else None
     rule_date = roll(nominal, rule.roll, rule.region) if nominal and scheduled else None
+    if rule_date and _stopped(programme, publication, rule_date):
+        if not announced:
+            return None
+        rule_date = None
     date = announced.date if announced else rule_date
     assert date is not None
     firm_from = programme.firm_from(date)
@@ -178,17 +231,6 @@ def _release(
         rule_date=rule_date,
         announcement=announced,
     )
-
-
-def with_history(
-    programme: Programme, period: Period, releases: list[Release], as_of: dt.date
-) -> list[Release]:
-    """`releases` after the announced releases of the period before, which stay in the feeds
-    as history: rolling to a new year must not wipe last year from subscribers' calendars."""
-    before = period.preceding()
-    if before is None or not any(before.contains(month) for _, month in programme.announcements):
-        return releases
-    return [r for r in expand(programme, before, as_of=as_of) if r.announcement] + releases
 
 
 def to_announce(releases: list[Release], programme: Programme) -> list[Announcement]:

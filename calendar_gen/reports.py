@@ -47,11 +47,17 @@ class BuildReport:
     record: Path | None = None
     warnings: tuple[str, ...] = ()
     unchanged: bool = False  # the inputs were those of the last build: nothing was touched
+    releases: tuple[Release, ...] = ()  # what was published (none when unchanged)
+    dry_run: bool = False  # what would be published; nothing was written
     found: bool = False
 
     def lines(self) -> list[str]:
         if self.unchanged:
             return [f"{self.summary} ({self.out}/ unchanged)"]
+        if self.dry_run:
+            confirmed = plural(len(self.announced), "release")
+            return [f"would publish {self.summary}; {confirmed} would be newly confirmed",
+                    "nothing was written (--dry-run)"]  # fmt: skip
         lines = []
         if self.announced:
             lines.append(f"{plural(len(self.announced), 'newly confirmed release')} added to "

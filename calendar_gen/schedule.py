@@ -14,8 +14,10 @@ from calendar_gen.files import read_toml
 from calendar_gen.model import (
     PROGRAMME_FILE,
     RECORD_FILE,
+    AcceptedClash,
     Blackout,
     Designation,
+    Ending,
     Frequency,
     Period,
     Programme,
@@ -37,13 +39,15 @@ REGIONS_DEFAULT = "england-and-wales"
 
 PROGRAMME_KEYS = (
     "organisation", "period", "timezone", "release_time", "holidays", "roll", "uid_domain",
-    "notice_weeks", "max_releases_per_day", "blackout", "feed_url",
+    "notice_weeks", "max_releases_per_day", "blackout", "feed_url", "ends", "accept",
 )  # fmt: skip
 BLACKOUT_KEYS = ("from", "until", "reason")
+ACCEPT_KEYS = ("date", "ids", "reason")
+ENDED_KEYS = ("on", "reason")
 TOPIC_KEYS = ("topic", "publication")
 PUBLICATION_KEYS = (
     "id", "title", "designation", "frequency", "description", "months", "day", "roll",
-    "holidays", "time", "suspended", "released_with",
+    "holidays", "time", "time_reason", "suspended", "released_with", "ended",
 )  # fmt: skip
 SUSPENSION_KEYS = ("period", "reason")
 
@@ -113,6 +117,13 @@ class _Reader:
         self.problem(f"{key} {value!r} is not a time of day like '09:30'")
         return None
 
+    def date(self, table: dict[str, Any], key: str) -> dt.date | None:
+        value = table.get(key)
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        self.problem(f"{key} {value!r} is not a date like 2015-03-31 (written without quotes)")
+        return None
+
     def number(
         self, table: dict[str, Any], key: str, default: int, low: int, high: int
     ) -> int | None:
@@ -146,6 +157,8 @@ class _Settings:
     max_releases_per_day: int
     blackouts: tuple[Blackout, ...]
     feed_url: str | None
+    ends: dt.date | None
+    accepted: tuple[AcceptedClash, ...]
 
 
 def _read_settings(data: dict[str, Any], r: _Reader) -> _Settings | None:
@@ -158,26 +171,16 @@ def _read_settings(data: dict[str, Any], r: _Reader) -> _Settings | None:
     release_time = r.time(data, "release_time", dt.time(9, 30))
     holidays = r.choice(data, "holidays", tuple(REGIONS), default=REGIONS_DEFAULT)
     roll = r.choice(data, "roll", tuple(Roll), default="following")
-    uid_domain = data.get("uid_domain")
-    if uid_domain is not None and not (
-        isinstance(uid_domain, str) and re.fullmatch(r"[a-z0-9]+(?:[.-][a-z0-9]+)*", uid_domain)
-    ):
-        r.problem(f"uid_domain {uid_domain!r} is not a lower-case domain like 'example.gov.uk'")
-        return None
+    uid_domain, feed_url = _read_addresses(data, r)
     notice_weeks = r.number(data, "notice_weeks", 4, 1, 52)
     max_per_day = r.number(data, "max_releases_per_day", 1, 1, 100)
     blackouts = _read_blackouts(data, r)
-    feed_url = data.get("feed_url")
-    if feed_url is not None and not (
-        isinstance(feed_url, str) and re.fullmatch(r"https?://[^\s\"'<>]+", feed_url)
-    ):
-        r.problem(f"feed_url {feed_url!r} is not a web address like 'https://example.gov.uk/feeds'")
-        return None
-    if None in (organisation, period, timezone, release_time, holidays, roll, notice_weeks):
-        return None
-    if max_per_day is None or blackouts is None or notice_weeks is None:
+    ends = r.date(data, "ends") if "ends" in data else None
+    accepted = _read_accepted(data, r)
+    if r.problems:
         return None
     assert organisation and period and timezone and release_time and holidays and roll
+    assert notice_weeks and max_per_day and blackouts is not None and accepted is not None
     return _Settings(
         organisation,
         period,
@@ -190,7 +193,43 @@ def _read_settings(data: dict[str, Any], r: _Reader) -> _Settings | None:
         max_per_day,
         blackouts,
         feed_url.rstrip("/") if feed_url else None,
+        ends,
+        accepted,
     )
+
+
+def _read_addresses(data: dict[str, Any], r: _Reader) -> tuple[str | None, str | None]:
+    """uid_domain and feed_url, each checked for its form."""
+    uid_domain = data.get("uid_domain")
+    if uid_domain is not None and not (
+        isinstance(uid_domain, str) and re.fullmatch(r"[a-z0-9]+(?:[.-][a-z0-9]+)*", uid_domain)
+    ):
+        r.problem(f"uid_domain {uid_domain!r} is not a lower-case domain like 'example.gov.uk'")
+        uid_domain = None
+    feed_url = data.get("feed_url")
+    if feed_url is not None and not (
+        isinstance(feed_url, str) and re.fullmatch(r"https?://[^\s\"'<>]+", feed_url)
+    ):
+        r.problem(f"feed_url {feed_url!r} is not a web address like 'https://example.gov.uk/feeds'")
+        feed_url = None
+    return uid_domain, feed_url
+
+
+def _read_accepted(data: dict[str, Any], r: _Reader) -> tuple[AcceptedClash, ...] | None:
+    """[[accept]]: clashes looked at and accepted, with the day, the ids and why."""
+    value = data.get("accept", [])
+    if not isinstance(value, list) or not all(isinstance(a, dict) for a in value):
+        r.problem("accept must be tables of date, ids and reason, written [[accept]]")
+        return None
+    found = []
+    for table in value:
+        r.unknown_keys(table, ACCEPT_KEYS, "in an accepted clash")
+        day, reason, ids = r.date(table, "date"), r.text(table, "reason"), table.get("ids", [])
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            r.problem(f"accept ids {ids!r} is not a list of publication ids like ['crime']")
+        elif day and reason:
+            found.append(AcceptedClash(day, tuple(ids), reason))
+    return tuple(found) if len(found) == len(value) else None
 
 
 def _read_blackouts(data: dict[str, Any], r: _Reader) -> tuple[Blackout, ...] | None:
@@ -235,6 +274,19 @@ def _read_months(table: dict[str, Any], frequency: Frequency | None, r: _Reader)
         )
         return ()
     return tuple(sorted(value))
+
+
+def _read_ended(table: dict[str, Any], r: _Reader) -> Ending | None:
+    """[publication.ended]: the day it stopped and why; its announced releases stay."""
+    value = table.get("ended")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        r.problem("ended must be a table of on and reason, written [publication.ended]")
+        return None
+    r.unknown_keys(value, ENDED_KEYS, "in ended")
+    on, reason = r.date(value, "on"), r.text(value, "reason")
+    return Ending(on, reason) if on and reason else None
 
 
 def _read_suspensions(table: dict[str, Any], r: _Reader) -> tuple[Suspension, ...]:
@@ -291,6 +343,8 @@ def _read_publication(
     )
     time = r.time(table, "time", settings.release_time if settings else dt.time(9, 30))
     suspensions = _read_suspensions(table, r)
+    time_reason = r.text(table, "time_reason", required=False) or ""
+    ended = _read_ended(table, r)
     released_with = table.get("released_with", [])
     if not isinstance(released_with, list) or not all(
         isinstance(i, str) and i != pub_id for i in released_with
@@ -313,6 +367,8 @@ def _read_publication(
         time=time,
         suspensions=suspensions,
         released_with=tuple(released_with),
+        time_reason=time_reason,
+        ended=ended,
         topic=slug,
         file=r.file,
     )
@@ -418,6 +474,8 @@ def load_programme(folder: str | Path) -> Programme:
         max_releases_per_day=settings.max_releases_per_day,
         blackouts=settings.blackouts,
         feed_url=settings.feed_url,
+        ends=settings.ends,
+        accepted=settings.accepted,
         topics=tuple(topics),
         folder=shown,
         announcements=announcements,

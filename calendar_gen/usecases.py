@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -64,55 +65,86 @@ def build(
     *,
     as_of: dt.date,
     period: Period | None = None,
+    published: str | Path | None = None,
     wait: float = 60.0,
     on_wait: Waiting | None = None,
 ) -> BuildReport:
-    """Record newly confirmed releases, then write every feed, the page and the data files."""
+    """Record newly confirmed releases, then write every feed, the page and the data files.
+
+    The feeds hold the programme's period through twelve months after `as_of` (through
+    `period` too, when given) and every announced release. Nothing published as confirmed or
+    cancelled may change without a recorded reason: `published` names the releases.json to
+    hold the build to (default: the one in `out`).
+    """
     from calendar_gen.site import fingerprint, previous_build
 
     with _writing(schedules, wait, on_wait):
         # Nothing changed since the last build into `out`: say what it said, touch nothing.
-        if Path(schedules).is_dir() and (
-            note := previous_build(out, fingerprint(schedules, period, as_of))
+        if (
+            published is None
+            and Path(schedules).is_dir()
+            and (note := previous_build(out, fingerprint(schedules, period, as_of)))
         ):
             warnings = tuple(str(w) for w in note.get("warnings", []))
             return BuildReport(str(note.get("summary")), Path(out), warnings=warnings,
                                unchanged=True)  # fmt: skip
-        programme, resolved, releases = _load(schedules, period, as_of)
-        return _publish(programme, resolved, releases, out, as_of, requested=period)
+        programme = load_programme(schedules)
+        if period is not None and period < programme.period:
+            raise CalendarGenError(
+                f"--period {period} is before the programme's period {programme.period}: a "
+                "build publishes from the programme's period on, with every announced release "
+                f"of earlier ones. To look at {period}: calendar-gen list --period {period}"
+            )
+        return _publish(programme, out, as_of, through=period, published=published)
 
 
 def _publish(
     programme: Programme,
-    period: Period,
-    releases: list[Release],
     out: str | Path,
     as_of: dt.date,
-    requested: Period | None = None,
+    *,
+    through: Period | None = None,
+    published: str | Path | None = None,
+    extra: Sequence[tuple[Path, str]] = (),
+    recorded: Sequence[Announcement] = (),
+    dry_run: bool = False,
 ) -> BuildReport:
-    """Record newly confirmed releases, then write the feeds and page.
+    """Hold the calendar to what was published, then record and write it all at once.
 
-    `requested` is the period asked for (None: the programme's), for the build's note.
+    `extra` files (programme.toml, when rolling a year) are written last, so a run stopped
+    half-way leaves them as they were and can simply be run again.
     """
-    from calendar_gen.releases import with_history
-    from calendar_gen.site import MANIFEST, file_names, fingerprint, note_build, outputs
+    from calendar_gen.promise import check_promises, read_published
+    from calendar_gen.releases import calendar, window
+    from calendar_gen.site import MANIFEST, PAGES, file_names, fingerprint, note_build, outputs
 
-    announce = to_announce(releases, programme)
+    releases = calendar(programme, as_of, through)
+    folder = Path(out)
+    source = Path(published) if published else folder / PAGES[2]
+    check_promises(read_published(source), releases, source)
+    confirmed = to_announce(releases, programme)
+    # Newly confirmed releases carry the changes just recorded for them, so they win.
+    announce = [*{a.key: a for a in [*recorded, *confirmed]}.values()]
     warnings = rule_conflicts(releases)
-    published = with_history(programme, period, releases, as_of)
-    kept = len(published) - len(releases)
-    publications = plural(len(programme.publications), "publication")
+    first, last = window(programme, as_of, through)
+    history = sum(r.scheduled < first for r in releases)
     summary = (
-        f"{plural(len(releases), 'release')} of {publications} in {period}"
-        + (f" and {kept} announced before it, kept as history" if kept else "")
+        f"{plural(len(releases) - history, 'release')} of "
+        f"{plural(len(programme.publications), 'publication')} from "
+        f"{first.first_day:%B %Y} to {last.first_day:%B %Y}"
+        + (f" and {history} announced before, kept as history" if history else "")
         + f": {len(programme.topics) + 1} feeds and index.html in {out}/"
     )
+    if dry_run:
+        return BuildReport(summary, folder, announced=tuple(announce), warnings=tuple(warnings),
+                           releases=tuple(releases), dry_run=True)  # fmt: skip
     folder = ensure_folder(out)
     remove_leftovers(folder)
-    files = outputs(programme, period, published, as_of, folder, announce)
-    changed = [p for p in publish(files) if p != programme.record_path]
+    files = [*outputs(programme, programme.period, releases, as_of, folder, announce), *extra]
+    kept = {programme.record_path, *(path for path, _ in extra)}
+    changed = [path for path in publish(files) if path not in kept]
     # Noted after the record is written: the next build, given the same, changes nothing.
-    digest = fingerprint(programme.folder, requested, as_of)
+    digest = fingerprint(programme.folder, through, as_of)
     said = {"summary": summary, "warnings": warnings}
     publish([(folder / MANIFEST, note_build(folder, digest, file_names(programme), said))])
     return BuildReport(
@@ -122,6 +154,7 @@ def _publish(
         announced=tuple(announce),
         record=programme.record_path,
         warnings=tuple(warnings),
+        releases=tuple(releases),
     )
 
 
@@ -233,6 +266,26 @@ def cancel(
     return _change(schedules, as_of, make, wait, on_wait)
 
 
+def reinstate(
+    pub_id: str,
+    date: dt.date,
+    reason: str,
+    *,
+    to: dt.date | None = None,
+    schedules: str | Path = "schedules",
+    as_of: dt.date,
+    wait: float = 60.0,
+    on_wait: Waiting | None = None,
+) -> ChangeReport:
+    """Bring back the cancelled release of `pub_id` on `date` (or on `to`), recording why."""
+
+    def make(programme: Programme) -> Announcement:
+        release = changes.find_release(programme, pub_id, date, as_of)
+        return changes.reinstate(programme, release, reason, as_of, to)
+
+    return _change(schedules, as_of, make, wait, on_wait)
+
+
 def _external(
     against: Sequence[str | Path], period: Period, programme: Programme
 ) -> dict[dt.date, list[str]]:
@@ -265,41 +318,65 @@ def next_year(
     as_of: dt.date,
     against: Sequence[str | Path] = (),
     avoid_clashes: bool = False,
+    to: Period | None = None,
+    dry_run: bool = False,
     wait: float = 60.0,
     on_wait: Waiting | None = None,
 ) -> NextYearReport:
-    """Roll the programme to its next period, moving new releases off clashes if asked."""
-    from calendar_gen.edits import render_updates, with_period
+    """Roll the programme to its next period, moving new releases off clashes if asked.
+
+    All or nothing: the record, the feeds and programme.toml (last) are written together,
+    and the current period's releases stay in the feeds. A programme already a period ahead
+    of today's is rolled again only when `to` names the period to roll to.
+    """
+    from calendar_gen.edits import with_period
 
     with _writing(schedules, wait, on_wait):
         programme = load_programme(schedules)
-        period = programme.period.following()
+        period = _period_to_roll_to(programme, as_of, to)
         external = _external(against, period, programme)
         releases = expand(programme, period, as_of=as_of)
         moves = clash.avoid_clashes(programme, releases, external) if avoid_clashes else []
-        record = programme.record_path
-        files: dict[Path, str] = {}
-        if moves:
-            entries = [
-                Announcement(
-                    m.release.publication.id,
-                    m.release.scheduled,
-                    m.new_date,
-                    None,
-                    (Change(as_of, Action.MOVED, m.release.date, m.new_date, m.reason),),
-                )
-                for m in moves
-            ]
-            files[record] = render_updates(record, entries)
-        files[programme.programme_path] = with_period(schedules, period)
-        publish(files.items())
-        programme = load_programme(schedules)
-        releases = expand(programme, period, as_of=as_of)
-        remaining = clash.find_clashes(programme, releases, external)
-        built = _publish(programme, period, releases, out, as_of)
+        entries = [
+            Announcement(m.release.publication.id, m.release.scheduled, m.new_date, None,
+                         (Change(as_of, Action.MOVED, m.release.date, m.new_date, m.reason),))
+            for m in moves
+        ]  # fmt: skip
+        announcements = {**programme.announcements, **{e.key: e for e in entries}}
+        rolled = replace(programme, period=period, announcements=announcements)
+        text = with_period(schedules, period)
+        built = _publish(rolled, out, as_of, recorded=entries, dry_run=dry_run,
+                         extra=[(programme.programme_path, text)])  # fmt: skip
+    releases = expand(rolled, period, as_of=as_of)
+    remaining = clash.find_clashes(rolled, releases, external)
     return NextYearReport(
-        programme, period, tuple(moves), tuple(releases), built, tuple(remaining), built.warnings
+        rolled, period, tuple(moves), tuple(releases), built, tuple(remaining), built.warnings
     )
+
+
+def _period_to_roll_to(programme: Programme, as_of: dt.date, to: Period | None) -> Period:
+    """The period after the programme's, unless that would roll a second time by mistake."""
+    following = programme.period.following()
+    today = programme.period.holding(as_of)
+    path = programme.programme_path
+    if programme.ends is not None and programme.ends < following.start:
+        raise CalendarGenError(
+            f"{path}: the programme ends on {programme.ends}, so it has no period after "
+            f"{programme.period}. To carry it on, set ends to a later day or remove it."
+        )
+    if to is not None and to != following:
+        done = " (it has been rolled already)" if to == programme.period else ""
+        raise CalendarGenError(
+            f"--to {to}: {path} is at {programme.period}, and next-year rolls one period at a "
+            f"time, to {following}{done}"
+        )
+    if to is None and programme.period > today:
+        raise CalendarGenError(
+            f"{path}: the period is {programme.period} already, a period ahead of today's "
+            f"({today}), so next-year has been run. To roll on to {following} anyway: "
+            f"calendar-gen next-year --to {following}"
+        )
+    return following
 
 
 def serve(

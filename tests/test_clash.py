@@ -225,8 +225,19 @@ def test_clashes_command_exit_codes_and_json(tmp_path):
     assert "Traceback" not in bad.stderr
 
 
+def test_next_year_refuses_a_programme_that_has_ended(tmp_path):
+    shutil.copytree(SHIPPED, tmp_path / "schedules")
+    before = (tmp_path / "schedules" / "programme.toml").read_bytes()
+    result = run_cli("next-year", "--as-of", "2015-03-01", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "ends on 2015-03-31" in result.stderr
+    assert (tmp_path / "schedules" / "programme.toml").read_bytes() == before
+
+
 def test_next_year_on_the_shipped_programme(tmp_path):
     shutil.copytree(SHIPPED, tmp_path / "schedules")
+    programme = tmp_path / "schedules" / "programme.toml"
+    programme.write_text(programme.read_text().replace("ends = 2015-03-31\n", ""))
     result = run_cli("next-year", "--as-of", "2015-03-01", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "period is now 2015/16" in result.stdout
@@ -243,7 +254,7 @@ def test_next_year_on_the_shipped_programme(tmp_path):
         "scientific-procedures-on-animals-2015-07@home-office",
         "alcohol-licensing-2015-10@home-office",
     ]
-    assert "and 47 announced before it, kept as history" in result.stdout
+    assert "of 15 publications from April 2014 to March 2016" in result.stdout
     assert "UID:alcohol-licensing-2015-10@home-office" in feed
     assert "DTSTART;TZID=Europe/London:20151029T093000" in feed
 

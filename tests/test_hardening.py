@@ -90,7 +90,7 @@ def test_concurrent_build_and_move_lose_nothing(states):
     work, old, _ = states
     restore(work, old)
     move = [sys.executable, "-m", "calendar_gen", "move", "asylum-statistics", "2014-06-10",
-            "2014-06-11", "--reason", "late data", "--as-of", "2014-05-01"]  # fmt: skip
+            "2014-06-11", "--reason", "late data", "--as-of", "2014-05-20"]  # fmt: skip
     processes = [
         subprocess.Popen([*BUILD, "--as-of", "2014-09-01"], cwd=work, stderr=subprocess.PIPE),
         subprocess.Popen(move, cwd=work, stderr=subprocess.PIPE),

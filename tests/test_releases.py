@@ -1,12 +1,13 @@
 """Expanding a programme into releases: counts, period boundaries, suspensions and UIDs."""
 
 import datetime as dt
+import shutil
 
 import pytest
 from helpers import PROGRAMME, SHIPPED, write_schedules
 
 from calendar_gen.model import Period, Status
-from calendar_gen.releases import expand, suspensions, with_history
+from calendar_gen.releases import calendar, expand, suspensions
 from calendar_gen.schedule import load_programme
 
 D = dt.date
@@ -115,19 +116,21 @@ def test_uid_depends_only_on_id_and_scheduled_month(tmp_path):
     assert a.uid == b.uid == "p-2014-05@test-office"
 
 
-def test_history_keeps_only_what_was_announced_the_period_before(tmp_path):
-    folder = write_schedules(tmp_path, {"t": publication("bi-annual", "months = [1, 7]", "1")})
+def test_the_calendar_keeps_every_announced_release_and_no_unannounced_past(tmp_path):
+    topic = publication("bi-annual", "months = [1, 7]", "1")
+    programme = PROGRAMME.replace('"2014/15"', '"2016/17"')
+    folder = write_schedules(tmp_path, {"t": topic}, programme)
     (folder / "announcements.toml").write_text(
         '[[release]]\nid = "p"\nmonth = "2014-07"\ndate = 2014-07-01\nconfirmed = 2014-06-03\n'
     )
-    programme = load_programme(folder)
-    period = Period.parse("2015/16")
-    releases = expand(programme, period, as_of=D(2015, 3, 1))
-    kept = with_history(programme, period, releases, D(2015, 3, 1))
-    # 2014/15 also held January 2015, never announced: it is not kept.
-    assert [r.uid for r in kept] == ["p-2014-07@test-office", "p-2015-07@test-office",
-                                     "p-2016-01@test-office"]  # fmt: skip
-    assert with_history(programme, Period.parse("2000"), [], D(2000, 1, 1)) == []
+    # From April 2016 to May 2017 (twelve months after 1 May 2016), and the one announced
+    # in 2014. Sunday 1 January 2017 rolls past the Monday bank holiday to Tuesday the 3rd.
+    releases = calendar(load_programme(folder), D(2016, 5, 1))
+    assert [(r.uid, r.date) for r in releases] == [
+        ("p-2014-07@test-office", D(2014, 7, 1)),
+        ("p-2016-07@test-office", D(2016, 7, 1)),
+        ("p-2017-01@test-office", D(2017, 1, 3)),
+    ]
 
 
 def test_uid_domain_can_be_set(tmp_path):
@@ -166,8 +169,15 @@ def test_shipped_programme_dates(pub_id, dates):
     assert [r.date for r in releases if r.publication.id == pub_id] == dates
 
 
-def test_shipped_programme_brings_alcohol_licensing_back_in_2015_16():
-    releases = expand(load_programme(SHIPPED), Period.parse("2015/16"))
+def test_shipped_programme_brings_alcohol_licensing_back_in_2015_16(tmp_path):
+    shutil.copytree(SHIPPED, tmp_path / "s")
+    programme = tmp_path / "s" / "programme.toml"
+    programme.write_text(programme.read_text().replace("ends = 2015-03-31\n", ""))
+    releases = expand(load_programme(tmp_path / "s"), Period.parse("2015/16"))
     assert [r.date for r in releases if r.publication.id == "alcohol-licensing"] == [
         D(2015, 10, 29)
     ]
+
+
+def test_the_shipped_programme_ends_with_its_year():
+    assert expand(load_programme(SHIPPED), Period.parse("2015/16")) == []
