@@ -6,6 +6,7 @@ import contextlib
 import fcntl
 import filecmp
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -99,10 +100,7 @@ def ensure_folder(folder: str | Path) -> Path:
 def locked(folder: Path, wait: float, on_wait: Callable[[str], None]) -> Iterator[None]:
     """Hold `folder`'s lock, so two builds or changes never interleave their writes."""
     path = folder / LOCK_FILE
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as error:
-        raise OutputError(f"{path}: cannot take the lock: {error.strerror}") from None
+    fd = _open_lock(path)
     try:
         if not _try_lock(fd):
             holder = os.pread(fd, 32, 0).decode(errors="replace").split("\n")[0] or "unknown"
@@ -120,6 +118,39 @@ def locked(folder: Path, wait: float, on_wait: Callable[[str], None]) -> Iterato
         yield
     finally:
         os.close(fd)  # closing releases the lock, even if the process is killed
+
+
+def _open_lock(path: Path) -> int:
+    """Open the lock file, refusing anything but a regular file of its own, so a link planted
+    in its place never gets another file truncated and overwritten with a pid."""
+    # O_NONBLOCK: a FIFO planted there must not hang the open; it is refused below.
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
+    try:
+        fd = os.open(path, flags, 0o644)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            _refuse_odd_lock(path, os.lstat(path))
+        raise OutputError(f"{path}: cannot take the lock: {error.strerror}") from None
+    try:
+        _refuse_odd_lock(path, os.fstat(fd))
+    except OutputError:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _refuse_odd_lock(path: Path, info: os.stat_result) -> None:
+    if stat.S_ISLNK(info.st_mode):
+        problem = "is a symbolic link"
+    elif not stat.S_ISREG(info.st_mode):
+        problem = "is not a regular file"
+    elif info.st_nlink != 1:  # a hard link to another file: writing the pid would clobber it
+        problem = "has other names (hard links), so it may be another file"
+    else:
+        return
+    raise OutputError(
+        f"{path}: {problem}; calendar-gen keeps its lock there, so delete it and run again"
+    )
 
 
 def _try_lock(fd: int) -> bool:
