@@ -15,6 +15,9 @@ from pathlib import Path
 from calendar_gen.errors import CalendarGenError, OutputError
 
 LOCK_FILE = ".calendar-gen.lock"
+# Temporary files start with this, so a sweep removes ours and never another program's.
+TEMP_PREFIX = ".calendar-gen-"
+TEMP_SUFFIX = ".tmp"
 
 
 class BusyError(CalendarGenError):
@@ -26,7 +29,9 @@ Content = str | Iterable[str]  # a file's text, whole or as pieces written one a
 
 def _stage(path: Path, content: Content) -> Path:
     """Write `content` to a temporary file beside `path`, piece by piece."""
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # The name only says whose it is; cut short, it leaves room under the system's limit.
+    prefix = f"{TEMP_PREFIX}{path.name[:64]}."
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=TEMP_SUFFIX)
     temp = Path(name)
     try:
         with open(fd, "w", encoding="utf-8", newline="") as handle:
@@ -81,9 +86,10 @@ def publish(files: Iterable[tuple[Path, Content]]) -> list[Path]:
 
 
 def remove_leftovers(folder: Path) -> None:
-    """Delete temporary files left by a run that was killed before it could rename them."""
-    for temp in folder.glob(".*.tmp"):
-        temp.unlink(missing_ok=True)
+    """Delete temporary files a killed run left in `folder`: ours only, never another's."""
+    for temp in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+        with contextlib.suppress(IsADirectoryError, PermissionError):  # not one of ours
+            temp.unlink(missing_ok=True)
 
 
 def ensure_folder(folder: str | Path) -> Path:
@@ -98,7 +104,8 @@ def ensure_folder(folder: str | Path) -> Path:
 
 @contextlib.contextmanager
 def locked(folder: Path, wait: float, on_wait: Callable[[str], None]) -> Iterator[None]:
-    """Hold `folder`'s lock, so two builds or changes never interleave their writes."""
+    """Hold `folder`'s lock, so two builds or changes never interleave their writes; then sweep
+    up the temporary files a killed one left there (the record's), as no other run is writing."""
     path = folder / LOCK_FILE
     fd = _open_lock(path)
     try:
@@ -115,6 +122,7 @@ def locked(folder: Path, wait: float, on_wait: Callable[[str], None]) -> Iterato
                 time.sleep(0.05)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        remove_leftovers(folder)
         yield
     finally:
         os.close(fd)  # closing releases the lock, even if the process is killed
