@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import stat
 import threading
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from calendar_gen.record import RECORD_FILE
 
 TYPES = {
     ".ics": "text/calendar; charset=utf-8",
@@ -149,28 +154,53 @@ class FeedServer(ThreadingHTTPServer):
         super().__init__((host, port), FeedHandler)
 
 
+Snapshot = dict[str, tuple[int, int]]  # schedule file name: (size, mtime_ns)
+
+
+def _schedule_files(folder: Path) -> Snapshot:
+    """The size and modification time of each schedule in `folder`: its *.toml regular files.
+
+    Nothing else a build writes there counts: not the lock, not temporary files (dot-files).
+    """
+    found: Snapshot = {}
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith(".") or not entry.name.endswith(".toml"):
+                    continue
+                with contextlib.suppress(OSError):  # gone since listed: not there
+                    info = entry.stat()  # through a symlink, as a build reads it
+                    if stat.S_ISREG(info.st_mode):
+                        found[entry.name] = (info.st_size, info.st_mtime_ns)
+    except OSError:
+        return {}
+    return found
+
+
 def watch(
-    folder: Path, on_change: Callable[[], None], stop: threading.Event, every: float = 1.0
+    folder: Path,
+    on_change: Callable[[], None],
+    stop: threading.Event,
+    every: float = 1.0,
+    written_by_builds: Collection[str] = (RECORD_FILE,),
 ) -> threading.Thread:
-    """Call `on_change` whenever a file in `folder` is added, removed or rewritten."""
-
-    def signature() -> tuple:
-        try:
-            return tuple(
-                (p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.iterdir())
-            )
-        except OSError:
-            return ()
-
-    seen = signature()  # before returning, so no change made after the call is missed
+    """Call `on_change` (a rebuild) whenever a schedule in `folder` is added, removed or
+    rewritten, but not for what that rebuild itself writes there."""
+    seen = _schedule_files(folder)  # before returning, so no change made after the call is missed
 
     def loop() -> None:
         nonlocal seen
         while not stop.wait(every):
-            now = signature()
-            if now != seen:
-                seen = now
-                on_change()
+            before = _schedule_files(folder)
+            if before == seen:
+                continue
+            on_change()
+            after = _schedule_files(folder)
+            # A rebuild adds confirmed releases to the record: that is its own write, not a
+            # change to rebuild for. Any other file changed meanwhile keeps its old entry, so
+            # the next look finds it and rebuilds again.
+            seen = {n: v for n, v in before.items() if n not in written_by_builds}
+            seen |= {n: v for n, v in after.items() if n in written_by_builds}
 
     thread = threading.Thread(target=loop, name="watch", daemon=True)
     thread.start()

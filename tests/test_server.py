@@ -1,11 +1,15 @@
 """The preview server, through a real `calendar-gen serve` process and real HTTP."""
 
+import contextlib
 import http.client
 import os
+import threading
 import time
 
 import pytest
 from helpers import MONTHLY, run_cli, serving, write_schedules
+
+from calendar_gen.server import watch
 
 
 @pytest.fixture(scope="module")
@@ -123,3 +127,64 @@ def test_serve_refuses_a_missing_folder(tmp_path):
     result = run_cli("serve", "--out", str(tmp_path / "none"))
     assert result.returncode == 2
     assert "is not a folder; run calendar-gen build first" in result.stderr
+
+
+@contextlib.contextmanager
+def watching(schedules, on_change):
+    """Watch `schedules` in this process, looking every 20 ms, until the block ends."""
+    stop = threading.Event()
+    thread = watch(schedules, on_change, stop, every=0.02)
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(5)
+    assert not thread.is_alive()
+
+
+def wait_for(condition, seconds=20.0):
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return condition()
+
+
+def test_a_build_in_a_watched_folder_triggers_no_further_rebuild(tmp_path):
+    schedules = write_schedules(tmp_path / "schedules")
+    builds = []
+
+    def rebuild():
+        # The first build of this programme records releases: it writes the record, the lock
+        # and temporary files into the watched folder.
+        builds.append(run_cli("build", "--as-of", "2014-04-01", cwd=tmp_path))
+
+    with watching(schedules, rebuild):
+        (schedules / "test.toml").write_text(MONTHLY.replace("Monthly bulletin", "Renamed"))
+        assert wait_for(lambda: len(builds) == 1)
+        time.sleep(0.4)  # twenty more looks at the folder
+    assert len(builds) == 1, [b.stdout for b in builds]
+    assert builds[0].returncode == 0, builds[0].stderr
+    assert (schedules / "announcements.toml").is_file()
+    assert (schedules / ".calendar-gen.lock").is_file()
+
+
+def test_a_watch_sees_edits_made_during_a_rebuild_and_to_the_record(tmp_path):
+    schedules = write_schedules(tmp_path / "schedules")
+    calls = []
+
+    def rebuild():
+        calls.append(time.monotonic())
+        if len(calls) == 1:  # the user saves again while the first rebuild runs
+            time.sleep(0.05)
+            (schedules / "test.toml").write_text(MONTHLY.replace("Monthly", "Third"))
+
+    with watching(schedules, rebuild):
+        (schedules / "test.toml").write_text(MONTHLY.replace("Monthly", "Second"))
+        assert wait_for(lambda: len(calls) == 2)
+        # Outside a rebuild, a change to the record is someone else's (a `move`, a hand edit).
+        (schedules / "announcements.toml").write_text("# edited by hand\n")
+        assert wait_for(lambda: len(calls) == 3)
+        for ignored in ("notes.txt", ".hidden.toml", ".calendar-gen-x.toml.abc.tmp"):
+            (schedules / ignored).write_text("not a schedule")
+        time.sleep(0.2)
+    assert len(calls) == 3
