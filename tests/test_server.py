@@ -10,6 +10,7 @@ import time
 import pytest
 from helpers import MONTHLY, run_cli, serving, write_schedules
 
+from calendar_gen import server as server_module
 from calendar_gen.server import FeedServer, watch
 
 
@@ -391,6 +392,27 @@ def test_the_log_shows_control_characters_escaped(tmp_path):
     assert lines[1] == '127.0.0.1 "\\x1b[31m\\x9b2J " 400'
     assert lines[2] == '127.0.0.1 "GET /a\\x22b\\x5cc" 404'
     assert lines[3] == '127.0.0.1 "GET /%1b%5b2J.ics" 404'
+
+
+def test_a_conditional_get_of_an_unchanged_file_does_not_read_it(tmp_path, monkeypatch):
+    digests = []
+    real = server_module._digest
+    monkeypatch.setattr(server_module, "_digest", lambda handle: digests.append(1) or real(handle))
+    with feed_server(tmp_path / "feeds") as (server, _):
+        first = exchange(server, get("/all.ics", "Connection: close"))
+        etag = header(first, "ETag")
+        for _ in range(5):
+            reply = exchange(server, get("/all.ics", f"If-None-Match: {etag}", "Connection: close"))
+            assert status(reply) == 304 and header(reply, "ETag") == etag
+        assert len(digests) == 1
+        # Rewritten in place, same size, its modification time set back: still a new ETag.
+        feed = tmp_path / "feeds" / "all.ics"
+        before = feed.stat()
+        feed.write_bytes(FEED.replace(b"BEGIN", b"NIGEB"))
+        os.utime(feed, ns=(before.st_atime_ns, before.st_mtime_ns))
+        reply = exchange(server, get("/all.ics", f"If-None-Match: {etag}", "Connection: close"))
+    assert status(reply) == 200 and header(reply, "ETag") != etag
+    assert reply.endswith(b"NIGEB:VCALENDAR\r\nEND:VCALENDAR\r\n")
 
 
 def test_pipelined_requests_on_one_connection_are_each_answered(tmp_path):
