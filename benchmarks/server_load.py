@@ -3,13 +3,14 @@
     .venv/bin/python benchmarks/server_load.py [--requests 4000] [--threads 16]
 
 It copies the shipped schedules/ to a temporary folder, builds them into a temporary feeds
-folder, plants a secret file outside that folder (plus symlinks pointing at it), starts the
-real server on 127.0.0.1 with port 0, and sends a fixed, shuffled mix of requests from
-several threads:
+folder, sets each file's modification time to half a second past a whole second, plants a
+secret file outside that folder (plus symlinks pointing at it), starts the real server on
+127.0.0.1 with port 0, and sends a fixed, shuffled mix of requests from several threads:
 
 - GET and HEAD of every file, over kept-alive connections and one-shot sockets;
 - conditional GETs: If-None-Match with the right ETag (304, no body) or a stale one (200),
-  If-Modified-Since with the current date (304) or an old or unparsable one (200), and
+  If-Modified-Since with the second after the file's change (304), its own Last-Modified
+  (200: the file changed half a second after that), an old or unparsable date (200), and
   both at once (If-None-Match wins);
 - path traversal attempts (../, %2e%2e, %2f, double encoding, backslashes, absolute paths,
   symlinks out, NUL), which must be 404 and never carry the secret;
@@ -28,6 +29,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import http.client
+import os
 import random
 import re
 import shutil
@@ -40,7 +42,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from email.utils import formatdate
+from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,6 +98,14 @@ def traversal_paths(feeds: Path) -> list[str]:
         "/.",
         "/.%2e",
     ]
+
+
+def half_past(feeds: Path) -> None:
+    """Set each file's modification time to half a second past a whole second, ten seconds
+    ago, so If-Modified-Since with its own (whole-second) Last-Modified must get a 200."""
+    changed = (int(time.time()) - 10) * 10**9 + 5 * 10**8
+    for path in feeds.iterdir():
+        os.utime(path, ns=(changed, changed))
 
 
 def site_paths(feeds: Path) -> dict[str, bytes]:
@@ -155,18 +165,20 @@ class Probe:
 CONDITIONS = {
     "etag-match": ["{etag}", '"stale", {etag}', "W/{etag}", "*"],
     "etag-stale": ['"stale"', 'W/"stale", "also-stale"'],
-    "since-current": ["{modified}", "{now}"],
+    "since-after": ["{after}"],
+    "since-same-second": ["{modified}"],
     "since-old": [OLD_DATE],
     "since-garbage": ["yesterday", "Mon, 32 Foo 2001 25:61:61 GMT", ""],
     "both": ["{etag-stale-and-current-date}"],
 }
-CONDITIONAL = {"etag-match": 304, "etag-stale": 200, "since-current": 304, "since-old": 200,
-               "since-garbage": 200, "both": 200}  # fmt: skip
+CONDITIONAL = {"etag-match": 304, "etag-stale": 200, "since-after": 304,
+               "since-same-second": 200, "since-old": 200, "since-garbage": 200,
+               "both": 200}  # fmt: skip
 EXPECTED = {"get": 200, "head": 200, "missing": 404, "traversal": 404, "method": 405,
             "long-name": 404, "since-overflow": 200, **CONDITIONAL}  # fmt: skip
-WEIGHTS = {"get": 30, "head": 10, "etag-match": 14, "etag-stale": 5, "since-current": 7,
-           "since-old": 3, "since-garbage": 2, "both": 3, "traversal": 16, "method": 6,
-           "missing": 2}  # fmt: skip
+WEIGHTS = {"get": 30, "head": 10, "etag-match": 14, "etag-stale": 5, "since-after": 4,
+           "since-same-second": 3, "since-old": 3, "since-garbage": 2, "both": 3,
+           "traversal": 16, "method": 6, "missing": 2}  # fmt: skip
 METHODS = ("POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT", "BREW")
 
 
@@ -245,10 +257,10 @@ def fill(probe: Probe, site: Site) -> Probe:
     if value == "{etag-stale-and-current-date}":
         headers = (("If-None-Match", '"stale"'), ("If-Modified-Since", site.modified[probe.path]))
     else:
-        now = formatdate(time.time(), usegmt=True)
         modified = site.modified.get(probe.path, OLD_DATE)
+        after = formatdate(parsedate_to_datetime(modified).timestamp() + 1, usegmt=True)
         value = value.replace("{etag}", etag).replace("{modified}", modified)
-        headers = ((name, value.replace("{now}", now)),)
+        headers = ((name, value.replace("{after}", after)),)
     return dataclasses.replace(probe, headers=headers)
 
 
@@ -513,6 +525,7 @@ def main() -> int:
             print(built.stdout + built.stderr)
             return 1
         feeds = folder / "feeds"
+        half_past(feeds)
         files = site_paths(feeds)
         plant_outside(feeds)
         plan = make_plan(files, traversal_paths(feeds), args.requests, args.seed)

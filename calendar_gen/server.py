@@ -286,7 +286,13 @@ class FeedHandler(BaseHTTPRequestHandler):
             since = int(parsedate_to_datetime(if_modified_since).timestamp())
         except (TypeError, ValueError, OverflowError):
             return False
-        return modified_ns // 10**9 <= since
+        # Last-Modified names the whole second in which the file last changed, but the file
+        # can change again later in that second, after a client fetched it; comparing whole
+        # seconds would then answer 304 to a stale copy. Only a modification time at or before
+        # the date given, to the nanosecond, proves the copy current. So a file changed at a
+        # fraction of a second gets a 200 to its own Last-Modified and a 304 from the next
+        # second on; If-None-Match, which clients send as well, is exact.
+        return modified_ns <= since * 10**9
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         shown = printable(self.summary or self.requestline)

@@ -6,6 +6,7 @@ import os
 import socket
 import threading
 import time
+from email.utils import formatdate
 
 import pytest
 from helpers import MONTHLY, run_cli, serving, write_schedules
@@ -56,12 +57,17 @@ def test_head_has_headers_and_no_body(site):
 
 
 def test_conditional_requests(site):
-    _, port, _ = site
+    folder, port, _ = site
     first, _ = request(port, "GET", "/test.ics")
     etag, modified = first.getheader("ETag"), first.getheader("Last-Modified")
     assert request(port, "GET", "/test.ics", {"If-None-Match": etag})[0].status == 304
     assert request(port, "GET", "/test.ics", {"If-None-Match": f'"x", {etag}'})[0].status == 304
-    assert request(port, "GET", "/test.ics", {"If-Modified-Since": modified})[0].status == 304
+    # Last-Modified is the whole second; a file changed later within it is newer than that.
+    changed = (folder / "feeds" / "test.ics").stat().st_mtime_ns
+    since_modified = request(port, "GET", "/test.ics", {"If-Modified-Since": modified})[0]
+    assert since_modified.status == (304 if changed % 10**9 == 0 else 200)
+    after = formatdate(changed // 10**9 + 1, usegmt=True)
+    assert request(port, "GET", "/test.ics", {"If-Modified-Since": after})[0].status == 304
     # If-None-Match wins over If-Modified-Since when both are sent.
     both = {"If-None-Match": '"other"', "If-Modified-Since": modified}
     assert request(port, "GET", "/test.ics", both)[0].status == 200
@@ -413,6 +419,26 @@ def test_a_conditional_get_of_an_unchanged_file_does_not_read_it(tmp_path, monke
         reply = exchange(server, get("/all.ics", f"If-None-Match: {etag}", "Connection: close"))
     assert status(reply) == 200 and header(reply, "ETag") != etag
     assert reply.endswith(b"NIGEB:VCALENDAR\r\nEND:VCALENDAR\r\n")
+
+
+def test_if_modified_since_is_not_fooled_by_a_change_within_the_same_second(tmp_path):
+    feed = tmp_path / "feeds" / "all.ics"
+    second = int(time.time()) - 10
+    with feed_server(tmp_path / "feeds") as (server, _):
+        os.utime(feed, ns=(second * 10**9, second * 10**9))
+        first = exchange(server, get("/all.ics", "Connection: close"))
+        modified = header(first, "Last-Modified")
+        assert modified == formatdate(second, usegmt=True)
+        since = f"If-Modified-Since: {modified}"
+        assert status(exchange(server, get("/all.ics", since, "Connection: close"))) == 304
+        # Rewritten half a second later: same whole second, same size, new content.
+        feed.write_bytes(FEED.replace(b"BEGIN", b"NIGEB"))
+        os.utime(feed, ns=(second * 10**9 + 5 * 10**8,) * 2)
+        changed = exchange(server, get("/all.ics", since, "Connection: close"))
+        assert status(changed) == 200 and changed.endswith(FEED.replace(b"BEGIN", b"NIGEB"))
+        assert header(changed, "Last-Modified") == modified
+        later = f"If-Modified-Since: {formatdate(second + 1, usegmt=True)}"
+        assert status(exchange(server, get("/all.ics", later, "Connection: close"))) == 304
 
 
 def test_pipelined_requests_on_one_connection_are_each_answered(tmp_path):

@@ -37,6 +37,7 @@ def test_mixed_load_from_many_threads(tmp_path):
     write_schedules(tmp_path / "schedules", {"test": MONTHLY, "second": SECOND})
     assert run_cli("build", "--as-of", "2014-04-01", cwd=tmp_path).returncode == 0
     feeds = tmp_path / "feeds"
+    load.half_past(feeds)
     files = load.site_paths(feeds)
     load.plant_outside(feeds)
     plan = load.make_plan(files, load.traversal_paths(feeds), REQUESTS)
