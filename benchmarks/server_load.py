@@ -3,24 +3,30 @@
     .venv/bin/python benchmarks/server_load.py [--requests 4000] [--threads 16]
 
 It copies the shipped schedules/ to a temporary folder, builds them into a temporary feeds
-folder, plants a secret file outside that folder (plus symlinks pointing at it), starts the
-real server on 127.0.0.1 with port 0, and sends a fixed, shuffled mix of requests from
-several threads:
+folder, sets each file's modification time to half a second past a whole second, plants a
+secret file outside that folder (plus symlinks pointing at it), starts the real server on
+127.0.0.1 with port 0, and sends a fixed, shuffled mix of requests from several threads:
 
 - GET and HEAD of every file, over kept-alive connections and one-shot sockets;
 - conditional GETs: If-None-Match with the right ETag (304, no body) or a stale one (200),
-  If-Modified-Since with the current date (304) or an old or unparsable one (200), and
+  If-Modified-Since with the second after the file's change (304), its own Last-Modified
+  (200: the file changed half a second after that), an old or unparsable date (200), and
   both at once (If-None-Match wins);
 - path traversal attempts (../, %2e%2e, %2f, double encoding, backslashes, absolute paths,
   symlinks out, NUL), which must be 404 and never carry the secret;
-- other methods (405) and malformed requests on raw sockets (garbage, no HTTP version, huge
-  request line or header, non-ASCII and NUL bytes, a request cut short), which must get a
-  4xx or a closed connection.
+- other methods (405) and malformed requests on raw sockets (garbage, no HTTP version or
+  HTTP/2, huge request line or header, non-ASCII, NUL and escape bytes, ambiguous bodies
+  that would smuggle a second request past a proxy, a request cut short), which must get an
+  HTTP/1.1 4xx reply and nothing more (only an empty line or a client that hangs up may get
+  a closed connection instead).
+
+Then it holds more idle connections than the server serves at once: a further request
+must be turned away at once (503, or closed), and served again once they close.
 
 It prints requests, threads, wall time, requests per second, counts by status, errors,
-traversal successes, 304 correctness and what the server wrote to stderr. The exit status
-is 1 when any check fails. tests/test_server_load.py runs the same load, smaller, under
-pytest; the functions here are what it uses.
+traversal successes, 304 correctness, the crowd's replies and what the server wrote to
+stderr. The exit status is 1 when any check fails. tests/test_server_load.py runs the same
+load, smaller, under pytest; the functions here are what it uses.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import http.client
+import os
 import random
 import re
 import shutil
@@ -40,7 +47,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from email.utils import formatdate
+from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,6 +103,14 @@ def traversal_paths(feeds: Path) -> list[str]:
         "/.",
         "/.%2e",
     ]
+
+
+def half_past(feeds: Path) -> None:
+    """Set each file's modification time to half a second past a whole second, ten seconds
+    ago, so If-Modified-Since with its own (whole-second) Last-Modified must get a 200."""
+    changed = (int(time.time()) - 10) * 10**9 + 5 * 10**8
+    for path in feeds.iterdir():
+        os.utime(path, ns=(changed, changed))
 
 
 def site_paths(feeds: Path) -> dict[str, bytes]:
@@ -155,32 +170,50 @@ class Probe:
 CONDITIONS = {
     "etag-match": ["{etag}", '"stale", {etag}', "W/{etag}", "*"],
     "etag-stale": ['"stale"', 'W/"stale", "also-stale"'],
-    "since-current": ["{modified}", "{now}"],
+    "since-after": ["{after}"],
+    "since-same-second": ["{modified}"],
     "since-old": [OLD_DATE],
     "since-garbage": ["yesterday", "Mon, 32 Foo 2001 25:61:61 GMT", ""],
     "both": ["{etag-stale-and-current-date}"],
 }
-CONDITIONAL = {"etag-match": 304, "etag-stale": 200, "since-current": 304, "since-old": 200,
-               "since-garbage": 200, "both": 200}  # fmt: skip
+CONDITIONAL = {"etag-match": 304, "etag-stale": 200, "since-after": 304,
+               "since-same-second": 200, "since-old": 200, "since-garbage": 200,
+               "both": 200}  # fmt: skip
 EXPECTED = {"get": 200, "head": 200, "missing": 404, "traversal": 404, "method": 405,
             "long-name": 404, "since-overflow": 200, **CONDITIONAL}  # fmt: skip
-WEIGHTS = {"get": 30, "head": 10, "etag-match": 14, "etag-stale": 5, "since-current": 7,
-           "since-old": 3, "since-garbage": 2, "both": 3, "traversal": 16, "method": 6,
-           "missing": 2}  # fmt: skip
+WEIGHTS = {"get": 30, "head": 10, "etag-match": 14, "etag-stale": 5, "since-after": 4,
+           "since-same-second": 3, "since-old": 3, "since-garbage": 2, "both": 3,
+           "traversal": 16, "method": 6, "missing": 2}  # fmt: skip
 METHODS = ("POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT", "BREW")
 
 
+SMUGGLED = b"GET /all.ics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"  # must never be answered
+MAY_CLOSE = ("empty-line", "cut-short")  # not a request at all: closing is answer enough
+
+
 def malformed() -> list[Probe]:
-    """Requests no client should send: each must get a 4xx or a closed connection."""
+    """Requests no client should send: each must get one HTTP/1.1 4xx reply (or, for those in
+    MAY_CLOSE, a closed connection)."""
+    body = b"Content-Length: %d\r\n\r\n%s" % (len(SMUGGLED), SMUGGLED)
     payloads = {
         "garbage": b"garbage\r\n\r\n",
         "tls-hello": b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\x00\xff",
         "empty-line": b"\r\n",
-        "no-version": b"GET /all.ics\r\n\r\n",  # HTTP/0.9: a bare body, then close
+        "no-version": b"GET /all.ics\r\n\r\n",  # HTTP/0.9: refused, never a bare body
         "no-version-out": b"GET /../secret.txt\r\n\r\n",
         "no-version-post": b"POST /all.ics\r\n\r\n",
         "four-words": b"GET / HTTP/1.1 extra\r\n\r\n",
         "bad-version": b"GET / HTTP/1.x\r\n\r\n",
+        "http2": b"GET / HTTP/2.0\r\nHost: 127.0.0.1\r\n\r\n",
+        "h2-preface": b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+        "no-host": b"GET /all.ics HTTP/1.1\r\n\r\n",
+        "escape-bytes": b"GET /\x1b[2J\x1b]0;x\x07 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        "two-lengths": b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n" + body,
+        "chunked-get": b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
+        + body,
+        "space-before-colon": b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length : 0\r\n" + body,
+        "folded": b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX: a\r\n Transfer-Encoding: chunked\r\n"
+        + body,
         "long-line": b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n",
         "huge-header": b"GET /all.ics HTTP/1.1\r\nX-Big: " + b"b" * 70_000 + b"\r\n\r\n",
         "many-headers": b"GET /all.ics HTTP/1.1\r\n"
@@ -245,10 +278,10 @@ def fill(probe: Probe, site: Site) -> Probe:
     if value == "{etag-stale-and-current-date}":
         headers = (("If-None-Match", '"stale"'), ("If-Modified-Since", site.modified[probe.path]))
     else:
-        now = formatdate(time.time(), usegmt=True)
         modified = site.modified.get(probe.path, OLD_DATE)
+        after = formatdate(parsedate_to_datetime(modified).timestamp() + 1, usegmt=True)
         value = value.replace("{etag}", etag).replace("{modified}", modified)
-        headers = ((name, value.replace("{now}", now)),)
+        headers = ((name, value.replace("{after}", after)),)
     return dataclasses.replace(probe, headers=headers)
 
 
@@ -261,7 +294,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)  # names in lower case
     body: bytes = b""
     error: str | None = None  # what went wrong at the socket level, if anything
-    http09: bool = False  # a bare body with no status line, as HTTP/0.9 answers
+    http09: bool = False  # a bare body with no status line, as HTTP/0.9 answered
 
 
 def exchange_keepalive(
@@ -306,9 +339,9 @@ def exchange_raw(port: int, data: bytes, hang_up: bool = False) -> Reply:
 
 
 def parse(received: bytes, error: str | None = None) -> Reply:
-    """The reply in `received`: status line, headers and body, or a bare HTTP/0.9 body.
-    http.server answers a request line it cannot read in the HTTP/0.9 form, an error page
-    with no status line; its status is taken from the page."""
+    """The reply in `received`: status line, headers and body, or a bare HTTP/0.9-style body
+    (as http.server gave to a request line it could not read: an error page with no status
+    line, its status taken from the page), which the checks count as a problem."""
     if not received.startswith(b"HTTP/1."):
         page = re.search(rb"<p>Error code: (\d{3})</p>", received)
         status = int(page.group(1)) if page else None
@@ -337,15 +370,7 @@ def request_bytes(probe: Probe) -> bytes:
 def judge(probe: Probe, reply: Reply, site: Site) -> str | None:
     """What is wrong with `reply` to `probe`, or None."""
     if probe.kind == "malformed":
-        if reply.error not in (None, "reset", "hung up"):
-            return f"connection error: {reply.error}"
-        if reply.status is not None and not 400 <= reply.status < 500:
-            return f"status {reply.status}, wanted a 4xx or a closed connection"
-        if SECRET in reply.body:
-            return "the secret came back"
-        if reply.status is None and reply.http09 and not probe.path.startswith("no-version"):
-            return "a bare body, not an error page, to a request that was not HTTP/0.9"
-        return None
+        return _judge_malformed(probe, reply)
     if reply.error:
         return f"connection error: {reply.error}"
     wanted = EXPECTED[probe.kind]
@@ -371,6 +396,22 @@ def judge(probe: Probe, reply: Reply, site: Site) -> str | None:
             return f"Content-Length {reply.headers.get('content-length')}, wanted {len(data)}"
         if reply.headers.get("etag") != site.etags[probe.path]:
             return "ETag differs from the survey's"
+    return None
+
+
+def _judge_malformed(probe: Probe, reply: Reply) -> str | None:
+    if reply.http09:
+        return "a bare body with no status line (an HTTP/0.9-style reply)"
+    if SECRET in reply.body:
+        return "the secret came back"
+    if reply.status is None:
+        if probe.path in MAY_CLOSE and reply.error in (None, "reset", "hung up"):
+            return None
+        return f"no HTTP/1.1 reply ({reply.error or 'closed'}), wanted a 4xx"
+    if not 400 <= reply.status < 500:
+        return f"status {reply.status}, wanted a 4xx"
+    if reply.headers.get("content-length") != str(len(reply.body)):
+        return "a body not as long as it says, or a second reply to what followed the request"
     return None
 
 
@@ -449,6 +490,50 @@ def run(site: Site, plan: list[Probe], threads: int, deadline: float = 120.0) ->
     return tally
 
 
+@dataclass
+class Crowd:
+    held: int  # idle connections held open at once
+    during: Reply  # a request made while they were held
+    seconds: float  # how long that request took to be turned away
+    after: Reply  # a request made once they were closed
+
+    def __str__(self) -> str:
+        during, after = _status_label(self.during), _status_label(self.after)
+        return (
+            f"{self.held} idle connections held: {during} in {self.seconds * 1000:.0f} ms; "
+            f"once closed: {after}"
+        )
+
+    @property
+    def turned_away(self) -> bool:
+        """Whether the request during the crowd got a 503, or a closed connection, at once."""
+        quick = self.seconds < 1.0
+        if self.during.status is None:
+            return quick and not self.during.http09 and self.during.error in (None, "reset")
+        return quick and self.during.status == 503 and SECRET not in self.during.body
+
+
+def crowd(port: int, held: int, wanted: bytes) -> Crowd:
+    """Hold `held` connections open without a word (more than the server serves at once), make
+    one more request, then close them and request again until served (5 s at most)."""
+    sockets: list[socket.socket] = []
+    try:
+        for _ in range(held):
+            sockets.append(socket.create_connection((HOST, port), timeout=TIMEOUT))
+        started = time.perf_counter()
+        during = exchange_raw(port, request_bytes(Probe("get", "GET", "/")))
+        seconds = time.perf_counter() - started
+    finally:
+        for sock in sockets:
+            sock.close()
+    deadline = time.monotonic() + 5  # the server frees each slot as it sees the close
+    while (after := exchange_raw(port, request_bytes(Probe("get", "GET", "/")))).body != wanted:
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    return Crowd(held, during, seconds, after)
+
+
 def _status_label(reply: Reply) -> str:
     if reply.status is not None:
         return f"{reply.status} (HTTP/0.9 form)" if reply.http09 else str(reply.status)
@@ -489,6 +574,12 @@ def passed(tally: Tally) -> bool:
     )
 
 
+def log_is_printable(stdout: str) -> bool:
+    """Whether the server's output is printable ASCII lines: no escape or control bytes from
+    requests reached the terminal."""
+    return all(" " <= c <= "~" for line in stdout.splitlines() for c in line)
+
+
 def exceptions(stderr: str) -> list[str]:
     """The distinct exception lines ("OSError: ...") in what the server wrote to stderr."""
     found = {line for line in stderr.splitlines() if re.match(r"\w+(Error|Exception)\b", line)}
@@ -503,6 +594,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=4000)
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--crowd", type=int, default=80, help="idle connections to hold")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="server-load-") as temp:
         folder = Path(temp)
@@ -513,20 +605,27 @@ def main() -> int:
             print(built.stdout + built.stderr)
             return 1
         feeds = folder / "feeds"
+        half_past(feeds)
         files = site_paths(feeds)
         plant_outside(feeds)
         plan = make_plan(files, traversal_paths(feeds), args.requests, args.seed)
         with Server(feeds) as server:
             site = survey(server.port, files)
             tally = run(site, plan, args.threads)
+            crowded = crowd(server.port, args.crowd, files["/"])
             after = exchange_raw(server.port, request_bytes(Probe("get", path="/all.ics")))
     still_serving = after.status == 200 and after.body == files["/all.ics"]
     tracebacks = server.stderr.count("Traceback")
+    log_safe = log_is_printable(server.stdout)
     print(f"calendar-gen serve on {HOST}: the shipped programme, {len(files)} paths")
     print(
         report(
             tally,
+            (f"with {crowded.held} idle connections held", _status_label(crowded.during)),
+            ("  turned away in", f"{crowded.seconds * 1000:.0f} ms"),
+            ("  once they closed", _status_label(crowded.after)),
             ("normal GET afterwards", after.status),
+            ("access log printable", log_safe),
             ("server exit status", server.returncode),
             ("server tracebacks on stderr", tracebacks),
         )
@@ -535,7 +634,9 @@ def main() -> int:
         print("  problem:", problem)
     for line in exceptions(server.stderr):
         print("  server stderr:", line[:100])
-    fine = passed(tally) and still_serving and server.returncode == 0 and not tracebacks
+    crowd_fine = crowded.turned_away and crowded.after.body == files["/"]
+    fine = passed(tally) and crowd_fine and still_serving and log_safe
+    fine = fine and server.returncode == 0 and not tracebacks
     return 0 if fine else 1
 
 

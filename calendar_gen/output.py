@@ -6,6 +6,7 @@ import contextlib
 import fcntl
 import filecmp
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -14,6 +15,9 @@ from pathlib import Path
 from calendar_gen.errors import CalendarGenError, OutputError
 
 LOCK_FILE = ".calendar-gen.lock"
+# Temporary files start with this, so a sweep removes ours and never another program's.
+TEMP_PREFIX = ".calendar-gen-"
+TEMP_SUFFIX = ".tmp"
 
 
 class BusyError(CalendarGenError):
@@ -25,7 +29,9 @@ Content = str | Iterable[str]  # a file's text, whole or as pieces written one a
 
 def _stage(path: Path, content: Content) -> Path:
     """Write `content` to a temporary file beside `path`, piece by piece."""
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # The name only says whose it is; cut short, it leaves room under the system's limit.
+    prefix = f"{TEMP_PREFIX}{path.name[:64]}."
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=TEMP_SUFFIX)
     temp = Path(name)
     try:
         with open(fd, "w", encoding="utf-8", newline="") as handle:
@@ -80,9 +86,10 @@ def publish(files: Iterable[tuple[Path, Content]]) -> list[Path]:
 
 
 def remove_leftovers(folder: Path) -> None:
-    """Delete temporary files left by a run that was killed before it could rename them."""
-    for temp in folder.glob(".*.tmp"):
-        temp.unlink(missing_ok=True)
+    """Delete temporary files a killed run left in `folder`: ours only, never another's."""
+    for temp in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+        with contextlib.suppress(IsADirectoryError, PermissionError):  # not one of ours
+            temp.unlink(missing_ok=True)
 
 
 def ensure_folder(folder: str | Path) -> Path:
@@ -97,12 +104,10 @@ def ensure_folder(folder: str | Path) -> Path:
 
 @contextlib.contextmanager
 def locked(folder: Path, wait: float, on_wait: Callable[[str], None]) -> Iterator[None]:
-    """Hold `folder`'s lock, so two builds or changes never interleave their writes."""
+    """Hold `folder`'s lock, so two builds or changes never interleave their writes; then sweep
+    up the temporary files a killed one left there (the record's), as no other run is writing."""
     path = folder / LOCK_FILE
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as error:
-        raise OutputError(f"{path}: cannot take the lock: {error.strerror}") from None
+    fd = _open_lock(path)
     try:
         if not _try_lock(fd):
             holder = os.pread(fd, 32, 0).decode(errors="replace").split("\n")[0] or "unknown"
@@ -117,9 +122,43 @@ def locked(folder: Path, wait: float, on_wait: Callable[[str], None]) -> Iterato
                 time.sleep(0.05)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        remove_leftovers(folder)
         yield
     finally:
         os.close(fd)  # closing releases the lock, even if the process is killed
+
+
+def _open_lock(path: Path) -> int:
+    """Open the lock file, refusing anything but a regular file of its own, so a link planted
+    in its place never gets another file truncated and overwritten with a pid."""
+    # O_NONBLOCK: a FIFO planted there must not hang the open; it is refused below.
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
+    try:
+        fd = os.open(path, flags, 0o644)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            _refuse_odd_lock(path, os.lstat(path))
+        raise OutputError(f"{path}: cannot take the lock: {error.strerror}") from None
+    try:
+        _refuse_odd_lock(path, os.fstat(fd))
+    except OutputError:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _refuse_odd_lock(path: Path, info: os.stat_result) -> None:
+    if stat.S_ISLNK(info.st_mode):
+        problem = "is a symbolic link"
+    elif not stat.S_ISREG(info.st_mode):
+        problem = "is not a regular file"
+    elif info.st_nlink != 1:  # a hard link to another file: writing the pid would clobber it
+        problem = "has other names (hard links), so it may be another file"
+    else:
+        return
+    raise OutputError(
+        f"{path}: {problem}; calendar-gen keeps its lock there, so delete it and run again"
+    )
 
 
 def _try_lock(fd: int) -> bool:

@@ -1,15 +1,30 @@
-"""A preview server for the feeds folder, with the HTTP behaviour calendar clients rely on."""
+"""A preview server for the feeds folder, with the HTTP behaviour calendar clients rely on.
+
+What any client can make it spend is bounded: connections, the time and bytes a request's
+head may take, and memory (files go from disk to the socket, never wholly held).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import http.client
+import io
+import os
+import re
+import socket
+import stat
 import threading
+import time
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
+
+from calendar_gen.record import RECORD_FILE
 
 TYPES = {
     ".ics": "text/calendar; charset=utf-8",
@@ -20,6 +35,27 @@ TYPES = {
 ALLOWED = "GET, HEAD"
 # The page runs one inline script of its own and loads nothing from anywhere.
 PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
+
+TIMEOUT = 10.0  # seconds a connection may stay idle, take to send a request's head, or stall
+MAX_CONNECTIONS = 64  # served at once; any more are answered 503 and closed
+MAX_LINE = 8 * 1024  # bytes in a request line
+MAX_HEADER_BYTES = 16 * 1024  # bytes in a request's header fields, all together
+MAX_HEADERS = 64  # header fields in a request
+MAX_ETAGS = 4096  # files whose ETag is remembered
+LINGER = 1.0  # seconds spent reading away the rest of a refused request before closing
+
+TOKEN = rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"  # a method or field name (RFC 9110 5.6.2)
+REQUEST_LINE = re.compile(rb"(%s) ([\x21-\x7e]+) HTTP/([0-9])\.([0-9])" % TOKEN)
+FIELD = re.compile(rb"(%s):([\t\x20-\x7e\x80-\xff]*)" % TOKEN)  # no space before the colon
+LINE_END = re.compile(rb"\r?\n")
+HEAD_END = re.compile(rb"\r?\n\r?\n")
+LENGTH = re.compile(r"[0-9]{1,18}")
+_BUSY_TEXT = b"Service Unavailable: too many connections; try again\n"
+BUSY = (
+    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+    b"Content-Length: %d\r\nRetry-After: 1\r\nConnection: close\r\n\r\n%s"
+    % (len(_BUSY_TEXT), _BUSY_TEXT)
+)
 
 
 def resolve(root: Path, target: str) -> Path | None:
@@ -41,32 +77,154 @@ def resolve(root: Path, target: str) -> Path | None:
     return real
 
 
+class Refusal(Exception):
+    """A request that will not be served, and the status that says why."""
+
+    def __init__(self, status: HTTPStatus, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
 class FeedHandler(BaseHTTPRequestHandler):
+    """One connection: reads each request's head itself, within a deadline and size limits,
+    and refuses anything ambiguous, so it never depends on lenient parsing."""
+
     server: FeedServer
     server_version = "calendar-gen"
     protocol_version = "HTTP/1.1"
-    path = ""  # parse_request sets it only once the request line is valid
+
+    def setup(self) -> None:
+        super().setup()
+        self.pending = bytearray()  # received beyond the heads read so far
+        self.linger = False  # whether the client may have sent bytes that will not be read
+        self.summary = ""  # what the log line shows of a request that was understood
 
     def handle(self) -> None:
         try:
             super().handle()
-        except ConnectionError:  # the client hung up mid-reply: nobody left to answer
+        except OSError:  # the client hung up, or stalled mid-reply: nobody left to answer
             self.close_connection = True
 
-    def do_GET(self) -> None:
-        self._serve(body=True)
+    def finish(self) -> None:
+        if self.linger:
+            self._read_away()
+        super().finish()
 
-    def do_HEAD(self) -> None:
-        self._serve(body=False)
+    def handle_one_request(self) -> None:
+        # Close after answering unless the request says otherwise; and answer even a request
+        # line that cannot be read with an HTTP/1.1 status line, never an HTTP/0.9 bare body.
+        self.close_connection = True
+        self.command = self.path = self.requestline = self.summary = ""
+        self.request_version = self.protocol_version
+        try:
+            head = self._read_head()
+            if head is None:
+                return
+            self._parse(head)
+        except Refusal as refusal:
+            self._refuse(refusal.status, str(refusal))
+            return
+        finally:
+            self.connection.settimeout(self.server.idle_timeout)  # for sending the answer
+        self.summary = f"{self.command} {self.path}"
+        if self.command in ("GET", "HEAD"):
+            self._serve(body=self.command == "GET")
+        else:
+            self._empty(HTTPStatus.METHOD_NOT_ALLOWED, {"Allow": ALLOWED})
 
-    def __getattr__(self, name: str):
-        # Every other method, known or not, is refused the same way.
-        if name.startswith("do_"):
-            return self._not_allowed
-        raise AttributeError(name)
+    def _read_head(self) -> bytes | None:
+        """The next request's line and header fields, or None once the client is done. The
+        whole head must arrive before the deadline, however slowly it trickles in."""
+        deadline = time.monotonic() + self.server.idle_timeout
+        searched = 0
+        while not (end := HEAD_END.search(self.pending, searched)):
+            if len(self.pending) > MAX_LINE + MAX_HEADER_BYTES:
+                if LINE_END.search(self.pending, 0, MAX_LINE + 2) is None:
+                    raise Refusal(HTTPStatus.REQUEST_URI_TOO_LONG, "the request line is too long")
+                raise Refusal(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "too many header bytes")
+            searched = max(0, len(self.pending) - 3)
+            chunk = self._receive(deadline)
+            if not chunk:
+                if not self.pending.strip():
+                    return None  # idle, then closed or timed out: nothing to answer
+                if chunk is None:
+                    raise Refusal(HTTPStatus.REQUEST_TIMEOUT, "the request took too long")
+                raise Refusal(HTTPStatus.BAD_REQUEST, "the request ended before its header did")
+            self.pending += chunk
+        head = bytes(self.pending[: end.start()])
+        del self.pending[: end.end()]
+        return head
 
-    def _not_allowed(self) -> None:
-        self._empty(HTTPStatus.METHOD_NOT_ALLOWED, {"Allow": ALLOWED})
+    def _receive(self, deadline: float) -> bytes | None:
+        """What the client sends next: b"" once it stops sending, None at the deadline."""
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return None
+        self.connection.settimeout(remaining)
+        try:
+            data: bytes = self.connection.recv(65536)
+        except TimeoutError:
+            return None
+        return data
+
+    def _parse(self, head: bytes) -> None:
+        """Take the method, target and header fields from `head`, or refuse it."""
+        line, *fields = LINE_END.split(head)
+        self.requestline = line.decode("latin-1")
+        if len(line) > MAX_LINE:
+            raise Refusal(HTTPStatus.REQUEST_URI_TOO_LONG, "the request line is too long")
+        match = REQUEST_LINE.fullmatch(line)
+        if match is None:
+            raise Refusal(HTTPStatus.BAD_REQUEST, "the request line is not METHOD /path HTTP/1.1")
+        method, target, major, minor = (part.decode("ascii") for part in match.groups())
+        self.command, self.path = method, target
+        if major != "1":
+            raise Refusal(HTTPStatus.BAD_REQUEST, "only HTTP/1.0 and HTTP/1.1 are served")
+        self.headers = _header_fields(fields)
+        self._check_framing(http10=minor == "0")
+
+    def _check_framing(self, http10: bool) -> None:
+        """Refuse a request whose end a proxy in front could place elsewhere, passing what
+        follows on as another request (smuggling): Transfer-Encoding, or anything but one plain
+        Content-Length. A body is never read, so a request with one closes the connection."""
+        lengths = self.headers.get_all("Content-Length", [])
+        if "Transfer-Encoding" in self.headers:
+            raise Refusal(HTTPStatus.BAD_REQUEST, "Transfer-Encoding is not accepted")
+        if len(lengths) > 1 or not all(LENGTH.fullmatch(n) for n in lengths):
+            raise Refusal(HTTPStatus.BAD_REQUEST, "Content-Length must be a single number")
+        hosts = self.headers.get_all("Host", [])
+        if len(hosts) > 1 or not (hosts or http10):  # RFC 9112 3.2
+            raise Refusal(HTTPStatus.BAD_REQUEST, "an HTTP/1.1 request needs one Host field")
+        options = {
+            o.strip().lower()
+            for value in self.headers.get_all("Connection", [])
+            for o in value.split(",")
+        }
+        self.linger = bool(lengths) and int(lengths[0]) > 0
+        self.close_connection = http10 or "close" in options or self.linger
+
+    def _refuse(self, status: HTTPStatus, reason: str) -> None:
+        """Answer a request that will not be served, with an HTTP/1.1 status, then close."""
+        if not self.requestline:  # refused before its head was whole: log what did come
+            self.requestline = LINE_END.split(self.pending[:MAX_LINE], 1)[0].decode("latin-1")
+        self.close_connection = self.linger = True
+        data = f"{status.phrase}: {reason}\n".encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def _read_away(self) -> None:
+        """Read what the client still sends, briefly and up to 1 MiB, before closing: closing
+        with bytes unread resets the connection, and the client could lose the answer."""
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_WR)
+            deadline = time.monotonic() + LINGER
+            for _ in range(16):
+                if not self._receive(deadline):
+                    break
 
     def _empty(self, status: HTTPStatus, headers: dict[str, str]) -> None:
         self.send_response(status)
@@ -77,18 +235,14 @@ class FeedHandler(BaseHTTPRequestHandler):
         self.end_headers()
 
     def end_headers(self) -> None:
-        # A request body is never read: close, rather than read it as the next request.
-        request = getattr(self, "headers", None)  # None when the request line was bad
-        if request and (
-            request.get("Content-Length", "0") != "0" or "Transfer-Encoding" in request
-        ):
-            self.close_connection = True
+        if self.close_connection:
             self.send_header("Connection", "close")
         super().end_headers()
 
     def _serve(self, body: bool) -> None:
         path = resolve(self.server.root, self.path)
-        if path is None:
+        handle = _open_file(path) if path is not None else None
+        if path is None or handle is None:
             data = b"Not found\n"
             self.send_response(HTTPStatus.NOT_FOUND)
             self.send_header("Content-Type", "text/plain; charset=utf-8")
@@ -97,80 +251,212 @@ class FeedHandler(BaseHTTPRequestHandler):
             if body:
                 self.wfile.write(data)
             return
-        data = path.read_bytes()
-        modified = int(path.stat().st_mtime)
-        headers = {
-            "ETag": '"' + hashlib.sha256(data).hexdigest()[:32] + '"',
-            "Last-Modified": formatdate(modified, usegmt=True),
-            "Cache-Control": "no-cache",
-        }
-        if self._not_modified(headers["ETag"], modified):
-            self._empty(HTTPStatus.NOT_MODIFIED, headers)
-            return
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", TYPES.get(path.suffix, "application/octet-stream"))
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("X-Content-Type-Options", "nosniff")
-        if path.suffix == ".html":
-            self.send_header("Content-Security-Policy", PAGE_POLICY)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        if body:
-            self.wfile.write(data)
+        with handle:
+            info = os.fstat(handle.fileno())
+            etag = self.server.etag(handle, info)
+            headers = {
+                "ETag": etag,
+                "Last-Modified": formatdate(info.st_mtime_ns // 10**9, usegmt=True),
+                "Cache-Control": "no-cache",
+            }
+            if self._not_modified(etag, info.st_mtime_ns):
+                self._empty(HTTPStatus.NOT_MODIFIED, headers)
+                return
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", TYPES.get(path.suffix, "application/octet-stream"))
+            self.send_header("Content-Length", str(info.st_size))
+            self.send_header("X-Content-Type-Options", "nosniff")
+            if path.suffix == ".html":
+                self.send_header("Content-Security-Policy", PAGE_POLICY)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            if body and self.connection.sendfile(handle, 0, info.st_size) < info.st_size:
+                self.close_connection = True  # it shrank as it was sent: the reply is short
 
-    def _not_modified(self, etag: str, modified: int) -> bool:
+    def _not_modified(self, etag: str, modified_ns: int) -> bool:
         if_none_match = self.headers.get("If-None-Match")
         if if_none_match is not None:  # it takes precedence (RFC 9110 13.2.2)
             tags = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
             return etag in tags or "*" in tags
         if_modified_since = self.headers.get("If-Modified-Since")
-        if if_modified_since:
-            try:
-                return modified <= parsedate_to_datetime(if_modified_since).timestamp()
-            except (TypeError, ValueError, OverflowError):
-                return False
-        return False
+        if not if_modified_since:
+            return False
+        try:
+            since = int(parsedate_to_datetime(if_modified_since).timestamp())
+        except (TypeError, ValueError, OverflowError):
+            return False
+        # Last-Modified names the whole second in which the file last changed, but the file
+        # can change again later in that second, after a client fetched it; comparing whole
+        # seconds would then answer 304 to a stale copy. Only a modification time at or before
+        # the date given, to the nanosecond, proves the copy current. So a file changed at a
+        # fraction of a second gets a 200 to its own Last-Modified and a 304 from the next
+        # second on; If-None-Match, which clients send as well, is exact.
+        return modified_ns <= since * 10**9
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        self.server.log(f'{self.client_address[0]} "{self.command} {self.path}" {int(code)}')
+        shown = printable(self.summary or self.requestline)
+        self.server.log(f'{self.client_address[0]} "{shown}" {int(code)}')
 
-    def log_message(self, format: str, *args) -> None:
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # errors are answered with a status; the access log line says what happened
+
+
+def _header_fields(fields: list[bytes]) -> http.client.HTTPMessage:
+    """The header fields, or a refusal: too many or too large (431), or malformed (400),
+    as a space before the colon or a folded line is, which proxies read differently."""
+    if len(fields) > MAX_HEADERS or sum(len(f) + 2 for f in fields) > MAX_HEADER_BYTES:
+        raise Refusal(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "too many header bytes")
+    message = http.client.HTTPMessage()
+    for field in fields:
+        match = FIELD.fullmatch(field)
+        if match is None:
+            raise Refusal(HTTPStatus.BAD_REQUEST, "a header field is malformed")
+        message[match[1].decode("ascii")] = match[2].strip(b" \t").decode("latin-1")
+    return message
+
+
+def _open_file(path: Path) -> io.BufferedReader | None:
+    """`path` opened for reading, if it is (still) a regular file and not a symlink."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
+    except OSError:
+        return None
+    handle = open(fd, "rb")  # noqa: SIM115 - the caller closes it
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        handle.close()
+        return None
+    return handle
+
+
+def _digest(handle: io.BufferedReader) -> str:
+    """The strong ETag of an open file's content."""
+    handle.seek(0)
+    return '"' + hashlib.file_digest(handle, "sha256").hexdigest()[:32] + '"'
+
+
+def printable(text: str, limit: int = 200) -> str:
+    """`text`, at most `limit` characters of it, safe to print on a terminal: anything but
+    printable ASCII as \\xNN, and quote and backslash too, so a log line reads one way."""
+    shown = "".join(
+        c if " " <= c <= "~" and c not in '"\\' else f"\\x{ord(c):02x}" for c in text[:limit]
+    )
+    return shown + "..." if len(text) > limit else shown
 
 
 class FeedServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # socketserver's 5 overflows when a few clients connect at once
 
-    def __init__(self, root: Path, host: str, port: int, log: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        root: Path,
+        host: str,
+        port: int,
+        log: Callable[[str], None],
+        *,
+        timeout: float = TIMEOUT,
+        max_connections: int = MAX_CONNECTIONS,
+    ) -> None:
         self.root = root
         self.log = log
+        self.idle_timeout = timeout
+        self.slots = threading.BoundedSemaphore(max_connections)
+        self.etags: dict[tuple[int, ...], str] = {}
+        self.etags_lock = threading.Lock()
         super().__init__((host, port), FeedHandler)
+
+    def process_request(
+        self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any
+    ) -> None:
+        """Serve the connection in a thread of its own, unless max_connections are already
+        being served: then answer 503 from this thread at once, without reading, and close."""
+        if self.slots.acquire(blocking=False):
+            try:
+                super().process_request(request, client_address)
+            except BaseException:
+                self.slots.release()
+                raise
+            return
+        connection = request if isinstance(request, socket.socket) else request[1]
+        with contextlib.suppress(OSError):
+            connection.setblocking(False)  # one small write to a new socket: it never waits
+            connection.send(BUSY)
+        self.shutdown_request(request)
+        self.log(f'{client_address[0]} "-" 503')
+
+    def process_request_thread(
+        self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any
+    ) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+    def etag(self, handle: io.BufferedReader, info: os.stat_result) -> str:
+        """The file's strong ETag, remembered so that a conditional GET of a file that has not
+        changed costs a stat, not a read."""
+        # Besides size and mtime, the inode and ctime: a file replaced by a rename is another
+        # inode, and any write changes ctime, which unlike mtime nothing can set back.
+        key = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        with self.etags_lock:
+            etag = self.etags.get(key)
+        if etag is None:
+            etag = _digest(handle)
+            with self.etags_lock:
+                if len(self.etags) >= MAX_ETAGS:
+                    self.etags.clear()  # the files still asked for come back one by one
+                self.etags[key] = etag
+        return etag
+
+
+Snapshot = dict[str, tuple[int, int]]  # schedule file name: (size, mtime_ns)
+
+
+def _schedule_files(folder: Path) -> Snapshot:
+    """The size and modification time of each schedule in `folder`: its *.toml regular files.
+
+    Nothing else a build writes there counts: not the lock, not temporary files (dot-files).
+    """
+    found: Snapshot = {}
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith(".") or not entry.name.endswith(".toml"):
+                    continue
+                with contextlib.suppress(OSError):  # gone since listed: not there
+                    info = entry.stat()  # through a symlink, as a build reads it
+                    if stat.S_ISREG(info.st_mode):
+                        found[entry.name] = (info.st_size, info.st_mtime_ns)
+    except OSError:
+        return {}
+    return found
 
 
 def watch(
-    folder: Path, on_change: Callable[[], None], stop: threading.Event, every: float = 1.0
+    folder: Path,
+    on_change: Callable[[], None],
+    stop: threading.Event,
+    every: float = 1.0,
+    written_by_builds: Collection[str] = (RECORD_FILE,),
 ) -> threading.Thread:
-    """Call `on_change` whenever a file in `folder` is added, removed or rewritten."""
-
-    def signature() -> tuple:
-        try:
-            return tuple(
-                (p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.iterdir())
-            )
-        except OSError:
-            return ()
-
-    seen = signature()  # before returning, so no change made after the call is missed
+    """Call `on_change` (a rebuild) whenever a schedule in `folder` is added, removed or
+    rewritten, but not for what that rebuild itself writes there."""
+    seen = _schedule_files(folder)  # before returning, so no change made after the call is missed
 
     def loop() -> None:
         nonlocal seen
         while not stop.wait(every):
-            now = signature()
-            if now != seen:
-                seen = now
-                on_change()
+            before = _schedule_files(folder)
+            if before == seen:
+                continue
+            on_change()
+            after = _schedule_files(folder)
+            # A rebuild adds confirmed releases to the record: that is its own write, not a
+            # change to rebuild for. Any other file changed meanwhile keeps its old entry, so
+            # the next look finds it and rebuilds again.
+            seen = {n: v for n, v in before.items() if n not in written_by_builds}
+            seen |= {n: v for n, v in after.items() if n in written_by_builds}
 
     thread = threading.Thread(target=loop, name="watch", daemon=True)
     thread.start()

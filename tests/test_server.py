@@ -1,11 +1,19 @@
 """The preview server, through a real `calendar-gen serve` process and real HTTP."""
 
+import contextlib
 import http.client
 import os
+import select
+import socket
+import threading
 import time
+from email.utils import formatdate
 
 import pytest
 from helpers import MONTHLY, run_cli, serving, write_schedules
+
+from calendar_gen import server as server_module
+from calendar_gen.server import FeedServer, watch
 
 
 @pytest.fixture(scope="module")
@@ -50,12 +58,17 @@ def test_head_has_headers_and_no_body(site):
 
 
 def test_conditional_requests(site):
-    _, port, _ = site
+    folder, port, _ = site
     first, _ = request(port, "GET", "/test.ics")
     etag, modified = first.getheader("ETag"), first.getheader("Last-Modified")
     assert request(port, "GET", "/test.ics", {"If-None-Match": etag})[0].status == 304
     assert request(port, "GET", "/test.ics", {"If-None-Match": f'"x", {etag}'})[0].status == 304
-    assert request(port, "GET", "/test.ics", {"If-Modified-Since": modified})[0].status == 304
+    # Last-Modified is the whole second; a file changed later within it is newer than that.
+    changed = (folder / "feeds" / "test.ics").stat().st_mtime_ns
+    since_modified = request(port, "GET", "/test.ics", {"If-Modified-Since": modified})[0]
+    assert since_modified.status == (304 if changed % 10**9 == 0 else 200)
+    after = formatdate(changed // 10**9 + 1, usegmt=True)
+    assert request(port, "GET", "/test.ics", {"If-Modified-Since": after})[0].status == 304
     # If-None-Match wins over If-Modified-Since when both are sent.
     both = {"If-None-Match": '"other"', "If-Modified-Since": modified}
     assert request(port, "GET", "/test.ics", both)[0].status == 200
@@ -123,3 +136,344 @@ def test_serve_refuses_a_missing_folder(tmp_path):
     result = run_cli("serve", "--out", str(tmp_path / "none"))
     assert result.returncode == 2
     assert "is not a folder; run calendar-gen build first" in result.stderr
+
+
+@contextlib.contextmanager
+def watching(schedules, on_change):
+    """Watch `schedules` in this process, looking every 20 ms, until the block ends."""
+    stop = threading.Event()
+    thread = watch(schedules, on_change, stop, every=0.02)
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(5)
+    assert not thread.is_alive()
+
+
+def wait_for(condition, seconds=20.0):
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return condition()
+
+
+def test_a_build_in_a_watched_folder_triggers_no_further_rebuild(tmp_path):
+    schedules = write_schedules(tmp_path / "schedules")
+    builds = []
+
+    def rebuild():
+        # The first build of this programme records releases: it writes the record, the lock
+        # and temporary files into the watched folder.
+        builds.append(run_cli("build", "--as-of", "2014-04-01", cwd=tmp_path))
+
+    with watching(schedules, rebuild):
+        (schedules / "test.toml").write_text(MONTHLY.replace("Monthly bulletin", "Renamed"))
+        assert wait_for(lambda: len(builds) == 1)
+        time.sleep(0.4)  # twenty more looks at the folder
+    assert len(builds) == 1, [b.stdout for b in builds]
+    assert builds[0].returncode == 0, builds[0].stderr
+    assert (schedules / "announcements.toml").is_file()
+    assert (schedules / ".calendar-gen.lock").is_file()
+
+
+def test_a_watch_sees_edits_made_during_a_rebuild_and_to_the_record(tmp_path):
+    schedules = write_schedules(tmp_path / "schedules")
+    calls = []
+
+    def rebuild():
+        calls.append(time.monotonic())
+        if len(calls) == 1:  # the user saves again while the first rebuild runs
+            time.sleep(0.05)
+            (schedules / "test.toml").write_text(MONTHLY.replace("Monthly", "Third"))
+
+    with watching(schedules, rebuild):
+        (schedules / "test.toml").write_text(MONTHLY.replace("Monthly", "Second"))
+        assert wait_for(lambda: len(calls) == 2)
+        # Outside a rebuild, a change to the record is someone else's (a `move`, a hand edit).
+        (schedules / "announcements.toml").write_text("# edited by hand\n")
+        assert wait_for(lambda: len(calls) == 3)
+        for ignored in ("notes.txt", ".hidden.toml", ".calendar-gen-x.toml.abc.tmp"):
+            (schedules / ignored).write_text("not a schedule")
+        time.sleep(0.2)
+    assert len(calls) == 3
+
+
+# --- The server in this process, with small limits, attacked over raw sockets ---------------
+
+FEED = b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+
+
+@contextlib.contextmanager
+def feed_server(root, **options):
+    """A FeedServer on 127.0.0.1, a free port, in a thread; yields it and its log lines."""
+    root.mkdir(exist_ok=True)
+    if not (root / "all.ics").exists():
+        (root / "all.ics").write_bytes(FEED)
+    lines = []
+    server = FeedServer(root, "127.0.0.1", 0, lines.append, **options)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield server, lines
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def connect(server, timeout=3.0):
+    return socket.create_connection(server.server_address[:2], timeout=timeout)
+
+
+def read_to_close(sock) -> bytes:
+    """Everything the server sends until it closes; a socket timeout fails the test."""
+    received = b""
+    while chunk := sock.recv(65536):
+        received += chunk
+    return received
+
+
+def exchange(server, data: bytes) -> bytes:
+    """Send `data` on a new connection, keep it open, and read until the server closes it."""
+    with connect(server) as sock:
+        sock.sendall(data)
+        return read_to_close(sock)
+
+
+def get(path="/all.ics", *headers: str) -> bytes:
+    lines = [f"GET {path} HTTP/1.1", "Host: 127.0.0.1", *headers]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def served(server) -> bool:
+    """Whether a GET on a new connection gets a 200 (not a 503, a reset or a close)."""
+    with contextlib.suppress(OSError):
+        return exchange(server, get("/all.ics", "Connection: close")).startswith(b"HTTP/1.1 200")
+    return False
+
+
+def status(reply: bytes) -> int:
+    return int(reply.split(b" ", 2)[1])
+
+
+def header(reply: bytes, name: str) -> str | None:
+    head = reply.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+    found = [v for n, _, v in (h.partition(": ") for h in head.split("\r\n")) if n == name]
+    return found[0] if found else None
+
+
+def test_an_idle_connection_is_closed_after_the_timeout(tmp_path):
+    with feed_server(tmp_path / "feeds", timeout=0.3) as (server, _), connect(server) as sock:
+        started = time.monotonic()
+        assert read_to_close(sock) == b""
+        assert time.monotonic() - started < 2
+
+
+def test_a_request_trickled_in_is_cut_off_at_the_timeout(tmp_path):
+    with feed_server(tmp_path / "feeds", timeout=0.5) as (server, _), connect(server) as sock:
+        started = time.monotonic()
+        sock.sendall(b"GET /all.ics HTTP/1.1\r\n")
+        for _ in range(30):  # each byte well inside the timeout, all of them far beyond it
+            sock.sendall(b"X")
+            if select.select([sock], [], [], 0.1)[0]:  # answered
+                break
+        reply = read_to_close(sock)
+        assert time.monotonic() - started < 1.5
+    assert reply.startswith(b"HTTP/1.1 408 ")
+
+
+def test_connections_beyond_the_cap_are_turned_away(tmp_path):
+    with feed_server(tmp_path / "feeds", max_connections=2) as (server, lines):
+        held = [connect(server), connect(server)]
+        for sock in held:  # each is being served, on a connection kept alive
+            sock.sendall(get())
+            assert sock.recv(65536).startswith(b"HTTP/1.1 200 ")
+        started = time.monotonic()
+        with contextlib.suppress(ConnectionResetError):  # closed rather than answered: fine
+            reply = exchange(server, get())
+            assert reply == b"" or reply.startswith(b"HTTP/1.1 503 ")
+        assert time.monotonic() - started < 1
+        held.pop().close()  # a slot comes free once its connection ends
+        assert wait_for(lambda: served(server), seconds=5)
+        held[0].close()
+    assert '127.0.0.1 "-" 503' in lines
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "wanted"),
+    [
+        (get("/all.ics", *(f"X-{i}: y" for i in range(100))), 431),
+        (get("/all.ics", "X-Big: " + "b" * 20_000), 431),
+        (get("/all.ics", *(f"X-{i}: " + "c" * 900 for i in range(20))), 431),
+        (get("/" + "a" * 10_000), 414),
+    ],
+    ids=["many", "one-huge", "large-in-all", "long-line"],
+)
+def test_oversized_requests_are_refused(tmp_path, request_bytes, wanted):
+    with feed_server(tmp_path / "feeds") as (server, _):
+        reply = exchange(server, request_bytes)
+    assert status(reply) == wanted and reply.startswith(b"HTTP/1.1 ")
+    assert header(reply, "Connection") == "close"
+
+
+SMUGGLED = b"GET /smuggled.ics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        ["Content-Length: 0", f"Content-Length: {len(SMUGGLED)}"],
+        [f"Content-Length: {len(SMUGGLED)}", f"Content-Length: {len(SMUGGLED)}"],
+        [f"Content-Length: {len(SMUGGLED)}, {len(SMUGGLED)}"],
+        ["Content-Length: +48"],
+        [f"Content-Length : {len(SMUGGLED)}"],
+        ["Transfer-Encoding: chunked"],
+        ["Transfer-Encoding: chunked", f"Content-Length: {len(SMUGGLED)}"],
+        ["Transfer-Encoding:\tchunked"],
+        ["X-Folded: a", " Transfer-Encoding: chunked"],
+    ],
+    ids=["two-lengths", "same-twice", "list", "sign", "space-before-colon", "chunked",
+         "chunked-and-length", "tab", "folded"],
+)  # fmt: skip
+def test_ambiguous_bodies_are_refused_and_the_connection_closed(tmp_path, fields):
+    # A proxy in front that reads the body differently would pass SMUGGLED on as a request.
+    (tmp_path / "feeds").mkdir()
+    (tmp_path / "feeds" / "smuggled.ics").write_bytes(b"SMUGGLED")
+    with feed_server(tmp_path / "feeds") as (server, _):
+        reply = exchange(server, get("/all.ics", *fields) + SMUGGLED)
+    assert status(reply) == 400 and reply.count(b"HTTP/1.1 ") == 1
+    assert b"SMUGGLED" not in reply and header(reply, "Connection") == "close"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"GET / HTTP/2.0\r\nHost: 127.0.0.1\r\n\r\n",
+        b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+        b"GET /all.ics\r\n\r\n",
+        b"GET /all.ics HTTP/0.9\r\n\r\n",
+        b"garbage\r\n\r\n",
+        b"\r\n\r\n",
+        b"GET / HTTP/1.x\r\nHost: 127.0.0.1\r\n\r\n",
+        b"GET / HTTP/1.1 extra\r\nHost: 127.0.0.1\r\n\r\n",
+        b"GET /\xff\xfe.ics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        b"GET /all.ics HTTP/1.1\r\n\r\n",
+        b"GET /all.ics HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+        b"GET /all.ics HTTP/1.1\r\nHost: 127.0.0.1\r\nX: a\x00b\r\n\r\n",
+        b"GET /all.ics HTTP/1.1\r\nHost: 127.0.0.1\r\nNo colon\r\n\r\n",
+        b"GET /all.ics HTTP/1.1\r\nHost: 127.0.0.1",  # cut short, then the client stops sending
+    ],
+)
+def test_every_refusal_is_a_real_http11_response(tmp_path, raw):
+    with feed_server(tmp_path / "feeds") as (server, lines), connect(server) as sock:
+        sock.sendall(raw)
+        sock.shutdown(socket.SHUT_WR)
+        reply = read_to_close(sock)
+    assert reply.startswith(b"HTTP/1.1 400 Bad Request\r\n"), reply[:80]
+    body = reply.split(b"\r\n\r\n", 1)[1]
+    assert int(header(reply, "Content-Length")) == len(body) > 0
+    assert FEED not in reply
+    assert len(lines) == 1 and lines[0].endswith(" 400")
+
+
+def test_the_log_shows_control_characters_escaped(tmp_path):
+    hostile = [
+        b"GET /\x1b[2J\x1b]0;owned\x07.ics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        b"\x1b[31m\x9b2J \r\n\r\n",
+        b'GET /a"b\\c HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n',
+        get("/%1b%5b2J.ics", "Connection: close"),
+        b"GET /" + b"\x1b" * 5000 + b" HTTP/1.1\r\n\r\n",
+    ]
+    with feed_server(tmp_path / "feeds") as (server, lines):
+        for raw in hostile:
+            with connect(server) as sock:
+                sock.sendall(raw)
+                sock.shutdown(socket.SHUT_WR)
+                read_to_close(sock)
+    assert len(lines) == len(hostile)
+    for line in lines:
+        assert all(" " <= c <= "~" for c in line), repr(line)
+        assert len(line) < 1200
+    assert lines[0] == '127.0.0.1 "GET /\\x1b[2J\\x1b]0;owned\\x07.ics HTTP/1.1" 400'
+    assert lines[1] == '127.0.0.1 "\\x1b[31m\\x9b2J " 400'
+    assert lines[2] == '127.0.0.1 "GET /a\\x22b\\x5cc" 404'
+    assert lines[3] == '127.0.0.1 "GET /%1b%5b2J.ics" 404'
+
+
+def test_a_conditional_get_of_an_unchanged_file_does_not_read_it(tmp_path, monkeypatch):
+    digests = []
+    real = server_module._digest
+    monkeypatch.setattr(server_module, "_digest", lambda handle: digests.append(1) or real(handle))
+    with feed_server(tmp_path / "feeds") as (server, _):
+        first = exchange(server, get("/all.ics", "Connection: close"))
+        etag = header(first, "ETag")
+        for _ in range(5):
+            reply = exchange(server, get("/all.ics", f"If-None-Match: {etag}", "Connection: close"))
+            assert status(reply) == 304 and header(reply, "ETag") == etag
+        assert len(digests) == 1
+        # Rewritten in place, same size, its modification time set back: still a new ETag.
+        feed = tmp_path / "feeds" / "all.ics"
+        before = feed.stat()
+        feed.write_bytes(FEED.replace(b"BEGIN", b"NIGEB"))
+        os.utime(feed, ns=(before.st_atime_ns, before.st_mtime_ns))
+        reply = exchange(server, get("/all.ics", f"If-None-Match: {etag}", "Connection: close"))
+    assert status(reply) == 200 and header(reply, "ETag") != etag
+    assert reply.endswith(b"NIGEB:VCALENDAR\r\nEND:VCALENDAR\r\n")
+
+
+def test_if_modified_since_is_not_fooled_by_a_change_within_the_same_second(tmp_path):
+    feed = tmp_path / "feeds" / "all.ics"
+    second = int(time.time()) - 10
+    with feed_server(tmp_path / "feeds") as (server, _):
+        os.utime(feed, ns=(second * 10**9, second * 10**9))
+        first = exchange(server, get("/all.ics", "Connection: close"))
+        modified = header(first, "Last-Modified")
+        assert modified == formatdate(second, usegmt=True)
+        since = f"If-Modified-Since: {modified}"
+        assert status(exchange(server, get("/all.ics", since, "Connection: close"))) == 304
+        # Rewritten half a second later: same whole second, same size, new content.
+        feed.write_bytes(FEED.replace(b"BEGIN", b"NIGEB"))
+        os.utime(feed, ns=(second * 10**9 + 5 * 10**8,) * 2)
+        changed = exchange(server, get("/all.ics", since, "Connection: close"))
+        assert status(changed) == 200 and changed.endswith(FEED.replace(b"BEGIN", b"NIGEB"))
+        assert header(changed, "Last-Modified") == modified
+        later = f"If-Modified-Since: {formatdate(second + 1, usegmt=True)}"
+        assert status(exchange(server, get("/all.ics", later, "Connection: close"))) == 304
+
+
+def test_pipelined_requests_on_one_connection_are_each_answered(tmp_path):
+    with feed_server(tmp_path / "feeds") as (server, lines):
+        reply = exchange(server, get() + get("/none.ics") + get("/all.ics", "Connection: close"))
+    assert reply.count(b"HTTP/1.1 200 OK\r\n") == 2 and reply.count(b"HTTP/1.1 404 ") == 1
+    assert reply.count(FEED) == 2 and len(lines) == 3
+
+
+def test_a_head_or_refused_method_answers_without_reading_a_body(tmp_path):
+    with feed_server(tmp_path / "feeds") as (server, _):
+        head = exchange(server, get().replace(b"GET", b"HEAD", 1) + get("/", "Connection: close"))
+        post = exchange(
+            server, get("/all.ics", "Content-Length: 5").replace(b"GET", b"POST") + b"hello"
+        )
+    assert head.startswith(b"HTTP/1.1 200 ") and header(head, "Content-Length") == str(len(FEED))
+    assert FEED not in head.split(b"HTTP/1.1 404 ")[0]
+    assert status(post) == 405 and header(post, "Allow") == "GET, HEAD"
+    assert header(post, "Connection") == "close"
+
+
+def test_stopping_does_not_wait_for_idle_connections(tmp_path):
+    with feed_server(tmp_path / "feeds") as (server, _):
+        idle = [connect(server) for _ in range(3)]
+        try:
+            idle[0].sendall(get())
+            assert idle[0].recv(65536).startswith(b"HTTP/1.1 200 ")
+            time.sleep(0.1)  # all three are being served
+            server.shutdown()
+            stopping = threading.Thread(target=server.server_close, daemon=True)
+            started = time.monotonic()
+            stopping.start()
+            stopping.join(5)
+            assert not stopping.is_alive() and time.monotonic() - started < 2
+        finally:
+            for sock in idle:
+                sock.close()

@@ -1,0 +1,133 @@
+"""Writing files safely in folders shared with other programs: the lock and temporary files."""
+
+import os
+from pathlib import Path
+
+import pytest
+from helpers import published, run_cli, write_schedules
+
+from calendar_gen.errors import OutputError
+from calendar_gen.output import LOCK_FILE, locked, publish, remove_leftovers
+
+PRECIOUS = "someone else's file\n"
+
+
+def _take_lock(folder: Path) -> None:
+    with locked(folder, 0, lambda message: None):
+        pass
+
+
+def test_a_symlinked_lock_file_is_refused_and_its_target_untouched(tmp_path):
+    precious = tmp_path / "precious"
+    precious.write_text(PRECIOUS)
+    (tmp_path / LOCK_FILE).symlink_to(precious)
+    with pytest.raises(OutputError) as refused:
+        _take_lock(tmp_path)
+    assert str(tmp_path / LOCK_FILE) in str(refused.value)
+    assert "symbolic link" in str(refused.value) and "delete it" in str(refused.value)
+    assert precious.read_text() == PRECIOUS
+
+
+def test_a_dangling_symlinked_lock_file_creates_nothing(tmp_path):
+    (tmp_path / LOCK_FILE).symlink_to(tmp_path / "created")
+    with pytest.raises(OutputError, match="delete it"):
+        _take_lock(tmp_path)
+    assert not (tmp_path / "created").exists()
+
+
+def test_a_hard_linked_lock_file_is_refused_and_untouched(tmp_path):
+    precious = tmp_path / "precious"
+    precious.write_text(PRECIOUS)
+    os.link(precious, tmp_path / LOCK_FILE)
+    with pytest.raises(OutputError, match=r"other names.*delete it"):
+        _take_lock(tmp_path)
+    assert precious.read_text() == PRECIOUS
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo"])
+def test_a_lock_that_is_not_a_regular_file_is_refused(tmp_path, kind):
+    lock = tmp_path / LOCK_FILE
+    lock.mkdir() if kind == "folder" else os.mkfifo(lock)
+    with pytest.raises(OutputError) as refused:
+        _take_lock(tmp_path)
+    assert str(lock) in str(refused.value)
+    assert "not a regular file" in str(refused.value) and "delete it" in str(refused.value)
+
+
+def test_the_lock_holds_the_pid_and_is_not_inherited(tmp_path):
+    with locked(tmp_path, 0, lambda message: None):
+        assert (tmp_path / LOCK_FILE).read_text() == f"{os.getpid()}\n"
+        fds = [int(fd) for fd in os.listdir("/proc/self/fd")]
+        lock_fds = [
+            fd for fd in fds if os.path.realpath(f"/proc/self/fd/{fd}") == str(tmp_path / LOCK_FILE)
+        ]
+        assert lock_fds and all(not os.get_inheritable(fd) for fd in lock_fds)
+
+
+def test_a_build_refuses_a_symlinked_lock_and_says_what_to_do(tmp_path):
+    schedules = write_schedules(tmp_path / "schedules")
+    precious = tmp_path / "precious"
+    precious.write_text(PRECIOUS)
+    (schedules / LOCK_FILE).symlink_to(precious)
+    result = run_cli("build", cwd=tmp_path)
+    assert result.returncode == 2
+    assert f"schedules/{LOCK_FILE}: is a symbolic link" in result.stderr
+    assert "delete it" in result.stderr and "Traceback" not in result.stderr
+    assert precious.read_text() == PRECIOUS
+    assert not (tmp_path / "feeds").exists()
+
+
+def test_leftovers_are_only_our_own_temporary_files(tmp_path):
+    theirs = [".session.tmp", ".announcements.toml.x1y2.tmp", ".calendar-gen.tmp", "keep.tmp"]
+    for name in theirs:
+        (tmp_path / name).write_text("another program's")
+    ours = tmp_path / ".calendar-gen-all.ics.k2j4h5.tmp"
+    ours.write_text("half a feed")
+    remove_leftovers(tmp_path)
+    assert not ours.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(theirs)
+
+
+def test_remove_leftovers_leaves_folders_alone(tmp_path):
+    folder = tmp_path / ".calendar-gen-odd.tmp"
+    folder.mkdir()
+    remove_leftovers(tmp_path)
+    assert folder.is_dir()
+
+
+def test_temporary_files_carry_our_prefix(tmp_path):
+    seen: list[str] = []
+
+    def pieces():
+        yield "BEGIN"
+        seen.extend(p.name for p in tmp_path.iterdir())  # the half-written file is there now
+        yield "END"
+
+    assert publish([(tmp_path / "all.ics", pieces())]) == [tmp_path / "all.ics"]
+    assert len(seen) == 1 and seen[0].startswith(".calendar-gen-all.ics.")
+    assert seen[0].endswith(".tmp")
+    assert [p.name for p in tmp_path.iterdir()] == ["all.ics"]
+
+
+def test_a_long_file_name_still_has_room_for_its_temporary_file(tmp_path):
+    path = tmp_path / ("a" * 250 + ".ics")
+    assert publish([(path, "data")]) == [path]
+    assert path.read_text() == "data"
+
+
+def test_a_build_keeps_other_programs_files_and_sweeps_ours(tmp_path):
+    schedules = write_schedules(tmp_path / "schedules")
+    out = tmp_path / "home"
+    out.mkdir()
+    (out / ".session.tmp").write_text("another program's")
+    (out / ".calendar-gen-test.ics.abc123.tmp").write_text("left by a killed build")
+    # A record write killed before its rename leaves its temporary file beside the record.
+    (schedules / ".calendar-gen-announcements.toml.abc123.tmp").write_text("half a record")
+    (schedules / ".notes.tmp").write_text("the user's")
+    result = run_cli("build", "--out", str(out), "--as-of", "2014-04-01", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (out / ".session.tmp").read_text() == "another program's"
+    assert (schedules / ".notes.tmp").read_text() == "the user's"
+    left = [p.name for p in [*out.iterdir(), *schedules.iterdir()] if p.name.endswith(".tmp")]
+    assert sorted(left) == [".notes.tmp", ".session.tmp"]
+    assert [p.name for p in published(out)][:1] == ["all.ics"]
