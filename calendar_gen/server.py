@@ -24,7 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from calendar_gen.record import RECORD_FILE
+from calendar_gen.model import RECORD_FILE
 
 TYPES = {
     ".ics": "text/calendar; charset=utf-8",
