@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from calendar_gen.errors import CalendarFileError
-from calendar_gen.model import Blackout, Period, Programme, Status
+from calendar_gen.model import Blackout, Programme, Status
 from calendar_gen.releases import Release
 from calendar_gen.workdays import is_working_day
 
@@ -48,8 +48,11 @@ class Clash:
         }
 
 
-def read_calendar(path: str | Path, period: Period, timezone: str) -> dict[dt.date, list[str]]:
-    """The days of `period` on which another calendar has events, with their summaries.
+def read_calendar(
+    path: str | Path, first: dt.date, last: dt.date, timezone: str
+) -> dict[dt.date, list[str]]:
+    """The days from `first` to `last` on which another calendar has events, with their
+    summaries.
 
     All-day and timed events, zoned or floating, and recurring events expanded; a timed
     event counts on its local date in `timezone`.
@@ -58,8 +61,8 @@ def read_calendar(path: str | Path, period: Period, timezone: str) -> dict[dt.da
     import recurring_ical_events
 
     zone = ZoneInfo(timezone)
-    first = period.start - dt.timedelta(days=1)
-    last = dt.date(period.start.year + 1, period.start.month, 1) + dt.timedelta(days=1)
+    # A day either side: a timed event's local date may differ from its UTC one.
+    first, last = first - dt.timedelta(days=1), last + dt.timedelta(days=2)
     try:
         calendar = icalendar.Calendar.from_ical(Path(path).read_bytes())
         events = recurring_ical_events.of(calendar).between(first, last)

@@ -208,17 +208,19 @@ def list_releases(schedules: str, period: Period | None, as_of: dt.date | None,
 @schedules_option
 @period_option
 @as_of_option
-def check(schedules: str, period: Period | None, as_of: dt.date | None) -> None:
+@click.option("--include-past", is_flag=True, help="With --as-of, look before it too.")
+def check(schedules: str, period: Period | None, as_of: dt.date | None,
+          include_past: bool) -> None:  # fmt: skip
     """Validate the schedules and summarise what they hold.
 
-    With --as-of, also report Code of Practice problems (short-notice changes, releases
-    not at 09:30, no releases announced for the year ahead) and exit 1 if there are any.
+    With --as-of, also report Code of Practice problems from that day on (short-notice
+    changes, releases not at 09:30 without a time_reason) and exit 1 if there are any.
 
     Example: calendar-gen check --schedules schedules --as-of 2014-06-01
     """
     from calendar_gen import usecases
 
-    _show(usecases.check(schedules, as_of=as_of, period=period))
+    _show(usecases.check(schedules, as_of=as_of, period=period, include_past=include_past))
 
 
 @cli.command()
@@ -286,17 +288,19 @@ def reinstate(ctx: click.Context, pub_id: str, date: dt.date, to: dt.date | None
 @period_option
 @as_of_option
 @against_option
+@click.option("--include-past", is_flag=True, help="Look at releases before today too.")
 @click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table")
 def clashes(schedules: str, period: Period | None, as_of: dt.date | None,
-            against: tuple[str, ...], fmt: str) -> None:  # fmt: skip
-    """Find releases that clash: too many on one day, on another calendar's events, or in a
-    blackout period. Exit 1 if there are any.
+            against: tuple[str, ...], include_past: bool, fmt: str) -> None:  # fmt: skip
+    """Find releases from today on that clash: too many on one day, on another calendar's
+    events, or in a blackout period. Exit 1 if there are any not accepted.
 
     Example: calendar-gen clashes --against ons.ics --format json
     """
     from calendar_gen import usecases
 
-    _show(usecases.clashes(schedules, as_of=as_of, period=period, against=against, format=fmt))
+    _show(usecases.clashes(schedules, as_of=_today(as_of), period=period, against=against,
+                           include_past=include_past, format=fmt))  # fmt: skip
 
 
 @cli.command(name="next-year")

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from calendar_gen.model import Programme, Status
-from calendar_gen.releases import Release, expand
+from calendar_gen.model import Programme
 from calendar_gen.texts import long_date
 
 STANDARD_TIME = dt.time(9, 30)
-AHEAD = dt.timedelta(days=365)
 
 
-def practice_problems(programme: Programme, as_of: dt.date) -> list[str]:
-    """Short-notice changes, non-standard release times, and gaps in the year ahead."""
+def practice_problems(
+    programme: Programme, as_of: dt.date, include_past: bool = False
+) -> list[str]:
+    """Short-notice changes to releases from `as_of` on, and release times not explained.
+
+    A 12-month calendar needs no check: every build publishes one (see releases.window).
+    """
     problems = []
     for announcement in programme.announcements.values():
+        if announcement.date < as_of and not include_past:
+            continue  # what is out is out: nothing left to put right
         for change in announcement.changes:
             if change.on > programme.firm_from(change.old):
                 days = (change.old - change.on).days
@@ -26,36 +31,11 @@ def practice_problems(programme: Programme, as_of: dt.date) -> list[str]:
                     f"notice period: {change.reason}"
                 )
     for publication in programme.publications:
-        if publication.time != STANDARD_TIME:
+        ended = publication.ended and publication.ended.on < as_of
+        if publication.time != STANDARD_TIME and not publication.time_reason and not ended:
             problems.append(
                 f"{publication.id}: released at {publication.time:%H:%M}, not the standard "
-                f"{STANDARD_TIME:%H:%M}; say why in its description"
-            )
-    problems += _gaps(programme, as_of)
-    return problems
-
-
-def _gaps(programme: Programme, as_of: dt.date) -> list[str]:
-    """Publications whose rules expect a release in the next year but none is announced."""
-
-    def upcoming(releases: list[Release]) -> dict[str, list[Release]]:
-        found: dict[str, list[Release]] = {}
-        for r in releases:
-            if as_of < r.date <= as_of + AHEAD and r.status is not Status.CANCELLED:
-                found.setdefault(r.publication.id, []).append(r)
-        return found
-
-    announced = upcoming(expand(programme, as_of=as_of))
-    # What the rules would give over the year ahead, whatever period is announced so far.
-    here = programme.period.holding(as_of)
-    expected = upcoming(expand(programme, here) + expand(programme, here.following()))
-    problems = []
-    for publication in programme.publications:
-        if publication.id in expected and publication.id not in announced:
-            first = expected[publication.id][0].date
-            problems.append(
-                f"{publication.id}: no release announced in the next twelve months, though its "
-                f"rule gives one on {long_date(first)}; announce the next period "
-                "(set period in programme.toml)"
+                f"{STANDARD_TIME:%H:%M}; say why with time_reason (for example, an "
+                "alternative time approved by the Office for Statistics Regulation)"
             )
     return problems

@@ -145,8 +145,11 @@ def clash_lines(clashes: list[Clash]) -> list[str]:
 
 @dataclass(frozen=True)
 class ClashReport:
+    """Clashes to put right, and those accepted in programme.toml, which are not counted."""
+
     clashes: tuple[Clash, ...]
-    period: Period
+    accepted: tuple[Clash, ...]
+    scope: str  # a period's name, or "from <day>"
     format: str = "table"
     warnings: tuple[str, ...] = ()
 
@@ -156,11 +159,19 @@ class ClashReport:
 
     def lines(self) -> list[str]:
         if self.format == "json":
-            return [json.dumps([c.as_dict() for c in self.clashes], indent=2, ensure_ascii=False)]
-        if not self.clashes:
-            return [f"no clashes in {self.period}"]
-        count = plural(len(self.clashes), "clash", "clashes")
-        return [*clash_lines(list(self.clashes)), f"{count} in {self.period}"]
+            rows = [{**c.as_dict(), "accepted": False} for c in self.clashes]
+            rows += [{**c.as_dict(), "accepted": True} for c in self.accepted]
+            return [json.dumps(rows, indent=2, ensure_ascii=False)]
+        lines = clash_lines(list(self.clashes))
+        lines += [f"{line} (accepted)" for line in clash_lines(list(self.accepted))]
+        if self.clashes:
+            lines.append(f"{plural(len(self.clashes), 'clash', 'clashes')} {self.scope}")
+        else:
+            lines.append(f"no clashes {self.scope}")
+        if self.accepted:
+            lines.append(f"{plural(len(self.accepted), 'accepted clash', 'accepted clashes')}, "
+                         "not counted")  # fmt: skip
+        return lines
 
 
 @dataclass(frozen=True)

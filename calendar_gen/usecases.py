@@ -183,6 +183,7 @@ def check(
     *,
     as_of: dt.date | None = None,
     period: Period | None = None,
+    include_past: bool = False,
 ) -> CheckReport:
     """Validate the schedules and summarise them; with `as_of`, Code of Practice problems too."""
     programme, period, releases = _load(schedules, period, as_of)
@@ -205,7 +206,7 @@ def check(
     for publication, suspension in suspensions(programme, period):
         notes.append(f"{publication.id}: suspended for {suspension.period}: {suspension.reason}")
     notes += [f"warning: {message}" for message in rule_conflicts(releases)]
-    problems = practice_problems(programme, as_of) if as_of else []
+    problems = practice_problems(programme, as_of, include_past) if as_of else []
     return CheckReport(heading, notes, problems, as_of)
 
 
@@ -287,12 +288,12 @@ def reinstate(
 
 
 def _external(
-    against: Sequence[str | Path], period: Period, programme: Programme
+    against: Sequence[str | Path], first: dt.date, last: dt.date, programme: Programme
 ) -> dict[dt.date, list[str]]:
-    """Every other calendar's busy days, merged."""
+    """Every other calendar's busy days from `first` to `last`, merged."""
     busy: dict[dt.date, list[str]] = {}
     for path in against:
-        for day, summaries in clash.read_calendar(path, period, programme.timezone).items():
+        for day, summaries in clash.read_calendar(path, first, last, programme.timezone).items():
             busy.setdefault(day, []).extend(summaries)
     return busy
 
@@ -300,15 +301,36 @@ def _external(
 def clashes(
     schedules: str | Path = "schedules",
     *,
-    as_of: dt.date | None = None,
+    as_of: dt.date,
     period: Period | None = None,
     against: Sequence[str | Path] = (),
+    include_past: bool = False,
     format: str = "table",
 ) -> ClashReport:
-    """Releases that clash: too many on one day, on another calendar's events, in a blackout."""
-    programme, period, releases = _load(schedules, period, as_of)
-    found = clash.find_clashes(programme, releases, _external(against, period, programme))
-    return ClashReport(tuple(found), period, format)
+    """Releases that clash: too many on one day, on another calendar's events, in a blackout.
+
+    From `as_of` on (all of them with `include_past`), over the published calendar or one
+    `period`; clashes accepted in programme.toml are listed apart and not counted.
+    """
+    from calendar_gen.releases import calendar
+
+    programme = load_programme(schedules)
+    releases = expand(programme, period, as_of=as_of) if period else calendar(programme, as_of)
+    if not include_past:
+        releases = [r for r in releases if r.date >= as_of]
+    scope = f"in {period}" if period else f"from {short_date(as_of)}"
+    if not releases:
+        return ClashReport((), (), scope, format)
+    busy = _external(against, releases[0].date, releases[-1].date, programme)
+    found = clash.find_clashes(programme, releases, busy)
+    accepted = [c for c in found if _accepted(programme, c)]
+    open_ = tuple(c for c in found if c not in accepted)
+    return ClashReport(open_, tuple(accepted), scope, format)
+
+
+def _accepted(programme: Programme, found: clash.Clash) -> bool:
+    ids = [r.publication.id for r in found.releases]
+    return any(a.covers(found.date, ids) for a in programme.accepted)
 
 
 def next_year(
@@ -334,7 +356,9 @@ def next_year(
     with _writing(schedules, wait, on_wait):
         programme = load_programme(schedules)
         period = _period_to_roll_to(programme, as_of, to)
-        external = _external(against, period, programme)
+        # A release may roll a few days past its period's end.
+        last = period.end + dt.timedelta(days=40)
+        external = _external(against, period.start, last, programme)
         releases = expand(programme, period, as_of=as_of)
         moves = clash.avoid_clashes(programme, releases, external) if avoid_clashes else []
         entries = [
