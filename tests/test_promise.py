@@ -1,0 +1,332 @@
+"""An announced date is a promise: nothing published as confirmed or cancelled changes, or
+leaves the feeds, without a recorded change and its reason.
+
+Dates worked out by hand: the second Tuesdays are 8 April, 13 May, 10 June, 8 July 2014 ...
+13 January, 10 February, 10 March, 14 April 2015; a release is confirmed four weeks ahead.
+"""
+
+import datetime as dt
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import icalendar
+import pytest
+from helpers import MONTHLY, PROGRAMME, SHIPPED, published, run_cli, run_process, write_schedules
+from interop import assert_parsers_agree
+
+from calendar_gen.usecases import today_in_london
+
+MAY, JUNE = "monthly-bulletin-2014-05@test-office", "monthly-bulletin-2014-06@test-office"
+
+
+def ok(*args: str, cwd):
+    result = run_cli(*args, cwd=cwd)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def feed_events(folder) -> dict[str, icalendar.Event]:
+    data = (folder / "feeds" / "all.ics").read_bytes()
+    assert_parsers_agree(data)
+    return {str(e["UID"]): e for e in icalendar.Calendar.from_ical(data).walk("VEVENT")}
+
+
+def snapshot(folder) -> dict[str, bytes]:
+    files = {p.name: p.read_bytes() for p in published(folder / "feeds")}
+    for path in (folder / "schedules").iterdir():
+        if not path.name.startswith("."):  # the lock holds the last writer's pid
+            files[f"schedules/{path.name}"] = path.read_bytes()
+    return files
+
+
+@pytest.fixture
+def announced(tmp_path):
+    """May moved to Thursday the 15th, June cancelled, both published on 22 April 2014."""
+    write_schedules(tmp_path / "schedules")
+    ok("build", "--as-of", "2014-04-20", cwd=tmp_path)
+    ok("move", "monthly-bulletin", "2014-05-13", "2014-05-15", "--reason", "late data",
+       "--as-of", "2014-04-22", cwd=tmp_path)  # fmt: skip
+    ok("cancel", "monthly-bulletin", "2014-06-10", "--reason", "series under review",
+       "--as-of", "2014-04-22", cwd=tmp_path)  # fmt: skip
+    ok("build", "--as-of", "2014-04-22", cwd=tmp_path)
+    return tmp_path
+
+
+def record_without(folder, month: str) -> None:
+    """Delete the record's entry for `month` by hand."""
+    path = folder / "schedules" / "announcements.toml"
+    entries = path.read_text().split("\n[[release]]\n")
+    kept = [e for e in entries if f'month = "{month}"' not in e]
+    assert len(kept) == len(entries) - 1
+    path.write_text("\n[[release]]\n".join(kept))
+
+
+@pytest.mark.parametrize(
+    ("month", "published_as", "now"),
+    [
+        ("2014-05", "confirmed for Thursday 15 May 2014 (sequence 1)",
+         "confirmed for Tuesday 13 May 2014 (sequence 0)"),
+        ("2014-06", "cancelled for Tuesday 10 June 2014 (sequence 1)",
+         "provisional for Tuesday 10 June 2014 (sequence 0)"),
+    ],
+)  # fmt: skip
+def test_a_hand_deleted_record_entry_is_refused_and_nothing_changes(
+    announced, month, published_as, now
+):
+    record_without(announced, month)
+    before = snapshot(announced)
+    result = run_process("build", "--as-of", "2014-04-22", cwd=announced)
+    assert result.returncode == 2
+    assert (
+        f"monthly-bulletin {month}: published as {published_as}; the record now makes it {now}"
+    ) in result.stderr
+    assert "1 announced release would change without a recorded reason" in result.stderr
+    assert "calendar-gen move, cancel or reinstate" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(announced) == before
+
+
+def test_a_deleted_change_cannot_lower_the_sequence(announced):
+    path = announced / "schedules" / "announcements.toml"
+    text = path.read_text()
+    start = text.index('[[release.change]]\non = 2014-04-22\naction = "moved"')
+    end = text.index('reason = "late data"\n') + len('reason = "late data"\n')
+    path.write_text(text[:start] + text[end:])
+    result = run_cli("build", "--as-of", "2014-04-22", cwd=announced)
+    assert result.returncode == 2
+    assert (
+        "monthly-bulletin 2014-05: published as confirmed for Thursday 15 May 2014 (sequence 1); "
+        "the record now makes it confirmed for Thursday 15 May 2014 (sequence 0)"
+    ) in result.stderr
+
+
+def test_a_restored_record_builds_again(announced):
+    path = announced / "schedules" / "announcements.toml"
+    kept = path.read_text()
+    record_without(announced, "2014-05")
+    assert run_cli("build", "--as-of", "2014-04-22", cwd=announced).returncode == 2
+    path.write_text(kept)
+    ok("build", "--as-of", "2014-04-22", cwd=announced)
+
+
+def test_published_names_the_file_to_hold_the_build_to(announced, tmp_path):
+    saved = tmp_path / "published.json"
+    shutil.copy(announced / "feeds" / "releases.json", saved)
+    shutil.rmtree(announced / "feeds")
+    record_without(announced, "2014-05")
+    result = run_cli("build", "--as-of", "2014-04-22", "--published", str(saved), cwd=announced)
+    assert result.returncode == 2
+    assert "monthly-bulletin 2014-05: published as confirmed" in result.stderr
+    assert not (announced / "feeds").exists()
+
+
+def test_build_of_an_earlier_period_is_refused_and_a_later_one_keeps_everything(tmp_path):
+    shutil.copytree(SHIPPED, tmp_path / "schedules")
+    ok("build", cwd=tmp_path)
+    before = snapshot(tmp_path)
+    earlier = run_cli("build", "--period", "2013/14", cwd=tmp_path)
+    assert earlier.returncode == 2
+    assert "--period 2013/14 is before the programme's period 2014/15" in earlier.stderr
+    assert snapshot(tmp_path) == before
+    later = ok("build", "--period", "2015/16", cwd=tmp_path)
+    assert "47 releases of 15 publications" in later.stdout
+    assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("move", "monthly-bulletin", "2014-05-15", "2014-05-20"),
+         "monthly-bulletin on Thursday 15 May 2014 is past (today is 2014-05-20)"),
+        (("cancel", "monthly-bulletin", "2014-05-15"),
+         "monthly-bulletin on Thursday 15 May 2014 is past (today is 2014-05-20)"),
+        (("move", "monthly-bulletin", "2014-07-08", "2014-05-19"),
+         "2014-05-19 is past (today is 2014-05-20); choose a day from today on"),
+    ],
+)  # fmt: skip
+def test_the_past_cannot_be_changed(announced, args, message):
+    before = snapshot(announced)
+    result = run_cli(*args, "--reason", "x", "--as-of", "2014-05-20", cwd=announced)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert snapshot(announced) == before
+
+
+def test_a_change_cannot_be_dated_before_the_release_was_confirmed(announced):
+    # 8 July is confirmed from 10 June: a move dated 1 June would rewrite history.
+    ok("build", "--as-of", "2014-06-10", cwd=announced)
+    result = run_cli("move", "monthly-bulletin", "2014-07-08", "2014-07-09", "--reason", "x",
+                     "--as-of", "2014-06-01", cwd=announced)  # fmt: skip
+    assert result.returncode == 2
+    assert "was confirmed on 2014-06-10; a change to it cannot be dated 2014-06-01" in (
+        result.stderr
+    )
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (("confirmed = 2014-03-11", "confirmed = 1900-01-01"),
+         "date 1900-01-01 is more than a year from its scheduled month 2014-04"),
+        (("on = 2014-04-22", "on = 9999-12-31"),
+         "date 9999-12-31 is more than a year from its scheduled month 2014-05"),
+        (("on = 2014-04-22", "on = 2014-05-14"),
+         "change on 2014-05-14 is dated after 2014-05-13: a release cannot be changed, or "
+         "moved to a day, already past"),
+        (("confirmed = 2014-04-15", "confirmed = 2014-05-14"),
+         "confirmed 2014-05-14 is after the release date it confirmed"),
+    ],
+)  # fmt: skip
+def test_hand_edits_that_rewrite_the_past_are_refused(announced, edit, message):
+    path = announced / "schedules" / "announcements.toml"
+    text = path.read_text()
+    assert edit[0] in text
+    path.write_text(text.replace(edit[0], edit[1], 1))
+    result = run_cli("build", "--as-of", "2014-04-22", cwd=announced)
+    assert result.returncode == 2
+    assert message in result.stderr, result.stderr
+
+
+def test_a_cancelled_release_is_reinstated_with_its_history(announced):
+    result = ok("reinstate", "monthly-bulletin", "2014-06-10", "--to", "2014-06-17",
+                "--reason", "data ready", "--as-of", "2014-04-25", cwd=announced)  # fmt: skip
+    assert "Reinstated on Friday 25 April 2014, on Tuesday 17 June 2014: data ready" in (
+        result.stdout
+    )
+    ok("build", "--as-of", "2014-04-25", cwd=announced)
+    june = feed_events(announced)[JUNE]
+    assert june.decoded("DTSTART").date() == dt.date(2014, 6, 17)
+    assert str(june["STATUS"]) == "TENTATIVE"  # 17 June is more than four weeks away
+    assert int(june["SEQUENCE"]) == 2
+    description = str(june["DESCRIPTION"])
+    assert "Cancelled on Tuesday 22 April 2014: series under review" in description
+    assert "Reinstated on Friday 25 April 2014, on Tuesday 17 June 2014" in description
+    again = run_cli("reinstate", "monthly-bulletin", "2014-06-17", "--reason", "x",
+                    "--as-of", "2014-04-25", cwd=announced)  # fmt: skip
+    assert again.returncode == 2 and "is not cancelled" in again.stderr
+
+
+def test_an_ended_publication_keeps_its_past_and_gets_nothing_new(announced):
+    topic = announced / "schedules" / "test.toml"
+    topic.write_text(MONTHLY + '\n[publication.ended]\non = 2014-09-30\nreason = "merged"\n')
+    ok("build", "--as-of", "2014-04-22", cwd=announced)
+    months = sorted(uid[17:24] for uid in feed_events(announced))
+    assert months == ["2014-04", "2014-05", "2014-06", "2014-07", "2014-08", "2014-09"]
+
+
+def test_removing_a_publication_with_announced_releases_says_to_end_it(announced):
+    other = MONTHLY.replace("monthly-bulletin", "another")
+    (announced / "schedules" / "test.toml").write_text(other)
+    result = run_cli("build", "--as-of", "2014-04-22", cwd=announced)
+    assert result.returncode == 2
+    assert "id 'monthly-bulletin' is not a publication in the schedules" in result.stderr
+    assert "mark it ended ([publication.ended]" in result.stderr
+
+
+def test_provisional_events_are_never_stamped_after_the_build(tmp_path):
+    write_schedules(tmp_path / "schedules", programme=PROGRAMME.replace("2014/15", "2015/16"))
+    ok("build", "--as-of", "2015-02-01", cwd=tmp_path)
+    stamps = {e.decoded("DTSTAMP").date() for e in feed_events(tmp_path).values()}
+    assert max(stamps) <= dt.date(2015, 2, 1)
+
+
+@pytest.mark.parametrize(
+    ("now", "today"),
+    [
+        (dt.datetime(2014, 6, 30, 23, 30, tzinfo=dt.UTC), dt.date(2014, 7, 1)),  # BST
+        (dt.datetime(2014, 12, 31, 23, 30, tzinfo=dt.UTC), dt.date(2014, 12, 31)),  # GMT
+        (dt.datetime(2014, 7, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=10))),
+         dt.date(2014, 7, 1)),  # 00:00 BST on 1 July, from Sydney's 09:00
+    ],
+)  # fmt: skip
+def test_today_is_the_date_in_london(now, today):
+    assert today_in_london(now) == today
+
+
+# Rolling forward: a calendar-year programme rolled in spring, as the README suggests.
+YEAR = PROGRAMME.replace('"2014/15"', '"2015"')
+
+
+def test_next_year_keeps_the_current_year_in_the_feeds(tmp_path):
+    write_schedules(tmp_path / "schedules", programme=YEAR)
+    ok("build", "--as-of", "2015-04-01", cwd=tmp_path)
+    before = set(feed_events(tmp_path))
+    ok("next-year", "--as-of", "2015-04-01", cwd=tmp_path)
+    after = set(feed_events(tmp_path))
+    assert before <= after
+    assert sorted(uid[17:24] for uid in after) == [
+        f"{year}-{month:02d}" for year in (2015, 2016) for month in range(1, 13)
+    ]
+
+
+def test_next_year_does_not_roll_twice_by_mistake(tmp_path):
+    write_schedules(tmp_path / "schedules", programme=YEAR)
+    ok("next-year", "--as-of", "2015-04-01", cwd=tmp_path)
+    before = snapshot(tmp_path)
+    again = run_cli("next-year", "--as-of", "2015-04-01", cwd=tmp_path)
+    assert again.returncode == 2
+    assert "the period is 2016 already, a period ahead of today's (2015)" in again.stderr
+    assert "calendar-gen next-year --to 2017" in again.stderr
+    assert snapshot(tmp_path) == before
+    ok("next-year", "--as-of", "2015-04-01", "--to", "2017", cwd=tmp_path)
+    assert 'period = "2017"' in (tmp_path / "schedules" / "programme.toml").read_text()
+
+
+def test_next_year_dry_run_shows_the_new_year_and_writes_nothing(tmp_path):
+    write_schedules(tmp_path / "schedules", programme=YEAR)
+    ok("build", "--as-of", "2015-04-01", cwd=tmp_path)
+    before = snapshot(tmp_path)
+    result = ok("next-year", "--as-of", "2015-04-01", "--dry-run", cwd=tmp_path)
+    assert "Tue 12 Jan 2016" in result.stdout and "Tue 13 Dec 2016" in result.stdout
+    assert "nothing was written (--dry-run)" in result.stdout
+    assert snapshot(tmp_path) == before
+
+
+def test_next_year_killed_at_any_moment_is_all_or_nothing(tmp_path):
+    start = tmp_path / "start"
+    write_schedules(start / "schedules", programme=YEAR)
+    ok("build", "--as-of", "2015-04-01", cwd=start)
+    done = tmp_path / "done"
+    shutil.copytree(start, done)
+    roll = [sys.executable, "-m", "calendar_gen", "next-year", "--as-of", "2015-04-01"]
+    timer = time.monotonic()
+    assert subprocess.run(roll, cwd=done, capture_output=True).returncode == 0
+    duration = time.monotonic() - timer
+    final = snapshot(done)
+    chance = random.Random(20150401)
+    outcomes = set()
+    for attempt in range(12):
+        work = tmp_path / f"kill{attempt}"
+        shutil.copytree(start, work)
+        process = subprocess.Popen(roll, cwd=work, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)  # fmt: skip
+        time.sleep(chance.uniform(0, duration))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        rolled = 'period = "2016"' in (work / "schedules" / "programme.toml").read_text()
+        outcomes.add(rolled)
+        again = subprocess.run(roll, cwd=work, capture_output=True, text=True)
+        if rolled:  # programme.toml is written last: the rest was done before it
+            assert again.returncode == 2 and "next-year has been run" in again.stderr
+        else:
+            assert again.returncode == 0, again.stderr
+        assert snapshot(work) == final
+    assert len(outcomes) == 2  # kills landed both before and after the roll
+
+
+def test_an_accepted_clash_is_listed_and_not_counted(tmp_path):
+    two = MONTHLY + MONTHLY.split("\n", 1)[1].replace("monthly-bulletin", "second")
+    accept = '[[accept]]\ndate = 2014-05-13\nreason = "agreed with the press office"\n'
+    write_schedules(tmp_path / "schedules", {"t": two}, PROGRAMME + accept)
+    result = run_cli("clashes", "--period", "2014/15", "--as-of", "2014-05-01", cwd=tmp_path)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Tue 10 Jun 2014  same-day")
+    assert any(line.startswith("Tue 13 May 2014  same-day") and line.endswith("(accepted)")
+               for line in lines)  # fmt: skip
+    assert "10 clashes in 2014/15" in result.stdout  # June 2014 to March 2015
+    assert "1 accepted clash, not counted" in result.stdout
