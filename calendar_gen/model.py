@@ -57,6 +57,17 @@ class Frequency(StrEnum):
         return {"monthly": 12, "quarterly": 4, "bi-annual": 2, "annual": 1}[self.value]
 
 
+def parse_date(text: str) -> dt.date:
+    """A date the user typed (2014-05-22) within the calendar's reach; ValueError if not."""
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a date like 2014-05-22") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"{text} is outside the years {FIRST_YEAR} to {LAST_YEAR}")
+    return day
+
+
 class YearMonth(NamedTuple):
     """A calendar month: the month a rule schedules a release in, part of its identity."""
 

@@ -10,11 +10,24 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from calendar_gen.clash import Clash, ClashKind, Move
 from calendar_gen.model import Announcement, Period, Programme
 from calendar_gen.releases import Release
 from calendar_gen.texts import describe, long_date, plural, short_date
+
+
+class Report(Protocol):
+    """What every use case returns."""
+
+    @property
+    def warnings(self) -> tuple[str, ...]: ...
+
+    @property
+    def found(self) -> bool: ...
+
+    def lines(self) -> list[str]: ...
 
 
 def release_table(releases: list[Release]) -> str:

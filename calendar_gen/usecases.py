@@ -212,79 +212,55 @@ def check(
 
 def _change(
     schedules: str | Path,
+    pub_id: str,
+    date: dt.date,
     as_of: dt.date,
-    make: Callable[[Programme], Announcement],
+    apply: Callable[[Programme, Release], Announcement],
     wait: float,
     on_wait: Waiting | None,
 ) -> ChangeReport:
-    """Load, apply one change to the record atomically, and report it."""
+    """Find the release of `pub_id` on `date`, record one change to it atomically, report it."""
     from calendar_gen.edits import render_updates
 
     with _writing(schedules, wait, on_wait):
         programme = load_programme(schedules)
-        announcement = make(programme)
+        announcement = apply(programme, changes.find_release(programme, pub_id, date, as_of))
         record = programme.record_path
         publish([(record, render_updates(record, [announcement]))])
     return ChangeReport(announcement, record)
 
 
-def move(
-    pub_id: str,
-    date: dt.date,
-    new_date: dt.date,
-    reason: str,
-    *,
-    schedules: str | Path = "schedules",
-    as_of: dt.date,
-    wait: float = 60.0,
-    on_wait: Waiting | None = None,
-) -> ChangeReport:
+def move(pub_id: str, date: dt.date, new_date: dt.date, reason: str, *, as_of: dt.date,
+         schedules: str | Path = "schedules", wait: float = 60.0,
+         on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
     """Move the release of `pub_id` now on `date` to `new_date`, recording why."""
 
-    def make(programme: Programme) -> Announcement:
-        release = changes.find_release(programme, pub_id, date, as_of)
+    def apply(programme: Programme, release: Release) -> Announcement:
         return changes.move(programme, release, new_date, reason, as_of)
 
-    return _change(schedules, as_of, make, wait, on_wait)
+    return _change(schedules, pub_id, date, as_of, apply, wait, on_wait)
 
 
-def cancel(
-    pub_id: str,
-    date: dt.date,
-    reason: str,
-    *,
-    schedules: str | Path = "schedules",
-    as_of: dt.date,
-    wait: float = 60.0,
-    on_wait: Waiting | None = None,
-) -> ChangeReport:
+def cancel(pub_id: str, date: dt.date, reason: str, *, as_of: dt.date,
+           schedules: str | Path = "schedules", wait: float = 60.0,
+           on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
     """Cancel the release of `pub_id` now on `date`, recording why; it stays as cancelled."""
 
-    def make(programme: Programme) -> Announcement:
-        release = changes.find_release(programme, pub_id, date, as_of)
+    def apply(programme: Programme, release: Release) -> Announcement:
         return changes.cancel(programme, release, reason, as_of)
 
-    return _change(schedules, as_of, make, wait, on_wait)
+    return _change(schedules, pub_id, date, as_of, apply, wait, on_wait)
 
 
-def reinstate(
-    pub_id: str,
-    date: dt.date,
-    reason: str,
-    *,
-    to: dt.date | None = None,
-    schedules: str | Path = "schedules",
-    as_of: dt.date,
-    wait: float = 60.0,
-    on_wait: Waiting | None = None,
-) -> ChangeReport:
+def reinstate(pub_id: str, date: dt.date, reason: str, *, as_of: dt.date,
+              to: dt.date | None = None, schedules: str | Path = "schedules",
+              wait: float = 60.0, on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
     """Bring back the cancelled release of `pub_id` on `date` (or on `to`), recording why."""
 
-    def make(programme: Programme) -> Announcement:
-        release = changes.find_release(programme, pub_id, date, as_of)
+    def apply(programme: Programme, release: Release) -> Announcement:
         return changes.reinstate(programme, release, reason, as_of, to)
 
-    return _change(schedules, as_of, make, wait, on_wait)
+    return _change(schedules, pub_id, date, as_of, apply, wait, on_wait)
 
 
 def _external(
