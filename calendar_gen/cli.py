@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import sys
 import traceback
@@ -38,13 +37,6 @@ def _parsed(kind: str) -> Callable[[click.Context, click.Parameter, str | None],
 
 
 _date, _period = _parsed("date"), _parsed("period")
-
-
-def _today(as_of: dt.date | None) -> dt.date:
-    """The only place the wall clock enters: the default for --as-of, the date in the UK."""
-    from calendar_gen.usecases import today_in_london
-
-    return as_of or today_in_london()
 
 
 def _show(report: Report) -> NoReturn:
@@ -122,8 +114,10 @@ def _run(name: str, *, writes: bool = False, **options: Any) -> NoReturn:
     """Call the use case `name` with the command's options (as_of defaulting to today)."""
     from calendar_gen import usecases
 
-    if "as_of" in options and name != "check":  # check looks at the Code only when asked
-        options["as_of"] = _today(options["as_of"])
+    # The only place the wall clock enters: --as-of defaults to the date in the UK (check
+    # looks at the Code of Practice only when given one).
+    if "as_of" in options and name != "check":
+        options["as_of"] = options["as_of"] or usecases.today_in_london()
     if writes:
         wait = click.get_current_context().obj["wait"]
         options.update(wait=wait, on_wait=lambda message: click.echo(message, err=True))
@@ -242,16 +236,10 @@ def serve(ctx: click.Context, out: str, host: str, port: int, watch: bool, sched
 
     Example: calendar-gen serve --watch
     """
-    import signal
-
     from calendar_gen import usecases
 
-    # Ctrl-C, or a service manager's TERM, stops it cleanly even in the background.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
     usecases.serve(out, host, port, log=click.echo, watch=schedules if watch else None,
-                   today=lambda: _today(None), wait=ctx.obj["wait"])  # fmt: skip
-    click.echo("stopped")
+                   today=usecases.today_in_london, wait=ctx.obj["wait"])  # fmt: skip
 
 
 def main() -> None:

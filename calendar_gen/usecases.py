@@ -390,6 +390,7 @@ def serve(
     wait: float = 60.0,
 ) -> None:
     """Serve the feeds folder until interrupted; with `watch`, rebuild when its files change."""
+    import signal
     import threading
 
     from calendar_gen.server import FeedServer
@@ -419,6 +420,9 @@ def serve(
         watch_folder(Path(schedules), rebuild, stop)
     bound_host, bound_port = server.server_address[:2]
     log(f"serving {out}/ at http://{bound_host!s}:{bound_port}/ (Ctrl-C to stop)")
+    # Ctrl-C, or a service manager's TERM, stops it cleanly even in the background.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -426,3 +430,4 @@ def serve(
     finally:
         stop.set()
         server.server_close()
+    log("stopped")
