@@ -1,0 +1,72 @@
+"""The public Python API, used as the README shows, through public names only."""
+
+import datetime as dt
+import shutil
+
+import pytest
+from helpers import ROOT, SHIPPED, write_schedules
+
+import calendar_gen as cg
+
+D = dt.date
+
+
+def test_every_public_name_is_there_and_typed():
+    assert all(hasattr(cg, name) for name in cg.__all__)
+    assert (ROOT / "calendar_gen" / "py.typed").exists()
+
+
+def test_build_move_and_rebuild_as_the_readme_does(tmp_path):
+    schedules = tmp_path / "schedules"
+    shutil.copytree(SHIPPED, schedules, ignore=shutil.ignore_patterns("announcements.toml"))
+    report = cg.build(schedules, tmp_path / "feeds", as_of=D(2014, 4, 20))
+    assert not report.found
+    assert len(report.releases) == 47
+    # Confirmed up to 18 May 2014: the releases of April, and of 1, 13 and 14 May.
+    assert [r.date for r in report.releases if r.status is cg.Status.CONFIRMED] == [
+        D(2014, 4, 8), D(2014, 4, 9), D(2014, 4, 16), D(2014, 5, 1), D(2014, 5, 13), D(2014, 5, 14),
+    ]  # fmt: skip
+    changed = cg.move("immigration-statistics", D(2014, 5, 22), D(2014, 5, 29), "supplier delay",
+                      schedules=schedules, as_of=D(2014, 5, 1))  # fmt: skip
+    assert changed.announcement.changes[-1].action is cg.Action.MOVED
+    rebuilt = cg.build(schedules, tmp_path / "feeds", as_of=D(2014, 5, 1))
+    (moved,) = [r for r in rebuilt.releases if r.publication.id == "immigration-statistics"
+                and r.scheduled == cg.YearMonth(2014, 5)]  # fmt: skip
+    assert (moved.date, moved.sequence) == (D(2014, 5, 29), 1)
+
+
+def test_bad_input_raises_schedule_error_with_every_problem(tmp_path):
+    schedules = write_schedules(tmp_path / "s", {"t": 'topic = "T"\n[[publication]]\nid = "x"\n'})
+    with pytest.raises(cg.ScheduleError) as error:
+        cg.check(schedules)
+    problems = error.value.problems
+    assert {p.publication for p in problems} == {"x"}
+    assert {p.file for p in problems} == {f"{schedules}/t.toml"}
+    assert "title is missing" in [p.message for p in problems]
+
+
+def test_a_promise_kept_by_the_api_too(tmp_path):
+    schedules = write_schedules(tmp_path / "s")
+    cg.build(schedules, tmp_path / "feeds", as_of=D(2014, 4, 20))
+    (schedules / "announcements.toml").unlink()
+    with pytest.raises(cg.CalendarGenError, match="would change without a recorded reason"):
+        cg.build(schedules, tmp_path / "feeds", as_of=D(2014, 3, 1))
+
+
+def test_today_is_passed_in_and_defaults_to_the_uk_date():
+    # British Summer Time began at 01:00 UTC on Sunday 30 March 2014.
+    assert cg.today_in_london(dt.datetime(2014, 3, 30, 0, 30, tzinfo=dt.UTC)) == D(2014, 3, 30)
+    assert cg.today_in_london(dt.datetime(2014, 3, 30, 23, 30, tzinfo=dt.UTC)) == D(2014, 3, 31)
+
+
+def test_the_readme_module_table_is_the_package():
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("## Development", 1)[1]
+    documented = set(re.findall(r"^\| `([a-z_]+\.py)` \|", table, re.MULTILINE))
+    modules = {p.name for p in (ROOT / "calendar_gen").glob("*.py")} - {
+        "__init__.py",
+        "__main__.py",
+    }
+    assert documented == modules
