@@ -21,15 +21,14 @@ EXIT_BUG = 70  # calendar-gen itself failed (EX_SOFTWARE in sysexits.h)
 
 
 def _parsed(kind: str) -> Callable[[click.Context, click.Parameter, str | None], Any]:
-    """A click callback reading a date or a period as the model does, or saying what is wrong."""
+    """A click callback reading a date, month or period as the model does, or saying why not."""
 
     def parse(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
-        from calendar_gen.model import Period, parse_date
+        from calendar_gen.model import Period, YearMonth, parse_date
 
+        read = {"date": parse_date, "month": YearMonth.read, "period": Period.parse}[kind]
         try:
-            return (
-                None if value is None else (parse_date if kind == "date" else Period.parse)(value)
-            )
+            return None if value is None else read(value)
         except ValueError as error:
             raise click.BadParameter(str(error)) from None
 
@@ -63,6 +62,11 @@ against_option = click.option("--against", multiple=True, metavar="FILE.ics",
 format_option = click.option("--format", type=click.Choice(("table", "json", "csv")),
                              default="table", show_default=True)
 past_option = click.option("--include-past", is_flag=True, help="Look before --as-of too.")
+between_options = [
+    click.option("--from", "start", callback=_date, metavar="DATE", help="From this day on."),
+    click.option("--until", "end", callback=_date, metavar="DATE", help="Up to this day."),
+    click.option("--month", callback=_parsed("month"), metavar="YYYY-MM",
+                 help="Only this month, like 2027-05.")]
 id_date = [click.argument("pub_id", metavar="ID"),
            click.argument("date", callback=_date, metavar="DATE")]
 # fmt: on
@@ -143,12 +147,14 @@ def build(**options: Any) -> None:
 
 
 @cli.command(name="list")
-@_with(schedules_option, period_option, as_of_option, format_option)
+@_with(schedules_option, period_option, as_of_option, *between_options, format_option)
 @click.option("--topic", metavar="SLUG", help="Only this topic's releases.")
+@click.option("--wide", is_flag=True, help="Every column (topic and id too), however wide.")
 def list_releases(**options: Any) -> None:
-    """Print the releases in date order.
+    """Print the releases in date order: the programme's period, or those --from/--until
+    two days or in one --month.
 
-    Example: calendar-gen list --topic migration --format json
+    Example: calendar-gen list --month 2014-05 --topic migration
     """
     _run("list_releases", **options)
 
@@ -198,7 +204,7 @@ def reinstate(**options: Any) -> None:
 
 
 @cli.command()
-@_with(schedules_option, period_option, as_of_option, against_option, past_option)
+@_with(schedules_option, period_option, as_of_option, *between_options, against_option, past_option)
 @click.option("--format", type=click.Choice(("table", "json")), default="table")
 def clashes(**options: Any) -> None:
     """Find releases from today on that clash: too many on one day, on another calendar's

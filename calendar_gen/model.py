@@ -34,14 +34,31 @@ class Action(StrEnum):
 
 
 class Designation(StrEnum):
-    """The statistics' designation under the Code of Practice."""
+    """The statistics' designation under the Code of Practice, in its standard form.
 
+    Since September 2023 "accredited official statistics" is the term for National Statistics
+    and "official statistics in development" for experimental statistics; the older terms stay
+    for programmes of those years. Sources: osr.statisticsauthority.gov.uk/accredited-official-
+    statistics/ and osr.statisticsauthority.gov.uk/policies/official-and-national-statistics-
+    policies/
+    """
+
+    ACCREDITED = "Accredited official statistics"
+    OFFICIAL = "Official statistics"
+    IN_DEVELOPMENT = "Official statistics in development"
     NATIONAL = "National Statistics"
-    OFFICIAL = "Official Statistics"
+    EXPERIMENTAL = "Experimental statistics"
 
     @property
     def accredited(self) -> bool:
-        return self is Designation.NATIONAL
+        """Accredited by the regulator: the Code's checks treat both terms alike."""
+        return self in (Designation.ACCREDITED, Designation.NATIONAL)
+
+
+def choose(text: str, allowed: Iterable[str]) -> str | None:
+    """The allowed value `text` means, ignoring case and surrounding or doubled spaces."""
+    wanted = " ".join(text.split()).casefold()
+    return next((a for a in allowed if a.casefold() == wanted), None)
 
 
 class Frequency(StrEnum):
@@ -84,9 +101,20 @@ class YearMonth(NamedTuple):
         m = re.fullmatch(r"([0-9]{4})-([0-9]{2})", text)
         return cls(int(m.group(1)), int(m.group(2))) if m and 1 <= int(m.group(2)) <= 12 else None
 
+    @classmethod
+    def read(cls, text: str) -> YearMonth:
+        """A month the user typed; ValueError saying what to write if it is not one."""
+        if (month := cls.parse(text)) is None:
+            raise ValueError(f"'{text}' is not a month like 2027-05")
+        return month
+
     @property
     def first_day(self) -> dt.date:
         return dt.date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.plus(1).first_day - dt.timedelta(days=1)
 
     def plus(self, months: int) -> YearMonth:
         n = self.year * 12 + self.month - 1 + months

@@ -30,23 +30,31 @@ class Report(Protocol):
     def lines(self) -> list[str]: ...
 
 
-def release_table(releases: list[Release]) -> str:
-    """The releases as an aligned text table, one line each."""
-    rows = [("Date", "Time", "Status", "Topic", "Id", "Title")]
-    rows += [
-        (
-            short_date(r.date),
-            f"{r.start:%H:%M}",
-            r.status.value,
-            r.topic.slug,
-            r.publication.id,
-            r.publication.title,
-        )
+NARROW = 80  # a terminal's width: the table fits it unless asked to be wide
+
+
+def release_table(releases: list[Release], *, wide: bool = True) -> str:
+    """The releases as an aligned text table; narrow: date, time, status and title in 80
+    columns, the title shortened with an ellipsis where it must be."""
+    heads = ("Date", "Time", "Status", "Topic", "Id", "Title")
+    rows = [
+        (short_date(r.date), f"{r.start:%H:%M}", r.status.value, r.topic.slug,
+         r.publication.id, r.publication.title)
         for r in releases
-    ]
-    widths = [max(len(cell) for cell in column) for column in zip(*rows, strict=True)]
-    lines = ("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows)
+    ]  # fmt: skip
+    keep = range(6) if wide else (0, 1, 2, 5)
+    table = [tuple(row[i] for i in keep) for row in [heads, *rows]]
+    widths = [max(len(cell) for cell in column) for column in zip(*table, strict=True)]
+    if not wide:
+        room = NARROW - sum(widths[:-1]) - 2 * (len(widths) - 1)
+        table = [(*row[:-1], _shortened(row[-1], room)) for row in table]
+        widths[-1] = min(widths[-1], room)
+    lines = ("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in table)
     return "\n".join(line.rstrip() for line in lines)
+
+
+def _shortened(text: str, room: int) -> str:
+    return text if len(text) <= room else text[: max(room - 1, 1)].rstrip() + "…"
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,7 @@ class ListReport:
     format: str = "table"
     warnings: tuple[str, ...] = ()
     found: bool = False
+    wide: bool = False  # every column, however long the lines
 
     def lines(self) -> list[str]:
         from calendar_gen.pages import csv_lines, json_lines
@@ -93,7 +102,9 @@ class ListReport:
             return ["".join(json_lines(list(self.releases))).rstrip("\n")]
         if self.format == "csv":
             return ["".join(csv_lines(list(self.releases))).rstrip("\n")]
-        return [release_table(list(self.releases))]
+        if not self.releases:
+            return ["no releases"]
+        return [release_table(list(self.releases), wide=self.wide)]
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,11 @@ from calendar_gen.model import (
     Publication,
     Suspension,
     Topic,
+    choose,
 )
 from calendar_gen.record import read_record
 from calendar_gen.rules import DaySpec, Rule, RuleError, parse_day
-from calendar_gen.texts import CONTROL, CONTROL_OR_NEWLINE
+from calendar_gen.texts import CONTROL, CONTROL_OR_NEWLINE, shown
 from calendar_gen.workdays import REGIONS, Roll
 
 NOT_TOPICS = ("programme", "announcements")  # the settings and the announcement record
@@ -53,6 +54,26 @@ SUSPENSION_KEYS = ("period", "reason")
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
+
+
+def _listed(allowed: tuple[str, ...]) -> str:
+    return ", ".join(f'"{a}"' for a in allowed)
+
+
+# Words people write for a region that are not its name here.
+_REGION_WORDS = {"uk": "united-kingdom", "gb": "great-britain", "england": "england-and-wales",
+                 "wales": "england-and-wales", "ni": "northern-ireland"}  # fmt: skip
+
+
+def _hint(value: object, allowed: tuple[str, ...]) -> str:
+    """'; did you mean "bi-annual"?' for the allowed value closest to what was written."""
+    if not isinstance(value, str):
+        return ""
+    text = " ".join(value.split()).casefold()
+    folded = {a.casefold(): a for a in allowed}
+    close = difflib.get_close_matches(text, list(folded), n=1, cutoff=0.6)
+    guess = folded[close[0]] if close else _REGION_WORDS.get(text)
+    return f'; did you mean "{guess}"?' if guess in allowed else ""
 
 
 def slugify(text: str) -> str:
@@ -97,14 +118,17 @@ class _Reader:
     def choice(
         self, table: dict[str, Any], key: str, allowed: tuple[str, ...], default: str | None = None
     ) -> str | None:
+        """One of `allowed`, whatever the case and spacing; else the closest is suggested."""
         value = table.get(key, default)
         if value is None:
-            self.problem(f"{key} is missing; allowed: {', '.join(allowed)}")
+            self.problem(f"{key} is missing; write one of {_listed(allowed)}")
             return None
-        if value not in allowed:
-            self.problem(f"{key} {value!r} is not one of {', '.join(allowed)}")
-            return None
-        return str(value)
+        if isinstance(value, str) and (found := choose(value, allowed)):
+            return found
+        self.problem(
+            f"{key} {shown(value)} is not one of {_listed(allowed)}{_hint(value, allowed)}"
+        )
+        return None
 
     def time(self, table: dict[str, Any], key: str, default: dt.time) -> dt.time | None:
         value = table.get(key)

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from calendar_gen import changes, clash
 from calendar_gen.errors import CalendarGenError, error_lines
-from calendar_gen.model import Action, Announcement, Change, Period, Programme
+from calendar_gen.model import Action, Announcement, Change, Period, Programme, YearMonth
 from calendar_gen.output import ensure_folder, locked, publish, remove_leftovers
 from calendar_gen.practice import practice_problems
 from calendar_gen.releases import Release, expand, rule_conflicts, suspensions, to_announce
@@ -164,10 +164,20 @@ def list_releases(
     as_of: dt.date,
     period: Period | None = None,
     topic: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    month: YearMonth | None = None,
     format: str = "table",
+    wide: bool = False,
 ) -> ListReport:
-    """The releases in date order, of one topic or all."""
-    programme, period, releases = _load(schedules, period, as_of)
+    """The releases in date order: of the programme's period (or `period`), or those dated
+    from `start` to `end` or in `month`, of one topic or all."""
+    programme = load_programme(schedules)
+    between = _between(start, end, month, as_of)
+    if between is not None:
+        releases = releases_between(programme, *between, as_of=as_of)
+    else:
+        releases = expand(programme, period, as_of=as_of)
     if topic is not None:
         if programme.topic(topic) is None:
             slugs = ", ".join(t.slug for t in programme.topics)
@@ -175,7 +185,38 @@ def list_releases(
                 f"--topic '{topic}' is not a topic of {programme.folder}; topics: {slugs}"
             )
         releases = [r for r in releases if r.topic.slug == topic]
-    return ListReport(tuple(releases), format)
+    return ListReport(tuple(releases), format, wide=wide)
+
+
+def _between(
+    start: dt.date | None, end: dt.date | None, month: YearMonth | None, as_of: dt.date
+) -> tuple[dt.date, dt.date] | None:
+    """A month, or from `start` (default today) to `end` (default a year on), as two days."""
+    if month is not None:
+        if start or end:
+            raise CalendarGenError("give --month, or --from and --until, not both")
+        return month.first_day, month.last_day
+    if start is None and end is None:
+        return None
+    first = start or as_of
+    return first, end or first + dt.timedelta(days=365)
+
+
+def releases_between(
+    programme: Programme, first: dt.date, last: dt.date, *, as_of: dt.date
+) -> list[Release]:
+    """Every release dated from `first` to `last`, whichever periods schedule them."""
+    if last < first:
+        raise CalendarGenError(f"--until {last} is before --from {first}")
+    # A release may roll a few days out of its scheduled month, and so out of its period.
+    period = programme.period.holding(first - dt.timedelta(days=40))
+    found: dict[str, Release] = {}
+    while period.start <= last:
+        for release in expand(programme, period, as_of=as_of):
+            if first <= release.date <= last:
+                found[release.uid] = release
+        period = period.following()
+    return sorted(found.values(), key=lambda r: (r.start, r.topic.slug, r.publication.id))
 
 
 def check(
@@ -279,6 +320,9 @@ def clashes(
     *,
     as_of: dt.date,
     period: Period | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    month: YearMonth | None = None,
     against: Sequence[str | Path] = (),
     include_past: bool = False,
     format: str = "table",
@@ -291,10 +335,15 @@ def clashes(
     from calendar_gen.releases import calendar
 
     programme = load_programme(schedules)
-    releases = expand(programme, period, as_of=as_of) if period else calendar(programme, as_of)
+    if between := _between(start, end, month, as_of):
+        releases = releases_between(programme, *between, as_of=as_of)
+        scope = f"from {short_date(between[0])} to {short_date(between[1])}"
+    elif period is not None:
+        releases, scope = expand(programme, period, as_of=as_of), f"in {period}"
+    else:
+        releases, scope = calendar(programme, as_of), f"from {short_date(as_of)}"
     if not include_past:
         releases = [r for r in releases if r.date >= as_of]
-    scope = f"in {period}" if period else f"from {short_date(as_of)}"
     if not releases:
         return ClashReport((), (), scope, format)
     busy = _external(against, releases[0].date, releases[-1].date, programme)
@@ -418,11 +467,12 @@ def serve(
                 log(line)
 
         watch_folder(Path(schedules), rebuild, stop)
-    bound_host, bound_port = server.server_address[:2]
-    log(f"serving {out}/ at http://{bound_host!s}:{bound_port}/ (Ctrl-C to stop)")
-    # Ctrl-C, or a service manager's TERM, stops it cleanly even in the background.
+    # Ctrl-C, or a service manager's TERM, stops it cleanly even in the background; set
+    # before the address is told, so a stop sent as soon as it is known is heard.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    bound_host, bound_port = server.server_address[:2]
+    log(f"serving {out}/ at http://{bound_host!s}:{bound_port}/ (Ctrl-C to stop)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -113,7 +113,7 @@ def test_list_json_has_the_contract_fields(shipped):
         "topic": "migration",
         "topic_name": "Migration statistics",
         "frequency": "monthly",
-        "designation": "Official Statistics",
+        "designation": "Official statistics",
         "date": "2014-04-08",
         "start": "2014-04-08T09:30:00+01:00",
         "status": "confirmed",

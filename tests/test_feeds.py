@@ -43,7 +43,7 @@ day = "fourth friday"
 # so 09:30 on Friday 24 October is 08:30 UTC.
 HATE_CRIMES_UID = "hate-crimes-2014-10@test-office"
 HATE_CRIMES_START = dt.datetime(2014, 10, 24, 8, 30, tzinfo=UTC)
-FACTS = "Official Statistics. Annual release, 09:30 UK time, confirmed."
+FACTS = "Official statistics. Annual release, 09:30 UK time, confirmed."
 
 
 @pytest.fixture
@@ -247,7 +247,7 @@ def test_hostile_text_cannot_forge_an_event_or_property(release, field, text):
     elif field == "description":
         assert read.description == f"{read_as(text)}\n\n{FACTS}"
     else:
-        assert read.categories == (read_as(text), "Official Statistics")
+        assert read.categories == (read_as(text), "Official statistics")
 
 
 def test_hostile_names_stay_inside_calendar_properties(programme, release):
@@ -328,9 +328,9 @@ def test_event_properties(release):
         "DTSTART;TZID=Europe/London:20141024T093000",
         "DURATION:PT30M",
         "SUMMARY:Hate Crimes\\, England and Wales",
-        "DESCRIPTION:Hate crimes recorded by the police.\\n\\nOfficial Statistics. Annual "
+        "DESCRIPTION:Hate crimes recorded by the police.\\n\\nOfficial statistics. Annual "
         "release\\, 09:30 UK time\\, confirmed.",
-        "CATEGORIES:Crime statistics,Official Statistics",
+        "CATEGORIES:Crime statistics,Official statistics",
         "STATUS:CONFIRMED",
         "SEQUENCE:2",
         "TRANSP:TRANSPARENT",
@@ -347,7 +347,7 @@ def test_event_properties(release):
         2,
         "Hate Crimes, England and Wales",
         f"Hate crimes recorded by the police.\n\n{FACTS}",
-        ("Crime statistics", "Official Statistics"),
+        ("Crime statistics", "Official statistics"),
     )
     (event,) = icalendar.Calendar.from_ical(feed(stamped)).events
     assert event["DTSTART"].params["TZID"] == "Europe/London"
