@@ -32,9 +32,11 @@ from calendar_gen.usecases import (
     cancel,
     check,
     clashes,
+    init,
     list_releases,
     move,
     next_year,
+    reinstate,
     today_in_london,
 )
 
@@ -63,9 +65,11 @@ __all__ = [
     "check",
     "clashes",
     "expand",
+    "init",
     "list_releases",
     "load_programme",
     "move",
     "next_year",
+    "reinstate",
     "today_in_london",
 ]

@@ -231,6 +231,20 @@ def next_year(**options: Any) -> None:
 
 
 @cli.command()
+@click.argument("folder", default="schedules", metavar="[DIR]")
+@click.option("--organisation", default="Example Statistics Office", show_default=True,
+              help="The producer's name, shown in every feed.")  # fmt: skip
+@_with(period_option, as_of_option)
+def init(**options: Any) -> None:
+    """Start a new programme in DIR (default schedules): a commented programme.toml and one
+    topic file that builds at once. Nothing is overwritten.
+
+    Example: calendar-gen init schedules --organisation "Office for Rail Statistics"
+    """
+    _run("init", **options)
+
+
+@cli.command()
 @out_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))

@@ -128,11 +128,17 @@ def window(
 
 
 def calendar(programme: Programme, as_of: dt.date, through: Period | None = None) -> list[Release]:
-    """What a build publishes: every release of the window, and every announced one besides."""
+    """What a build publishes: every release of the window from `as_of` on, and every
+    announced one. A release already past that was never announced is left out: the past is
+    only what was announced, and a new programme does not claim last spring's releases."""
     first, last = window(programme, as_of, through)
     count = (last.year - first.year) * 12 + last.month - first.month + 1
     months = [first.plus(n) for n in range(max(count, 0))]
-    releases = _expand(programme, months, as_of, first.first_day)
+    releases = [
+        r
+        for r in _expand(programme, months, as_of, first.first_day)
+        if r.announcement or r.date >= as_of
+    ]
     inside = set(months)
     where = {p.id: (t, p) for t in programme.topics for p in t.publications}
     for pub_id, month in sorted(k for k in programme.announcements if k[1] not in inside):

@@ -226,3 +226,20 @@ class NextYearReport:
             count = plural(len(self.remaining), "clash", "clashes")
             lines += [*clash_lines(list(self.remaining)), f"{count} left in {self.period}"]
         return lines
+
+
+@dataclass(frozen=True)
+class InitReport:
+    """The starter files written, and what to do next."""
+
+    files: tuple[Path, ...]
+    folder: Path
+    warnings: tuple[str, ...] = ()
+    found: bool = False
+
+    def lines(self) -> list[str]:
+        return [
+            *(f"wrote {path}" for path in self.files),
+            f"next: edit them, then calendar-gen check --schedules {self.folder} and "
+            f"calendar-gen build --schedules {self.folder}",
+        ]

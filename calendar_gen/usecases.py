@@ -24,6 +24,7 @@ from calendar_gen.reports import (
     ChangeReport,
     CheckReport,
     ClashReport,
+    InitReport,
     ListReport,
     NextYearReport,
 )
@@ -426,6 +427,32 @@ def _period_to_roll_to(programme: Programme, as_of: dt.date, to: Period | None) 
             f"calendar-gen next-year --to {following}"
         )
     return following
+
+
+def init(
+    folder: str | Path = "schedules",
+    *,
+    as_of: dt.date,
+    organisation: str = "Example Statistics Office",
+    period: Period | None = None,
+) -> InitReport:
+    """Start a programme: a commented programme.toml and one topic that builds at once.
+
+    The period defaults to the financial year holding `as_of`. Nothing is overwritten.
+    """
+    from calendar_gen.starter import starter_files
+
+    root = Path(folder)
+    period = period or Period.parse("2000/01").holding(as_of)
+    files = {root / name: text for name, text in starter_files(organisation, period).items()}
+    if existing := [str(path) for path in files if path.exists() or path.is_symlink()]:
+        raise CalendarGenError(
+            f"{', '.join(existing)}: already there; init writes a new programme and never "
+            "overwrites one. Choose an empty folder: calendar-gen init FOLDER"
+        )
+    ensure_folder(root)
+    publish(files.items())
+    return InitReport(tuple(files), root)
 
 
 def serve(

@@ -1,0 +1,60 @@
+"""The files `calendar-gen init` writes: a commented programme and a topic that builds at once."""
+
+from __future__ import annotations
+
+from calendar_gen.model import Period
+from calendar_gen.texts import shown
+
+PROGRAMME = """\
+# The settings every topic file shares. Each key is explained in the README's
+# "Schedule files" section; delete what you do not need.
+organisation = {organisation}
+
+# The period the calendar starts from: a financial year like "2027/28" (April to March) or
+# a calendar year like "2027". `calendar-gen next-year` moves it on.
+period = {period}
+
+# Releases are at 09:30 on working days unless a publication says otherwise.
+release_time = "09:30"
+
+# Whose bank holidays close a day: england-and-wales, scotland, northern-ireland,
+# great-britain or united-kingdom.
+holidays = "england-and-wales"
+
+# A date that falls on a weekend or bank holiday moves to the next working day.
+roll = "following"
+
+# Releases this close to today are confirmed, and from then on change only with a reason.
+notice_weeks = 4
+
+# The address the feeds folder will be published at, for the page's subscribe links:
+# feed_url = "https://www.example.gov.uk/statistics/feeds"
+"""
+
+TOPIC = """\
+# One topic: its file name ({slug}.toml) names its feed ({slug}.ics). Add a
+# [[publication]] table for each publication; copy this one to start.
+topic = "Example statistics"
+
+[[publication]]
+id = "example-bulletin"            # lower case and hyphens; never change it once announced
+title = "Example bulletin"
+designation = "Official statistics"  # or "Accredited official statistics",
+                                     # "Official statistics in development"
+frequency = "monthly"              # weekly, fortnightly, monthly, quarterly, bi-annual,
+                                   # annual or ad hoc
+day = "second thursday"            # or "15", "last working day", "3rd working day" ...
+description = "What subscribers should know about this publication."
+"""
+
+TOPIC_SLUG = "statistics"
+
+
+def starter_files(organisation: str, period: Period) -> dict[str, str]:
+    """The starter files' names and texts."""
+    return {
+        "programme.toml": PROGRAMME.format(
+            organisation=shown(organisation), period=shown(period.name)
+        ),
+        f"{TOPIC_SLUG}.toml": TOPIC.format(slug=TOPIC_SLUG),
+    }
