@@ -45,7 +45,7 @@ def outputs(
     files += [(folder / name, chunks) for name, chunks in feed_chunks(programme, releases, period)]
     index, csv, data = PAGES
     files.append((folder / index, render_index(programme, releases, period, as_of)))
-    files.append((folder / csv, csv_lines(releases)))
+    files.append((folder / csv, csv_lines(releases, byte_order_mark=True)))
     files.append((folder / data, json_lines(releases)))
     return files
 
