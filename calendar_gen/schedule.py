@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from calendar_gen.errors import Problem, ScheduleError
-from calendar_gen.files import read_toml
+from calendar_gen.files import NOT_A_SCHEDULE, not_a_file, read_toml
 from calendar_gen.model import (
     PROGRAMME_FILE,
     RECORD_FILE,
@@ -358,7 +359,7 @@ def load_programme(folder: str | Path) -> Programme:
     problems: list[Problem] = []
     settings_file = root / PROGRAMME_FILE
     settings = None
-    if not settings_file.is_file():
+    if not os.path.lexists(settings_file):  # anything else there, read_toml says what it is
         problems.append(Problem(str(Path(shown) / PROGRAMME_FILE), "is missing"))
     else:
         data, problem = read_toml(settings_file, str(Path(shown) / PROGRAMME_FILE))
@@ -374,7 +375,11 @@ def load_programme(folder: str | Path) -> Programme:
     for path in sorted(root.glob("*.toml")):
         slug = path.stem
         file = str(Path(shown) / path.name)
-        if slug in NOT_TOPICS or not path.is_file():
+        # A FIFO would hang the build, a folder or broken link fail it: say so, and read none.
+        if slug != "programme" and (kind := not_a_file(path)):  # read_toml names that one
+            problems.append(Problem(file, f"is {kind}, {NOT_A_SCHEDULE}"))
+            continue
+        if slug in NOT_TOPICS:
             continue
         if not SLUG.fullmatch(slug) or slug in RESERVED_SLUGS:
             problems.append(

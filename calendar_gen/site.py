@@ -12,6 +12,7 @@ from typing import Any
 
 from calendar_gen.edits import render_updates
 from calendar_gen.feeds import feed_chunks
+from calendar_gen.files import NotAFile, read_regular
 from calendar_gen.model import Announcement, Period, Programme
 from calendar_gen.output import Content
 from calendar_gen.pages import csv_lines, json_lines, render_index
@@ -56,8 +57,17 @@ def fingerprint(schedules: str | Path, period: Period | None, as_of: dt.date) ->
     digest = hashlib.sha256(f"{period}|{as_of}|{version('holidays')}".encode())
     for folder in (Path(schedules), Path(__file__).parent):
         for path in sorted(folder.glob("*.toml")) + sorted(folder.glob("*.py")):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+            digest.update(path.name.encode() + b"\0" + _contents(path) + b"\0")
     return digest.hexdigest()
+
+
+def _contents(path: Path) -> bytes:
+    """A file's bytes, or a mark when it cannot be read (a FIFO, a folder): NUL is in no
+    TOML file, so the digest matches no earlier build, and loading says what is wrong."""
+    try:
+        return read_regular(path)
+    except (NotAFile, OSError) as error:
+        return b"\0\1" + str(error).encode()
 
 
 def _state(folder: Path, names: list[str]) -> dict[str, list[int]] | None:
