@@ -13,12 +13,8 @@ from calendar_gen.errors import Problem
 NOT_A_SCHEDULE = "not a schedule file; remove it or rename it so it does not end in .toml"
 
 
-class NotAFile(Exception):
-    """A path that is not a regular file; `kind` says what it is ('a FIFO', 'a folder')."""
-
-    def __init__(self, kind: str) -> None:
-        super().__init__(kind)
-        self.kind = kind
+class Refused(Exception):
+    """A file left unread; the message says why, following its name ('is a FIFO, ...')."""
 
 
 def _kind(mode: int) -> str | None:
@@ -43,28 +39,38 @@ def not_a_file(path: Path) -> str | None:
         return "a broken link" if path.is_symlink() else None
 
 
-def read_regular(path: Path) -> bytes:
-    """The bytes of a regular file or a link to one; raise NotAFile for anything else."""
+def read_regular(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file or a link to one, of at most `limit` bytes; raise Refused
+    for anything else."""
     if kind := not_a_file(path):
-        raise NotAFile(kind)
+        raise Refused(f"is {kind}, {NOT_A_SCHEDULE}")
     # O_NONBLOCK: should a FIFO take the file's place after the check, opening it still
     # returns at once, and the check on the open file refuses it.
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
     try:
-        if kind := _kind(os.fstat(fd).st_mode):
-            raise NotAFile(kind)
+        status = os.fstat(fd)
+        if kind := _kind(status.st_mode):
+            raise Refused(f"is {kind}, {NOT_A_SCHEDULE}")
         with open(fd, "rb", closefd=False) as file:
-            return file.read()
+            data = file.read() if limit is None else file.read(limit + 1)  # never all of it
     finally:
         os.close(fd)
+    if limit is not None and len(data) > limit:
+        raise Refused(
+            f"is {max(status.st_size, len(data)):,} bytes; a schedule file may be at most "
+            f"{limit:,} bytes ({limit / 2**20:g} MiB): split it into smaller files"
+        )
+    return data
 
 
-def read_toml(path: Path, shown: str) -> tuple[dict[str, Any] | None, Problem | None]:
+def read_toml(
+    path: Path, shown: str, limit: int | None = None
+) -> tuple[dict[str, Any] | None, Problem | None]:
     """The file's tables, or the problem that stops it being read (never both)."""
     try:
-        return tomllib.loads(read_regular(path).decode("utf-8")), None
-    except NotAFile as error:
-        return None, Problem(shown, f"is {error.kind}, {NOT_A_SCHEDULE}")
+        return tomllib.loads(read_regular(path, limit).decode("utf-8")), None
+    except Refused as error:
+        return None, Problem(shown, str(error))
     except UnicodeDecodeError as error:
         return None, Problem(shown, f"is not UTF-8 text (byte {error.start})")
     except tomllib.TOMLDecodeError as error:

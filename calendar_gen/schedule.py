@@ -48,6 +48,13 @@ PUBLICATION_KEYS = (
 )  # fmt: skip
 SUSPENSION_KEYS = ("period", "reason")
 
+# The longest text each key takes, in characters: what fits a calendar's title line or a
+# page, with room to spare. A 20 MB description in a monthly publication once wrote 935 MB
+# of feeds and data. The README lists these.
+TEXT_LIMITS = {"organisation": 200, "topic": 200, "title": 200, "description": 2_000,
+               "reason": 500}  # fmt: skip
+FILE_LIMIT = 1_048_576  # bytes of one schedule file (1 MiB), checked before it is parsed
+
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 
@@ -84,6 +91,10 @@ class _Reader:
             return None
         if not isinstance(value, str) or not value.strip():
             self.problem(f"{key} {value!r} is not a non-empty text")
+            return None
+        length, limit = len(value.strip()), TEXT_LIMITS.get(key)
+        if limit is not None and length > limit:  # said before the text is quoted below
+            self.problem(f"{key} is {length:,} characters long; at most {limit:,} are allowed")
             return None
         if (CONTROL if lines else CONTROL_OR_NEWLINE).search(value):
             kind = "control characters" if lines else "line breaks or control characters"
@@ -362,7 +373,7 @@ def load_programme(folder: str | Path) -> Programme:
     if not os.path.lexists(settings_file):  # anything else there, read_toml says what it is
         problems.append(Problem(str(Path(shown) / PROGRAMME_FILE), "is missing"))
     else:
-        data, problem = read_toml(settings_file, str(Path(shown) / PROGRAMME_FILE))
+        data, problem = read_toml(settings_file, str(Path(shown) / PROGRAMME_FILE), FILE_LIMIT)
         if problem:
             problems.append(problem)
         elif data is not None:
@@ -390,7 +401,7 @@ def load_programme(folder: str | Path) -> Programme:
                 )
             )
             continue
-        data, problem = read_toml(path, file)
+        data, problem = read_toml(path, file, FILE_LIMIT)
         if problem:
             problems.append(problem)
             continue

@@ -12,11 +12,12 @@ from typing import Any
 
 from calendar_gen.edits import render_updates
 from calendar_gen.feeds import feed_chunks
-from calendar_gen.files import NotAFile, read_regular
-from calendar_gen.model import Announcement, Period, Programme
+from calendar_gen.files import Refused, read_regular
+from calendar_gen.model import RECORD_FILE, Announcement, Period, Programme
 from calendar_gen.output import Content
 from calendar_gen.pages import csv_lines, json_lines, render_index
 from calendar_gen.releases import Release
+from calendar_gen.schedule import FILE_LIMIT
 
 MANIFEST = ".calendar-gen-build.json"  # hidden: the preview server does not serve it
 PAGES = ("index.html", "releases.csv", "releases.json")
@@ -62,11 +63,11 @@ def fingerprint(schedules: str | Path, period: Period | None, as_of: dt.date) ->
 
 
 def _contents(path: Path) -> bytes:
-    """A file's bytes, or a mark when it cannot be read (a FIFO, a folder): NUL is in no
-    TOML file, so the digest matches no earlier build, and loading says what is wrong."""
-    try:
-        return read_regular(path)
-    except (NotAFile, OSError) as error:
+    """A file's bytes, or a mark when it is not read (a FIFO, a folder, too large): NUL is in
+    no TOML file, so the digest matches no earlier build, and loading says what is wrong."""
+    try:  # the record grows with every announcement: it has no limit
+        return read_regular(path, None if path.name == RECORD_FILE else FILE_LIMIT)
+    except (Refused, OSError) as error:
         return b"\0\1" + str(error).encode()
 
 
