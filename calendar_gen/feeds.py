@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 
-from calendar_gen.model import Period, Programme, Status
+from calendar_gen.model import Period, Programme, Status, Topic
 from calendar_gen.releases import Release
 from calendar_gen.texts import CONTROL, describe
 
@@ -40,10 +41,23 @@ VTIMEZONES = {
 }
 
 
+# What no CATEGORIES value may hold, though RFC 5545 (3.3.11, 3.8.1.2) allows it escaped:
+# after a trailing backslash, ical.js (Thunderbird) and libical (Evolution, GNOME) merge two
+# categories, and libical stops splitting the list after any escape or an unpaired quote; the
+# `ical` package and several JavaScript parsers split at an escaped comma; icalendar before
+# 7.3 drops the text before a colon. Runs of these and of spaces become one space.
+NOT_IN_CATEGORY = re.compile(r'[,;:\\"\s\x00-\x1f\x7f]+')
+
+
 def escape_text(value: str) -> str:
     """Escape a TEXT value (RFC 5545 3.3.11) so it cannot end its property or forge another."""
     value = CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def category(topic: Topic) -> str:
+    """The topic's name as a category that every client reads alike, or else its slug."""
+    return NOT_IN_CATEGORY.sub(" ", topic.name).strip() or topic.slug
 
 
 def fold(line: str) -> str:
@@ -94,7 +108,8 @@ def event_description(release: Release) -> str:
 def _details(release: Release) -> str:
     """The folded lines that depend on the publication, its status and its history."""
     p = release.publication
-    categories = ",".join(escape_text(c) for c in (release.topic.name, p.designation))
+    # The designation is one of two plain names: no character in it needs care.
+    categories = f"{category(release.topic)},{p.designation}"
     return (
         fold(f"SUMMARY:{escape_text(event_title(release))}")
         + fold(f"DESCRIPTION:{escape_text(event_description(release))}")
