@@ -41,6 +41,9 @@ VTIMEZONES = {
 }
 
 
+# Line and paragraph separators and NEL end a line for JavaScript and str.splitlines(), so
+# parsers that split lines that way cut or drop the property that holds one.
+UNICODE_BREAKS = re.compile("[\u2028\u2029\x85]")
 # What no CATEGORIES value may hold, though RFC 5545 (3.3.11, 3.8.1.2) allows it escaped:
 # after a trailing backslash, ical.js (Thunderbird) and libical (Evolution, GNOME) merge two
 # categories, and libical stops splitting the list after any escape or an unpaired quote; the
@@ -49,9 +52,13 @@ VTIMEZONES = {
 NOT_IN_CATEGORY = re.compile(r'[,;:\\"\s\x00-\x1f\x7f]+')
 
 
-def escape_text(value: str) -> str:
-    """Escape a TEXT value (RFC 5545 3.3.11) so it cannot end its property or forge another."""
-    value = CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+def escape_text(value: str, *, multiline: bool = True) -> str:
+    """Escape a TEXT value (RFC 5545 3.3.11) so it cannot end its property or forge another.
+
+    A Unicode line break becomes an escaped line feed, or a space where `multiline` is False.
+    """
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = CONTROL.sub("", UNICODE_BREAKS.sub("\n" if multiline else " ", value))
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
@@ -111,7 +118,7 @@ def _details(release: Release) -> str:
     # The designation is one of two plain names: no character in it needs care.
     categories = f"{category(release.topic)},{p.designation}"
     return (
-        fold(f"SUMMARY:{escape_text(event_title(release))}")
+        fold(f"SUMMARY:{escape_text(event_title(release), multiline=False)}")
         + fold(f"DESCRIPTION:{escape_text(event_description(release))}")
         + fold(f"CATEGORIES:{categories}")
         + f"STATUS:{STATUS.get(release.status, 'TENTATIVE')}\r\n"
@@ -153,8 +160,8 @@ def calendar_chunks(name: str, description: str, events: list[str], timezone: st
         "VERSION:2.0",
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
-        f"NAME:{escape_text(name)}",
-        f"X-WR-CALNAME:{escape_text(name)}",
+        f"NAME:{escape_text(name, multiline=False)}",
+        f"X-WR-CALNAME:{escape_text(name, multiline=False)}",
         f"DESCRIPTION:{escape_text(description)}",
         f"X-WR-CALDESC:{escape_text(description)}",
         f"X-WR-TIMEZONE:{timezone}",

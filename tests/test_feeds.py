@@ -223,9 +223,10 @@ HOSTILE = [
 ]
 
 
-def read_as(text: str) -> str:
-    """How a parser reads hostile text back: every line break is a line feed."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+def read_as(text: str, line_break: str = "\n") -> str:
+    """How a parser reads hostile text back: every line break is a line feed, and a Unicode
+    line or paragraph separator or NEL is `line_break`."""
+    return re.sub("[\u2028\u2029\x85]", line_break, text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -244,7 +245,7 @@ def test_hostile_text_cannot_forge_an_event_or_property(release, field, text):
         0,
     )
     if field == "title":
-        assert read.summary == read_as(text)
+        assert read.summary == read_as(text, " ")
     elif field == "description":
         assert read.description == f"{read_as(text)}\n\n{FACTS}"
     else:
@@ -319,6 +320,23 @@ def test_every_parser_reads_any_schedule_text_alike(texts):
             simplified(a) or release.topic.slug,
             release.publication.designation,
         )
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+def test_unicode_line_separators_are_written_as_every_parser_keeps_them(release, separator):
+    # Parsers that split lines as JavaScript or str.splitlines() does end the content line at
+    # these, and drop or cut the property.
+    text = f"Crime{separator}statistics"
+    edited_release = edited(release, title=text, description=text, topic=text)
+    rendered = render_calendar(text, f"All{separator}releases.", [edited_release], "Europe/London")
+    assert separator not in rendered
+    (read,) = assert_parsers_agree(rendered)
+    assert read.summary == "Crime statistics"
+    assert read.description == f"Crime\nstatistics\n\n{FACTS}"
+    assert read.categories == ("Crime statistics", "Official Statistics")
+    calendar = vobject.readOne(rendered)
+    assert calendar.contents["x-wr-calname"][0].value == "Crime statistics"
+    assert calendar.contents["x-wr-caldesc"][0].value == "All\nreleases."
 
 
 def test_hostile_names_stay_inside_calendar_properties(programme, release):
