@@ -360,28 +360,12 @@ def _duplicate_ids(data: dict[str, Any], file: str, seen: dict[str, str]) -> lis
     return problems
 
 
-def load_programme(folder: str | Path) -> Programme:
-    """Read and validate a schedules folder; raise ScheduleError listing every problem."""
-    root = Path(folder)
-    shown = str(folder).rstrip("/") or "/"
-    if not root.is_dir():
-        what = "does not exist" if not root.exists() else "is not a folder"
-        raise ScheduleError([Problem(shown, f"{what}; --schedules names a folder of .toml files")])
-    problems: list[Problem] = []
-    settings_file = root / PROGRAMME_FILE
-    settings = None
-    if not os.path.lexists(settings_file):  # anything else there, read_toml says what it is
-        problems.append(Problem(str(Path(shown) / PROGRAMME_FILE), "is missing"))
-    else:
-        data, problem = read_toml(settings_file, str(Path(shown) / PROGRAMME_FILE), FILE_LIMIT)
-        if problem:
-            problems.append(problem)
-        elif data is not None:
-            reader = _Reader(str(Path(shown) / PROGRAMME_FILE))
-            settings = _read_settings(data, reader)
-            problems += reader.problems
-
+def _read_topics(
+    root: Path, shown: str, settings: _Settings | None
+) -> tuple[list[Topic], list[Problem]]:
+    """Every topic file in the folder, read and checked, and the problems found."""
     topics: list[Topic] = []
+    problems: list[Problem] = []
     seen: dict[str, str] = {}
     for path in sorted(root.glob("*.toml")):
         slug = path.stem
@@ -411,6 +395,32 @@ def load_programme(folder: str | Path) -> Programme:
         problems += reader.problems + _duplicate_ids(data, file, seen)
         if topic:
             topics.append(topic)
+    return topics, problems
+
+
+def load_programme(folder: str | Path) -> Programme:
+    """Read and validate a schedules folder; raise ScheduleError listing every problem."""
+    root = Path(folder)
+    shown = str(folder).rstrip("/") or "/"
+    if not root.is_dir():
+        what = "does not exist" if not root.exists() else "is not a folder"
+        raise ScheduleError([Problem(shown, f"{what}; --schedules names a folder of .toml files")])
+    problems: list[Problem] = []
+    settings_file = root / PROGRAMME_FILE
+    settings = None
+    if not os.path.lexists(settings_file):  # anything else there, read_toml says what it is
+        problems.append(Problem(str(Path(shown) / PROGRAMME_FILE), "is missing"))
+    else:
+        data, problem = read_toml(settings_file, str(Path(shown) / PROGRAMME_FILE), FILE_LIMIT)
+        if problem:
+            problems.append(problem)
+        elif data is not None:
+            reader = _Reader(str(Path(shown) / PROGRAMME_FILE))
+            settings = _read_settings(data, reader)
+            problems += reader.problems
+
+    topics, topic_problems = _read_topics(root, shown, settings)
+    problems += topic_problems
     regions = {p.id: p.rule.region for t in topics for p in t.publications}
     for publication in (p for t in topics for p in t.publications):
         for other in publication.released_with:
