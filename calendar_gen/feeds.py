@@ -88,7 +88,9 @@ def fold(line: str) -> str:
 
 
 def _utc(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    # Not strftime: glibc writes the year 1 as "1", not "0001" (RFC 5545 3.3.5 needs four).
+    m = moment.astimezone(dt.UTC)
+    return f"{m.year:04d}{m.month:02d}{m.day:02d}T{m.hour:02d}{m.minute:02d}{m.second:02d}Z"
 
 
 def event_title(release: Release) -> str:

@@ -444,6 +444,14 @@ def test_event_properties(release):
     assert (event["TRANSP"], event["CLASS"]) == ("TRANSPARENT", "PUBLIC")
 
 
+def test_stamps_have_four_digit_years(release):
+    # A record may say a release was confirmed in year 1; strftime writes that year as "1".
+    early = dataclasses.replace(release, revised=dt.datetime(1, 1, 2, tzinfo=UTC))
+    lines = content_lines(feed(early))
+    assert "DTSTAMP:00010102T000000Z" in lines
+    assert "LAST-MODIFIED:00010102T000000Z" in lines
+
+
 @pytest.mark.parametrize(
     ("status", "ical_status", "summary"),
     [
