@@ -310,7 +310,7 @@ def problems_within(folder, seconds: float = 10) -> list[str]:
 
 
 @pytest.mark.parametrize("kind", NOT_A_FILE)
-@pytest.mark.parametrize("name", ["x.toml", "programme.toml"])
+@pytest.mark.parametrize("name", ["x.toml", "programme.toml", "announcements.toml"])
 def test_only_regular_files_are_read(tmp_path, kind, name):
     write_schedules(tmp_path)
     (tmp_path / name).unlink(missing_ok=True)
