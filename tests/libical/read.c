@@ -1,5 +1,5 @@
 /* Reads one iCalendar document on stdin and prints its events as libical (the parser of
- * Evolution, GNOME Calendar and KDE's importers) sees them, as JSON for tests/interop.py.
+ * Evolution and GNOME Calendar) sees them, as JSON for tests/interop.py.
  * Times are UTC ("...Z") when libical can place them, floating (no "Z") when it cannot.
  * Properties libical could not parse (it keeps them as X-LIC-ERROR) are listed in "errors".
  * Build: cc read.c -o read -lical */
