@@ -16,13 +16,19 @@ setup: $(BIN)/calendar-gen
 feeds: setup
 	$(BIN)/calendar-gen build
 
-# The interop and browser tests need ical.js (npm) and Chromium (Debian); install them
-# where this machine can, and the tests say what is missing where it cannot.
+# The interop and browser tests need ical.js (npm), and Chromium, gcc and libical's headers
+# (Debian) to run a browser and build the libical reader; install them where this machine
+# can, and the tests fail saying what is missing where it cannot.
 test-tools:
 	@if command -v npm >/dev/null && [ ! -d tests/js/node_modules ]; then \
 		npm ci --silent --prefix tests/js; fi
-	@if ! command -v chromium >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v gcc >/dev/null || missing="$$missing gcc"; \
+	[ -e /usr/include/libical/ical.h ] || missing="$$missing libical-dev"; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 
 test: setup test-tools
 	$(BIN)/ruff check .

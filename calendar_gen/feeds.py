@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 
-from calendar_gen.model import Period, Programme, Status
+from calendar_gen.model import Period, Programme, Status, Topic
 from calendar_gen.releases import Release
 from calendar_gen.texts import CONTROL, describe
 
@@ -40,10 +41,30 @@ VTIMEZONES = {
 }
 
 
-def escape_text(value: str) -> str:
-    """Escape a TEXT value (RFC 5545 3.3.11) so it cannot end its property or forge another."""
-    value = CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+# Line and paragraph separators and NEL end a line for JavaScript and str.splitlines(), so
+# parsers that split lines that way cut or drop the property that holds one.
+UNICODE_BREAKS = re.compile("[\u2028\u2029\x85]")
+# What no CATEGORIES value may hold, though RFC 5545 (3.3.11, 3.8.1.2) allows it escaped:
+# after a trailing backslash, ical.js (Thunderbird) and libical (Evolution, GNOME) merge two
+# categories, and libical stops splitting the list after any escape or an unpaired quote; the
+# `ical` package and several JavaScript parsers split at an escaped comma; icalendar before
+# 7.3 drops the text before a colon. Runs of these and of spaces become one space.
+NOT_IN_CATEGORY = re.compile(r'[,;:\\"\s\x00-\x1f\x7f]+')
+
+
+def escape_text(value: str, *, multiline: bool = True) -> str:
+    """Escape a TEXT value (RFC 5545 3.3.11) so it cannot end its property or forge another.
+
+    A Unicode line break becomes an escaped line feed, or a space where `multiline` is False.
+    """
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = CONTROL.sub("", UNICODE_BREAKS.sub("\n" if multiline else " ", value))
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def category(topic: Topic) -> str:
+    """The topic's name as a category that every client reads alike, or else its slug."""
+    return NOT_IN_CATEGORY.sub(" ", topic.name).strip() or topic.slug
 
 
 def fold(line: str) -> str:
@@ -67,7 +88,9 @@ def fold(line: str) -> str:
 
 
 def _utc(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    # Not strftime: glibc writes the year 1 as "1", not "0001" (RFC 5545 3.3.5 needs four).
+    m = moment.astimezone(dt.UTC)
+    return f"{m.year:04d}{m.month:02d}{m.day:02d}T{m.hour:02d}{m.minute:02d}{m.second:02d}Z"
 
 
 def event_title(release: Release) -> str:
@@ -94,9 +117,10 @@ def event_description(release: Release) -> str:
 def _details(release: Release) -> str:
     """The folded lines that depend on the publication, its status and its history."""
     p = release.publication
-    categories = ",".join(escape_text(c) for c in (release.topic.name, p.designation))
+    # The designation is one of two plain names: no character in it needs care.
+    categories = f"{category(release.topic)},{p.designation}"
     return (
-        fold(f"SUMMARY:{escape_text(event_title(release))}")
+        fold(f"SUMMARY:{escape_text(event_title(release), multiline=False)}")
         + fold(f"DESCRIPTION:{escape_text(event_description(release))}")
         + fold(f"CATEGORIES:{categories}")
         + f"STATUS:{STATUS.get(release.status, 'TENTATIVE')}\r\n"
@@ -138,8 +162,8 @@ def calendar_chunks(name: str, description: str, events: list[str], timezone: st
         "VERSION:2.0",
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
-        f"NAME:{escape_text(name)}",
-        f"X-WR-CALNAME:{escape_text(name)}",
+        f"NAME:{escape_text(name, multiline=False)}",
+        f"X-WR-CALNAME:{escape_text(name, multiline=False)}",
         f"DESCRIPTION:{escape_text(description)}",
         f"X-WR-CALDESC:{escape_text(description)}",
         f"X-WR-TIMEZONE:{timezone}",

@@ -2,17 +2,75 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from calendar_gen.errors import Problem
 
+NOT_A_SCHEDULE = "not a schedule file; remove it or rename it so it does not end in .toml"
 
-def read_toml(path: Path, shown: str) -> tuple[dict[str, Any] | None, Problem | None]:
+
+class Refused(Exception):
+    """A file left unread; the message says why, following its name ('is a FIFO, ...')."""
+
+
+def _kind(mode: int) -> str | None:
+    """What a file of this mode is, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    return "a socket" if stat.S_ISSOCK(mode) else "a device"
+
+
+def not_a_file(path: Path) -> str | None:
+    """What `path` is when it is neither a regular file nor a link to one, else None.
+
+    Only stat is used: opening a FIFO blocks until something writes to it.
+    """
+    try:
+        return _kind(os.stat(path).st_mode)
+    except OSError:  # gone, a broken link or a loop of links; reading says what is wrong
+        return "a broken link" if path.is_symlink() else None
+
+
+def read_regular(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file or a link to one, of at most `limit` bytes; raise Refused
+    for anything else."""
+    if kind := not_a_file(path):
+        raise Refused(f"is {kind}, {NOT_A_SCHEDULE}")
+    # O_NONBLOCK: should a FIFO take the file's place after the check, opening it still
+    # returns at once, and the check on the open file refuses it.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    try:
+        status = os.fstat(fd)
+        if kind := _kind(status.st_mode):
+            raise Refused(f"is {kind}, {NOT_A_SCHEDULE}")
+        with open(fd, "rb", closefd=False) as file:
+            data = file.read() if limit is None else file.read(limit + 1)  # never all of it
+    finally:
+        os.close(fd)
+    if limit is not None and len(data) > limit:
+        raise Refused(
+            f"is {max(status.st_size, len(data)):,} bytes; a schedule file may be at most "
+            f"{limit:,} bytes ({limit / 2**20:g} MiB): split it into smaller files"
+        )
+    return data
+
+
+def read_toml(
+    path: Path, shown: str, limit: int | None = None
+) -> tuple[dict[str, Any] | None, Problem | None]:
     """The file's tables, or the problem that stops it being read (never both)."""
     try:
-        return tomllib.loads(path.read_bytes().decode("utf-8")), None
+        return tomllib.loads(read_regular(path, limit).decode("utf-8")), None
+    except Refused as error:
+        return None, Problem(shown, str(error))
     except UnicodeDecodeError as error:
         return None, Problem(shown, f"is not UTF-8 text (byte {error.start})")
     except tomllib.TOMLDecodeError as error:

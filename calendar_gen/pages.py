@@ -152,28 +152,45 @@ Calendar or Thunderbird, open the Subscribe link.</p>
 """
 
 
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets:
+# `=HYPERLINK(...)` becomes a live link that can leak other cells. OWASP's CSV injection advice
+# is to make such a cell text with a leading single quote.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(text: str) -> str:
+    """`text` as a CSV cell that a spreadsheet shows and never runs."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def _csv_cells(values: list[str]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="").writerow(values)
     return buffer.getvalue()
 
 
-def csv_lines(releases: list[Release]) -> Iterator[str]:
+def csv_lines(releases: list[Release], *, byte_order_mark: bool = False) -> Iterator[str]:
     """releases.csv line by line: the FIELDS of each release, its history as readable text.
 
-    Each line is what csv.writer makes of the release's as_dict() values (the tests hold it
-    to that), built from the cells its publication's releases share, so a whole government's
-    calendar is written in a fraction of the time.
+    Each line is what csv.writer makes of the release's as_dict() values, each passed through
+    spreadsheet_cell (the tests hold it to that), built from the cells its publication's
+    releases share, so a whole government's calendar is written in a fraction of the time.
+    The occurrence fields are dates, numbers, words and UIDs starting with a slug: never a
+    formula, never quoted. `byte_order_mark`: Excel reads UTF-8 as such only after one.
     """
-    yield _csv_cells(list(FIELDS)) + "\n"
+    yield ("\ufeff" if byte_order_mark else "") + _csv_cells(list(FIELDS)) + "\n"
     shared: dict[tuple[int, int], tuple[str, str]] = {}
     for r in releases:
         p = r.publication
         if (key := (id(p), id(r.topic))) not in shared:
-            head = _csv_cells(list(publication_fields(p, r.topic).values()))
-            shared[key] = (head, _csv_cells([p.description]) if p.description else "")
+            head = _csv_cells(
+                [spreadsheet_cell(v) for v in publication_fields(p, r.topic).values()]
+            )
+            text = _csv_cells([spreadsheet_cell(p.description)]) if p.description else ""
+            shared[key] = (head, text)
         head, description = shared[key]
-        history = _csv_cells(["; ".join(describe(c) for c in r.changes)]) if r.changes else ""
+        history = "; ".join(describe(c) for c in r.changes)
+        history = _csv_cells([spreadsheet_cell(history)]) if history else ""
         middle = ",".join(str(v) for v in occurrence_fields(r).values())
         yield f"{head},{middle},{description},{history}\n"
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from calendar_gen.errors import Problem, ScheduleError
-from calendar_gen.files import read_toml
+from calendar_gen.files import NOT_A_SCHEDULE, not_a_file, read_toml
 from calendar_gen.model import (
     PROGRAMME_FILE,
     RECORD_FILE,
@@ -51,6 +52,13 @@ PUBLICATION_KEYS = (
     "holidays", "time", "time_reason", "suspended", "released_with", "ended",
 )  # fmt: skip
 SUSPENSION_KEYS = ("period", "reason")
+
+# The longest text each key takes, in characters: what fits a calendar's title line or a
+# page, with room to spare. A 20 MB description in a monthly publication once wrote 935 MB
+# of feeds and data. The README lists these.
+TEXT_LIMITS = {"organisation": 200, "topic": 200, "title": 200, "description": 2_000,
+               "reason": 500}  # fmt: skip
+FILE_LIMIT = 1_048_576  # bytes of one schedule file (1 MiB), checked before it is parsed
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
@@ -108,6 +116,10 @@ class _Reader:
             return None
         if not isinstance(value, str) or not value.strip():
             self.problem(f"{key} {value!r} is not a non-empty text")
+            return None
+        length, limit = len(value.strip()), TEXT_LIMITS.get(key)
+        if limit is not None and length > limit:  # said before the text is quoted below
+            self.problem(f"{key} is {length:,} characters long; at most {limit:,} are allowed")
             return None
         if (CONTROL if lines else CONTROL_OR_NEWLINE).search(value):
             kind = "control characters" if lines else "line breaks or control characters"
@@ -428,33 +440,21 @@ def _duplicate_ids(data: dict[str, Any], file: str, seen: dict[str, str]) -> lis
     return problems
 
 
-def load_programme(folder: str | Path) -> Programme:
-    """Read and validate a schedules folder; raise ScheduleError listing every problem."""
-    root = Path(folder)
-    shown = str(folder).rstrip("/") or "/"
-    if not root.is_dir():
-        what = "does not exist" if not root.exists() else "is not a folder"
-        raise ScheduleError([Problem(shown, f"{what}; --schedules names a folder of .toml files")])
-    problems: list[Problem] = []
-    settings_file = root / PROGRAMME_FILE
-    settings = None
-    if not settings_file.is_file():
-        problems.append(Problem(str(Path(shown) / PROGRAMME_FILE), "is missing"))
-    else:
-        data, problem = read_toml(settings_file, str(Path(shown) / PROGRAMME_FILE))
-        if problem:
-            problems.append(problem)
-        elif data is not None:
-            reader = _Reader(str(Path(shown) / PROGRAMME_FILE))
-            settings = _read_settings(data, reader)
-            problems += reader.problems
-
+def _read_topics(
+    root: Path, shown: str, settings: _Settings | None
+) -> tuple[list[Topic], list[Problem]]:
+    """Every topic file in the folder, read and checked, and the problems found."""
     topics: list[Topic] = []
+    problems: list[Problem] = []
     seen: dict[str, str] = {}
     for path in sorted(root.glob("*.toml")):
         slug = path.stem
         file = str(Path(shown) / path.name)
-        if slug in NOT_TOPICS or not path.is_file():
+        # A FIFO would hang the build, a folder or broken link fail it: say so, and read none.
+        if slug != "programme" and (kind := not_a_file(path)):  # read_toml names that one
+            problems.append(Problem(file, f"is {kind}, {NOT_A_SCHEDULE}"))
+            continue
+        if slug in NOT_TOPICS:
             continue
         if not SLUG.fullmatch(slug) or slug in RESERVED_SLUGS:
             problems.append(
@@ -465,7 +465,7 @@ def load_programme(folder: str | Path) -> Programme:
                 )
             )
             continue
-        data, problem = read_toml(path, file)
+        data, problem = read_toml(path, file, FILE_LIMIT)
         if problem:
             problems.append(problem)
             continue
@@ -475,6 +475,32 @@ def load_programme(folder: str | Path) -> Programme:
         problems += reader.problems + _duplicate_ids(data, file, seen)
         if topic:
             topics.append(topic)
+    return topics, problems
+
+
+def load_programme(folder: str | Path) -> Programme:
+    """Read and validate a schedules folder; raise ScheduleError listing every problem."""
+    root = Path(folder)
+    shown = str(folder).rstrip("/") or "/"
+    if not root.is_dir():
+        what = "does not exist" if not root.exists() else "is not a folder"
+        raise ScheduleError([Problem(shown, f"{what}; --schedules names a folder of .toml files")])
+    problems: list[Problem] = []
+    settings_file = root / PROGRAMME_FILE
+    settings = None
+    if not os.path.lexists(settings_file):  # anything else there, read_toml says what it is
+        problems.append(Problem(str(Path(shown) / PROGRAMME_FILE), "is missing"))
+    else:
+        data, problem = read_toml(settings_file, str(Path(shown) / PROGRAMME_FILE), FILE_LIMIT)
+        if problem:
+            problems.append(problem)
+        elif data is not None:
+            reader = _Reader(str(Path(shown) / PROGRAMME_FILE))
+            settings = _read_settings(data, reader)
+            problems += reader.problems
+
+    topics, topic_problems = _read_topics(root, shown, settings)
+    problems += topic_problems
     regions = {p.id: p.rule.region for t in topics for p in t.publications}
     for publication in (p for t in topics for p in t.publications):
         for other in publication.released_with:

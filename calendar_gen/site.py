@@ -12,10 +12,12 @@ from typing import Any
 
 from calendar_gen.edits import render_updates
 from calendar_gen.feeds import feed_chunks
-from calendar_gen.model import Announcement, Period, Programme
+from calendar_gen.files import Refused, read_regular
+from calendar_gen.model import RECORD_FILE, Announcement, Period, Programme
 from calendar_gen.output import Content
 from calendar_gen.pages import csv_lines, json_lines, render_index
 from calendar_gen.releases import Release
+from calendar_gen.schedule import FILE_LIMIT
 
 MANIFEST = ".calendar-gen-build.json"  # hidden: the preview server does not serve it
 PAGES = ("index.html", "releases.csv", "releases.json")
@@ -45,7 +47,7 @@ def outputs(
     files += [(folder / name, chunks) for name, chunks in feed_chunks(programme, releases, period)]
     index, csv, data = PAGES
     files.append((folder / index, render_index(programme, releases, period, as_of)))
-    files.append((folder / csv, csv_lines(releases)))
+    files.append((folder / csv, csv_lines(releases, byte_order_mark=True)))
     files.append((folder / data, json_lines(releases)))
     return files
 
@@ -56,8 +58,17 @@ def fingerprint(schedules: str | Path, period: Period | None, as_of: dt.date) ->
     digest = hashlib.sha256(f"{period}|{as_of}|{version('holidays')}".encode())
     for folder in (Path(schedules), Path(__file__).parent):
         for path in sorted(folder.glob("*.toml")) + sorted(folder.glob("*.py")):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+            digest.update(path.name.encode() + b"\0" + _contents(path) + b"\0")
     return digest.hexdigest()
+
+
+def _contents(path: Path) -> bytes:
+    """A file's bytes, or a mark when it is not read (a FIFO, a folder, too large): NUL is in
+    no TOML file, so the digest matches no earlier build, and loading says what is wrong."""
+    try:  # the record grows with every announcement: it has no limit
+        return read_regular(path, None if path.name == RECORD_FILE else FILE_LIMIT)
+    except (Refused, OSError) as error:
+        return b"\0\1" + str(error).encode()
 
 
 def _state(folder: Path, names: list[str]) -> dict[str, list[int]] | None:

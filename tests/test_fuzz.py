@@ -516,7 +516,10 @@ def _cases() -> list[tuple[str, str | None, dict[str, bytes | None]]]:
         ("wrong type", "refused", changed(TOPIC_FILE, (*quarterly, "months"), "2, 5, 8, 11")),
         ("huge months", "refused", changed(TOPIC_FILE, (*quarterly, "months"), [10**30])),
         ("negative notice", "refused", changed(prog, ("notice_weeks",), -4)),
-        ("long title", "loaded", changed(TOPIC_FILE, (*bulletin, "title"), LONG)),
+        ("long title", "refused", changed(TOPIC_FILE, (*bulletin, "title"), LONG)),
+        ("title at its limit", "loaded", changed(TOPIC_FILE, (*bulletin, "title"), "é" * 200)),
+        # Valid but for its size: a comment takes it past 1 MiB.
+        ("huge file", "refused", changed(TOPIC_FILE, ("topic",), Raw('"Crime" #' + "x" * 2**20))),
         ("control title", "refused", changed(TOPIC_FILE, (*bulletin, "title"), "a\x1bb")),
         ("huge integer", "refused", changed(prog, ("notice_weeks",), Raw("9" * 5000))),
         ("deep arrays", "refused", changed(prog, ("extra",), deep("[", "", "]", 20_000))),

