@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from calendar_gen.files import BOM, decoded
 from calendar_gen.model import PROGRAMME_FILE, Announcement, Change, Period
 
 HEADER = """\
@@ -19,9 +20,16 @@ HEADER = """\
 
 def render_updates(path: Path, announcements: Iterable[Announcement]) -> str:
     """The record's new text with `announcements` added or replaced, comments kept."""
+
+    if not path.exists():
+        return _render(HEADER, announcements)
+    return kept_form(path, lambda text: _render(text, announcements))
+
+
+def _render(text: str, announcements: Iterable[Announcement]) -> str:
     import tomlkit  # only the commands that write the record pay for it
 
-    document = tomlkit.parse(path.read_text("utf-8")) if path.exists() else tomlkit.parse(HEADER)
+    document = tomlkit.parse(text)
     tables = document.get("release")
     if tables is None:
         tables = tomlkit.aot()
@@ -40,10 +48,24 @@ def with_period(folder: str | Path, period: Period) -> str:
     """programme.toml's text with `period` set, its comments and layout kept."""
     import tomlkit
 
-    path = Path(folder) / PROGRAMME_FILE
-    document = tomlkit.parse(path.read_text("utf-8"))
-    document["period"] = period.name
-    return tomlkit.dumps(document)
+    def edit(text: str) -> str:
+        document = tomlkit.parse(text)
+        document["period"] = period.name
+        return str(tomlkit.dumps(document))
+
+    return kept_form(Path(folder) / PROGRAMME_FILE, edit)
+
+
+def kept_form(path: Path, edit: Callable[[str], str]) -> str:
+    """`edit` applied to the file's text, keeping its line ends (CRLF from Windows editors)
+    and byte-order mark as they were."""
+    data = path.read_bytes()
+    text = decoded(data)
+    crlf = "\r\n" in text
+    edited = edit(text.replace("\r\n", "\n"))
+    if crlf:
+        edited = edited.replace("\r\n", "\n").replace("\n", "\r\n")
+    return ("\ufeff" if data.startswith(BOM) else "") + edited
 
 
 def _spaced(text: str) -> str:

@@ -2,7 +2,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
+
+_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\\u0085\u2028\u2029]')
+_SHORT = {"\n": "\\n", "\t": "\\t", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    return _SHORT.get(char, f"\\u{ord(char):04X}")
+
+
+def shown(value: object) -> str:
+    """A value as the user wrote it in TOML ("biannual", 2027, [1, 1], 2027-05-03), not repr.
+
+    Text is quoted and escaped as TOML does, so no control character reaches a terminal.
+    """
+    if isinstance(value, str):
+        return '"' + _ESCAPE.sub(_escaped, value) + '"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(shown(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {shown(v)}" for k, v in value.items()) + "}"
+    return str(value)
 
 
 @dataclass(frozen=True)

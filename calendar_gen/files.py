@@ -63,16 +63,41 @@ def read_regular(path: Path, limit: int | None = None) -> bytes:
     return data
 
 
+BOM = b"\xef\xbb\xbf"  # Windows Notepad starts UTF-8 files with it
+
+
+def decoded(data: bytes) -> str:
+    """A schedule file's text: UTF-8, with or without a byte-order mark. A file in another
+    encoding raises UnicodeDecodeError."""
+    return data.removeprefix(BOM).decode("utf-8")
+
+
+def not_utf8(data: bytes, error: UnicodeDecodeError) -> str:
+    """Where the first byte that is not UTF-8 is, and how to fix the file."""
+    start = error.start + (len(BOM) if data.startswith(BOM) else 0)
+    line = data.count(b"\n", 0, start) + 1
+    column = start - (data.rfind(b"\n", 0, start) + 1) + 1
+    return (
+        f"line {line}, column {column}: byte 0x{data[start]:02X} is not UTF-8 text (a file "
+        "saved as Windows-1252 or Latin-1?); open it in your editor and save it as UTF-8"
+    )
+
+
 def read_toml(
     path: Path, shown: str, limit: int | None = None
 ) -> tuple[dict[str, Any] | None, Problem | None]:
-    """The file's tables, or the problem that stops it being read (never both)."""
+    """The file's tables, or the problem that stops it being read (never both).
+
+    Windows line ends (CRLF) are read like any others, as TOML allows.
+    """
+    data = b""
     try:
-        return tomllib.loads(read_regular(path, limit).decode("utf-8")), None
+        data = read_regular(path, limit)
+        return tomllib.loads(decoded(data)), None
     except Refused as error:
         return None, Problem(shown, str(error))
     except UnicodeDecodeError as error:
-        return None, Problem(shown, f"is not UTF-8 text (byte {error.start})")
+        return None, Problem(shown, not_utf8(data, error))
     except tomllib.TOMLDecodeError as error:
         return None, Problem(shown, f"invalid TOML: {error}")
     except (ValueError, RecursionError) as error:  # a 5,000-digit number, nesting 3,000 deep

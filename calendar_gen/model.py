@@ -135,17 +135,17 @@ class Period:
     def parse(cls, text: str) -> Period:
         """Read a period name; raise ValueError saying what is allowed."""
         allowed = (
-            f"is not a financial year like '2014/15' or a calendar year like '2015' "
+            f'is not a financial year like "2014/15" or a calendar year like "2015" '
             f"between {FIRST_YEAR} and {LAST_YEAR}"
         )
         if m := re.fullmatch(r"([0-9]{4})/([0-9]{2})", text):
             year = int(m.group(1))
             if int(m.group(2)) != (year + 1) % 100 or not FIRST_YEAR <= year <= LAST_YEAR:
-                raise ValueError(f"period '{text}' {allowed}")
+                raise ValueError(f'period "{text}" {allowed}')
             return cls(dt.date(year, 4, 1), text)
         if re.fullmatch(r"[0-9]{4}", text) and FIRST_YEAR <= int(text) <= LAST_YEAR:
             return cls(dt.date(int(text), 1, 1), text)
-        raise ValueError(f"period '{text}' {allowed}")
+        raise ValueError(f'period "{text}" {allowed}')
 
     @property
     def financial(self) -> bool:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass
 
+from calendar_gen.errors import shown
 from calendar_gen.workdays import Roll, roll, working_days_in_month
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -93,14 +95,40 @@ DaySpec = OrdinalWeekday | MonthDay | WorkingDay
 
 
 def parse_day(value: object) -> DaySpec:
-    """Read a schedule's `day` value; raise RuleError naming the allowed forms."""
+    """Read a schedule's `day` value; raise RuleError naming the allowed forms, and the form
+    meant when one word is misspelt ("last thrusday")."""
+    try:
+        return _parse_day(value)
+    except RuleError as error:
+        guess = _guess(value)
+        raise RuleError(f'{error}; did you mean "{guess}"?' if guess else str(error)) from None
+
+
+def _guess(value: object) -> str | None:
+    """The day form closest to `value`, correcting each word against the words allowed."""
+    if not isinstance(value, str):
+        return None
+    words = value.lower().split()
+    vocabulary = [*_ORDINALS, *WEEKDAYS, "working", "day"]
+    # A close match only: "fifth" is not a misspelt "first".
+    fixed = [
+        next(iter(difflib.get_close_matches(w, vocabulary, n=1, cutoff=0.75)), w) for w in words
+    ]
+    try:
+        _parse_day(" ".join(fixed))
+    except RuleError:
+        return None
+    return " ".join(fixed) if fixed != words else None
+
+
+def _parse_day(value: object) -> DaySpec:
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise RuleError(f"day {value!r} is not {DAY_FORMS}")
+        raise RuleError(f"day {shown(value)} is not {DAY_FORMS}")
     text = " ".join(str(value).lower().split())
     if re.fullmatch(r"[0-9]+", text):
         if len(text) <= 2 and 1 <= int(text) <= 31:
             return MonthDay(int(text))
-        raise RuleError(f"day {value!r} is not a day of the month (1..31)")
+        raise RuleError(f"day {shown(value)} is not a day of the month; write 1 to 31")
     if text == "first working day":
         return WorkingDay(1)
     if text == "last working day":
@@ -109,11 +137,13 @@ def parse_day(value: object) -> DaySpec:
     if len(words) == 3 and words[1:] == ["working", "day"] and (m := _NTH.fullmatch(words[0])):
         n = int(m.group(1))
         if m.group(2) != _ordinal_suffix(n) or not 1 <= n <= MAX_WORKING_DAY:
-            raise RuleError(f"day {value!r} is not a working day from 1st to {MAX_WORKING_DAY}th")
+            raise RuleError(
+                f"day {shown(value)} is not a working day from 1st to {MAX_WORKING_DAY}th"
+            )
         return WorkingDay(n)
     if len(words) == 2 and words[0] in _ORDINALS and words[1] in WEEKDAYS:
         return OrdinalWeekday(_ORDINALS[words[0]], WEEKDAYS.index(words[1]))
-    raise RuleError(f"day {value!r} is not {DAY_FORMS}")
+    raise RuleError(f"day {shown(value)} is not {DAY_FORMS}")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from calendar_gen.errors import Problem, ScheduleError
+from calendar_gen.errors import Problem, ScheduleError, shown
 from calendar_gen.files import NOT_A_SCHEDULE, not_a_file, read_toml
 from calendar_gen.model import (
     PROGRAMME_FILE,
@@ -29,7 +29,7 @@ from calendar_gen.model import (
 )
 from calendar_gen.record import read_record
 from calendar_gen.rules import DaySpec, Rule, RuleError, parse_day
-from calendar_gen.texts import CONTROL, CONTROL_OR_NEWLINE, shown
+from calendar_gen.texts import CONTROL, CONTROL_OR_NEWLINE, plural
 from calendar_gen.workdays import REGIONS, Roll
 
 NOT_TOPICS = ("programme", "announcements")  # the settings and the announcement record
@@ -61,7 +61,7 @@ TEXT_LIMITS = {"organisation": 200, "topic": 200, "title": 200, "description": 2
 FILE_LIMIT = 1_048_576  # bytes of one schedule file (1 MiB), checked before it is parsed
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
+_TIME = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")  # "9:30" too
 
 
 def _listed(allowed: tuple[str, ...]) -> str:
@@ -89,22 +89,33 @@ def slugify(text: str) -> str:
 
 
 class _Reader:
-    """Collects problems while reading values, so one run reports them all."""
+    """Collects problems while reading values, so one run reports them all.
+
+    Each message names the key, shows the value as it was written and says what to write.
+    """
 
     def __init__(self, file: str) -> None:
         self.file = file
         self.problems: list[Problem] = []
         self.publication: str | None = None
+        self.suggested: set[str] = set()  # keys a misspelt key was taken for
 
     def problem(self, message: str) -> None:
         self.problems.append(Problem(self.file, message, self.publication))
 
+    def missing(self, key: str, example: str) -> None:
+        """`key` is missing, unless a misspelling of it was reported already: one mistake,
+        one message."""
+        if key not in self.suggested:
+            self.problem(f"{key} is missing; write it like {example}")
+
     def unknown_keys(self, table: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
         for key in table:
             if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                self.problem(f"unknown key '{key}' {where}{hint}; allowed: {', '.join(allowed)}")
+                close = difflib.get_close_matches(key.casefold(), allowed, n=1)
+                hint = f' (did you mean "{close[0]}"?)' if close else ""
+                self.suggested.update(close)
+                self.problem(f'unknown key "{key}" {where}{hint}; allowed: {", ".join(allowed)}')
 
     def text(
         self, table: dict[str, Any], key: str, *, required: bool = True, lines: bool = False
@@ -112,20 +123,22 @@ class _Reader:
         value = table.get(key)
         if value is None:
             if required:
-                self.problem(f"{key} is missing")
+                self.missing(key, f'{key} = "..."')
             return None
-        if not isinstance(value, str) or not value.strip():
-            self.problem(f"{key} {value!r} is not a non-empty text")
+        if not isinstance(value, str):
+            self.problem(f'{key} {shown(value)} is not text; write it in quotes: {key} = "..."')
             return None
         length, limit = len(value.strip()), TEXT_LIMITS.get(key)
-        if limit is not None and length > limit:  # said before the text is quoted below
+        if not length:
+            self.problem(f'{key} "{value}" is empty; write the {key} between the quotes')
+        elif limit is not None and length > limit:  # said before the text is quoted below
             self.problem(f"{key} is {length:,} characters long; at most {limit:,} are allowed")
-            return None
-        if (CONTROL if lines else CONTROL_OR_NEWLINE).search(value):
+        elif (CONTROL if lines else CONTROL_OR_NEWLINE).search(value):
             kind = "control characters" if lines else "line breaks or control characters"
-            self.problem(f"{key} {value!r} must not contain {kind}")
-            return None
-        return value.strip()
+            self.problem(f"{key} {shown(value)} must not contain {kind}; keep it to one line")
+        else:
+            return value.strip()
+        return None
 
     def choice(
         self, table: dict[str, Any], key: str, allowed: tuple[str, ...], default: str | None = None
@@ -133,13 +146,12 @@ class _Reader:
         """One of `allowed`, whatever the case and spacing; else the closest is suggested."""
         value = table.get(key, default)
         if value is None:
-            self.problem(f"{key} is missing; write one of {_listed(allowed)}")
+            self.missing(key, f'{key} = "{allowed[0]}" (or {_listed(allowed[1:])})')
             return None
         if isinstance(value, str) and (found := choose(value, allowed)):
             return found
-        self.problem(
-            f"{key} {shown(value)} is not one of {_listed(allowed)}{_hint(value, allowed)}"
-        )
+        hint = _hint(value, allowed)
+        self.problem(f"{key} {shown(value)} is not one of {_listed(allowed)}{hint}")
         return None
 
     def time(self, table: dict[str, Any], key: str, default: dt.time) -> dt.time | None:
@@ -148,16 +160,24 @@ class _Reader:
             return default
         if isinstance(value, dt.time) and value.tzinfo is None:
             return value.replace(second=0, microsecond=0)
-        if isinstance(value, str) and (m := _TIME.fullmatch(value)):
+        if isinstance(value, str) and (m := _TIME.fullmatch(value.strip())):
             return dt.time(int(m.group(1)), int(m.group(2)))
-        self.problem(f"{key} {value!r} is not a time of day like '09:30'")
+        self.problem(f'{key} {shown(value)} is not a time of day; write it like {key} = "09:30"')
         return None
 
     def date(self, table: dict[str, Any], key: str) -> dt.date | None:
         value = table.get(key)
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value
-        self.problem(f"{key} {value!r} is not a date like 2015-03-31 (written without quotes)")
+        if isinstance(value, str) and _quoted_date(value):
+            self.problem(
+                f"{key} {shown(value)} is text, not a date; write the date without quotes: "
+                f"{key} = {value.strip()}"
+            )
+        elif value is None:
+            self.missing(key, f"{key} = 2015-03-31")
+        else:
+            self.problem(f"{key} {shown(value)} is not a date; write it like {key} = 2015-03-31")
         return None
 
     def number(
@@ -165,19 +185,33 @@ class _Reader:
     ) -> int | None:
         value = table.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.problem(f"{key} {value!r} is not a whole number from {low} to {high}")
+            self.problem(
+                f"{key} {shown(value)} is not a whole number from {low} to {high}; write it "
+                f"without quotes, like {key} = {default}"
+            )
             return None
         return value
 
     def period(self, value: Any, key: str) -> Period | None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            self.problem(f'{key} {value} is a number; write it in quotes: {key} = "{value}"')
+            return None
         if not isinstance(value, str):
-            self.problem(f"{key} {value!r} is not a period like '2014/15' or '2015'")
+            self.problem(f'{key} {shown(value)} is not a period; write it like {key} = "2014/15"')
             return None
         try:
-            return Period.parse(value)
+            return Period.parse(value.strip())
         except ValueError as error:
             self.problem(str(error).replace("period", key, 1))
             return None
+
+
+def _quoted_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -202,7 +236,7 @@ def _read_settings(data: dict[str, Any], r: _Reader) -> _Settings | None:
     organisation = r.text(data, "organisation")
     period = r.period(data["period"], "period") if "period" in data else None
     if "period" not in data:
-        r.problem("period is missing; write a financial year like '2014/15' or a year like '2015'")
+        r.missing("period", 'period = "2014/15" (a financial year) or period = "2015"')
     timezone = r.choice(data, "timezone", TIMEZONES, default="Europe/London")
     release_time = r.time(data, "release_time", dt.time(9, 30))
     holidays = r.choice(data, "holidays", tuple(REGIONS), default=REGIONS_DEFAULT)
@@ -240,13 +274,15 @@ def _read_addresses(data: dict[str, Any], r: _Reader) -> tuple[str | None, str |
     if uid_domain is not None and not (
         isinstance(uid_domain, str) and re.fullmatch(r"[a-z0-9]+(?:[.-][a-z0-9]+)*", uid_domain)
     ):
-        r.problem(f"uid_domain {uid_domain!r} is not a lower-case domain like 'example.gov.uk'")
+        example = 'uid_domain = "example.gov.uk"'
+        r.problem(f"uid_domain {shown(uid_domain)} is not a domain; write it like {example}")
         uid_domain = None
     feed_url = data.get("feed_url")
     if feed_url is not None and not (
         isinstance(feed_url, str) and re.fullmatch(r"https?://[^\s\"'<>]+", feed_url)
     ):
-        r.problem(f"feed_url {feed_url!r} is not a web address like 'https://example.gov.uk/feeds'")
+        example = 'feed_url = "https://example.gov.uk/feeds"'
+        r.problem(f"feed_url {shown(feed_url)} is not a web address; write it like {example}")
         feed_url = None
     return uid_domain, feed_url
 
@@ -262,7 +298,9 @@ def _read_accepted(data: dict[str, Any], r: _Reader) -> tuple[AcceptedClash, ...
         r.unknown_keys(table, ACCEPT_KEYS, "in an accepted clash")
         day, reason, ids = r.date(table, "date"), r.text(table, "reason"), table.get("ids", [])
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-            r.problem(f"accept ids {ids!r} is not a list of publication ids like ['crime']")
+            r.problem(
+                f'accept ids {shown(ids)} is not a list of ids; write it like ids = ["hate-crimes"]'
+            )
         elif day and reason:
             found.append(AcceptedClash(day, tuple(ids), reason))
     return tuple(found) if len(found) == len(value) else None
@@ -276,15 +314,22 @@ def _read_blackouts(data: dict[str, Any], r: _Reader) -> tuple[Blackout, ...] | 
     found = []
     for table in value:
         r.unknown_keys(table, BLACKOUT_KEYS, "in a blackout")
-        start, end = table.get("from"), table.get("until")
-        reason = r.text(table, "reason")
-        if not all(isinstance(d, dt.date) and not isinstance(d, dt.datetime) for d in (start, end)):
-            r.problem(f"blackout from {start!r} until {end!r} needs two dates like 2015-03-30")
-        elif start > end:
+        start, end, reason = r.date(table, "from"), r.date(table, "until"), r.text(table, "reason")
+        if start is None or end is None:
+            continue
+        if start > end:
             r.problem(f"blackout from {start} until {end} ends before it starts")
         elif reason:
             found.append(Blackout(start, end, reason))
     return tuple(found) if len(found) == len(value) else None
+
+
+_EXAMPLE_MONTHS = {
+    Frequency.MONTHLY: "[1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12] (every month but August)",
+    Frequency.QUARTERLY: "[2, 5, 8, 11]",
+    Frequency.BI_ANNUAL: "[5, 11]",
+    Frequency.ANNUAL: "[7]",
+}
 
 
 def _read_months(table: dict[str, Any], frequency: Frequency | None, r: _Reader) -> tuple[int, ...]:
@@ -293,20 +338,33 @@ def _read_months(table: dict[str, Any], frequency: Frequency | None, r: _Reader)
         if frequency is Frequency.MONTHLY:
             return tuple(range(1, 13))
         if frequency is not None:  # an unknown frequency is reported already
-            r.problem(f"months is missing; a {frequency} release needs month numbers")
+            r.missing(
+                "months",
+                f"months = {_EXAMPLE_MONTHS[frequency]} ({frequency}: "
+                f"{frequency.months} month numbers)",
+            )
         return ()
     if not isinstance(value, list) or not all(
         isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 12 for m in value
     ):
-        r.problem(f"months {value!r} is not a list of month numbers from 1 to 12")
+        r.problem(
+            f"months {shown(value)} is not a list of month numbers from 1 to 12; write it like "
+            "months = [2, 5, 8, 11]"
+        )
         return ()
     if len(set(value)) != len(value):
-        r.problem(f"months {value!r} names a month twice")
+        r.problem(f"months {shown(value)} names a month twice; name each month once")
         return ()
-    if frequency is not None and len(value) != frequency.months:
+    if not value:
+        example = _EXAMPLE_MONTHS[frequency or Frequency.QUARTERLY]
+        r.problem(f"months [] names no month; write it like months = {example}")
+        return ()
+    # A monthly series may skip months (months then says which); the others have their count.
+    if frequency not in (None, Frequency.MONTHLY) and len(value) != frequency.months:
         r.problem(
-            f"months {value!r} has {len(value)} month(s) but a {frequency} publication "
-            f"has {frequency.months}"
+            f"months {shown(value)} names {plural(len(value), 'month')} but a {frequency} "
+            f"publication has {frequency.months}; write it like "
+            f"months = {_EXAMPLE_MONTHS[frequency]}"
         )
         return ()
     return tuple(sorted(value))
@@ -351,9 +409,12 @@ def _read_publication(
     else:
         r.publication = f"#{index + 1}"
         if pub_id is None:
-            r.problem("id is missing")
+            r.missing("id", 'id = "police-workforce" (lower case, words joined by hyphens)')
         else:
-            r.problem(f"id {pub_id!r} is not a lower-case slug like 'police-workforce'")
+            r.problem(
+                f"id {shown(pub_id)} is not an id; write lower-case words joined by hyphens, "
+                f'like id = "{slugify(str(pub_id))[:80]}"'
+            )
         pub_id = None
     r.unknown_keys(table, PUBLICATION_KEYS, "in a publication")
     title = r.text(table, "title")
@@ -363,7 +424,7 @@ def _read_publication(
     months = _read_months(table, Frequency(frequency) if frequency else None, r)
     day: DaySpec | None = None
     if "day" not in table:
-        r.problem("day is missing; for example 'last thursday', '15' or 'first working day'")
+        r.missing("day", 'day = "last thursday" (or "15", or "first working day")')
     else:
         try:
             day = parse_day(table["day"])
@@ -385,7 +446,10 @@ def _read_publication(
     if not isinstance(released_with, list) or not all(
         isinstance(i, str) and i != pub_id for i in released_with
     ):
-        r.problem(f"released_with {released_with!r} is not a list of other publications' ids")
+        r.problem(
+            f"released_with {shown(released_with)} is not a list of other publications' ids; "
+            'write it like released_with = ["other-id"]'
+        )
         released_with = None
     r.publication = None
     if None in (pub_id, title, designation, frequency, day, roll, region, time, released_with):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from calendar_gen.errors import shown
 from calendar_gen.model import Period
-from calendar_gen.texts import shown
 
 PROGRAMME = """\
 # The settings every topic file shares. Each key is explained in the README's

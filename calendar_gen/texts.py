@@ -25,21 +25,6 @@ def plural(count: int, noun: str, many: str | None = None) -> str:
     return f"{count:,} {noun if count == 1 else many or noun + 's'}"
 
 
-def shown(value: object) -> str:
-    """A value as the user wrote it in TOML ("biannual", 2027, [1, 1], 2027-05-03), not repr."""
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, list):
-        return "[" + ", ".join(shown(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k} = {shown(v)}" for k, v in value.items()) + "}"
-    return str(value)
-
-
 def describe(change: Change) -> str:
     """The history line subscribers read in the event's description."""
     if change.action is Action.MOVED:

@@ -638,7 +638,7 @@ def test_every_parser_takes_part(release):
     ]  # fmt: skip
     for events in read.values():
         assert events == read["icalendar"]
-        assert events[0].categories == ("Crime statistics", "Official Statistics")
+        assert events[0].categories == ("Crime statistics", "Official statistics")
 
 
 def test_libical_reports_what_it_cannot_parse(release):

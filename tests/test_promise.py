@@ -170,8 +170,8 @@ def test_a_change_cannot_be_dated_before_the_release_was_confirmed(announced):
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (("confirmed = 2014-03-11", "confirmed = 1900-01-01"),
-         "date 1900-01-01 is more than a year from its scheduled month 2014-04"),
+        (("confirmed = 2014-04-15", "confirmed = 1900-01-01"),
+         "date 1900-01-01 is more than a year from its scheduled month 2014-05"),
         (("on = 2014-04-22", "on = 9999-12-31"),
          "date 9999-12-31 is more than a year from its scheduled month 2014-05"),
         (("on = 2014-04-22", "on = 2014-05-14"),
@@ -215,7 +215,8 @@ def test_an_ended_publication_keeps_its_past_and_gets_nothing_new(announced):
     topic.write_text(MONTHLY + '\n[publication.ended]\non = 2014-09-30\nreason = "merged"\n')
     ok("build", "--as-of", "2014-04-22", cwd=announced)
     months = sorted(uid[17:24] for uid in feed_events(announced))
-    assert months == ["2014-04", "2014-05", "2014-06", "2014-07", "2014-08", "2014-09"]
+    # April's release was out before the first build, never announced: not in the feeds.
+    assert months == ["2014-05", "2014-06", "2014-07", "2014-08", "2014-09"]
 
 
 def test_removing_a_publication_with_announced_releases_says_to_end_it(announced):
@@ -258,9 +259,11 @@ def test_next_year_keeps_the_current_year_in_the_feeds(tmp_path):
     ok("next-year", "--as-of", "2015-04-01", cwd=tmp_path)
     after = set(feed_events(tmp_path))
     assert before <= after
-    assert sorted(uid[17:24] for uid in after) == [
-        f"{year}-{month:02d}" for year in (2015, 2016) for month in range(1, 13)
-    ]
+    # January to March 2015 were out before the first build: never announced, not in the feeds.
+    assert (
+        sorted(uid[17:24] for uid in after)
+        == [f"{year}-{month:02d}" for year in (2015, 2016) for month in range(1, 13)][3:]
+    )
 
 
 def test_next_year_does_not_roll_twice_by_mistake(tmp_path):

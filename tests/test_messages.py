@@ -1,0 +1,176 @@
+"""The mistakes a statistician makes, each answered through the command with one message that
+names the file, the publication and the key, shows the value as written, and says what to
+write instead."""
+
+import pytest
+from helpers import MONTHLY, PROGRAMME, run_cli, write_schedules
+
+T = "schedules/t.toml: publication 'monthly-bulletin': "
+P = "schedules/programme.toml: "
+REGIONS = '"england-and-wales", "scotland", "northern-ireland", "great-britain", "united-kingdom"'
+FREQUENCIES = '"monthly", "quarterly", "bi-annual", "annual"'
+DESIGNATIONS = (
+    '"Accredited official statistics", "Official statistics", '
+    '"Official statistics in development", "National Statistics", "Experimental statistics"'
+)
+PUBLICATION_KEYS = (
+    "id, title, designation, frequency, description, months, day, roll, holidays, time, "
+    "time_reason, suspended, released_with, ended"
+)
+PROGRAMME_KEYS = (
+    "organisation, period, timezone, release_time, holidays, roll, uid_domain, notice_weeks, "
+    "max_releases_per_day, blackout, feed_url, ends, accept"
+)
+DAY_FORMS = (
+    "an ordinal weekday ('first|second|third|fourth|last <weekday>', also '1st'..'4th'), a day "
+    "of the month (1..31), 'first working day', 'last working day' or 'Nth working day' "
+    "(1st..20th)"
+)
+
+# (what the topic file's line becomes, the one message expected)
+PUBLICATION_MISTAKES = [
+    ('frequency = "biannual"',
+     f'{T}frequency "biannual" is not one of {FREQUENCIES}; did you mean "bi-annual"?'),
+    ('frequncy = "monthly"',
+     f'{T}unknown key "frequncy" in a publication (did you mean "frequency"?); allowed: '
+     f"{PUBLICATION_KEYS}"),
+    ('frequency = "quarterly"',
+     f"{T}months is missing; write it like months = [2, 5, 8, 11] (quarterly: 4 month numbers)"),
+    ('frequency = "quarterly"\nmonths = [1, 4, 7]',
+     f"{T}months [1, 4, 7] names 3 months but a quarterly publication has 4; write it like "
+     "months = [2, 5, 8, 11]"),
+    ('frequency = "annual"\nmonths = [13]',
+     f"{T}months [13] is not a list of month numbers from 1 to 12; write it like "
+     "months = [2, 5, 8, 11]"),
+    ('frequency = "quarterly"\nmonths = [1, 4, 7, 13]',
+     f"{T}months [1, 4, 7, 13] is not a list of month numbers from 1 to 12; write it like "
+     "months = [2, 5, 8, 11]"),
+    ('frequency = "bi-annual"\nmonths = [1, 1]',
+     f"{T}months [1, 1] names a month twice; name each month once"),
+    ('frequency = "monthly"\nday = "last thrusday"',
+     f'{T}day "last thrusday" is not {DAY_FORMS}; did you mean "last thursday"?'),
+    ('frequency = "monthly"\nday = 0', f"{T}day 0 is not a day of the month; write 1 to 31"),
+    ('frequency = "monthly"\ndesignation = "Experimental"',
+     f'{T}designation "Experimental" is not one of {DESIGNATIONS}; did you mean '
+     '"Experimental statistics"?'),
+    ('frequency = "monthly"\ntitle = ""',
+     f'{T}title "" is empty; write the title between the quotes'),
+    ('frequency = "monthly"\nholidays = "uk"',
+     f'{T}holidays "uk" is not one of {REGIONS}; did you mean "united-kingdom"?'),
+    ('frequency = "monthly"\ntime = "9.30"',
+     f'{T}time "9.30" is not a time of day; write it like time = "09:30"'),
+    ('frequency = "monthly"\ndescription = 5',
+     f'{T}description 5 is not text; write it in quotes: description = "..."'),
+    ('frequency = "monthly"\ntitle = "A\\nB"',
+     f'{T}title "A\\nB" must not contain line breaks or control characters; keep it to one line'),
+    ('frequency = "monthly"\n[[publication.suspended]]\nperiod = "2014-15"\nreason = "x"',
+     f'{T}suspended period "2014-15" is not a financial year like "2014/15" or a calendar '
+     'year like "2015" between 2000 and 2098'),
+]  # fmt: skip
+
+
+def publication(line: str) -> str:
+    """The test topic with its frequency line (and what follows it) replaced by `line`."""
+    head, tail = MONTHLY.split('frequency = "monthly"\n')
+    line, _, table = line.partition("\n[[")  # a sub-table goes after the publication's keys
+    text = head + line + "\n" + tail + (f"[[{table}\n" if table else "")
+    if "\nday = " in line:  # the mistake is in the day: drop the good one
+        text = text.replace('day = "second tuesday"\n', "", 1)
+    if "\ntitle = " in line or "\ndesignation = " in line:
+        key = "title" if "\ntitle = " in line else "designation"
+        good = next(g for g in MONTHLY.splitlines() if g.startswith(f"{key} = "))
+        text = text.replace(good + "\n", "", 1)
+    return text
+
+
+@pytest.mark.parametrize(("line", "message"), PUBLICATION_MISTAKES)
+def test_each_mistake_in_a_publication_gives_one_clear_message(tmp_path, line, message):
+    write_schedules(tmp_path / "schedules", {"t": publication(line)})
+    result = run_cli("check", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [message, "1 problem found; nothing was written."]
+    assert "Traceback" not in result.stderr
+
+
+PROGRAMME_MISTAKES = [
+    ('period = "2014/16"',
+     f'{P}period "2014/16" is not a financial year like "2014/15" or a calendar year like '
+     '"2015" between 2000 and 2098'),
+    ("period = 2027", f'{P}period 2027 is a number; write it in quotes: period = "2027"'),
+    ('period = "2014/15"\ntimezone = "Europe/Paris"',
+     f'{P}timezone "Europe/Paris" is not one of "Europe/London"'),
+    ('period = "2014/15"\nrelease_time = "25:00"',
+     f'{P}release_time "25:00" is not a time of day; write it like release_time = "09:30"'),
+    ('period = "2014/15"\nuid_domain = "Not A Domain"',
+     f'{P}uid_domain "Not A Domain" is not a domain; write it like '
+     'uid_domain = "example.gov.uk"'),
+    ('period = "2014/15"\n[[blackout]]\nfrom = "2015-03-30"\nuntil = 2015-05-07\nreason = "x"',
+     f'{P}from "2015-03-30" is text, not a date; write the date without quotes: '
+     "from = 2015-03-30"),
+    ('period = "2014/15"\nnotice_weeks = "4"',
+     f'{P}notice_weeks "4" is not a whole number from 1 to 52; write it without quotes, like '
+     "notice_weeks = 4"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("line", "message"), PROGRAMME_MISTAKES)
+def test_each_mistake_in_the_programme_gives_one_clear_message(tmp_path, line, message):
+    text = PROGRAMME.replace('period = "2014/15"', line)
+    write_schedules(tmp_path / "schedules", programme=text)
+    result = run_cli("check", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [message, "1 problem found; nothing was written."]
+
+
+def test_a_misspelt_programme_key_is_one_mistake(tmp_path):
+    text = PROGRAMME.replace("organisation", "organization")
+    write_schedules(tmp_path / "schedules", programme=text)
+    assert run_cli("check", cwd=tmp_path).stderr.splitlines() == [
+        f'{P}unknown key "organization" in the programme (did you mean "organisation"?); '
+        f"allowed: {PROGRAMME_KEYS}",
+        "1 problem found; nothing was written.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'frequency = "Quarterly"\nmonths = [2, 5, 8, 11]',
+        'frequency = " MONTHLY "\nholidays = "Scotland"\nroll = "Modified-Following"',
+        'frequency = "monthly"\ndesignation = "official statistics in development"',
+        'frequency = "monthly"\ntime = "7:00"\ntime_reason = "approved by the regulator"',
+    ],
+)
+def test_values_are_read_whatever_their_case_and_spacing(tmp_path, line):
+    write_schedules(tmp_path / "schedules", {"t": publication(line)})
+    result = run_cli("check", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def test_counts_are_in_plain_english(tmp_path):
+    write_schedules(tmp_path / "schedules", {"t": publication('frequency = "biannual"\nday = 0')})
+    result = run_cli("check", cwd=tmp_path)
+    assert result.stderr.splitlines()[-1] == "2 problems found; nothing was written."
+
+
+# (the line taken out, or replaced, and the one message expected)
+MISSING = [
+    ('day = "second tuesday"\n', "",
+     f'{T}day is missing; write it like day = "last thursday" (or "15", or "first working day")'),
+    ('title = "Monthly bulletin"\n', "", f'{T}title is missing; write it like title = "..."'),
+    ('id = "monthly-bulletin"\n', "",
+     "schedules/t.toml: publication '#1': id is missing; write it like "
+     'id = "police-workforce" (lower case, words joined by hyphens)'),
+    ('id = "monthly-bulletin"\n', 'id = "Monthly Bulletin"\n',
+     "schedules/t.toml: publication '#1': id \"Monthly Bulletin\" is not an id; write "
+     'lower-case words joined by hyphens, like id = "monthly-bulletin"'),
+    ('day = "second tuesday"\n', 'day = "fifth tuesday"\n',
+     f'{T}day "fifth tuesday" is not {DAY_FORMS}'),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("old", "new", "message"), MISSING)
+def test_a_missing_or_malformed_key_gives_one_clear_message(tmp_path, old, new, message):
+    write_schedules(tmp_path / "schedules", {"t": MONTHLY.replace(old, new)})
+    result = run_cli("check", cwd=tmp_path)
+    assert result.stderr.splitlines() == [message, "1 problem found; nothing was written."]
