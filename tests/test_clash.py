@@ -246,19 +246,19 @@ def test_next_year_on_the_shipped_programme(tmp_path):
     programme_text = (tmp_path / "schedules" / "programme.toml").read_text()
     assert 'period = "2015/16"\n' in programme_text
     assert "# The standard release time for official statistics." in programme_text
-    # Alcohol licensing is back: the last Thursday of October 2015 is the 29th.
-    assert "Thu 29 Oct 2015" in result.stdout
+    # The animals statistics on the second Thursday of July 2015 (the 1st is a Wednesday),
+    # at ten; no alcohol licensing figures in 2015/16, whose collection was dropped.
+    assert "Thu 09 Jul 2015  10:00" in result.stdout
     feed = (tmp_path / "feeds" / "other.ics").read_text()
-    # 2015/16's two releases, after 2014/15's announced one, kept as history (Thursday 24
-    # July 2014: animals in science).
+    # 2014/15's two announced releases (Thursday 10 July and Thursday 11 December 2014)
+    # stay, before 2015/16's one.
     assert [e.uid for e in assert_parsers_agree(feed)] == [
         "scientific-procedures-on-animals-2014-07@home-office",
+        "alcohol-licensing-2014-12@home-office",
         "scientific-procedures-on-animals-2015-07@home-office",
-        "alcohol-licensing-2015-10@home-office",
     ]
     assert "of 15 publications from April 2014 to March 2016" in result.stdout
-    assert "UID:alcohol-licensing-2015-10@home-office" in feed
-    assert "DTSTART;TZID=Europe/London:20151029T093000" in feed
+    assert "DTSTART;TZID=Europe/London:20150709T100000" in feed
 
 
 def test_next_year_avoid_clashes(tmp_path):

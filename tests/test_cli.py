@@ -43,7 +43,7 @@ def test_build_writes_a_feed_per_topic_and_all(shipped):
     assert sorted(p.name for p in published(shipped / "feeds")) == sorted(SHIPPED_FEEDS + PAGES)
     text = (shipped / "feeds" / "migration.ics").read_bytes()
     assert text.count(b"BEGIN:VEVENT") == 28
-    counts = {"all.ics": 47, "crime.ics": 9, "migration.ics": 28, "other.ics": 1, "policing.ics": 9}
+    counts = {"all.ics": 47, "crime.ics": 8, "migration.ics": 28, "other.ics": 2, "policing.ics": 9}
     for name, count in counts.items():
         assert len(assert_parsers_agree((shipped / "feeds" / name).read_bytes())) == count
     assert b"UID:immigration-statistics-2014-05@home-office\r\n" in text
@@ -108,22 +108,23 @@ def test_list_json_has_the_contract_fields(shipped):
     assert len(releases) == 47
     first = releases[0]
     assert first == first | {
-        "id": "asylum-statistics",
-        "title": "Asylum Statistics",
-        "topic": "migration",
-        "topic_name": "Migration statistics",
-        "frequency": "monthly",
-        "designation": "Official statistics",
-        "date": "2014-04-08",
-        "start": "2014-04-08T09:30:00+01:00",
+        "id": "police-powers-and-procedures",
+        "title": "Police Powers and Procedures, England and Wales",
+        "topic": "policing",
+        "topic_name": "Policing statistics",
+        "frequency": "annual",
+        "designation": "National Statistics",
+        "date": "2014-04-03",
+        "start": "2014-04-03T09:30:00+01:00",
         "status": "confirmed",
         "sequence": 0,
-        "uid": "asylum-statistics-2014-04@home-office",
+        "uid": "police-powers-and-procedures-2014-04@home-office",
     }
     assert [r["date"] for r in releases] == sorted(r["date"] for r in releases)
-    # 1 June + 4 weeks = 29 June 2014: the Terrorism Act update on 12 June is confirmed.
+    # 1 June + 4 weeks = 29 June 2014: the asylum figures of Tuesday 10 June are confirmed,
+    # those of Tuesday 8 July not yet.
     status = {(r["id"], r["date"]): r["status"] for r in releases}
-    assert status[("terrorism-act-quarterly", "2014-06-12")] == "confirmed"
+    assert status[("asylum-statistics", "2014-06-10")] == "confirmed"
     assert status[("asylum-statistics", "2014-07-08")] == "provisional"
 
 
@@ -132,15 +133,18 @@ def test_list_topic_csv_and_table(shipped):
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert {r["topic"] for r in rows} == {"policing"}
     assert len(rows) == 9
-    assert rows[0]["date"] == "2014-06-12"
-    # Were the programme carried on past its end, 2015/16 would bring these.
+    assert rows[0]["date"] == "2014-04-03"  # police powers, the first Thursday of April
+    # Were the programme carried on past its end, 2015/16 would bring the animals statistics
+    # on the second Thursday of July (1 July 2015 is a Wednesday), at ten, and no alcohol
+    # licensing figures, whose collection for the year to March 2015 was dropped.
     programme = shipped / "schedules" / "programme.toml"
     programme.write_text(programme.read_text().replace("ends = 2015-03-31\n", ""))
-    table = run_cli("list", "--topic", "other", "--period", "2015/16", cwd=shipped).stdout
+    table = run_cli("list", "--topic", "other", "--period", "2015/16", "--as-of", "2015-03-01",
+                    cwd=shipped).stdout  # fmt: skip
     lines = table.splitlines()
     assert lines[0].split() == ["Date", "Time", "Status", "Topic", "Id", "Title"]
-    assert "Thu 23 Jul 2015" in lines[1] and "scientific-procedures-on-animals" in lines[1]
-    assert "Thu 29 Oct 2015" in lines[2] and "alcohol-licensing" in lines[2]
+    assert lines[1].startswith("Thu 09 Jul 2015  10:00  provisional  other  scientific-")
+    assert len(lines) == 2
 
 
 def test_list_refuses_an_unknown_topic(shipped):
@@ -163,9 +167,10 @@ def test_check_summarises_and_reports_rolls(tmp_path):
 
 
 def test_check_on_the_shipped_programme_reports_the_suspension(shipped):
-    result = run_cli("check", cwd=shipped)
+    result = run_cli("check", "--period", "2015/16", cwd=shipped)
     assert result.returncode == 0
-    assert "alcohol-licensing: suspended for 2014/15" in result.stdout
+    assert "alcohol-licensing: suspended for 2015/16" in result.stdout
+    assert "suspended" not in run_cli("check", cwd=shipped).stdout
 
 
 @pytest.mark.parametrize(

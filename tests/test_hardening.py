@@ -105,8 +105,9 @@ def test_concurrent_build_and_move_lose_nothing(states):
         r for r in record["release"] if r["id"] == "asylum-statistics" and r["month"] == "2014-06"
     ]
     assert len(june) == 1 and june[0]["change"][0]["reason"] == "late data"
-    # April's three (built on 1 April, up to 29 April), the moved June release, and
-    # September's four (from 1 to 29 September); May to August were out, never announced.
+    # April's four (built on 1 April, up to 29 April: 3, 8, 9 and 16 April), the moved June
+    # release, and September's three (4, 9 and 10 September); May to August were out,
+    # never announced.
     assert len(record["release"]) == 8
     assert run_cli("build", "--as-of", "2014-09-01", cwd=work).returncode == 0
     assert (

@@ -145,22 +145,46 @@ def test_releases_come_in_date_order(tmp_path):
     assert [r.start for r in releases] == sorted(r.start for r in releases)
 
 
-# The shipped programme, worked out by hand from each publication's rule.
+# The shipped programme, worked out by hand from each publication's rule, the one recorded
+# move aside. First weekdays of 2014/15's months: 1 April 2014 a Tuesday, May Thursday, June
+# Sunday, July Tuesday, August Friday, September Monday, October Wednesday, November
+# Saturday, December Monday; 1 January 2015 a Thursday (New Year's Day, still counted),
+# February Sunday, March Sunday. No date below falls on a bank holiday, so none rolls.
 SHIPPED_2014_15 = {
+    # Fourth Thursday of February, May, August and November.
     "immigration-statistics": [D(2014, 5, 22), D(2014, 8, 28), D(2014, 11, 27), D(2015, 2, 26)],
-    "police-workforce": [D(2014, 7, 17), D(2015, 1, 15)],
-    "terrorism-act-quarterly": [D(2014, 6, 12), D(2014, 9, 11), D(2014, 12, 11), D(2015, 3, 12)],
-    "recorded-crime-open-data": [D(2014, 4, 16), D(2014, 7, 16), D(2014, 10, 15), D(2015, 1, 21)],
-    "crimes-against-businesses": [D(2014, 5, 1), D(2014, 11, 6)],
-    "hate-crimes": [D(2014, 10, 16)],
-    "drug-misuse": [D(2014, 7, 31)],
-    "alcohol-licensing": [],
+    # Second Tuesday of every month.
     "asylum-statistics": [
         D(2014, 4, 8), D(2014, 5, 13), D(2014, 6, 10), D(2014, 7, 8), D(2014, 8, 12),
         D(2014, 9, 9), D(2014, 10, 14), D(2014, 11, 11), D(2014, 12, 9), D(2015, 1, 13),
         D(2015, 2, 10), D(2015, 3, 10),
     ],
+    # Second Wednesday of every month.
+    "children-entering-detention": [
+        D(2014, 4, 9), D(2014, 5, 14), D(2014, 6, 11), D(2014, 7, 9), D(2014, 8, 13),
+        D(2014, 9, 10), D(2014, 10, 8), D(2014, 11, 12), D(2014, 12, 10), D(2015, 1, 14),
+        D(2015, 2, 11), D(2015, 3, 11),
+    ],
+    "crime-outcomes": [D(2014, 7, 17)],  # third Thursday of July: 3, 10, 17
+    "drug-misuse": [D(2014, 7, 24)],  # fourth Thursday of July (the last is the 31st)
+    "crimes-against-businesses": [D(2014, 8, 7)],  # first Thursday of August
+    "hate-crimes": [D(2014, 10, 16)],  # third Thursday of October: 2, 9, 16
+    # Third Wednesday of January, April, July and October.
+    "recorded-crime-open-data": [D(2014, 4, 16), D(2014, 7, 16), D(2014, 10, 15), D(2015, 1, 21)],
+    "police-powers-and-procedures": [D(2014, 4, 3)],  # first Thursday of April
+    "police-workforce": [D(2014, 7, 17), D(2015, 1, 15)],  # third Thursday of July, January
+    "drug-seizures": [D(2014, 10, 30)],  # last Thursday of October, its fifth
+    "firearm-certificates": [D(2014, 8, 21)],  # third Thursday of August: 7, 14, 21
+    # First Thursday of March, June, September and December; the record moves September's,
+    # Thursday 4 September 2014, to Thursday 28 August.
+    "terrorism-act-quarterly": [D(2014, 6, 5), D(2014, 8, 28), D(2014, 12, 4), D(2015, 3, 5)],
+    "scientific-procedures-on-animals": [D(2014, 7, 10)],  # second Thursday of July
+    "alcohol-licensing": [D(2014, 12, 11)],  # second Thursday of December: 4, 11
 }  # fmt: skip
+
+
+def test_every_shipped_publication_is_worked_out():
+    assert sorted(SHIPPED_2014_15) == sorted(p.id for p in load_programme(SHIPPED).publications)
 
 
 @pytest.mark.parametrize(("pub_id", "dates"), SHIPPED_2014_15.items())
@@ -169,14 +193,37 @@ def test_shipped_programme_dates(pub_id, dates):
     assert [r.date for r in releases if r.publication.id == pub_id] == dates
 
 
-def test_shipped_programme_brings_alcohol_licensing_back_in_2015_16(tmp_path):
+def test_shipped_rules_alone_give_the_habit_and_the_record_the_move(tmp_path):
+    shutil.copytree(SHIPPED, tmp_path / "s", ignore=shutil.ignore_patterns("announcements.toml"))
+    rules = {p: [r.date for r in expand(load_programme(tmp_path / "s")) if r.publication.id == p]
+             for p in SHIPPED_2014_15}  # fmt: skip
+    moved = [D(2014, 6, 5), D(2014, 9, 4), D(2014, 12, 4), D(2015, 3, 5)]
+    assert rules == {**SHIPPED_2014_15, "terrorism-act-quarterly": moved}
+
+
+def test_shipped_animals_statistics_come_out_at_ten():
+    (release,) = [r for r in expand(load_programme(SHIPPED))
+                  if r.publication.id == "scientific-procedures-on-animals"]  # fmt: skip
+    assert release.start.isoformat() == "2014-07-10T10:00:00+01:00"
+    assert "UK Statistics Authority" in release.publication.time_reason
+
+
+def test_shipped_alcohol_licensing_skips_2015_16_and_comes_back_in_2016_17(tmp_path):
+    # The collection dropped is the year to 31 March 2015, whose release would come in
+    # December 2015; the next, December 2016: Thursday 1 December, so the second is the 8th.
     shutil.copytree(SHIPPED, tmp_path / "s")
     programme = tmp_path / "s" / "programme.toml"
     programme.write_text(programme.read_text().replace("ends = 2015-03-31\n", ""))
-    releases = expand(load_programme(tmp_path / "s"), Period.parse("2015/16"))
-    assert [r.date for r in releases if r.publication.id == "alcohol-licensing"] == [
-        D(2015, 10, 29)
-    ]
+    loaded = load_programme(tmp_path / "s")
+    alcohol = {
+        period: [r.date for r in expand(loaded, Period.parse(period))
+                 if r.publication.id == "alcohol-licensing"]
+        for period in ("2015/16", "2016/17")
+    }  # fmt: skip
+    assert alcohol == {"2015/16": [], "2016/17": [D(2016, 12, 8)]}
+    ((pub, suspension),) = suspensions(loaded, Period.parse("2015/16"))
+    assert pub.id == "alcohol-licensing"
+    assert "year to 31 March 2015" in suspension.reason
 
 
 def test_the_shipped_programme_ends_with_its_year():
