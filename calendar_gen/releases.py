@@ -113,12 +113,12 @@ def window(
 ) -> tuple[YearMonth, YearMonth]:
     """The first and last scheduled months a build publishes.
 
-    From the start of the programme's period (or of the period holding `as_of`, when that is
-    earlier: rolling forward never drops the current year) through at least twelve months
-    after `as_of`, the Code of Practice's 12-month calendar, and never past the programme's end.
+    From the start of the programme's period through at least twelve months after `as_of`,
+    the Code of Practice's 12-month calendar, and never past the programme's end. (Rolling
+    forward keeps the year before: next-year records what is left of it.)
     """
     period = programme.period
-    first = min(period.first, period.holding(as_of).first)
+    first = period.first
     last = max(period.first.plus(11), YearMonth.of(as_of).plus(12))
     if through is not None:
         last = max(last, through.first.plus(11))
@@ -134,16 +134,16 @@ def calendar(programme: Programme, as_of: dt.date, through: Period | None = None
     first, last = window(programme, as_of, through)
     count = (last.year - first.year) * 12 + last.month - first.month + 1
     months = [first.plus(n) for n in range(max(count, 0))]
+    # A provisional release was last revised no later than today, and the same all year.
+    floor = min(first.first_day, programme.period.holding(as_of).start)
     releases = [
-        r
-        for r in _expand(programme, months, as_of, first.first_day)
-        if r.announcement or r.date >= as_of
+        r for r in _expand(programme, months, as_of, floor) if r.announcement or r.date >= as_of
     ]
     inside = set(months)
     where = {p.id: (t, p) for t in programme.topics for p in t.publications}
     for pub_id, month in sorted(k for k in programme.announcements if k[1] not in inside):
         topic, publication = where[pub_id]
-        found = _release(programme, topic, publication, month, as_of, first.first_day)
+        found = _release(programme, topic, publication, month, as_of, floor)
         assert found is not None  # the record holds it
         releases.append(found)
     releases.sort(key=lambda r: (r.start, r.topic.slug, r.publication.id))

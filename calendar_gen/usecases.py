@@ -391,7 +391,7 @@ def next_year(
             Announcement(m.release.publication.id, m.release.scheduled, m.new_date, None,
                          (Change(as_of, Action.MOVED, m.release.date, m.new_date, m.reason),))
             for m in moves
-        ]  # fmt: skip
+        ] + _rest_of(programme, as_of)  # fmt: skip
         announcements = {**programme.announcements, **{e.key: e for e in entries}}
         rolled = replace(programme, period=period, announcements=announcements)
         text = with_period(schedules, period)
@@ -402,6 +402,18 @@ def next_year(
     return NextYearReport(
         rolled, period, tuple(moves), tuple(releases), built, tuple(remaining), built.warnings
     )
+
+
+def _rest_of(programme: Programme, as_of: dt.date) -> list[Announcement]:
+    """What is left of the current period, not yet announced, pinned in the record on the
+    days the rules give: the feeds start from the new period, and must keep these."""
+    from calendar_gen.releases import calendar
+
+    return [
+        Announcement(r.publication.id, r.scheduled, r.date, None)
+        for r in calendar(programme, as_of)
+        if not r.announcement and programme.period.contains(r.scheduled)
+    ]
 
 
 def _period_to_roll_to(programme: Programme, as_of: dt.date, to: Period | None) -> Period:

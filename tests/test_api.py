@@ -21,11 +21,10 @@ def test_build_move_and_rebuild_as_the_readme_does(tmp_path):
     shutil.copytree(SHIPPED, schedules, ignore=shutil.ignore_patterns("announcements.toml"))
     report = cg.build(schedules, tmp_path / "feeds", as_of=D(2014, 4, 20))
     assert not report.found
-    # 47 in 2014/15 but April's three, already out and never announced (8, 9 and 16 April).
-    assert len(report.releases) == 44
-    # Confirmed up to 18 May 2014: the releases of 1, 13 and 14 May.
+    # 47 in 2014/15 but April's four, already out and never announced (3, 8, 9, 16 April).
+    assert len(report.releases) == 43
+    # Confirmed up to 18 May 2014: the second Tuesday and Wednesday of May.
     assert [r.date for r in report.releases if r.status is cg.Status.CONFIRMED] == [
-        D(2014, 5, 1),
         D(2014, 5, 13),
         D(2014, 5, 14),
     ]
@@ -45,7 +44,7 @@ def test_bad_input_raises_schedule_error_with_every_problem(tmp_path):
     problems = error.value.problems
     assert {p.publication for p in problems} == {"x"}
     assert {p.file for p in problems} == {f"{schedules}/t.toml"}
-    assert "title is missing" in [p.message for p in problems]
+    assert any(p.message.startswith("title is missing") for p in problems)
 
 
 def test_a_promise_kept_by_the_api_too(tmp_path):

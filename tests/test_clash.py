@@ -257,7 +257,7 @@ def test_next_year_on_the_shipped_programme(tmp_path):
         "alcohol-licensing-2014-12@home-office",
         "scientific-procedures-on-animals-2015-07@home-office",
     ]
-    assert "of 15 publications from April 2014 to March 2016" in result.stdout
+    assert "from April 2015 to March 2016 and 47 announced before, kept as history" in result.stdout
     assert "DTSTART;TZID=Europe/London:20150709T100000" in feed
 
 

@@ -86,14 +86,13 @@ def test_refused_build_writes_nothing_and_keeps_feeds(tmp_path):
     folder = write_schedules(tmp_path / "schedules")
     assert run_cli("build", cwd=tmp_path).returncode == 0
     kept = (tmp_path / "feeds" / "test.ics").read_bytes()
-    (folder / "test.toml").write_text(MONTHLY.replace('"monthly"', '"fortnightly"'))
+    (folder / "test.toml").write_text(MONTHLY.replace('"monthly"', '"biweekly"'))
     (folder / "new.toml").write_text(MONTHLY.replace("monthly-bulletin", "new-one"))
     result = run_cli("build", cwd=tmp_path)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert (
-        "schedules/test.toml: publication 'monthly-bulletin': frequency 'fortnightly' is not "
-        "one of monthly, quarterly, bi-annual, annual"
+        "schedules/test.toml: publication 'monthly-bulletin': frequency \"biweekly\" is not one of "
     ) in result.stderr
     assert (tmp_path / "feeds" / "test.ics").read_bytes() == kept
     assert sorted(p.name for p in published(tmp_path / "feeds")) == sorted(
@@ -140,11 +139,15 @@ def test_list_topic_csv_and_table(shipped):
     programme = shipped / "schedules" / "programme.toml"
     programme.write_text(programme.read_text().replace("ends = 2015-03-31\n", ""))
     table = run_cli("list", "--topic", "other", "--period", "2015/16", "--as-of", "2015-03-01",
-                    cwd=shipped).stdout  # fmt: skip
+                    "--wide", cwd=shipped).stdout  # fmt: skip
     lines = table.splitlines()
     assert lines[0].split() == ["Date", "Time", "Status", "Topic", "Id", "Title"]
     assert lines[1].startswith("Thu 09 Jul 2015  10:00  provisional  other  scientific-")
     assert len(lines) == 2
+    narrow = run_cli("list", "--topic", "other", "--period", "2015/16", "--as-of", "2015-03-01",
+                     cwd=shipped).stdout  # fmt: skip
+    assert narrow.splitlines()[0].split() == ["Date", "Time", "Status", "Title"]
+    assert all(len(line) <= 80 for line in narrow.splitlines())
 
 
 def test_list_refuses_an_unknown_topic(shipped):
@@ -176,7 +179,7 @@ def test_check_on_the_shipped_programme_reports_the_suspension(shipped):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("build", "--period", "2014-15"), "period '2014-15' is not a financial year"),
+        (("build", "--period", "2014-15"), 'period "2014-15" is not a financial year'),
         (("list", "--as-of", "tomorrow"), "'tomorrow' is not a date like 2014-05-22"),
         (("list", "--format", "xml"), "'xml' is not one of"),
         (("build", "--schedules", "missing"), "missing: does not exist"),
