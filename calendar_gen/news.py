@@ -40,16 +40,25 @@ class News:
         return f"urn:uuid:{uuid.uuid5(NAMESPACE, f'{self.release.uid}/{self.index}')}"
 
     @property
+    def day(self) -> dt.date:
+        """The release's date as this item left it."""
+        c, r = self.change, self.release
+        if c is not None:
+            return c.new or c.old
+        # Confirmed before its first change: the date it was confirmed for.
+        first = r.changes[0] if r.changes else None
+        return first.old if first and first.on >= self.on else r.date
+
+    @property
     def title(self) -> str:
         what = "Confirmed" if self.change is None else HEADLINE[self.change.action]
-        return f"{what}: {self.release.publication.title}"
+        return f"{what}: {self.release.publication.title}, {long_date(self.day)}"
 
     @property
     def summary(self) -> str:
         if self.change is not None:
             return describe(self.change)
-        r = self.release
-        return f"Confirmed for {long_date(r.date)} at {r.start:%H:%M} UK time."
+        return f"Confirmed for {long_date(self.day)} at {self.release.start:%H:%M} UK time."
 
 
 def confirmed_on(release: Release, programme: Programme) -> dt.date | None:
