@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup feeds test test-tools lint format bench clean
+.PHONY: setup feeds test test-tools screenshots lint format bench clean
 
 $(BIN)/calendar-gen: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,10 +16,12 @@ setup: $(BIN)/calendar-gen
 feeds: setup
 	$(BIN)/calendar-gen build
 
-# The interop and browser tests need ical.js (npm) and Chromium (Debian); install them
-# where this machine can, and the tests say what is missing where it cannot.
+# The interop and browser tests need ical.js, playwright-core and axe-core (npm) and Chromium
+# (Debian); install them where this machine can, and the tests say what is missing where it
+# cannot. npm ci runs again whenever the lock file is newer than the last install.
 test-tools:
-	@if command -v npm >/dev/null && [ ! -d tests/js/node_modules ]; then \
+	@if command -v npm >/dev/null && \
+		[ ! tests/js/node_modules/.package-lock.json -nt tests/js/package-lock.json ]; then \
 		npm ci --silent --prefix tests/js; fi
 	@if ! command -v chromium >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
@@ -29,6 +31,10 @@ test: setup test-tools
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest -q
+
+# docs/index.png and docs/index-phone.png, from the shipped feeds.
+screenshots: feeds test-tools
+	$(BIN)/python docs/screenshots.py
 
 lint format: setup
 	$(BIN)/ruff format .
