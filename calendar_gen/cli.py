@@ -108,9 +108,9 @@ reason_option = click.option(
 against_option = click.option(
     "--against",
     multiple=True,
-    type=click.Path(exists=True, dir_okay=False),
-    metavar="FILE.ics",
-    help="Another producer's calendar: a release on a day with one of its events clashes.",
+    metavar="[NAME=]FILE|URL",
+    help="Another producer's calendar, a file or an http(s) or webcal address, with a name to "
+    "show: a release on a day with one of its events clashes.",
 )
 
 
@@ -289,18 +289,21 @@ def reinstate(ctx: click.Context, pub_id: str, date: dt.date, to: dt.date | None
 @as_of_option
 @against_option
 @click.option("--include-past", is_flag=True, help="Look at releases before today too.")
+@click.option("--only", type=click.Choice(("external", "same-day", "blackout")),
+              help="Only this kind of clash.")  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table")
 def clashes(schedules: str, period: Period | None, as_of: dt.date | None,
-            against: tuple[str, ...], include_past: bool, fmt: str) -> None:  # fmt: skip
+            against: tuple[str, ...], include_past: bool, only: str | None,
+            fmt: str) -> None:  # fmt: skip
     """Find releases from today on that clash: too many on one day, on another calendar's
     events, or in a blackout period. Exit 1 if there are any not accepted.
 
-    Example: calendar-gen clashes --against ons.ics --format json
+    Example: calendar-gen clashes --against ONS=webcal://example.org/ons.ics --only external
     """
     from calendar_gen import usecases
 
     _show(usecases.clashes(schedules, as_of=_today(as_of), period=period, against=against,
-                           include_past=include_past, format=fmt))  # fmt: skip
+                           include_past=include_past, only=only, format=fmt))  # fmt: skip
 
 
 @cli.command(name="next-year")
