@@ -95,9 +95,14 @@ def test_no_accessibility_violations_at_wcag_2_2_aa(sites, site, width):
     assert result["problems"] == []  # no script error, nothing loaded from elsewhere
 
 
-def test_upcoming_filters_copy_keyboard_and_phone(sites):
+@pytest.fixture(scope="module")
+def used(sites):
+    """What a visitor's browser made of the shipped page: one run for the tests below."""
+    return page_script("use", f"{sites['shipped']}/")
+
+
+def test_upcoming_filters_and_copy(sites, used):
     base = sites["shipped"]
-    used = page_script("use", f"{base}/")
     assert used["problems"] == []
     # The browser's clock says Sunday 1 June 2014: 10 June on is upcoming, soonest first.
     assert used["upcoming"][:3] == ["asylum-statistics-2014-06",
@@ -125,8 +130,8 @@ def test_upcoming_filters_copy_keyboard_and_phone(sites):
     assert used["said"] == f"Copied {base}/all.ics"
 
 
-def test_keyboard_alone_reaches_the_filters_with_focus_visible(sites):
-    steps = page_script("use", f"{sites['shipped']}/")["keyboard"]
+def test_keyboard_alone_reaches_the_filters_with_focus_visible(used):
+    steps = used["keyboard"]
     # Tab: the skip link, shown; Enter: the releases; then Tab through the filters.
     assert steps[0]["text"] == "Skip to the releases" and steps[0]["onScreen"]
     assert steps[1]["id"] == "releases"
@@ -135,8 +140,7 @@ def test_keyboard_alone_reaches_the_filters_with_focus_visible(sites):
     assert all(s["outline"] == "solid" and s["outlineWidth"] >= 2 for s in steps)
 
 
-def test_phone_layout_and_page_without_scripts(sites):
-    used = page_script("use", f"{sites['shipped']}/")
+def test_phone_layout_print_and_page_without_scripts(used):
     # At 390 px: a line for the day, time and status, the title, a line for topic and
     # designation; nothing wider than the screen, no empty labels. A title too long for
     # one line wraps (the shipped page's longest take two or three).
@@ -146,6 +150,8 @@ def test_phone_layout_and_page_without_scripts(sites):
     assert all(r["when"] == r["meta"] == 1 for r in rows)
     assert all(r["lines"] == r["title"] + 2 for r in rows)
     assert sum(r["lines"] == 3 for r in rows) >= 38
+    # On paper: no controls and no webcal links, which paper cannot follow.
+    assert used["printed"] == ["none"] * 4
     bare = used["noScript"]
     assert bare["rows"] == sorted(bare["rows"], reverse=True) and len(bare["rows"]) == 47
     assert bare["hidden"] == [True, True, True] and bare["buttons"] == 0

@@ -133,6 +133,9 @@ async function use(browser, url) {
   out.phone = await fresh.evaluate(lineCounts);
   out.phoneLabels = await fresh.evaluate(() => document.body.innerText.includes("Changes:"));
   out.scrolls = await fresh.evaluate(() => document.documentElement.scrollWidth > innerWidth);
+  await fresh.emulateMedia({ media: "print" });
+  out.printed = await fresh.evaluate(() => ["#filters", "button.copy", ".skip", "a.subscribe"]
+    .map((s) => getComputedStyle(document.querySelector(s)).display));
   const bare = await open(browser, url, { javaScriptEnabled: false });
   await bare.page.goto(url);
   out.noScript = await bare.page.evaluate(() => ({
