@@ -9,6 +9,7 @@ each to http or https and never from https down to http.
 from __future__ import annotations
 
 import re
+import ssl
 import time
 import urllib.error
 import urllib.parse
@@ -116,6 +117,8 @@ def fetch(url: str) -> bytes:
 def _plain(error: BaseException) -> str:
     if isinstance(error, TimeoutError):
         return f"no complete answer within {TIMEOUT:g} seconds"
+    if isinstance(error, ssl.SSLError):  # webcal:// is fetched as https://
+        return f"no secure (https) connection: {error.reason or error}"
     return getattr(error, "strerror", None) or str(error) or type(error).__name__
 
 

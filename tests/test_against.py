@@ -111,7 +111,9 @@ def test_unreachable_and_webcal_addresses(tmp_path, web):
     port = web.rsplit(":", 1)[1]
     secure = clashes(tmp_path, "--against", f"ONS=webcal://127.0.0.1:{port}/ons.ics")
     assert secure.returncode == 2 and "Traceback" not in secure.stderr
-    assert secure.stderr.startswith(f"https://127.0.0.1:{port}/ons.ics: cannot be fetched: ")
+    assert secure.stderr.startswith(
+        f"https://127.0.0.1:{port}/ons.ics: cannot be fetched: no secure (https) connection: "
+    )
     assert calendars.web_address("WEBCAL://stats.example/a.ics") == "https://stats.example/a.ics"
     assert calendars.web_address("ftp://stats.example/a.ics") is None  # a file name, then
     missing = clashes(tmp_path, "--against", "ONS=nowhere.ics")
