@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup feeds test test-tools lint format bench clean
+.PHONY: setup feeds test test-tools screenshots lint format bench clean
 
 $(BIN)/calendar-gen: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,15 +16,18 @@ setup: $(BIN)/calendar-gen
 feeds: setup
 	$(BIN)/calendar-gen build
 
-# The interop and browser tests need ical.js (npm), and Chromium, gcc and libical's headers
-# (Debian) to run a browser and build the libical reader; install them where this machine
-# can, and the tests fail saying what is missing where it cannot.
+# The interop and browser tests need ical.js, playwright-core and axe-core (npm); Chromium,
+# gcc and libical's headers (Debian) to run a browser and build the libical reader; and Java
+# for the Atom schema check. Install them where this machine can; the tests fail saying
+# what is missing where it cannot. npm ci runs again whenever the lock file is newer.
 test-tools:
-	@if command -v npm >/dev/null && [ ! -d tests/js/node_modules ]; then \
+	@if command -v npm >/dev/null && \
+		[ ! tests/js/node_modules/.package-lock.json -nt tests/js/package-lock.json ]; then \
 		npm ci --silent --prefix tests/js; fi
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v gcc >/dev/null || missing="$$missing gcc"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	[ -e /usr/include/libical/ical.h ] || missing="$$missing libical-dev"; \
 	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && \
@@ -35,6 +38,10 @@ test: setup test-tools
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest -q
+
+# docs/index.png and docs/index-phone.png, from the shipped feeds.
+screenshots: feeds test-tools
+	$(BIN)/python docs/screenshots.py
 
 lint format: setup
 	$(BIN)/ruff format .

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -48,14 +49,35 @@ class Clash:
         }
 
 
+@dataclass(frozen=True)
+class Event:
+    """Another calendar's event on one day: its title, local start time and calendar's name."""
+
+    title: str
+    time: dt.time | None  # None: all day, or a later day of a longer event
+    calendar: str = ""
+
+    @property
+    def label(self) -> str:
+        """'Labour market statistics (09:30, ONS)': how a clash names it."""
+        when = f"{self.time:%H:%M}" if self.time else "all day"
+        return f"{self.title} ({when}{', ' + self.calendar if self.calendar else ''})"
+
+
 def read_calendar(
-    path: str | Path, first: dt.date, last: dt.date, timezone: str
-) -> dict[dt.date, list[str]]:
-    """The days from `first` to `last` on which another calendar has events, with their
-    summaries.
+    path: str | Path,
+    first: dt.date,
+    last: dt.date,
+    timezone: str,
+    *,
+    name: str = "",
+    data: bytes | None = None,
+) -> dict[dt.date, list[Event]]:
+    """The days from `first` to `last` on which another calendar has events, with the events.
 
     All-day and timed events, zoned or floating, and recurring events expanded; a timed
-    event counts on its local date in `timezone`.
+    event counts on its local date in `timezone`. `data`, when given, is the calendar's
+    content (fetched from `path`, an address); `name` is the calendar's, for the events.
     """
     import icalendar
     import recurring_ical_events
@@ -64,20 +86,28 @@ def read_calendar(
     # A day either side: a timed event's local date may differ from its UTC one.
     first, last = first - dt.timedelta(days=1), last + dt.timedelta(days=2)
     try:
-        calendar = icalendar.Calendar.from_ical(Path(path).read_bytes())
+        calendar = icalendar.Calendar.from_ical(Path(path).read_bytes() if data is None else data)
         events = recurring_ical_events.of(calendar).between(first, last)
     except OSError as error:
         raise CalendarFileError(f"{path}: cannot be read: {error.strerror}") from None
     except Exception as error:  # icalendar and its recurrence engine raise many kinds
         raise CalendarFileError(f"{path}: is not a readable iCalendar file: {error}") from None
-    busy: dict[dt.date, list[str]] = defaultdict(list)
+    busy: dict[dt.date, list[Event]] = defaultdict(list)
     for event in events:
         if str(event.get("STATUS", "")).upper() == "CANCELLED":
             continue
-        summary = str(event.get("SUMMARY", "(untitled event)"))
-        for day in _days(event, zone):
-            busy[day].append(summary)
+        title = str(event.get("SUMMARY", "(untitled event)"))
+        start = event.decoded("DTSTART")
+        time = _local_time(start, zone)
+        for n, day in enumerate(_days(event, zone)):
+            busy[day].append(Event(title, time if n == 0 else None, name))
     return dict(busy)
+
+
+def _local_time(value: dt.date | dt.datetime, zone: ZoneInfo) -> dt.time | None:
+    if isinstance(value, dt.datetime):
+        return (value.astimezone(zone) if value.tzinfo else value).time()
+    return None
 
 
 def _local_date(value: dt.date | dt.datetime, zone: ZoneInfo) -> dt.date:
@@ -216,8 +246,49 @@ class Board:
 def find_clashes(
     programme: Programme, releases: list[Release], external: dict[dt.date, list[str]]
 ) -> list[Clash]:
-    """Every clash among `releases`, with a suggested day for the release that would move."""
-    return Board(programme, releases, external).clashes()
+    """Every clash among `releases`, with a suggested day for the release that would move;
+    no two suggestions share a day."""
+    board = Board(programme, releases, external)
+    return spread_suggestions(board.clashes(), board.clear_for)
+
+
+def spread_suggestions(
+    clashes: list[Clash],
+    clear: Callable[[Release, dt.date], bool],
+    taken: Iterable[dt.date] = (),
+) -> list[Clash]:
+    """The clashes with suggestions that collide with nothing: each release that would move
+    gets one day, clear for it, and no two get the same day, nor one in `taken`."""
+    days = set(taken)
+    chosen: dict[str, dt.date | None] = {}
+    spread = []
+    for c in clashes:
+        mover = c.mover
+        if mover is None:
+            spread.append(c)
+            continue
+        if mover.uid not in chosen:
+            day = nearest_day(mover.date, partial(_free, days, clear, mover))
+            chosen[mover.uid] = day
+            if day is not None:
+                days.add(day)
+        spread.append(replace(c, suggestion=chosen[mover.uid]))
+    return spread
+
+
+def _free(
+    days: set[dt.date], clear: Callable[[Release, dt.date], bool], release: Release, day: dt.date
+) -> bool:
+    return day not in days and clear(release, day)
+
+
+def nearest_day(day: dt.date, ok: Callable[[dt.date], bool]) -> dt.date | None:
+    """The nearest other day of `day`'s month for which `ok` holds; the later wins a tie."""
+    for distance in range(1, 31):
+        for candidate in (day + dt.timedelta(days=distance), day - dt.timedelta(days=distance)):
+            if candidate.month == day.month and ok(candidate):
+                return candidate
+    return None
 
 
 @dataclass(frozen=True)

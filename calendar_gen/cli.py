@@ -56,9 +56,9 @@ as_of_option = click.option("--as-of", callback=_date, metavar="DATE", help="Tre
     "(YYYY-MM-DD) as today: releases within the notice period are confirmed.")
 reason_option = click.option("--reason", required=True,
     help="Why, in words for the public: it is shown to subscribers.")
-against_option = click.option("--against", multiple=True, metavar="FILE.ics",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Another producer's calendar: a release on a day with one of its events clashes.")
+against_option = click.option("--against", multiple=True, metavar="[NAME=]FILE|URL",
+    help="Another producer's calendar, a file or an http(s) or webcal address, with a name "
+    "to show: a release on a day with one of its events clashes.")
 format_option = click.option("--format", type=click.Choice(("table", "json", "csv")),
                              default="table", show_default=True)
 past_option = click.option("--include-past", is_flag=True, help="Look before --as-of too.")
@@ -205,12 +205,14 @@ def reinstate(**options: Any) -> None:
 
 @cli.command()
 @_with(schedules_option, period_option, as_of_option, *between_options, against_option, past_option)
+@click.option("--only", type=click.Choice(("external", "same-day", "blackout")),
+              help="Only this kind of clash.")  # fmt: skip
 @click.option("--format", type=click.Choice(("table", "json")), default="table")
 def clashes(**options: Any) -> None:
     """Find releases from today on that clash: too many on one day, on another calendar's
     events, or in a blackout period. Exit 1 if there are any not accepted.
 
-    Example: calendar-gen clashes --against ons.ics --format json
+    Example: calendar-gen clashes --against ONS=webcal://example.org/ons.ics --only external
     """
     _run("clashes", **options)
 

@@ -10,143 +10,241 @@ from collections import Counter
 from collections.abc import Iterator
 from html import escape
 
-from calendar_gen.model import Period, Programme, Status
+from calendar_gen.assets import SCRIPT, STYLE
+from calendar_gen.model import Designation, Period, Programme, Status
+from calendar_gen.news import ATOM, anchor, last_updated
 from calendar_gen.releases import (
     FIELDS,
     Release,
     occurrence_fields,
     publication_fields,
 )
-from calendar_gen.texts import describe
+from calendar_gen.texts import describe, long_date, plural
 
-STYLE = """
-body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#1b1b1b}
-h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.25rem;margin-top:2rem}
-a{color:#1d4f91}a:focus{outline:3px solid #fd0;outline-offset:2px}
-.feeds{list-style:none;padding:0}.feeds li{border-top:1px solid #ccc;padding:.6rem 0}
-.feeds a{margin-right:1rem;white-space:nowrap}
-table{border-collapse:collapse;width:100%}caption{text-align:left;font-weight:bold}
-th,td{text-align:left;vertical-align:top;padding:.4rem .5rem;border-bottom:1px solid #ddd}
-td:first-child{white-space:nowrap}
-.cancelled td{color:#666}.cancelled td:nth-child(3){text-decoration:line-through}
-@media (max-width:40rem){thead{display:none}tr{display:block;border-bottom:2px solid #ccc;
-padding:.5rem 0}td{display:block;border:0;padding:.1rem 0}
-td::before{content:attr(data-label) ": ";font-weight:bold}}
-""".strip()
-
-# Without feed_url the page links relatively; this turns those links into webcal:// ones
-# for wherever the page is served from. Nothing else on the page runs.
-WEBCAL_SCRIPT = """
-for (const a of document.querySelectorAll("a.subscribe[data-relative]")) {
-  a.href = new URL(a.getAttribute("href"), location.href).href.replace(/^https?:/, "webcal:");
-}
-""".strip()
-
-COLUMNS = ("Date", "Time", "Publication", "Topic", "Designation", "Status", "Changes")
-# A page is for reading: a whole government's calendar lists its next thousand releases and
-# leaves the rest to releases.csv.
+# A page is for reading: a whole government's calendar lists the thousand releases from the
+# day of the build on and the 250 before, and leaves the rest to releases.csv.
 UPCOMING_ROWS, PAST_ROWS = 1000, 250
 
 
-def _links(programme: Programme, name: str) -> tuple[str, str]:
-    """The (subscribe, download) addresses of one feed."""
+def _address(programme: Programme, name: str) -> tuple[str, str]:
+    """The (webcal, https) addresses of one feed; relative without feed_url."""
     if programme.feed_url:
         download = f"{programme.feed_url}/{name}"
         return "webcal:" + download.split(":", 1)[1], download
     return name, name
 
 
-def _feed_item(programme: Programme, name: str, label: str, upcoming: int) -> str:
-    subscribe, download = _links(programme, name)
-    relative = "" if programme.feed_url else " data-relative"
+def _feed_item(programme: Programme, name: str, label: str, topic: str, total: int) -> str:
+    """One feed: its address in full with a copy button, and its webcal and https links."""
+    subscribe, download = _address(programme, name)
+    code_id = f"address-{topic}"
+    relative = "" if programme.feed_url else f' data-relative="{escape(name)}"'
+    label = escape(label)
     return (
-        f"<li><strong>{escape(label)}</strong>: {upcoming} upcoming "
-        f"release{'s' if upcoming != 1 else ''}<br>"
-        f'<a class="subscribe" href="{escape(subscribe)}"{relative}>Subscribe</a>'
-        f'<a class="download" href="{escape(download)}">Download {escape(name)}</a></li>'
+        f'<li><h3>{label}</h3>: <span class="count" data-topic="{escape(topic)}">'
+        f"{plural(total, 'release')}</span>\n"
+        f'<p class="address">Address: <code class="address" id="{code_id}"{relative}>'
+        f"{escape(download)}</code></p>\n"
+        f'<p class="links"><button type="button" class="copy" data-copy="{code_id}" hidden>'
+        f'Copy address<span class="vh"> of {label}</span></button> '
+        f'<a class="subscribe" href="{escape(subscribe)}">Subscribe<span class="vh"> to '
+        f'{label}</span></a> <a class="download" href="{escape(download)}">'
+        f"Download {escape(name)}</a></p></li>"
     )
 
 
-def _row(release: Release) -> str:
+def _notes(release: Release) -> str:
+    """The release's history and the reason for an unusual time; nothing when it has none."""
+    notes = [describe(c) for c in release.changes]
+    if release.publication.time_reason:
+        notes.append(f"Released at {release.start:%H:%M}: {release.publication.time_reason}")
+    return "".join(f'\n<p class="note">{escape(n)}</p>' for n in notes)
+
+
+def _release_item(release: Release) -> str:
+    """One release: when and its status, then the title, then topic and designation."""
     p = release.publication
-    changes = "; ".join(describe(c) for c in release.changes)
-    cells = (
-        f'<time datetime="{release.start.isoformat()}">{release.date:%a %d %b %Y}</time>',
-        f"{release.start:%H:%M}",
-        escape(p.title),
-        escape(release.topic.name),
-        escape(p.designation),
-        release.status,
-        escape(changes),
+    status = release.status.value
+    data = (
+        f'data-date="{release.date.isoformat()}" data-month="{release.date:%Y-%m}" '
+        f'data-topic="{escape(release.topic.slug)}" '
+        f'data-designation="{escape(_slug(p.designation))}" data-status="{status}"'
     )
-    css = ' class="cancelled"' if release.status is Status.CANCELLED else ""
-    tds = "".join(f'<td data-label="{c}">{v}</td>' for c, v in zip(COLUMNS, cells, strict=True))
-    return f"<tr{css}>{tds}</tr>"
+    return (
+        f'<li class="release {status}" id="{escape(anchor(release))}" {data}>\n'
+        f'<p class="when"><time datetime="{release.start.isoformat()}">'
+        f'{release.date:%a %d %b %Y}</time> <span class="time">{release.start:%H:%M}</span> '
+        f'<span class="status">{status}</span></p>\n'
+        f'<div class="what"><p class="title">{escape(p.title)}</p>{_notes(release)}</div>\n'
+        f'<p class="meta"><span class="topic">{escape(release.topic.name)}</span>'
+        f'<span class="designation">{escape(p.designation)}</span></p></li>'
+    )
 
 
-def _table(caption: str, releases: list[Release], limit: int) -> str:
-    if not releases:
-        return f"<p>No {escape(caption.lower())}.</p>"
-    head = "".join(f'<th scope="col">{c}</th>' for c in COLUMNS)
-    rows = "\n".join(_row(r) for r in releases[:limit])
+def _slug(text: str) -> str:
+    return "-".join(text.lower().split())
+
+
+def _option(value: str, label: str) -> str:
+    return f'<option value="{escape(value)}">{escape(label)}</option>'
+
+
+def _filters(programme: Programme, releases: list[Release]) -> str:
+    """Topic, designation and month selectors, shown once the script can act on them."""
+    months = sorted({(r.date.year, r.date.month) for r in releases}, reverse=True)
+    choices = {
+        "topic": ("Topic", "All topics", [(t.slug, t.name) for t in programme.topics]),
+        "designation": ("Designation", "All designations",
+                        [(_slug(d), d.value) for d in Designation]),
+        "month": ("Month", "All months",
+                  [(f"{y}-{m:02d}", f"{dt.date(y, m, 1):%B %Y}") for y, m in months]),
+    }  # fmt: skip
+    fields = "".join(
+        f'<div><label for="filter-{name}">{label}</label><select id="filter-{name}" name="{name}">'
+        + _option("", everything)
+        + "".join(_option(v, t) for v, t in options)
+        + "</select></div>"
+        for name, (label, everything, options) in choices.items()
+    )
+    return (
+        f'<form class="filters" id="filters" aria-label="Filter the releases" hidden>{fields}'
+        '<div><button type="reset">Show all</button></div></form>\n'
+        '<p class="shown" id="shown" role="status" hidden></p>'
+    )
+
+
+def _shown(releases: list[Release], as_of: dt.date) -> list[Release]:
+    """The releases the page lists, newest first: all of them, unless there are too many."""
+    coming = [r for r in releases if r.date >= as_of][:UPCOMING_ROWS]
+    before = [r for r in releases if r.date < as_of][-PAST_ROWS:]
+    return [*reversed(coming), *reversed(before)]
+
+
+def _release_lists(releases: list[Release], as_of: dt.date) -> str:
+    """Every release newest first; the script moves those from today on into Upcoming."""
+    shown = _shown(releases, as_of)
+    rows = "\n".join(_release_item(r) for r in shown)
     more = (
-        f'<p>And {len(releases) - limit:,} more: every release is in <a href="releases.csv">'
+        f'<p>And {len(releases) - len(shown):,} more: every release is in <a href="releases.csv">'
         "releases.csv</a>.</p>"
-        if len(releases) > limit
+        if len(shown) < len(releases)
         else ""
     )
     return (
-        f"<table><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>"
-        f"<tbody>\n{rows}\n</tbody></table>{more}"
+        '<section class="list" id="upcoming" aria-labelledby="upcoming-heading" hidden>\n'
+        '<h3 id="upcoming-heading">Upcoming releases, soonest first</h3>\n'
+        '<p class="empty" hidden>No upcoming releases.</p>\n'
+        '<ol class="releases" id="upcoming-list"></ol></section>\n'
+        '<section class="list" id="past" aria-labelledby="past-heading">\n'
+        '<h3 id="past-heading" data-split="Past releases, newest first">'
+        "All releases, newest first</h3>\n"
+        f'<p class="empty"{"" if not shown else " hidden"}>No releases.</p>\n'
+        f'<ol class="releases">\n{rows}\n</ol></section>{more}'
     )
+
+
+def _paused(programme: Programme) -> str:
+    """Publications suspended for a period or ended, each with the reason."""
+    items = []
+    for topic in programme.topics:
+        for p in topic.publications:
+            where = f"<strong>{escape(p.title)}</strong> ({escape(topic.name)})"
+            items += [
+                f"<li>{where}: suspended for {escape(s.period.name)}: {escape(s.reason)}</li>"
+                for s in p.suspensions
+            ]
+            if p.ended:
+                items.append(f"<li>{where}: ended on {long_date(p.ended.on)}: "
+                             f"{escape(p.ended.reason)}</li>")  # fmt: skip
+    if not items:
+        return ""
+    return (
+        '<h2 id="paused">Suspended and ended publications</h2>\n'
+        "<ul>\n" + "\n".join(items) + "\n</ul>\n"
+    )
+
+
+def _introduction(programme: Programme, releases: list[Release]) -> str:
+    """What the calendar covers, its release time, what the status words mean, its date."""
+    span = ""
+    if releases:
+        span = f" from {releases[0].date:%B %Y} to {releases[-1].date:%B %Y}"
+    updated = last_updated(programme, releases)
+    stamp = (
+        f' Last updated <time datetime="{updated.isoformat()}">{long_date(updated)}</time>.'
+        if updated
+        else ""
+    )
+    return (
+        f"<p>Pre-announced release dates of {escape(programme.organisation)} statistics{span}. "
+        f"Statistics are released at {programme.release_time:%H:%M} UK time on working days "
+        f"unless a release shows another time.{stamp}</p>\n"
+        "<p>A release is <strong>provisional</strong> until "
+        f"{plural(programme.notice_weeks, 'week')} before it, then <strong>confirmed</strong>; "
+        "a confirmed date changes only for a reason, shown with the release. A "
+        "<strong>cancelled</strong> release stays listed with its reason.</p>"
+    )
+
+
+def _feeds(programme: Programme, releases: list[Release]) -> str:
+    counts = Counter(r.topic.slug for r in releases if r.status is not Status.CANCELLED)
+    items = [_feed_item(programme, "all.ics", "All releases", "all", sum(counts.values()))]
+    items += [
+        _feed_item(programme, f"{t.slug}.ics", t.name, t.slug, counts[t.slug])
+        for t in programme.topics
+    ]
+    return "\n".join(items)
 
 
 def render_index(
     programme: Programme, releases: list[Release], period: Period, as_of: dt.date
 ) -> str:
-    """index.html: subscribe links for every feed and the releases, upcoming first."""
-    upcoming = [r for r in releases if r.date >= as_of and r.status is not Status.CANCELLED]
-    later = [r for r in releases if r.date >= as_of]
-    past = [r for r in reversed(releases) if r.date < as_of]
+    """index.html: every feed's address and links, the releases, and what is paused.
+
+    `as_of` matters only for a calendar too long to list whole: the browser, not the build,
+    works out which releases are upcoming, so rebuilding never changes the page.
+    """
     org = escape(programme.organisation)
-    counts = Counter(r.topic.slug for r in upcoming)
-    items = [_feed_item(programme, "all.ics", "All releases", len(upcoming))]
-    for topic in programme.topics:
-        items.append(_feed_item(programme, f"{topic.slug}.ics", topic.name, counts[topic.slug]))
-    feeds = "\n".join(items)
-    script = f"\n<script>\n{WEBCAL_SCRIPT}\n</script>" if not programme.feed_url else ""
     return f"""<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{org} statistics release calendar, {escape(period.name)}</title>
+<link rel="alternate" type="application/atom+xml" href="{ATOM}"
+ title="Changes to the {org} release calendar">
 <style>
 {STYLE}
 </style>
 </head>
 <body>
+<a class="skip" href="#releases">Skip to the releases</a>
 <header>
 <h1>{org} statistics release calendar</h1>
-<p>Pre-announced release dates for {escape(period.name)}. Statistics are released at
-09:30 UK time on working days; confirmed dates change only for a stated reason.</p>
+{_introduction(programme, releases)}
 </header>
 <main>
 <h2 id="subscribe">Subscribe</h2>
-<p>Subscribe to a feed and your calendar follows every change. In Outlook choose
-Add calendar, Subscribe from web; in Google Calendar, Other calendars, From URL; in Apple
-Calendar or Thunderbird, open the Subscribe link.</p>
+<p>Subscribe to a feed and your calendar follows every change. Copy its address, then: in
+Outlook, Add calendar, Subscribe from web; in Google Calendar, Other calendars, From URL; in
+Apple Calendar, File, New Calendar Subscription; in Thunderbird, New Calendar, On the Network.
+Or open a Subscribe link. News of every confirmation, move and cancellation is in
+<a href="{ATOM}">{ATOM}</a>, for a news reader.</p>
 <ul class="feeds">
-{feeds}
+{_feeds(programme, releases)}
 </ul>
-<h2 id="releases">Releases</h2>
-{_table("Upcoming releases", later, UPCOMING_ROWS)}
-{_table("Past releases", past, PAST_ROWS)}
-</main>
+<p id="copied" class="vh" role="status"></p>
+<h2 id="releases" tabindex="-1">Releases</h2>
+{_filters(programme, releases)}
+{_release_lists(releases, as_of)}
+{_paused(programme)}</main>
 <footer>
 <p>The same releases as data: <a href="releases.csv">releases.csv</a>,
 <a href="releases.json">releases.json</a>.</p>
-</footer>{script}
+</footer>
+<script>
+{SCRIPT}
+</script>
 </body>
 </html>
 """

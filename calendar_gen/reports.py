@@ -148,21 +148,27 @@ class ChangeReport:
         ]
 
 
+def _named(release: Release) -> str:
+    """'Asylum Statistics (09:30, Migration statistics)': a release as a clash names it."""
+    return f"{release.publication.title} ({release.start:%H:%M}, {release.topic.name})"
+
+
 def clash_lines(clashes: list[Clash]) -> list[str]:
-    """One line per clash, with the suggested way out."""
+    """One line per clash, our releases and other calendars' events by name, with the
+    suggested way out."""
     lines = []
     for c in clashes:
-        ids = ", ".join(r.publication.id for r in c.releases)
+        ours = "; ".join(_named(r) for r in c.releases)
         what = {
-            ClashKind.SAME_DAY: f"{len(c.releases)} releases on one day: {ids}",
-            ClashKind.EXTERNAL: f"{ids} on the day of: {'; '.join(c.events)}",
-            ClashKind.BLACKOUT: f"{ids} in a blackout: {c.reason}",
+            ClashKind.SAME_DAY: f"{len(c.releases)} releases on one day: {ours}",
+            ClashKind.EXTERNAL: f"{ours} on the day of {'; '.join(c.events)}",
+            ClashKind.BLACKOUT: f"{ours} in a blackout: {c.reason}",
         }[c.kind]
         line = f"{short_date(c.date)}  {c.kind.value:<8}  {what}"
         if c.mover and c.suggestion:
-            line += f"; suggest moving {c.mover.publication.id} to {short_date(c.suggestion)}"
+            line += f"; suggest moving {c.mover.publication.title} to {short_date(c.suggestion)}"
         elif c.mover:
-            line += f"; no clear working day in {c.date:%B} for {c.mover.publication.id}"
+            line += f"; no clear working day in {c.date:%B} for {c.mover.publication.title}"
         lines.append(line)
     return lines
 

@@ -31,6 +31,7 @@ TYPES = {
     ".html": "text/html; charset=utf-8",
     ".csv": "text/csv; charset=utf-8",
     ".json": "application/json",
+    ".atom": "application/atom+xml",
 }
 ALLOWED = "GET, HEAD"
 # The page runs one inline script of its own and loads nothing from anywhere.

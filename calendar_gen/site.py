@@ -14,13 +14,14 @@ from calendar_gen.edits import render_updates
 from calendar_gen.feeds import feed_chunks
 from calendar_gen.files import Refused, read_regular
 from calendar_gen.model import RECORD_FILE, Announcement, Period, Programme
+from calendar_gen.news import ATOM, render_atom
 from calendar_gen.output import Content
 from calendar_gen.pages import csv_lines, json_lines, render_index
 from calendar_gen.releases import Release
 from calendar_gen.schedule import FILE_LIMIT
 
 MANIFEST = ".calendar-gen-build.json"  # hidden: the preview server does not serve it
-PAGES = ("index.html", "releases.csv", "releases.json")
+PAGES = ("index.html", "releases.csv", "releases.json", ATOM)
 
 
 def file_names(programme: Programme) -> list[str]:
@@ -45,10 +46,11 @@ def outputs(
     if announce:
         files.append((programme.record_path, render_updates(programme.record_path, announce)))
     files += [(folder / name, chunks) for name, chunks in feed_chunks(programme, releases, period)]
-    index, csv, data = PAGES
+    index, csv, data, atom = PAGES
     files.append((folder / index, render_index(programme, releases, period, as_of)))
     files.append((folder / csv, csv_lines(releases, byte_order_mark=True)))
     files.append((folder / data, json_lines(releases)))
+    files.append((folder / atom, render_atom(programme, releases)))
     return files
 
 

@@ -307,13 +307,25 @@ def reinstate(pub_id: str, date: dt.date, reason: str, *, as_of: dt.date,
 
 def _external(
     against: Sequence[str | Path], first: dt.date, last: dt.date, programme: Programme
-) -> dict[dt.date, list[str]]:
-    """Every other calendar's busy days from `first` to `last`, merged."""
+) -> tuple[dict[dt.date, list[str]], list[str]]:
+    """Every other calendar's busy days from `first` to `last`, merged, each event named with
+    its time and calendar; and a warning for each calendar with nothing in that time."""
+    from calendar_gen.calendars import open_source
+
     busy: dict[dt.date, list[str]] = {}
-    for path in against:
-        for day, summaries in clash.read_calendar(path, first, last, programme.timezone).items():
-            busy.setdefault(day, []).extend(summaries)
-    return busy
+    warnings = []
+    for spec in against:
+        source = open_source(str(spec))
+        days = clash.read_calendar(source.where, first, last, programme.timezone,
+                                   name=source.name, data=source.data)  # fmt: skip
+        if not any(first <= day <= last for day in days):
+            warnings.append(
+                f"{source.name} ({source.where}) has no events from {short_date(first)} to "
+                f"{short_date(last)}: is it the calendar you meant?"
+            )
+        for day, events in days.items():
+            busy.setdefault(day, []).extend(event.label for event in events)
+    return busy, warnings
 
 
 def clashes(
@@ -326,12 +338,15 @@ def clashes(
     month: YearMonth | None = None,
     against: Sequence[str | Path] = (),
     include_past: bool = False,
+    only: str | None = None,
     format: str = "table",
 ) -> ClashReport:
     """Releases that clash: too many on one day, on another calendar's events, in a blackout.
 
     From `as_of` on (all of them with `include_past`), over the published calendar or one
-    `period`; clashes accepted in programme.toml are listed apart and not counted.
+    `period`; `only` one kind of clash when given. Clashes accepted in programme.toml are
+    listed apart and not counted. `against` holds files or http(s)/webcal addresses, each
+    optionally `NAME=...`.
     """
     from calendar_gen.releases import calendar
 
@@ -347,11 +362,11 @@ def clashes(
         releases = [r for r in releases if r.date >= as_of]
     if not releases:
         return ClashReport((), (), scope, format)
-    busy = _external(against, releases[0].date, releases[-1].date, programme)
-    found = clash.find_clashes(programme, releases, busy)
+    busy, warnings = _external(against, releases[0].date, releases[-1].date, programme)
+    found = [c for c in clash.find_clashes(programme, releases, busy) if only in (None, c.kind)]
     accepted = [c for c in found if _accepted(programme, c)]
     open_ = tuple(c for c in found if c not in accepted)
-    return ClashReport(open_, tuple(accepted), scope, format)
+    return ClashReport(open_, tuple(accepted), scope, format, tuple(warnings))
 
 
 def _accepted(programme: Programme, found: clash.Clash) -> bool:
@@ -384,7 +399,7 @@ def next_year(
         period = _period_to_roll_to(programme, as_of, to)
         # A release may roll a few days past its period's end.
         last = period.end + dt.timedelta(days=40)
-        external = _external(against, period.start, last, programme)
+        external, unseen = _external(against, period.start, last, programme)
         releases = expand(programme, period, as_of=as_of)
         moves = clash.avoid_clashes(programme, releases, external) if avoid_clashes else []
         entries = [
@@ -399,9 +414,8 @@ def next_year(
                          extra=[(programme.programme_path, text)])  # fmt: skip
     releases = expand(rolled, period, as_of=as_of)
     remaining = clash.find_clashes(rolled, releases, external)
-    return NextYearReport(
-        rolled, period, tuple(moves), tuple(releases), built, tuple(remaining), built.warnings
-    )
+    return NextYearReport(rolled, period, tuple(moves), tuple(releases), built,
+                          tuple(remaining), (*unseen, *built.warnings))  # fmt: skip
 
 
 def _rest_of(programme: Programme, as_of: dt.date) -> list[Announcement]:

@@ -1,11 +1,14 @@
-"""A real browser loads the page from `calendar-gen serve`: links, table and a screenshot."""
+"""A real browser loads the page from `calendar-gen serve`: links, filters, copying, the
+keyboard, the phone layout, and an accessibility audit with axe-core."""
 
+import json
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
-from helpers import PROGRAMME, run_cli, serving, write_schedules
-from test_pages import HOSTILE, Page
+from helpers import PROGRAMME, SHIPPED, run_cli, serving, write_schedules
+from test_pages import HOSTILE, Page, write_hostile
 
 # `make test-tools` installs Debian's chromium; without it these tests fail rather than skip.
 BROWSER = shutil.which("chromium")
@@ -51,3 +54,105 @@ def test_page_in_a_browser(tmp_path, feed_url):
     assert "img" not in page.tags
     assert shot.stat().st_size > 10_000
     assert '"GET / HTTP' not in served.stdout and '"GET /" 200' in served.stdout
+
+
+# playwright-core drives Debian's chromium for tests/js/page.mjs; `make test-tools` installs
+# both, and without them these tests fail rather than skip.
+JS = Path(__file__).parent / "js"
+
+
+def page_script(*args: str) -> dict:
+    node = shutil.which("node")
+    assert node, "node is not installed"
+    for package in ("playwright-core", "axe-core"):
+        assert (JS / "node_modules" / package).is_dir(), f"{package} missing: run make test-tools"
+    assert BROWSER, "chromium is not installed: run make test-tools"
+    env = {"PATH": "/usr/bin:/bin", "CHROMIUM": BROWSER}
+    result = subprocess.run([node, str(JS / "page.mjs"), *args], capture_output=True, text=True,
+                            timeout=180, env=env)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory):
+    """The shipped programme and a hostile one, built and served for the module's tests."""
+    root = tmp_path_factory.mktemp("sites")
+    shutil.copytree(SHIPPED, root / "shipped" / "schedules")
+    write_hostile(root / "hostile" / "schedules")
+    for name in ("shipped", "hostile"):
+        assert run_cli("build", "--as-of", "2014-06-01", cwd=root / name).returncode == 0
+    with serving(root / "shipped" / "feeds") as shipped, serving(root / "hostile" / "feeds") as bad:
+        yield {"shipped": shipped.url, "hostile": bad.url}
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("site", ["shipped", "hostile"])
+def test_no_accessibility_violations_at_wcag_2_2_aa(sites, site, width):
+    result = page_script("audit", f"{sites[site]}/", str(width))
+    assert result["violations"] == []
+    assert result["passes"] >= 15  # the audit really ran its rules on the page
+    assert result["problems"] == []  # no script error, nothing loaded from elsewhere
+
+
+@pytest.fixture(scope="module")
+def used(sites):
+    """What a visitor's browser made of the shipped page: one run for the tests below."""
+    return page_script("use", f"{sites['shipped']}/")
+
+
+def test_upcoming_filters_and_copy(sites, used):
+    base = sites["shipped"]
+    assert used["problems"] == []
+    # The browser's clock says Sunday 1 June 2014: 10 June on is upcoming, soonest first.
+    assert used["upcoming"][:3] == ["asylum-statistics-2014-06",
+        "children-entering-detention-2014-06", "terrorism-act-quarterly-2014-06"]  # fmt: skip
+    assert used["past"] == ["immigration-statistics-2014-05",
+        "children-entering-detention-2014-05", "asylum-statistics-2014-05",
+        "crimes-against-businesses-2014-05", "recorded-crime-open-data-2014-04",
+        "children-entering-detention-2014-04", "asylum-statistics-2014-04"]  # fmt: skip
+    assert len(used["upcoming"]) == 40
+    assert used["headings"] == ["Upcoming releases, soonest first", "Past releases, newest first"]
+    assert used["counts"][:2] == ["40 upcoming releases", "7 upcoming releases"]
+    assert used["addresses"][0] == f"{base}/all.ics"
+    assert used["subscribe"][0] == "webcal:" + base.split(":", 1)[1] + "/all.ics"
+    filters = used["filters"]
+    assert len(filters["all"]) == len(filters["reset"]) == 47
+    assert all(i.startswith(("asylum", "children", "immigration")) for i in filters["migration"])
+    assert len(filters["migration"]) == 28
+    assert filters["migrationMay"] == ["immigration-statistics-2014-05",
+        "children-entering-detention-2014-05", "asylum-statistics-2014-05"]  # fmt: skip
+    assert filters["shown"] == "Showing 3 of 47 releases"
+    assert filters["national"] == ["immigration-statistics-2014-05"]
+    assert filters["empty"] == ["No upcoming releases."]
+    # The first Copy button puts the feed's full address on the clipboard, and says so.
+    assert used["copied"] == f"{base}/all.ics"
+    assert used["said"] == f"Copied {base}/all.ics"
+
+
+def test_keyboard_alone_reaches_the_filters_with_focus_visible(used):
+    steps = used["keyboard"]
+    # Tab: the skip link, shown; Enter: the releases; then Tab through the filters.
+    assert steps[0]["text"] == "Skip to the releases" and steps[0]["onScreen"]
+    assert steps[1]["id"] == "releases"
+    assert [s["name"] for s in steps[2:5]] == ["topic", "designation", "month"]
+    assert steps[5]["text"] == "Show all"
+    assert all(s["outline"] == "solid" and s["outlineWidth"] >= 2 for s in steps)
+
+
+def test_phone_layout_print_and_page_without_scripts(used):
+    # At 390 px: a line for the day, time and status, the title, a line for topic and
+    # designation; nothing wider than the screen, no empty labels. A title too long for
+    # one line wraps (the shipped page's longest take two or three).
+    assert not used["scrolls"] and not used["phoneLabels"]
+    rows = used["phone"]
+    assert len(rows) == 47 and all(r["notes"] == 0 for r in rows)
+    assert all(r["when"] == r["meta"] == 1 for r in rows)
+    assert all(r["lines"] == r["title"] + 2 for r in rows)
+    assert sum(r["lines"] == 3 for r in rows) >= 38
+    # On paper: no controls and no webcal links, which paper cannot follow.
+    assert used["printed"] == ["none"] * 4
+    bare = used["noScript"]
+    assert bare["rows"] == sorted(bare["rows"], reverse=True) and len(bare["rows"]) == 47
+    assert bare["hidden"] == [True, True, True] and bare["buttons"] == 0
+    assert bare["addresses"][:2] == ["all.ics", "crime.ics"]

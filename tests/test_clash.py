@@ -8,7 +8,7 @@ import pytest
 from helpers import PROGRAMME, SHIPPED, run_cli, write_schedules
 from interop import assert_parsers_agree
 
-from calendar_gen.clash import avoid_clashes, find_clashes, read_calendar
+from calendar_gen.clash import Event, avoid_clashes, find_clashes, read_calendar
 from calendar_gen.model import Period
 from calendar_gen.releases import expand
 from calendar_gen.schedule import load_programme
@@ -135,27 +135,30 @@ def test_external_calendar_days(tmp_path):
     path = tmp_path / "other.ics"
     path.write_text(EXTERNAL.replace("\n", "\r\n"))
     period = Period.parse("2014/15")
-    busy = read_calendar(path, period.start, period.end, "Europe/London")
+    busy = read_calendar(path, period.start, period.end, "Europe/London", name="ONS")
     assert busy == {
-        D(2014, 5, 13): ["Labour market statistics"],
-        D(2014, 6, 10): ["Retail sales"],
+        D(2014, 5, 13): [Event("Labour market statistics", None, "ONS")],
+        D(2014, 6, 10): [Event("Retail sales", dt.time(9, 30), "ONS")],
         # 23:30 UTC on 7 July is 00:30 on the 8th in London (BST).
-        D(2014, 7, 8): ["Midnight data drop"],
-        D(2014, 8, 12): ["Floating release"],
+        D(2014, 7, 8): [Event("Midnight data drop", dt.time(0, 30), "ONS")],
+        D(2014, 8, 12): [Event("Floating release", dt.time(9, 30), "ONS")],
         # Second Tuesdays from September, three times, less 14 October.
-        D(2014, 9, 9): ["Monthly briefing"],
-        D(2014, 11, 11): ["Monthly briefing"],
-        **{D(2014, 12, d): ["Conference week"] for d in range(8, 13)},
+        D(2014, 9, 9): [Event("Monthly briefing", dt.time(7, 0), "ONS")],
+        D(2014, 11, 11): [Event("Monthly briefing", dt.time(7, 0), "ONS")],
+        **{D(2014, 12, d): [Event("Conference week", None, "ONS")] for d in range(8, 13)},
         # 22:00 to midnight GMT on 12 January: the 13th is free.
-        D(2015, 1, 12): ["Evening event"],
+        D(2015, 1, 12): [Event("Evening event", dt.time(22, 0), "ONS")],
     }
+    assert busy[D(2014, 6, 10)][0].label == "Retail sales (09:30, ONS)"
+    assert busy[D(2014, 5, 13)][0].label == "Labour market statistics (all day, ONS)"
 
 
 def test_external_clashes(tmp_path):
     programme = programme_of(tmp_path, ONE)
     path = tmp_path / "other.ics"
     path.write_text(EXTERNAL)
-    busy = read_calendar(path, programme.period.start, programme.period.end, programme.timezone)
+    days = read_calendar(path, programme.period.start, programme.period.end, programme.timezone)
+    busy = {day: [e.label for e in events] for day, events in days.items()}
     clashes = find_clashes(programme, expand(programme), busy)
     assert [(c.date, c.kind) for c in clashes] == [
         (D(2014, 5, 13), "external"),
@@ -166,7 +169,7 @@ def test_external_clashes(tmp_path):
         (D(2014, 11, 11), "external"),
         (D(2014, 12, 9), "external"),
     ]
-    assert clashes[0].events == ("Labour market statistics",)
+    assert clashes[0].events == ("Labour market statistics (all day)",)
     # Tuesday 9 December: the week of the 8th to the 12th is taken; Friday 5th is 4 days
     # away, Monday 15th 6.
     assert clashes[-1].suggestion == D(2014, 12, 5)
@@ -216,8 +219,9 @@ def test_clashes_command_exit_codes_and_json(tmp_path):
     # The second Tuesday of every month from April 2014 to April 2015, twelve months on.
     assert len(json.loads(result.stdout)) == 13
     table = run_cli("clashes", "--period", "2014/15", "--include-past", cwd=tmp_path)
-    assert "Tue 08 Apr 2014  same-day  2 releases on one day: national, official; suggest " \
-        "moving official to Wed 09 Apr 2014" in table.stdout  # fmt: skip
+    assert "Tue 08 Apr 2014  same-day  2 releases on one day: National one (09:30, T); " \
+        "Official one (09:30, T); suggest moving Official one to Wed 09 Apr 2014" \
+        in table.stdout  # fmt: skip
     (tmp_path / "schedules" / "t.toml").write_text(ONE)
     assert run_cli("clashes", cwd=tmp_path).returncode == 0
     (tmp_path / "bad.ics").write_text("BEGIN:VCALENDAR\nnot a calendar")

@@ -7,7 +7,7 @@ import sys
 from helpers import ROOT, SHIPPED, run_process
 
 SHIPPED_FILES = ["all.ics", "crime.ics", "migration.ics", "other.ics", "policing.ics",
-                 "index.html", "releases.csv", "releases.json"]  # fmt: skip
+                 "index.html", "releases.csv", "releases.json", "changes.atom"]  # fmt: skip
 
 
 def test_the_installed_command_builds_the_shipped_feeds(tmp_path):

