@@ -37,7 +37,7 @@ border-top:1px solid #ccc}
 .release p{margin:0}
 .release .title{font-weight:600}
 .meta span{display:block}
-.note{font-size:.9rem}
+.note{font-size:.9rem;overflow-wrap:anywhere}
 .status{font-weight:600}
 .provisional .status{font-style:italic;font-weight:400}
 .cancelled .status{color:#a4000f}.cancelled .title{text-decoration:line-through}
