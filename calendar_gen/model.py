@@ -8,9 +8,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import NamedTuple
 
 from calendar_gen.rules import Rule
+from calendar_gen.slots import Slot
+from calendar_gen.slots import YearMonth as YearMonth  # part of the model's vocabulary
 from calendar_gen.workdays import FIRST_YEAR, LAST_YEAR
 
 RECORD_FILE = "announcements.toml"
@@ -62,16 +63,20 @@ def choose(text: str, allowed: Iterable[str]) -> str | None:
 
 
 class Frequency(StrEnum):
-    """How often a publication comes out; the value is how many months it names."""
+    """How often a publication comes out."""
 
+    WEEKLY = "weekly"
+    FORTNIGHTLY = "fortnightly"
     MONTHLY = "monthly"
     QUARTERLY = "quarterly"
     BI_ANNUAL = "bi-annual"
     ANNUAL = "annual"
+    AD_HOC = "ad hoc"  # on days named one by one
 
     @property
     def months(self) -> int:
-        return {"monthly": 12, "quarterly": 4, "bi-annual": 2, "annual": 1}[self.value]
+        """How many months it names: any up to 12 for weekly, fortnightly and monthly."""
+        return {"quarterly": 4, "bi-annual": 2, "annual": 1}.get(self.value, 12)
 
 
 def parse_date(text: str) -> dt.date:
@@ -83,45 +88,6 @@ def parse_date(text: str) -> dt.date:
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise ValueError(f"{text} is outside the years {FIRST_YEAR} to {LAST_YEAR}")
     return day
-
-
-class YearMonth(NamedTuple):
-    """A calendar month: the month a rule schedules a release in, part of its identity."""
-
-    year: int
-    month: int
-
-    @classmethod
-    def of(cls, day: dt.date) -> YearMonth:
-        return cls(day.year, day.month)
-
-    @classmethod
-    def parse(cls, text: str) -> YearMonth | None:
-        """'2014-05' as a YearMonth, or None when it is not one."""
-        m = re.fullmatch(r"([0-9]{4})-([0-9]{2})", text)
-        return cls(int(m.group(1)), int(m.group(2))) if m and 1 <= int(m.group(2)) <= 12 else None
-
-    @classmethod
-    def read(cls, text: str) -> YearMonth:
-        """A month the user typed; ValueError saying what to write if it is not one."""
-        if (month := cls.parse(text)) is None:
-            raise ValueError(f"'{text}' is not a month like 2027-05")
-        return month
-
-    @property
-    def first_day(self) -> dt.date:
-        return dt.date(self.year, self.month, 1)
-
-    @property
-    def last_day(self) -> dt.date:
-        return self.plus(1).first_day - dt.timedelta(days=1)
-
-    def plus(self, months: int) -> YearMonth:
-        n = self.year * 12 + self.month - 1 + months
-        return YearMonth(n // 12, n % 12 + 1)
-
-    def __str__(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
 
 
 @dataclass(frozen=True, order=True)
@@ -241,6 +207,7 @@ class Publication:
     ended: Ending | None = None
 
     def suspension_in(self, month: YearMonth) -> Suspension | None:
+        """The suspension, if any, covering a release the rule gives in `month`."""
         if not self.suspensions:
             return None
         return next((s for s in self.suspensions if s.period.contains(month)), None)
@@ -254,7 +221,7 @@ class Topic:
     publications: tuple[Publication, ...]
 
 
-Key = tuple[str, YearMonth]  # publication id, scheduled month: a release's identity
+Key = tuple[str, Slot]  # publication id, scheduled month (week, day): a release's identity
 
 
 @dataclass(frozen=True)
@@ -273,7 +240,7 @@ class Announcement:
     """A release as announced: its current date and its history."""
 
     id: str
-    month: YearMonth
+    month: Slot  # the month (or week, or day) the rule scheduled it in
     date: dt.date
     confirmed: dt.date | None  # None: pinned by a change while still provisional
     changes: tuple[Change, ...] = ()

@@ -14,17 +14,19 @@ from pathlib import Path
 from typing import Any
 
 from calendar_gen.errors import Problem
+from calendar_gen.errors import shown as written
 from calendar_gen.files import read_toml
-from calendar_gen.model import Action, Announcement, Change, Key, YearMonth
+from calendar_gen.model import Action, Announcement, Change, Key
+from calendar_gen.slots import Slot, parse_slot
 from calendar_gen.workdays import FIRST_YEAR, LAST_YEAR, closed_reason
 
 RELEASE_KEYS = ("id", "month", "date", "confirmed", "change")
 CHANGE_KEYS = ("on", "action", "from", "to", "reason")
 
 
-def plausible(day: dt.date, month: YearMonth) -> bool:
+def plausible(day: dt.date, slot: Slot) -> bool:
     """A release date within a year of its scheduled month: anything further is a typo."""
-    return abs((day - month.first_day).days) <= 366
+    return abs((day - slot.first_day).days) <= 366
 
 
 def read_record(
@@ -60,9 +62,9 @@ def _date(value: Any) -> dt.date | None:
     return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else None
 
 
-def _month(value: Any) -> YearMonth | None:
-    month = YearMonth.parse(value) if isinstance(value, str) else None
-    return month if month and FIRST_YEAR <= month.year <= LAST_YEAR + 1 else None
+def _month(value: Any) -> Slot | None:
+    slot = parse_slot(value) if isinstance(value, str) else None
+    return slot if slot and FIRST_YEAR <= slot.year <= LAST_YEAR + 1 else None
 
 
 def _read_entry(
@@ -88,7 +90,10 @@ def _read_entry(
         )
     month = _month(entry.get("month"))
     if month is None:
-        problem(f"month {entry.get('month')!r} is not a scheduled month like '2014-05'")
+        problem(
+            f'month {written(entry.get("month"))} is not a scheduled month like "2014-05" (or '
+            'a week like "2027-W02", or a day like "2027-05-06")'
+        )
     date = _date(entry.get("date"))
     if date is None:
         problem(f"date {entry.get('date')!r} is not a date like 2014-05-22")

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from calendar_gen.model import (
     Announcement,
     Change,
+    Key,
     Period,
     Programme,
     Publication,
@@ -18,6 +19,7 @@ from calendar_gen.model import (
     Topic,
     YearMonth,
 )
+from calendar_gen.slots import Slot
 from calendar_gen.texts import long_date
 from calendar_gen.workdays import roll
 
@@ -28,7 +30,7 @@ class Release:
 
     publication: Publication
     topic: Topic
-    scheduled: YearMonth  # the month the rule places it in; part of its identity
+    scheduled: Slot  # the month (week, day) the rule places it in; part of its identity
     date: dt.date
     start: dt.datetime  # aware, in the programme's time zone
     status: Status
@@ -91,9 +93,10 @@ def iso_text(moment: dt.date) -> str:
     return moment.isoformat()
 
 
-def release_uid(publication_id: str, month: YearMonth, domain: str) -> str:
-    """A UID that survives rebuilds, retitling and date moves: id and scheduled month only."""
-    return f"{publication_id}-{month}@{domain}"
+def release_uid(publication_id: str, slot: Slot, domain: str) -> str:
+    """A UID that survives rebuilds, retitling and date moves: the id and the scheduled month
+    (week, or day) only."""
+    return f"{publication_id}-{slot}@{domain}"
 
 
 # A whole government's publications share a few hundred dates, rules and times: each
@@ -137,15 +140,10 @@ def calendar(programme: Programme, as_of: dt.date, through: Period | None = None
     # A provisional release was last revised no later than today, and the same all year.
     floor = min(first.first_day, programme.period.holding(as_of).start)
     releases = [
-        r for r in _expand(programme, months, as_of, floor) if r.announcement or r.date >= as_of
+        r
+        for r in _collect(programme, months, as_of, floor, every_announced=True)
+        if r.announcement or r.date >= as_of
     ]
-    inside = set(months)
-    where = {p.id: (t, p) for t in programme.topics for p in t.publications}
-    for pub_id, month in sorted(k for k in programme.announcements if k[1] not in inside):
-        topic, publication = where[pub_id]
-        found = _release(programme, topic, publication, month, as_of, floor)
-        assert found is not None  # the record holds it
-        releases.append(found)
     releases.sort(key=lambda r: (r.start, r.topic.slug, r.publication.id))
     return releases
 
@@ -159,22 +157,39 @@ def expand(
     confirmed when within the notice period of `as_of` (without `as_of`, provisional).
     """
     period = period or programme.period
-    releases = _expand(programme, list(period.months), as_of, period.start)
+    releases = _collect(programme, list(period.months), as_of, period.start, every_announced=False)
     releases.sort(key=lambda r: (r.start, r.topic.slug, r.publication.id))
     return releases
 
 
-def _expand(
-    programme: Programme, months: list[YearMonth], as_of: dt.date | None, floor: dt.date
+def _collect(
+    programme: Programme,
+    months: list[YearMonth],
+    as_of: dt.date | None,
+    floor: dt.date,
+    *,
+    every_announced: bool,
 ) -> list[Release]:
-    releases = []
+    """The releases the rules schedule in `months`, and those the record holds: in those
+    months, or every one of them with `every_announced`."""
+    found: dict[Key, Release] = {}
     for topic in programme.topics:
         for publication in topic.publications:
             for month in months:
-                release = _release(programme, topic, publication, month, as_of, floor)
-                if release is not None:
-                    releases.append(release)
-    return releases
+                for slot, nominal in publication.rule.slots_in(month):
+                    if release := _release(programme, topic, publication, slot, nominal, as_of,
+                                           floor):  # fmt: skip
+                        found[publication.id, slot] = release
+    inside = set(months)
+    where = {p.id: (t, p) for t in programme.topics for p in t.publications}
+    for key in programme.announcements:
+        if key in found or not (every_announced or YearMonth.of(key[1].first_day) in inside):
+            continue
+        topic, publication = where[key[0]]
+        given = publication.rule.nominal(key[1])
+        if release := _release(programme, topic, publication, key[1], given, as_of, floor):
+            found[key] = release
+    return list(found.values())
 
 
 def _stopped(programme: Programme, publication: Publication, day: dt.date) -> bool:
@@ -187,22 +202,22 @@ def _release(
     programme: Programme,
     topic: Topic,
     publication: Publication,
-    month: YearMonth,
+    slot: Slot,
+    nominal: dt.date | None,
     as_of: dt.date | None,
     floor: dt.date,
 ) -> Release | None:
-    """The release of `publication` scheduled in `month`, if the record or the rule has one.
+    """The release of `publication` in `slot`, if the record or the rule (which gives the day
+    `nominal`) has one.
 
     `floor` is the earliest a provisional release may say it was last revised: nothing comes
     from the wall clock, so rebuilding the same schedules gives the same bytes.
     """
-    announced = programme.announcements.get((publication.id, month))
+    announced = programme.announcements.get((publication.id, slot))
     rule = publication.rule
-    in_rule = month.month in rule.months
-    scheduled = in_rule and publication.suspension_in(month) is None
+    scheduled = nominal is not None and publication.suspension_in(YearMonth.of(nominal)) is None
     if not (scheduled or announced):
         return None
-    nominal = rule.day.date_in(month.year, month.month, rule.region) if in_rule else None
     rule_date = roll(nominal, rule.roll, rule.region) if nominal and scheduled else None
     if rule_date and _stopped(programme, publication, rule_date):
         if not announced:
@@ -226,12 +241,12 @@ def _release(
     return Release(
         publication=publication,
         topic=topic,
-        scheduled=month,
+        scheduled=slot,
         date=date,
         start=_start(date, publication.time, programme.timezone),
         status=status,
         sequence=len(announced.changes) if announced else 0,
-        uid=release_uid(publication.id, month, programme.uid_domain),
+        uid=release_uid(publication.id, slot, programme.uid_domain),
         revised=_midnight(revised),
         nominal=nominal,
         rule_date=rule_date,
@@ -288,7 +303,7 @@ def suspensions(
     found = []
     for publication in programme.publications:
         for month in period.months:
-            if month.month in publication.rule.months and (s := publication.suspension_in(month)):
+            if publication.rule.slots_in(month) and (s := publication.suspension_in(month)):
                 found.append((publication, s))
                 break
     return found

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from calendar_gen.errors import shown
+from calendar_gen.slots import IsoWeek, OnDay, Slot, YearMonth
 from calendar_gen.workdays import Roll, roll, working_days_in_month
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -147,14 +148,102 @@ def _parse_day(value: object) -> DaySpec:
 
 
 @dataclass(frozen=True)
-class Rule:
-    """When a publication comes out: which months, which day, how to roll, whose holidays."""
+class MonthlyRule:
+    """A release in some months of the year: which months, which day, how to roll, whose
+    holidays. Its slot is the month."""
 
     months: tuple[int, ...]
     day: DaySpec
     roll: Roll
     region: str
 
+    def slots_in(self, month: YearMonth) -> list[tuple[Slot, dt.date]]:
+        """The slots whose day (before rolling) falls in `month`, with that day."""
+        if month.month not in self.months:
+            return []
+        return [(month, self.day.date_in(month.year, month.month, self.region))]
+
+    def nominal(self, slot: Slot) -> dt.date | None:
+        """The day (before rolling) the rule gives `slot`, or None if it gives it none."""
+        if not isinstance(slot, YearMonth) or slot.month not in self.months:
+            return None
+        return self.day.date_in(slot.year, slot.month, self.region)
+
+    @property
+    def day_text(self) -> str:
+        return str(self.day)
+
     def date_in(self, year: int, month: int) -> dt.date:
         """The release date for the given scheduled month, on a working day of the region."""
         return roll(self.day.date_in(year, month, self.region), self.roll, self.region)
+
+
+@dataclass(frozen=True)
+class WeeklyRule:
+    """Every week, or every other week, on one weekday. Its slot is the ISO week, so a
+    release keeps its UID when it moves to another day of the week."""
+
+    weekday: int  # 0 = Monday
+    every: int  # 1: weekly; 2: fortnightly
+    anchor: dt.date  # a day it falls on: which weeks a fortnightly series takes
+    months: tuple[int, ...]
+    roll: Roll
+    region: str
+
+    def slots_in(self, month: YearMonth) -> list[tuple[Slot, dt.date]]:
+        if month.month not in self.months:
+            return []
+        first = month.first_day + dt.timedelta(days=(self.weekday - month.first_day.weekday()) % 7)
+        days = [first + dt.timedelta(weeks=n) for n in range(6)]
+        return [(IsoWeek.of(d), d) for d in days if d.month == month.month and self._takes(d)]
+
+    def nominal(self, slot: Slot) -> dt.date | None:
+        if not isinstance(slot, IsoWeek):
+            return None
+        day = dt.date.fromisocalendar(slot.year, slot.week, self.weekday + 1)
+        return day if day.month in self.months and self._takes(day) else None
+
+    @property
+    def day_text(self) -> str:
+        return ("every " if self.every == 1 else "every other ") + WEEKDAYS[self.weekday]
+
+    def _takes(self, day: dt.date) -> bool:
+        return (day - self.anchor).days % (7 * self.every) == 0
+
+
+@dataclass(frozen=True)
+class AdHocRule:
+    """Releases on days named one by one (each still rolled onto a working day). Its slot is
+    the day named, so the UID is stable for as long as that day stays in the list."""
+
+    dates: tuple[dt.date, ...]
+    roll: Roll
+    region: str
+
+    @property
+    def months(self) -> tuple[int, ...]:
+        return tuple(sorted({d.month for d in self.dates}))
+
+    @property
+    def day_text(self) -> str:
+        return "the day listed"
+
+    def slots_in(self, month: YearMonth) -> list[tuple[Slot, dt.date]]:
+        return [(OnDay.of(d), d) for d in self.dates if YearMonth.of(d) == month]
+
+    def nominal(self, slot: Slot) -> dt.date | None:
+        day = slot.first_day if isinstance(slot, OnDay) else None
+        return day if day in self.dates else None
+
+
+Rule = MonthlyRule | WeeklyRule | AdHocRule
+
+
+def parse_weekday(value: object) -> int:
+    """A weekday's number (0 = Monday) from its name, whatever the case; RuleError if not."""
+    text = " ".join(str(value).lower().split()) if isinstance(value, str) else ""
+    if text in WEEKDAYS:
+        return WEEKDAYS.index(text)
+    close = difflib.get_close_matches(text, WEEKDAYS, n=1, cutoff=0.75)
+    hint = f'; did you mean "{close[0]}"?' if close else ""
+    raise RuleError(f'day {shown(value)} is not a day of the week, like "thursday"{hint}')

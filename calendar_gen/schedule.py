@@ -28,7 +28,17 @@ from calendar_gen.model import (
     choose,
 )
 from calendar_gen.record import read_record
-from calendar_gen.rules import DaySpec, Rule, RuleError, parse_day
+from calendar_gen.rules import (
+    WEEKDAYS,
+    AdHocRule,
+    DaySpec,
+    MonthlyRule,
+    Rule,
+    RuleError,
+    WeeklyRule,
+    parse_day,
+    parse_weekday,
+)
 from calendar_gen.texts import CONTROL, CONTROL_OR_NEWLINE, plural
 from calendar_gen.workdays import REGIONS, Roll
 
@@ -49,7 +59,7 @@ ENDED_KEYS = ("on", "reason")
 TOPIC_KEYS = ("topic", "publication")
 PUBLICATION_KEYS = (
     "id", "title", "designation", "frequency", "description", "months", "day", "roll",
-    "holidays", "time", "time_reason", "suspended", "released_with", "ended",
+    "holidays", "time", "time_reason", "suspended", "released_with", "ended", "from", "dates",
 )  # fmt: skip
 SUSPENSION_KEYS = ("period", "reason")
 
@@ -324,7 +334,11 @@ def _read_blackouts(data: dict[str, Any], r: _Reader) -> tuple[Blackout, ...] | 
     return tuple(found) if len(found) == len(value) else None
 
 
+# Frequencies whose months default to all twelve; `months` may name fewer.
+_EVERY_MONTH = (Frequency.WEEKLY, Frequency.FORTNIGHTLY, Frequency.MONTHLY)
 _EXAMPLE_MONTHS = {
+    Frequency.WEEKLY: "[1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12] (every month but August)",
+    Frequency.FORTNIGHTLY: "[1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12] (every month but August)",
     Frequency.MONTHLY: "[1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12] (every month but August)",
     Frequency.QUARTERLY: "[2, 5, 8, 11]",
     Frequency.BI_ANNUAL: "[5, 11]",
@@ -335,7 +349,7 @@ _EXAMPLE_MONTHS = {
 def _read_months(table: dict[str, Any], frequency: Frequency | None, r: _Reader) -> tuple[int, ...]:
     value = table.get("months")
     if value is None:
-        if frequency is Frequency.MONTHLY:
+        if frequency in _EVERY_MONTH:
             return tuple(range(1, 13))
         if frequency is not None:  # an unknown frequency is reported already
             r.missing(
@@ -360,7 +374,7 @@ def _read_months(table: dict[str, Any], frequency: Frequency | None, r: _Reader)
         r.problem(f"months [] names no month; write it like months = {example}")
         return ()
     # A monthly series may skip months (months then says which); the others have their count.
-    if frequency not in (None, Frequency.MONTHLY) and len(value) != frequency.months:
+    if frequency is not None and frequency not in _EVERY_MONTH and len(value) != frequency.months:
         r.problem(
             f"months {shown(value)} names {plural(len(value), 'month')} but a {frequency} "
             f"publication has {frequency.months}; write it like "
@@ -400,44 +414,33 @@ def _read_suspensions(table: dict[str, Any], r: _Reader) -> tuple[Suspension, ..
     return tuple(found)
 
 
-def _read_publication(
-    table: dict[str, Any], index: int, slug: str, settings: _Settings | None, r: _Reader
-) -> Publication | None:
+def _read_id(table: dict[str, Any], index: int, r: _Reader) -> str | None:
+    """The publication's id, which names it in every later message ('#2' when it has none)."""
     pub_id = table.get("id")
     if isinstance(pub_id, str) and SLUG.fullmatch(pub_id) and len(pub_id) <= 80:
         r.publication = pub_id
+        return pub_id
+    r.publication = f"#{index + 1}"
+    if pub_id is None:
+        r.missing("id", 'id = "police-workforce" (lower case, words joined by hyphens)')
     else:
-        r.publication = f"#{index + 1}"
-        if pub_id is None:
-            r.missing("id", 'id = "police-workforce" (lower case, words joined by hyphens)')
-        else:
-            r.problem(
-                f"id {shown(pub_id)} is not an id; write lower-case words joined by hyphens, "
-                f'like id = "{slugify(str(pub_id))[:80]}"'
-            )
-        pub_id = None
+        r.problem(
+            f"id {shown(pub_id)} is not an id; write lower-case words joined by hyphens, "
+            f'like id = "{slugify(str(pub_id))[:80]}"'
+        )
+    return None
+
+
+def _read_publication(
+    table: dict[str, Any], index: int, slug: str, settings: _Settings | None, r: _Reader
+) -> Publication | None:
+    pub_id = _read_id(table, index, r)
     r.unknown_keys(table, PUBLICATION_KEYS, "in a publication")
     title = r.text(table, "title")
     designation = r.choice(table, "designation", tuple(Designation))
     frequency = r.choice(table, "frequency", tuple(Frequency))
     description = r.text(table, "description", required=False, lines=True) or ""
-    months = _read_months(table, Frequency(frequency) if frequency else None, r)
-    day: DaySpec | None = None
-    if "day" not in table:
-        r.missing("day", 'day = "last thursday" (or "15", or "first working day")')
-    else:
-        try:
-            day = parse_day(table["day"])
-        except RuleError as error:
-            r.problem(str(error))
-    # With broken settings (reported already), check the rest against the usual defaults.
-    roll = r.choice(table, "roll", tuple(Roll), default=settings.roll if settings else "following")
-    region = r.choice(
-        table,
-        "holidays",
-        tuple(REGIONS),
-        default=settings.holidays if settings else REGIONS_DEFAULT,
-    )
+    rule = _read_rule(table, Frequency(frequency) if frequency else None, settings, r)
     time = r.time(table, "time", settings.release_time if settings else dt.time(9, 30))
     suspensions = _read_suspensions(table, r)
     time_reason = r.text(table, "time_reason", required=False) or ""
@@ -452,18 +455,16 @@ def _read_publication(
         )
         released_with = None
     r.publication = None
-    if None in (pub_id, title, designation, frequency, day, roll, region, time, released_with):
+    if None in (pub_id, title, designation, frequency, rule, time, released_with):
         return None
-    if not months:
-        return None
-    assert pub_id and title and designation and frequency and day and roll and region and time
+    assert pub_id and title and designation and frequency and rule and time
     return Publication(
         id=pub_id,
         title=title,
         designation=Designation(designation),
         frequency=Frequency(frequency),
         description=description,
-        rule=Rule(months, day, Roll(roll), region),
+        rule=rule,
         time=time,
         suspensions=suspensions,
         released_with=tuple(released_with),
@@ -472,6 +473,92 @@ def _read_publication(
         topic=slug,
         file=r.file,
     )
+
+
+def _read_rule(
+    table: dict[str, Any], frequency: Frequency | None, settings: _Settings | None, r: _Reader
+) -> Rule | None:
+    """When the publication comes out: its months and day, its weekday, or its dates; and how
+    a day that is not a working day rolls, against whose holidays."""
+    # With broken settings (reported already), check the rest against the usual defaults.
+    roll = r.choice(table, "roll", tuple(Roll), default=settings.roll if settings else "following")
+    default = settings.holidays if settings else REGIONS_DEFAULT
+    region = r.choice(table, "holidays", tuple(REGIONS), default=default)
+    if frequency is Frequency.AD_HOC:
+        days = _read_dates(table, r)
+        return AdHocRule(days, Roll(roll), region) if days and roll and region else None
+    months = _read_months(table, frequency, r)
+    if frequency in (Frequency.WEEKLY, Frequency.FORTNIGHTLY):
+        weekly = _read_weekly(table, frequency, r)
+        if weekly is None or not (months and roll and region):
+            return None
+        return WeeklyRule(weekly[0], weekly[1], weekly[2], months, Roll(roll), region)
+    day = _read_day(table, r)
+    if day is None or not (months and roll and region):
+        return None
+    return MonthlyRule(months, day, Roll(roll), region)
+
+
+def _read_day(table: dict[str, Any], r: _Reader) -> DaySpec | None:
+    if "day" not in table:
+        r.missing("day", 'day = "last thursday" (or "15", or "first working day")')
+        return None
+    try:
+        return parse_day(table["day"])
+    except RuleError as error:
+        r.problem(str(error))
+        return None
+
+
+def _read_weekly(
+    table: dict[str, Any], frequency: Frequency, r: _Reader
+) -> tuple[int, int, dt.date] | None:
+    """The weekday, every how many weeks, and a day it falls on (`from`, for fortnightly)."""
+    if "day" not in table:
+        r.missing("day", 'day = "thursday"')
+        return None
+    try:
+        weekday = parse_weekday(table["day"])
+    except RuleError as error:
+        r.problem(str(error))
+        return None
+    if frequency is Frequency.WEEKLY:
+        return weekday, 1, dt.date(2000, 1, 3) + dt.timedelta(days=weekday)  # a Monday on
+    anchor = r.date(table, "from") if "from" in table else None
+    if "from" not in table:
+        r.missing("from", f"from = 2027-01-07 (a {WEEKDAYS[weekday]} it falls on)")
+    elif anchor and anchor.weekday() != weekday:
+        r.problem(
+            f"from {anchor} is a {anchor:%A}, not a {WEEKDAYS[weekday]}; write a "
+            f"{WEEKDAYS[weekday]} the series falls on"
+        )
+        return None
+    return (weekday, 2, anchor) if anchor else None
+
+
+def _read_dates(table: dict[str, Any], r: _Reader) -> tuple[dt.date, ...]:
+    """An ad hoc publication's days, each written as a date without quotes."""
+    for key in ("day", "months"):
+        if key in table:
+            r.problem(f"{key} is not used by an ad hoc publication; list its days in dates")
+    value = table.get("dates")
+    if value is None:
+        r.missing("dates", "dates = [2027-05-06, 2027-11-04]")
+        return ()
+    if not isinstance(value, list) or not value or not all(_is_date(d) for d in value):
+        r.problem(
+            f"dates {shown(value)} is not a list of dates; write them without quotes, like "
+            "dates = [2027-05-06, 2027-11-04]"
+        )
+        return ()
+    if len(set(value)) != len(value):
+        r.problem(f"dates {shown(value)} names a day twice; name each day once")
+        return ()
+    return tuple(sorted(value))
+
+
+def _is_date(value: object) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 
 def _read_topic(

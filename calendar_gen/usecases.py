@@ -128,7 +128,7 @@ def _publish(
     announce = [*{a.key: a for a in [*recorded, *confirmed]}.values()]
     warnings = rule_conflicts(releases)
     first, last = window(programme, as_of, through)
-    history = sum(r.scheduled < first for r in releases)
+    history = sum(r.scheduled.first_day < first.first_day for r in releases)
     summary = (
         f"{plural(len(releases) - history, 'release')} of "
         f"{plural(len(programme.publications), 'publication')} from "
@@ -241,7 +241,7 @@ def check(
         rule = r.publication.rule
         if r.nominal and r.rule_date and r.nominal != r.rule_date:
             notes.append(
-                f"{r.publication.id}: {rule.day} gives {short_date(r.nominal)} "
+                f"{r.publication.id}: {rule.day_text} gives {short_date(r.nominal)} "
                 f"({closed_reason(r.nominal, rule.region)}); rolled {rule.roll} "
                 f"to {short_date(r.rule_date)}"
             )
@@ -426,7 +426,7 @@ def _rest_of(programme: Programme, as_of: dt.date) -> list[Announcement]:
     return [
         Announcement(r.publication.id, r.scheduled, r.date, None)
         for r in calendar(programme, as_of)
-        if not r.announcement and programme.period.contains(r.scheduled)
+        if not r.announcement and programme.period.contains(YearMonth.of(r.nominal or r.date))
     ]
 
 

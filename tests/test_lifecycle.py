@@ -177,3 +177,21 @@ def test_check_reports_code_of_practice_problems(tmp_path):
     assert passed.returncode == 0, passed.stdout
     assert passed.stdout.endswith("OK\n")
     assert run_cli("check", cwd=tmp_path).returncode == 0
+
+
+def test_a_weekly_release_keeps_its_uid_when_moved(tmp_path):
+    weekly = MONTHLY.replace('frequency = "monthly"', 'frequency = "weekly"').replace(
+        'day = "second tuesday"', 'day = "thursday"'
+    )
+    write_schedules(tmp_path / "schedules", {"test": weekly})
+    build(tmp_path, "2014-04-01")
+    # Thursday 10 April 2014 is in ISO week 15; it moves to the Friday.
+    week = "monthly-bulletin-2014-W15@test-office"
+    assert events(tmp_path / "feeds" / "test.ics")[week].decoded("DTSTART").day == 10
+    moved = run_cli("move", "monthly-bulletin", "2014-04-10", "2014-04-11", "--reason", "late",
+                    "--as-of", "2014-04-01", cwd=tmp_path)  # fmt: skip
+    assert moved.returncode == 0, moved.stderr
+    build(tmp_path, "2014-04-01")
+    event = events(tmp_path / "feeds" / "test.ics")[week]
+    assert (event.decoded("DTSTART").day, int(event["SEQUENCE"])) == (11, 1)
+    assert 'month = "2014-W15"' in (tmp_path / "schedules" / "announcements.toml").read_text()

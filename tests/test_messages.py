@@ -8,14 +8,14 @@ from helpers import MONTHLY, PROGRAMME, run_cli, write_schedules
 T = "schedules/t.toml: publication 'monthly-bulletin': "
 P = "schedules/programme.toml: "
 REGIONS = '"england-and-wales", "scotland", "northern-ireland", "great-britain", "united-kingdom"'
-FREQUENCIES = '"monthly", "quarterly", "bi-annual", "annual"'
+FREQUENCIES = '"weekly", "fortnightly", "monthly", "quarterly", "bi-annual", "annual", "ad hoc"'
 DESIGNATIONS = (
     '"Accredited official statistics", "Official statistics", '
     '"Official statistics in development", "National Statistics", "Experimental statistics"'
 )
 PUBLICATION_KEYS = (
     "id, title, designation, frequency, description, months, day, roll, holidays, time, "
-    "time_reason, suspended, released_with, ended"
+    "time_reason, suspended, released_with, ended, from, dates"
 )
 PROGRAMME_KEYS = (
     "organisation, period, timezone, release_time, holidays, roll, uid_domain, notice_weeks, "

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from calendar_gen.feeds import render_feeds
 from calendar_gen.model import Designation, Frequency, Period, Programme, Publication, Status, Topic
 from calendar_gen.releases import expand
-from calendar_gen.rules import MAX_WORKING_DAY, WEEKDAYS, Rule, parse_day
+from calendar_gen.rules import MAX_WORKING_DAY, WEEKDAYS, MonthlyRule, parse_day
 from calendar_gen.workdays import REGIONS, Roll, is_working_day, roll
 
 ONE_DAY = dt.timedelta(days=1)
@@ -76,7 +76,7 @@ def publications(draw, index: int, topic: str):
     frequency = draw(st.sampled_from(tuple(Frequency)))
     months = draw(st.sets(st.integers(1, 12), min_size=frequency.months, max_size=frequency.months))
     day_value, meaning = draw(days)
-    rule = Rule(tuple(sorted(months)), parse_day(day_value), draw(rolls), draw(regions))
+    rule = MonthlyRule(tuple(sorted(months)), parse_day(day_value), draw(rolls), draw(regions))
     publication = Publication(
         id=f"publication-{index}",
         title=f"Publication {index}",

@@ -228,3 +228,75 @@ def test_shipped_alcohol_licensing_skips_2015_16_and_comes_back_in_2016_17(tmp_p
 
 def test_the_shipped_programme_ends_with_its_year():
     assert expand(load_programme(SHIPPED), Period.parse("2015/16")) == []
+
+
+# The new habits, worked out by hand on the 2026-27 calendar. Bank holidays in England:
+# Good Friday 26 March and Easter Monday 29 March 2027, early May Monday 3 May, spring
+# Monday 31 May; Christmas 2026 on Friday 25 and Boxing Day moved to Monday 28 December.
+WEEKLY = 'frequency = "weekly"\nday = "Monday"\n'
+FORTNIGHTLY = 'frequency = "fortnightly"\nday = "thursday"\nfrom = 2026-12-17\n'
+AD_HOC = 'frequency = "ad hoc"\ndates = [2027-05-03, 2027-11-04]\n'
+NO_AUGUST = (
+    'frequency = "monthly"\nday = "second tuesday"\nmonths = [1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12]\n'
+)
+
+
+def habit(tmp_path, lines: str, period: str = "2027") -> list:
+    topic = (
+        'topic = "T"\n[[publication]]\nid = "p"\ntitle = "P"\n'
+        f'designation = "official statistics"\n{lines}'
+    )
+    programme = PROGRAMME.replace('"2014/15"', f'"{period}"')
+    return expand(load_programme(write_schedules(tmp_path, {"t": topic}, programme)))
+
+
+def test_weekly_across_bank_holidays_keeps_one_uid_a_week(tmp_path):
+    releases = habit(tmp_path, WEEKLY)
+    assert len(releases) == 52  # the Mondays of 2027: 4 January to 27 December
+    spring = [(r.uid, r.date) for r in releases if D(2027, 3, 20) <= r.date <= D(2027, 6, 2)]
+    # Mondays 22 March to 31 May; Easter, early May and spring bank holidays roll to Tuesday.
+    assert spring == [
+        ("p-2027-W12@test-office", D(2027, 3, 22)),
+        ("p-2027-W13@test-office", D(2027, 3, 30)),
+        ("p-2027-W14@test-office", D(2027, 4, 5)),
+        ("p-2027-W15@test-office", D(2027, 4, 12)),
+        ("p-2027-W16@test-office", D(2027, 4, 19)),
+        ("p-2027-W17@test-office", D(2027, 4, 26)),
+        ("p-2027-W18@test-office", D(2027, 5, 4)),
+        ("p-2027-W19@test-office", D(2027, 5, 10)),
+        ("p-2027-W20@test-office", D(2027, 5, 17)),
+        ("p-2027-W21@test-office", D(2027, 5, 24)),
+        ("p-2027-W22@test-office", D(2027, 6, 1)),
+    ]
+
+
+def test_fortnightly_across_the_year_end(tmp_path):
+    releases = habit(tmp_path / "a", FORTNIGHTLY, "2026") + habit(tmp_path / "b", FORTNIGHTLY)
+    around = [(r.uid, r.date) for r in releases if D(2026, 11, 30) <= r.date <= D(2027, 1, 31)]
+    # Every other Thursday from 17 December: 3, 17 and 31 December, 14 and 28 January; 31
+    # December 2026 is in ISO week 53 of 2026.
+    assert around == [
+        ("p-2026-W49@test-office", D(2026, 12, 3)),
+        ("p-2026-W51@test-office", D(2026, 12, 17)),
+        ("p-2026-W53@test-office", D(2026, 12, 31)),
+        ("p-2027-W02@test-office", D(2027, 1, 14)),
+        ("p-2027-W04@test-office", D(2027, 1, 28)),
+    ]
+
+
+def test_ad_hoc_days_roll_like_any_other(tmp_path):
+    releases = habit(tmp_path, AD_HOC)
+    # Monday 3 May 2027 is the early May bank holiday: Tuesday the 4th.
+    assert [(r.uid, r.date) for r in releases] == [
+        ("p-2027-05-03@test-office", D(2027, 5, 4)),
+        ("p-2027-11-04@test-office", D(2027, 11, 4)),
+    ]
+
+
+def test_monthly_without_august(tmp_path):
+    releases = habit(tmp_path, NO_AUGUST)
+    assert [r.date for r in releases] == [
+        D(2027, 1, 12), D(2027, 2, 9), D(2027, 3, 9), D(2027, 4, 13), D(2027, 5, 11),
+        D(2027, 6, 8), D(2027, 7, 13), D(2027, 9, 14), D(2027, 10, 12), D(2027, 11, 9),
+        D(2027, 12, 14),
+    ]  # fmt: skip

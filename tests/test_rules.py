@@ -4,7 +4,14 @@ import datetime as dt
 
 import pytest
 
-from calendar_gen.rules import MonthDay, OrdinalWeekday, Rule, RuleError, WorkingDay, parse_day
+from calendar_gen.rules import (
+    MonthDay,
+    MonthlyRule,
+    OrdinalWeekday,
+    RuleError,
+    WorkingDay,
+    parse_day,
+)
 from calendar_gen.workdays import Roll
 
 D = dt.date
@@ -65,8 +72,8 @@ def test_day_reads_back_from_its_own_text(text):
     assert str(parse_day(text)) == text
 
 
-def rule(day: str, roll: Roll = Roll.FOLLOWING, region: str = "england-and-wales") -> Rule:
-    return Rule(tuple(range(1, 13)), parse_day(day), roll, region)
+def rule(day: str, roll: Roll = Roll.FOLLOWING, region: str = "england-and-wales") -> MonthlyRule:
+    return MonthlyRule(tuple(range(1, 13)), parse_day(day), roll, region)
 
 
 @pytest.mark.parametrize(

@@ -68,7 +68,7 @@ def test_every_problem_in_every_file_is_reported_at_once(tmp_path):
     folder = write_schedules(
         tmp_path,
         {
-            "crime": MONTHLY.replace('frequency = "monthly"', 'frequency = "fortnightly"').replace(
+            "crime": MONTHLY.replace('frequency = "monthly"', 'frequency = "biweekly"').replace(
                 'day = "second tuesday"', 'day = "someday"'
             ),
             "migration": MONTHLY.replace("monthly-bulletin", "other").replace("title", "titel"),
