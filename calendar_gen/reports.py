@@ -214,6 +214,7 @@ class NextYearReport:
     releases: tuple[Release, ...]
     build: BuildReport
     remaining: tuple[Clash, ...]
+    kept: int = 0  # releases left of the period before, pinned in the record
     warnings: tuple[str, ...] = field(default=())
 
     @property
@@ -227,6 +228,9 @@ class NextYearReport:
             f"{long_date(m.new_date)}: {m.reason}"
             for m in self.moves
         ]
+        if self.kept:
+            lines.append(f"{plural(self.kept, 'release')} still to come in the period before "
+                         "kept in the record, on the days their rules give")  # fmt: skip
         lines += [release_table(list(self.releases)), *self.build.lines()]
         if self.remaining:
             count = plural(len(self.remaining), "clash", "clashes")

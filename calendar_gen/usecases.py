@@ -137,7 +137,7 @@ def _publish(
         + f": {len(programme.topics) + 1} feeds and index.html in {out}/"
     )
     if dry_run:
-        return BuildReport(summary, folder, announced=tuple(announce), warnings=tuple(warnings),
+        return BuildReport(summary, folder, announced=tuple(confirmed), warnings=tuple(warnings),
                            releases=tuple(releases), dry_run=True)  # fmt: skip
     folder = ensure_folder(out)
     remove_leftovers(folder)
@@ -152,7 +152,7 @@ def _publish(
         summary,
         folder,
         changed=tuple(changed),
-        announced=tuple(announce),
+        announced=tuple(confirmed),
         record=programme.record_path,
         warnings=tuple(warnings),
         releases=tuple(releases),
@@ -402,11 +402,12 @@ def next_year(
         external, unseen = _external(against, period.start, last, programme)
         releases = expand(programme, period, as_of=as_of)
         moves = clash.avoid_clashes(programme, releases, external) if avoid_clashes else []
+        rest = _rest_of(programme, as_of)
         entries = [
             Announcement(m.release.publication.id, m.release.scheduled, m.new_date, None,
                          (Change(as_of, Action.MOVED, m.release.date, m.new_date, m.reason),))
             for m in moves
-        ] + _rest_of(programme, as_of)  # fmt: skip
+        ] + rest  # fmt: skip
         announcements = {**programme.announcements, **{e.key: e for e in entries}}
         rolled = replace(programme, period=period, announcements=announcements)
         text = with_period(schedules, period)
@@ -415,7 +416,7 @@ def next_year(
     releases = expand(rolled, period, as_of=as_of)
     remaining = clash.find_clashes(rolled, releases, external)
     return NextYearReport(rolled, period, tuple(moves), tuple(releases), built,
-                          tuple(remaining), (*unseen, *built.warnings))  # fmt: skip
+                          tuple(remaining), len(rest), (*unseen, *built.warnings))  # fmt: skip
 
 
 def _rest_of(programme: Programme, as_of: dt.date) -> list[Announcement]:
