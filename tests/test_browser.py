@@ -10,6 +10,8 @@ import pytest
 from helpers import PROGRAMME, SHIPPED, run_cli, serving, write_schedules
 from test_pages import HOSTILE, Page, write_hostile
 
+pytestmark = pytest.mark.slow
+
 # `make test-tools` installs Debian's chromium; without it these tests fail rather than skip.
 BROWSER = shutil.which("chromium")
 

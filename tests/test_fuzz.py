@@ -27,6 +27,8 @@ from calendar_gen.feeds import render_feeds
 from calendar_gen.releases import expand
 from calendar_gen.schedule import load_programme
 
+pytestmark = pytest.mark.slow
+
 FUZZ = settings(
     deadline=None,
     derandomize=True,  # the same documents on every run, so CI is repeatable

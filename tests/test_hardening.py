@@ -56,6 +56,7 @@ def states(tmp_path):
     return work, old, new
 
 
+@pytest.mark.slow
 def test_a_build_killed_at_any_moment_leaves_each_file_old_or_new(states):
     work, old, new = states
     timer = time.monotonic()

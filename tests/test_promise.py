@@ -289,6 +289,7 @@ def test_next_year_dry_run_shows_the_new_year_and_writes_nothing(tmp_path):
     assert snapshot(tmp_path) == before
 
 
+@pytest.mark.slow
 def test_next_year_killed_at_any_moment_is_all_or_nothing(tmp_path):
     start = tmp_path / "start"
     write_schedules(start / "schedules", programme=YEAR)

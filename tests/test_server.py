@@ -152,10 +152,14 @@ def watching(schedules, on_change):
 
 
 def wait_for(condition, seconds=20.0):
+    """Whether `condition` comes true within `seconds`; asked once a time, never twice after
+    it answered (a second GET could find the first one's slot not yet given back)."""
     deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
+    while not condition():
+        if time.monotonic() >= deadline:
+            return False
         time.sleep(0.02)
-    return condition()
+    return True
 
 
 def test_a_build_in_a_watched_folder_triggers_no_further_rebuild(tmp_path):

@@ -11,7 +11,10 @@ timeout and the load a deadline, so a stalled server fails the test rather than 
 import importlib.util
 import sys
 
+import pytest
 from helpers import MONTHLY, ROOT, run_cli, serving, write_schedules
+
+pytestmark = pytest.mark.slow
 
 
 def _import(path):
