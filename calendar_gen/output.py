@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import filecmp
 import os
@@ -108,6 +109,9 @@ def locked(folder: Path, wait: float, on_wait: Callable[[str], None]) -> Iterato
     up the temporary files a killed one left there (the record's), as no other run is writing."""
     path = folder / LOCK_FILE
     fd = _open_lock(path)
+    if fd is None:  # a read-only folder: nobody writes there, so there is nothing to guard
+        yield
+        return
     try:
         if not _try_lock(fd):
             holder = os.pread(fd, 32, 0).decode(errors="replace").split("\n")[0] or "unknown"
@@ -120,15 +124,16 @@ def locked(folder: Path, wait: float, on_wait: Callable[[str], None]) -> Iterato
                         f"on it after {wait:g} s; nothing was written. Try again when it is done."
                     )
                 time.sleep(0.05)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        remove_leftovers(folder)
+        with contextlib.suppress(OSError):  # not on a read-only disk, where nothing is left
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+            remove_leftovers(folder)
         yield
     finally:
         os.close(fd)  # closing releases the lock, even if the process is killed
 
 
-def _open_lock(path: Path) -> int:
+def _open_lock(path: Path) -> int | None:
     """Open the lock file, refusing anything but a regular file of its own, so a link planted
     in its place never gets another file truncated and overwritten with a pid."""
     # O_NONBLOCK: a FIFO planted there must not hang the open; it is refused below.
@@ -138,7 +143,14 @@ def _open_lock(path: Path) -> int:
     except OSError as error:
         with contextlib.suppress(OSError):
             _refuse_odd_lock(path, os.lstat(path))
-        raise OutputError(f"{path}: cannot take the lock: {error.strerror}") from None
+        if error.errno not in (errno.EROFS, errno.EACCES):
+            raise OutputError(f"{path}: cannot take the lock: {error.strerror}") from None
+        # A read-only folder: lock an existing file for reading, if there is one, else go
+        # without; a run that needs to write there says so when it tries.
+        try:
+            fd = os.open(path, flags & ~(os.O_RDWR | os.O_CREAT) | os.O_RDONLY)
+        except OSError:
+            return None
     try:
         _refuse_odd_lock(path, os.fstat(fd))
     except OutputError:

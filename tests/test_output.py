@@ -1,10 +1,12 @@
 """Writing files safely in folders shared with other programs: the lock and temporary files."""
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import published, run_cli, write_schedules
+from helpers import ROOT, SHIPPED, published, run_cli, write_schedules
 
 from calendar_gen.errors import OutputError
 from calendar_gen.output import LOCK_FILE, locked, publish, remove_leftovers
@@ -131,3 +133,40 @@ def test_a_build_keeps_other_programs_files_and_sweeps_ours(tmp_path):
     left = [p.name for p in [*out.iterdir(), *schedules.iterdir()] if p.name.endswith(".tmp")]
     assert sorted(left) == [".notes.tmp", ".session.tmp"]
     assert [p.name for p in published(out)][:1] == ["all.ics"]
+
+
+@pytest.fixture
+def read_only(tmp_path):
+    """The shipped schedules in a folder mounted read-only (a checkout on a read-only disk)."""
+    source, folder = tmp_path / "source", tmp_path / "schedules"
+    shutil.copytree(SHIPPED, source, ignore=shutil.ignore_patterns(".*"))
+    folder.mkdir()
+    mounts = [["mount", "--bind", str(source), str(folder)],
+              ["mount", "-o", "remount,ro,bind", str(folder)]]  # fmt: skip
+    for command in mounts:  # root on this project's machines and CI can; elsewhere it fails
+        subprocess.run(command, check=True, capture_output=True)
+    try:
+        with pytest.raises(OSError):  # the fault is really there
+            (folder / "probe").write_text("")
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_read_only_schedules_folder_builds_when_the_record_needs_no_change(read_only, tmp_path):
+    result = run_cli("build", "--schedules", str(read_only), "--out", str(tmp_path / "feeds"))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "feeds" / "all.ics").read_bytes() == (
+        ROOT / "feeds" / "all.ics"
+    ).read_bytes()
+
+
+def test_a_read_only_schedules_folder_that_must_change_is_a_clear_error(read_only, tmp_path):
+    # A move writes the record, which a read-only disk cannot take.
+    out = tmp_path / "feeds"
+    result = run_cli("move", "asylum-statistics", "2014-06-10", "2014-06-11", "--reason", "x",
+                     "--schedules", str(read_only), "--as-of", "2014-05-20")  # fmt: skip
+    assert result.returncode == 2
+    assert "announcements.toml: cannot be written: Read-only file system" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
