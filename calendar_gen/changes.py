@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 
 from calendar_gen.errors import ChangeError
 from calendar_gen.model import Action, Announcement, Change, Programme, Status
@@ -14,8 +15,11 @@ from calendar_gen.workdays import closed_reason
 
 def find_release(programme: Programme, pub_id: str, day: dt.date, as_of: dt.date) -> Release:
     """The release of `pub_id` whose current date is `day`."""
-    if all(p.id != pub_id for p in programme.publications):
-        raise ChangeError(f"'{pub_id}' is not a publication in {programme.folder}")
+    ids = [p.id for p in programme.publications]
+    if pub_id not in ids:
+        close = difflib.get_close_matches(pub_id, ids, n=1)
+        hint = f'; did you mean "{close[0]}"?' if close else f"; its publications: {', '.join(ids)}"
+        raise ChangeError(f"'{pub_id}' is not a publication in {programme.folder}{hint}")
     # A release may roll out of its scheduled month, so look in the period before too.
     here = programme.period.holding(day)
     before = programme.period.holding(day - dt.timedelta(days=40))

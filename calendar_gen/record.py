@@ -8,6 +8,7 @@ This module reads and checks it; `edits` writes it.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -58,6 +59,12 @@ def read_record(
     return found, problems
 
 
+def _key(key: str, allowed: tuple[str, ...]) -> str:
+    """'"confirmd" (did you mean "confirmed"?)': an unknown key and the closest allowed one."""
+    close = difflib.get_close_matches(key, allowed, n=1)
+    return f'"{key}"' + (f' (did you mean "{close[0]}"?)' if close else "")
+
+
 def _date(value: Any) -> dt.date | None:
     return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else None
 
@@ -79,7 +86,8 @@ def _read_entry(
 
     for key in entry:
         if key not in RELEASE_KEYS:
-            problem(f"unknown key '{key}' in a release; allowed: {', '.join(RELEASE_KEYS)}")
+            problem(f"unknown key {_key(key, RELEASE_KEYS)} in a release; allowed: "
+                    f"{', '.join(RELEASE_KEYS)}")  # fmt: skip
     if not isinstance(pub_id, str):
         problem(f"id {pub_id!r} is not a publication id like 'police-workforce'")
     elif pub_id not in regions:
@@ -163,7 +171,8 @@ def _read_changes(value: Any, problem: Callable[[str], None]) -> list[Change] | 
     for table in value:
         for key in table:
             if key not in CHANGE_KEYS:
-                problem(f"unknown key '{key}' in a change; allowed: {', '.join(CHANGE_KEYS)}")
+                problem(f"unknown key {_key(key, CHANGE_KEYS)} in a change; allowed: "
+                        f"{', '.join(CHANGE_KEYS)}")  # fmt: skip
         on, old, new = _date(table.get("on")), _date(table.get("from")), _date(table.get("to"))
         action, reason = table.get("action"), table.get("reason")
         if action not in tuple(Action):

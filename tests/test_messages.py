@@ -174,3 +174,13 @@ def test_a_missing_or_malformed_key_gives_one_clear_message(tmp_path, old, new, 
     write_schedules(tmp_path / "schedules", {"t": MONTHLY.replace(old, new)})
     result = run_cli("check", cwd=tmp_path)
     assert result.stderr.splitlines() == [message, "1 problem found; nothing was written."]
+
+
+def test_an_unknown_id_given_to_a_change_gets_the_closest_suggested(tmp_path):
+    write_schedules(tmp_path / "schedules")
+    result = run_cli("cancel", "monthly-buletin", "2014-05-13", "--reason", "x",
+                     "--as-of", "2014-05-01", cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr == (
+        "'monthly-buletin' is not a publication in schedules; did you mean \"monthly-bulletin\"?\n"
+    )

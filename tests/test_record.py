@@ -64,7 +64,7 @@ def test_record_is_read(tmp_path):
         (ENTRY.replace('"2014-05"', '"May 2014"'),
          'month "May 2014" is not a scheduled month like "2014-05"'),
         (ENTRY.replace("date = 2014-05-13", 'date = "13 May"'), "date '13 May' is not a date"),
-        (ENTRY.replace("confirmed", "confirmd"), "unknown key 'confirmd' in a release"),
+        (ENTRY.replace("confirmed", "confirmd"), 'unknown key "confirmd" (did you mean "confirmed"?) in a release'),
         (ENTRY + MOVE, "change on 2014-05-01 does not lead to date 2014-05-13"),
         (ENTRY.replace("2014-05-13", "2014-05-15") + MOVE.replace("late data", ""),
          "a change needs a reason"),
