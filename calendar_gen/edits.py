@@ -21,7 +21,10 @@ def render_updates(path: Path, announcements: Iterable[Announcement]) -> str:
     """The record's new text with `announcements` added or replaced, comments kept."""
     import tomlkit  # only the commands that write the record pay for it
 
-    document = tomlkit.parse(path.read_text("utf-8")) if path.exists() else tomlkit.parse(HEADER)
+    text = path.read_text("utf-8") if path.exists() else HEADER
+    if text and not text.endswith("\n"):  # else tomlkit glues the next entry to the last line
+        text += "\n"
+    document = tomlkit.parse(text)
     tables = document.get("release")
     if tables is None:
         tables = tomlkit.aot()

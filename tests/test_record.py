@@ -115,3 +115,12 @@ def test_new_record_explains_itself(tmp_path):
     )
     assert text.startswith("# Release dates announced to the public")
     assert '[[release]]\nid = "a"\nmonth = "2014-05"\ndate = 2014-05-13\n' in text
+
+
+def test_an_entry_added_to_a_record_without_a_final_newline_starts_on_its_own_line(tmp_path):
+    path = tmp_path / "announcements.toml"
+    june = '[[release]]\nid = "monthly-bulletin"\nmonth = "2014-06"\ndate = 2014-06-10\n'
+    added = Announcement("monthly-bulletin", YearMonth(2014, 6), D(2014, 6, 10), None)
+    for end in ("", "  # the last one"):
+        path.write_text(ENTRY.rstrip("\n") + end)
+        assert render_updates(path, [added]) == ENTRY.rstrip("\n") + end + "\n\n" + june
