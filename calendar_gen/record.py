@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from calendar_gen import recordtext
 from calendar_gen.errors import Problem
 from calendar_gen.files import read_toml
 from calendar_gen.model import Action, Announcement, Change, Key, YearMonth
@@ -33,7 +34,7 @@ def read_record(
     """Read and check the record; `regions` maps each publication id to its holiday region."""
     if not path.exists():
         return {}, []
-    data, problem = read_toml(path, shown)
+    data, problem = read_toml(path, shown, recordtext.read)
     if data is None:
         return {}, [problem] if problem else []
     problems: list[Problem] = []
