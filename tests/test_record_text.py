@@ -1,7 +1,9 @@
-"""The record read as text: exactly what tomllib reads, or left to tomllib.
+"""The record read and written as text: exactly what tomllib reads and tomlkit writes.
 
-recordtext reads the record's usual layout without tomllib. On the records the commands
-write, hand-edited layouts and damaged files, it must give what tomllib gives, or nothing.
+recordtext reads the record's usual layout without tomllib, and edits.render_updates appends
+new entries as text and edits a changed one with tomlkit on its own. On generated records,
+hand-edited layouts and damaged files, both must give what tomllib and a whole-document
+tomlkit edit (edits.render_document, the way every record was written before) give.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tomllib
-from pathlib import Path
+from dataclasses import replace
 
 import pytest
 from helpers import SHIPPED
@@ -17,8 +19,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from calendar_gen import recordtext
-from calendar_gen.edits import render_updates
+from calendar_gen.edits import HEADER, _spaced, render_document, render_updates
 from calendar_gen.model import Action, Announcement, Change, YearMonth
+from calendar_gen.record import with_change
 
 SETTINGS = settings(
     max_examples=1000,
@@ -148,15 +151,10 @@ def unique(entries: list[Announcement]) -> list[Announcement]:
     return list({a.key: a for a in entries}.values())
 
 
-def written(entries: list[Announcement]) -> str:
-    """A new record holding `entries`, as the commands write it."""
-    return render_updates(Path("/nowhere/announcements.toml"), entries)
-
-
 @settings(SETTINGS, max_examples=300)
 @given(st.lists(announcements(), min_size=1, max_size=6).map(unique))
 def test_records_the_commands_write_are_read_without_tomllib(entries):
-    text = written(entries)
+    text = render_document(HEADER, entries)
     assert assert_read_as_tomllib_reads(text) is not None
 
 
@@ -178,7 +176,7 @@ LINES = st.one_of(
     st.tuples(SPACE, KEYS, SPACE, st.just("="), SPACE, VALUES, SPACE, COMMENT).map("".join),
     st.tuples(SPACE, COMMENT).map("".join),
 )
-CANONICAL = announcements().map(lambda a: written([a]))
+CANONICAL = announcements().map(lambda a: render_document("", [a]))
 
 
 @SETTINGS
@@ -213,3 +211,82 @@ def test_damaged_records_are_read_as_tomllib_reads_them_or_left_to_it(edits):
         text = text[:position] + piece + text[position + cut :]
     found = assert_read_as_tomllib_reads(text)
     event("read without tomllib" if found is not None else "left to tomllib")
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+@st.composite
+def decorated(draw: st.DrawFn, text: str) -> str:
+    """`text` as a person might have edited it: comments and blank lines added or taken out."""
+    lines = text.split("\n")
+    for _ in range(draw(st.integers(0, 4))):
+        at = draw(st.integers(0, len(lines) - 1))
+        if lines[at].strip() and draw(st.booleans()):
+            lines[at] += draw(st.sampled_from(("  # checked", " #x", "\t# ŵ")))
+        else:
+            lines.insert(at, draw(st.sampled_from(("# a note", "", "   "))))
+    if draw(st.booleans()):  # blank lines taken out: the next write puts them back
+        lines = [line for line in lines if line]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+@st.composite
+def updates(draw: st.DrawFn, recorded: list[Announcement]) -> list[Announcement]:
+    """What a build or a change writes: new entries, and recorded ones changed."""
+    found = draw(st.lists(announcements(), max_size=4))
+    for a in draw(st.lists(st.sampled_from(recorded), max_size=2)) if recorded else []:
+        if draw(st.booleans()):
+            a = with_change(a, Change(draw(DAYS), Action.MOVED, a.date, draw(DAYS), "late"))
+        found.append(replace(a, confirmed=a.confirmed or draw(DAYS)))
+    return found
+
+
+@settings(SETTINGS, max_examples=300)
+@given(st.data())
+def test_updates_are_written_as_a_whole_document_edit_wrote_them(tmp_path_factory, data):
+    recorded = unique(data.draw(st.lists(announcements(), min_size=1, max_size=5)))
+    text = data.draw(decorated(render_document(HEADER, recorded)))
+    path = tmp_path_factory.mktemp("record") / "announcements.toml"
+    path.write_text(text, "utf-8")
+    changes = data.draw(updates(recorded))
+    event("read without tomllib" if recordtext.scan(text) is not None else "left to tomllib")
+    event(f"{len({a.key for a in recorded} & {a.key for a in changes})} entries edited")
+    written = render_updates(path, changes)
+    assert written == render_document(text, changes)
+    assert assert_read_as_tomllib_reads(written) is not None
+    tables = tomllib.loads(written)["release"]
+    for a in {a.key: a for a in changes}.values():  # read back: each entry as last written
+        table = [t for t in tables if (t["id"], t["month"]) == (a.id, str(a.month))][-1]
+        assert table["date"] == a.date
+
+
+def spaced_as_before(text: str) -> str:
+    """edits._spaced as it was written first, line by line."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if line.startswith("[[release") and out and out[-1].strip():
+            out.append("")
+        out.append(line)
+    return "\n".join(out)
+
+
+SPACING_LINES = st.sampled_from(
+    ("[[release]]", "[[release.change]]", "[[releases", "", " ", "\t", "\xa0", "\u2003", "a = 1")
+)
+
+
+@SETTINGS
+@given(st.lists(st.one_of(SPACING_LINES, st.text(max_size=5)), max_size=8).map("\n".join))
+def test_blank_lines_go_before_table_headers_as_they_did(text):
+    assert _spaced(text) == spaced_as_before(text)
+
+
+def test_a_new_record_is_written_as_tomlkit_wrote_it(tmp_path):
+    reason = 'late "x"\n\t\x01\x1b\x7f\\ ŵ'
+    moved = Change(D(2014, 5, 1), Action.MOVED, D(2014, 5, 13), D(2014, 5, 15), reason)
+    entries = [
+        Announcement("a", YearMonth(2014, 5), D(2014, 5, 13), D(2014, 4, 15)),
+        Announcement("b", YearMonth(2014, 5), D(2014, 5, 15), None, (moved,)),
+    ]
+    assert render_updates(tmp_path / "none.toml", entries) == render_document(HEADER, entries)
