@@ -137,9 +137,9 @@ def calendar(programme: Programme, as_of: dt.date, through: Period | None = None
     where = {p.id: (t, p) for t in programme.topics for p in t.publications}
     for pub_id, month in sorted(k for k in programme.announcements if k[1] not in inside):
         topic, publication = where[pub_id]
-        found = _release(programme, topic, publication, month, as_of, first.first_day)
-        assert found is not None  # the record holds it
-        releases.append(found)
+        found = _releases(programme, topic, publication, [month], as_of, first.first_day)
+        assert found  # the record holds it
+        releases += found
     releases.sort(key=lambda r: (r.start, r.topic.slug, r.publication.id))
     return releases
 
@@ -164,47 +164,66 @@ def _expand(
     releases = []
     for topic in programme.topics:
         for publication in topic.publications:
-            for month in months:
-                release = _release(programme, topic, publication, month, as_of, floor)
-                if release is not None:
-                    releases.append(release)
+            releases += _releases(programme, topic, publication, months, as_of, floor)
     return releases
 
 
-def _stopped(programme: Programme, publication: Publication, day: dt.date) -> bool:
-    """Past the programme's end or the publication's: the rules give nothing new there."""
-    ended = publication.ended.on if publication.ended else None
-    return any(end is not None and day > end for end in (programme.ends, ended))
-
-
-def _release(
+def _releases(
     programme: Programme,
     topic: Topic,
     publication: Publication,
-    month: YearMonth,
+    months: list[YearMonth],
     as_of: dt.date | None,
     floor: dt.date,
-) -> Release | None:
-    """The release of `publication` scheduled in `month`, if the record or the rule has one.
+) -> list[Release]:
+    """The releases of `publication` scheduled in `months` that the record or the rule has.
 
     `floor` is the earliest a provisional release may say it was last revised: nothing comes
     from the wall clock, so rebuilding the same schedules gives the same bytes.
     """
-    announced = programme.announcements.get((publication.id, month))
-    rule = publication.rule
-    in_rule = month.month in rule.months
-    scheduled = in_rule and publication.suspension_in(month) is None
-    if not (scheduled or announced):
-        return None
-    nominal = rule.day.date_in(month.year, month.month, rule.region) if in_rule else None
-    rule_date = roll(nominal, rule.roll, rule.region) if nominal and scheduled else None
-    if rule_date and _stopped(programme, publication, rule_date):
-        if not announced:
-            return None
-        rule_date = None
-    date = announced.date if announced else rule_date
-    assert date is not None
-    firm_from = programme.firm_from(date)
+    rule, recorded, pub_id = publication.rule, programme.announcements, publication.id
+    # Past the programme's end or the publication's, the rules give nothing new.
+    ends = [d for d in (programme.ends, publication.ended and publication.ended.on) if d]
+    end = min(ends, default=None)
+    found = []
+    for month in months:
+        announced = recorded.get((pub_id, month))
+        in_rule = month.month in rule.months
+        scheduled = in_rule and publication.suspension_in(month) is None
+        if not (scheduled or announced):
+            continue
+        nominal = rule.day.date_in(month.year, month.month, rule.region) if in_rule else None
+        rule_date = roll(nominal, rule.roll, rule.region) if nominal and scheduled else None
+        if rule_date and end and rule_date > end:
+            if not announced:
+                continue
+            rule_date = None
+        date = announced.date if announced else rule_date
+        assert date is not None
+        status, revised = _status(programme.firm_from(date), announced, as_of, floor)
+        found.append(
+            Release(
+                publication=publication,
+                topic=topic,
+                scheduled=month,
+                date=date,
+                start=_start(date, publication.time, programme.timezone),
+                status=status,
+                sequence=len(announced.changes) if announced else 0,
+                uid=release_uid(pub_id, month, programme.uid_domain),
+                revised=_midnight(revised),
+                nominal=nominal,
+                rule_date=rule_date,
+                announcement=announced,
+            )
+        )
+    return found
+
+
+def _status(
+    firm_from: dt.date, announced: Announcement | None, as_of: dt.date | None, floor: dt.date
+) -> tuple[Status, dt.date]:
+    """A release's status, and the day its details last changed."""
     if announced and announced.cancelled:
         status = Status.CANCELLED
     elif (announced and announced.confirmed) or (as_of and firm_from <= as_of):
@@ -212,25 +231,10 @@ def _release(
     else:
         status = Status.PROVISIONAL
     if announced and announced.changes:
-        revised = announced.changes[-1].on
-    elif status is Status.CONFIRMED:
-        revised = announced.confirmed if announced and announced.confirmed else firm_from
-    else:
-        revised = min(floor, firm_from)
-    return Release(
-        publication=publication,
-        topic=topic,
-        scheduled=month,
-        date=date,
-        start=_start(date, publication.time, programme.timezone),
-        status=status,
-        sequence=len(announced.changes) if announced else 0,
-        uid=release_uid(publication.id, month, programme.uid_domain),
-        revised=_midnight(revised),
-        nominal=nominal,
-        rule_date=rule_date,
-        announcement=announced,
-    )
+        return status, announced.changes[-1].on
+    if status is Status.CONFIRMED:
+        return status, announced.confirmed if announced and announced.confirmed else firm_from
+    return status, min(floor, firm_from)
 
 
 def to_announce(releases: list[Release], programme: Programme) -> list[Announcement]:
