@@ -78,11 +78,15 @@ def publication_fields(p: Publication, topic: Topic) -> dict[str, str]:
     return dict(zip(PUBLICATION_FIELDS, values, strict=True))
 
 
-def occurrence_fields(r: Release) -> dict[str, str | int]:
-    values = (
+def occurrence_values(r: Release) -> tuple[str, str, str, int, str, str]:
+    """The OCCURRENCE_FIELDS of a release, in order."""
+    return (
         iso_text(r.date), iso_text(r.start), r.status.value, r.sequence, r.uid, str(r.scheduled),
     )  # fmt: skip
-    return dict(zip(OCCURRENCE_FIELDS, values, strict=True))
+
+
+def occurrence_fields(r: Release) -> dict[str, str | int]:
+    return dict(zip(OCCURRENCE_FIELDS, occurrence_values(r), strict=True))
 
 
 # Thousands of releases share each date and start: their text is made once.
