@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import os
 import sys
 import traceback
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 import click
@@ -62,12 +64,23 @@ def _today(as_of: dt.date | None) -> dt.date:
     return as_of or today_in_london()
 
 
-def _show(report: Report) -> NoReturn:
-    """Print the report and exit: 1 when it found something to put right."""
+def _show(report: Report, pieces: Iterable[str] | None = None) -> NoReturn:
+    """Print the report and exit: 1 when it found something to put right.
+
+    `pieces`, when given, are the report's text as it is made, written instead of its lines
+    so that a whole government's data is never held twice.
+    """
     for message in report.warnings:
         click.echo(f"warning: {message}", err=True)
-    for line in report.lines():
-        click.echo(line)
+    if pieces is None:
+        for line in report.lines():
+            click.echo(line)
+    else:
+        try:
+            sys.stdout.writelines(pieces)
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader has all it wanted (| head): not an error
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     sys.exit(EXIT_FOUND if report.found else 0)
 
 
@@ -201,8 +214,9 @@ def list_releases(schedules: str, period: Period | None, as_of: dt.date | None,
     """
     from calendar_gen import usecases
 
-    _show(usecases.list_releases(schedules, as_of=_today(as_of), period=period, topic=topic,
-                                 format=fmt))  # fmt: skip
+    report = usecases.list_releases(schedules, as_of=_today(as_of), period=period, topic=topic,
+                                    format=fmt)  # fmt: skip
+    _show(report, report.pieces())
 
 
 @cli.command()
