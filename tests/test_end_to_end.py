@@ -4,6 +4,7 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 from helpers import ROOT, SHIPPED, run_process, write_schedules
 
 SHIPPED_FILES = ["all.ics", "crime.ics", "migration.ics", "other.ics", "policing.ics",
@@ -88,3 +89,22 @@ def test_list_stops_quietly_when_its_reader_has_enough(tmp_path):
     assert reader.wait(timeout=60) == 0
     assert reader.stderr.read() == b""
     reader.stderr.close()
+
+
+def test_help_loads_neither_the_core_nor_the_holiday_tables():
+    script = (
+        "import sys\nfrom calendar_gen.cli import main\nsys.argv = ['calendar-gen', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('holidays', 'calendar_gen.'))))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.stdout.splitlines()[-1] == "['calendar_gen.cli']"
+
+
+def test_every_public_name_is_there_when_asked_for():
+    import calendar_gen
+
+    for name in calendar_gen.__all__:
+        assert getattr(calendar_gen, name).__name__ == name
+    with pytest.raises(AttributeError):
+        calendar_gen.expand_everything  # noqa: B018
