@@ -22,7 +22,7 @@ from calendar_gen.texts import long_date
 from calendar_gen.workdays import roll
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a whole government's calendar holds 100,000s
 class Release:
     """One release of a publication: the month its rule schedules it in, and its date."""
 
