@@ -25,7 +25,8 @@ SUMMARY) must be calendar-gen's, feed by feed.
 It also times --help, check and the build of the shipped schedules/, fits each command's
 time to N (time ~ N^k over the sizes: linear is k near 1) and prints every figure beside its
 target. The exit status is 1 when a check or a target fails. At the default sizes it takes
-about seven minutes on 2 cores, half of it in the baseline and in reading its feeds back.
+five to six minutes on 2 cores, half of it in the per-event script and in reading its feeds
+back.
 """
 
 from __future__ import annotations
