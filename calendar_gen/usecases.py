@@ -143,8 +143,8 @@ def _publish(
                            releases=tuple(releases), dry_run=True)  # fmt: skip
     folder = ensure_folder(out)
     remove_leftovers(folder)
-    files = [*outputs(programme, programme.period, releases, rows, as_of, folder, announce),
-             *extra]  # fmt: skip
+    files = outputs(programme, programme.period, releases, rows, as_of, folder, announce)
+    files += extra
     kept = {programme.record_path, *(path for path, _ in extra)}
     changed = [path for path in publish(files) if path not in kept]
     # Noted after the record is written: the next build, given the same, changes nothing.
