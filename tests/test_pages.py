@@ -8,7 +8,9 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from helpers import PROGRAMME, write_schedules
+from helpers import PROGRAMME, generated_releases, write_schedules
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
 
 from calendar_gen.pages import csv_lines, json_lines, render_index
 from calendar_gen.releases import FIELDS, expand
@@ -107,6 +109,19 @@ WELSH = HOSTILE.replace("<img src=x onerror=alert(1)>", 'Ystadegau ŵyr, \\"dyfy
 def test_data_files_are_what_the_csv_and_json_libraries_write(tmp_path, topic):
     releases = with_history(tmp_path, topic)
     assert releases[0].changes  # the moved release, with a reason to quote
+    assert_written_as_the_libraries_write(releases)
+    assert "".join(json_lines([])) == "[]\n"
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@given(st.data())
+def test_generated_calendars_are_written_as_the_libraries_write_them(tmp_path_factory, data):
+    releases = generated_releases(data.draw, tmp_path_factory.mktemp("schedules"))
+    assert_written_as_the_libraries_write(releases)
+    event("with changes" if any(r.changes for r in releases) else "without")
+
+
+def assert_written_as_the_libraries_write(releases):
     rows = [r.as_dict() for r in releases]
     # The library path: csv.writer and json.dumps over each release's as_dict().
     buffer = io.StringIO()
@@ -116,9 +131,9 @@ def test_data_files_are_what_the_csv_and_json_libraries_write(tmp_path, topic):
         writer.writerow([*list(row.values())[:-1], "; ".join(describe(c) for c in release.changes)])
     assert "".join(csv_lines(releases)) == buffer.getvalue()
     lines = [json.dumps(row, ensure_ascii=False) for row in rows]
-    assert "".join(json_lines(releases)) == "[\n" + ",\n".join("  " + x for x in lines) + "\n]\n"
-    assert json.loads("".join(json_lines(releases))) == rows
-    assert "".join(json_lines([])) == "[]\n"
+    expected = "[\n" + ",\n".join("  " + x for x in lines) + "\n]\n" if rows else "[]\n"
+    assert "".join(json_lines(releases)) == expected
+    assert json.loads(expected) == rows
 
 
 def test_data_files_match_the_list_fields(tmp_path):
