@@ -24,7 +24,7 @@ from calendar_gen.model import Action, Announcement, Change, YearMonth
 from calendar_gen.record import with_change
 
 SETTINGS = settings(
-    max_examples=1000,
+    max_examples=600,
     deadline=None,
     derandomize=True,  # the same records on every run, so CI is repeatable
     database=None,
@@ -151,7 +151,7 @@ def unique(entries: list[Announcement]) -> list[Announcement]:
     return list({a.key: a for a in entries}.values())
 
 
-@settings(SETTINGS, max_examples=300)
+@settings(SETTINGS, max_examples=200)
 @given(st.lists(announcements(), min_size=1, max_size=6).map(unique))
 def test_records_the_commands_write_are_read_without_tomllib(entries):
     text = render_document(HEADER, entries)
@@ -242,7 +242,7 @@ def updates(draw: st.DrawFn, recorded: list[Announcement]) -> list[Announcement]
     return found
 
 
-@settings(SETTINGS, max_examples=300)
+@settings(SETTINGS, max_examples=200)
 @given(st.data())
 def test_updates_are_written_as_a_whole_document_edit_wrote_them(tmp_path_factory, data):
     recorded = unique(data.draw(st.lists(announcements(), min_size=1, max_size=5)))
