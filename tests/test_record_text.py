@@ -256,9 +256,27 @@ def test_updates_are_written_as_a_whole_document_edit_wrote_them(tmp_path_factor
     assert written == render_document(text, changes)
     assert assert_read_as_tomllib_reads(written) is not None
     tables = tomllib.loads(written)["release"]
+    recorded_keys = {a.key for a in recorded}
     for a in {a.key: a for a in changes}.values():  # read back: each entry as last written
         table = [t for t in tables if (t["id"], t["month"]) == (a.id, str(a.month))][-1]
         assert table["date"] == a.date
+        if a.key not in recorded_keys:  # a new entry: exactly the announcement
+            assert table == table_of(a)
+
+
+def table_of(a: Announcement) -> dict:
+    """An announcement as tomllib reads its [[release]] table."""
+    table = {"id": a.id, "month": str(a.month), "date": a.date}
+    if a.confirmed:
+        table["confirmed"] = a.confirmed
+    if a.changes:
+        table["change"] = [
+            {"on": c.on, "action": c.action.value, "from": c.old}
+            | ({"to": c.new} if c.new else {})
+            | {"reason": c.reason}
+            for c in a.changes
+        ]
+    return table
 
 
 def spaced_as_before(text: str) -> str:
