@@ -26,14 +26,8 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from calendar_gen.feeds import PRODID, VTIMEZONES, escape_text, fold
+from calendar_gen.workdays import REGIONS
 
-NATIONS = {
-    "england-and-wales": ("ENG",),
-    "scotland": ("SCT",),
-    "northern-ireland": ("NIR",),
-    "great-britain": ("ENG", "SCT"),
-    "united-kingdom": ("ENG", "SCT", "NIR"),
-}
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
             "4th": 4, "last": -1}  # fmt: skip
@@ -46,7 +40,7 @@ def closed_days(years: range) -> dict[str, frozenset[dt.date]]:
         region: frozenset().union(
             *(holidays.country_holidays("GB", subdiv=n, years=years) for n in nations)
         )
-        for region, nations in NATIONS.items()
+        for region, nations in REGIONS.items()
     }
 
 
