@@ -4,41 +4,47 @@ The use cases are the public API: each does what the command of the same name do
 returns a report; bad input raises a CalendarGenError naming the file, publication and key.
 """
 
-from calendar_gen.errors import (
-    CalendarFileError,
-    CalendarGenError,
-    ChangeError,
-    OutputError,
-    Problem,
-    ScheduleError,
-)
-from calendar_gen.model import (
-    Action,
-    Announcement,
-    Change,
-    Designation,
-    Frequency,
-    Period,
-    Programme,
-    Publication,
-    Status,
-    Topic,
-    YearMonth,
-)
-from calendar_gen.releases import Release, expand
-from calendar_gen.schedule import load_programme
-from calendar_gen.usecases import (
-    build,
-    cancel,
-    check,
-    clashes,
-    init,
-    list_releases,
-    move,
-    next_year,
-    reinstate,
-    today_in_london,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from calendar_gen.errors import (
+        CalendarFileError,
+        CalendarGenError,
+        ChangeError,
+        OutputError,
+        Problem,
+        ScheduleError,
+    )
+    from calendar_gen.model import (
+        Action,
+        Announcement,
+        Change,
+        Designation,
+        Frequency,
+        Period,
+        Programme,
+        Publication,
+        Status,
+        Topic,
+        YearMonth,
+    )
+    from calendar_gen.releases import Release, expand
+    from calendar_gen.schedule import load_programme
+    from calendar_gen.usecases import (
+        build,
+        cancel,
+        check,
+        clashes,
+        init,
+        list_releases,
+        move,
+        next_year,
+        reinstate,
+        today_in_london,
+    )
 
 __version__ = "0.1.0"
 __all__ = [
@@ -73,3 +79,17 @@ __all__ = [
     "reinstate",
     "today_in_london",
 ]
+
+# The modules the names above come from. A name is imported when first used: the command
+# imports this package for `calendar-gen --help` too, which must not wait for the holiday
+# tables.
+_MODULES = ("errors", "model", "releases", "schedule", "usecases")
+
+
+def __getattr__(name: str) -> Any:
+    for module in _MODULES if name in __all__ else ():
+        value = getattr(importlib.import_module(f"calendar_gen.{module}"), name, None)
+        if value is not None:
+            globals()[name] = value
+            return value
+    raise AttributeError(f"module 'calendar_gen' has no attribute {name!r}")

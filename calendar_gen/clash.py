@@ -141,6 +141,43 @@ def priority(release: Release, order: dict[str, int]) -> tuple[int, int]:
 class Board:
     """Who is released on which day: the state clash detection and avoidance work on."""
 
+    class _Groups:
+        """A day's releases in groups: those declared as released together, with their partners'
+        partners, are one group, and count as one release."""
+
+        def __init__(self, releases: list[Release]) -> None:
+            parent = {r.publication.id: r.publication.id for r in releases}
+
+            def root(i: str) -> str:
+                while parent[i] != i:
+                    i = parent[i]
+                return i
+
+            # Who names each id as a partner: a release arriving joins their groups too.
+            self.named_by: dict[str, list[str]] = defaultdict(list)
+            for r in releases:
+                for other in r.publication.released_with:
+                    self.named_by[other].append(r.publication.id)
+                    if other in parent:
+                        parent[root(r.publication.id)] = root(other)
+            self.root = {i: root(i) for i in parent}
+            self.size: dict[str, int] = {}  # releases in each group, by its root
+            for r in releases:
+                group = self.root[r.publication.id]
+                self.size[group] = self.size.get(group, 0) + 1
+            self.count = len(self.size)
+
+        def alone(self, release: Release) -> bool:
+            """Is `release` the only release of its group?"""
+            return self.size[self.root[release.publication.id]] == 1
+
+        def count_with(self, release: Release) -> int:
+            """The count once `release`, from another day, joins: it merges every group it is
+            declared with, or that declares it, into one with its own."""
+            pub = release.publication
+            linked = [pub.id, *pub.released_with, *self.named_by.get(pub.id, ())]
+            return self.count + 1 - len({self.root[i] for i in linked if i in self.root})
+
     def __init__(
         self,
         programme: Programme,
@@ -154,22 +191,16 @@ class Board:
         for release in releases:
             if release.status is not Status.CANCELLED:
                 self.days[release.date].append(release)
+        # Each day's groups, worked out when first asked for and again after a move there:
+        # a whole government has hundreds of releases a day, and the nearest clear day of
+        # each mover is looked for on up to sixty of them.
+        self._groups: dict[dt.date, Board._Groups] = {}
 
     def units(self, releases: list[Release]) -> int:
         """Releases on a day, counting those declared as released together as one."""
-        ids = {r.publication.id for r in releases}
-        parent = {i: i for i in ids}
-
-        def root(i: str) -> str:
-            while parent[i] != i:
-                i = parent[i]
-            return i
-
-        for r in releases:
-            for other in r.publication.released_with:
-                if other in ids:
-                    parent[root(r.publication.id)] = root(other)
-        return len({root(i) for i in ids})
+        if releases and releases is self.days.get(day := releases[0].date):
+            return self._day(day).count
+        return self._Groups(releases).count
 
     def blackout(self, day: dt.date) -> Blackout | None:
         return next((b for b in self.programme.blackouts if b.covers(day)), None)
@@ -180,8 +211,11 @@ class Board:
             return False
         if day in self.external or self.blackout(day):
             return False
-        others = [r for r in self.days.get(day, []) if r is not release]
-        return self.units([*others, release]) <= self.programme.max_releases_per_day
+        if day == release.date:  # it may be there already: count the day without it
+            others = [r for r in self.days.get(day, []) if r is not release]
+            groups = self._Groups([*others, release])
+            return groups.count <= self.programme.max_releases_per_day
+        return self._day(day).count_with(release) <= self.programme.max_releases_per_day
 
     def nearest_clear(self, release: Release) -> dt.date | None:
         """The nearest working day in the release's month that clears it; later wins a tie."""
@@ -195,12 +229,20 @@ class Board:
     def move(self, release: Release, day: dt.date, moved: Release) -> None:
         self.days[release.date].remove(release)
         self.days[day].append(moved)
+        self._groups.pop(release.date, None)
+        self._groups.pop(day, None)
 
     def same_day_mover(self, releases: list[Release], movable: list[Release]) -> Release | None:
         """The lowest-priority movable release whose leaving reduces the day's count."""
-        count = self.units(releases)
-        candidates = [r for r in movable if self.units([o for o in releases if o is not r]) < count]
+        # Only a release alone in its group takes a unit with it; any other leaves its group.
+        groups, here = self._Groups(releases), {id(r) for r in releases}
+        candidates = [r for r in movable if id(r) in here and groups.alone(r)]
         return max(candidates, key=lambda r: priority(r, self.order), default=None)
+
+    def _day(self, day: dt.date) -> Board._Groups:
+        if day not in self._groups:
+            self._groups[day] = self._Groups(self.days.get(day, []))
+        return self._groups[day]
 
     def clashes(self) -> list[Clash]:
         found = []

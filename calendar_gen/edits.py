@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from calendar_gen import recordtext
 from calendar_gen.files import BOM, decoded
 from calendar_gen.model import PROGRAMME_FILE, Announcement, Change, Period
 
@@ -19,15 +22,40 @@ HEADER = """\
 
 
 def render_updates(path: Path, announcements: Iterable[Announcement]) -> str:
-    """The record's new text with `announcements` added or replaced, comments kept."""
+    """The record's new text with `announcements` added or replaced, comments kept.
 
+    New entries are written as text after the last, and an entry that changes is edited
+    with tomlkit on its own, so a whole government's record is never parsed by tomlkit,
+    which takes a minute and gigabytes over one. The text is what tomlkit makes of the
+    whole record (the tests hold it to that); a record laid out otherwise is edited whole.
+    """
     if not path.exists():
-        return _render(HEADER, announcements)
-    return kept_form(path, lambda text: _render(text, announcements))
+        return _updated(HEADER, announcements)
+    return kept_form(path, lambda text: _updated(text, announcements))
 
 
-def _render(text: str, announcements: Iterable[Announcement]) -> str:
-    import tomlkit  # only the commands that write the record pay for it
+def _updated(text: str, announcements: Iterable[Announcement]) -> str:
+    if text and not text.endswith("\n"):  # else the next entry is glued to the last line
+        text += "\n"
+    entries = recordtext.scan(text)
+    if entries is None:
+        return render_document(text, announcements)
+    bounds = [start for start, _ in entries] + [len(text)]
+    head, blocks = text[: bounds[0]], [text[a:b] for a, b in pairwise(bounds)]
+    index = {(t.get("id"), t.get("month")): i for i, (_, t) in enumerate(entries)}
+    added = []
+    for announcement in announcements:
+        position = index.get((announcement.id, str(announcement.month)))
+        if position is None:
+            added.append(_entry_text(announcement))
+        else:
+            blocks[position] = render_document(blocks[position], [announcement], spaced=False)
+    return _spaced("".join([head, *blocks, *added]))
+
+
+def render_document(text: str, announcements: Iterable[Announcement], spaced: bool = True) -> str:
+    """`text`, a record, with `announcements` added or replaced, through tomlkit's document."""
+    import tomlkit  # only the commands that change a recorded entry pay for it
 
     document = tomlkit.parse(text)
     tables = document.get("release")
@@ -41,7 +69,8 @@ def _render(text: str, announcements: Iterable[Announcement]) -> str:
             tables.append(_table(announcement))
         else:
             _update(tables[position], announcement)
-    return _spaced(tomlkit.dumps(document))
+    rendered = tomlkit.dumps(document)
+    return _spaced(rendered) if spaced else rendered
 
 
 def with_period(folder: str | Path, period: Period) -> str:
@@ -68,14 +97,36 @@ def kept_form(path: Path, edit: Callable[[str], str]) -> str:
     return ("\ufeff" if data.startswith(BOM) else "") + edited
 
 
+# Each line followed by a [[release]] or [[release.change]] header.
+_BEFORE_HEADER = re.compile(r"^([^\n]*)\n(?=\[\[release)", re.MULTILINE)
+
+
 def _spaced(text: str) -> str:
     """A blank line before each table header, as a person would write it."""
-    out: list[str] = []
-    for line in text.split("\n"):
-        if line.startswith("[[release") and out and out[-1].strip():
-            out.append("")
-        out.append(line)
-    return "\n".join(out)
+    return _BEFORE_HEADER.sub(lambda m: f"{m[1]}\n\n" if m[1].strip() else m[0], text)
+
+
+# TOML's escapes in a one-line string, as tomlkit writes them.
+_ESCAPES = {
+    **{c: f"\\u{c:04x}" for c in (*range(0x20), 0x7F)},
+    **{ord(c): f"\\{e}" for c, e in zip('\b\t\n\f\r"\\', 'btnfr"\\', strict=True)},
+}
+
+
+def _string(value: str) -> str:
+    return f'"{value.translate(_ESCAPES)}"'
+
+
+def _entry_text(a: Announcement) -> str:
+    """A new [[release]] table, as tomlkit writes it and `_spaced` spaces it."""
+    lines = ["[[release]]", f"id = {_string(a.id)}", f'month = "{a.month}"', f"date = {a.date}"]
+    if a.confirmed:
+        lines.append(f"confirmed = {a.confirmed}")
+    for c in a.changes:
+        lines += ["", "[[release.change]]", f"on = {c.on}", f"action = {_string(c.action)}"]
+        lines += [f"from = {c.old}", *([f"to = {c.new}"] if c.new else [])]
+        lines.append(f"reason = {_string(c.reason)}")
+    return "\n".join(lines) + "\n"
 
 
 def _table(announcement: Announcement) -> Any:

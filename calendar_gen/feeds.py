@@ -130,27 +130,29 @@ def _details(release: Release) -> str:
 def render_events(releases: Iterable[Release], tzid: str) -> list[str]:
     """Each release as one VEVENT, folded and CRLF-terminated.
 
-    Thousands of releases share a publication and a status, so their common lines are
-    folded once; the fixed lines never need folding.
+    Thousands of releases share a publication and a status, and hundreds a start or a
+    revision day, so their lines are made once; the fixed lines never need folding.
     """
     details: dict[tuple[object, ...], str] = {}
     stamps: dict[dt.datetime, str] = {}
+    starts: dict[dt.datetime, str] = {}
     events = []
     for r in releases:
         key = (id(r.publication), id(r.topic), r.status, r.changes, r.start.hour, r.start.minute)
         if key not in details:
             details[key] = _details(r)
         if r.revised not in stamps:
-            stamps[r.revised] = _utc(r.revised)
-        stamp, start = stamps[r.revised], r.start
+            stamp = _utc(r.revised)
+            stamps[r.revised] = f"DTSTAMP:{stamp}\r\nLAST-MODIFIED:{stamp}\r\n"
+        if (start := r.start) not in starts:
+            starts[start] = (
+                f"DTSTART;TZID={tzid}:{start.year:04d}{start.month:02d}{start.day:02d}"
+                f"T{start.hour:02d}{start.minute:02d}00\r\nDURATION:{DURATION}\r\n"
+            )
         events.append(
-            "BEGIN:VEVENT\r\n"
-            + fold(f"UID:{r.uid}")
-            + f"DTSTAMP:{stamp}\r\nLAST-MODIFIED:{stamp}\r\n"
-            + f"DTSTART;TZID={tzid}:{start.year:04d}{start.month:02d}{start.day:02d}"
-            + f"T{start.hour:02d}{start.minute:02d}00\r\nDURATION:{DURATION}\r\n"
-            + details[key]
-            + f"SEQUENCE:{r.sequence}\r\nTRANSP:TRANSPARENT\r\nCLASS:PUBLIC\r\nEND:VEVENT\r\n"
+            f"BEGIN:VEVENT\r\n{fold(f'UID:{r.uid}')}{stamps[r.revised]}{starts[start]}"
+            f"{details[key]}SEQUENCE:{r.sequence}\r\nTRANSP:TRANSPARENT\r\nCLASS:PUBLIC\r\n"
+            "END:VEVENT\r\n"
         )
     return events
 

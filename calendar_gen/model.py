@@ -224,7 +224,7 @@ class Topic:
 Key = tuple[str, Slot]  # publication id, scheduled month (week, day): a release's identity
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a whole government's record holds 100,000s
 class Change:
     """One change to an announced release, with the date it was made and why."""
 
@@ -235,7 +235,7 @@ class Change:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Announcement:
     """A release as announced: its current date and its history."""
 

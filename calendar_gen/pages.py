@@ -15,8 +15,9 @@ from calendar_gen.model import Designation, Period, Programme, Status
 from calendar_gen.news import ATOM, anchor, last_updated
 from calendar_gen.releases import (
     FIELDS,
+    OCCURRENCE_FIELDS,
     Release,
-    occurrence_fields,
+    occurrence_values,
     publication_fields,
 )
 from calendar_gen.texts import describe, long_date, plural
@@ -267,6 +268,14 @@ def _csv_cells(values: list[str]) -> str:
     return buffer.getvalue()
 
 
+# A release's own cells and JSON members, in OCCURRENCE_FIELDS order: dates, a status, a
+# number, a UID of slugs and a month, which never need quoting or escaping.
+_OCCURRENCE_CSV = ",".join("{}" for _ in OCCURRENCE_FIELDS)
+_OCCURRENCE_JSON = ", ".join(
+    f'"{name}": {{}}' if name == "sequence" else f'"{name}": "{{}}"' for name in OCCURRENCE_FIELDS
+)
+
+
 def csv_lines(releases: list[Release], *, byte_order_mark: bool = False) -> Iterator[str]:
     """releases.csv line by line: the FIELDS of each release, its history as readable text.
 
@@ -289,33 +298,39 @@ def csv_lines(releases: list[Release], *, byte_order_mark: bool = False) -> Iter
         head, description = shared[key]
         history = "; ".join(describe(c) for c in r.changes)
         history = _csv_cells([spreadsheet_cell(history)]) if history else ""
-        middle = ",".join(str(v) for v in occurrence_fields(r).values())
+        middle = _OCCURRENCE_CSV.format(*occurrence_values(r))
         yield f"{head},{middle},{description},{history}\n"
 
 
-def json_lines(releases: list[Release]) -> Iterator[str]:
-    """releases.json piece by piece: a list with one release per line.
-
-    Each line is json.dumps(release.as_dict()) exactly (the tests hold it to that), built
-    from the parts its publication's releases share.
-    """
-    if not releases:
-        yield "[]\n"
-        return
-    yield "[\n"
+def json_rows(releases: list[Release]) -> list[str]:
+    """Each release's row of releases.json: json.dumps(release.as_dict()) exactly (the tests
+    hold it to that), built from the parts its publication's releases share."""
     shared: dict[tuple[int, int], tuple[str, str]] = {}
-    last = releases[-1]
+    rows = []
     for r in releases:
         p = r.publication
         if (key := (id(p), id(r.topic))) not in shared:
-            shared[key] = (_json(publication_fields(p, r.topic))[:-1], _json(p.description))
-        head, description = shared[key]
-        middle = _json(occurrence_fields(r))[1:-1]
+            head = _json(publication_fields(p, r.topic))[:-1]
+            shared[key] = (f"{head}, ", f', "description": {_json(p.description)}, "history": ')
+        head, tail = shared[key]
         history = _json(r.history()) if r.changes else "[]"
-        yield (
-            f'  {head}, {middle}, "description": {description}, "history": {history}}}'
-            f"{'' if r is last else ','}\n"
-        )
+        rows.append(f"{head}{_OCCURRENCE_JSON.format(*occurrence_values(r))}{tail}{history}}}")
+    return rows
+
+
+def json_lines(releases: list[Release], rows: list[str] | None = None) -> Iterator[str]:
+    """releases.json piece by piece: a list with one release per line.
+
+    `rows` are the releases' json_rows, when a build has made them already.
+    """
+    rows = json_rows(releases) if rows is None else rows
+    if not rows:
+        yield "[]\n"
+        return
+    yield "[\n"
+    last = len(rows) - 1
+    for number, row in enumerate(rows):
+        yield f"  {row}\n" if number == last else f"  {row},\n"
     yield "]\n"
 
 

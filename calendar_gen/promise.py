@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from calendar_gen.errors import CalendarGenError
 from calendar_gen.model import RECORD_FILE, Status
@@ -39,12 +41,23 @@ class Published:
         return f"{self.status} for {long_date(self.date)} (sequence {self.sequence})"
 
 
-def read_published(path: Path) -> list[Published]:
-    """The releases in a releases.json that a build wrote; none when there is no such file."""
+def read_published(path: Path, unchanged: Collection[str] = ()) -> list[Published]:
+    """The releases in a releases.json that a build wrote; none when there is no such file.
+
+    Releases whose row is in `unchanged`, rows the build is about to write again, are left
+    out: they keep every promise. Only the rows that differ are parsed, when the file is laid
+    out as a build writes it, one row a line; otherwise all of it.
+    """
     if not path.exists():
         return []
     try:
-        rows = json.loads(path.read_text("utf-8"))
+        with path.open(encoding="utf-8", newline="\n") as lines:
+            rows = _changed_rows(lines, unchanged)
+    except (OSError, ValueError):  # read again whole below, to say what is wrong
+        rows = None
+    try:
+        if rows is None:
+            rows = json.loads(path.read_text("utf-8"))
         return [_published(row) for row in rows]
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise PromiseError(
@@ -52,6 +65,31 @@ def read_published(path: Path) -> list[Published]:
             "build checks that no announced date changes silently. Restore it from the "
             "published site, or name a good copy with --published FILE."
         ) from None
+
+
+def _changed_rows(lines: Iterable[str], unchanged: Collection[str]) -> list[Any] | None:
+    """The rows not in `unchanged`, parsed, from a file laid out as pages.json_lines writes
+    it: "[", one row a line, each but the last followed by a comma, "]". None for any
+    other layout, or a line that is not one row, which json.loads then reads whole."""
+    found: list[Any] = []
+    lines = iter(lines)
+    if next(lines, None) != "[\n":
+        return None
+    comma = True  # whether the row before ended with one
+    for line in lines:
+        if line == "]\n":
+            return found if not comma and next(lines, None) is None else None
+        if not comma or not line.startswith("  ") or not line.endswith("\n"):
+            return None
+        row = line[2:-1]
+        comma = row.endswith(",")
+        row = row[:-1] if comma else row
+        if row not in unchanged:
+            try:
+                found.append(json.loads(row))
+            except ValueError:
+                return None
+    return None
 
 
 def _published(row: dict[str, object]) -> Published:

@@ -11,9 +11,11 @@ import datetime as dt
 import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from calendar_gen import recordtext
 from calendar_gen.errors import Problem
 from calendar_gen.errors import shown as written
 from calendar_gen.files import read_toml
@@ -22,7 +24,9 @@ from calendar_gen.slots import Slot, parse_slot
 from calendar_gen.workdays import FIRST_YEAR, LAST_YEAR, closed_reason
 
 RELEASE_KEYS = ("id", "month", "date", "confirmed", "change")
+ALLOWED_KEYS = frozenset(RELEASE_KEYS)
 CHANGE_KEYS = ("on", "action", "from", "to", "reason")
+ACTIONS = tuple(Action)
 
 
 def plausible(day: dt.date, slot: Slot) -> bool:
@@ -36,7 +40,7 @@ def read_record(
     """Read and check the record; `regions` maps each publication id to its holiday region."""
     if not path.exists():
         return {}, []
-    data, problem = read_toml(path, shown)
+    data, problem = read_toml(path, shown, usual=recordtext.read)
     if data is None:
         return {}, [problem] if problem else []
     problems: list[Problem] = []
@@ -70,7 +74,12 @@ def _date(value: Any) -> dt.date | None:
 
 
 def _month(value: Any) -> Slot | None:
-    slot = parse_slot(value) if isinstance(value, str) else None
+    return _parse_month(value) if isinstance(value, str) else None
+
+
+@lru_cache(maxsize=4096)  # a record names a few hundred months, each thousands of times
+def _parse_month(text: str) -> Slot | None:
+    slot = parse_slot(text)
     return slot if slot and FIRST_YEAR <= slot.year <= LAST_YEAR + 1 else None
 
 
@@ -84,10 +93,11 @@ def _read_entry(
     def problem(message: str) -> None:
         problems.append(Problem(shown, message, label))
 
-    for key in entry:
-        if key not in RELEASE_KEYS:
-            problem(f"unknown key {_key(key, RELEASE_KEYS)} in a release; allowed: "
-                    f"{', '.join(RELEASE_KEYS)}")  # fmt: skip
+    if not entry.keys() <= ALLOWED_KEYS:
+        for key in entry:
+            if key not in RELEASE_KEYS:
+                problem(f"unknown key {_key(key, RELEASE_KEYS)} in a release; allowed: "
+                        f"{', '.join(RELEASE_KEYS)}")  # fmt: skip
     if not isinstance(pub_id, str):
         problem(f"id {pub_id!r} is not a publication id like 'police-workforce'")
     elif pub_id not in regions:
@@ -108,7 +118,7 @@ def _read_entry(
     confirmed = entry.get("confirmed")
     if confirmed is not None and _date(confirmed) is None:
         problem(f"confirmed {confirmed!r} is not a date like 2014-04-24")
-    changes = _read_changes(entry.get("change", []), problem)
+    changes = _read_changes(entry["change"], problem) if "change" in entry else []
     if problems or month is None or date is None or changes is None:
         return None, problems
     assert isinstance(pub_id, str)
@@ -119,6 +129,25 @@ def _read_entry(
 
 def _check_history(a: Announcement, region: str, problem: Callable[[str], None]) -> None:
     """Dates near their month, on working days, and each change starting where the last ended."""
+    for message in _history_problems(a.month, a.date, a.confirmed, a.changes, region):
+        problem(message)
+
+
+# Thousands of entries share a month, a day and a region: each combination is checked once.
+@lru_cache(maxsize=65536)
+def _history_problems(
+    month: Slot,
+    date: dt.date,
+    confirmed: dt.date | None,
+    changes: tuple[Change, ...],
+    region: str,
+) -> tuple[str, ...]:
+    problems: list[str] = []
+    _check_dates(Announcement("", month, date, confirmed, changes), region, problems.append)
+    return tuple(problems)
+
+
+def _check_dates(a: Announcement, region: str, problem: Callable[[str], None]) -> None:
     days = (a.date, *(d for c in a.changes for d in (c.old, c.new, c.on) if d))
     for day in (*days, *([a.confirmed] if a.confirmed else [])):
         if not plausible(day, a.month):
@@ -167,7 +196,6 @@ def _read_changes(value: Any, problem: Callable[[str], None]) -> list[Change] | 
         problem("change must be tables, written [[release.change]]")
         return None
     changes = []
-    actions = ", ".join(Action)
     for table in value:
         for key in table:
             if key not in CHANGE_KEYS:
@@ -175,15 +203,15 @@ def _read_changes(value: Any, problem: Callable[[str], None]) -> list[Change] | 
                         f"{', '.join(CHANGE_KEYS)}")  # fmt: skip
         on, old, new = _date(table.get("on")), _date(table.get("from")), _date(table.get("to"))
         action, reason = table.get("action"), table.get("reason")
-        if action not in tuple(Action):
-            problem(f"change action {action!r} is not one of {actions}")
+        if action not in ACTIONS:
+            problem(f"change action {action!r} is not one of {', '.join(ACTIONS)}")
         if on is None or old is None:
             problem("a change needs the dates 'on' (when it was made) and 'from'")
         if action == Action.MOVED and new is None:
             problem("a move needs 'to', the new date")
         if not isinstance(reason, str) or not reason.strip():
             problem("a change needs a reason")
-        if on and old and action in tuple(Action) and isinstance(reason, str):
+        if on and old and action in ACTIONS and isinstance(reason, str):
             kept = action != Action.CANCELLED  # a cancellation has no new date
             changes.append(Change(on, Action(action), old, new if kept else None, reason))
     return changes if len(changes) == len(value) else None

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 from calendar_gen.model import (
     Announcement,
     Change,
-    Key,
     Period,
     Programme,
     Publication,
@@ -24,7 +23,7 @@ from calendar_gen.texts import long_date
 from calendar_gen.workdays import roll
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a whole government's calendar holds 100,000s
 class Release:
     """One release of a publication: the month its rule schedules it in, and its date."""
 
@@ -80,11 +79,15 @@ def publication_fields(p: Publication, topic: Topic) -> dict[str, str]:
     return dict(zip(PUBLICATION_FIELDS, values, strict=True))
 
 
-def occurrence_fields(r: Release) -> dict[str, str | int]:
-    values = (
+def occurrence_values(r: Release) -> tuple[str, str, str, int, str, str]:
+    """The OCCURRENCE_FIELDS of a release, in order."""
+    return (
         iso_text(r.date), iso_text(r.start), r.status.value, r.sequence, r.uid, str(r.scheduled),
     )  # fmt: skip
-    return dict(zip(OCCURRENCE_FIELDS, values, strict=True))
+
+
+def occurrence_fields(r: Release) -> dict[str, str | int]:
+    return dict(zip(OCCURRENCE_FIELDS, occurrence_values(r), strict=True))
 
 
 # Thousands of releases share each date and start: their text is made once.
@@ -172,60 +175,80 @@ def _collect(
 ) -> list[Release]:
     """The releases the rules schedule in `months`, and those the record holds: in those
     months, or every one of them with `every_announced`."""
-    found: dict[Key, Release] = {}
+    releases: list[Release] = []
     for topic in programme.topics:
         for publication in topic.publications:
-            for month in months:
-                for slot, nominal in publication.rule.slots_in(month):
-                    if release := _release(programme, topic, publication, slot, nominal, as_of,
-                                           floor):  # fmt: skip
-                        found[publication.id, slot] = release
+            slots: list[tuple[Slot, dt.date | None]] = [
+                found for month in months for found in publication.rule.slots_in(month)
+            ]
+            releases += _releases(programme, topic, publication, slots, as_of, floor)
+    seen = {(r.publication.id, r.scheduled) for r in releases}
     inside = set(months)
     where = {p.id: (t, p) for t in programme.topics for p in t.publications}
     for key in programme.announcements:
-        if key in found or not (every_announced or YearMonth.of(key[1].first_day) in inside):
+        if key in seen or not (every_announced or YearMonth.of(key[1].first_day) in inside):
             continue
         topic, publication = where[key[0]]
-        given = publication.rule.nominal(key[1])
-        if release := _release(programme, topic, publication, key[1], given, as_of, floor):
-            found[key] = release
-    return list(found.values())
+        slot = [(key[1], publication.rule.nominal(key[1]))]
+        releases += _releases(programme, topic, publication, slot, as_of, floor)
+    return releases
 
 
-def _stopped(programme: Programme, publication: Publication, day: dt.date) -> bool:
-    """Past the programme's end or the publication's: the rules give nothing new there."""
-    ended = publication.ended.on if publication.ended else None
-    return any(end is not None and day > end for end in (programme.ends, ended))
-
-
-def _release(
+def _releases(
     programme: Programme,
     topic: Topic,
     publication: Publication,
-    slot: Slot,
-    nominal: dt.date | None,
+    slots: list[tuple[Slot, dt.date | None]],
     as_of: dt.date | None,
     floor: dt.date,
-) -> Release | None:
-    """The release of `publication` in `slot`, if the record or the rule (which gives the day
-    `nominal`) has one.
+) -> list[Release]:
+    """The releases of `publication` in `slots`, each with the day (before rolling) the rule
+    gives it, if the record or the rule has one.
 
     `floor` is the earliest a provisional release may say it was last revised: nothing comes
     from the wall clock, so rebuilding the same schedules gives the same bytes.
     """
-    announced = programme.announcements.get((publication.id, slot))
-    rule = publication.rule
-    scheduled = nominal is not None and publication.suspension_in(YearMonth.of(nominal)) is None
-    if not (scheduled or announced):
-        return None
-    rule_date = roll(nominal, rule.roll, rule.region) if nominal and scheduled else None
-    if rule_date and _stopped(programme, publication, rule_date):
-        if not announced:
-            return None
-        rule_date = None
-    date = announced.date if announced else rule_date
-    assert date is not None
-    firm_from = programme.firm_from(date)
+    rule, recorded, pub_id = publication.rule, programme.announcements, publication.id
+    # Past the programme's end or the publication's, the rules give nothing new.
+    ends = [d for d in (programme.ends, publication.ended and publication.ended.on) if d]
+    end = min(ends, default=None)
+    found = []
+    for slot, nominal in slots:
+        announced = recorded.get((pub_id, slot))
+        scheduled = nominal is not None and not publication.suspension_in(YearMonth.of(nominal))
+        if not (scheduled or announced):
+            continue
+        rule_date = roll(nominal, rule.roll, rule.region) if nominal and scheduled else None
+        if rule_date and end and rule_date > end:
+            if not announced:
+                continue
+            rule_date = None
+        date = announced.date if announced else rule_date
+        assert date is not None
+        status, revised = _status(programme.firm_from(date), announced, as_of, floor)
+        found.append(
+            Release(
+                publication=publication,
+                topic=topic,
+                scheduled=slot,
+                date=date,
+                start=_start(date, publication.time, programme.timezone),
+                status=status,
+                sequence=len(announced.changes) if announced else 0,
+                uid=release_uid(pub_id, slot, programme.uid_domain),
+                revised=_midnight(revised),
+                nominal=nominal,
+                rule_date=rule_date,
+                announcement=announced,
+            )
+        )
+    return found
+
+
+def _status(
+    firm_from: dt.date, announced: Announcement | None, as_of: dt.date | None, floor: dt.date
+) -> tuple[Status, dt.date]:
+    """A release's status, and the day its details last changed."""
     if announced and announced.cancelled:
         status = Status.CANCELLED
     elif (announced and announced.confirmed) or (as_of and firm_from <= as_of):
@@ -233,25 +256,10 @@ def _release(
     else:
         status = Status.PROVISIONAL
     if announced and announced.changes:
-        revised = announced.changes[-1].on
-    elif status is Status.CONFIRMED:
-        revised = announced.confirmed if announced and announced.confirmed else firm_from
-    else:
-        revised = min(floor, firm_from)
-    return Release(
-        publication=publication,
-        topic=topic,
-        scheduled=slot,
-        date=date,
-        start=_start(date, publication.time, programme.timezone),
-        status=status,
-        sequence=len(announced.changes) if announced else 0,
-        uid=release_uid(publication.id, slot, programme.uid_domain),
-        revised=_midnight(revised),
-        nominal=nominal,
-        rule_date=rule_date,
-        announcement=announced,
-    )
+        return status, announced.changes[-1].on
+    if status is Status.CONFIRMED:
+        return status, announced.confirmed if announced and announced.confirmed else firm_from
+    return status, min(floor, firm_from)
 
 
 def to_announce(releases: list[Release], programme: Programme) -> list[Announcement]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -95,16 +96,22 @@ class ListReport:
     found: bool = False
     wide: bool = False  # every column, however long the lines
 
-    def lines(self) -> list[str]:
+    def pieces(self) -> Iterator[str]:
+        """What the command prints, piece by piece: a whole government's calendar is 70 MB
+        of JSON, too much to hold more than once."""
         from calendar_gen.pages import csv_lines, json_lines
 
         if self.format == "json":
-            return ["".join(json_lines(list(self.releases))).rstrip("\n")]
-        if self.format == "csv":
-            return ["".join(csv_lines(list(self.releases))).rstrip("\n")]
-        if not self.releases:
-            return ["no releases"]
-        return [release_table(list(self.releases), wide=self.wide)]
+            yield from json_lines(list(self.releases))
+        elif self.format == "csv":
+            yield from csv_lines(list(self.releases))
+        elif not self.releases:
+            yield "no releases\n"
+        else:
+            yield release_table(list(self.releases), wide=self.wide) + "\n"
+
+    def lines(self) -> list[str]:
+        return ["".join(self.pieces()).rstrip("\n")]
 
 
 @dataclass(frozen=True)

@@ -33,12 +33,14 @@ def outputs(
     programme: Programme,
     period: Period,
     releases: list[Release],
+    rows: list[str],
     as_of: dt.date,
     folder: Path,
     announce: list[Announcement],
 ) -> list[tuple[Path, Content]]:
     """Every file a build writes, rendered before any is written, so an error in one names it
-    and writes nothing. The data files come as lines, written one after another.
+    and writes nothing. The data files come as lines, written one after another; `rows` are
+    the releases' rows of releases.json (pages.json_rows).
 
     The record comes first: a build stopped half-way never loses an announcement.
     """
@@ -49,7 +51,7 @@ def outputs(
     index, csv, data, atom = PAGES
     files.append((folder / index, render_index(programme, releases, period, as_of)))
     files.append((folder / csv, csv_lines(releases, byte_order_mark=True)))
-    files.append((folder / data, json_lines(releases)))
+    files.append((folder / data, json_lines(releases, rows)))
     files.append((folder / atom, render_atom(programme, releases)))
     return files
 

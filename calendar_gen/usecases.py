@@ -115,6 +115,7 @@ def _publish(
     `extra` files (programme.toml, when rolling a year) are written last, so a run stopped
     half-way leaves them as they were and can simply be run again.
     """
+    from calendar_gen.pages import json_rows
     from calendar_gen.promise import check_promises, read_published
     from calendar_gen.releases import calendar, window
     from calendar_gen.site import MANIFEST, PAGES, file_names, fingerprint, note_build, outputs
@@ -122,7 +123,9 @@ def _publish(
     releases = calendar(programme, as_of, through)
     folder = Path(out)
     source = Path(published) if published else folder / PAGES[2]
-    check_promises(read_published(source), releases, source)
+    # Made once: releases.json's rows, and what the releases published before are held to.
+    rows = json_rows(releases)
+    check_promises(read_published(source, set(rows)), releases, source)
     confirmed = to_announce(releases, programme)
     # Newly confirmed releases carry the changes just recorded for them, so they win.
     announce = [*{a.key: a for a in [*recorded, *confirmed]}.values()]
@@ -141,7 +144,8 @@ def _publish(
                            releases=tuple(releases), dry_run=True)  # fmt: skip
     folder = ensure_folder(out)
     remove_leftovers(folder)
-    files = [*outputs(programme, programme.period, releases, as_of, folder, announce), *extra]
+    files = outputs(programme, programme.period, releases, rows, as_of, folder, announce)
+    files += extra
     kept = {programme.record_path, *(path for path, _ in extra)}
     changed = [path for path in publish(files) if path not in kept]
     # Noted after the record is written: the next build, given the same, changes nothing.

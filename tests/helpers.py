@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import json
 import os
 import re
 import signal
@@ -12,6 +14,8 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "schedules"
@@ -129,3 +133,64 @@ def serving(out: Path, *extra: str, cwd: Path | None = None):
             process.stdout.close()
             process.stderr.close()
     served.stdout, served.stderr, served.returncode = "".join(out), "".join(err), process.returncode
+
+
+# --- generated calendars, with any text and a record of changes ------------------------------
+
+AS_OF = dt.date(2014, 4, 20)
+# Any text a schedule file may hold: titles on one line, descriptions and reasons on several.
+ONE_LINE = st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=24).filter(str.strip)
+LINES = st.text(st.characters(exclude_categories=("Cc", "Cs")) | st.just("\n"), max_size=40)
+DAYS = ("second tuesday", "last friday", "15", "31", "3rd working day", "last working day")
+
+
+def _toml(text: str) -> str:
+    """A TOML string: JSON's escapes are TOML's, and other characters are written as they are."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+@st.composite
+def topic_files(draw: st.DrawFn) -> dict[str, str]:
+    """One or two topic files of monthly and quarterly publications with any text."""
+    files = {}
+    for slug in ("first", "second")[: draw(st.integers(1, 2))]:
+        tables = []
+        for i in range(draw(st.integers(1, 3))):
+            quarterly = draw(st.booleans())
+            tables.append(
+                f'[[publication]]\nid = "{slug}-{i}"\ntitle = {_toml(draw(ONE_LINE))}\n'
+                f'designation = "{draw(st.sampled_from(("National", "Official")))} Statistics"\n'
+                f'frequency = "{"quarterly" if quarterly else "monthly"}"\n'
+                + ("months = [2, 5, 8, 11]\n" if quarterly else "")
+                + f'day = "{draw(st.sampled_from(DAYS))}"\n'
+                f'time = "{draw(st.sampled_from(("07:00", "09:30", "16:30")))}"\n'
+                + (f"description = {_toml(text)}\n" if (text := draw(LINES)).strip() else "")
+            )
+        files[slug] = f"topic = {_toml(draw(ONE_LINE))}\n\n" + "\n".join(tables)
+    return files
+
+
+def generated_releases(draw: st.DrawFn, folder: Path) -> list:
+    """A generated programme in `folder`, some of its releases moved or cancelled with any
+    reason (through the commands' own functions), expanded as a build would publish it."""
+    from calendar_gen import usecases
+    from calendar_gen.errors import ChangeError
+    from calendar_gen.releases import calendar, expand
+    from calendar_gen.schedule import load_programme
+    from calendar_gen.workdays import next_working_day
+
+    write_schedules(folder, draw(topic_files()))
+    for index, cancel, reason in draw(
+        st.lists(st.tuples(st.integers(0, 99), st.booleans(), LINES), max_size=3)
+    ):
+        later = [r for r in expand(load_programme(folder), as_of=AS_OF) if r.date > AS_OF]
+        release = later[index % len(later)]
+        pub_id, day = release.publication.id, release.date
+        new = next_working_day(day + dt.timedelta(days=1), release.publication.rule.region)
+        with contextlib.suppress(ChangeError):  # cancelled already, or an empty reason
+            if cancel:
+                usecases.cancel(pub_id, day, reason, schedules=folder, as_of=AS_OF)
+            else:
+                usecases.move(pub_id, day, new, reason, schedules=folder, as_of=AS_OF)
+    as_of = draw(st.dates(dt.date(2014, 1, 1), dt.date(2015, 6, 30)))
+    return calendar(load_programme(folder), as_of)

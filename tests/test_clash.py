@@ -6,9 +6,12 @@ import shutil
 
 import pytest
 from helpers import PROGRAMME, SHIPPED, run_cli, write_schedules
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 from interop import assert_parsers_agree
 
-from calendar_gen.clash import Event, avoid_clashes, find_clashes, read_calendar
+from calendar_gen import clash
+from calendar_gen.clash import Board, Event, avoid_clashes, find_clashes, priority, read_calendar
 from calendar_gen.model import Period
 from calendar_gen.releases import expand
 from calendar_gen.schedule import load_programme
@@ -299,3 +302,86 @@ def test_next_year_avoid_clashes(tmp_path):
         'reason = "to avoid a clash with National one on the same day"'
         in (tmp_path / "schedules" / "announcements.toml").read_text()
     )
+
+
+# --- the board's answers, by brute force -----------------------------------------------------
+
+
+class BruteBoard(Board):
+    """The board as it was first written: every count made afresh from the day's releases."""
+
+    def units(self, releases):
+        ids = {r.publication.id for r in releases}
+        parent = {i: i for i in ids}
+
+        def root(i):
+            while parent[i] != i:
+                i = parent[i]
+            return i
+
+        for r in releases:
+            for other in r.publication.released_with:
+                if other in ids:
+                    parent[root(r.publication.id)] = root(other)
+        return len({root(i) for i in ids})
+
+    def clear_for(self, release, day):
+        if not is_working_day(day, release.publication.rule.region):
+            return False
+        if day in self.external or self.blackout(day):
+            return False
+        others = [r for r in self.days.get(day, []) if r is not release]
+        return self.units([*others, release]) <= self.programme.max_releases_per_day
+
+    def same_day_mover(self, releases, movable):
+        count = self.units(releases)
+        candidates = [r for r in movable if self.units([o for o in releases if o is not r]) < count]
+        return max(candidates, key=lambda r: priority(r, self.order), default=None)
+
+
+DAYS = ("second tuesday", "second wednesday", "10", "12", "2nd working day", "last friday")
+
+
+@st.composite
+def crowded_programmes(draw):
+    """Up to a dozen monthly publications on a few days, some released together."""
+    count = draw(st.integers(2, 12))
+    tables = []
+    for i in range(count):
+        others = st.integers(0, count - 2).map(lambda j, i=i: j + (j >= i))  # not itself
+        partners = draw(st.lists(others, max_size=2))
+        tables.append(
+            f'[[publication]]\nid = "p{i}"\ntitle = "P{i}"\n'
+            f'designation = "{draw(st.sampled_from(("Official", "National")))} Statistics"\n'
+            f'frequency = "monthly"\nday = "{draw(st.sampled_from(DAYS))}"\n'
+            f'holidays = "{draw(st.sampled_from(("england-and-wales", "scotland")))}"\n'
+            f"released_with = {json.dumps(sorted({f'p{j}' for j in partners}))}\n"
+        )
+    settings = f"max_releases_per_day = {draw(st.integers(1, 3))}\n"
+    if draw(st.booleans()):
+        settings += '[[blackout]]\nfrom = 2014-06-09\nuntil = 2014-06-13\nreason = "pause"\n'
+    busy = draw(st.sets(st.dates(D(2014, 4, 1), D(2015, 3, 31)), max_size=30))
+    return 'topic = "T"\n\n' + "\n".join(tables), settings, {d: ["other"] for d in busy}
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(crowded_programmes())
+def test_the_board_answers_as_brute_force_does(tmp_path_factory, monkeypatch, drawn):
+    topic, settings_text, busy = drawn
+    programme = programme_of(tmp_path_factory.mktemp("p"), topic, settings_text)
+    releases = expand(programme)
+    found = BruteBoard(programme, releases, busy).clashes()
+    assert [c.as_dict() for c in find_clashes(programme, releases, busy)] == [
+        c.as_dict() for c in found
+    ]
+    moves = avoid_clashes(programme, releases, busy)
+    with monkeypatch.context() as patched:
+        patched.setattr(clash, "Board", BruteBoard)
+        assert moves == avoid_clashes(programme, releases, busy)
+    event("no clashes" if not found else "clashes, some moved" if moves else "no moves")

@@ -4,7 +4,8 @@ import shutil
 import subprocess
 import sys
 
-from helpers import ROOT, SHIPPED, run_process
+import pytest
+from helpers import ROOT, SHIPPED, run_process, write_schedules
 
 SHIPPED_FILES = ["all.ics", "crime.ics", "migration.ics", "other.ics", "policing.ics",
                  "index.html", "releases.csv", "releases.json", "changes.atom"]  # fmt: skip
@@ -71,3 +72,39 @@ def test_debug_as_the_text_of_a_reason_is_only_text(tmp_path):
     result = run_process(*args, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Moved from Tuesday 8 April 2014: --debug" in result.stdout
+
+
+def test_list_stops_quietly_when_its_reader_has_enough(tmp_path):
+    # 400 monthly publications: 3 MB of JSON, far more than a pipe holds.
+    tables = "".join(
+        f'[[publication]]\nid = "p{i}"\ntitle = "P{i}"\ndesignation = "Official Statistics"\n'
+        'frequency = "monthly"\nday = "second tuesday"\n\n'
+        for i in range(400)
+    )
+    write_schedules(tmp_path / "schedules", {"t": 'topic = "T"\n\n' + tables})
+    command = [sys.executable, "-m", "calendar_gen", "list", "--format", "json"]
+    reader = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert reader.stdout.read(2) == b"[\n"
+    reader.stdout.close()  # as `| head` does
+    assert reader.wait(timeout=60) == 0
+    assert reader.stderr.read() == b""
+    reader.stderr.close()
+
+
+def test_help_loads_neither_the_core_nor_the_holiday_tables():
+    script = (
+        "import sys\nfrom calendar_gen.cli import main\nsys.argv = ['calendar-gen', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('holidays', 'calendar_gen.'))))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.stdout.splitlines()[-1] == "['calendar_gen.cli']"
+
+
+def test_every_public_name_is_there_when_asked_for():
+    import calendar_gen
+
+    for name in calendar_gen.__all__:
+        assert getattr(calendar_gen, name).__name__ == name
+    with pytest.raises(AttributeError):
+        calendar_gen.expand_everything  # noqa: B018

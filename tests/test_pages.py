@@ -8,7 +8,9 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from helpers import MONTHLY, PROGRAMME, run_cli, write_schedules
+from helpers import MONTHLY, PROGRAMME, generated_releases, run_cli, write_schedules
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
 
 from calendar_gen.assets import SCRIPT
 from calendar_gen.feeds import STATUS, event_title
@@ -223,6 +225,19 @@ description = "@SUM(1+1)*cmd|' /C calc'!A0"
 def test_data_files_are_what_the_csv_and_json_libraries_write(tmp_path, topic):
     releases = with_history(tmp_path, topic)
     assert releases[0].changes  # the moved release, with a reason to quote
+    assert_written_as_the_libraries_write(releases)
+    assert "".join(json_lines([])) == "[]\n"
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@given(st.data())
+def test_generated_calendars_are_written_as_the_libraries_write_them(tmp_path_factory, data):
+    releases = generated_releases(data.draw, tmp_path_factory.mktemp("schedules"))
+    assert_written_as_the_libraries_write(releases)
+    event("with changes" if any(r.changes for r in releases) else "without")
+
+
+def assert_written_as_the_libraries_write(releases):
     rows = [r.as_dict() for r in releases]
     # The library path: csv.writer and json.dumps over each release's as_dict(), every CSV
     # cell made safe for spreadsheets.
@@ -234,9 +249,9 @@ def test_data_files_are_what_the_csv_and_json_libraries_write(tmp_path, topic):
         writer.writerow([spreadsheet_cell(str(cell)) for cell in cells])
     assert "".join(csv_lines(releases)) == buffer.getvalue()
     lines = [json.dumps(row, ensure_ascii=False) for row in rows]
-    assert "".join(json_lines(releases)) == "[\n" + ",\n".join("  " + x for x in lines) + "\n]\n"
-    assert json.loads("".join(json_lines(releases))) == rows
-    assert "".join(json_lines([])) == "[]\n"
+    expected = "[\n" + ",\n".join("  " + x for x in lines) + "\n]\n" if rows else "[]\n"
+    assert "".join(json_lines(releases)) == expected
+    assert json.loads(expected) == rows
 
 
 def test_data_files_match_the_list_fields(tmp_path):

@@ -5,7 +5,9 @@ Dates worked out by hand: the second Tuesdays are 8 April, 13 May, 10 June, 8 Ju
 13 January, 10 February, 10 March, 14 April 2015; a release is confirmed four weeks ahead.
 """
 
+import contextlib
 import datetime as dt
+import json
 import random
 import shutil
 import signal
@@ -16,8 +18,14 @@ import time
 import icalendar
 import pytest
 from helpers import MONTHLY, PROGRAMME, SHIPPED, published, run_cli, run_process, write_schedules
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
 from interop import assert_parsers_agree
 
+from calendar_gen.pages import json_lines, json_rows
+from calendar_gen.promise import PromiseError, broken_promises, read_published
+from calendar_gen.releases import expand
+from calendar_gen.schedule import load_programme
 from calendar_gen.usecases import today_in_london
 
 MAY, JUNE = "monthly-bulletin-2014-05@test-office", "monthly-bulletin-2014-06@test-office"
@@ -334,3 +342,58 @@ def test_an_accepted_clash_is_listed_and_not_counted(tmp_path):
                for line in lines)  # fmt: skip
     assert "10 clashes in 2014/15" in result.stdout  # June 2014 to March 2015
     assert "1 accepted clash, not counted" in result.stdout
+
+
+# --- reading only the rows that changed ----------------------------------------------------
+
+SHIPPED_PROGRAMME = load_programme(SHIPPED)
+EDITS = ("delete", "duplicate", "status", "sequence", "date", "join", "comma", "blank", "tail",
+         "bom", "reindent")  # fmt: skip
+
+
+def edited(lines: list[str], edit: str, at: int) -> list[str]:
+    """releases.json's lines with one edit at line `at`: a hand edit, damage or another tool."""
+    line, rest = lines[at], lines[at + 1 :]
+    replaced = {
+        "delete": [],
+        "duplicate": [line, line],
+        "status": [line.replace('"confirmed"', '"cancelled"').replace('"provisional"', '"x"')],
+        "sequence": [line.replace('"sequence": 0', '"sequence": 2')],
+        "date": [line.replace('"date": "2014-', '"date": "2013-')],
+        "join": [line.rstrip("\n") + (rest.pop(0) if rest else "")],
+        "comma": [line.replace("},\n", "}\n")],
+        "blank": [line, "\n"],
+        "tail": [line, "garbage"],
+        "bom": ["\ufeff" + line],
+    }
+    if edit == "reindent":  # as another tool might write the same rows
+        with contextlib.suppress(ValueError):
+            return json.dumps(json.loads("".join(lines)), indent=1).splitlines(keepends=True)
+    return [*lines[:at], *replaced.get(edit, [line]), *rest]
+
+
+def outcome(path, releases, unchanged) -> list[str] | str:
+    try:
+        return broken_promises(read_published(path, unchanged), releases)
+    except PromiseError as error:
+        return str(error)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(
+    st.dates(dt.date(2014, 1, 1), dt.date(2015, 3, 31)),
+    st.dates(dt.date(2014, 1, 1), dt.date(2015, 3, 31)),
+    st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 60)), max_size=3),
+)
+def test_parsing_only_the_rows_that_changed_finds_what_parsing_all_of_them_did(
+    tmp_path_factory, then, now, edits
+):
+    lines = list(json_lines(expand(SHIPPED_PROGRAMME, as_of=then)))
+    for edit, at in edits:
+        lines = edited(lines, edit, min(at, len(lines) - 1)) if lines else lines
+    path = tmp_path_factory.mktemp("published") / "releases.json"
+    path.write_text("".join(lines), "utf-8")
+    releases = expand(SHIPPED_PROGRAMME, as_of=now)
+    found = outcome(path, releases, set(json_rows(releases)))
+    assert found == outcome(path, releases, ())
+    event("unreadable" if isinstance(found, str) else "broken" if found else "kept")

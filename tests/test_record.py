@@ -64,7 +64,8 @@ def test_record_is_read(tmp_path):
         (ENTRY.replace('"2014-05"', '"May 2014"'),
          'month "May 2014" is not a scheduled month like "2014-05"'),
         (ENTRY.replace("date = 2014-05-13", 'date = "13 May"'), "date '13 May' is not a date"),
-        (ENTRY.replace("confirmed", "confirmd"), 'unknown key "confirmd" (did you mean "confirmed"?) in a release'),
+        (ENTRY.replace("confirmed", "confirmd"),
+         'unknown key "confirmd" (did you mean "confirmed"?) in a release'),
         (ENTRY + MOVE, "change on 2014-05-01 does not lead to date 2014-05-13"),
         (ENTRY.replace("2014-05-13", "2014-05-15") + MOVE.replace("late data", ""),
          "a change needs a reason"),
@@ -116,3 +117,12 @@ def test_new_record_explains_itself(tmp_path):
     )
     assert text.startswith("# Release dates announced to the public")
     assert '[[release]]\nid = "a"\nmonth = "2014-05"\ndate = 2014-05-13\n' in text
+
+
+def test_an_entry_added_to_a_record_without_a_final_newline_starts_on_its_own_line(tmp_path):
+    path = tmp_path / "announcements.toml"
+    june = '[[release]]\nid = "monthly-bulletin"\nmonth = "2014-06"\ndate = 2014-06-10\n'
+    added = Announcement("monthly-bulletin", YearMonth(2014, 6), D(2014, 6, 10), None)
+    for end in ("", "  # the last one"):
+        path.write_text(ENTRY.rstrip("\n") + end)
+        assert render_updates(path, [added]) == ENTRY.rstrip("\n") + end + "\n\n" + june

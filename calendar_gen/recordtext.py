@@ -1,0 +1,111 @@
+"""The announcement record's text, read in the layout calendar-gen writes, without tomllib.
+
+A whole government's record holds a hundred thousand entries, and tomllib takes seconds to
+read one: longer than the rest of a build. Almost all of it is in the one layout the
+commands write, so `scan` reads that layout (and the blank lines and comments people add)
+an entry at a time, and gives up on anything else, leaving the file to tomllib. It never
+reads a text differently from tomllib: the tests hold it to that on generated, hand-edited
+and damaged records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from typing import Any
+
+Table = dict[str, Any]
+
+_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+# An entry as `calendar-gen build` writes it, with the blank lines after it, in one match
+# (most of a record); failing that, one line of anything.
+_PIECE = re.compile(
+    rf'\[\[release\]\]\nid = "([a-z0-9-]+)"\nmonth = "([0-9]{{4}}-[0-9]{{2}})"\n'
+    rf"date = ({_DATE})\n(?:confirmed = ({_DATE})\n)?\n*"
+    r"|[^\n]*\n|[^\n]+"
+)
+# The lines it reads besides: blank, a comment, a table header, or a key with a one-line
+# string or a date. Control characters are TOML's errors, left to tomllib to report.
+_TEXT = r"[^\x00-\x08\x0a-\x1f\x7f]"
+_STRING = rf'"(?:[^"\\\x00-\x08\x0a-\x1f\x7f]|\\{_TEXT})*"'
+_LINE = re.compile(
+    r"[ \t]*(?:(?P<header>\[\[release(?P<change>\.change)?\]\])"
+    rf"|(?P<key>[A-Za-z0-9_-]+)[ \t]*=[ \t]*(?:(?P<string>{_STRING})|(?P<date>{_DATE})))?"
+    rf"[ \t]*(?:#{_TEXT}*)?\n?"
+)
+
+
+class _Unusual(Exception):
+    """The text is not in the layout `scan` reads: tomllib must."""
+
+
+class _Dates(dict[str, dt.date]):
+    """Dates by their text, each read once: a record holds a few hundred days."""
+
+    def __missing__(self, text: str) -> dt.date:
+        try:
+            day = self[text] = dt.date.fromisoformat(text)
+        except ValueError:  # a day that does not exist: tomllib words the error
+            raise _Unusual from None
+        return day
+
+
+def scan(text: str) -> list[tuple[int, Table]] | None:
+    """Each [[release]] table of the record with the offset of its header, as tomllib reads
+    them; None when the text is laid out otherwise (or is not TOML)."""
+    entries: list[tuple[int, Table]] = []
+    dates = _Dates()
+    table: Table | None = None  # the table keys go into
+    try:
+        for piece in _PIECE.finditer(text):
+            pub_id, month, day, confirmed = piece.groups()
+            if pub_id is None:
+                table = _line(piece, table, entries, dates)
+                continue
+            table = {"id": pub_id, "month": month, "date": dates[day]}
+            if confirmed:
+                table["confirmed"] = dates[confirmed]
+            entries.append((piece.start(), table))
+    except _Unusual:
+        return None
+    return entries
+
+
+def _line(
+    piece: re.Match[str], table: Table | None, entries: list[tuple[int, Table]], dates: _Dates
+) -> Table | None:
+    """Read one line into the entries; return the table that keys now go into."""
+    line = _LINE.fullmatch(piece.string, piece.start(), piece.end())
+    if line is None:
+        raise _Unusual
+    if line["header"] and not line["change"]:
+        table = {}
+        entries.append((piece.start(), table))
+    elif line["header"]:
+        if not entries or not isinstance(changes := entries[-1][1].setdefault("change", []), list):
+            raise _Unusual  # a change outside a release, or a key called change before it
+        table = {}
+        changes.append(table)
+    elif line["key"]:
+        key = line["key"]
+        if table is None or key in table:
+            raise _Unusual  # a key outside the releases, or one given twice
+        if line["date"]:
+            table[key] = dates[line["date"]]
+        elif "\\" in line["string"]:  # escapes: tomllib reads them, and words their errors
+            try:
+                table[key] = tomllib.loads(f"v = {line['string']}")["v"]
+            except tomllib.TOMLDecodeError:
+                raise _Unusual from None
+        else:
+            table[key] = line["string"][1:-1]
+    return table
+
+
+def read(text: str) -> dict[str, Any] | None:
+    """What tomllib.loads(text) gives, for a record in the layout `scan` reads; else None."""
+    entries = scan(text)
+    if entries is None:
+        return None
+    return {"release": [table for _, table in entries]} if entries else {}

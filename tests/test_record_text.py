@@ -1,0 +1,310 @@
+"""The record read and written as text: exactly what tomllib reads and tomlkit writes.
+
+recordtext reads the record's usual layout without tomllib, and edits.render_updates appends
+new entries as text and edits a changed one with tomlkit on its own. On generated records,
+hand-edited layouts and damaged files, both must give what tomllib and a whole-document
+tomlkit edit (edits.render_document, the way every record was written before) give.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tomllib
+from dataclasses import replace
+
+import pytest
+from helpers import SHIPPED
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from calendar_gen import recordtext
+from calendar_gen.edits import HEADER, _spaced, render_document, render_updates
+from calendar_gen.model import Action, Announcement, Change, YearMonth
+from calendar_gen.record import with_change
+
+SETTINGS = settings(
+    max_examples=600,
+    deadline=None,
+    derandomize=True,  # the same records on every run, so CI is repeatable
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+D = dt.date
+CHANGED = """\
+# Release dates announced to the public.
+
+[[release]]
+id = "monthly-bulletin"
+month = "2014-05"  # checked with the team
+date = 2014-05-15
+confirmed = 2014-04-15
+
+[[release.change]]
+on = 2014-05-01
+action = "moved"
+from = 2014-05-13
+to = 2014-05-15
+reason = "late, \\"very\\" late;\\nsorry \\\\ ŵ 😀"
+
+# June's, cancelled
+[[release]]
+id = "monthly-bulletin"
+month = "2014-06"
+date = 2014-06-10
+[[release.change]]
+on=2014-06-01
+action = "cancelled"   # by the head of profession
+from = 2014-06-10
+reason = "data not ready"
+"""
+
+
+def tomllib_or_none(text: str) -> dict | None:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+
+
+def assert_read_as_tomllib_reads(text: str) -> dict | None:
+    """The fast reader gives tomllib's tables or leaves the text to tomllib; never other."""
+    found, expected = recordtext.read(text), tomllib_or_none(text)
+    assert found is None or found == expected
+    return found
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def test_the_shipped_record_and_a_hand_edited_one_are_read_as_tomllib_reads_them():
+    for text in ((SHIPPED / "announcements.toml").read_text("utf-8"), CHANGED):
+        assert recordtext.read(text) == tomllib.loads(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "# only a comment\n",
+        '[[release]]\nid = "a"\nmonth = "2014-05"\ndate = 2014-05-13',  # no final newline
+        '  [[release]]   # indented\n\tid="a"\n month   =   "2014-05"#close\n',
+        '[[release]]\nid = "a\\u00e9\\tb"\nreason = "x"\n',
+    ],
+)
+def test_comments_spacing_and_escapes_are_read_without_tomllib(text):
+    assert recordtext.read(text) == tomllib.loads(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[[release]]\r\nid = "a"\r\n',  # Windows line ends: valid, left to tomllib
+        '[[ release ]]\nid = "a"\n',
+        "[release]\nid = 'a'\n",
+        '[[release]]\nreason = """two\nlines"""\n',
+        'id = "outside"\n[[release]]\n',
+        "[[release.change]]\non = 2014-05-01\n",
+        '[[release]]\nchange = "x"\n[[release.change]]\n',
+        '[[release]]\nid = "a"\nid = "b"\n',  # invalid TOML
+        "[[release]]\ndate = 2014-02-30\n",  # invalid TOML
+        '[[release]]\nreason = "bad \\q escape"\n',  # invalid TOML
+        "[[release]]\ndate = 2014-05-13 09:30:00\n",
+        '[[release]]\nid = "a"\n[[other]]\n',
+        '[[release]]\nreason = "a\x7f"\n',  # invalid TOML
+    ],
+)
+def test_other_layouts_and_broken_files_are_left_to_tomllib(text):
+    assert recordtext.read(text) is None
+
+
+DAYS = st.dates(D(2013, 1, 1), D(2016, 12, 31))
+REASONS = st.text(max_size=30)
+
+
+@st.composite
+def announcements(draw: st.DrawFn) -> Announcement:
+    month = draw(DAYS)
+    changes = draw(
+        st.lists(
+            st.builds(
+                Change,
+                DAYS,
+                st.sampled_from(Action),
+                DAYS,
+                st.one_of(st.none(), DAYS),
+                REASONS,
+            ),
+            max_size=2,
+        )
+    )
+    return Announcement(
+        draw(st.sampled_from(["a", "monthly-bulletin", "quarterly-report", "x1-2"])),
+        YearMonth(month.year, month.month),
+        draw(DAYS),
+        draw(st.one_of(st.none(), DAYS)),
+        tuple(changes),
+    )
+
+
+def unique(entries: list[Announcement]) -> list[Announcement]:
+    return list({a.key: a for a in entries}.values())
+
+
+@settings(SETTINGS, max_examples=200)
+@given(st.lists(announcements(), min_size=1, max_size=6).map(unique))
+def test_records_the_commands_write_are_read_without_tomllib(entries):
+    text = render_document(HEADER, entries)
+    assert assert_read_as_tomllib_reads(text) is not None
+
+
+TOML_STRINGS = st.text(max_size=10).map(lambda s: json.dumps(s, ensure_ascii=False))
+ODD_VALUES = (
+    "2014-02-30", "2014-13-01", "2014-05-13T09:30:00", "2014-05-13 09:30", "2014-5-13",
+    "'literal'", '"""multi"""', "[1, 2]", "{a = 1}", "12", "true", '"bad \\q"', '"open',
+    '"tab\there"', '"del\x7f"', '"\\u00e9"', '"\\ud800"', "2014-05-13Z",
+)  # fmt: skip
+VALUES = st.one_of(TOML_STRINGS, DAYS.map(str), st.sampled_from(ODD_VALUES))
+KEYS = st.sampled_from(("id", "month", "date", "confirmed", "change", "on", "reason", "x-y"))
+SPACE = st.sampled_from(("", " ", "  ", "\t"))
+COMMENT = st.sampled_from(("", "# note", "#", '# "[[release]]" é', "#\x01", "#\t"))
+HEADERS = st.sampled_from(
+    ("[[release]]", "[[release.change]]", "[[ release ]]", "[release]", "[[other]]", "[[release")
+)
+LINES = st.one_of(
+    st.tuples(SPACE, HEADERS, SPACE, COMMENT).map("".join),
+    st.tuples(SPACE, KEYS, SPACE, st.just("="), SPACE, VALUES, SPACE, COMMENT).map("".join),
+    st.tuples(SPACE, COMMENT).map("".join),
+)
+CANONICAL = announcements().map(lambda a: render_document("", [a]))
+
+
+@SETTINGS
+@given(
+    st.lists(st.one_of(LINES, CANONICAL), max_size=12),
+    st.sampled_from(("\n", "\n", "\r\n")),
+    st.booleans(),
+)
+def test_any_layout_is_read_as_tomllib_reads_it_or_left_to_it(lines, newline, final):
+    text = newline.join(lines) + (newline if final else "")
+    found = assert_read_as_tomllib_reads(text)
+    event("read without tomllib" if found is not None else "left to tomllib")
+
+
+PIECES = (
+    '"', "\\", "\n", "\r\n", "#", "[", "]", "=", " ", "\t", "a", "1", "-", ".", "\x00", "é",
+    "[[release]]\n", "[[release.change]]\n", 'id = "x"\n', "date = 2014-05-13\n", '"""',
+)  # fmt: skip
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.tuples(st.integers(0, len(CHANGED)), st.integers(0, 3), st.sampled_from(PIECES)),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_damaged_records_are_read_as_tomllib_reads_them_or_left_to_it(edits):
+    text = CHANGED
+    for position, cut, piece in edits:
+        text = text[:position] + piece + text[position + cut :]
+    found = assert_read_as_tomllib_reads(text)
+    event("read without tomllib" if found is not None else "left to tomllib")
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+@st.composite
+def decorated(draw: st.DrawFn, text: str) -> str:
+    """`text` as a person might have edited it: comments and blank lines added or taken out."""
+    lines = text.split("\n")
+    for _ in range(draw(st.integers(0, 4))):
+        at = draw(st.integers(0, len(lines) - 1))
+        if lines[at].strip() and draw(st.booleans()):
+            lines[at] += draw(st.sampled_from(("  # checked", " #x", "\t# ŵ")))
+        else:
+            lines.insert(at, draw(st.sampled_from(("# a note", "", "   "))))
+    if draw(st.booleans()):  # blank lines taken out: the next write puts them back
+        lines = [line for line in lines if line]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+@st.composite
+def updates(draw: st.DrawFn, recorded: list[Announcement]) -> list[Announcement]:
+    """What a build or a change writes: new entries, and recorded ones changed."""
+    found = draw(st.lists(announcements(), max_size=4))
+    for a in draw(st.lists(st.sampled_from(recorded), max_size=2)) if recorded else []:
+        if draw(st.booleans()):
+            a = with_change(a, Change(draw(DAYS), Action.MOVED, a.date, draw(DAYS), "late"))
+        found.append(replace(a, confirmed=a.confirmed or draw(DAYS)))
+    return found
+
+
+@settings(SETTINGS, max_examples=200)
+@given(st.data())
+def test_updates_are_written_as_a_whole_document_edit_wrote_them(tmp_path_factory, data):
+    recorded = unique(data.draw(st.lists(announcements(), min_size=1, max_size=5)))
+    text = data.draw(decorated(render_document(HEADER, recorded)))
+    path = tmp_path_factory.mktemp("record") / "announcements.toml"
+    path.write_text(text, "utf-8")
+    changes = data.draw(updates(recorded))
+    event("read without tomllib" if recordtext.scan(text) is not None else "left to tomllib")
+    event(f"{len({a.key for a in recorded} & {a.key for a in changes})} entries edited")
+    written = render_updates(path, changes)
+    assert written == render_document(text, changes)
+    assert assert_read_as_tomllib_reads(written) is not None
+    tables = tomllib.loads(written)["release"]
+    recorded_keys = {a.key for a in recorded}
+    for a in {a.key: a for a in changes}.values():  # read back: each entry as last written
+        table = [t for t in tables if (t["id"], t["month"]) == (a.id, str(a.month))][-1]
+        assert table["date"] == a.date
+        if a.key not in recorded_keys:  # a new entry: exactly the announcement
+            assert table == table_of(a)
+
+
+def table_of(a: Announcement) -> dict:
+    """An announcement as tomllib reads its [[release]] table."""
+    table = {"id": a.id, "month": str(a.month), "date": a.date}
+    if a.confirmed:
+        table["confirmed"] = a.confirmed
+    if a.changes:
+        table["change"] = [
+            {"on": c.on, "action": c.action.value, "from": c.old}
+            | ({"to": c.new} if c.new else {})
+            | {"reason": c.reason}
+            for c in a.changes
+        ]
+    return table
+
+
+def spaced_as_before(text: str) -> str:
+    """edits._spaced as it was written first, line by line."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if line.startswith("[[release") and out and out[-1].strip():
+            out.append("")
+        out.append(line)
+    return "\n".join(out)
+
+
+SPACING_LINES = st.sampled_from(
+    ("[[release]]", "[[release.change]]", "[[releases", "", " ", "\t", "\xa0", "\u2003", "a = 1")
+)
+
+
+@SETTINGS
+@given(st.lists(st.one_of(SPACING_LINES, st.text(max_size=5)), max_size=8).map("\n".join))
+def test_blank_lines_go_before_table_headers_as_they_did(text):
+    assert _spaced(text) == spaced_as_before(text)
+
+
+def test_a_new_record_is_written_as_tomlkit_wrote_it(tmp_path):
+    reason = 'late "x"\n\t\x01\x1b\x7f\\ ŵ'
+    moved = Change(D(2014, 5, 1), Action.MOVED, D(2014, 5, 13), D(2014, 5, 15), reason)
+    entries = [
+        Announcement("a", YearMonth(2014, 5), D(2014, 5, 13), D(2014, 4, 15)),
+        Announcement("b", YearMonth(2014, 5), D(2014, 5, 15), None, (moved,)),
+    ]
+    assert render_updates(tmp_path / "none.toml", entries) == render_document(HEADER, entries)
