@@ -377,9 +377,8 @@ def test_the_board_answers_as_brute_force_does(tmp_path_factory, monkeypatch, dr
     programme = programme_of(tmp_path_factory.mktemp("p"), topic, settings_text)
     releases = expand(programme)
     found = BruteBoard(programme, releases, busy).clashes()
-    assert [c.as_dict() for c in find_clashes(programme, releases, busy)] == [
-        c.as_dict() for c in found
-    ]
+    board = Board(programme, releases, busy)
+    assert [c.as_dict() for c in board.clashes()] == [c.as_dict() for c in found]
     moves = avoid_clashes(programme, releases, busy)
     with monkeypatch.context() as patched:
         patched.setattr(clash, "Board", BruteBoard)
