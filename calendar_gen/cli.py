@@ -137,122 +137,82 @@ def _run(name: str, *, writes: bool = False, **options: Any) -> NoReturn:
     _show(getattr(usecases, name)(**options))
 
 
-def _with(*decorators: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """The options `decorators` add, in the order given."""
-    return lambda command: functools.reduce(lambda f, d: d(f), reversed(decorators), command)
+def _command(name: str, use_case: str, doc: str, *options: Any, writes: bool = False) -> None:
+    """Declare the command `name`: its options and help, calling `use_case` with them."""
+
+    def command(**values: Any) -> None:
+        _run(use_case, writes=writes, **values)
+
+    command.__doc__ = doc
+    cli.command(name=name)(functools.reduce(lambda f, o: o(f), reversed(options), command))
 
 
-@cli.command()
-@_with(schedules_option, out_option, period_option, as_of_option)
-@click.option("--published", metavar="FILE", help="The releases.json last published, to hold "
-              "the build to (default: the one in --out).")  # fmt: skip
-def build(**options: Any) -> None:
-    """Write one .ics feed per topic and all.ics: the programme's period through twelve months
-    ahead, and every release announced before it.
+# fmt: off
+_command("build", "build", """Write one .ics feed per topic and all.ics: the programme's period
+    through twelve months ahead, and every release announced before it.
 
-    Example: calendar-gen build --schedules schedules --out feeds
-    """
-    _run("build", writes=True, **options)
+    Example: calendar-gen build --schedules schedules --out feeds""",
+    schedules_option, out_option, period_option, as_of_option,
+    click.option("--published", metavar="FILE", help="The releases.json last published, to "
+                 "hold the build to (default: the one in --out)."), writes=True)
+_command("list", "list_releases", """Print the releases in date order: the programme's period,
+    or those --from/--until two days or in one --month.
 
+    Example: calendar-gen list --month 2014-05 --topic migration""",
+    schedules_option, period_option, as_of_option, *between_options, format_option,
+    click.option("--topic", metavar="SLUG", help="Only this topic's releases."),
+    click.option("--wide", is_flag=True, help="Every column (topic and id too), however wide."))
+_command("check", "check", """Validate the schedules and summarise them; with --as-of, report
+    Code of Practice problems from that day on (short-notice changes, unexplained release
+    times), exit 1 if any.
 
-@cli.command(name="list")
-@_with(schedules_option, period_option, as_of_option, *between_options, format_option)
-@click.option("--topic", metavar="SLUG", help="Only this topic's releases.")
-@click.option("--wide", is_flag=True, help="Every column (topic and id too), however wide.")
-def list_releases(**options: Any) -> None:
-    """Print the releases in date order: the programme's period, or those --from/--until
-    two days or in one --month.
+    Example: calendar-gen check --schedules schedules --as-of 2014-06-01""",
+    schedules_option, period_option, as_of_option, past_option)
+_command("move", "move", """Move the release of ID now on DATE to NEW_DATE, recording why.
 
-    Example: calendar-gen list --month 2014-05 --topic migration
-    """
-    _run("list_releases", **options)
+    Example: calendar-gen move immigration-statistics 2014-05-22 2014-05-29 --reason 'late data'""",
+    *id_date, click.argument("new_date", callback=_date, metavar="NEW_DATE"), reason_option,
+    schedules_option, as_of_option, writes=True)
+_command("cancel", "cancel", """Cancel the release of ID now on DATE, recording why; it stays
+    in the feeds as cancelled.
 
+    Example: calendar-gen cancel hate-crimes 2014-10-16 --reason 'data quality review'""",
+    *id_date, reason_option, schedules_option, as_of_option, writes=True)
+_command("reinstate", "reinstate", """Bring back the cancelled release of ID on DATE, recording
+    why.
 
-@cli.command()
-@_with(schedules_option, period_option, as_of_option, past_option)
-def check(**options: Any) -> None:
-    """Validate the schedules and summarise them; with --as-of, report Code of Practice
-    problems from that day on (short-notice changes, unexplained release times), exit 1 if any.
+    Example: calendar-gen reinstate hate-crimes 2014-10-16 --to 2014-10-23 --reason 'data ready'""",
+    *id_date, reason_option, schedules_option, as_of_option,
+    click.option("--to", callback=_date, metavar="NEW_DATE",
+                 help="Reinstate it on another day (default: the day it had)."), writes=True)
+_command("clashes", "clashes", """Find releases from today on that clash: too many on one day,
+    on another calendar's events, or in a blackout period. Exit 1 if there are any not
+    accepted.
 
-    Example: calendar-gen check --schedules schedules --as-of 2014-06-01
-    """
-    _run("check", **options)
+    Example: calendar-gen clashes --against ONS=webcal://example.org/ons.ics --only external""",
+    schedules_option, period_option, as_of_option, *between_options, against_option,
+    past_option, click.option("--only", type=click.Choice(("external", "same-day", "blackout")),
+                              help="Only this kind of clash."),
+    click.option("--format", type=click.Choice(("table", "json")), default="table"))
+_command("next-year", "next_year", """Roll the programme to the next period, write its feeds and
+    print it for review.
 
+    Example: calendar-gen next-year --avoid-clashes --against ons.ics --dry-run""",
+    schedules_option, out_option, as_of_option, against_option,
+    click.option("--avoid-clashes", is_flag=True, help="Move releases not yet announced off "
+                 "clashes, to the nearest clear day of their month."),
+    click.option("--to", callback=_period, metavar="P",
+                 help="Roll to P though the programme is ahead of today's period."),
+    click.option("--dry-run", is_flag=True,
+                 help="Show the new period and every move; write nothing."), writes=True)
+_command("init", "init", """Start a new programme in DIR (default schedules): a commented
+    programme.toml and one topic file that builds at once. Nothing is overwritten.
 
-@cli.command()
-@_with(*id_date, click.argument("new_date", callback=_date, metavar="NEW_DATE"))
-@_with(reason_option, schedules_option, as_of_option)
-def move(**options: Any) -> None:
-    """Move the release of ID now on DATE to NEW_DATE, recording why.
-
-    Example: calendar-gen move immigration-statistics 2014-05-22 2014-05-29 --reason "late data"
-    """
-    _run("move", writes=True, **options)
-
-
-@cli.command()
-@_with(*id_date, reason_option, schedules_option, as_of_option)
-def cancel(**options: Any) -> None:
-    """Cancel the release of ID now on DATE, recording why; it stays in the feeds as cancelled.
-
-    Example: calendar-gen cancel hate-crimes 2014-10-16 --reason "data quality review"
-    """
-    _run("cancel", writes=True, **options)
-
-
-@cli.command()
-@_with(*id_date, reason_option, schedules_option, as_of_option)
-@click.option("--to", callback=_date, metavar="NEW_DATE",
-              help="Reinstate it on another day (default: the day it had).")  # fmt: skip
-def reinstate(**options: Any) -> None:
-    """Bring back the cancelled release of ID on DATE, recording why.
-
-    Example: calendar-gen reinstate hate-crimes 2014-10-16 --to 2014-10-23 --reason "data ready"
-    """
-    _run("reinstate", writes=True, **options)
-
-
-@cli.command()
-@_with(schedules_option, period_option, as_of_option, *between_options, against_option, past_option)
-@click.option("--only", type=click.Choice(("external", "same-day", "blackout")),
-              help="Only this kind of clash.")  # fmt: skip
-@click.option("--format", type=click.Choice(("table", "json")), default="table")
-def clashes(**options: Any) -> None:
-    """Find releases from today on that clash: too many on one day, on another calendar's
-    events, or in a blackout period. Exit 1 if there are any not accepted.
-
-    Example: calendar-gen clashes --against ONS=webcal://example.org/ons.ics --only external
-    """
-    _run("clashes", **options)
-
-
-@cli.command(name="next-year")
-@_with(schedules_option, out_option, as_of_option, against_option)
-@click.option("--avoid-clashes", is_flag=True, help="Move releases not yet announced off "
-              "clashes, to the nearest clear day of their month.")  # fmt: skip
-@click.option("--to", callback=_period, metavar="P",
-              help="Roll to P though the programme is ahead of today's period.")  # fmt: skip
-@click.option("--dry-run", is_flag=True, help="Show the new period and every move; write nothing.")
-def next_year(**options: Any) -> None:
-    """Roll the programme to the next period, write its feeds and print it for review.
-
-    Example: calendar-gen next-year --avoid-clashes --against ons.ics --dry-run
-    """
-    _run("next_year", writes=True, **options)
-
-
-@cli.command()
-@click.argument("folder", default="schedules", metavar="[DIR]")
-@click.option("--organisation", default="Example Statistics Office", show_default=True,
-              help="The producer's name, shown in every feed.")  # fmt: skip
-@_with(period_option, as_of_option)
-def init(**options: Any) -> None:
-    """Start a new programme in DIR (default schedules): a commented programme.toml and one
-    topic file that builds at once. Nothing is overwritten.
-
-    Example: calendar-gen init schedules --organisation "Office for Rail Statistics"
-    """
-    _run("init", **options)
+    Example: calendar-gen init schedules --organisation 'Office for Rail Statistics'""",
+    click.argument("folder", default="schedules", metavar="[DIR]"),
+    click.option("--organisation", default="Example Statistics Office", show_default=True,
+                 help="The producer's name, shown in every feed."), period_option, as_of_option)
+# fmt: on
 
 
 @cli.command()
@@ -269,7 +229,6 @@ def serve(ctx: click.Context, out: str, host: str, port: int, watch: bool, sched
     """
     from calendar_gen import usecases
 
-    gc.enable()  # it runs on, rebuilding: what it leaves behind must be collected
     usecases.serve(out, host, port, log=click.echo, watch=schedules if watch else None,
                    today=usecases.today_in_london, wait=ctx.obj["wait"])  # fmt: skip
 

@@ -497,6 +497,7 @@ def serve(
     wait: float = 60.0,
 ) -> None:
     """Serve the feeds folder until interrupted; with `watch`, rebuild when its files change."""
+    import gc
     import signal
     import threading
 
@@ -506,6 +507,7 @@ def serve(
     root = Path(out)
     if not root.is_dir():
         raise CalendarGenError(f"{out}: is not a folder; run calendar-gen build first")
+    gc.enable()  # it runs on, rebuilding: what it leaves behind must be collected
     try:
         server = FeedServer(root, host, port, log=log)
     except OSError as error:
