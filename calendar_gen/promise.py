@@ -1,14 +1,17 @@
-"""The promise: a release published as confirmed or cancelled keeps its date and status, and
-its SEQUENCE never goes down, unless the record holds a new change with a reason.
+"""The promise: a release published as confirmed or cancelled keeps its date, time, status,
+topic and history, and its SEQUENCE never goes down, unless the record holds a new change
+with a reason, made before the release was out and dated no later than today.
 
 A build holds what it is about to publish against what was published last (the previous
-releases.json) and refuses, naming each release, when a promise would be broken.
+releases.json, or all.ics when that is missing or holds less) and refuses, naming each
+release, when a promise would be broken.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +31,7 @@ class PromiseError(CalendarGenError):
 
 @dataclass(frozen=True)
 class Published:
-    """One release as it was last published."""
+    """One release as it was last published (from all.ics: no topic or history)."""
 
     uid: str
     id: str
@@ -36,20 +39,25 @@ class Published:
     date: dt.date
     status: str
     sequence: int
+    time: str  # "09:30"
+    topic: str | None = None
+    history: tuple[tuple[str, ...], ...] | None = None
 
     def __str__(self) -> str:
         return f"{self.status} for {long_date(self.date)} (sequence {self.sequence})"
 
 
 def read_published(path: Path, unchanged: Collection[str] = ()) -> list[Published]:
-    """The releases in a releases.json that a build wrote; none when there is no such file.
+    """The releases in a releases.json that a build wrote, or in the all.ics beside it when
+    that holds releases the JSON does not (it was deleted, emptied or cut by hand).
 
     Releases whose row is in `unchanged`, rows the build is about to write again, are left
     out: they keep every promise. Only the rows that differ are parsed, when the file is laid
     out as a build writes it, one row a line; otherwise all of it.
     """
+    events = path.parent / "all.ics"
     if not path.exists():
-        return []
+        return read_feed(events)
     try:
         with path.open(encoding="utf-8", newline="\n") as lines:
             rows = _changed_rows(lines, unchanged)
@@ -58,7 +66,11 @@ def read_published(path: Path, unchanged: Collection[str] = ()) -> list[Publishe
     try:
         if rows is None:
             rows = json.loads(path.read_text("utf-8"))
-        return [_published(row) for row in rows]
+        found = [_published(row) for row in rows]
+        if _count(events, b"BEGIN:VEVENT") > _count(path, b'  {"id"'):  # rows are missing
+            known = {p.uid for p in found} | _uids(unchanged)
+            found += [p for p in read_feed(events) if p.uid not in known]
+        return found
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise PromiseError(
             f"{path}: cannot be read as the releases last published ({error}); it is how a "
@@ -93,36 +105,113 @@ def _changed_rows(lines: Iterable[str], unchanged: Collection[str]) -> list[Any]
 
 
 def _published(row: dict[str, object]) -> Published:
-    sequence = row["sequence"]
-    if not isinstance(sequence, int):
-        raise ValueError(f"sequence {sequence!r} is not a number")
+    sequence, history = row["sequence"], row["history"]
+    if not isinstance(sequence, int) or not isinstance(history, list):
+        raise ValueError(f"sequence {sequence!r} or history is not what a build writes")
     date = dt.date.fromisoformat(str(row["date"]))
     uid, pub_id, month, status = (str(row[k]) for k in ("uid", "id", "scheduled_month", "status"))
-    return Published(uid, pub_id, month, date, status, sequence)
+    time, topic = str(row["start"])[11:16], str(row["topic"])
+    return Published(uid, pub_id, month, date, status, sequence, time, topic, _steps(history))
 
 
-def broken_promises(published: list[Published], releases: list[Release]) -> list[str]:
-    """Each release published as confirmed or cancelled that `releases` would change silently."""
+def _steps(history: list[Any]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(str(c.get(k)) for k in ("on", "action", "from", "to", "reason"))
+                 for c in history)  # fmt: skip
+
+
+def _uids(rows: Collection[str]) -> set[str]:
+    return {m.group(1) for row in rows if (m := _UID_FIELD.search(row))}
+
+
+_UID_FIELD = re.compile(r'"uid": "([^"]*)"')
+_SLOT = re.compile(r"^(.*)-([0-9]{4}-(?:W[0-9]{2}|[0-9]{2}(?:-[0-9]{2})?))$")
+_STATUS = {"CONFIRMED": "confirmed", "CANCELLED": "cancelled", "TENTATIVE": "provisional"}
+
+
+def _count(path: Path, start: bytes) -> int:
+    """How many lines of the file start with `start`."""
+    try:
+        with path.open("rb") as lines:
+            return sum(line.startswith(start) for line in lines)
+    except OSError:
+        return 0
+
+
+def read_feed(path: Path) -> list[Published]:
+    """The releases of an all.ics as a build writes it, read line by line (a whole
+    government's feed would take icalendar a minute); none when there is no such file."""
+    try:
+        text = path.read_bytes().decode("utf-8").replace("\r\n ", "")
+    except (OSError, UnicodeDecodeError):  # none, or not what a build writes: nothing to hold
+        return []
+    found: list[Published] = []
+    event: dict[str, str] = {}
+    for line in text.split("\r\n"):
+        name, _, value = line.partition(":")
+        event[name.split(";")[0]] = value
+        if line == "END:VEVENT":
+            found += _from_event(event)
+            event = {}
+    return found
+
+
+def _from_event(event: dict[str, str]) -> list[Published]:
+    uid, start = event.get("UID", ""), event.get("DTSTART", "")
+    if not (slot := _SLOT.match(uid.split("@")[0])) or len(start) < 13:
+        return []
+    day = dt.date(int(start[:4]), int(start[4:6]), int(start[6:8]))
+    status = _STATUS.get(event.get("STATUS", ""), "provisional")
+    sequence = int(event.get("SEQUENCE", "0") or 0)
+    time = f"{start[9:11]}:{start[11:13]}"
+    return [Published(uid, slot.group(1), slot.group(2), day, status, sequence, time)]
+
+
+def broken_promises(
+    published: list[Published], releases: list[Release], as_of: dt.date
+) -> list[str]:
+    """Each release published as confirmed or cancelled that `releases` would change silently,
+    or change after it was out."""
     now = {r.uid: r for r in releases}
+    by_slot = {(r.publication.id, str(r.scheduled)): r for r in releases}
     found = []
     for old in published:
         if old.status not in KEPT:
             continue
-        new = now.get(old.uid)
-        where = f"{old.id} {old.month}"
+        where, new = f"{old.id} {old.month}", now.get(old.uid)
         if new is None:
-            found.append(f"{where}: published as {old}, but nothing gives it now")
-        elif new.sequence < old.sequence or (
-            new.sequence == old.sequence and (new.date, new.status.value) != (old.date, old.status)
-        ):
-            then = f"{new.status} for {long_date(new.date)} (sequence {new.sequence})"
-            found.append(f"{where}: published as {old}; the record now makes it {then}")
+            other = by_slot.get((old.id, old.month))
+            hint = f" (its UID is now {other.uid}: put uid_domain back)" if other else ""
+            found.append(f"{where}: published as {old}, but nothing gives it now{hint}")
+        elif problem := _changed(old, new, as_of):
+            found.append(f"{where}: published as {old}; {problem}")
     return found
 
 
-def check_promises(published: list[Published], releases: list[Release], source: Path) -> None:
+def _changed(old: Published, new: Release, as_of: dt.date) -> str | None:
+    """What is wrong with `new` as the next version of `old`, or None."""
+    then = f"{new.status} for {long_date(new.date)} (sequence {new.sequence})"
+    history = _steps(new.history())
+    if old.topic is not None and new.topic.slug != old.topic:
+        return (f"it would leave {old.topic}.ics for {new.topic.slug}.ics, whose subscribers "
+                f"never had it: keep the publication in {old.topic}.toml")  # fmt: skip
+    if new.sequence < old.sequence or (old.history is not None and history[: len(old.history)]
+                                       != old.history):  # fmt: skip
+        return f"the record now makes it {then}, its history rewritten"
+    same = (new.date, new.status.value, f"{new.start:%H:%M}") == (old.date, old.status, old.time)
+    if new.sequence == old.sequence:
+        return None if same else f"the record now makes it {then} at {new.start:%H:%M}"
+    if old.date < as_of:
+        return f"it was out on {long_date(old.date)}, and the past stays as it happened"
+    if late := [c for c in new.changes[old.sequence :] if c.on > as_of]:
+        return f"a change is dated {late[0].on}, after today ({as_of})"
+    return None
+
+
+def check_promises(
+    published: list[Published], releases: list[Release], source: Path, as_of: dt.date
+) -> None:
     """Raise PromiseError listing every promise that publishing `releases` would break."""
-    broken = broken_promises(published, releases)
+    broken = broken_promises(published, releases, as_of)
     if broken:
         raise PromiseError(
             "\n".join(broken)

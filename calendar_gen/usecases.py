@@ -125,7 +125,7 @@ def _publish(
     source = Path(published) if published else folder / PAGES[2]
     # Made once: releases.json's rows, and what the releases published before are held to.
     rows = json_rows(releases)
-    check_promises(read_published(source, set(rows)), releases, source)
+    check_promises(read_published(source, set(rows)), releases, source, as_of)
     confirmed = to_announce(releases, programme)
     # Newly confirmed releases carry the changes just recorded for them, so they win.
     announce = [*{a.key: a for a in [*recorded, *confirmed]}.values()]

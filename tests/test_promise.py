@@ -372,9 +372,9 @@ def edited(lines: list[str], edit: str, at: int) -> list[str]:
     return [*lines[:at], *replaced.get(edit, [line]), *rest]
 
 
-def outcome(path, releases, unchanged) -> list[str] | str:
+def outcome(path, releases, unchanged, as_of) -> list[str] | str:
     try:
-        return broken_promises(read_published(path, unchanged), releases)
+        return broken_promises(read_published(path, unchanged), releases, as_of)
     except PromiseError as error:
         return str(error)
 
@@ -394,6 +394,82 @@ def test_parsing_only_the_rows_that_changed_finds_what_parsing_all_of_them_did(
     path = tmp_path_factory.mktemp("published") / "releases.json"
     path.write_text("".join(lines), "utf-8")
     releases = expand(SHIPPED_PROGRAMME, as_of=now)
-    found = outcome(path, releases, set(json_rows(releases)))
-    assert found == outcome(path, releases, ())
+    found = outcome(path, releases, set(json_rows(releases)), now)
+    assert found == outcome(path, releases, (), now)
     event("unreadable" if isinstance(found, str) else "broken" if found else "kept")
+
+
+def refused(folder, as_of: str = "2014-04-22") -> str:
+    """The build's refusal, having checked it writes nothing."""
+    before = snapshot(folder)
+    result = run_cli("build", "--as-of", as_of, cwd=folder)
+    assert result.returncode == 2, result.stdout
+    assert snapshot(folder) == before
+    return result.stderr
+
+
+def test_a_change_backdated_to_before_the_release_is_refused_once_it_is_out(announced):
+    ok("build", "--as-of", "2014-06-20", cwd=announced)
+    # Run on 20 June, claiming to be 14 May: the 15 May release was out by the last build.
+    ok("cancel", "monthly-bulletin", "2014-05-15", "--reason", "x", "--as-of", "2014-05-14",
+       cwd=announced)  # fmt: skip
+    assert (
+        "monthly-bulletin 2014-05: published as confirmed for Thursday 15 May 2014 (sequence 1); "
+        "it was out on Thursday 15 May 2014, and the past stays as it happened"
+    ) in refused(announced, "2014-06-20")
+
+
+def test_a_change_dated_after_today_is_refused(announced):
+    ok("build", "--as-of", "2014-06-20", cwd=announced)  # confirms 8 July, from 10 June
+    record = announced / "schedules" / "announcements.toml"
+    entry = 'month = "2014-07"\ndate = 2014-07-08\nconfirmed = 2014-06-10\n'
+    assert entry in record.read_text()
+    record.write_text(record.read_text().replace(entry, entry.replace("07-08", "07-09") + (
+        '\n[[release.change]]\non = 2014-06-25\naction = "moved"\nfrom = 2014-07-08\n'
+        'to = 2014-07-09\nreason = "x"\n'
+    )))  # fmt: skip
+    assert "a change is dated 2014-06-25, after today (2014-06-20)" in refused(
+        announced, "2014-06-20"
+    )
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (("announcements.toml", 'reason = "late data"', 'reason = "supplier delay"'),
+         "monthly-bulletin 2014-05: published as confirmed for Thursday 15 May 2014 "
+         "(sequence 1); the record now makes it confirmed for Thursday 15 May 2014 (sequence "
+         "1), its history rewritten"),
+        (("programme.toml", 'period = "2014/15"', 'period = "2014/15"\nrelease_time = "07:00"'),
+         "monthly-bulletin 2014-05: published as confirmed for Thursday 15 May 2014 "
+         "(sequence 1); the record now makes it confirmed for Thursday 15 May 2014 "
+         "(sequence 1) at 07:00"),
+        (("programme.toml", 'period = "2014/15"', 'period = "2014/15"\nuid_domain = "ons.gov.uk"'),
+         "monthly-bulletin 2014-05: published as confirmed for Thursday 15 May 2014 "
+         "(sequence 1), but nothing gives it now (its UID is now "
+         "monthly-bulletin-2014-05@ons.gov.uk: put uid_domain back)"),
+    ],
+)  # fmt: skip
+def test_what_subscribers_saw_cannot_be_rewritten(announced, edit, message):
+    name, old, new = edit
+    path = announced / "schedules" / name
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, new, 1))
+    assert message in refused(announced)
+
+
+def test_a_publication_cannot_leave_its_topic_feed(announced):
+    # Moved to a topic file of its own: the subscribers of test.ics would lose it.
+    (announced / "schedules" / "test.toml").rename(announced / "schedules" / "other.toml")
+    assert "it would leave test.ics for other.ics, whose subscribers never had it" in refused(
+        announced
+    )
+
+
+def test_without_releases_json_the_build_is_held_to_all_ics(announced):
+    (announced / "feeds" / "releases.json").unlink()
+    record_without(announced, "2014-05")
+    assert (
+        "monthly-bulletin 2014-05: published as confirmed for Thursday 15 May 2014 (sequence 1); "
+        "the record now makes it confirmed for Tuesday 13 May 2014 (sequence 0)"
+    ) in refused(announced)
