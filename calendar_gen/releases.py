@@ -219,13 +219,14 @@ def _releases(
         if not (scheduled or announced):
             continue
         rule_date = roll(nominal, rule.roll, rule.region) if nominal and scheduled else None
-        if rule_date and end and rule_date > end:
-            if not announced:
+        if end and (rule_date or (announced and announced.date) or end) > end:
+            # Only what was announced firmly stays: a kept-but-provisional entry goes too.
+            if not announced or not (announced.confirmed or announced.changes):
                 continue
             rule_date = None
         date = announced.date if announced else rule_date
         assert date is not None
-        status, revised = _status(programme.firm_from(date), announced, as_of, floor)
+        status, revised = _status(date, programme.firm_from(date), announced, as_of, floor)
         found.append(
             Release(
                 publication=publication,
@@ -246,12 +247,23 @@ def _releases(
 
 
 def _status(
-    firm_from: dt.date, announced: Announcement | None, as_of: dt.date | None, floor: dt.date
+    date: dt.date,
+    firm_from: dt.date,
+    announced: Announcement | None,
+    as_of: dt.date | None,
+    floor: dt.date,
 ) -> tuple[Status, dt.date]:
-    """A release's status, and the day its details last changed."""
+    """A release's status, and the day its details last changed.
+
+    One the record holds but never confirmed (moved while provisional, or kept by next-year)
+    and already out stays provisional: it cannot be confirmed after the fact.
+    """
+    unconfirmed_past = announced and not announced.confirmed and as_of and date < as_of
     if announced and announced.cancelled:
         status = Status.CANCELLED
-    elif (announced and announced.confirmed) or (as_of and firm_from <= as_of):
+    elif (announced and announced.confirmed) or (
+        as_of and firm_from <= as_of and not unconfirmed_past
+    ):
         status = Status.CONFIRMED
     else:
         status = Status.PROVISIONAL

@@ -473,3 +473,17 @@ def test_without_releases_json_the_build_is_held_to_all_ics(announced):
         "monthly-bulletin 2014-05: published as confirmed for Thursday 15 May 2014 (sequence 1); "
         "the record now makes it confirmed for Tuesday 13 May 2014 (sequence 0)"
     ) in refused(announced)
+
+
+def test_what_next_year_kept_is_never_confirmed_after_the_fact(tmp_path):
+    write_schedules(tmp_path / "schedules")
+    # On 1 October 2014: 14 October is confirmed; 11 November to 10 March are kept, provisional.
+    ok("next-year", "--as-of", "2014-10-01", cwd=tmp_path)
+    topic = tmp_path / "schedules" / "test.toml"
+    topic.write_text(MONTHLY + '\n[publication.ended]\non = 2014-12-31\nreason = "merged"\n')
+    built = ok("build", "--as-of", "2015-01-20", cwd=tmp_path)
+    assert "newly confirmed" not in built.stdout
+    events = feed_events(tmp_path)
+    status = {uid[17:24]: str(e["STATUS"]) for uid, e in events.items()}
+    # November and December went out never confirmed; from January, after the end, nothing.
+    assert status == {"2014-10": "CONFIRMED", "2014-11": "TENTATIVE", "2014-12": "TENTATIVE"}
