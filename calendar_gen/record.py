@@ -21,7 +21,7 @@ from calendar_gen.errors import shown as written
 from calendar_gen.files import read_toml
 from calendar_gen.model import Action, Announcement, Change, Key
 from calendar_gen.slots import Slot, parse_slot
-from calendar_gen.workdays import FIRST_YEAR, LAST_YEAR, closed_reason
+from calendar_gen.workdays import FIRST_YEAR, LAST_YEAR
 
 RELEASE_KEYS = ("id", "month", "date", "confirmed", "change")
 ALLOWED_KEYS = frozenset(RELEASE_KEYS)
@@ -153,8 +153,10 @@ def _check_dates(a: Announcement, region: str, problem: Callable[[str], None]) -
         if not plausible(day, a.month):
             problem(f"date {day} is more than a year from its scheduled month {a.month}")
             return
-    if not a.cancelled and (why := closed_reason(a.date, region)):
-        problem(f"date {a.date} is not a working day in {region} ({why})")
+    # A day that is not a working day is only a warning (releases.rule_conflicts): a bank
+    # holiday declared after a date was announced must not stop the move that fixes it.
+    if not a.cancelled and not a.changes and a.date.weekday() >= 5:
+        problem(f"date {a.date} is a {a.date:%A}, not a working day")
     if a.confirmed and a.confirmed > (a.changes[0].old if a.changes else a.date):
         problem(f"confirmed {a.confirmed} is after the release date it confirmed")
     expected, cancelled = a.date, False

@@ -20,7 +20,7 @@ from calendar_gen.model import (
 )
 from calendar_gen.slots import Slot
 from calendar_gen.texts import long_date
-from calendar_gen.workdays import roll
+from calendar_gen.workdays import closed_reason, roll
 
 
 @dataclass(frozen=True, slots=True)  # a whole government's calendar holds 100,000s
@@ -292,25 +292,32 @@ def to_announce(releases: list[Release], programme: Programme) -> list[Announcem
     ]
 
 
-def rule_conflicts(releases: list[Release]) -> list[str]:
-    """Announced releases whose rule now says otherwise: the announced date stands."""
+def rule_conflicts(releases: list[Release], as_of: dt.date | None = None) -> list[str]:
+    """Announced releases still to come (from `as_of`) whose rule now says otherwise, or whose
+    day has since become a bank holiday (a one-off, like the 2022 State Funeral): the
+    announced date stands until it is moved."""
     messages = []
     for r in releases:
-        if not r.announcement or r.status is Status.CANCELLED:
+        if not r.announcement or r.status is Status.CANCELLED or (as_of and r.date < as_of):
             continue
         first = r.changes[0].old if r.changes else r.date
-        where = f"{r.publication.id} {r.scheduled}"
-        if r.rule_date is None:
+        where, pub_id = f"{r.publication.id} {r.scheduled}", r.publication.id
+        if why := closed_reason(r.date, r.publication.rule.region):
+            messages.append(
+                f"{where}: announced for {long_date(r.date)}, which is not a working day "
+                f"({why}); move it: calendar-gen move {pub_id} {r.date} NEW_DATE --reason ..."
+            )
+        elif r.rule_date is None:
             messages.append(
                 f"{where}: announced for {long_date(r.date)}, but the rules no longer schedule "
-                f"it; it stays (to withdraw it: calendar-gen cancel {r.publication.id} "
-                f"{r.date} --reason ...)"
+                f"it; it stays (to withdraw it: calendar-gen cancel {pub_id} {r.date} "
+                "--reason ...)"
             )
         elif r.rule_date not in (first, r.date):
             messages.append(
                 f"{where}: announced for {long_date(r.date)}; the rule now gives "
                 f"{long_date(r.rule_date)}. The announced date stands (to move it: "
-                f"calendar-gen move {r.publication.id} {r.date} {r.rule_date} --reason ...)"
+                f"calendar-gen move {pub_id} {r.date} {r.rule_date} --reason ...)"
             )
     return messages
 

@@ -129,7 +129,7 @@ def _publish(
     confirmed = to_announce(releases, programme)
     # Newly confirmed releases carry the changes just recorded for them, so they win.
     announce = [*{a.key: a for a in [*recorded, *confirmed]}.values()]
-    warnings = rule_conflicts(releases)
+    warnings = rule_conflicts(releases, as_of)
     first, last = window(programme, as_of, through)
     history = sum(r.scheduled.first_day < first.first_day for r in releases)
     summary = (
@@ -251,7 +251,7 @@ def check(
             )
     for publication, suspension in suspensions(programme, period):
         notes.append(f"{publication.id}: suspended for {suspension.period}: {suspension.reason}")
-    notes += [f"warning: {message}" for message in rule_conflicts(releases)]
+    notes += [f"warning: {message}" for message in rule_conflicts(releases, as_of)]
     problems = practice_problems(programme, as_of, include_past) if as_of else []
     return CheckReport(heading, notes, problems, as_of)
 

@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from helpers import MONTHLY, write_schedules
+from helpers import MONTHLY, run_cli, write_schedules
 
 from calendar_gen.edits import render_updates
 from calendar_gen.errors import ScheduleError
@@ -58,9 +58,7 @@ def test_record_is_read(tmp_path):
         (ENTRY + "\n" + ENTRY,
          "publication 'monthly-bulletin': month '2014-05' has two entries; keep one"),
         (ENTRY.replace("2014-05-13", "2014-05-17"),  # a Saturday
-         "date 2014-05-17 is not a working day in england-and-wales (a weekend)"),
-        (ENTRY.replace("2014-05-13", "2014-05-26"),
-         "date 2014-05-26 is not a working day in england-and-wales (Spring Bank Holiday)"),
+         "date 2014-05-17 is a Saturday, not a working day"),
         (ENTRY.replace('"2014-05"', '"May 2014"'),
          'month "May 2014" is not a scheduled month like "2014-05"'),
         (ENTRY.replace("date = 2014-05-13", 'date = "13 May"'), "date '13 May' is not a date"),
@@ -126,3 +124,20 @@ def test_an_entry_added_to_a_record_without_a_final_newline_starts_on_its_own_li
     for end in ("", "  # the last one"):
         path.write_text(ENTRY.rstrip("\n") + end)
         assert render_updates(path, [added]) == ENTRY.rstrip("\n") + end + "\n\n" + june
+
+
+def test_an_announced_day_that_became_a_bank_holiday_is_a_warning_and_can_be_moved(tmp_path):
+    # Spring bank holiday 2014 is Monday 26 May: as if it had been declared after the
+    # release was announced, as the 2022 State Funeral was.
+    folder = write_schedules(tmp_path / "schedules")
+    (folder / "announcements.toml").write_text(ENTRY.replace("2014-05-13", "2014-05-26"))
+    checked = run_cli("check", "--as-of", "2014-05-01", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert (
+        "warning: monthly-bulletin 2014-05: announced for Monday 26 May 2014, which is not a "
+        "working day (Spring Bank Holiday); move it: calendar-gen move monthly-bulletin "
+        "2014-05-26 NEW_DATE --reason ..."
+    ) in checked.stdout
+    moved = run_cli("move", "monthly-bulletin", "2014-05-26", "2014-05-27", "--reason",
+                    "a new bank holiday", "--as-of", "2014-05-01", cwd=tmp_path)  # fmt: skip
+    assert moved.returncode == 0, moved.stderr
