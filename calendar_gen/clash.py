@@ -183,9 +183,11 @@ class Board:
         programme: Programme,
         releases: Iterable[Release],
         external: dict[dt.date, list[str]],
+        not_before: dt.date | None = None,
     ) -> None:
         self.programme = programme
         self.external = external
+        self.not_before = not_before  # today: no release is moved, or suggested, into the past
         self.order = {p.id: i for i, p in enumerate(programme.publications)}
         self.days: dict[dt.date, list[Release]] = defaultdict(list)
         for release in releases:
@@ -207,6 +209,8 @@ class Board:
 
     def clear_for(self, release: Release, day: dt.date) -> bool:
         """Would `release` clash with nothing on `day`?"""
+        if self.not_before and day < self.not_before:
+            return False
         if not is_working_day(day, release.publication.rule.region):
             return False
         if day in self.external or self.blackout(day):
@@ -286,11 +290,14 @@ class Board:
 
 
 def find_clashes(
-    programme: Programme, releases: list[Release], external: dict[dt.date, list[str]]
+    programme: Programme,
+    releases: list[Release],
+    external: dict[dt.date, list[str]],
+    not_before: dt.date | None = None,
 ) -> list[Clash]:
-    """Every clash among `releases`, with a suggested day for the release that would move;
-    no two suggestions share a day."""
-    board = Board(programme, releases, external)
+    """Every clash among `releases`, with a suggested day (not before `not_before`) for the
+    release that would move; no two suggestions share a day."""
+    board = Board(programme, releases, external, not_before)
     return spread_suggestions(board.clashes(), board.clear_for)
 
 
@@ -341,20 +348,30 @@ class Move:
 
 
 def avoid_clashes(
-    programme: Programme, releases: list[Release], external: dict[dt.date, list[str]]
+    programme: Programme,
+    releases: list[Release],
+    external: dict[dt.date, list[str]],
+    not_before: dt.date | None = None,
 ) -> list[Move]:
-    """Move releases not yet announced off every clash they can leave, within their month.
+    """Move releases not yet announced off every clash they can leave, within their month,
+    never from or to a day before `not_before` (today): the past stays as it happened.
 
     National Statistics keep their date before Official Statistics; otherwise the later
     declared publication gives way. Announced releases never move.
     """
-    board = Board(programme, releases, external)
+    board = Board(programme, releases, external, not_before)
     moves = []
     for day in sorted(board.days):
         stuck: list[Release] = []  # movable, but no clear day in their month
         while True:
             here = board.days[day]
-            movable = [r for r in here if r.announcement is None and r not in stuck]
+            movable = [
+                r
+                for r in here
+                if r.announcement is None
+                and r not in stuck
+                and (not_before is None or r.date >= not_before)
+            ]
             mover, reason = None, ""
             if day in external and movable:
                 mover = max(movable, key=lambda r: priority(r, board.order))

@@ -367,7 +367,8 @@ def clashes(
     if not releases:
         return ClashReport((), (), scope, format)
     busy, warnings = _external(against, releases[0].date, releases[-1].date, programme)
-    found = [c for c in clash.find_clashes(programme, releases, busy) if only in (None, c.kind)]
+    found = clash.find_clashes(programme, releases, busy, as_of)
+    found = [c for c in found if only in (None, c.kind)]
     accepted = [c for c in found if _accepted(programme, c)]
     open_ = tuple(c for c in found if c not in accepted)
     return ClashReport(open_, tuple(accepted), scope, format, tuple(warnings))
@@ -405,7 +406,7 @@ def next_year(
         last = period.end + dt.timedelta(days=40)
         external, unseen = _external(against, period.start, last, programme)
         releases = expand(programme, period, as_of=as_of)
-        moves = clash.avoid_clashes(programme, releases, external) if avoid_clashes else []
+        moves = clash.avoid_clashes(programme, releases, external, as_of) if avoid_clashes else []
         rest = _rest_of(programme, as_of)
         entries = [
             Announcement(m.release.publication.id, m.release.scheduled, m.new_date, None,
@@ -418,7 +419,7 @@ def next_year(
         built = _publish(rolled, out, as_of, recorded=entries, dry_run=dry_run,
                          extra=[(programme.programme_path, text)])  # fmt: skip
     releases = expand(rolled, period, as_of=as_of)
-    remaining = clash.find_clashes(rolled, releases, external)
+    remaining = clash.find_clashes(rolled, releases, external, as_of)
     return NextYearReport(rolled, period, tuple(moves), tuple(releases), built,
                           tuple(remaining), len(rest), (*unseen, *built.warnings))  # fmt: skip
 
@@ -437,7 +438,12 @@ def _rest_of(programme: Programme, as_of: dt.date) -> list[Announcement]:
 
 def _period_to_roll_to(programme: Programme, as_of: dt.date, to: Period | None) -> Period:
     """The period after the programme's, unless that would roll a second time by mistake."""
-    following = programme.period.following()
+    try:
+        following = programme.period.following()
+    except ValueError:
+        raise CalendarGenError(
+            f"{programme.period} is the last period calendar-gen reaches: no next year"
+        ) from None
     today = programme.period.holding(as_of)
     path = programme.programme_path
     if programme.ends is not None and programme.ends < following.start:

@@ -221,7 +221,7 @@ def test_clashes_command_exit_codes_and_json(tmp_path):
     assert result.returncode == 1
     # The second Tuesday of every month from April 2014 to April 2015, twelve months on.
     assert len(json.loads(result.stdout)) == 13
-    table = run_cli("clashes", "--period", "2014/15", "--include-past", cwd=tmp_path)
+    table = run_cli("clashes", "--period", "2014/15", "--as-of", "2014-04-01", cwd=tmp_path)
     assert "Tue 08 Apr 2014  same-day  2 releases on one day: National one (09:30, T); " \
         "Official one (09:30, T); suggest moving Official one to Wed 09 Apr 2014" \
         in table.stdout  # fmt: skip
@@ -384,3 +384,13 @@ def test_the_board_answers_as_brute_force_does(tmp_path_factory, monkeypatch, dr
         patched.setattr(clash, "Board", BruteBoard)
         assert moves == avoid_clashes(programme, releases, busy)
     event("no clashes" if not found else "clashes, some moved" if moves else "no moves")
+
+
+def test_next_year_moves_nothing_into_the_past(tmp_path):
+    # Rolled on Wednesday 15 April 2015, a fortnight into 2015/16: the second Tuesday of
+    # April (the 14th) is out, and the blackout's releases can only move later in the month.
+    settings = '[[blackout]]\nfrom = 2015-04-14\nuntil = 2015-04-15\nreason = "a pause"\n'
+    write_schedules(tmp_path / "schedules", {"t": TWO}, PROGRAMME + settings)
+    result = run_cli("next-year", "--avoid-clashes", "--as-of", "2015-04-15", cwd=tmp_path)
+    assert "moved official from Tuesday 14 April" not in result.stdout
+    assert run_cli("check", cwd=tmp_path).returncode == 0  # the record it wrote loads
