@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from calendar_gen.errors import CalendarFileError
+from calendar_gen.errors import CalendarFileError, shown
 from calendar_gen.model import Blackout, Programme, Status
 from calendar_gen.releases import Release
 from calendar_gen.workdays import is_working_day
@@ -87,7 +87,10 @@ def read_calendar(
     first, last = first - dt.timedelta(days=1), last + dt.timedelta(days=2)
     try:
         calendar = icalendar.Calendar.from_ical(Path(path).read_bytes() if data is None else data)
+        _refuse_sub_daily(calendar, path)
         events = recurring_ical_events.of(calendar).between(first, last)
+    except CalendarFileError:
+        raise
     except OSError as error:
         raise CalendarFileError(f"{path}: cannot be read: {error.strerror}") from None
     except Exception as error:  # icalendar and its recurrence engine raise many kinds
@@ -102,6 +105,23 @@ def read_calendar(
         for n, day in enumerate(_days(event, zone)):
             busy[day].append(Event(title, time if n == 0 else None, name))
     return dict(busy)
+
+
+# Expanding an event that recurs every second or minute over a year takes minutes and
+# gigabytes from a 200-byte file; no release calendar has one.
+SUB_DAILY = ("SECONDLY", "MINUTELY", "HOURLY")
+
+
+def _refuse_sub_daily(calendar: Any, path: str | Path) -> None:
+    for event in calendar.walk("VEVENT"):
+        rule = event.get("RRULE")
+        frequency = str(rule.get("FREQ", [""])[0]).upper() if rule is not None else ""
+        if frequency in SUB_DAILY:
+            title = str(event.get("SUMMARY", "(untitled event)"))
+            raise CalendarFileError(
+                f"{path}: the event {shown(title)} recurs more often than daily "
+                f"(FREQ={frequency}), which no release calendar does: is it the calendar you meant?"
+            )
 
 
 def _local_time(value: dt.date | dt.datetime, zone: ZoneInfo) -> dt.time | None:

@@ -394,3 +394,14 @@ def test_next_year_moves_nothing_into_the_past(tmp_path):
     result = run_cli("next-year", "--avoid-clashes", "--as-of", "2015-04-15", cwd=tmp_path)
     assert "moved official from Tuesday 14 April" not in result.stdout
     assert run_cli("check", cwd=tmp_path).returncode == 0  # the record it wrote loads
+
+
+@pytest.mark.parametrize("frequency", ["SECONDLY", "MINUTELY", "HOURLY"])
+def test_a_calendar_recurring_more_often_than_daily_is_refused_at_once(tmp_path, frequency):
+    # Expanded over a year, a 200-byte file took minutes and gigabytes.
+    ticking = EXTERNAL.replace("END:VEVENT", f"RRULE:FREQ={frequency}\nEND:VEVENT", 1)
+    (tmp_path / "ticking.ics").write_text(ticking)
+    write_schedules(tmp_path / "schedules", {"t": ONE})
+    result = run_cli("clashes", "--against", "ticking.ics", "--as-of", "2014-04-01", cwd=tmp_path)
+    assert result.returncode == 2
+    assert f"recurs more often than daily (FREQ={frequency})" in result.stderr
