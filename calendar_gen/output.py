@@ -6,6 +6,7 @@ import contextlib
 import errno
 import fcntl
 import filecmp
+import json
 import os
 import stat
 import tempfile
@@ -16,6 +17,9 @@ from pathlib import Path
 from calendar_gen.errors import CalendarGenError, OutputError
 
 LOCK_FILE = ".calendar-gen.lock"
+# The renames a run was about to make: a run killed among them is completed by the next one,
+# so the files of one build or roll (record, feeds, programme.toml) are all old or all new.
+JOURNAL = ".calendar-gen-journal.json"
 # Temporary files start with this, so a sweep removes ours and never another program's.
 TEMP_PREFIX = ".calendar-gen-"
 TEMP_SUFFIX = ".tmp"
@@ -52,13 +56,15 @@ def _sync(path: Path) -> None:
         os.close(fd)
 
 
-def publish(files: Iterable[tuple[Path, Content]]) -> list[Path]:
+def publish(files: Iterable[tuple[Path, Content]], journal: Path | None = None) -> list[Path]:
     """Write every file or none; return those whose content changed.
 
     Files may be produced lazily, one at a time, so a large build never holds them all.
     Each is staged in a temporary file first, so a full disk or a failed write changes
     nothing; then each is renamed into place, in order, so a reader sees the old file or the
-    new one, never half. Unchanged files are not touched.
+    new one, never half. With a `journal` (in the locked folder), the renames are noted
+    first, and a run killed among them is completed by the next (complete_interrupted).
+    Unchanged files are not touched.
     """
     staged: list[tuple[Path, Path]] = []
     try:
@@ -76,6 +82,15 @@ def publish(files: Iterable[tuple[Path, Content]]) -> list[Path]:
             message = f"{path}: cannot be written: {error.strerror}; nothing was changed"
             raise OutputError(message) from None
         raise
+    noted = journal is not None and len(staged) > 1 and _note(journal, staged)
+    _rename(staged)
+    if noted and journal is not None:
+        journal.unlink()
+        _sync(journal.parent)
+    return [path for path, _ in staged]
+
+
+def _rename(staged: list[tuple[Path, Path]]) -> None:
     for path, temp in staged:
         try:
             os.replace(temp, path)
@@ -83,7 +98,32 @@ def publish(files: Iterable[tuple[Path, Content]]) -> list[Path]:
             raise OutputError(f"{path}: cannot be replaced: {error.strerror}") from None
     for folder in {path.parent for path, _ in staged}:
         _sync(folder)
-    return [path for path, _ in staged]
+
+
+def _note(journal: Path, staged: list[tuple[Path, Path]]) -> bool:
+    """Note the renames to make, durably; False where the folder cannot take it (read-only)."""
+    text = json.dumps([[str(temp.resolve()), str(path.resolve())] for path, temp in staged])
+    try:
+        temp = _stage(journal, text)
+        _sync(temp)
+        os.replace(temp, journal)
+        _sync(journal.parent)
+    except OSError:
+        return False
+    return True
+
+
+def complete_interrupted(folder: Path) -> int:
+    """Make the renames a killed run noted in `folder`'s journal; how many it made."""
+    journal = folder / JOURNAL
+    try:
+        steps = json.loads(journal.read_text("utf-8"))
+    except (OSError, ValueError):
+        return 0
+    staged = [(Path(path), Path(temp)) for temp, path in steps if Path(temp).is_file()]
+    _rename(staged)
+    journal.unlink(missing_ok=True)
+    return len(staged)
 
 
 def remove_leftovers(folder: Path) -> None:
@@ -127,6 +167,8 @@ def locked(folder: Path, wait: float, on_wait: Callable[[str], None]) -> Iterato
         with contextlib.suppress(OSError):  # not on a read-only disk, where nothing is left
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+            if done := complete_interrupted(folder):  # before the sweep: its files are noted
+                on_wait(f"{folder}: finished writing the {done} files an interrupted run left")
             remove_leftovers(folder)
         yield
     finally:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from calendar_gen import changes, clash
 from calendar_gen.errors import CalendarGenError, error_lines
 from calendar_gen.model import Action, Announcement, Change, Period, Programme, YearMonth
-from calendar_gen.output import ensure_folder, locked, publish, remove_leftovers
+from calendar_gen.output import JOURNAL, ensure_folder, locked, publish, remove_leftovers
 from calendar_gen.practice import practice_problems
 from calendar_gen.releases import Release, expand, rule_conflicts, suspensions, to_announce
 from calendar_gen.reports import (
@@ -147,7 +147,8 @@ def _publish(
     files = outputs(programme, programme.period, releases, rows, as_of, folder, announce)
     files += extra
     kept = {programme.record_path, *(path for path, _ in extra)}
-    changed = [path for path in publish(files) if path not in kept]
+    journal = Path(programme.folder) / JOURNAL  # a kill among the renames: the next run ends them
+    changed = [path for path in publish(files, journal) if path not in kept]
     # Noted after the record is written: the next build, given the same, changes nothing.
     digest = fingerprint(programme.folder, through, as_of)
     said = {"summary": summary, "warnings": warnings}
