@@ -208,6 +208,9 @@ class WeeklyRule:
         return ("every " if self.every == 1 else "every other ") + WEEKDAYS[self.weekday]
 
     def _takes(self, day: dt.date) -> bool:
+        """Whether the series falls on `day`: a fortnightly one from its `from` day on."""
+        if self.every > 1 and day < self.anchor:
+            return False
         return (day - self.anchor).days % (7 * self.every) == 0
 
 

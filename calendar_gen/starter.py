@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from calendar_gen.errors import shown
 from calendar_gen.model import Period
+from calendar_gen.schedule import slugify
 
 PROGRAMME = """\
 # The settings every topic file shares. Each key is explained in the README's
 # "Schedule files" section; delete what you do not need.
 organisation = {organisation}
+
+# The last part of every release's UID, which calendars know it by: set once, never changed
+# (renaming the organisation does not change it).
+uid_domain = {uid_domain}
 
 # The period the calendar starts from: a financial year like "2027/28" (April to March) or
 # a calendar year like "2027". `calendar-gen next-year` moves it on.
@@ -54,7 +59,9 @@ def starter_files(organisation: str, period: Period) -> dict[str, str]:
     """The starter files' names and texts."""
     return {
         "programme.toml": PROGRAMME.format(
-            organisation=shown(organisation), period=shown(period.name)
+            organisation=shown(organisation),
+            uid_domain=shown(slugify(organisation)),
+            period=shown(period.name),
         ),
         f"{TOPIC_SLUG}.toml": TOPIC.format(slug=TOPIC_SLUG),
     }
