@@ -86,6 +86,20 @@ def not_utf8(data: bytes, error: UnicodeDecodeError) -> str:
 
 Reader = Callable[[str], dict[str, Any] | None]
 
+# What tomllib's terse messages most often mean in a schedule file, in the writer's words.
+_HINTS = {
+    "Illegal character '\\n'": "a text is missing its closing quote",
+    "Invalid value": 'text must be in quotes (day = "second thursday"), dates not (2027-05-06)',
+    "Cannot overwrite a value": "a key is given twice: each publication starts with its own "
+    "[[publication]] line",
+    "Cannot declare": "a table is given twice",
+    "Unclosed array": "a list is missing its closing ]",
+}
+
+
+def _hint(message: str) -> str:
+    return next((f"; {hint}" for start, hint in _HINTS.items() if message.startswith(start)), "")
+
 
 def read_toml(
     path: Path, shown: str, limit: int | None = None, usual: Reader | None = None
@@ -107,7 +121,7 @@ def read_toml(
     except UnicodeDecodeError as error:
         return None, Problem(shown, not_utf8(data, error))
     except tomllib.TOMLDecodeError as error:
-        return None, Problem(shown, f"invalid TOML: {error}")
+        return None, Problem(shown, f"invalid TOML: {error}{_hint(str(error))}")
     except (ValueError, RecursionError) as error:  # a 5,000-digit number, nesting 3,000 deep
         return None, Problem(shown, f"invalid TOML: {error or 'nested too deeply'}")
     except OSError as error:

@@ -19,7 +19,7 @@ from calendar_gen import recordtext
 from calendar_gen.errors import Problem
 from calendar_gen.errors import shown as written
 from calendar_gen.files import read_toml
-from calendar_gen.model import Action, Announcement, Change, Key
+from calendar_gen.model import Action, Announcement, Change, Key, choose
 from calendar_gen.slots import Slot, parse_slot
 from calendar_gen.workdays import FIRST_YEAR, LAST_YEAR
 
@@ -99,12 +99,15 @@ def _read_entry(
                 problem(f"unknown key {_key(key, RELEASE_KEYS)} in a release; allowed: "
                         f"{', '.join(RELEASE_KEYS)}")  # fmt: skip
     if not isinstance(pub_id, str):
-        problem(f"id {pub_id!r} is not a publication id like 'police-workforce'")
+        problem(f'id {written(pub_id)} is not a publication id like "police-workforce"')
     elif pub_id not in regions:
+        close = difflib.get_close_matches(pub_id, list(regions), n=1)
         problem(
-            f"id '{pub_id}' is not a publication in the schedules, but its announced releases "
-            "must stay in the feeds: put the publication back and mark it ended "
-            "([publication.ended] with on = the last day and reason = why)"
+            f'id "{pub_id}" is not a publication in the schedules'
+            + (f' (did you mean "{close[0]}"?)' if close else "")
+            + ", but its announced releases must stay in the feeds: if it was removed, put "
+            "the publication back and mark it ended ([publication.ended] with on = the last "
+            "day and reason = why)"
         )
     month = _month(entry.get("month"))
     if month is None:
@@ -114,10 +117,10 @@ def _read_entry(
         )
     date = _date(entry.get("date"))
     if date is None:
-        problem(f"date {entry.get('date')!r} is not a date like 2014-05-22")
+        problem(_not_a_date("date", entry.get("date")))
     confirmed = entry.get("confirmed")
     if confirmed is not None and _date(confirmed) is None:
-        problem(f"confirmed {confirmed!r} is not a date like 2014-04-24")
+        problem(_not_a_date("confirmed", confirmed))
     changes = _read_changes(entry["change"], problem) if "change" in entry else []
     if problems or month is None or date is None or changes is None:
         return None, problems
@@ -193,6 +196,26 @@ def _check_change(
         problem(f"change on {change.on}: a cancelled release can only be reinstated")
 
 
+_MEANS = {"on": "the day the change was made", "from": "the date it had"}
+
+
+def _not_a_date(key: str, value: Any) -> str:
+    """What is wrong with a date as written, and how to write it."""
+    text = value.strip() if isinstance(value, str) else ""
+    if text and _date(_iso(text)):
+        return (
+            f"{key} {written(value)} is text, not a date; write it without quotes: {key} = {text}"
+        )
+    return f"{key} {written(value)} is not a date; write it like {key} = 2014-05-22"
+
+
+def _iso(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def _read_changes(value: Any, problem: Callable[[str], None]) -> list[Change] | None:
     if not isinstance(value, list) or not all(isinstance(c, dict) for c in value):
         problem("change must be tables, written [[release.change]]")
@@ -204,14 +227,21 @@ def _read_changes(value: Any, problem: Callable[[str], None]) -> list[Change] | 
                 problem(f"unknown key {_key(key, CHANGE_KEYS)} in a change; allowed: "
                         f"{', '.join(CHANGE_KEYS)}")  # fmt: skip
         on, old, new = _date(table.get("on")), _date(table.get("from")), _date(table.get("to"))
-        action, reason = table.get("action"), table.get("reason")
-        if action not in ACTIONS:
-            problem(f"change action {action!r} is not one of {', '.join(ACTIONS)}")
-        if on is None or old is None:
-            problem("a change needs the dates 'on' (when it was made) and 'from'")
+        reason = table.get("reason")
+        action = choose(table["action"], ACTIONS) if isinstance(table.get("action"), str) else None
+        if action is None:
+            problem(f"change action {written(table.get('action'))} is not one of "
+                    f"{', '.join(ACTIONS)}")  # fmt: skip
+        for key, day in (("on", on), ("from", old)):
+            if day is None:
+                problem(_not_a_date(key, table.get(key)) if key in table else
+                        f"a change needs the date '{key}' ({_MEANS[key]})")  # fmt: skip
         if action == Action.MOVED and new is None:
-            problem("a move needs 'to', the new date")
-        if not isinstance(reason, str) or not reason.strip():
+            problem(_not_a_date("to", table["to"]) if "to" in table else
+                    "a move needs 'to', the new date")  # fmt: skip
+        if "reason" not in table and any(k.startswith("reason") for k in table):
+            pass  # a misspelt reason is reported once, as an unknown key
+        elif not isinstance(reason, str) or not reason.strip():
             problem("a change needs a reason")
         if on and old and action in ACTIONS and isinstance(reason, str):
             kept = action != Action.CANCELLED  # a cancellation has no new date

@@ -184,3 +184,20 @@ def test_an_unknown_id_given_to_a_change_gets_the_closest_suggested(tmp_path):
     assert result.stderr == (
         "'monthly-buletin' is not a publication in schedules; did you mean \"monthly-bulletin\"?\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("day = second tuesday",
+         "schedules/t.toml: invalid TOML: Invalid value (at line 8, column 7); text must be in "
+         'quotes (day = "second thursday"), dates not (2027-05-06)'),
+        ('day = "second tuesday',
+         "schedules/t.toml: invalid TOML: Illegal character '\\n' (at line 8, column 22); a "
+         "text is missing its closing quote"),
+    ],
+)  # fmt: skip
+def test_toml_mistakes_say_what_they_mean(tmp_path, line, message):
+    write_schedules(tmp_path / "schedules", {"t": MONTHLY.replace('day = "second tuesday"', line)})
+    result = run_cli("check", cwd=tmp_path)
+    assert result.stderr.splitlines() == [message, "1 problem found; nothing was written."]

@@ -232,7 +232,7 @@ def test_removing_a_publication_with_announced_releases_says_to_end_it(announced
     (announced / "schedules" / "test.toml").write_text(other)
     result = run_cli("build", "--as-of", "2014-04-22", cwd=announced)
     assert result.returncode == 2
-    assert "id 'monthly-bulletin' is not a publication in the schedules" in result.stderr
+    assert 'id "monthly-bulletin" is not a publication in the schedules' in result.stderr
     assert "mark it ended ([publication.ended]" in result.stderr
 
 
