@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from calendar_gen.model import Programme
-from calendar_gen.texts import long_date
+from calendar_gen.texts import long_date, plural
 
 STANDARD_TIME = dt.time(9, 30)
 
@@ -26,7 +26,7 @@ def practice_problems(
                 days = (change.old - change.on).days
                 problems.append(
                     f"{announcement.id} {announcement.month}: {change.action} on "
-                    f"{long_date(change.on)}, {days} days before its confirmed date "
+                    f"{long_date(change.on)}, {plural(days, 'day')} before its confirmed date "
                     f"({long_date(change.old)}), inside the {programme.notice_weeks}-week "
                     f"notice period: {change.reason}"
                 )

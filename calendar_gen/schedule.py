@@ -40,7 +40,7 @@ from calendar_gen.rules import (
     parse_weekday,
 )
 from calendar_gen.texts import CONTROL, CONTROL_OR_NEWLINE, plural
-from calendar_gen.workdays import REGIONS, Roll
+from calendar_gen.workdays import FIRST_YEAR, LAST_YEAR, REGIONS, Roll
 
 NOT_TOPICS = ("programme", "announcements")  # the settings and the announcement record
 RESERVED_SLUGS = ("all",)  # all.ics is the feed of every release
@@ -204,7 +204,8 @@ class _Reader:
 
     def period(self, value: Any, key: str) -> Period | None:
         if isinstance(value, int) and not isinstance(value, bool):
-            self.problem(f'{key} {value} is a number; write it in quotes: {key} = "{value}"')
+            name = key.split()[-1]  # "suspended period" is written period = ...
+            self.problem(f'{key} {value} is a number; write it in quotes: {name} = "{value}"')
             return None
         if not isinstance(value, str):
             self.problem(f'{key} {shown(value)} is not a period; write it like {key} = "2014/15"')
@@ -256,6 +257,9 @@ def _read_settings(data: dict[str, Any], r: _Reader) -> _Settings | None:
     max_per_day = r.number(data, "max_releases_per_day", 1, 1, 100)
     blackouts = _read_blackouts(data, r)
     ends = r.date(data, "ends") if "ends" in data else None
+    if ends and period and ends < period.start:
+        r.problem(f"ends {ends} is before the period {period} starts ({period.start}): the "
+                  "programme would have no release; write its real last day")  # fmt: skip
     accepted = _read_accepted(data, r)
     if r.problems:
         return None
@@ -361,9 +365,10 @@ def _read_months(table: dict[str, Any], frequency: Frequency | None, r: _Reader)
     if not isinstance(value, list) or not all(
         isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 12 for m in value
     ):
+        example = _EXAMPLE_MONTHS.get(frequency or Frequency.QUARTERLY, "[2, 5, 8, 11]")
         r.problem(
             f"months {shown(value)} is not a list of month numbers from 1 to 12; write it like "
-            "months = [2, 5, 8, 11]"
+            f"months = {example.split(' (')[0]}"
         )
         return ()
     if len(set(value)) != len(value):
@@ -484,6 +489,10 @@ def _read_rule(
     roll = r.choice(table, "roll", tuple(Roll), default=settings.roll if settings else "following")
     default = settings.holidays if settings else REGIONS_DEFAULT
     region = r.choice(table, "holidays", tuple(REGIONS), default=default)
+    for key, user in (("from", Frequency.FORTNIGHTLY), ("dates", Frequency.AD_HOC)):
+        if key in table and frequency not in (None, user):
+            r.problem(f"{key} is used only by a {user} publication, not a {frequency} one; "
+                      "remove it")  # fmt: skip
     if frequency is Frequency.AD_HOC:
         days = _read_dates(table, r)
         return AdHocRule(days, Roll(roll), region) if days and roll and region else None
@@ -553,6 +562,9 @@ def _read_dates(table: dict[str, Any], r: _Reader) -> tuple[dt.date, ...]:
         return ()
     if len(set(value)) != len(value):
         r.problem(f"dates {shown(value)} names a day twice; name each day once")
+        return ()
+    if far := [d for d in value if not FIRST_YEAR <= d.year <= LAST_YEAR]:
+        r.problem(f"dates names {far[0]}, outside the years {FIRST_YEAR} to {LAST_YEAR}")
         return ()
     return tuple(sorted(value))
 

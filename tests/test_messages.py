@@ -41,7 +41,9 @@ PUBLICATION_MISTAKES = [
      "months = [2, 5, 8, 11]"),
     ('frequency = "annual"\nmonths = [13]',
      f"{T}months [13] is not a list of month numbers from 1 to 12; write it like "
-     "months = [2, 5, 8, 11]"),
+     "months = [7]"),
+    ('frequency = "monthly"\nfrom = 2014-04-08',
+     f"{T}from is used only by a fortnightly publication, not a monthly one; remove it"),
     ('frequency = "quarterly"\nmonths = [1, 4, 7, 13]',
      f"{T}months [1, 4, 7, 13] is not a list of month numbers from 1 to 12; write it like "
      "months = [2, 5, 8, 11]"),
