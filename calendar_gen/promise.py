@@ -72,8 +72,9 @@ def read_published(path: Path, unchanged: Collection[str] = ()) -> list[Publishe
             found += [p for p in read_feed(events) if p.uid not in known]
         return found
     except (OSError, ValueError, KeyError, TypeError) as error:
+        why = f"a release has no {error.args[0]!s}" if isinstance(error, KeyError) else error
         raise PromiseError(
-            f"{path}: cannot be read as the releases last published ({error}); it is how a "
+            f"{path}: cannot be read as the releases last published ({why}); it is how a "
             "build checks that no announced date changes silently. Restore it from the "
             "published site, or name a good copy with --published FILE."
         ) from None
