@@ -37,7 +37,7 @@ test: setup test-tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 # docs/index.png and docs/index-phone.png, from the shipped feeds.
 screenshots: feeds test-tools
