@@ -112,12 +112,12 @@ def _publish(
 ) -> BuildReport:
     """Hold the calendar to what was published, then record and write it all at once.
 
-    `extra` files (programme.toml, when rolling a year) are written last, so a run stopped
-    half-way leaves them as they were and can simply be run again.
+    `extra` files (programme.toml, when rolling a year) are written last; the renames are
+    noted in a journal first, so a run killed among them is finished by the next.
     """
     from calendar_gen.pages import json_rows
     from calendar_gen.promise import check_promises, read_published
-    from calendar_gen.releases import calendar, window
+    from calendar_gen.releases import calendar
     from calendar_gen.site import MANIFEST, PAGES, file_names, fingerprint, note_build, outputs
 
     releases = calendar(programme, as_of, through)
@@ -130,15 +130,7 @@ def _publish(
     # Newly confirmed releases carry the changes just recorded for them, so they win.
     announce = [*{a.key: a for a in [*recorded, *confirmed]}.values()]
     warnings = rule_conflicts(releases, as_of)
-    first, last = window(programme, as_of, through)
-    history = sum(r.scheduled.first_day < first.first_day for r in releases)
-    summary = (
-        f"{plural(len(releases) - history, 'release')} of "
-        f"{plural(len(programme.publications), 'publication')} from "
-        f"{first.first_day:%B %Y} to {last.first_day:%B %Y}"
-        + (f" and {history} announced before, kept as history" if history else "")
-        + f": {len(programme.topics) + 1} feeds and index.html in {out}/"
-    )
+    summary = _summary(programme, releases, as_of, through, out)
     if dry_run:
         return BuildReport(summary, folder, announced=tuple(confirmed), warnings=tuple(warnings),
                            releases=tuple(releases), dry_run=True)  # fmt: skip
@@ -161,6 +153,27 @@ def _publish(
         record=programme.record_path,
         warnings=tuple(warnings),
         releases=tuple(releases),
+    )
+
+
+def _summary(
+    programme: Programme,
+    releases: list[Release],
+    as_of: dt.date,
+    through: Period | None,
+    out: str | Path,
+) -> str:
+    """What a build publishes, in a line: the window's releases and the history kept."""
+    from calendar_gen.releases import window
+
+    first, last = window(programme, as_of, through)
+    history = sum(r.scheduled.first_day < first.first_day for r in releases)
+    return (
+        f"{plural(len(releases) - history, 'release')} of "
+        f"{plural(len(programme.publications), 'publication')} from "
+        f"{first.first_day:%B %Y} to {last.first_day:%B %Y}"
+        + (f" and {history} announced before, kept as history" if history else "")
+        + f": {len(programme.topics) + 1} feeds and index.html in {out}/"
     )
 
 
