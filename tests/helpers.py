@@ -122,7 +122,7 @@ def serving(out: Path, *extra: str, cwd: Path | None = None):
     finally:
         process.send_signal(signal.SIGINT)
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=30)  # a loaded machine (two test workers) may be slow to stop it
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
