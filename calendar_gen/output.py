@@ -117,13 +117,29 @@ def complete_interrupted(folder: Path) -> int:
     """Make the renames a killed run noted in `folder`'s journal; how many it made."""
     journal = folder / JOURNAL
     try:
+        if journal.is_symlink():
+            raise ValueError("not a journal of ours")
         steps = json.loads(journal.read_text("utf-8"))
-    except (OSError, ValueError):
+        staged = [(Path(path), Path(temp)) for temp, path in steps]
+    except (OSError, ValueError, TypeError):
         return 0
-    staged = [(Path(path), Path(temp)) for temp, path in steps if Path(temp).is_file()]
+    # A journal planted in a schedules folder must not rename anything of anyone's: only
+    # our own temporary files, each into the file it was staged for, in the same folder.
+    staged = [(path, temp) for path, temp in staged if _ours(path, temp) and temp.is_file()]
     _rename(staged)
     journal.unlink(missing_ok=True)
     return len(staged)
+
+
+def _ours(path: Path, temp: Path) -> bool:
+    name = temp.name
+    return (
+        temp.parent == path.parent
+        and name.startswith(f"{TEMP_PREFIX}{path.name[:64]}.")
+        and name.endswith(TEMP_SUFFIX)
+        and not temp.is_symlink()
+        and not path.is_symlink()
+    )
 
 
 def remove_leftovers(folder: Path) -> None:

@@ -170,3 +170,23 @@ def test_a_read_only_schedules_folder_that_must_change_is_a_clear_error(read_onl
     assert "announcements.toml: cannot be written: Read-only file system" in result.stderr
     assert "Traceback" not in result.stderr
     assert not out.exists()
+
+
+def test_a_planted_journal_renames_nothing_but_our_own_files(tmp_path):
+    import json
+
+    folder = tmp_path / "schedules"
+    folder.mkdir()
+    precious = tmp_path / "precious"
+    precious.write_text(PRECIOUS)
+    planted = folder / "evil.toml"
+    planted.write_text("overwritten")
+    ours = folder / ".calendar-gen-record.toml.abc.tmp"
+    ours.write_text("new record")
+    steps = [[str(planted), str(precious)], [str(ours), str(folder / "record.toml")]]
+    (folder / ".calendar-gen-journal.json").write_text(json.dumps(steps))
+    _take_lock(folder)
+    assert precious.read_text() == PRECIOUS  # the planted step was refused
+    assert planted.read_text() == "overwritten"
+    assert (folder / "record.toml").read_text() == "new record"  # ours was finished
+    assert not (folder / ".calendar-gen-journal.json").exists()
