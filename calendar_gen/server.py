@@ -347,6 +347,9 @@ def printable(text: str, limit: int = 200) -> str:
 
 class FeedServer(ThreadingHTTPServer):
     daemon_threads = True
+    # Stopping does not wait for connections still open: a client that stopped reading
+    # would otherwise hold the server up (socketserver joins every handler thread).
+    block_on_close = False
     request_queue_size = 128  # socketserver's 5 overflows when a few clients connect at once
 
     def __init__(
