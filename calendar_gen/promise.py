@@ -116,8 +116,9 @@ def _published(row: dict[str, object]) -> Published:
 
 
 def _steps(history: list[Any]) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(str(c.get(k)) for k in ("on", "action", "from", "to", "reason"))
-                 for c in history)  # fmt: skip
+    """A release's changes, each as the texts of its fields, to compare."""
+    fields = ("on", "action", "from", "to", "reason")
+    return tuple(tuple(str(change.get(k)) for k in fields) for change in history)
 
 
 def _uids(rows: Collection[str]) -> set[str]:
@@ -191,12 +192,13 @@ def broken_promises(
 def _changed(old: Published, new: Release, as_of: dt.date) -> str | None:
     """What is wrong with `new` as the next version of `old`, or None."""
     then = f"{new.status} for {long_date(new.date)} (sequence {new.sequence})"
-    history = _steps(new.history())
     if old.topic is not None and new.topic.slug != old.topic:
-        return (f"it would leave {old.topic}.ics for {new.topic.slug}.ics, whose subscribers "
-                f"never had it: keep the publication in {old.topic}.toml")  # fmt: skip
-    if new.sequence < old.sequence or (old.history is not None and history[: len(old.history)]
-                                       != old.history):  # fmt: skip
+        return (
+            f"it would leave {old.topic}.ics for {new.topic.slug}.ics, whose subscribers never "
+            f"had it: keep the publication in {old.topic}.toml"
+        )
+    kept = old.history is None or _steps(new.history())[: len(old.history)] == old.history
+    if new.sequence < old.sequence or not kept:
         return f"the record now makes it {then}, its history rewritten"
     same = (new.date, new.status.value, f"{new.start:%H:%M}") == (old.date, old.status, old.time)
     if new.sequence == old.sequence:
