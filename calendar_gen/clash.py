@@ -110,13 +110,16 @@ def read_calendar(
 # Expanding an event that recurs every second or minute over a year takes minutes and
 # gigabytes from a 200-byte file; no release calendar has one.
 SUB_DAILY = ("SECONDLY", "MINUTELY", "HOURLY")
+SUB_DAILY_PARTS = ("BYHOUR", "BYMINUTE", "BYSECOND")
 
 
 def _refuse_sub_daily(calendar: Any, path: str | Path) -> None:
     for event in calendar.walk("VEVENT"):
         rule = event.get("RRULE")
         frequency = str(rule.get("FREQ", [""])[0]).upper() if rule is not None else ""
-        if frequency in SUB_DAILY:
+        # BYHOUR, BYMINUTE or BYSECOND with many values make a daily rule sub-daily too.
+        many = rule is not None and any(len(rule.get(k, [])) > 1 for k in SUB_DAILY_PARTS)
+        if frequency in SUB_DAILY or many:
             title = str(event.get("SUMMARY", "(untitled event)"))
             raise CalendarFileError(
                 f"{path}: the event {shown(title)} recurs more often than daily "

@@ -142,8 +142,9 @@ class Period:
         return self._starting(self.start.year - 1) if self.start.year > FIRST_YEAR else None
 
     def holding(self, day: dt.date) -> Period:
-        """The period of the same kind (financial or calendar year) that holds `day`."""
-        return self._starting(day.year - (self.financial and day.month < 4))
+        """The period of the same kind (financial or calendar year) that holds `day`; the
+        first the calendar reaches, for January to March 2000."""
+        return self._starting(max(day.year - (self.financial and day.month < 4), FIRST_YEAR))
 
     def _starting(self, year: int) -> Period:
         return Period.parse(f"{year}/{(year + 1) % 100:02d}" if self.financial else str(year))

@@ -123,9 +123,15 @@ def complete_interrupted(folder: Path) -> int:
         staged = [(Path(path), Path(temp)) for temp, path in steps]
     except (OSError, ValueError, TypeError):
         return 0
-    # A journal planted in a schedules folder must not rename anything of anyone's: only
-    # our own temporary files, each into the file it was staged for, in the same folder.
-    staged = [(path, temp) for path, temp in staged if _ours(path, temp) and temp.is_file()]
+    # A journal planted in a schedules folder must not rename anything of anyone's: only our
+    # own temporary files, each into the file it was staged for, in this very folder. (Files
+    # of the feeds folder it noted are not finished: the next build writes them again.)
+    here = folder.resolve()
+    staged = [
+        (path, temp)
+        for path, temp in staged
+        if path.parent == here and _ours(path, temp) and temp.is_file()
+    ]
     _rename(staged)
     journal.unlink(missing_ok=True)
     return len(staged)
@@ -184,7 +190,8 @@ def locked(folder: Path, wait: float, on_wait: Callable[[str], None]) -> Iterato
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
             if done := complete_interrupted(folder):  # before the sweep: its files are noted
-                on_wait(f"{folder}: finished writing the {done} files an interrupted run left")
+                files = f"{done} file{'s' if done != 1 else ''}"
+                on_wait(f"{folder}: finished writing the {files} an interrupted run left")
             remove_leftovers(folder)
         yield
     finally:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,8 +47,9 @@ class Published:
 
 
 def read_published(path: Path, unchanged: Collection[str] = ()) -> list[Published]:
-    """The releases in a releases.json that a build wrote, or in the all.ics beside it when
-    that holds releases the JSON does not (it was deleted, emptied or cut by hand).
+    """The releases in a releases.json that a build wrote; none when there is no such file
+    and no all.ics beside it (a first build). One missing, or cut, beside an all.ics is
+    refused: the check would hold the build to nothing.
 
     Releases whose row is in `unchanged`, rows the build is about to write again, are left
     out: they keep every promise. Only the rows that differ are parsed, when the file is laid
@@ -57,7 +57,9 @@ def read_published(path: Path, unchanged: Collection[str] = ()) -> list[Publishe
     """
     events = path.parent / "all.ics"
     if not path.exists():
-        return read_feed(events)
+        if events.exists():
+            raise _unreadable(path, "it is missing, but all.ics is there")
+        return []
     try:
         with path.open(encoding="utf-8", newline="\n") as lines:
             rows = _changed_rows(lines, unchanged)
@@ -66,18 +68,20 @@ def read_published(path: Path, unchanged: Collection[str] = ()) -> list[Publishe
     try:
         if rows is None:
             rows = json.loads(path.read_text("utf-8"))
-        found = [_published(row) for row in rows]
-        if _count(events, b"BEGIN:VEVENT") > _count(path, b'  {"id"'):  # rows are missing
-            known = {p.uid for p in found} | _uids(unchanged)
-            found += [p for p in read_feed(events) if p.uid not in known]
-        return found
+        if _count(events, b"BEGIN:VEVENT") > _count(path, b'  {"'):
+            raise _unreadable(path, "it lists fewer releases than all.ics beside it")
+        return [_published(row) for row in rows]
     except (OSError, ValueError, KeyError, TypeError) as error:
         why = f"a release has no {error.args[0]!s}" if isinstance(error, KeyError) else error
-        raise PromiseError(
-            f"{path}: cannot be read as the releases last published ({why}); it is how a "
-            "build checks that no announced date changes silently. Restore it from the "
-            "published site, or name a good copy with --published FILE."
-        ) from None
+        raise _unreadable(path, str(why)) from None
+
+
+def _unreadable(path: Path, why: str) -> PromiseError:
+    return PromiseError(
+        f"{path}: cannot be read as the releases last published ({why}); it is how a build "
+        "checks that no announced date changes silently. Restore it from the published site, "
+        "or name a good copy with --published FILE."
+    )
 
 
 def _changed_rows(lines: Iterable[str], unchanged: Collection[str]) -> list[Any] | None:
@@ -121,15 +125,6 @@ def _steps(history: list[Any]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(str(change.get(k)) for k in fields) for change in history)
 
 
-def _uids(rows: Collection[str]) -> set[str]:
-    return {m.group(1) for row in rows if (m := _UID_FIELD.search(row))}
-
-
-_UID_FIELD = re.compile(r'"uid": "([^"]*)"')
-_SLOT = re.compile(r"^(.*)-([0-9]{4}-(?:W[0-9]{2}|[0-9]{2}(?:-[0-9]{2})?))$")
-_STATUS = {"CONFIRMED": "confirmed", "CANCELLED": "cancelled", "TENTATIVE": "provisional"}
-
-
 def _count(path: Path, start: bytes) -> int:
     """How many lines of the file start with `start`."""
     try:
@@ -139,40 +134,11 @@ def _count(path: Path, start: bytes) -> int:
         return 0
 
 
-def read_feed(path: Path) -> list[Published]:
-    """The releases of an all.ics as a build writes it, read line by line (a whole
-    government's feed would take icalendar a minute); none when there is no such file."""
-    try:
-        text = path.read_bytes().decode("utf-8").replace("\r\n ", "")
-    except (OSError, UnicodeDecodeError):  # none, or not what a build writes: nothing to hold
-        return []
-    found: list[Published] = []
-    event: dict[str, str] = {}
-    for line in text.split("\r\n"):
-        name, _, value = line.partition(":")
-        event[name.split(";")[0]] = value
-        if line == "END:VEVENT":
-            found += _from_event(event)
-            event = {}
-    return found
-
-
-def _from_event(event: dict[str, str]) -> list[Published]:
-    uid, start = event.get("UID", ""), event.get("DTSTART", "")
-    if not (slot := _SLOT.match(uid.split("@")[0])) or len(start) < 13:
-        return []
-    day = dt.date(int(start[:4]), int(start[4:6]), int(start[6:8]))
-    status = _STATUS.get(event.get("STATUS", ""), "provisional")
-    sequence = int(event.get("SEQUENCE", "0") or 0)
-    time = f"{start[9:11]}:{start[11:13]}"
-    return [Published(uid, slot.group(1), slot.group(2), day, status, sequence, time)]
-
-
 def broken_promises(
-    published: list[Published], releases: list[Release], as_of: dt.date
+    published: list[Published], releases: list[Release], since: dt.date, as_of: dt.date
 ) -> list[str]:
-    """Each release published as confirmed or cancelled that `releases` would change silently,
-    or change after it was out."""
+    """Each release published as confirmed or cancelled (by a build as of `since`) that
+    `releases` (as of `as_of`) would change silently, or change after it was out."""
     now = {r.uid: r for r in releases}
     by_slot = {(r.publication.id, str(r.scheduled)): r for r in releases}
     found = []
@@ -184,13 +150,13 @@ def broken_promises(
             other = by_slot.get((old.id, old.month))
             hint = f" (its UID is now {other.uid}: put uid_domain back)" if other else ""
             found.append(f"{where}: published as {old}, but nothing gives it now{hint}")
-        elif problem := _changed(old, new, as_of):
+        elif problem := _changed(old, new, since, as_of):
             found.append(f"{where}: published as {old}; {problem}")
     return found
 
 
-def _changed(old: Published, new: Release, as_of: dt.date) -> str | None:
-    """What is wrong with `new` as the next version of `old`, or None."""
+def _changed(old: Published, new: Release, since: dt.date, as_of: dt.date) -> str | None:
+    """What is wrong with `new` as the next version of `old`, published as of `since`."""
     then = f"{new.status} for {long_date(new.date)} (sequence {new.sequence})"
     if old.topic is not None and new.topic.slug != old.topic:
         return (
@@ -205,16 +171,26 @@ def _changed(old: Published, new: Release, as_of: dt.date) -> str | None:
         return None if same else f"the record now makes it {then} at {new.start:%H:%M}"
     if old.date < as_of:
         return f"it was out on {long_date(old.date)}, and the past stays as it happened"
-    if late := [c for c in new.changes[old.sequence :] if c.on > as_of]:
+    added = new.changes[old.sequence :]
+    if late := [c for c in added if c.on > as_of]:
         return f"a change is dated {late[0].on}, after today ({as_of})"
+    if early := [c for c in added if c.on < since]:
+        return (
+            f"a change is dated {early[0].on}, before the build as of {since} that published it "
+            "as it was: a change is dated the day it is made"
+        )
     return None
 
 
 def check_promises(
-    published: list[Published], releases: list[Release], source: Path, as_of: dt.date
+    published: list[Published],
+    releases: list[Release],
+    source: Path,
+    since: dt.date,
+    as_of: dt.date,
 ) -> None:
     """Raise PromiseError listing every promise that publishing `releases` would break."""
-    broken = broken_promises(published, releases, as_of)
+    broken = broken_promises(published, releases, since, as_of)
     if broken:
         raise PromiseError(
             "\n".join(broken)

@@ -42,16 +42,18 @@ def outputs(
     and writes nothing. The data files come as lines, written one after another; `rows` are
     the releases' rows of releases.json (pages.json_rows).
 
-    The record comes first: a build stopped half-way never loses an announcement.
+    The record comes first: a build stopped half-way never loses an announcement. Then
+    releases.json, before the feeds: a build stopped among them leaves it holding at least
+    the releases all.ics does, which the next build is held to.
     """
     files: list[tuple[Path, Content]] = []
     if announce:
         files.append((programme.record_path, render_updates(programme.record_path, announce)))
-    files += [(folder / name, chunks) for name, chunks in feed_chunks(programme, releases, period)]
     index, csv, data, atom = PAGES
+    files.append((folder / data, json_lines(releases, rows)))
+    files += [(folder / name, chunks) for name, chunks in feed_chunks(programme, releases, period)]
     files.append((folder / index, render_index(programme, releases, period, as_of)))
     files.append((folder / csv, csv_lines(releases, byte_order_mark=True)))
-    files.append((folder / data, json_lines(releases, rows)))
     files.append((folder / atom, render_atom(programme, releases)))
     return files
 
@@ -96,6 +98,15 @@ def previous_build(out: str | Path, digest: str) -> dict[str, Any] | None:
     if not isinstance(files, dict) or _state(folder, sorted(files)) != files:
         return None
     return note
+
+
+def last_as_of(out: str | Path) -> dt.date | None:
+    """The day the last build into `out` took as today, if it says."""
+    try:
+        note = json.loads((Path(out) / MANIFEST).read_text("utf-8"))
+        return dt.date.fromisoformat(note["as_of"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def note_build(out: str | Path, digest: str, names: list[str], said: Mapping[str, object]) -> str:

@@ -118,14 +118,29 @@ def _publish(
     from calendar_gen.pages import json_rows
     from calendar_gen.promise import check_promises, read_published
     from calendar_gen.releases import calendar
-    from calendar_gen.site import MANIFEST, PAGES, file_names, fingerprint, note_build, outputs
+    from calendar_gen.site import (
+        MANIFEST,
+        PAGES,
+        file_names,
+        fingerprint,
+        last_as_of,
+        note_build,
+        outputs,
+    )
 
     releases = calendar(programme, as_of, through)
     folder = Path(out)
     source = Path(published) if published else folder / PAGES[2]
     # Made once: releases.json's rows, and what the releases published before are held to.
     rows = json_rows(releases)
-    check_promises(read_published(source, set(rows)), releases, source, as_of)
+    since = last_as_of(folder)
+    if since and as_of < since:
+        raise CalendarGenError(
+            f"{folder}/ was last built as of {since}: a build as of {as_of}, before it, could "
+            "change what subscribers have already seen. The past stays as it happened: build "
+            f"as of {since} or later."
+        )
+    check_promises(read_published(source, set(rows)), releases, source, since or as_of, as_of)
     confirmed = to_announce(releases, programme)
     # Newly confirmed releases carry the changes just recorded for them, so they win.
     announce = [*{a.key: a for a in [*recorded, *confirmed]}.values()]
@@ -143,7 +158,7 @@ def _publish(
     changed = [path for path in publish(files, journal) if path not in kept]
     # Noted after the record is written: the next build, given the same, changes nothing.
     digest = fingerprint(programme.folder, through, as_of)
-    said = {"summary": summary, "warnings": warnings}
+    said = {"summary": summary, "warnings": warnings, "as_of": as_of.isoformat()}
     publish([(folder / MANIFEST, note_build(folder, digest, file_names(programme), said))])
     return BuildReport(
         summary,

@@ -405,3 +405,15 @@ def test_a_calendar_recurring_more_often_than_daily_is_refused_at_once(tmp_path,
     result = run_cli("clashes", "--against", "ticking.ics", "--as-of", "2014-04-01", cwd=tmp_path)
     assert result.returncode == 2
     assert f"recurs more often than daily (FREQ={frequency})" in result.stderr
+
+
+def test_a_daily_rule_made_sub_daily_by_its_hours_and_minutes_is_refused(tmp_path):
+    busy = ";".join(("FREQ=DAILY", "BYHOUR=" + ",".join(map(str, range(24))),
+                     "BYMINUTE=" + ",".join(map(str, range(60)))))  # fmt: skip
+    (tmp_path / "busy.ics").write_text(
+        EXTERNAL.replace("END:VEVENT", f"RRULE:{busy}\nEND:VEVENT", 1)
+    )
+    write_schedules(tmp_path / "schedules", {"t": ONE})
+    result = run_cli("clashes", "--against", "busy.ics", "--as-of", "2014-04-01", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "recurs more often than daily" in result.stderr

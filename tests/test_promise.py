@@ -421,7 +421,7 @@ def edited(lines: list[str], edit: str, at: int) -> list[str]:
 
 def outcome(path, releases, unchanged, as_of) -> list[str] | str:
     try:
-        return broken_promises(read_published(path, unchanged), releases, as_of)
+        return broken_promises(read_published(path, unchanged), releases, as_of, as_of)
     except PromiseError as error:
         return str(error)
 
@@ -513,13 +513,38 @@ def test_a_publication_cannot_leave_its_topic_feed(announced):
     )
 
 
-def test_without_releases_json_the_build_is_held_to_all_ics(announced):
-    (announced / "feeds" / "releases.json").unlink()
+@pytest.mark.parametrize("damage", ["deleted", "emptied", "cut"])
+def test_a_missing_or_cut_releases_json_is_refused(announced, damage):
+    path = announced / "feeds" / "releases.json"
+    if damage == "deleted":
+        path.unlink()
+    elif damage == "emptied":
+        path.write_text("[]\n")
+    else:  # the May row, which a hand edit of the record would then move unseen
+        path.write_text("".join(line for line in path.read_text().splitlines(keepends=True)
+                                if "-2014-05@" not in line))  # fmt: skip
     record_without(announced, "2014-05")
-    assert (
-        "monthly-bulletin 2014-05: published as confirmed for Thursday 15 May 2014 (sequence 1); "
-        "the record now makes it confirmed for Tuesday 13 May 2014 (sequence 0)"
-    ) in refused(announced)
+    message = refused(announced)
+    assert "feeds/releases.json: cannot be read as the releases last published" in message
+    assert ("it is missing, but all.ics is there" if damage == "deleted"
+            else "it lists fewer releases than all.ics beside it") in message  # fmt: skip
+
+
+def test_a_build_cannot_go_back_before_the_last(announced):
+    ok("build", "--as-of", "2014-06-20", cwd=announced)
+    message = refused(announced, "2014-06-19")
+    assert "feeds/ was last built as of 2014-06-20: a build as of 2014-06-19, before it" in message
+
+
+def test_a_change_dated_before_the_last_build_is_refused(announced):
+    # The build of 20 June published 8 July as confirmed (from 10 June); a move claimed to
+    # have been made on 15 June, before that build, would hide a change at short notice.
+    ok("build", "--as-of", "2014-06-20", cwd=announced)
+    ok("move", "monthly-bulletin", "2014-07-08", "2014-07-09", "--reason", "late",
+       "--as-of", "2014-06-15", cwd=announced)  # fmt: skip
+    assert "a change is dated 2014-06-15, before the build as of 2014-06-20" in refused(
+        announced, "2014-06-20"
+    )
 
 
 def test_what_next_year_kept_is_never_confirmed_after_the_fact(tmp_path):

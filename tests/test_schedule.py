@@ -6,7 +6,7 @@ import stat
 import threading
 
 import pytest
-from helpers import MONTHLY, PROGRAMME, SHIPPED, run_process, write_schedules
+from helpers import MONTHLY, PROGRAMME, SHIPPED, run_cli, run_process, write_schedules
 
 from calendar_gen.errors import ScheduleError
 from calendar_gen.model import Period, YearMonth
@@ -307,3 +307,10 @@ def test_period_holding_a_day(kind, day, holding):
 def test_period_refuses(text):
     with pytest.raises(ValueError, match="is not a financial year"):
         Period.parse(text)
+
+
+def test_a_programme_starting_in_2000_builds_in_its_first_months(tmp_path):
+    # 1 February 2000 is in the financial year 1999/00, before the calendar's reach.
+    write_schedules(tmp_path / "schedules", programme=PROGRAMME.replace("2014/15", "2000/01"))
+    result = run_cli("build", "--as-of", "2000-02-01", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
