@@ -448,7 +448,8 @@ def next_year(
         built = _publish(rolled, out, as_of, recorded=entries, dry_run=dry_run,
                          extra=[(programme.programme_path, text)])  # fmt: skip
     releases = expand(rolled, period, as_of=as_of)
-    remaining = clash.find_clashes(rolled, releases, external, as_of)
+    upcoming = [r for r in releases if r.date >= as_of]  # what is out can no longer be helped
+    remaining = clash.find_clashes(rolled, upcoming, external, as_of)
     return NextYearReport(rolled, period, tuple(moves), tuple(releases), built,
                           tuple(remaining), len(rest), (*unseen, *built.warnings))  # fmt: skip
 
