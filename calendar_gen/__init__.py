@@ -18,16 +18,23 @@ if TYPE_CHECKING:
         Problem,
         ScheduleError,
     )
-    from calendar_gen.model import (
+    from calendar_gen.history import (
         Action,
         Announcement,
+        Cancelled,
         Change,
+        Moved,
+        Reinstated,
+        ReleaseKey,
+        State,
+        Status,
+    )
+    from calendar_gen.model import (
         Designation,
         Frequency,
         Period,
         Programme,
         Publication,
-        Status,
         Topic,
         YearMonth,
     )
@@ -52,17 +59,22 @@ __all__ = [
     "Announcement",
     "CalendarFileError",
     "CalendarGenError",
+    "Cancelled",
     "Change",
     "ChangeError",
     "Designation",
     "Frequency",
+    "Moved",
     "OutputError",
     "Period",
     "Problem",
     "Programme",
     "Publication",
+    "Reinstated",
     "Release",
+    "ReleaseKey",
     "ScheduleError",
+    "State",
     "Status",
     "Topic",
     "YearMonth",
@@ -83,7 +95,7 @@ __all__ = [
 # The modules the names above come from. A name is imported when first used: the command
 # imports this package for `calendar-gen --help` too, which must not wait for the holiday
 # tables.
-_MODULES = ("errors", "model", "releases", "schedule", "usecases")
+_MODULES = ("errors", "history", "model", "releases", "schedule", "usecases")
 
 
 def __getattr__(name: str) -> Any:

@@ -6,7 +6,8 @@ import datetime as dt
 import difflib
 
 from calendar_gen.errors import ChangeError
-from calendar_gen.model import Action, Announcement, Change, Programme, Status
+from calendar_gen.history import Cancelled, Moved, Reinstated
+from calendar_gen.model import Announcement, Programme, Status
 from calendar_gen.record import plausible, with_change
 from calendar_gen.releases import Release, expand
 from calendar_gen.texts import long_date
@@ -100,7 +101,7 @@ def move(
         raise ChangeError(f"{release.publication.id} is on {new_date} already")
     _check_when(release, on, new_date)
     _check_day(release, new_date)
-    change = Change(on, Action.MOVED, release.date, new_date, reason)
+    change = Moved(on, release.date, new_date, reason)
     return with_change(_entry(release, programme), change)
 
 
@@ -110,7 +111,7 @@ def cancel(programme: Programme, release: Release, reason: str, on: dt.date) -> 
     if release.status is Status.CANCELLED:
         raise ChangeError(f"{release.publication.id} on {release.date} is cancelled already")
     _check_when(release, on)
-    change = Change(on, Action.CANCELLED, release.date, None, reason)
+    change = Cancelled(on, release.date, reason)
     return with_change(_entry(release, programme), change)
 
 
@@ -127,5 +128,5 @@ def reinstate(
     new_date = to or release.date
     _check_when(release, on, new_date)
     _check_day(release, new_date)
-    change = Change(on, Action.REINSTATED, release.date, new_date, reason)
+    change = Reinstated(on, release.date, new_date, reason)
     return with_change(_entry(release, programme), change)

@@ -10,6 +10,7 @@ from typing import Any
 
 from calendar_gen import recordtext
 from calendar_gen.files import BOM, decoded
+from calendar_gen.history import change_fields
 from calendar_gen.model import PROGRAMME_FILE, Announcement, Change, Period
 
 HEADER = """\
@@ -123,9 +124,9 @@ def _entry_text(a: Announcement) -> str:
     if a.confirmed:
         lines.append(f"confirmed = {a.confirmed}")
     for c in a.changes:
-        lines += ["", "[[release.change]]", f"on = {c.on}", f"action = {_string(c.action)}"]
-        lines += [f"from = {c.old}", *([f"to = {c.new}"] if c.new else [])]
-        lines.append(f"reason = {_string(c.reason)}")
+        lines += ["", "[[release.change]]"]
+        lines += [f"{k} = {_string(v) if isinstance(v, str) else v}"
+                  for k, v in change_fields(c).items()]  # fmt: skip
     return "\n".join(lines) + "\n"
 
 
@@ -167,10 +168,6 @@ def _change(change: Change) -> Any:
     import tomlkit
 
     table = tomlkit.table()
-    table["on"] = change.on
-    table["action"] = change.action.value
-    table["from"] = change.old
-    if change.new:
-        table["to"] = change.new
-    table["reason"] = change.reason
+    for key, value in change_fields(change).items():
+        table[key] = value
     return table

@@ -6,14 +6,14 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 
-from calendar_gen.model import Period, Programme, Status, Topic
+from calendar_gen.history import ical_status, status_word
+from calendar_gen.model import Period, Programme, Topic
 from calendar_gen.releases import Release
-from calendar_gen.texts import CONTROL, describe
+from calendar_gen.texts import CONTROL
 
 PRODID = "-//calendar-gen//Release calendar//EN"
 REFRESH = "PT12H"  # subscribers pick up a moved date within half a day
 DURATION = "PT30M"
-STATUS = {Status.CONFIRMED: "CONFIRMED", Status.CANCELLED: "CANCELLED"}  # else TENTATIVE
 
 # Europe/London as yearly rules (the EU rule, in force since 1996): Outlook ignores RDATE
 # lists, so every client reads these two rules the same way.
@@ -95,12 +95,7 @@ def _utc(moment: dt.datetime) -> str:
 
 def event_title(release: Release) -> str:
     """The title shown in calendars; the status is in it because some clients hide STATUS."""
-    title = release.publication.title
-    if release.status is Status.CANCELLED:
-        return f"Cancelled: {title}"
-    if release.status is Status.CONFIRMED:
-        return title
-    return f"{title} (provisional)"
+    return status_word(release.status, release.publication.title)
 
 
 def event_description(release: Release) -> str:
@@ -110,7 +105,7 @@ def event_description(release: Release) -> str:
         f"{p.designation}. {p.frequency.value.capitalize()} release, "
         f"{release.start:%H:%M} UK time, {release.status}."
     )
-    parts = ["\n".join(describe(c) for c in release.changes), p.description, facts]
+    parts = ["\n".join(c.text() for c in release.changes), p.description, facts]
     return "\n\n".join(part for part in parts if part)
 
 
@@ -123,7 +118,7 @@ def _details(release: Release) -> str:
         fold(f"SUMMARY:{escape_text(event_title(release), multiline=False)}")
         + fold(f"DESCRIPTION:{escape_text(event_description(release))}")
         + fold(f"CATEGORIES:{categories}")
-        + f"STATUS:{STATUS.get(release.status, 'TENTATIVE')}\r\n"
+        + f"STATUS:{ical_status(release.status)}\r\n"
     )
 
 

@@ -9,29 +9,17 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from calendar_gen.history import Action as Action  # the model's vocabulary, kept here too
+from calendar_gen.history import Announcement as Announcement
+from calendar_gen.history import Change as Change
+from calendar_gen.history import ReleaseKey
+from calendar_gen.history import Status as Status
 from calendar_gen.rules import Rule
-from calendar_gen.slots import Slot
 from calendar_gen.slots import YearMonth as YearMonth  # part of the model's vocabulary
 from calendar_gen.workdays import FIRST_YEAR, LAST_YEAR
 
 RECORD_FILE = "announcements.toml"
 PROGRAMME_FILE = "programme.toml"
-
-
-class Status(StrEnum):
-    """A release's status, as the feeds, page and data files show it."""
-
-    CONFIRMED = "confirmed"
-    PROVISIONAL = "provisional"
-    CANCELLED = "cancelled"
-
-
-class Action(StrEnum):
-    """What a recorded change did to an announced release."""
-
-    MOVED = "moved"
-    CANCELLED = "cancelled"
-    REINSTATED = "reinstated"
 
 
 class Designation(StrEnum):
@@ -222,39 +210,7 @@ class Topic:
     publications: tuple[Publication, ...]
 
 
-Key = tuple[str, Slot]  # publication id, scheduled month (week, day): a release's identity
-
-
-@dataclass(frozen=True, slots=True)  # a whole government's record holds 100,000s
-class Change:
-    """One change to an announced release, with the date it was made and why."""
-
-    on: dt.date
-    action: Action
-    old: dt.date
-    new: dt.date | None  # the new date of a move
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class Announcement:
-    """A release as announced: its current date and its history."""
-
-    id: str
-    month: Slot  # the month (or week, or day) the rule scheduled it in
-    date: dt.date
-    confirmed: dt.date | None  # None: pinned by a change while still provisional
-    changes: tuple[Change, ...] = ()
-
-    @property
-    def key(self) -> Key:
-        return (self.id, self.month)
-
-    @property
-    def cancelled(self) -> bool:
-        """Cancelled by its last cancellation or reinstatement."""
-        status = [c.action for c in self.changes if c.action is not Action.MOVED]
-        return bool(status) and status[-1] is Action.CANCELLED
+Key = ReleaseKey  # publication id, scheduled month (week, day): a release's identity
 
 
 @dataclass(frozen=True)

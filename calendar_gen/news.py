@@ -13,9 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from calendar_gen.model import Action, Change, Programme, Status
+from calendar_gen.history import Change, lands_on
+from calendar_gen.model import Programme, Status
 from calendar_gen.releases import Release
-from calendar_gen.texts import describe, long_date
+from calendar_gen.texts import long_date
 
 ATOM = "changes.atom"
 # Ids are name-based UUIDs of the release's UID and the item's index, under a namespace of
@@ -23,7 +24,6 @@ ATOM = "changes.atom"
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://calendar-gen.invalid/news")
 # A news reader wants the latest; the whole history is in releases.json.
 MAX_ENTRIES = 500
-HEADLINE = {Action.MOVED: "Moved", Action.CANCELLED: "Cancelled", Action.REINSTATED: "Reinstated"}
 
 
 @dataclass(frozen=True)
@@ -44,20 +44,20 @@ class News:
         """The release's date as this item left it."""
         c, r = self.change, self.release
         if c is not None:
-            return c.new or c.old
+            return lands_on(c)
         # Confirmed before its first change: the date it was confirmed for.
         first = r.changes[0] if r.changes else None
         return first.old if first and first.on >= self.on else r.date
 
     @property
     def title(self) -> str:
-        what = "Confirmed" if self.change is None else HEADLINE[self.change.action]
+        what = "Confirmed" if self.change is None else self.change.headline
         return f"{what}: {self.release.publication.title}, {long_date(self.day)}"
 
     @property
     def summary(self) -> str:
         if self.change is not None:
-            return describe(self.change)
+            return self.change.text()
         return f"Confirmed for {long_date(self.day)} at {self.release.start:%H:%M} UK time."
 
 

@@ -20,7 +20,7 @@ from calendar_gen.releases import (
     occurrence_values,
     publication_fields,
 )
-from calendar_gen.texts import describe, long_date, plural
+from calendar_gen.texts import long_date, plural
 
 # A page is for reading: a whole government's calendar lists the thousand releases from the
 # day of the build on and the 250 before, and leaves the rest to releases.csv.
@@ -56,7 +56,7 @@ def _feed_item(programme: Programme, name: str, label: str, topic: str, total: i
 
 def _notes(release: Release) -> str:
     """The release's history and the reason for an unusual time; nothing when it has none."""
-    notes = [describe(c) for c in release.changes]
+    notes = [c.text() for c in release.changes]
     if release.publication.time_reason:
         notes.append(f"Released at {release.start:%H:%M}: {release.publication.time_reason}")
     return "".join(f'\n<p class="note">{escape(n)}</p>' for n in notes)
@@ -296,7 +296,7 @@ def csv_lines(releases: list[Release], *, byte_order_mark: bool = False) -> Iter
             text = _csv_cells([spreadsheet_cell(p.description)]) if p.description else ""
             shared[key] = (head, text)
         head, description = shared[key]
-        history = "; ".join(describe(c) for c in r.changes)
+        history = "; ".join(c.text() for c in r.changes)
         history = _csv_cells([spreadsheet_cell(history)]) if history else ""
         middle = _OCCURRENCE_CSV.format(*occurrence_values(r))
         yield f"{head},{middle},{description},{history}\n"

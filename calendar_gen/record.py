@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,13 +18,20 @@ from calendar_gen import recordtext
 from calendar_gen.errors import Problem
 from calendar_gen.errors import shown as written
 from calendar_gen.files import read_toml
-from calendar_gen.model import Action, Announcement, Change, Key, choose
+from calendar_gen.history import (
+    CHANGE_KEYS,
+    Action,
+    State,
+    Unreadable,
+    lands_on,
+    read_change,
+)
+from calendar_gen.model import Announcement, Change, Key, choose
 from calendar_gen.slots import Slot, parse_slot
 from calendar_gen.workdays import FIRST_YEAR, LAST_YEAR
 
 RELEASE_KEYS = ("id", "month", "date", "confirmed", "change")
 ALLOWED_KEYS = frozenset(RELEASE_KEYS)
-CHANGE_KEYS = ("on", "action", "from", "to", "reason")
 ACTIONS = tuple(Action)
 
 
@@ -151,7 +157,7 @@ def _history_problems(
 
 
 def _check_dates(a: Announcement, region: str, problem: Callable[[str], None]) -> None:
-    days = (a.date, *(d for c in a.changes for d in (c.old, c.new, c.on) if d))
+    days = (a.date, *(d for c in a.changes for d in (c.old, lands_on(c), c.on)))
     for day in (*days, *([a.confirmed] if a.confirmed else [])):
         if not plausible(day, a.month):
             problem(f"date {day} is more than a year from its scheduled month {a.month}")
@@ -162,38 +168,35 @@ def _check_dates(a: Announcement, region: str, problem: Callable[[str], None]) -
         problem(f"date {a.date} is a {a.date:%A}, not a working day")
     if a.confirmed and a.confirmed > (a.changes[0].old if a.changes else a.date):
         problem(f"confirmed {a.confirmed} is after the release date it confirmed")
-    expected, cancelled = a.date, False
+    expected = a.date
     for change in reversed(a.changes):
-        if (change.new or change.old) != expected:
+        if lands_on(change) != expected:
             problem(
                 f"change on {change.on} does not lead to date {a.date}: "
                 "each change must start where the one before it ended"
             )
             return
         expected = change.old
+    state = State(expected)
     for change in a.changes:
-        _check_change(change, a.confirmed, cancelled, problem)
-        cancelled = change.action is Action.CANCELLED or (
-            cancelled and change.action is Action.MOVED
-        )
+        _check_change(change, a.confirmed, state, problem)
+        state = change.applied(state)
 
 
 def _check_change(
-    change: Change, confirmed: dt.date | None, cancelled: bool, problem: Callable[[str], None]
+    change: Change, confirmed: dt.date | None, state: State, problem: Callable[[str], None]
 ) -> None:
     """The past stays as it happened: a change is made after the confirmation, before the day."""
     if confirmed and change.on < confirmed:
         problem(f"change on {change.on} is dated before the release was confirmed ({confirmed})")
-    latest = min(d for d in (change.old, change.new) if d)
+    latest = min(change.old, lands_on(change))
     if change.on > latest:
         problem(
             f"change on {change.on} is dated after {latest}: a release cannot be changed, "
             "or moved to a day, already past"
         )
-    if change.action is Action.REINSTATED and not cancelled:
-        problem(f"change on {change.on} reinstates a release that is not cancelled")
-    if change.action is not Action.REINSTATED and cancelled:
-        problem(f"change on {change.on}: a cancelled release can only be reinstated")
+    if why := change.refusal(state):
+        problem(f"change on {change.on}: {why}")
 
 
 _MEANS = {"on": "the day the change was made", "from": "the date it had"}
@@ -220,36 +223,42 @@ def _read_changes(value: Any, problem: Callable[[str], None]) -> list[Change] | 
     if not isinstance(value, list) or not all(isinstance(c, dict) for c in value):
         problem("change must be tables, written [[release.change]]")
         return None
-    changes = []
-    for table in value:
-        for key in table:
-            if key not in CHANGE_KEYS:
-                problem(f"unknown key {_key(key, CHANGE_KEYS)} in a change; allowed: "
-                        f"{', '.join(CHANGE_KEYS)}")  # fmt: skip
-        on, old, new = _date(table.get("on")), _date(table.get("from")), _date(table.get("to"))
-        reason = table.get("reason")
-        action = choose(table["action"], ACTIONS) if isinstance(table.get("action"), str) else None
-        if action is None:
-            problem(f"change action {written(table.get('action'))} is not one of "
-                    f"{', '.join(ACTIONS)}")  # fmt: skip
-        for key, day in (("on", on), ("from", old)):
-            if day is None:
-                problem(_not_a_date(key, table.get(key)) if key in table else
-                        f"a change needs the date '{key}' ({_MEANS[key]})")  # fmt: skip
-        if action == Action.MOVED and new is None:
-            problem(_not_a_date("to", table["to"]) if "to" in table else
-                    "a move needs 'to', the new date")  # fmt: skip
-        if "reason" not in table and any(k.startswith("reason") for k in table):
-            pass  # a misspelt reason is reported once, as an unknown key
-        elif not isinstance(reason, str) or not reason.strip():
-            problem("a change needs a reason")
-        if on and old and action in ACTIONS and isinstance(reason, str):
-            kept = action != Action.CANCELLED  # a cancellation has no new date
-            changes.append(Change(on, Action(action), old, new if kept else None, reason))
+    changes = [change for table in value if (change := _read_change(table, problem))]
     return changes if len(changes) == len(value) else None
+
+
+def _read_change(table: dict[str, Any], problem: Callable[[str], None]) -> Change | None:
+    """One [[release.change]] table as its kind of change, every mistake in it told."""
+    for key in table:
+        if key not in CHANGE_KEYS:
+            problem(f"unknown key {_key(key, CHANGE_KEYS)} in a change; allowed: "
+                    f"{', '.join(CHANGE_KEYS)}")  # fmt: skip
+    on, old, reason = _date(table.get("on")), _date(table.get("from")), table.get("reason")
+    action = choose(table["action"], ACTIONS) if isinstance(table.get("action"), str) else None
+    if action is None:
+        problem(f"change action {written(table.get('action'))} is not one of "
+                f"{', '.join(ACTIONS)}")  # fmt: skip
+    for key, day in (("on", on), ("from", old)):
+        if day is None:
+            problem(_not_a_date(key, table.get(key)) if key in table else
+                    f"a change needs the date '{key}' ({_MEANS[key]})")  # fmt: skip
+    if "reason" not in table and any(k.startswith("reason") for k in table):
+        pass  # a misspelt reason is reported once, as an unknown key
+    elif not isinstance(reason, str) or not reason.strip():
+        problem("a change needs a reason")
+    if action is None:
+        return None
+    try:
+        change = read_change(Action(action), on or _NEVER, old or _NEVER, str(reason), table)
+    except Unreadable as error:
+        problem(error.message or _not_a_date(error.key, table[error.key]))
+        return None
+    return change if on and old and isinstance(reason, str) else None
+
+
+_NEVER = dt.date.min  # stands in for a date already reported missing
 
 
 def with_change(announcement: Announcement, change: Change) -> Announcement:
     """The announcement after `change`."""
-    date = change.new if change.new else announcement.date
-    return replace(announcement, date=date, changes=(*announcement.changes, change))
+    return announcement.with_change(change)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from calendar_gen.history import ReleaseKey, change_row
 from calendar_gen.model import (
     Announcement,
     Change,
@@ -46,16 +47,7 @@ class Release:
 
     def history(self) -> list[dict[str, str | None]]:
         """The recorded changes as plain data."""
-        return [
-            {
-                "on": c.on.isoformat(),
-                "action": c.action.value,
-                "from": c.old.isoformat(),
-                "to": c.new.isoformat() if c.new else None,
-                "reason": c.reason,
-            }
-            for c in self.changes
-        ]
+        return [change_row(c) for c in self.changes]
 
     def as_dict(self) -> dict[str, object]:
         """The release as plain data, for JSON and CSV: the FIELDS, in order."""
@@ -214,7 +206,7 @@ def _releases(
     end = min(ends, default=None)
     found = []
     for slot, nominal in slots:
-        announced = recorded.get((pub_id, slot))
+        announced = recorded.get(ReleaseKey(pub_id, slot))
         scheduled = nominal is not None and not publication.suspension_in(YearMonth.of(nominal))
         if not (scheduled or announced):
             continue

@@ -16,7 +16,7 @@ from typing import Protocol
 from calendar_gen.clash import Clash, ClashKind, Move
 from calendar_gen.model import Announcement, Period, Programme
 from calendar_gen.releases import Release
-from calendar_gen.texts import describe, long_date, plural, short_date
+from calendar_gen.texts import long_date, plural, short_date
 
 
 class Report(Protocol):
@@ -150,7 +150,7 @@ class ChangeReport:
 
     def lines(self) -> list[str]:
         return [
-            f"{self.announcement.id}: {describe(self.announcement.changes[-1])}",
+            f"{self.announcement.id}: {self.announcement.changes[-1].text()}",
             f"recorded in {self.record}; run calendar-gen build to publish the change",
         ]
 

@@ -5,15 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from calendar_gen.model import Action, Change
+from calendar_gen.history import long_date as long_date  # dates as people read them
 
 # Control characters that can end a property, forge a line or move a terminal's cursor.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
-
-
-def long_date(day: dt.date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 def short_date(day: dt.date) -> str:
@@ -23,13 +19,3 @@ def short_date(day: dt.date) -> str:
 def plural(count: int, noun: str, many: str | None = None) -> str:
     """'1 release', '2 releases', '2 clashes' (with `many`)."""
     return f"{count:,} {noun if count == 1 else many or noun + 's'}"
-
-
-def describe(change: Change) -> str:
-    """The history line subscribers read in the event's description."""
-    if change.action is Action.MOVED:
-        return f"Moved from {long_date(change.old)}: {change.reason}"
-    if change.action is Action.REINSTATED:
-        moved = f", on {long_date(change.new)}" if change.new and change.new != change.old else ""
-        return f"Reinstated on {long_date(change.on)}{moved}: {change.reason}"
-    return f"Cancelled on {long_date(change.on)}: {change.reason}"

@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 
 from calendar_gen import changes, clash
 from calendar_gen.errors import CalendarGenError, error_lines
-from calendar_gen.model import Action, Announcement, Change, Period, Programme, YearMonth
+from calendar_gen.history import Moved
+from calendar_gen.model import Announcement, Period, Programme, YearMonth
 from calendar_gen.output import JOURNAL, ensure_folder, locked, publish, remove_leftovers
 from calendar_gen.practice import practice_problems
 from calendar_gen.releases import Release, expand, rule_conflicts, suspensions, to_announce
@@ -439,7 +440,7 @@ def next_year(
         rest = _rest_of(programme, as_of)
         entries = [
             Announcement(m.release.publication.id, m.release.scheduled, m.new_date, None,
-                         (Change(as_of, Action.MOVED, m.release.date, m.new_date, m.reason),))
+                         (Moved(as_of, m.release.date, m.new_date, m.reason),))
             for m in moves
         ] + rest  # fmt: skip
         announcements = {**programme.announcements, **{e.key: e for e in entries}}

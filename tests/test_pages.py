@@ -13,11 +13,11 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from calendar_gen.assets import SCRIPT
-from calendar_gen.feeds import STATUS, event_title
+from calendar_gen.feeds import event_title
+from calendar_gen.history import ical_status
 from calendar_gen.pages import csv_lines, json_lines, render_index, spreadsheet_cell
 from calendar_gen.releases import FIELDS, expand
 from calendar_gen.schedule import load_programme
-from calendar_gen.texts import describe
 
 HOSTILE = """\
 topic = "<b>Bold</b> & co"
@@ -245,7 +245,7 @@ def assert_written_as_the_libraries_write(releases):
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(FIELDS)
     for release, row in zip(releases, rows, strict=True):
-        cells = [*list(row.values())[:-1], "; ".join(describe(c) for c in release.changes)]
+        cells = [*list(row.values())[:-1], "; ".join(c.text() for c in release.changes)]
         writer.writerow([spreadsheet_cell(str(cell)) for cell in cells])
     assert "".join(csv_lines(releases)) == buffer.getvalue()
     lines = [json.dumps(row, ensure_ascii=False) for row in rows]
@@ -382,7 +382,7 @@ def test_status_words_are_the_feeds(tmp_path):
     # The feeds say the same: STATUS and the title words some clients rely on.
     for r in releases:
         row = status[f"{r.publication.id}-{r.scheduled}"]
-        assert (row, STATUS.get(r.status, "TENTATIVE")) in {
+        assert (row, ical_status(r.status)) in {
             ("confirmed", "CONFIRMED"), ("provisional", "TENTATIVE"), ("cancelled", "CANCELLED"),
         }  # fmt: skip
         assert event_title(r).startswith("Cancelled: ") == (row == "cancelled")

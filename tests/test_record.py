@@ -7,7 +7,8 @@ from helpers import MONTHLY, run_cli, write_schedules
 
 from calendar_gen.edits import render_updates
 from calendar_gen.errors import ScheduleError
-from calendar_gen.model import Action, Announcement, Change, YearMonth
+from calendar_gen.history import Moved
+from calendar_gen.model import Announcement, YearMonth
 from calendar_gen.schedule import load_programme
 
 D = dt.date
@@ -46,7 +47,7 @@ def test_record_is_read(tmp_path):
     assert announcement.date == D(2014, 5, 15)
     assert announcement.confirmed == D(2014, 4, 15)
     assert announcement.changes == (
-        Change(D(2014, 5, 1), Action.MOVED, D(2014, 5, 13), D(2014, 5, 15), "late data"),
+        Moved(D(2014, 5, 1), D(2014, 5, 13), D(2014, 5, 15), "late data"),
     )
 
 
@@ -99,7 +100,7 @@ def test_updates_keep_comments_and_layout(tmp_path):
     ))  # fmt: skip
     moved = Announcement(
         "monthly-bulletin", YearMonth(2014, 5), D(2014, 5, 15), D(2014, 4, 15),
-        (Change(D(2014, 5, 1), Action.MOVED, D(2014, 5, 13), D(2014, 5, 15), "late data"),),
+        (Moved(D(2014, 5, 1), D(2014, 5, 13), D(2014, 5, 15), "late data"),),
     )  # fmt: skip
     added = Announcement("monthly-bulletin", YearMonth(2014, 6), D(2014, 6, 10), D(2014, 5, 13))
     text = render_updates(path, [moved, added])

@@ -1,0 +1,262 @@
+"""What can happen to an announced release: each kind of change is a closed type that owns
+how it applies, how the record reads and writes it, and how people read it.
+
+A new kind is one class here, added to `Change`; mypy then names every `match` that must
+handle it. The record, the feeds, the page, changes.atom and releases.json all go through
+these methods, so none of them knows the kinds by name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Any, ClassVar, assert_never
+
+from calendar_gen.slots import Slot
+
+
+class Status(StrEnum):
+    """A release's status, as the feeds, page and data files show it."""
+
+    CONFIRMED = "confirmed"
+    PROVISIONAL = "provisional"
+    CANCELLED = "cancelled"
+
+
+class Action(StrEnum):
+    """The kinds of change, by the name the record writes."""
+
+    MOVED = "moved"
+    CANCELLED = "cancelled"
+    REINSTATED = "reinstated"
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """What subscribers are shown of an announced release, as its changes leave it."""
+
+    date: dt.date
+    cancelled: bool = False
+
+
+Fields = dict[str, dt.date | str]  # a change's keys as the record and releases.json write them
+
+
+@dataclass(frozen=True, slots=True)
+class Moved:
+    """A new date for the release."""
+
+    on: dt.date  # the day the change was made
+    old: dt.date  # the date it had
+    new: dt.date
+    reason: str
+    action: ClassVar[Action] = Action.MOVED
+    headline: ClassVar[str] = "Moved"
+
+    def refusal(self, state: State) -> str | None:
+        """Why the change cannot follow `state`; None when it can."""
+        return "a cancelled release can only be reinstated" if state.cancelled else None
+
+    def applied(self, state: State) -> State:
+        return replace(state, date=self.new)
+
+    def text(self) -> str:
+        return f"Moved from {long_date(self.old)}: {self.reason}"
+
+    def fields(self) -> Fields:
+        return {"to": self.new}
+
+    @classmethod
+    def read(cls, on: dt.date, old: dt.date, reason: str, table: Mapping[str, Any]) -> Moved:
+        return cls(on, old, _date(table, "to", "a move needs 'to', the new date"), reason)
+
+
+@dataclass(frozen=True, slots=True)
+class Cancelled:
+    """The release will not happen; it stays in the feeds as cancelled."""
+
+    on: dt.date
+    old: dt.date
+    reason: str
+    action: ClassVar[Action] = Action.CANCELLED
+    headline: ClassVar[str] = "Cancelled"
+
+    def refusal(self, state: State) -> str | None:
+        return "a cancelled release can only be reinstated" if state.cancelled else None
+
+    def applied(self, state: State) -> State:
+        return replace(state, cancelled=True)
+
+    def text(self) -> str:
+        return f"Cancelled on {long_date(self.on)}: {self.reason}"
+
+    def fields(self) -> Fields:
+        return {}
+
+    @classmethod
+    def read(cls, on: dt.date, old: dt.date, reason: str, table: Mapping[str, Any]) -> Cancelled:
+        return cls(on, old, reason)
+
+
+@dataclass(frozen=True, slots=True)
+class Reinstated:
+    """A cancelled release brought back, on its date or another."""
+
+    on: dt.date
+    old: dt.date
+    new: dt.date
+    reason: str
+    action: ClassVar[Action] = Action.REINSTATED
+    headline: ClassVar[str] = "Reinstated"
+
+    def refusal(self, state: State) -> str | None:
+        return None if state.cancelled else "only a cancelled release can be reinstated"
+
+    def applied(self, state: State) -> State:
+        return replace(state, date=self.new, cancelled=False)
+
+    def text(self) -> str:
+        moved = f", on {long_date(self.new)}" if self.new != self.old else ""
+        return f"Reinstated on {long_date(self.on)}{moved}: {self.reason}"
+
+    def fields(self) -> Fields:
+        return {"to": self.new}
+
+    @classmethod
+    def read(cls, on: dt.date, old: dt.date, reason: str, table: Mapping[str, Any]) -> Reinstated:
+        # One back on the day it had needs no 'to'.
+        return cls(on, old, _date(table, "to", "") if "to" in table else old, reason)
+
+
+Change = Moved | Cancelled | Reinstated
+KINDS: dict[Action, type[Change]] = {kind.action: kind for kind in (Moved, Cancelled, Reinstated)}
+CHANGE_KEYS = ("on", "action", "from", "to", "reason")
+
+
+class Unreadable(ValueError):
+    """A change's key that does not fit its kind: `message` says why, or is empty when the
+    key holds something that is not a date."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(key, message)
+        self.key, self.message = key, message
+
+
+def _date(table: Mapping[str, Any], key: str, missing: str) -> dt.date:
+    value = table.get(key)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    raise Unreadable(key, missing if key not in table else "")
+
+
+def read_change(action: Action, on: dt.date, old: dt.date, reason: str,
+                table: Mapping[str, Any]) -> Change:  # fmt: skip
+    """The change of kind `action` that a record's table holds; Unreadable if it is not one."""
+    return KINDS[action].read(on, old, reason, table)
+
+
+def change_fields(change: Change) -> Fields:
+    """Every key of the change, in the order the record writes them."""
+    return {"on": change.on, "action": change.action.value, "from": change.old,
+            **change.fields(), "reason": change.reason}  # fmt: skip
+
+
+def change_row(change: Change) -> dict[str, str | None]:
+    """The change as releases.json writes it: each of CHANGE_KEYS (None where the kind has
+    none, so every row has the same columns), then any key of its own."""
+    fields = change_fields(change).items()
+    return {**dict.fromkeys(CHANGE_KEYS), **{k: _text(v) for k, v in fields}}
+
+
+def _text(value: dt.date | str) -> str:
+    return value if isinstance(value, str) else value.isoformat()
+
+
+def lands_on(change: Change) -> dt.date:
+    """The release's date as `change` left it."""
+    return change.applied(State(change.old)).date
+
+
+def replay(date: dt.date, changes: tuple[Change, ...]) -> State:
+    """The state that `changes` leave a release in that was first announced for `date`."""
+    state = State(changes[0].old if changes else date)
+    for change in changes:
+        state = change.applied(state)
+    return state
+
+
+def status_word(status: Status, title: str) -> str:
+    """The title calendars show: the status is in it because some clients hide STATUS."""
+    match status:
+        case Status.CANCELLED:
+            return f"Cancelled: {title}"
+        case Status.CONFIRMED:
+            return title
+        case Status.PROVISIONAL:
+            return f"{title} (provisional)"
+        case _:
+            assert_never(status)
+
+
+def ical_status(status: Status) -> str:
+    """STATUS as RFC 5545 allows it for an event: only three values."""
+    match status:
+        case Status.CANCELLED:
+            return "CANCELLED"
+        case Status.CONFIRMED:
+            return "CONFIRMED"
+        case Status.PROVISIONAL:
+            return "TENTATIVE"
+        case _:
+            assert_never(status)
+
+
+@dataclass(frozen=True, slots=True)  # a whole government's record holds 100,000s
+class Announcement:
+    """A release as announced: its current date and its history."""
+
+    id: str
+    month: Slot  # the month (or week, or day) the rule scheduled it in
+    date: dt.date
+    confirmed: dt.date | None  # None: pinned by a change while still provisional
+    changes: tuple[Change, ...] = ()
+
+    @property
+    def key(self) -> ReleaseKey:
+        return ReleaseKey(self.id, self.month)
+
+    @property
+    def state(self) -> State:
+        return replay(self.date, self.changes)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.state.cancelled
+
+    def with_change(self, change: Change) -> Announcement:
+        """The announcement after `change`."""
+        date = change.applied(State(self.date)).date
+        return replace(self, date=date, changes=(*self.changes, change))
+
+
+class ReleaseKey(tuple[str, Slot]):
+    """A release's identity: its publication's id and the slot its rule scheduled it in."""
+
+    __slots__ = ()
+
+    def __new__(cls, publication: str, slot: Slot) -> ReleaseKey:
+        return super().__new__(cls, (publication, slot))
+
+    @property
+    def publication(self) -> str:
+        return self[0]
+
+    @property
+    def slot(self) -> Slot:
+        return self[1]
