@@ -42,7 +42,14 @@ class State:
     """What subscribers are shown of an announced release, as its changes leave it."""
 
     date: dt.date
+    time: dt.time | None = None  # None: the publication's release time
     cancelled: bool = False
+
+    def status(self, firm: bool) -> Status:
+        """The status shown; `firm`: confirmed by the record, or inside its notice period."""
+        if self.cancelled:
+            return Status.CANCELLED
+        return Status.CONFIRMED if firm else Status.PROVISIONAL
 
 
 Fields = dict[str, dt.date | str]  # a change's keys as the record and releases.json write them

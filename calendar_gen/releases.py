@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from calendar_gen.history import ReleaseKey, change_row
+from calendar_gen.history import ReleaseKey, State, change_row
 from calendar_gen.model import (
     Announcement,
     Change,
@@ -218,14 +218,15 @@ def _releases(
             rule_date = None
         date = announced.date if announced else rule_date
         assert date is not None
-        status, revised = _status(date, programme.firm_from(date), announced, as_of, floor)
+        state = announced.state if announced else State(date)
+        status, revised = _status(state, programme.firm_from(date), announced, as_of, floor)
         found.append(
             Release(
                 publication=publication,
                 topic=topic,
                 scheduled=slot,
                 date=date,
-                start=_start(date, publication.time, programme.timezone),
+                start=_start(date, state.time or publication.time, programme.timezone),
                 status=status,
                 sequence=len(announced.changes) if announced else 0,
                 uid=release_uid(pub_id, slot, programme.uid_domain),
@@ -239,7 +240,7 @@ def _releases(
 
 
 def _status(
-    date: dt.date,
+    state: State,
     firm_from: dt.date,
     announced: Announcement | None,
     as_of: dt.date | None,
@@ -250,15 +251,11 @@ def _status(
     One the record holds but never confirmed (moved while provisional, or kept by next-year)
     and already out stays provisional: it cannot be confirmed after the fact.
     """
-    unconfirmed_past = announced and not announced.confirmed and as_of and date < as_of
-    if announced and announced.cancelled:
-        status = Status.CANCELLED
-    elif (announced and announced.confirmed) or (
+    unconfirmed_past = announced and not announced.confirmed and as_of and state.date < as_of
+    firm = (announced and announced.confirmed) or (
         as_of and firm_from <= as_of and not unconfirmed_past
-    ):
-        status = Status.CONFIRMED
-    else:
-        status = Status.PROVISIONAL
+    )
+    status = state.status(bool(firm))
     if announced and announced.changes:
         return status, announced.changes[-1].on
     if status is Status.CONFIRMED:
