@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         Moved,
         Reinstated,
         ReleaseKey,
+        Retimed,
         State,
         Status,
     )
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
         move,
         next_year,
         reinstate,
+        retime,
         today_in_london,
     )
 
@@ -73,6 +75,7 @@ __all__ = [
     "Reinstated",
     "Release",
     "ReleaseKey",
+    "Retimed",
     "ScheduleError",
     "State",
     "Status",
@@ -89,6 +92,7 @@ __all__ = [
     "move",
     "next_year",
     "reinstate",
+    "retime",
     "today_in_london",
 ]
 

@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 
 from calendar_gen.errors import ChangeError
-from calendar_gen.history import Cancelled, Moved, Reinstated
+from calendar_gen.history import Cancelled, Moved, Reinstated, Retimed
 from calendar_gen.model import Announcement, Programme, Status
 from calendar_gen.record import plausible, with_change
 from calendar_gen.releases import Release, expand
@@ -130,3 +130,16 @@ def reinstate(
     _check_day(release, new_date)
     change = Reinstated(on, release.date, new_date, reason)
     return with_change(_entry(release, programme), change)
+
+
+def retime(
+    programme: Programme, release: Release, time: dt.time, reason: str, on: dt.date
+) -> Announcement:
+    """The record entry of `release` released at `time` instead, changed on `on`, for `reason`."""
+    reason = _check_reason(reason)
+    if release.status is Status.CANCELLED:
+        raise ChangeError(f"{release.publication.id} on {release.date} is cancelled")
+    if time == release.start.time():
+        raise ChangeError(f"{release.publication.id} is released at {time:%H:%M} already")
+    _check_when(release, on)
+    return with_change(_entry(release, programme), Retimed(on, release.date, time, reason))

@@ -26,9 +26,11 @@ def _parsed(kind: str) -> Callable[[click.Context, click.Parameter, str | None],
     """A click callback reading a date, month or period as the model does, or saying why not."""
 
     def parse(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+        from calendar_gen.history import parse_time
         from calendar_gen.model import Period, YearMonth, parse_date
 
-        read = {"date": parse_date, "month": YearMonth.read, "period": Period.parse}[kind]
+        read = {"date": parse_date, "month": YearMonth.read, "period": Period.parse,
+                "time": parse_time}[kind]  # fmt: skip
         try:
             return None if value is None else read(value)
         except ValueError as error:
@@ -185,6 +187,12 @@ _command("reinstate", "reinstate", """Bring back the cancelled release of ID on 
     *id_date, reason_option, schedules_option, as_of_option,
     click.option("--to", callback=_date, metavar="NEW_DATE",
                  help="Reinstate it on another day (default: the day it had)."), writes=True)
+_command("retime", "retime", """Release the release of ID on DATE at TIME (HH:MM, UK time)
+    instead, recording why: the Code of Practice asks for the reason for an alternative time.
+
+    Example: calendar-gen retime police-workforce 2014-07-17 10:00 --reason 'same time as ONS'""",
+    *id_date, click.argument("time", callback=_parsed("time"), metavar="TIME"), reason_option,
+    schedules_option, as_of_option, writes=True)
 _command("clashes", "clashes", """Find releases from today on that clash: too many on one day,
     on another calendar's events, or in a blackout period. Exit 1 if there are any not
     accepted.

@@ -8,12 +8,15 @@ these methods, so none of them knows the kinds by name.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, ClassVar, assert_never
 
+from calendar_gen.errors import shown
 from calendar_gen.slots import Slot
 
 
@@ -31,6 +34,7 @@ class Action(StrEnum):
     MOVED = "moved"
     CANCELLED = "cancelled"
     REINSTATED = "reinstated"
+    RETIMED = "retimed"
 
 
 def long_date(day: dt.date) -> str:
@@ -65,6 +69,7 @@ class Moved:
     reason: str
     action: ClassVar[Action] = Action.MOVED
     headline: ClassVar[str] = "Moved"
+    keys: ClassVar[tuple[str, ...]] = ()  # its keys besides COMMON_KEYS
 
     def refusal(self, state: State) -> str | None:
         """Why the change cannot follow `state`; None when it can."""
@@ -93,6 +98,7 @@ class Cancelled:
     reason: str
     action: ClassVar[Action] = Action.CANCELLED
     headline: ClassVar[str] = "Cancelled"
+    keys: ClassVar[tuple[str, ...]] = ()
 
     def refusal(self, state: State) -> str | None:
         return "a cancelled release can only be reinstated" if state.cancelled else None
@@ -121,6 +127,7 @@ class Reinstated:
     reason: str
     action: ClassVar[Action] = Action.REINSTATED
     headline: ClassVar[str] = "Reinstated"
+    keys: ClassVar[tuple[str, ...]] = ()
 
     def refusal(self, state: State) -> str | None:
         return None if state.cancelled else "only a cancelled release can be reinstated"
@@ -141,9 +148,60 @@ class Reinstated:
         return cls(on, old, _date(table, "to", "") if "to" in table else old, reason)
 
 
-Change = Moved | Cancelled | Reinstated
-KINDS: dict[Action, type[Change]] = {kind.action: kind for kind in (Moved, Cancelled, Reinstated)}
-CHANGE_KEYS = ("on", "action", "from", "to", "reason")
+@dataclass(frozen=True, slots=True)
+class Retimed:
+    """A new release time on the same day, as the Code asks: published with its reason."""
+
+    on: dt.date
+    old: dt.date
+    time: dt.time
+    reason: str
+    action: ClassVar[Action] = Action.RETIMED
+    headline: ClassVar[str] = "Retimed"
+    keys: ClassVar[tuple[str, ...]] = ("time",)
+
+    def refusal(self, state: State) -> str | None:
+        return "a cancelled release can only be reinstated" if state.cancelled else None
+
+    def applied(self, state: State) -> State:
+        return replace(state, time=self.time)
+
+    def text(self) -> str:
+        return f"Release time changed to {self.time:%H:%M} on {long_date(self.on)}: {self.reason}"
+
+    def fields(self) -> Fields:
+        return {"time": f"{self.time:%H:%M}"}
+
+    @classmethod
+    def read(cls, on: dt.date, old: dt.date, reason: str, table: Mapping[str, Any]) -> Retimed:
+        if "time" not in table:
+            raise Unreadable("time", 'a retime needs the new time, written time = "10:00"')
+        return cls(on, old, _time(table["time"]), reason)
+
+
+def parse_time(text: str) -> dt.time:
+    """A time the user typed ("10:00"); ValueError saying what to write if it is not one."""
+    if re.fullmatch(r"[0-2][0-9]:[0-5][0-9]", text.strip()):
+        with contextlib.suppress(ValueError):
+            return dt.time.fromisoformat(text.strip())
+    raise ValueError(f"'{text}' is not a time like 10:00")
+
+
+def _time(value: object) -> dt.time:
+    if isinstance(value, dt.time) and value.second == value.microsecond == 0:
+        return value.replace(tzinfo=None)
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return parse_time(value)
+    raise Unreadable("time", f'time {shown(value)} is not a time; write it like time = "10:00"')
+
+
+Change = Moved | Cancelled | Reinstated | Retimed
+KINDS: dict[Action, type[Change]] = {
+    kind.action: kind for kind in (Moved, Cancelled, Reinstated, Retimed)
+}
+COMMON_KEYS = ("on", "action", "from", "to", "reason")  # every row of releases.json has them
+CHANGE_KEYS = (*COMMON_KEYS, *(key for kind in KINDS.values() for key in kind.keys))
 
 
 class Unreadable(ValueError):
@@ -175,10 +233,10 @@ def change_fields(change: Change) -> Fields:
 
 
 def change_row(change: Change) -> dict[str, str | None]:
-    """The change as releases.json writes it: each of CHANGE_KEYS (None where the kind has
+    """The change as releases.json writes it: each of COMMON_KEYS (None where the kind has
     none, so every row has the same columns), then any key of its own."""
     fields = change_fields(change).items()
-    return {**dict.fromkeys(CHANGE_KEYS), **{k: _text(v) for k, v in fields}}
+    return {**dict.fromkeys(COMMON_KEYS), **{k: _text(v) for k, v in fields}}
 
 
 def _text(value: dt.date | str) -> str:

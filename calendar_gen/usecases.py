@@ -339,6 +339,17 @@ def reinstate(pub_id: str, date: dt.date, reason: str, *, as_of: dt.date,
     return _change(schedules, pub_id, date, as_of, apply, wait, on_wait)
 
 
+def retime(pub_id: str, date: dt.date, time: dt.time, reason: str, *, as_of: dt.date,
+           schedules: str | Path = "schedules", wait: float = 60.0,
+           on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
+    """Release the release of `pub_id` on `date` at `time` instead, recording why."""
+
+    def apply(programme: Programme, release: Release) -> Announcement:
+        return changes.retime(programme, release, time, reason, as_of)
+
+    return _change(schedules, pub_id, date, as_of, apply, wait, on_wait)
+
+
 def _external(
     against: Sequence[str | Path], first: dt.date, last: dt.date, programme: Programme
 ) -> tuple[dict[dt.date, list[str]], list[str]]:
