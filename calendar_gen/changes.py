@@ -45,15 +45,10 @@ def _check_reason(reason: str) -> str:
 
 
 def _entry(release: Release, programme: Programme) -> Announcement:
+    # One not confirmed by a build yet is pinned as it is; the next build confirms it, that day.
     if release.announcement:
         return release.announcement
-    confirmed = programme.firm_from(release.date)
-    return Announcement(
-        release.publication.id,
-        release.scheduled,
-        release.date,
-        confirmed if release.status is Status.CONFIRMED else None,
-    )
+    return Announcement(release.publication.id, release.scheduled, release.date, None)
 
 
 def _check_when(release: Release, on: dt.date, new_date: dt.date | None = None) -> None:

@@ -304,6 +304,16 @@ class Announcement:
     def cancelled(self) -> bool:
         return self.state.cancelled
 
+    def date_on(self, day: dt.date) -> dt.date:
+        """The date it had at the end of `day`, by the changes made by then."""
+        made = tuple(c for c in self.changes if c.on <= day)
+        return replay(self.date, made).date if made else self.first_date
+
+    @property
+    def first_date(self) -> dt.date:
+        """The date it was first announced for."""
+        return self.changes[0].old if self.changes else self.date
+
     def with_change(self, change: Change) -> Announcement:
         """The announcement after `change`."""
         date = change.applied(State(self.date)).date

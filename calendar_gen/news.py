@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from calendar_gen.history import Change, lands_on
-from calendar_gen.model import Programme, Status
+from calendar_gen.model import Programme
 from calendar_gen.releases import Release
 from calendar_gen.texts import long_date
 
@@ -61,20 +61,11 @@ class News:
         return f"Confirmed for {long_date(self.day)} at {self.release.start:%H:%M} UK time."
 
 
-def confirmed_on(release: Release, programme: Programme) -> dt.date | None:
-    """The day the release was confirmed, as the record holds it or as this build adds it."""
-    if release.announcement and release.announcement.confirmed:
-        return release.announcement.confirmed
-    if release.status is Status.CONFIRMED:
-        return programme.firm_from(release.date)  # what to_announce records
-    return None
-
-
 def news(programme: Programme, releases: Iterable[Release]) -> list[News]:
     """Every confirmation and change, newest first; ties in a stable order."""
     items = []
     for r in releases:
-        if (day := confirmed_on(r, programme)) is not None:
+        if (day := r.confirmed) is not None:
             items.append(News(day, r, 0, None))
         items += [News(c.on, r, n, c) for n, c in enumerate(r.changes, start=1)]
     items.sort(key=lambda i: (i.on, i.release.uid, i.index), reverse=True)

@@ -166,7 +166,7 @@ def _check_dates(a: Announcement, region: str, problem: Callable[[str], None]) -
     # holiday declared after a date was announced must not stop the move that fixes it.
     if not a.cancelled and not a.changes and a.date.weekday() >= 5:
         problem(f"date {a.date} is a {a.date:%A}, not a working day")
-    if a.confirmed and a.confirmed > (a.changes[0].old if a.changes else a.date):
+    if a.confirmed and a.confirmed > a.date_on(a.confirmed):
         problem(f"confirmed {a.confirmed} is after the release date it confirmed")
     expected = a.date
     for change in reversed(a.changes):
@@ -186,9 +186,8 @@ def _check_dates(a: Announcement, region: str, problem: Callable[[str], None]) -
 def _check_change(
     change: Change, confirmed: dt.date | None, state: State, problem: Callable[[str], None]
 ) -> None:
-    """The past stays as it happened: a change is made after the confirmation, before the day."""
-    if confirmed and change.on < confirmed:
-        problem(f"change on {change.on} is dated before the release was confirmed ({confirmed})")
+    """The past stays as it happened: a change is made before the day it changes. (One made
+    before the confirmation was made while the release was provisional.)"""
     latest = min(change.old, lands_on(change))
     if change.on > latest:
         problem(

@@ -37,6 +37,7 @@ class Release:
     sequence: int  # one more for every recorded change
     uid: str
     revised: dt.datetime  # when its details last changed (UTC): the feed's DTSTAMP
+    confirmed: dt.date | None  # the day it was confirmed, or is as of this build; None: not
     nominal: dt.date | None  # the day the rule names, before rolling onto a working day
     rule_date: dt.date | None  # what the rule gives now; None when it no longer schedules it
     announcement: Announcement | None  # its entry in the record, once announced
@@ -219,7 +220,8 @@ def _releases(
         date = announced.date if announced else rule_date
         assert date is not None
         state = announced.state if announced else State(date)
-        status, revised = _status(state, programme.firm_from(date), announced, as_of, floor)
+        status, confirmed = _status(state, programme.firm_from(date), announced, as_of)
+        revised = _revised(status, confirmed, announced, programme.firm_from(date), floor)
         found.append(
             Release(
                 publication=publication,
@@ -231,6 +233,7 @@ def _releases(
                 sequence=len(announced.changes) if announced else 0,
                 uid=release_uid(pub_id, slot, programme.uid_domain),
                 revised=_midnight(revised),
+                confirmed=confirmed,
                 nominal=nominal,
                 rule_date=rule_date,
                 announcement=announced,
@@ -244,23 +247,34 @@ def _status(
     firm_from: dt.date,
     announced: Announcement | None,
     as_of: dt.date | None,
-    floor: dt.date,
-) -> tuple[Status, dt.date]:
-    """A release's status, and the day its details last changed.
+) -> tuple[Status, dt.date | None]:
+    """A release's status, and the day it was confirmed: as the record holds it, or today
+    (`as_of`) for one this build confirms, never a day worked out backwards.
 
     One the record holds but never confirmed (moved while provisional, or kept by next-year)
     and already out stays provisional: it cannot be confirmed after the fact.
     """
-    unconfirmed_past = announced and not announced.confirmed and as_of and state.date < as_of
-    firm = (announced and announced.confirmed) or (
-        as_of and firm_from <= as_of and not unconfirmed_past
-    )
-    status = state.status(bool(firm))
-    if announced and announced.changes:
-        return status, announced.changes[-1].on
-    if status is Status.CONFIRMED:
-        return status, announced.confirmed if announced and announced.confirmed else firm_from
-    return status, min(floor, firm_from)
+    if announced and announced.confirmed:
+        return state.status(True), announced.confirmed
+    unconfirmed_past = announced and as_of and state.date < as_of
+    if as_of and firm_from <= as_of and not unconfirmed_past:
+        status = state.status(True)
+        return status, as_of if status is Status.CONFIRMED else None
+    return state.status(False), None
+
+
+def _revised(
+    status: Status,
+    confirmed: dt.date | None,
+    announced: Announcement | None,
+    firm_from: dt.date,
+    floor: dt.date,
+) -> dt.date:
+    """The day a release's details last changed: its last change or its confirmation."""
+    days = [c.on for c in announced.changes] if announced else []
+    if confirmed and status is not Status.PROVISIONAL:
+        days.append(confirmed)
+    return max(days) if days else min(floor, firm_from)
 
 
 def to_announce(releases: list[Release], programme: Programme) -> list[Announcement]:
@@ -273,11 +287,11 @@ def to_announce(releases: list[Release], programme: Programme) -> list[Announcem
             r.publication.id,
             r.scheduled,
             r.date,
-            programme.firm_from(r.date),
+            r.confirmed,
             r.announcement.changes if r.announcement else (),
         )
         for r in releases
-        if r.status is Status.CONFIRMED and not (r.announcement and r.announcement.confirmed)
+        if r.confirmed and not (r.announcement and r.announcement.confirmed)
     ]
 
 

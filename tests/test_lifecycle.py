@@ -195,3 +195,41 @@ def test_a_weekly_release_keeps_its_uid_when_moved(tmp_path):
     event = events(tmp_path / "feeds" / "test.ics")[week]
     assert (event.decoded("DTSTART").day, int(event["SEQUENCE"])) == (11, 1)
     assert 'month = "2014-W15"' in (tmp_path / "schedules" / "announcements.toml").read_text()
+
+
+def test_a_confirmation_is_recorded_on_the_day_the_build_ran(tmp_path):
+    # The starter's bulletin comes out on the second Thursday: 11 March 2027, four weeks'
+    # notice from 11 February. A build on Wednesday 10 March confirms it that day, not on
+    # 11 February, when nothing was published.
+    assert run_cli("init", "--as-of", "2027-03-01", cwd=tmp_path).returncode == 0
+    build(tmp_path, "2027-03-10")
+    record = (tmp_path / "schedules" / "announcements.toml").read_text()
+    assert 'month = "2027-03"\ndate = 2027-03-11\nconfirmed = 2027-03-10\n' in record
+    atom = (tmp_path / "feeds" / "changes.atom").read_text()
+    assert "<updated>2027-03-10T00:00:00Z</updated>" in atom
+    assert "2027-02-11" not in atom
+    page = (tmp_path / "feeds" / "index.html").read_text()
+    assert 'Last updated <time datetime="2027-03-10">Wednesday 10 March 2027</time>' in page
+
+
+def test_a_move_made_while_provisional_never_locks_the_programme(tmp_path):
+    assert run_cli("init", "--as-of", "2027-03-01", cwd=tmp_path).returncode == 0
+    build(tmp_path, "2027-03-01")
+    # Thursday 9 December 2027 is the second Thursday; moved a week while provisional.
+    moved = run_cli("move", "example-bulletin", "2027-12-09", "2027-12-16", "--reason", "later",
+                    "--as-of", "2027-03-01", cwd=tmp_path)  # fmt: skip
+    assert moved.returncode == 0, moved.stderr
+    build(tmp_path, "2027-03-01")
+    # 16 December less four weeks is 18 November: the build of Monday 22 November confirms it.
+    build(tmp_path, "2027-11-22")
+    record = (tmp_path / "schedules" / "announcements.toml").read_text()
+    assert 'month = "2027-12"\ndate = 2027-12-16\nconfirmed = 2027-11-22\n' in record
+    for day in ("2027-11-29", "2027-12-06", "2027-12-13"):  # builds go on, week by week
+        build(tmp_path, day)
+    for args in (("check", "--as-of", "2027-12-13"), ("list", "--as-of", "2027-12-13")):
+        result = run_cli(*args, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+    again = run_cli("move", "example-bulletin", "2027-12-16", "2027-12-15", "--reason", "sooner",
+                    "--as-of", "2027-12-13", cwd=tmp_path)  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    build(tmp_path, "2027-12-13")

@@ -178,15 +178,15 @@ def test_a_change_cannot_be_dated_before_the_release_was_confirmed(announced):
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (("confirmed = 2014-04-15", "confirmed = 1900-01-01"),
+        (("confirmed = 2014-04-20", "confirmed = 1900-01-01"),
          "date 1900-01-01 is more than a year from its scheduled month 2014-05"),
         (("on = 2014-04-22", "on = 9999-12-31"),
          "date 9999-12-31 is more than a year from its scheduled month 2014-05"),
         (("on = 2014-04-22", "on = 2014-05-14"),
          "change on 2014-05-14 is dated after 2014-05-13: a release cannot be changed, or "
          "moved to a day, already past"),
-        (("confirmed = 2014-04-15", "confirmed = 2014-05-14"),
-         "confirmed 2014-05-14 is after the release date it confirmed"),
+        (("confirmed = 2014-04-20", "confirmed = 2014-05-16"),
+         "confirmed 2014-05-16 is after the release date it confirmed"),
     ],
 )  # fmt: skip
 def test_hand_edits_that_rewrite_the_past_are_refused(announced, edit, message):
@@ -467,9 +467,9 @@ def test_a_change_backdated_to_before_the_release_is_refused_once_it_is_out(anno
 
 
 def test_a_change_dated_after_today_is_refused(announced):
-    ok("build", "--as-of", "2014-06-20", cwd=announced)  # confirms 8 July, from 10 June
+    ok("build", "--as-of", "2014-06-20", cwd=announced)  # confirms 8 July, that day
     record = announced / "schedules" / "announcements.toml"
-    entry = 'month = "2014-07"\ndate = 2014-07-08\nconfirmed = 2014-06-10\n'
+    entry = 'month = "2014-07"\ndate = 2014-07-08\nconfirmed = 2014-06-20\n'
     assert entry in record.read_text()
     record.write_text(record.read_text().replace(entry, entry.replace("07-08", "07-09") + (
         '\n[[release.change]]\non = 2014-06-25\naction = "moved"\nfrom = 2014-07-08\n'
@@ -537,8 +537,10 @@ def test_a_build_cannot_go_back_before_the_last(announced):
 
 
 def test_a_change_dated_before_the_last_build_is_refused(announced):
-    # The build of 20 June published 8 July as confirmed (from 10 June); a move claimed to
-    # have been made on 15 June, before that build, would hide a change at short notice.
+    # The build of 10 June confirmed 8 July, that of 20 June published it again; a move
+    # claimed to have been made on 15 June, before that build, would hide a change at short
+    # notice.
+    ok("build", "--as-of", "2014-06-10", cwd=announced)
     ok("build", "--as-of", "2014-06-20", cwd=announced)
     ok("move", "monthly-bulletin", "2014-07-08", "2014-07-09", "--reason", "late",
        "--as-of", "2014-06-15", cwd=announced)  # fmt: skip
