@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
-from calendar_gen.model import Programme
+from calendar_gen.model import Announcement, Programme
 from calendar_gen.texts import long_date, plural
 
 STANDARD_TIME = dt.time(9, 30)
@@ -21,6 +22,7 @@ def practice_problems(
     for announcement in programme.announcements.values():
         if announcement.date < as_of and not include_past:
             continue  # what is out is out: nothing left to put right
+        problems += short_notice(programme, [announcement])
         for change in announcement.changes:
             if change.on > programme.firm_from(change.old):
                 days = (change.old - change.on).days
@@ -30,6 +32,31 @@ def practice_problems(
                     f"({long_date(change.old)}), inside the {programme.notice_weeks}-week "
                     f"notice period: {change.reason}"
                 )
+    problems += _unexplained_times(programme, as_of)
+    return problems
+
+
+def short_notice(programme: Programme, confirmed: Iterable[Announcement]) -> list[str]:
+    """Releases confirmed with less notice than `notice_weeks`, by the day they were."""
+    found = []
+    for a in confirmed:
+        if a.confirmed is None:
+            continue
+        day = a.date_on(a.confirmed)
+        if a.confirmed > programme.firm_from(day):
+            days = (day - a.confirmed).days
+            ahead = f"{plural(days, 'day')} ahead" if days else "the same day"
+            found.append(
+                f"{a.id} {a.month}: confirmed on {long_date(a.confirmed)} for "
+                f"{long_date(day)}, {ahead}: less than the "
+                f"{programme.notice_weeks} weeks' notice, which began on "
+                f"{long_date(programme.firm_from(day))}"
+            )
+    return found
+
+
+def _unexplained_times(programme: Programme, as_of: dt.date) -> list[str]:
+    problems = []
     for publication in programme.publications:
         ended = publication.ended and publication.ended.on < as_of
         if publication.time != STANDARD_TIME and not publication.time_reason and not ended:

@@ -18,7 +18,7 @@ from calendar_gen.errors import CalendarGenError, error_lines
 from calendar_gen.history import Moved
 from calendar_gen.model import Announcement, Period, Programme, YearMonth
 from calendar_gen.output import JOURNAL, ensure_folder, locked, publish, remove_leftovers
-from calendar_gen.practice import practice_problems
+from calendar_gen.practice import practice_problems, short_notice
 from calendar_gen.releases import Release, expand, rule_conflicts, suspensions, to_announce
 from calendar_gen.reports import (
     BuildReport,
@@ -145,7 +145,7 @@ def _publish(
     confirmed = to_announce(releases, programme)
     # Newly confirmed releases carry the changes just recorded for them, so they win.
     announce = [*{a.key: a for a in [*recorded, *confirmed]}.values()]
-    warnings = rule_conflicts(releases, as_of)
+    warnings = [*short_notice(programme, confirmed), *rule_conflicts(releases, as_of)]
     summary = _summary(programme, releases, as_of, through, out)
     if dry_run:
         return BuildReport(summary, folder, announced=tuple(confirmed), warnings=tuple(warnings),

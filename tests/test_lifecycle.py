@@ -226,9 +226,17 @@ def test_a_move_made_while_provisional_never_locks_the_programme(tmp_path):
     assert 'month = "2027-12"\ndate = 2027-12-16\nconfirmed = 2027-11-22\n' in record
     for day in ("2027-11-29", "2027-12-06", "2027-12-13"):  # builds go on, week by week
         build(tmp_path, day)
-    for args in (("check", "--as-of", "2027-12-13"), ("list", "--as-of", "2027-12-13")):
-        result = run_cli(*args, cwd=tmp_path)
-        assert result.returncode == 0, result.stderr
+    listed = run_cli("list", "--as-of", "2027-12-13", cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    # No build ran from 18 November, when its notice began, to Monday 22 November: check
+    # says so (exit 1, something to put right), and refuses nothing.
+    checked = run_cli("check", "--as-of", "2027-12-13", cwd=tmp_path)
+    assert checked.returncode == 1, checked.stderr
+    assert (
+        "example-bulletin 2027-12: confirmed on Monday 22 November 2027 for Thursday 16 "
+        "December 2027, 24 days ahead: less than the 4 weeks' notice, which began on Thursday "
+        "18 November 2027"
+    ) in checked.stdout
     again = run_cli("move", "example-bulletin", "2027-12-16", "2027-12-15", "--reason", "sooner",
                     "--as-of", "2027-12-13", cwd=tmp_path)  # fmt: skip
     assert again.returncode == 0, again.stderr
