@@ -1,6 +1,7 @@
 """Clash checks against other calendars: named, fetched from the web, and kept apart."""
 
 import http.server
+import json
 import threading
 import urllib.request
 
@@ -204,3 +205,29 @@ def test_next_year_avoids_a_named_web_calendar(tmp_path, web):
                     "--as-of", "2015-03-01", cwd=tmp_path)  # fmt: skip
     assert "moved official from Tuesday 12 May 2015 to Wednesday 13 May 2015: to avoid " \
         "Labour market statistics (all day, ONS) on the same day" in moved.stdout  # fmt: skip
+
+
+# A title that would retitle the terminal (OSC), clear it (CSI, and C1's one-byte CSI) and
+# read backwards (a right-to-left override, an isolate).
+RAW_TITLE = "Retail \x1b]0;owned\x07sales\x1b[2J \x9b31m \u202eevil\u2066 end"
+SHOWN_TITLE = "Retail \\x1b]0;owned\\x07sales\\x1b[2J \\x9b31m \\u202eevil\\u2066 end"
+
+
+def test_another_calendars_escape_sequences_never_reach_the_terminal(tmp_path):
+    other = tmp_path / "hostile.ics"
+    other.write_bytes(ONS.replace(b"SUMMARY:Retail sales", f"SUMMARY:{RAW_TITLE}".encode()))
+    table = clashes(tmp_path, "--against", f"ONS={other}")
+    assert table.returncode == 1
+    assert f"on the day of {SHOWN_TITLE} (09:30, ONS)" in table.stdout
+    unsafe = "\x1b\x07\x9b\u202e\u2066"
+    assert not set(unsafe) & set(table.stdout)
+    # JSON is data: the title exactly as the other calendar has it.
+    data = json.loads(clashes(tmp_path, "--against", f"ONS={other}", "--format", "json").stdout)
+    assert f"{RAW_TITLE} (09:30, ONS)" in [e for clash in data for e in clash["events"]]
+
+
+def test_an_error_naming_a_hostile_file_shows_its_escapes(tmp_path):
+    result = clashes(tmp_path, "--against", "ONS=missing\x1b[2J\u202e.ics")
+    assert result.returncode == 2
+    assert "missing\\x1b[2J\\u202e.ics: cannot be read" in result.stderr
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
