@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from calendar_gen.terminal import terminal_safe
-
 # The core is imported inside each command: `calendar-gen --help` must answer at once,
 # without loading the holiday tables.
 if TYPE_CHECKING:
@@ -46,6 +44,8 @@ def _show(report: Report) -> NoReturn:
     """Print the report and exit: 1 when it found something to put right. A report that
     comes in pieces (a whole government's data) is written as it is made, never held twice.
     Text for people has its control characters shown; JSON and CSV are data, kept exact."""
+    from calendar_gen.terminal import terminal_safe
+
     safe = terminal_safe if getattr(report, "format", "table") == "table" else str
     warnings = (f"warning: {terminal_safe(message)}\n" for message in report.warnings)
     click.echo("".join(warnings), nl=False, err=True)
@@ -91,6 +91,7 @@ class _Guarded(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from calendar_gen.errors import CalendarGenError, error_lines
+        from calendar_gen.terminal import terminal_safe
 
         try:
             return super().invoke(ctx)
