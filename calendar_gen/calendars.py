@@ -8,8 +8,13 @@ each to http or https and never from https down to http.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.client
 import re
+import socket
 import ssl
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -19,6 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from calendar_gen.errors import CalendarFileError
+from calendar_gen.files import NotRegular, TooLarge, read_bytes
 
 TIMEOUT = 30.0  # seconds for the whole fetch, however slowly the answer trickles in
 MAX_BYTES = 20 * 1024 * 1024  # a busy producer's ten-year calendar is a few megabytes
@@ -58,13 +64,25 @@ def open_source(spec: str) -> Source:
     name, where = split_name(spec)
     url = web_address(where)
     if url is None:
-        try:
-            data = Path(where).read_bytes()
-        except OSError as error:
-            raise CalendarFileError(f"{where}: cannot be read: {error.strerror}") from None
-        return Source(name or Path(where).stem, where, data)
+        return Source(name or Path(where).stem, where, read_file(where))
     host = urllib.parse.urlsplit(url).hostname or url
     return Source(name or host, url, fetch(url))
+
+
+def read_file(where: str) -> bytes:
+    """The bytes of the calendar file `where`: a regular file (or a link to one) of at most
+    MAX_BYTES, read like a schedule, so a FIFO or a device is refused and never opened."""
+    try:
+        return read_bytes(Path(where), MAX_BYTES)
+    except NotRegular as error:
+        raise CalendarFileError(
+            f"{where}: is {error.kind}, not a calendar file: --against takes an .ics file or "
+            "an http(s) or webcal address"
+        ) from None
+    except TooLarge:
+        raise _too_big(where) from None
+    except OSError as error:
+        raise CalendarFileError(f"{where}: cannot be read: {error.strerror}") from None
 
 
 class _Redirects(urllib.request.HTTPRedirectHandler):
@@ -86,32 +104,114 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
+class _Deadline:
+    """The end of a fetch's time: when it comes, every connection the fetch opened is shut, so
+    a server answering a byte at a time cannot stretch it (a socket's timeout is per read)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.end = time.monotonic() + seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+    def left(self) -> float:
+        return max(self.end - time.monotonic(), 0.001)
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    # The plain socket's shutdown, also for TLS: a read waiting in another thread returns at
+    # once, where closing the TLS layer under it would not be safe.
+    with contextlib.suppress(OSError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+class _Timed(http.client.HTTPConnection):
+    def __init__(self, *args: Any, deadline: _Deadline, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.deadline = deadline
+
+    def connect(self) -> None:
+        self.timeout = self.deadline.left()
+        super().connect()
+        self.deadline.watch(self.sock)
+
+
+class _TimedTLS(_Timed, http.client.HTTPSConnection):
+    pass
+
+
+class _HTTP(urllib.request.HTTPHandler):
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(functools.partial(_Timed, deadline=self.deadline), req)
+
+
+class _HTTPS(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        connection = functools.partial(_TimedTLS, deadline=self.deadline)
+        return self.do_open(connection, req, context=self._context)  # type: ignore[attr-defined]
+
+
 def fetch(url: str) -> bytes:
-    """The body at `url`, within TIMEOUT seconds and MAX_BYTES; a clear error otherwise."""
-    opener = urllib.request.build_opener(_Redirects())
+    """The body at `url`, within TIMEOUT seconds in all and MAX_BYTES; a clear error otherwise."""
+    with _Deadline(TIMEOUT) as deadline:
+        try:
+            return _get(url, deadline)
+        except CalendarFileError:
+            raise
+        except urllib.error.HTTPError as error:
+            why = f"the server answered {error.code} {error.reason}"
+        except (OSError, http.client.HTTPException, ValueError) as error:
+            reason = error.reason if isinstance(error, urllib.error.URLError) else error
+            why = reason if isinstance(reason, str) else _plain(reason)
+        if deadline.expired:  # the connection was shut, whatever the error says
+            why = _plain(TimeoutError())
+        raise CalendarFileError(f"{url}: cannot be fetched: {why}")
+
+
+def _get(url: str, deadline: _Deadline) -> bytes:
+    opener = urllib.request.build_opener(_Redirects(), _HTTP(deadline), _HTTPS(deadline))
     request = urllib.request.Request(url, headers={"User-Agent": "calendar-gen"})
-    deadline = time.monotonic() + TIMEOUT
-    try:
-        with opener.open(request, timeout=TIMEOUT) as answer:
-            length = answer.headers.get("Content-Length", "")
-            if length.isdigit() and int(length) > MAX_BYTES:
+    with opener.open(request, timeout=TIMEOUT) as answer:
+        length = answer.headers.get("Content-Length", "")
+        if length.isdigit() and int(length) > MAX_BYTES:
+            raise _too_big(url)
+        body = bytearray()
+        while chunk := answer.read(CHUNK):
+            body += chunk
+            if len(body) > MAX_BYTES:
                 raise _too_big(url)
-            body = bytearray()
-            while chunk := answer.read(CHUNK):
-                body += chunk
-                if len(body) > MAX_BYTES:
-                    raise _too_big(url)
-                if time.monotonic() > deadline:
-                    raise TimeoutError
-            return bytes(body)
-    except urllib.error.HTTPError as error:
-        raise CalendarFileError(f"{url}: cannot be fetched: the server answered "
-                                f"{error.code} {error.reason}") from None  # fmt: skip
-    except urllib.error.URLError as error:
-        reason = error.reason if isinstance(error.reason, str) else _plain(error.reason)
-        raise CalendarFileError(f"{url}: cannot be fetched: {reason}") from None
-    except (TimeoutError, OSError) as error:
-        raise CalendarFileError(f"{url}: cannot be fetched: {_plain(error)}") from None
+    if deadline.expired:  # cut short by the deadline: not the whole calendar
+        raise TimeoutError
+    return bytes(body)
 
 
 def _plain(error: BaseException) -> str:

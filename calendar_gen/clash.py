@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -82,19 +83,40 @@ def read_calendar(
     import icalendar
     import recurring_ical_events
 
+    from calendar_gen.calendars import read_file
+
     zone = ZoneInfo(timezone)
     # A day either side: a timed event's local date may differ from its UTC one.
     first, last = first - dt.timedelta(days=1), last + dt.timedelta(days=2)
     try:
-        calendar = icalendar.Calendar.from_ical(Path(path).read_bytes() if data is None else data)
+        calendar = icalendar.Calendar.from_ical(read_file(str(path)) if data is None else data)
         _refuse_sub_daily(calendar, path)
-        events = recurring_ical_events.of(calendar).between(first, last)
+        _refuse_too_many(calendar, last, path)
+        return _busy(recurring_ical_events.of(calendar).between(first, last), zone, name)
     except CalendarFileError:
         raise
     except OSError as error:
         raise CalendarFileError(f"{path}: cannot be read: {error.strerror}") from None
+    except (AttributeError, TypeError, KeyError, IndexError):  # a property not of its kind
+        raise CalendarFileError(
+            f"{path}: is not a readable iCalendar file: an event has a property given more "
+            "times than RFC 5545 allows, or a value of the wrong kind"
+        ) from None
     except Exception as error:  # icalendar and its recurrence engine raise many kinds
-        raise CalendarFileError(f"{path}: is not a readable iCalendar file: {error}") from None
+        raise CalendarFileError(
+            f"{path}: is not a readable iCalendar file: {_why(error)}"
+        ) from None
+
+
+def _why(error: Exception) -> str:
+    """icalendar's words, without the attribute its check of a broken property names."""
+    broken = re.match(r"Cannot access '\w+' on broken property '([^']+)'", str(error))
+    if broken and error.__cause__:
+        return f"an event's {broken.group(1)} cannot be read: {error.__cause__}"
+    return str(error) or type(error).__name__
+
+
+def _busy(events: Iterable[Any], zone: ZoneInfo, name: str) -> dict[dt.date, list[Event]]:
     busy: dict[dt.date, list[Event]] = defaultdict(list)
     for event in events:
         if str(event.get("STATUS", "")).upper() == "CANCELLED":
@@ -111,20 +133,74 @@ def read_calendar(
 # gigabytes from a 200-byte file; no release calendar has one.
 SUB_DAILY = ("SECONDLY", "MINUTELY", "HOURLY")
 SUB_DAILY_PARTS = ("BYHOUR", "BYMINUTE", "BYSECOND")
+# Occurrences a calendar may have from each event's start to the end of the days looked at.
+# Expanding starts at the first occurrence, however long ago: a daily event since the year
+# 1000 took a minute. A daily event over fifty years is within it; counting to it is quick.
+MAX_OCCURRENCES = 20_000
+
+
+def _all(event: Any, key: str) -> list[Any]:
+    """Every value of a property that may be given more than once (RRULE, RDATE)."""
+    value = event.get(key)
+    return [] if value is None else value if isinstance(value, list) else [value]
 
 
 def _refuse_sub_daily(calendar: Any, path: str | Path) -> None:
     for event in calendar.walk("VEVENT"):
-        rule = event.get("RRULE")
-        frequency = str(rule.get("FREQ", [""])[0]).upper() if rule is not None else ""
-        # BYHOUR, BYMINUTE or BYSECOND with many values make a daily rule sub-daily too.
-        many = rule is not None and any(len(rule.get(k, [])) > 1 for k in SUB_DAILY_PARTS)
-        if frequency in SUB_DAILY or many:
+        for rule in _all(event, "RRULE"):
+            frequency = str(rule.get("FREQ", [""])[0]).upper()
+            # BYHOUR, BYMINUTE or BYSECOND with many values make a daily rule sub-daily too.
+            many = any(len(rule.get(k, [])) > 1 for k in SUB_DAILY_PARTS)
+            if frequency in SUB_DAILY or many:
+                title = str(event.get("SUMMARY", "(untitled event)"))
+                raise CalendarFileError(
+                    f"{path}: the event {shown(title)} recurs more often than daily (FREQ="
+                    f"{frequency}), which no release calendar does: is it the calendar you meant?"
+                )
+
+
+def _refuse_too_many(calendar: Any, last: dt.date, path: str | Path) -> None:
+    """Refuse a calendar with more than MAX_OCCURRENCES occurrences up to `last`, counting
+    no further than one past the limit."""
+    total = 0
+    for event in calendar.walk("VEVENT"):
+        total += 1 + sum(len(dates.dts) for dates in _all(event, "RDATE"))
+        for rule in _all(event, "RRULE"):
+            total += _occurrences(event, rule, last, MAX_OCCURRENCES + 1 - total)
+        if total > MAX_OCCURRENCES:
             title = str(event.get("SUMMARY", "(untitled event)"))
             raise CalendarFileError(
-                f"{path}: the event {shown(title)} recurs more often than daily "
-                f"(FREQ={frequency}), which no release calendar does: is it the calendar you meant?"
+                f"{path}: has more than {MAX_OCCURRENCES:,} events and repeats of events up to "
+                f"{last:%d %b %Y} (the event {shown(title)} among them), more than a release "
+                "calendar has: is it the calendar you meant?"
             )
+
+
+def _naive(value: dt.date | dt.datetime) -> dt.datetime:
+    """A date or time as a naive time: UTC for a zoned one."""
+    if not isinstance(value, dt.datetime):
+        return dt.datetime.combine(value, dt.time())
+    return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
+
+
+def _occurrences(event: Any, rule: Any, last: dt.date, budget: int) -> int:
+    """How many times `rule` repeats `event` up to `last`, counting to `budget` at most."""
+    from dateutil.rrule import rrulestr
+    from icalendar import vRecur
+
+    stop = dt.datetime.combine(last, dt.time.max)
+    # Counted in naive times, UNTIL taken out and applied here: dateutil refuses a zoned UNTIL
+    # with a floating start. A day's leeway keeps the count an upper bound.
+    if until := rule.get("UNTIL"):
+        stop = min(stop, _naive(until[0]) + dt.timedelta(days=1))
+    parts = vRecur({k: v for k, v in rule.items() if k != "UNTIL"})
+    text = parts.to_ical().decode()  # type: ignore[no-untyped-call]
+    count = 0
+    for when in rrulestr(text, dtstart=_naive(event.decoded("DTSTART"))):
+        if when > stop or count >= budget:
+            break
+        count += 1
+    return count
 
 
 def _local_time(value: dt.date | dt.datetime, zone: ZoneInfo) -> dt.time | None:

@@ -44,11 +44,16 @@ _date, _period = _parsed("date"), _parsed("period")
 
 def _show(report: Report) -> NoReturn:
     """Print the report and exit: 1 when it found something to put right. A report that
-    comes in pieces (a whole government's data) is written as it is made, never held twice."""
-    click.echo("".join(f"warning: {message}\n" for message in report.warnings), nl=False, err=True)
+    comes in pieces (a whole government's data) is written as it is made, never held twice.
+    Text for people has its control characters shown; JSON and CSV are data, kept exact."""
+    from calendar_gen.terminal import terminal_safe
+
+    safe = terminal_safe if getattr(report, "format", "table") == "table" else str
+    warnings = (f"warning: {terminal_safe(message)}\n" for message in report.warnings)
+    click.echo("".join(warnings), nl=False, err=True)
     try:
         sys.stdout.writelines(
-            getattr(report, "pieces", lambda: (f"{line}\n" for line in report.lines()))()
+            map(safe, getattr(report, "pieces", lambda: (f"{x}\n" for x in report.lines()))())
         )
         sys.stdout.flush()
     except BrokenPipeError:  # the reader has all it wanted (| head): not an error
@@ -88,12 +93,13 @@ class _Guarded(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from calendar_gen.errors import CalendarGenError, error_lines
+        from calendar_gen.terminal import terminal_safe
 
         try:
             return super().invoke(ctx)
         except CalendarGenError as error:
             for line in error_lines(error):
-                click.echo(line, err=True)
+                click.echo(terminal_safe(line), err=True)
             ctx.exit(EXIT_INPUT)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
             raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tomllib
@@ -18,10 +19,28 @@ class Refused(Exception):
     """A file left unread; the message says why, following its name ('is a FIFO, ...')."""
 
 
+class NotRegular(Refused):
+    """The file is no regular file: `kind` says what it is ('a FIFO')."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(f"is {kind}")
+        self.kind = kind
+
+
+class TooLarge(Refused):
+    """The file holds `size` bytes, more than `limit`."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(f"is {size:,} bytes, more than {limit:,}")
+        self.size, self.limit = size, limit
+
+
 def _kind(mode: int) -> str | None:
     """What a file of this mode is, or None for a regular file."""
     if stat.S_ISREG(mode):
         return None
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
     if stat.S_ISDIR(mode):
         return "a folder"
     if stat.S_ISFIFO(mode):
@@ -29,39 +48,64 @@ def _kind(mode: int) -> str | None:
     return "a socket" if stat.S_ISSOCK(mode) else "a device"
 
 
-def not_a_file(path: Path) -> str | None:
-    """What `path` is when it is neither a regular file nor a link to one, else None.
+def not_a_file(path: Path, *, follow: bool = True) -> str | None:
+    """What `path` is when it is neither a regular file nor (with `follow`) a link to one,
+    else None.
 
     Only stat is used: opening a FIFO blocks until something writes to it.
     """
     try:
-        return _kind(os.stat(path).st_mode)
+        return _kind((os.stat if follow else os.lstat)(path).st_mode)
     except OSError:  # gone, a broken link or a loop of links; reading says what is wrong
         return "a broken link" if path.is_symlink() else None
 
 
-def read_regular(path: Path, limit: int | None = None) -> bytes:
-    """The bytes of a regular file or a link to one, of at most `limit` bytes; raise Refused
-    for anything else."""
-    if kind := not_a_file(path):
-        raise Refused(f"is {kind}, {NOT_A_SCHEDULE}")
+def open_checked(path: Path, limit: int | None = None, *, follow: bool = True) -> int:
+    """A descriptor open for reading on a regular file (or, with `follow`, a link to one) of at
+    most `limit` bytes; NotRegular or TooLarge for anything else. Never blocks."""
+    if kind := not_a_file(path, follow=follow):
+        raise NotRegular(kind)
     # O_NONBLOCK: should a FIFO take the file's place after the check, opening it still
-    # returns at once, and the check on the open file refuses it.
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    # returns at once, and the check on the open file refuses it. O_NOFOLLOW: so would a link.
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | (0 if follow else os.O_NOFOLLOW)
+    try:
+        fd = os.open(path, flags)
+    except OSError as error:
+        if error.errno == errno.ELOOP and not follow:
+            raise NotRegular("a symbolic link") from None
+        raise
     try:
         status = os.fstat(fd)
         if kind := _kind(status.st_mode):
-            raise Refused(f"is {kind}, {NOT_A_SCHEDULE}")
-        with open(fd, "rb", closefd=False) as file:
-            data = file.read() if limit is None else file.read(limit + 1)  # never all of it
-    finally:
+            raise NotRegular(kind)
+        if limit is not None and status.st_size > limit:
+            raise TooLarge(status.st_size, limit)
+    except BaseException:
         os.close(fd)
-    if limit is not None and len(data) > limit:
-        raise Refused(
-            f"is {max(status.st_size, len(data)):,} bytes; a schedule file may be at most "
-            f"{limit:,} bytes ({limit / 2**20:g} MiB): split it into smaller files"
-        )
+        raise
+    return fd
+
+
+def read_bytes(path: Path, limit: int | None = None, *, follow: bool = True) -> bytes:
+    """The bytes of the file open_checked opens, never more than `limit` + 1 of them read."""
+    with open(open_checked(path, limit, follow=follow), "rb") as file:
+        data = file.read() if limit is None else file.read(limit + 1)
+    if limit is not None and len(data) > limit:  # it grew after the check
+        raise TooLarge(len(data), limit)
     return data
+
+
+def read_regular(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a schedule file: read_bytes, refusals worded for whoever wrote it."""
+    try:
+        return read_bytes(path, limit)
+    except NotRegular as error:
+        raise Refused(f"is {error.kind}, {NOT_A_SCHEDULE}") from None
+    except TooLarge as error:
+        raise Refused(
+            f"is {error.size:,} bytes; a schedule file may be at most "
+            f"{error.limit:,} bytes ({error.limit / 2**20:g} MiB): split it into smaller files"
+        ) from None
 
 
 BOM = b"\xef\xbb\xbf"  # Windows Notepad starts UTF-8 files with it

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from calendar_gen.errors import CalendarGenError, OutputError
+from calendar_gen.readback import NOTE_LIMIT, loads, read_back
 
 LOCK_FILE = ".calendar-gen.lock"
 # The renames a run was about to make: a run killed among them is completed by the next one,
@@ -69,33 +70,55 @@ def publish(files: Iterable[tuple[Path, Content]], journal: Path | None = None) 
     staged: list[tuple[Path, Path]] = []
     try:
         for path, content in files:
-            temp = _stage(path, content)
+            staged.append((path, temp := _stage(path, content)))
             if path.is_file() and filecmp.cmp(temp, path, shallow=False):
+                staged.pop()
                 temp.unlink()
                 continue
-            staged.append((path, temp))
             _sync(temp)
+        _refuse_folders(staged)  # before anything is renamed, or a journal noted
     except BaseException as error:
-        for _, temp in staged:
-            temp.unlink(missing_ok=True)
+        _discard(staged)
         if isinstance(error, OSError):
             message = f"{path}: cannot be written: {error.strerror}; nothing was changed"
             raise OutputError(message) from None
         raise
     noted = journal is not None and len(staged) > 1 and _note(journal, staged)
-    _rename(staged)
+    _rename(staged, lambda: _discard(staged, journal if noted else None))
     if noted and journal is not None:
         journal.unlink()
         _sync(journal.parent)
     return [path for path, _ in staged]
 
 
-def _rename(staged: list[tuple[Path, Path]]) -> None:
-    for path, temp in staged:
+def _discard(staged: list[tuple[Path, Path]], journal: Path | None = None) -> None:
+    for _, temp in staged:
+        temp.unlink(missing_ok=True)
+    if journal is not None:
+        journal.unlink(missing_ok=True)
+
+
+def _refuse_folders(staged: list[tuple[Path, Path]]) -> None:
+    """Refuse a folder where a file goes: no rename could replace it."""
+    for path, _ in staged:
+        if path.is_dir() and not path.is_symlink():
+            raise OutputError(
+                f"{path}: is a folder, where calendar-gen writes a file; nothing was changed. "
+                "Move it away and run again."
+            )
+
+
+def _rename(staged: list[tuple[Path, Path]], undo: Callable[[], None] = lambda: None) -> None:
+    """Rename each temporary file into place. When the first rename fails, `undo` clears up
+    and nothing has changed; a later one leaves the rest to the next run, as a kill would."""
+    for done, (path, temp) in enumerate(staged):
         try:
             os.replace(temp, path)
         except OSError as error:
-            raise OutputError(f"{path}: cannot be replaced: {error.strerror}") from None
+            if not done:
+                undo()
+            left = "run again to finish" if done else "nothing was changed"
+            raise OutputError(f"{path}: cannot be replaced: {error.strerror}; {left}") from None
     for folder in {path.parent for path, _ in staged}:
         _sync(folder)
 
@@ -116,36 +139,37 @@ def _note(journal: Path, staged: list[tuple[Path, Path]]) -> bool:
 def complete_interrupted(folder: Path) -> int:
     """Make the renames a killed run noted in `folder`'s journal; how many it made."""
     journal = folder / JOURNAL
+    fix = "calendar-gen did not write it as it is: remove it and run again"
     try:
-        if journal.is_symlink():
-            raise ValueError("not a journal of ours")
-        steps = json.loads(journal.read_text("utf-8"))
+        steps = loads(read_back(journal, NOTE_LIMIT, fix))
         staged = [(Path(path), Path(temp)) for temp, path in steps]
     except (OSError, ValueError, TypeError):
         return 0
     # A journal planted in a schedules folder must not rename anything of anyone's: only our
-    # own temporary files, each into the file it was staged for, in this very folder. (Files
-    # of the feeds folder it noted are not finished: the next build writes them again.)
+    # own temporary files, each into the file it was staged for. One step that is not that,
+    # and it is no journal of ours: refused before anything is renamed.
+    if strange := next((path for path, temp in staged if not _staged_for(path, temp)), None):
+        raise OutputError(f"{journal}: names {strange}, which calendar-gen never stages; {fix}")
+    # Only those in this very folder are finished: the next build writes the feeds again.
     here = folder.resolve()
-    staged = [
-        (path, temp)
-        for path, temp in staged
-        if path.parent == here and _ours(path, temp) and temp.is_file()
-    ]
+    staged = [(path, temp) for path, temp in staged if path.parent == here and _ours(temp, path)]
     _rename(staged)
     journal.unlink(missing_ok=True)
     return len(staged)
 
 
-def _ours(path: Path, temp: Path) -> bool:
+def _staged_for(path: Path, temp: Path) -> bool:
+    """Whether `temp` is named as _stage names the temporary file for `path`."""
     name = temp.name
     return (
         temp.parent == path.parent
         and name.startswith(f"{TEMP_PREFIX}{path.name[:64]}.")
         and name.endswith(TEMP_SUFFIX)
-        and not temp.is_symlink()
-        and not path.is_symlink()
     )
+
+
+def _ours(temp: Path, path: Path) -> bool:
+    return temp.is_file() and not temp.is_symlink() and not path.is_symlink()
 
 
 def remove_leftovers(folder: Path) -> None:

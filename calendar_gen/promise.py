@@ -10,14 +10,15 @@ release, when a promise would be broken.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from io import TextIOWrapper
 from pathlib import Path
 from typing import Any
 
 from calendar_gen.errors import CalendarGenError
 from calendar_gen.model import RECORD_FILE, Status
+from calendar_gen.readback import DATA_LIMIT, exists, loads, opened, read_back
 from calendar_gen.releases import Release
 from calendar_gen.texts import long_date
 
@@ -56,31 +57,36 @@ def read_published(path: Path, unchanged: Collection[str] = ()) -> list[Publishe
     out as a build writes it, one row a line; otherwise all of it.
     """
     events = path.parent / "all.ics"
-    if not path.exists():
-        if events.exists():
+    if not exists(path):
+        if exists(events):
             raise _unreadable(path, "it is missing, but all.ics is there")
         return []
     try:
-        with path.open(encoding="utf-8", newline="\n") as lines:
+        with (
+            opened(path, DATA_LIMIT, FIX) as file,
+            TextIOWrapper(file, "utf-8", newline="\n") as lines,
+        ):
             rows = _changed_rows(lines, unchanged)
     except (OSError, ValueError):  # read again whole below, to say what is wrong
         rows = None
     try:
         if rows is None:
-            rows = json.loads(path.read_text("utf-8"))
+            rows = loads(read_back(path, DATA_LIMIT, FIX))
         if _count(events, b"BEGIN:VEVENT") > _count(path, b'  {"'):
             raise _unreadable(path, "it lists fewer releases than all.ics beside it")
         return [_published(row) for row in rows]
-    except (OSError, ValueError, KeyError, TypeError) as error:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         why = f"a release has no {error.args[0]!s}" if isinstance(error, KeyError) else error
         raise _unreadable(path, str(why)) from None
+
+
+FIX = "restore it from the published site, or name a good copy with --published FILE"
 
 
 def _unreadable(path: Path, why: str) -> PromiseError:
     return PromiseError(
         f"{path}: cannot be read as the releases last published ({why}); it is how a build "
-        "checks that no announced date changes silently. Restore it from the published site, "
-        "or name a good copy with --published FILE."
+        f"checks that no announced date changes silently. {FIX[0].upper()}{FIX[1:]}."
     )
 
 
@@ -103,7 +109,7 @@ def _changed_rows(lines: Iterable[str], unchanged: Collection[str]) -> list[Any]
         row = row[:-1] if comma else row
         if row not in unchanged:
             try:
-                found.append(json.loads(row))
+                found.append(loads(row))
             except ValueError:
                 return None
     return None
@@ -126,12 +132,17 @@ def _steps(history: list[Any]) -> tuple[tuple[str, ...], ...]:
 
 
 def _count(path: Path, start: bytes) -> int:
-    """How many lines of the file start with `start`."""
+    """How many lines of the file start with `start`, read a block at a time: a line may be
+    as long as the file."""
+    count, tail, mark = 0, b"\n", b"\n" + start
     try:
-        with path.open("rb") as lines:
-            return sum(line.startswith(start) for line in lines)
-    except OSError:
+        with opened(path, DATA_LIMIT, f"remove it and build again, or {FIX}") as file:
+            while block := file.read(2**20):
+                count += (tail + block).count(mark)
+                tail = (tail + block)[-len(start) :]  # too short to hold a whole mark
+    except FileNotFoundError:
         return 0
+    return count
 
 
 def broken_promises(

@@ -17,6 +17,7 @@ from calendar_gen.model import RECORD_FILE, Announcement, Period, Programme
 from calendar_gen.news import ATOM, render_atom
 from calendar_gen.output import Content
 from calendar_gen.pages import csv_lines, json_lines, render_index
+from calendar_gen.readback import NOTE_LIMIT, loads, read_back
 from calendar_gen.releases import Release
 from calendar_gen.schedule import FILE_LIMIT
 
@@ -88,9 +89,7 @@ def previous_build(out: str | Path, digest: str) -> dict[str, Any] | None:
     """What the last build into `out` said, if it built these very inputs and its files are
     still as it left them; None when a build is needed."""
     folder = Path(out)
-    try:
-        note = json.loads((folder / MANIFEST).read_text("utf-8"))
-    except (OSError, ValueError):
+    if (note := _read_note(folder)) is None:
         return None
     if not isinstance(note, dict) or note.get("fingerprint") != digest:
         return None
@@ -103,9 +102,17 @@ def previous_build(out: str | Path, digest: str) -> dict[str, Any] | None:
 def last_as_of(out: str | Path) -> dt.date | None:
     """The day the last build into `out` took as today, if it says."""
     try:
-        note = json.loads((Path(out) / MANIFEST).read_text("utf-8"))
-        return dt.date.fromisoformat(note["as_of"])
+        return dt.date.fromisoformat(_read_note(Path(out))["as_of"])
     except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _read_note(folder: Path) -> Any:
+    """What the manifest says, or None when there is none or it cannot be made out."""
+    fix = "remove it and build again"
+    try:
+        return loads(read_back(folder / MANIFEST, NOTE_LIMIT, fix))
+    except (OSError, ValueError):
         return None
 
 

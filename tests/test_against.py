@@ -1,7 +1,13 @@
 """Clash checks against other calendars: named, fetched from the web, and kept apart."""
 
+import datetime as dt
 import http.server
+import json
+import os
+import subprocess
+import sys
 import threading
+import time
 import urllib.request
 
 import pytest
@@ -15,18 +21,22 @@ ONS = EXTERNAL.replace("\n", "\r\n").encode()
 EMPTY = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Empty//EN\r\nEND:VCALENDAR\r\n"
 
 
+ROUTES = {
+    "/ons.ics": (200, {}, ONS),
+    "/empty.ics": (200, {}, EMPTY),
+    "/big.ics": (200, {}, ONS * 20),
+    "/moved": (301, {"Location": "/ons.ics"}, b""),
+    "/to-a-file": (302, {"Location": "file:///etc/passwd"}, b""),
+}
+D = dt.date
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     """Calendars, a redirect or two, a missing file, one too big and one that never comes."""
 
     def do_GET(self):
         server = self.server
-        routes = {
-            "/ons.ics": (200, {}, ONS),
-            "/empty.ics": (200, {}, EMPTY),
-            "/big.ics": (200, {}, ONS * 20),
-            "/moved": (301, {"Location": "/ons.ics"}, b""),
-            "/to-a-file": (302, {"Location": "file:///etc/passwd"}, b""),
-        }
+        routes = ROUTES
         if self.path == "/silent":
             server.release.wait(30)  # answers nothing until the test is over
             return
@@ -204,3 +214,191 @@ def test_next_year_avoids_a_named_web_calendar(tmp_path, web):
                     "--as-of", "2015-03-01", cwd=tmp_path)  # fmt: skip
     assert "moved official from Tuesday 12 May 2015 to Wednesday 13 May 2015: to avoid " \
         "Labour market statistics (all day, ONS) on the same day" in moved.stdout  # fmt: skip
+
+
+# A title that would retitle the terminal (OSC), clear it (CSI, and C1's one-byte CSI) and
+# read backwards (a right-to-left override, an isolate).
+RAW_TITLE = "Retail \x1b]0;owned\x07sales\x1b[2J \x9b31m \u202eevil\u2066 end"
+SHOWN_TITLE = "Retail \\x1b]0;owned\\x07sales\\x1b[2J \\x9b31m \\u202eevil\\u2066 end"
+
+
+def test_another_calendars_escape_sequences_never_reach_the_terminal(tmp_path):
+    other = tmp_path / "hostile.ics"
+    other.write_bytes(ONS.replace(b"SUMMARY:Retail sales", f"SUMMARY:{RAW_TITLE}".encode()))
+    table = clashes(tmp_path, "--against", f"ONS={other}")
+    assert table.returncode == 1
+    assert f"on the day of {SHOWN_TITLE} (09:30, ONS)" in table.stdout
+    unsafe = "\x1b\x07\x9b\u202e\u2066"
+    assert not set(unsafe) & set(table.stdout)
+    # JSON is data: the title exactly as the other calendar has it.
+    data = json.loads(clashes(tmp_path, "--against", f"ONS={other}", "--format", "json").stdout)
+    assert f"{RAW_TITLE} (09:30, ONS)" in [e for clash in data for e in clash["events"]]
+
+
+def test_an_error_naming_a_hostile_file_shows_its_escapes(tmp_path):
+    result = clashes(tmp_path, "--against", "ONS=missing\x1b[2J\u202e.ics")
+    assert result.returncode == 2
+    assert "missing\\x1b[2J\\u202e.ics: cannot be read" in result.stderr
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+
+
+# --- what another calendar may cost -----------------------------------------------------------
+
+HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/calendar\r\n"
+DRIPPED = {
+    "/headers": HEAD + b"X-Slow: " + b"a" * 2000,  # headers that never end
+    "/body": HEAD + b"Content-Length: %d\r\n\r\n%s" % (len(ONS), ONS),
+    "/unsized": HEAD + b"Connection: close\r\n\r\n" + ONS,  # a body ended by closing
+}
+
+
+class Dripping(http.server.BaseHTTPRequestHandler):
+    """Answers a byte every 20 ms: each read comes well within any per-read timeout."""
+
+    def do_GET(self):
+        for byte in DRIPPED[self.path]:
+            if self.server.release.is_set():
+                return
+            try:
+                self.wfile.write(bytes([byte]))
+            except OSError:  # the client has given up: what the test wants
+                self.server.cut_off.set()
+                return
+            time.sleep(0.02)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def dripping():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Dripping)
+    server.daemon_threads = True
+    server.release, server.cut_off = threading.Event(), threading.Event()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.release.set()
+    server.shutdown()
+    server.server_close()
+    thread.join(10)
+
+
+# The real command, with a short total time for a fetch, so the test takes seconds.
+QUICK = (
+    "import sys\nfrom calendar_gen import calendars\ncalendars.TIMEOUT = 1.5\n"
+    "from calendar_gen.cli import main\nsys.argv[0] = 'calendar-gen'\nmain()\n"
+)
+
+
+def clashes_process(tmp_path, *args, script=QUICK):
+    if not (tmp_path / "schedules").exists():
+        write_schedules(tmp_path / "schedules", {"t": ONE})
+    command = [sys.executable, "-c", script, "clashes", "--as-of", "2014-04-01", *args]
+    return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("path", sorted(DRIPPED))
+def test_a_server_dripping_its_answer_cannot_stretch_the_time_limit(tmp_path, dripping, path):
+    url = f"http://127.0.0.1:{dripping.server_address[1]}{path}"
+    timer = time.monotonic()
+    result = clashes_process(tmp_path, "--against", f"ONS={url}")
+    took = time.monotonic() - timer
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == f"{url}: cannot be fetched: no complete answer within 1.5 seconds\n"
+    # The whole answer would take 30 s or more; the interpreter's start takes a second or two.
+    assert took < 12
+    assert dripping.cut_off.wait(10)  # the server saw the connection shut
+
+
+def _fifo(path):
+    os.mkfifo(path)
+
+
+def _zero(path):
+    path.symlink_to("/dev/zero")
+
+
+def _folder(path):
+    path.mkdir()
+
+
+def _huge(path):
+    with open(path, "wb") as file:  # sparse: more than 20 MB, on no disk
+        file.truncate(calendars.MAX_BYTES + 1)
+
+
+@pytest.mark.parametrize(
+    ("plant", "message"),
+    [
+        (_fifo, "is a FIFO, not a calendar file: --against takes an .ics file"),
+        (_zero, "is a device, not a calendar file"),
+        (_folder, "is a folder, not a calendar file"),
+        (_huge, "is more than 20,971,520 bytes, too large for a calendar"),
+    ],
+)
+def test_a_calendar_file_that_is_no_file_is_refused_unopened(tmp_path, plant, message):
+    from test_hardening import everything
+
+    write_schedules(tmp_path / "schedules", {"t": ONE})
+    plant(tmp_path / "other.ics")
+    before = everything(tmp_path)
+    result = clashes_process(tmp_path, "--against", "other.ics")
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"other.ics: {message}")
+    assert "Traceback" not in result.stderr
+    assert everything(tmp_path) == before
+
+
+def _daily_since(year: int) -> bytes:
+    event = (
+        b"BEGIN:VEVENT\r\nUID:daily\r\nDTSTAMP:20140101T000000Z\r\nDTSTART;VALUE=DATE:%04d0101"
+        b"\r\nRRULE:FREQ=DAILY\r\nSUMMARY:Every day\r\nEND:VEVENT\r\n" % year
+    )
+    return EMPTY.replace(b"END:VCALENDAR", event + b"END:VCALENDAR")
+
+
+def test_a_daily_event_over_centuries_is_refused_in_well_under_a_second(tmp_path, monkeypatch):
+    from calendar_gen.clash import read_calendar
+
+    timer = time.monotonic()
+    with pytest.raises(CalendarFileError, match="has more than 20,000 events and repeats"):
+        read_calendar("old.ics", D(2014, 4, 1), D(2015, 3, 31), "Europe/London",
+                      data=_daily_since(1))  # fmt: skip
+    assert time.monotonic() - timer < 0.8
+    # Fifty years of it are within the limit: every day of the year looked at is busy.
+    recent = read_calendar("recent.ics", D(2014, 4, 1), D(2015, 3, 31), "Europe/London",
+                           data=_daily_since(1970))  # fmt: skip
+    assert D(2014, 4, 1) in recent and D(2015, 3, 31) in recent
+
+
+def test_a_daily_event_over_centuries_is_refused_from_a_file_and_the_web(tmp_path, web,
+                                                                        monkeypatch):  # fmt: skip
+    (tmp_path / "old.ics").write_bytes(_daily_since(1000))
+    monkeypatch.setitem(ROUTES, "/old.ics", (200, {}, _daily_since(1000)))
+    for where in ("old.ics", f"{web}/old.ics"):
+        result = clashes(tmp_path, "--against", where)
+        assert result.returncode == 2
+        assert result.stderr.startswith(f"{where}: has more than 20,000 events and repeats of ")
+        assert '(the event "Every day" among them)' in result.stderr
+
+
+def test_an_event_with_several_rules_is_expanded_and_a_broken_one_is_plainly_refused(tmp_path):
+    rules = b"".join(b"RRULE:FREQ=%s;COUNT=2\r\n" % f for f in (b"DAILY", b"WEEKLY", b"MONTHLY"))
+    several = _daily_since(2014).replace(b"RRULE:FREQ=DAILY\r\n", rules)
+    (tmp_path / "several.ics").write_bytes(several.replace(b"20140101", b"20140513"))
+    result = clashes(tmp_path, "--against", "several.ics")
+    assert result.returncode == 1, result.stderr
+    assert "Tue 13 May 2014  external" in result.stdout  # the first day all three rules share
+    broken = {
+        "two-starts.ics": b"DTSTART;VALUE=DATE:20140601\r\nRRULE",
+        "bad-until.ics": b"RRULE:FREQ=DAILY;UNTIL=2015\r\nRRULE",
+        "bad-exdate.ics": b"EXDATE:soon\r\nRRULE",
+    }
+    for name, lines in broken.items():
+        (tmp_path / name).write_bytes(several.replace(b"RRULE", lines, 1))
+        refused = clashes(tmp_path, "--against", name)
+        assert refused.returncode == 2, name
+        assert refused.stderr.startswith(f"{name}: is not a readable iCalendar file: "), name
+        for python in ("attribute", "'list'", "'get'", "Traceback", "object"):
+            assert python not in refused.stderr, (name, refused.stderr)

@@ -224,3 +224,36 @@ def test_readme_documents_every_command_and_option_and_only_real_ones():
     # The global options stand in the row of `calendar-gen [OPTIONS] COMMAND`.
     (row,) = re.findall(r"\| `calendar-gen \[([^`]*)\] COMMAND", readme)
     assert set(re.findall(r"--[a-z-]+", row)) == _options(cli)
+
+
+def test_a_reason_in_the_record_is_shown_with_its_escapes_visible(tmp_path):
+    write_schedules(tmp_path / "schedules")
+    moved = run_cli("move", "monthly-bulletin", "2014-06-10", "2014-06-11", "--reason",
+                    "late \x1b]0;owned\x07\x1b[2J\u202eatad", "--as-of", "2014-06-02",
+                    cwd=tmp_path)  # fmt: skip
+    assert moved.returncode == 0, moved.stderr
+    checked = run_cli("check", "--as-of", "2014-06-02", cwd=tmp_path)
+    assert checked.returncode == 1
+    assert "inside the 4-week notice period: late \\x1b]0;owned\\x07\\x1b[2J\\u202eatad" in (
+        checked.stdout
+    )
+    for output in (moved.stdout, checked.stdout):
+        assert not {"\x1b", "\x07", "\u202e"} & set(output)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("plain, tab\tand\nnewline", "plain, tab\tand\nnewline"),
+        ("\x00\x08\x0b\x0c\r\x1b\x7f", "\\x00\\x08\\x0b\\x0c\\x0d\\x1b\\x7f"),
+        ("\x80\x85\x9b\x9f\xa0é", "\\x80\\x85\\x9b\\x9f\xa0é"),
+        ("\u202a\u202b\u202c\u202d\u202e", "\\u202a\\u202b\\u202c\\u202d\\u202e"),
+        ("\u2066\u2067\u2068\u2069", "\\u2066\\u2067\\u2068\\u2069"),
+        ("\u200e\u200f\u061c", "\\u200e\\u200f\\u061c"),
+        ("Ŵyr 😀 عربي", "Ŵyr 😀 عربي"),
+    ],
+)  # fmt: skip
+def test_terminal_safe_shows_controls_and_direction_overrides(text, shown):
+    from calendar_gen.terminal import terminal_safe
+
+    assert terminal_safe(text) == shown

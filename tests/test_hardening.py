@@ -1,6 +1,8 @@
 """What happens to feeds and the record when a build is killed, raced, or runs out of disk."""
 
 import fcntl
+import json
+import os
 import random
 import resource
 import shutil
@@ -168,3 +170,141 @@ def test_unusable_folders_are_clear_errors(states, args, message):
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot(work) == old
+
+
+# --- the output folder read like a schedule ---------------------------------------------------
+
+
+def everything(folder) -> dict[str, object]:
+    """Every name under `folder`, hidden ones too, with its bytes, its link's target or its
+    kind; nothing is opened but regular files, so a FIFO never blocks the listing. The lock
+    is left out: every run writes its pid there."""
+    found: dict[str, object] = {}
+    for path in sorted(folder.rglob("*")):
+        if path.name == ".calendar-gen.lock":
+            continue
+        name = str(path.relative_to(folder))
+        if path.is_symlink():
+            found[name] = ("link", os.readlink(path))
+        elif path.is_fifo():
+            found[name] = "fifo"
+        elif path.is_dir():
+            found[name] = "folder"
+        else:
+            found[name] = path.read_bytes()
+    return found
+
+
+def run_with_limit(*args, cwd) -> subprocess.CompletedProcess[str]:
+    """The real command, killed (and the test failed) should it hang on what it reads."""
+    return subprocess.run([sys.executable, "-m", "calendar_gen", *args], cwd=cwd, text=True,
+                          capture_output=True, timeout=60)  # fmt: skip
+
+
+DEEP = "[\n  " + "[" * 100_000 + "]" * 100_000 + "\n]\n"
+
+
+def _fifo(path):
+    path.unlink(missing_ok=True)
+    os.mkfifo(path)
+
+
+def _zero_link(path):
+    path.unlink(missing_ok=True)
+    path.symlink_to("/dev/zero")
+
+
+def _folder(path):
+    path.unlink(missing_ok=True)
+    path.mkdir()
+    (path / "kept").write_text("someone's")
+
+
+def _huge(path):
+    # Sparse: past every limit on what calendar-gen writes, though it takes no disk.
+    path.unlink(missing_ok=True)
+    with open(path, "wb") as file:
+        file.truncate(600 * 2**20)
+
+
+def _deep(path):
+    path.write_text(DEEP)
+
+
+MANIFEST = "feeds/.calendar-gen-build.json"
+JOURNAL = "schedules/.calendar-gen-journal.json"
+PLANTED = [
+    ("feeds/releases.json", _fifo, "is a FIFO", "restore it from the published site"),
+    ("feeds/releases.json", _zero_link, "is a symbolic link", "--published FILE"),
+    ("feeds/releases.json", _deep, "nested too deeply", "--published FILE"),
+    ("feeds/all.ics", _fifo, "is a FIFO", "remove it and build again"),
+    ("feeds/all.ics", _zero_link, "is a symbolic link", "remove it and build again"),
+    ("feeds/all.ics", _huge, "is 629,145,600 bytes, more than the 536,870,912", "remove it"),
+    ("feeds/releases.json", _huge, "is 629,145,600 bytes, more than", "--published FILE"),
+    (MANIFEST, _huge, "is 629,145,600 bytes, more than the 16,777,216", "remove it and build"),
+    (MANIFEST, _fifo, "is a FIFO", "remove it and build again"),
+    (MANIFEST, _folder, "is a folder", "remove it and build again"),
+    (JOURNAL, _fifo, "is a FIFO", "remove it and run again"),
+    (JOURNAL, _zero_link, "is a symbolic link", "remove it and run again"),
+    ("feeds/index.html", _folder, "is a folder, where calendar-gen writes a file", "Move it away"),
+    ("feeds/releases.csv", _folder, "is a folder, where calendar-gen writes a file",
+     "Move it away"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "plant", "why", "fix"), PLANTED)
+def test_a_file_planted_in_the_output_is_refused_and_nothing_changes(states, name, plant, why,
+                                                                     fix):  # fmt: skip
+    work, _, _ = states
+    plant(work / name)
+    before = everything(work)
+    result = run_with_limit("build", "--as-of", "2014-09-01", cwd=work)
+    assert result.returncode == 2, result.stderr
+    assert f"{name.split('/', 1)[1]}: " in result.stderr
+    assert why in result.stderr and fix in result.stderr
+    assert "Traceback" not in result.stderr
+    assert everything(work) == before  # no byte changed, no temporary file left
+
+
+def test_a_refused_next_year_is_never_finished_by_a_later_build(tmp_path):
+    work = tmp_path / "work"
+    shutil.copytree(SHIPPED, work / "schedules")
+    programme = work / "schedules" / "programme.toml"
+    programme.write_text(programme.read_text().replace("ends = 2015-03-31\n", ""))
+    assert run_cli("build", "--as-of", "2015-03-01", cwd=work).returncode == 0
+    _folder(work / "feeds" / "releases.csv")
+    before = everything(work)
+    rolled = run_with_limit("next-year", "--as-of", "2015-03-01", cwd=work)
+    assert rolled.returncode == 2, rolled.stderr
+    assert "releases.csv: is a folder" in rolled.stderr and "nothing was changed" in rolled.stderr
+    assert everything(work) == before
+    built = run_with_limit("build", "--as-of", "2015-03-01", cwd=work)
+    assert built.returncode == 2 and everything(work) == before
+    (work / "feeds" / "releases.csv" / "kept").unlink()
+    (work / "feeds" / "releases.csv").rmdir()
+    assert run_cli("build", "--as-of", "2015-03-01", cwd=work).returncode == 0
+    # Built, not rolled: the programme and its record are the year they were.
+    assert (work / "schedules" / "programme.toml").read_bytes() == before[
+        "schedules/programme.toml"
+    ]
+    assert (work / "schedules" / "announcements.toml").read_bytes() == before[
+        "schedules/announcements.toml"
+    ]
+
+
+def test_a_planted_journal_naming_a_file_outside_changes_nothing(states, tmp_path):
+    work, _, _ = states
+    precious = tmp_path / "precious"
+    precious.write_text("someone else's")
+    ours = work / "schedules" / ".calendar-gen-announcements.toml.abc.tmp"
+    ours.write_text("not the record")
+    steps = [[str(ours), str(work / "schedules" / "announcements.toml")],
+             [str(work / "schedules" / "crime.toml"), str(precious)]]  # fmt: skip
+    (work / JOURNAL).write_text(json.dumps(steps))
+    before, kept = everything(work), precious.read_bytes()
+    result = run_cli("build", "--as-of", "2014-09-01", cwd=work)
+    assert result.returncode == 2
+    assert f".calendar-gen-journal.json: names {precious}, which calendar-gen never" in (
+        result.stderr
+    )
+    assert everything(work) == before and precious.read_bytes() == kept

@@ -172,7 +172,7 @@ def test_a_read_only_schedules_folder_that_must_change_is_a_clear_error(read_onl
     assert not out.exists()
 
 
-def test_a_planted_journal_renames_nothing_but_our_own_files(tmp_path):
+def test_a_planted_journal_is_refused_before_it_renames_anything(tmp_path):
     import json
 
     folder = tmp_path / "schedules"
@@ -183,10 +183,34 @@ def test_a_planted_journal_renames_nothing_but_our_own_files(tmp_path):
     planted.write_text("overwritten")
     ours = folder / ".calendar-gen-record.toml.abc.tmp"
     ours.write_text("new record")
-    steps = [[str(planted), str(precious)], [str(ours), str(folder / "record.toml")]]
+    steps = [[str(ours), str(folder / "record.toml")], [str(planted), str(precious)]]
+    (folder / ".calendar-gen-journal.json").write_text(json.dumps(steps))
+    with pytest.raises(OutputError) as refused:
+        _take_lock(folder)
+    assert f".calendar-gen-journal.json: names {precious}, which calendar-gen never" in str(
+        refused.value
+    )
+    assert "remove it and run again" in str(refused.value)
+    # Not even the step that looked like ours was taken, and the journal is still there.
+    assert precious.read_text() == PRECIOUS
+    assert planted.read_text() == "overwritten"
+    assert ours.read_text() == "new record" and not (folder / "record.toml").exists()
+    assert (folder / ".calendar-gen-journal.json").exists()
+
+
+def test_a_journal_of_ours_finishes_only_this_folders_renames(tmp_path):
+    import json
+
+    folder, feeds = tmp_path / "schedules", tmp_path / "feeds"
+    folder.mkdir()
+    feeds.mkdir()
+    ours = folder / ".calendar-gen-record.toml.abc.tmp"
+    ours.write_text("new record")
+    feed = feeds / ".calendar-gen-all.ics.abc.tmp"
+    feed.write_text("new feed")
+    steps = [[str(ours), str(folder / "record.toml")], [str(feed), str(feeds / "all.ics")]]
     (folder / ".calendar-gen-journal.json").write_text(json.dumps(steps))
     _take_lock(folder)
-    assert precious.read_text() == PRECIOUS  # the planted step was refused
-    assert planted.read_text() == "overwritten"
-    assert (folder / "record.toml").read_text() == "new record"  # ours was finished
+    assert (folder / "record.toml").read_text() == "new record"
+    assert not (feeds / "all.ics").exists()  # the next build writes the feeds again
     assert not (folder / ".calendar-gen-journal.json").exists()

@@ -400,3 +400,25 @@ def test_last_updated_comes_from_the_record_and_changes_show_only_when_there_are
     assert odd.count('class="note"') == 1  # its time's reason, and no history
     plain = page_for(tmp_path / "plain", topic=MONTHLY, as_of=dt.date(2014, 3, 1))[0]
     assert "Last updated" not in plain and 'class="note"' not in plain
+
+
+def test_a_description_over_several_lines_is_one_csv_row_per_release(tmp_path):
+    # No comma or quote to make csv.QUOTE_MINIMAL quote it on Python 3.11 or 3.12: only the
+    # line breaks.
+    lines = "First line of the description\\nsecond line\\n\\nthird line"
+    write_schedules(tmp_path / "schedules", {"test": MONTHLY + f'description = "{lines}"\n'})
+    assert run_cli("build", "--as-of", "2014-04-01", cwd=tmp_path).returncode == 0
+    data = json.loads((tmp_path / "feeds" / "releases.json").read_text("utf-8"))
+    assert len(data) > 1 and "\n" in data[0]["description"]
+    written = (tmp_path / "feeds" / "releases.csv").read_text("utf-8-sig")
+    listing = ("list", "--as-of", "2014-04-01", "--format")
+    listed = run_cli(*listing, "csv", cwd=tmp_path).stdout
+    in_json = json.loads(run_cli(*listing, "json", cwd=tmp_path).stdout)
+    for text, rows_in_json in ((written, data), (listed, in_json)):
+        header, *rows = csv.reader(io.StringIO(text, newline=""))
+        assert header == list(FIELDS)
+        assert [dict(zip(header, row, strict=True)) for row in rows] == [
+            {k: str(v) if k != "history" else "" for k, v in r.items()} for r in rows_in_json
+        ]
+    assert listed in written
+    assert '"First line of the description\nsecond line\n\nthird line"' in listed
