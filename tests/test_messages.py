@@ -203,3 +203,75 @@ def test_toml_mistakes_say_what_they_mean(tmp_path, line, message):
     write_schedules(tmp_path / "schedules", {"t": MONTHLY.replace('day = "second tuesday"', line)})
     result = run_cli("check", cwd=tmp_path)
     assert result.stderr.splitlines() == [message, "1 problem found; nothing was written."]
+
+
+# --- the mistakes of a first hour: each a file as written, and the one message it gets --------
+
+TOPIC = "schedules/t.toml: "
+ACCEPTED = '[[accept]]\ndate = 2014-05-13\nreason = "looked at"\n'
+SUSPENDED = '[[publication.suspended]]\nperiod = "2014/15"\nreason = "dropped"\n'
+ENDED = '[publication.ended]\non = 2015-01-01\nreason = "replaced"\n'
+MOVE_UP = "(TOML puts every key under the table above it)"
+# (what the test files become, the messages expected)
+FIRST_HOUR_MISTAKES = {
+    "double typographic quotes": (
+        {"t.toml": MONTHLY.replace('title = "Monthly bulletin"',
+                                   "title = \u201cSeatbelt and mobile phone use surveys\u201d")},
+        [f"{TOPIC}line 5, column 9: title = \u201cSeatbelt and mobile phone use surveys\u201d "
+         "has typographic quotes (as Word or Outlook change them), which TOML does not read as "
+         'quotes; use straight quotes "...": title = "Seatbelt and mobile phone use surveys"'],
+    ),
+    "single typographic quotes": (
+        {"t.toml": MONTHLY.replace('"monthly"', "\u2018annual\u2019  # once a year")
+         .replace("day =", "months = [7]\nday =")},
+        [f"{TOPIC}line 7, column 13: frequency = \u2018annual\u2019  # once a year has "
+         "typographic quotes (as Word or Outlook change them), which TOML does not read as "
+         'quotes; use straight quotes "...": frequency = "annual"  # once a year'],
+    ),
+    "an apostrophe inside typographic quotes stays": (
+        {"t.toml": MONTHLY.replace('"Monthly bulletin"',
+                                   "\u201cChildren\u2019s services\u201d")},
+        [f"{TOPIC}line 5, column 9: title = \u201cChildren\u2019s services\u201d has "
+         "typographic quotes (as Word or Outlook change them), which TOML does not read as "
+         'quotes; use straight quotes "...": title = "Children\u2019s services"'],
+    ),
+    "a setting added below [[accept]]": (
+        {"programme.toml": PROGRAMME + "\n" + ACCEPTED + "\nends = 2015-03-31\n"},
+        [f"{P}line 8: ends = 2015-03-31 is read as part of the [[accept]] above it {MOVE_UP}; "
+         "ends belongs with the settings at the top of the file, above the first [[...]] line "
+         "(line 4): move it there"],
+    ),
+    "topic moved below the publications": (
+        {"t.toml": MONTHLY.replace('topic = "Test topic"\n', "") + '\ntopic = "Test topic"\n'},
+        [f'{TOPIC}line 9: topic = "Test topic" is read as part of the [[publication]] above '
+         f"it {MOVE_UP}; topic belongs with the settings at the top of the file, above the "
+         "first [[...]] line (line 2): move it there"],
+    ),
+    "topic below a publication's [publication.ended]": (
+        {"t.toml": MONTHLY + ENDED + 'topic = "Moved"\n'},
+        [f'{TOPIC}line 12: topic = "Moved" is read as part of the [publication.ended] above it '
+         f"{MOVE_UP}; topic belongs with the settings at the top of the file, above the first "
+         "[[...]] line (line 3): move it there"],
+    ),
+    "a publication's key below its [[publication.suspended]]": (
+        {"t.toml": MONTHLY + SUSPENDED + 'description = "Monthly figures."\n'},
+        [f'{TOPIC}line 12: description = "Monthly figures." is read as part of the '
+         f"[[publication.suspended]] above it {MOVE_UP}; description belongs with the "
+         "publication's keys, above its [[publication.suspended]] line (line 9): move it "
+         "there"],
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("files", "messages"), FIRST_HOUR_MISTAKES.values(), ids=FIRST_HOUR_MISTAKES.keys()
+)
+def test_each_first_hour_mistake_gets_its_own_message(tmp_path, files, messages):
+    schedules = write_schedules(tmp_path / "schedules", {"t": MONTHLY})
+    for name, text in files.items():
+        (schedules / name).write_text(text, encoding="utf-8")
+    result = run_cli("check", cwd=tmp_path)
+    assert result.returncode == 2
+    count = f"{len(messages)} problem{'s' if len(messages) > 1 else ''}"
+    assert result.stderr.splitlines() == [*messages, f"{count} found; nothing was written."]
+    assert "Traceback" not in result.stderr + result.stdout
