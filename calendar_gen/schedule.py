@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from calendar_gen.errors import Problem, ScheduleError, shown
-from calendar_gen.files import NOT_A_SCHEDULE, not_a_file, read_toml
+from calendar_gen.files import NOT_A_SCHEDULE, not_a_file, read_toml_text
 from calendar_gen.model import (
     PROGRAMME_FILE,
     RECORD_FILE,
@@ -240,6 +240,77 @@ class _Settings:
     feed_url: str | None
     ends: dt.date | None
     accepted: tuple[AcceptedClash, ...]
+
+
+# The tables each file may hold: the keys of each, and the tables below it.
+Layout = tuple[tuple[str, ...], dict[str, Any]]
+PROGRAMME_LAYOUT: Layout = (PROGRAMME_KEYS, {"accept": (ACCEPT_KEYS, {}),
+                                             "blackout": (BLACKOUT_KEYS, {})})  # fmt: skip
+TOPIC_LAYOUT: Layout = (TOPIC_KEYS, {"publication": (PUBLICATION_KEYS, {
+    "suspended": (SUSPENSION_KEYS, {}), "ended": (ENDED_KEYS, {})})})  # fmt: skip
+_HEADER = re.compile(r"\s*\[\[?\s*([A-Za-z0-9_.\s-]+?)\s*\]\]?\s*(?:#.*)?")
+
+
+def _headers(text: str) -> list[tuple[int, str]]:
+    """Each [table] or [[table]] line of the file: its number and the table's dotted name."""
+    return [
+        (number, re.sub(r"\s+", "", m.group(1)))
+        for number, line in enumerate(text.splitlines(), 1)
+        if (m := _HEADER.fullmatch(line))
+    ]
+
+
+def _misplaced(
+    table: dict[str, Any],
+    text: str,
+    layout: Layout,
+    r: _Reader,
+    name: str = "",
+    above: tuple[tuple[dict[str, Any], tuple[str, ...], str], ...] = (),
+) -> None:
+    """Keys that TOML put in the table above them but that belong higher up (`ends` added
+    at the bottom of programme.toml): each is reported with its line and moved back up, so
+    the rest of the file reads as meant."""
+    allowed, below = layout
+    for child, child_layout in below.items():
+        value = table.get(child)
+        for sub in value if isinstance(value, list) else [value]:
+            if isinstance(sub, dict):
+                path = f"{name}.{child}" if name else child
+                _misplaced(sub, text, child_layout, r, path, (*above, (table, allowed, name)))
+    for key in [k for k in table if k not in allowed]:
+        home = next((a for a in reversed(above) if key in a[1]), None)
+        if home is not None:
+            home[0].setdefault(key, table.pop(key))
+            r.problem(_misplaced_message(text, key, name, home[2]))
+
+
+def _misplaced_message(text: str, key: str, path: str, home: str) -> str:
+    """Where the key is, the table TOML read it into, and where to move it."""
+    headers, lines = _headers(text), text.splitlines()
+    written = re.compile(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    found = next(
+        (
+            (number, header)
+            for number, line in enumerate(lines, 1)
+            if written.match(line)
+            for header in [next((h for h in reversed(headers) if h[0] < number), None)]
+            if header and header[1] == path
+        ),
+        None,
+    )
+    kind = f"[{path}]" if path.endswith(".ended") else f"[[{path}]]"
+    where = f"line {found[0]}: {lines[found[0] - 1].strip()}" if found else key
+    if home:
+        first = f" (line {found[1][0]})" if found else ""
+        belongs = f"with the {home}'s keys, above its {kind} line{first}"
+    else:
+        belongs = "with the settings at the top of the file, above the first [[...]] line"
+        belongs += f" (line {headers[0][0]})" if headers else ""
+    return (
+        f"{where} is read as part of the {kind} above it (TOML puts every key under the table "
+        f"above it); {key} belongs {belongs}: move it there"
+    )
 
 
 def _read_settings(data: dict[str, Any], r: _Reader) -> _Settings | None:
@@ -628,12 +699,13 @@ def _read_topics(
                 )
             )
             continue
-        data, problem = read_toml(path, file, FILE_LIMIT)
+        data, text, problem = read_toml_text(path, file, FILE_LIMIT)
         if problem:
             problems.append(problem)
             continue
         assert data is not None
         reader = _Reader(file)
+        _misplaced(data, text, TOPIC_LAYOUT, reader)
         topic = _read_topic(data, slug, settings, reader)
         problems += reader.problems + _duplicate_ids(data, file, seen)
         if topic:
@@ -654,11 +726,13 @@ def load_programme(folder: str | Path) -> Programme:
     if not os.path.lexists(settings_file):  # anything else there, read_toml says what it is
         problems.append(Problem(str(Path(shown) / PROGRAMME_FILE), "is missing"))
     else:
-        data, problem = read_toml(settings_file, str(Path(shown) / PROGRAMME_FILE), FILE_LIMIT)
+        file = str(Path(shown) / PROGRAMME_FILE)
+        data, text, problem = read_toml_text(settings_file, file, FILE_LIMIT)
         if problem:
             problems.append(problem)
         elif data is not None:
-            reader = _Reader(str(Path(shown) / PROGRAMME_FILE))
+            reader = _Reader(file)
+            _misplaced(data, text, PROGRAMME_LAYOUT, reader)
             settings = _read_settings(data, reader)
             problems += reader.problems
 
