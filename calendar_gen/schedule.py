@@ -6,6 +6,7 @@ import datetime as dt
 import difflib
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -674,6 +675,32 @@ def _duplicate_ids(data: dict[str, Any], file: str, seen: dict[str, str]) -> lis
     return problems
 
 
+# travel.toml.txt (Windows hides the ending it added), Travel.TOML, an editor's travel.toml~.
+_MISNAMED = re.compile(r"(?P<stem>[^.].*)\.toml(?P<extra>\.txt|~)?", re.IGNORECASE)
+
+
+def _misnamed(root: Path, shown: str) -> list[Problem]:
+    """Files beside the schedules that look like schedule files but are not read as one."""
+    names = sorted(entry.name for entry in os.scandir(root))
+    problems = []
+    for name in names:
+        found = _MISNAMED.fullmatch(name)
+        if not found or name.endswith(".toml"):
+            continue
+        meant = f"{found['stem'].lower()}.toml"
+        if meant not in names:
+            message = f"looks like a schedule file saved with the wrong name: rename it {meant}"
+        elif found["extra"] == "~":
+            continue  # the backup copy an editor keeps of a file that is there
+        else:
+            message = (
+                f"looks like a copy of {meant} saved with the wrong name; only {meant} is read: "
+                f"move what you changed into {meant}, then remove {name}"
+            )
+        problems.append(Problem(str(Path(shown) / name), message))
+    return problems
+
+
 def _read_topics(
     root: Path, shown: str, settings: _Settings | None
 ) -> tuple[list[Topic], list[Problem]]:
@@ -681,6 +708,7 @@ def _read_topics(
     topics: list[Topic] = []
     problems: list[Problem] = []
     seen: dict[str, str] = {}
+    problems += _misnamed(root, shown)
     for path in sorted(root.glob("*.toml")):
         slug = path.stem
         file = str(Path(shown) / path.name)
@@ -713,13 +741,88 @@ def _read_topics(
     return topics, problems
 
 
+def _one_per_renamed_id(
+    problems: list[Problem], topics: list[Topic], announced: set[str]
+) -> list[Problem]:
+    """The record's problems, with the line given for each release of an id no longer in
+    the schedules (most often renamed) made one line for the id."""
+    # A renamed publication's new id has nothing announced yet.
+    files = {p.id: p.file for t in topics for p in t.publications if p.id not in announced}
+
+    def unknown(problem: Problem) -> bool:
+        return problem.message.startswith(f'id "{problem.publication}" is not a publication')
+
+    counts = Counter(p.publication for p in problems if unknown(p))
+    kept: list[Problem] = []
+    for problem in problems:
+        old = problem.publication
+        if not unknown(problem):
+            kept.append(problem)
+        elif old is not None and old in counts:
+            kept.append(Problem(problem.file, _renamed(old, counts.pop(old), files), old))
+    return kept
+
+
+def _renamed(old: str, count: int, files: dict[str, str]) -> str:
+    """Why an announced id must stay, and how to keep a new title without changing it."""
+    close = difflib.get_close_matches(old, list(files), n=1)
+    guess = f' renamed "{close[0]}" in {files[close[0]]}' if close else " renamed"
+    return (
+        f'id "{old}" is not a publication in the schedules, but the record holds '
+        f"{plural(count, 'announced release')} of it: was it{guess}? An id never changes once "
+        "its releases are announced: it is part of every event's UID, and subscribers' "
+        "calendars would keep the old events beside new ones. To give it a new title, put "
+        f'back id = "{old}" and change only title. If it was removed, put it back and mark it '
+        "ended ([publication.ended] with on = the last day and reason = why)"
+    )
+
+
+def _schedules_in(folder: Path) -> list[Path]:
+    """The folders just below `folder` that hold a programme.toml, a few at most."""
+    try:
+        with os.scandir(folder) as entries:
+            below = [Path(e.path) for _, e in zip(range(1000), entries, strict=False)]
+    except OSError:
+        return []
+    return sorted(p for p in below if (p / PROGRAMME_FILE).is_file())[:3]
+
+
+def _no_folder(root: Path) -> str:
+    """That the schedules folder is not there, where it was looked for, and where the
+    schedules seem to be instead."""
+    what = "does not exist" if not root.exists() else "is not a folder"
+    looked = root.absolute()
+    parent, here = looked.parent, Path.cwd()
+
+    def named(path: Path) -> str:
+        return os.path.relpath(path, here) if path.is_relative_to(here.parent) else str(path)
+
+    folder = "this folder" if parent == here else named(parent)
+    if (parent / PROGRAMME_FILE).is_file():
+        hint = f"{folder} is itself a schedules folder: use --schedules {named(parent)}"
+    elif any((parent / name).is_file() for name in ("all.ics", "releases.json")):
+        beside = [p for p in _schedules_in(parent.parent) if p != parent]
+        where = " or ".join(f"--schedules {named(p)}" for p in beside) or "--schedules DIR"
+        hint = (
+            f"{folder} is a feeds folder, which calendar-gen writes; the schedules are in the "
+            f"folder beside it: use {where}"
+        )
+    elif below := [p for p in _schedules_in(parent) if p != looked]:
+        hint = f"{folder} has schedules in " + " and ".join(named(p) for p in below)
+        hint += f": use --schedules {named(below[0])}"
+    else:
+        hint = "--schedules names a folder of .toml files"
+    if root.is_absolute():
+        return f"{what}; {hint}"
+    return f"{what} (looked for {looked}); {hint}"
+
+
 def load_programme(folder: str | Path) -> Programme:
     """Read and validate a schedules folder; raise ScheduleError listing every problem."""
     root = Path(folder)
     shown = str(folder).rstrip("/") or "/"
     if not root.is_dir():
-        what = "does not exist" if not root.exists() else "is not a folder"
-        raise ScheduleError([Problem(shown, f"{what}; --schedules names a folder of .toml files")])
+        raise ScheduleError([Problem(shown, _no_folder(root))])
     problems: list[Problem] = []
     settings_file = root / PROGRAMME_FILE
     settings = None
@@ -748,7 +851,8 @@ def load_programme(folder: str | Path) -> Programme:
         root / RECORD_FILE, str(Path(shown) / RECORD_FILE), regions
     )
     if not problems:  # ids in the record are checked against complete schedules only
-        problems += record_problems
+        announced = {a.id for a in announcements.values()}
+        problems += _one_per_renamed_id(record_problems, topics, announced)
     if problems or settings is None:
         raise ScheduleError(problems)
     return Programme(
