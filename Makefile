@@ -21,7 +21,7 @@ check-python:
 	*) echo "calendar-gen needs Python 3.11 or later, and $(PYTHON) is" \
 		"$${version:+Python }$${version:-not found}." >&2; \
 	   echo "Install Python 3.11 or later (from python.org, or apt install python3.11 on" \
-		"Debian and Ubuntu, or brew install python@3.12 on a Mac), then run" \
+		"Debian and Ubuntu, with python3.11-venv, or brew install python@3.12 on a Mac), then run" \
 		"make $(or $(MAKECMDGOALS),feeds) PYTHON=python3.11 (or the name it was installed as)." >&2; \
 	   exit 1;; \
 	esac
