@@ -269,9 +269,8 @@ def _misplaced(
     name: str = "",
     above: tuple[tuple[dict[str, Any], tuple[str, ...], str], ...] = (),
 ) -> None:
-    """Keys that TOML put in the table above them but that belong higher up (`ends` added
-    at the bottom of programme.toml): each is reported with its line and moved back up, so
-    the rest of the file reads as meant."""
+    """Report each key TOML put under a table though it belongs higher up (`ends` added at
+    the bottom of programme.toml), and move it there so the rest reads as meant."""
     allowed, below = layout
     for child, child_layout in below.items():
         value = table.get(child)

@@ -43,8 +43,8 @@ def test_an_old_python_is_named_with_the_one_needed(folder):
     assert result.stderr.splitlines()[:2] == [
         f"calendar-gen needs Python 3.11 or later, and {old} is Python 3.10.",
         "Install Python 3.11 or later (from python.org, or apt install python3.11 on Debian "
-        "and Ubuntu, with python3.11-venv, or brew install python@3.12 on a Mac), then run make feeds "
-        "PYTHON=python3.11 (or the name it was installed as).",
+        "and Ubuntu, with python3.11-venv, or brew install python@3.12 on a Mac), then run "
+        "make feeds PYTHON=python3.11 (or the name it was installed as).",
     ]
     assert not (folder / ".venv").exists()
 
