@@ -2,16 +2,53 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Each install runs once, and again when pyproject.toml changes: building feeds needs only
+# calendar-gen's own dependencies, the test tool chain is ten times their size.
+INSTALLED := $(VENV)/.installed
+TEST_INSTALLED := $(VENV)/.installed-test
+# Which interpreter a Python is, and its version: a .venv made by another one is made again.
+IDENTITY := import os, sys; print(os.path.realpath(sys.executable), sys.version_info[:2])
 
-.PHONY: setup feeds test test-tools screenshots lint format bench clean
+.PHONY: check-python setup test-setup feeds test test-tools screenshots lint format bench clean
 
-$(BIN)/calendar-gen: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+# calendar-gen needs Python 3.11 or later. A .venv made by another Python (an older one, or
+# one since removed) keeps failing the same way after the right one is installed, so it is
+# removed and made again.
+check-python:
+	@version=$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null); \
+	case "$$version" in \
+	3.1[1-9]|3.[2-9][0-9]|[4-9].*) ;; \
+	*) echo "calendar-gen needs Python 3.11 or later, and $(PYTHON) is" \
+		"$${version:+Python }$${version:-not found}." >&2; \
+	   echo "Install Python 3.11 or later (from python.org, or apt install python3.11 on" \
+		"Debian and Ubuntu, with python3.11-venv, or brew install python@3.12 on a Mac), then run" \
+		"make $(or $(MAKECMDGOALS),feeds) PYTHON=python3.11 (or the name it was installed as)." >&2; \
+	   exit 1;; \
+	esac
+	@want=$$($(PYTHON) -c '$(IDENTITY)'); have=$$($(BIN)/python -c '$(IDENTITY)' 2>/dev/null); \
+	if [ -e $(VENV) ] && [ "$$want" != "$$have" ]; then \
+		echo "$(VENV) was made by $${have:-a Python that no longer runs}, not $(PYTHON)" \
+			"($$want): making it again"; \
+		rm -rf $(VENV); fi
+
+$(INSTALLED): pyproject.toml
+	@echo "installing calendar-gen into $(VENV) (a minute or so, once)"
+	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(TEST_INSTALLED): $(INSTALLED)
+	@echo "installing the test tools into $(VENV) (a few minutes, once)"
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-setup: $(BIN)/calendar-gen
+# A second make looks at the stamps afresh: check-python may just have removed them.
+setup: check-python
+	@$(MAKE) --no-print-directory --silent $(INSTALLED)
+
+test-setup: check-python
+	@$(MAKE) --no-print-directory --silent $(TEST_INSTALLED)
 
 feeds: setup
 	$(BIN)/calendar-gen build
@@ -33,17 +70,17 @@ test-tools:
 		apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 
-test: setup test-tools
+test: test-setup test-tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest -q -n 2
 
 # docs/index.png and docs/index-phone.png, from the shipped feeds.
-screenshots: feeds test-tools
+screenshots: feeds test-setup test-tools
 	$(BIN)/python docs/screenshots.py
 
-lint format: setup
+lint format: test-setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 

@@ -225,7 +225,10 @@ _command("init", "init", """Start a new programme in DIR (default schedules): a 
     Example: calendar-gen init schedules --organisation 'Office for Rail Statistics'""",
     click.argument("folder", default="schedules", metavar="[DIR]"),
     click.option("--organisation", default="Example Statistics Office", show_default=True,
-                 help="The producer's name, shown in every feed."), period_option, as_of_option)
+                 help="The producer's name, shown in every feed."),
+    click.option("--period", callback=_period, metavar="P", help="A financial year like "
+                 "2027/28 or a year like 2027 (default: the financial year holding today)."),
+    as_of_option)
 # fmt: on
 
 

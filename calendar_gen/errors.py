@@ -56,7 +56,7 @@ class ScheduleError(CalendarGenError):
     """The schedules folder is invalid; carries every problem found, not just the first."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = tuple(problems)
+        self.problems = tuple(dict.fromkeys(problems))  # the same line twice says nothing more
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

@@ -11,6 +11,15 @@ from calendar_gen.model import Period, Programme, Topic
 from calendar_gen.releases import Release
 from calendar_gen.texts import CONTROL
 
+
+def statistics_of(organisation: str) -> str:
+    """'Test Office statistics', but 'Office for Rail Statistics' as it is: never 'statistics
+    statistics'."""
+    if organisation.rstrip().casefold().endswith("statistics"):
+        return organisation
+    return f"{organisation} statistics"
+
+
 PRODID = "-//calendar-gen//Release calendar//EN"
 REFRESH = "PT12H"  # subscribers pick up a moved date within half a day
 DURATION = "PT30M"
@@ -192,7 +201,7 @@ def feed_chunks(
             f"{topic.slug}.ics",
             calendar_chunks(
                 f"{org}: {topic.name}",
-                f"Pre-announced release dates of {org} statistics: {topic.name}, {period}.",
+                f"Pre-announced release dates of {statistics_of(org)}: {topic.name}, {period}.",
                 by_topic[topic.slug],
                 zone,
             ),
@@ -201,7 +210,7 @@ def feed_chunks(
         "all.ics",
         calendar_chunks(
             f"{org}: all statistics releases",
-            f"Pre-announced release dates of all {org} statistics, {period}.",
+            f"Pre-announced release dates of all {statistics_of(org)}, {period}.",
             events,
             zone,
         ),

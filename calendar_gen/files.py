@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import tomllib
 from collections.abc import Callable
@@ -145,6 +146,34 @@ def _hint(message: str) -> str:
     return next((f"; {hint}" for start, hint in _HINTS.items() if message.startswith(start)), "")
 
 
+_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+# Curly double and single quotes, as Word and Outlook autocorrect straight ones.
+TYPOGRAPHIC = "\u201c\u201d\u2018\u2019"
+# A value between typographic quotes, after "=", "[" or ","; an apostrophe inside stays.
+_CURLY = re.compile(
+    r"(?P<before>(?:=|\[|,)\s*)[\u201c\u201d\u2018\u2019](?P<text>[^\u201c\u201d\n]*?)"
+    r"[\u201c\u201d\u2018\u2019](?=\s*(?:[,\]#]|$))"
+)
+
+
+def _typographic(text: str, message: str) -> str | None:
+    """What to say when TOML stopped at a value in typographic quotes, else None."""
+    at = _AT.search(message)
+    lines = text.splitlines()
+    if not at or not 0 < int(at.group(1)) <= len(lines):
+        return None
+    number, column = int(at.group(1)), int(at.group(2))
+    line = lines[number - 1]
+    if line[column - 1 : column] not in tuple(TYPOGRAPHIC):
+        return None
+    fixed = _CURLY.sub(lambda m: m["before"] + '"' + m["text"].replace('"', '\\"') + '"', line)
+    return (
+        f"line {number}, column {column}: {line.strip()} has typographic quotes (as Word or "
+        "Outlook change them), which TOML does not read as quotes; use straight quotes "
+        f'"...": {fixed.strip()}'
+    )
+
+
 def read_toml(
     path: Path, shown: str, limit: int | None = None, usual: Reader | None = None
 ) -> tuple[dict[str, Any] | None, Problem | None]:
@@ -154,19 +183,29 @@ def read_toml(
     file's usual layout faster than tomllib, exactly as tomllib would, and returns None for
     anything else, which tomllib then reads.
     """
-    data = b""
+    data, _, problem = read_toml_text(path, shown, limit, usual)
+    return data, problem
+
+
+def read_toml_text(
+    path: Path, shown: str, limit: int | None = None, usual: Reader | None = None
+) -> tuple[dict[str, Any] | None, str, Problem | None]:
+    """As read_toml, with the file's text too ("" when it could not be read), for messages
+    that give a key's line."""
+    data, text = b"", ""
     try:
         data = read_regular(path, limit)
         text = decoded(data)
         tables = usual(text) if usual else None
-        return (tomllib.loads(text) if tables is None else tables), None
+        return (tomllib.loads(text) if tables is None else tables), text, None
     except Refused as error:
-        return None, Problem(shown, str(error))
+        return None, text, Problem(shown, str(error))
     except UnicodeDecodeError as error:
-        return None, Problem(shown, not_utf8(data, error))
+        return None, text, Problem(shown, not_utf8(data, error))
     except tomllib.TOMLDecodeError as error:
-        return None, Problem(shown, f"invalid TOML: {error}{_hint(str(error))}")
+        message = _typographic(text, str(error)) or f"invalid TOML: {error}{_hint(str(error))}"
+        return None, text, Problem(shown, message)
     except (ValueError, RecursionError) as error:  # a 5,000-digit number, nesting 3,000 deep
-        return None, Problem(shown, f"invalid TOML: {error or 'nested too deeply'}")
+        return None, text, Problem(shown, f"invalid TOML: {error or 'nested too deeply'}")
     except OSError as error:
-        return None, Problem(shown, f"cannot be read: {error.strerror}")
+        return None, text, Problem(shown, f"cannot be read: {error.strerror}")

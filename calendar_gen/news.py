@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
+from calendar_gen.feeds import statistics_of
 from calendar_gen.history import Change, lands_on
 from calendar_gen.model import Programme
 from calendar_gen.releases import Release
@@ -127,7 +128,7 @@ def render_atom(programme: Programme, releases: Iterable[Release]) -> str:
         '<?xml version="1.0" encoding="utf-8"?>\n'
         '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">\n'
         f"<id>{feed_id}</id>\n"
-        f"<title>{_text(f'{org} statistics release calendar: changes')}</title>\n"
+        f"<title>{_text(f'{statistics_of(org)} release calendar: changes')}</title>\n"
         f"<subtitle>Releases confirmed, moved, cancelled and reinstated, with the reason"
         "</subtitle>\n"
         f"<updated>{_stamp(updated)}</updated>\n"

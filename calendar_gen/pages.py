@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from html import escape
 
 from calendar_gen.assets import SCRIPT, STYLE
+from calendar_gen.feeds import statistics_of
 from calendar_gen.model import Designation, Period, Programme, Status
 from calendar_gen.news import ATOM, anchor, last_updated
 from calendar_gen.releases import (
@@ -176,7 +177,7 @@ def _introduction(programme: Programme, releases: list[Release]) -> str:
         else ""
     )
     return (
-        f"<p>Pre-announced release dates of {escape(programme.organisation)} statistics{span}. "
+        f"<p>Pre-announced release dates of {escape(statistics_of(programme.organisation))}{span}. "
         f"Statistics are released at {programme.release_time:%H:%M} UK time on working days "
         f"unless a release shows another time.{stamp}</p>\n"
         "<p>A release is <strong>provisional</strong> until "
@@ -205,12 +206,13 @@ def render_index(
     works out which releases are upcoming, so rebuilding never changes the page.
     """
     org = escape(programme.organisation)
+    heading = escape(statistics_of(programme.organisation))
     return f"""<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{org} statistics release calendar, {escape(period.name)}</title>
+<title>{heading} release calendar, {escape(period.name)}</title>
 <link rel="alternate" type="application/atom+xml" href="{ATOM}"
  title="Changes to the {org} release calendar">
 <style>
@@ -220,7 +222,7 @@ def render_index(
 <body>
 <a class="skip" href="#releases">Skip to the releases</a>
 <header>
-<h1>{org} statistics release calendar</h1>
+<h1>{heading} release calendar</h1>
 {_introduction(programme, releases)}
 </header>
 <main>

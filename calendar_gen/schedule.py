@@ -6,12 +6,13 @@ import datetime as dt
 import difflib
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from calendar_gen.errors import Problem, ScheduleError, shown
-from calendar_gen.files import NOT_A_SCHEDULE, not_a_file, read_toml
+from calendar_gen.files import NOT_A_SCHEDULE, not_a_file, read_toml_text
 from calendar_gen.model import (
     PROGRAMME_FILE,
     RECORD_FILE,
@@ -240,6 +241,76 @@ class _Settings:
     feed_url: str | None
     ends: dt.date | None
     accepted: tuple[AcceptedClash, ...]
+
+
+# The tables each file may hold: the keys of each, and the tables below it.
+Layout = tuple[tuple[str, ...], dict[str, Any]]
+PROGRAMME_LAYOUT: Layout = (PROGRAMME_KEYS, {"accept": (ACCEPT_KEYS, {}),
+                                             "blackout": (BLACKOUT_KEYS, {})})  # fmt: skip
+TOPIC_LAYOUT: Layout = (TOPIC_KEYS, {"publication": (PUBLICATION_KEYS, {
+    "suspended": (SUSPENSION_KEYS, {}), "ended": (ENDED_KEYS, {})})})  # fmt: skip
+_HEADER = re.compile(r"\s*\[\[?\s*([A-Za-z0-9_.\s-]+?)\s*\]\]?\s*(?:#.*)?")
+
+
+def _headers(text: str) -> list[tuple[int, str]]:
+    """Each [table] or [[table]] line of the file: its number and the table's dotted name."""
+    return [
+        (number, re.sub(r"\s+", "", m.group(1)))
+        for number, line in enumerate(text.splitlines(), 1)
+        if (m := _HEADER.fullmatch(line))
+    ]
+
+
+def _misplaced(
+    table: dict[str, Any],
+    text: str,
+    layout: Layout,
+    r: _Reader,
+    name: str = "",
+    above: tuple[tuple[dict[str, Any], tuple[str, ...], str], ...] = (),
+) -> None:
+    """Report each key TOML put under a table though it belongs higher up (`ends` added at
+    the bottom of programme.toml), and move it there so the rest reads as meant."""
+    allowed, below = layout
+    for child, child_layout in below.items():
+        value = table.get(child)
+        for sub in value if isinstance(value, list) else [value]:
+            if isinstance(sub, dict):
+                path = f"{name}.{child}" if name else child
+                _misplaced(sub, text, child_layout, r, path, (*above, (table, allowed, name)))
+    for key in [k for k in table if k not in allowed]:
+        home = next((a for a in reversed(above) if key in a[1]), None)
+        if home is not None:
+            home[0].setdefault(key, table.pop(key))
+            r.problem(_misplaced_message(text, key, name, home[2]))
+
+
+def _misplaced_message(text: str, key: str, path: str, home: str) -> str:
+    """Where the key is, the table TOML read it into, and where to move it."""
+    headers, lines = _headers(text), text.splitlines()
+    written = re.compile(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    found = next(
+        (
+            (number, header)
+            for number, line in enumerate(lines, 1)
+            if written.match(line)
+            for header in [next((h for h in reversed(headers) if h[0] < number), None)]
+            if header and header[1] == path
+        ),
+        None,
+    )
+    kind = f"[{path}]" if path.endswith(".ended") else f"[[{path}]]"
+    where = f"line {found[0]}: {lines[found[0] - 1].strip()}" if found else key
+    if home:
+        first = f" (line {found[1][0]})" if found else ""
+        belongs = f"with the {home}'s keys, above its {kind} line{first}"
+    else:
+        belongs = "with the settings at the top of the file, above the first [[...]] line"
+        belongs += f" (line {headers[0][0]})" if headers else ""
+    return (
+        f"{where} is read as part of the {kind} above it (TOML puts every key under the table "
+        f"above it); {key} belongs {belongs}: move it there"
+    )
 
 
 def _read_settings(data: dict[str, Any], r: _Reader) -> _Settings | None:
@@ -603,6 +674,32 @@ def _duplicate_ids(data: dict[str, Any], file: str, seen: dict[str, str]) -> lis
     return problems
 
 
+# travel.toml.txt (Windows hides the ending it added), Travel.TOML, an editor's travel.toml~.
+_MISNAMED = re.compile(r"(?P<stem>[^.].*)\.toml(?P<extra>\.txt|~)?", re.IGNORECASE)
+
+
+def _misnamed(root: Path, shown: str) -> list[Problem]:
+    """Files beside the schedules that look like schedule files but are not read as one."""
+    names = sorted(entry.name for entry in os.scandir(root))
+    problems = []
+    for name in names:
+        found = _MISNAMED.fullmatch(name)
+        if not found or name.endswith(".toml"):
+            continue
+        meant = f"{found['stem'].lower()}.toml"
+        if meant not in names:
+            message = f"looks like a schedule file saved with the wrong name: rename it {meant}"
+        elif found["extra"] == "~":
+            continue  # the backup copy an editor keeps of a file that is there
+        else:
+            message = (
+                f"looks like a copy of {meant} saved with the wrong name; only {meant} is read: "
+                f"move what you changed into {meant}, then remove {name}"
+            )
+        problems.append(Problem(str(Path(shown) / name), message))
+    return problems
+
+
 def _read_topics(
     root: Path, shown: str, settings: _Settings | None
 ) -> tuple[list[Topic], list[Problem]]:
@@ -610,6 +707,7 @@ def _read_topics(
     topics: list[Topic] = []
     problems: list[Problem] = []
     seen: dict[str, str] = {}
+    problems += _misnamed(root, shown)
     for path in sorted(root.glob("*.toml")):
         slug = path.stem
         file = str(Path(shown) / path.name)
@@ -628,12 +726,13 @@ def _read_topics(
                 )
             )
             continue
-        data, problem = read_toml(path, file, FILE_LIMIT)
+        data, text, problem = read_toml_text(path, file, FILE_LIMIT)
         if problem:
             problems.append(problem)
             continue
         assert data is not None
         reader = _Reader(file)
+        _misplaced(data, text, TOPIC_LAYOUT, reader)
         topic = _read_topic(data, slug, settings, reader)
         problems += reader.problems + _duplicate_ids(data, file, seen)
         if topic:
@@ -641,24 +740,101 @@ def _read_topics(
     return topics, problems
 
 
+def _one_per_renamed_id(
+    problems: list[Problem], topics: list[Topic], announced: set[str]
+) -> list[Problem]:
+    """The record's problems, with the line given for each release of an id no longer in
+    the schedules (most often renamed) made one line for the id."""
+    # A renamed publication's new id has nothing announced yet.
+    files = {p.id: p.file for t in topics for p in t.publications if p.id not in announced}
+
+    def unknown(problem: Problem) -> bool:
+        return problem.message.startswith(f'id "{problem.publication}" is not a publication')
+
+    counts = Counter(p.publication for p in problems if unknown(p))
+    kept: list[Problem] = []
+    for problem in problems:
+        old = problem.publication
+        if not unknown(problem):
+            kept.append(problem)
+        elif old is not None and old in counts:
+            kept.append(Problem(problem.file, _renamed(old, counts.pop(old), files), old))
+    return kept
+
+
+def _renamed(old: str, count: int, files: dict[str, str]) -> str:
+    """Why an announced id must stay, and how to keep a new title without changing it."""
+    close = difflib.get_close_matches(old, list(files), n=1)
+    guess = f' renamed "{close[0]}" in {files[close[0]]}' if close else " renamed"
+    return (
+        f'id "{old}" is not a publication in the schedules, but the record holds '
+        f"{plural(count, 'announced release')} of it: was it{guess}? An id never changes once "
+        "its releases are announced: it is part of every event's UID, and subscribers' "
+        "calendars would keep the old events beside new ones. To give it a new title, put "
+        f'back id = "{old}" and change only title. If it was removed, put it back and mark it '
+        "ended ([publication.ended] with on = the last day and reason = why)"
+    )
+
+
+def _schedules_in(folder: Path) -> list[Path]:
+    """The folders just below `folder` that hold a programme.toml, a few at most."""
+    try:
+        with os.scandir(folder) as entries:
+            below = [Path(e.path) for _, e in zip(range(1000), entries, strict=False)]
+    except OSError:
+        return []
+    return sorted(p for p in below if (p / PROGRAMME_FILE).is_file())[:3]
+
+
+def _no_folder(root: Path) -> str:
+    """That the schedules folder is not there, where it was looked for, and where the
+    schedules seem to be instead."""
+    what = "does not exist" if not root.exists() else "is not a folder"
+    looked = root.absolute()
+    parent, here = looked.parent, Path.cwd()
+
+    def named(path: Path) -> str:
+        return os.path.relpath(path, here) if path.is_relative_to(here.parent) else str(path)
+
+    folder = "this folder" if parent == here else named(parent)
+    if (parent / PROGRAMME_FILE).is_file():
+        hint = f"{folder} is itself a schedules folder: use --schedules {named(parent)}"
+    elif any((parent / name).is_file() for name in ("all.ics", "releases.json")):
+        beside = [p for p in _schedules_in(parent.parent) if p != parent]
+        where = " or ".join(f"--schedules {named(p)}" for p in beside) or "--schedules DIR"
+        hint = (
+            f"{folder} is a feeds folder, which calendar-gen writes; the schedules are in the "
+            f"folder beside it: use {where}"
+        )
+    elif below := [p for p in _schedules_in(parent) if p != looked]:
+        hint = f"{folder} has schedules in " + " and ".join(named(p) for p in below)
+        hint += f": use --schedules {named(below[0])}"
+    else:
+        hint = "--schedules names a folder of .toml files"
+    if root.is_absolute():
+        return f"{what}; {hint}"
+    return f"{what} (looked for {looked}); {hint}"
+
+
 def load_programme(folder: str | Path) -> Programme:
     """Read and validate a schedules folder; raise ScheduleError listing every problem."""
     root = Path(folder)
     shown = str(folder).rstrip("/") or "/"
     if not root.is_dir():
-        what = "does not exist" if not root.exists() else "is not a folder"
-        raise ScheduleError([Problem(shown, f"{what}; --schedules names a folder of .toml files")])
+        raise ScheduleError([Problem(shown, _no_folder(root))])
     problems: list[Problem] = []
     settings_file = root / PROGRAMME_FILE
     settings = None
     if not os.path.lexists(settings_file):  # anything else there, read_toml says what it is
         problems.append(Problem(str(Path(shown) / PROGRAMME_FILE), "is missing"))
     else:
-        data, problem = read_toml(settings_file, str(Path(shown) / PROGRAMME_FILE), FILE_LIMIT)
+        file = str(Path(shown) / PROGRAMME_FILE)
+        data, text, problem = read_toml_text(settings_file, file, FILE_LIMIT)
         if problem:
             problems.append(problem)
         elif data is not None:
-            reader = _Reader(str(Path(shown) / PROGRAMME_FILE))
+            reader = _Reader(file)
+            _misplaced(data, text, PROGRAMME_LAYOUT, reader)
             settings = _read_settings(data, reader)
             problems += reader.problems
 
@@ -674,7 +850,8 @@ def load_programme(folder: str | Path) -> Programme:
         root / RECORD_FILE, str(Path(shown) / RECORD_FILE), regions
     )
     if not problems:  # ids in the record are checked against complete schedules only
-        problems += record_problems
+        announced = {a.id for a in announcements.values()}
+        problems += _one_per_renamed_id(record_problems, topics, announced)
     if problems or settings is None:
         raise ScheduleError(problems)
     return Programme(

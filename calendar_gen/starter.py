@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from calendar_gen.errors import shown
 from calendar_gen.model import Period
+from calendar_gen.output import JOURNAL, LOCK_FILE, TEMP_PREFIX, TEMP_SUFFIX
 from calendar_gen.schedule import slugify
 
 PROGRAMME = """\
@@ -54,6 +55,15 @@ description = "What subscribers should know about this publication."
 
 TOPIC_SLUG = "statistics"
 
+# What a run leaves in the schedules folder for itself: committed with the schedules, the
+# lock or a half-written file would reach everyone who clones them.
+GITIGNORE = f"""\
+# calendar-gen's own files, never part of the schedules.
+{LOCK_FILE}
+{JOURNAL}
+{TEMP_PREFIX}*{TEMP_SUFFIX}
+"""
+
 
 def starter_files(organisation: str, period: Period) -> dict[str, str]:
     """The starter files' names and texts."""
@@ -64,4 +74,5 @@ def starter_files(organisation: str, period: Period) -> dict[str, str]:
             period=shown(period.name),
         ),
         f"{TOPIC_SLUG}.toml": TOPIC.format(slug=TOPIC_SLUG),
+        ".gitignore": GITIGNORE,
     }

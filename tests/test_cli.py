@@ -5,6 +5,7 @@ import io
 import json
 import re
 import shutil
+import subprocess
 
 import click
 import pytest
@@ -257,3 +258,32 @@ def test_terminal_safe_shows_controls_and_direction_overrides(text, shown):
     from calendar_gen.terminal import terminal_safe
 
     assert terminal_safe(text) == shown
+
+
+def test_init_keeps_the_lock_and_temporary_files_out_of_git(tmp_path):
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    result = run_cli("init", "rail", "--period", "2027/28", "--as-of", "2027-04-01", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "wrote rail/.gitignore" in result.stdout.splitlines()
+    build = run_cli("build", "--schedules", "rail", "--as-of", "2027-04-01", cwd=tmp_path)
+    assert build.returncode == 0, build.stderr
+    assert (tmp_path / "rail" / ".calendar-gen.lock").exists()  # what was once committed
+    # What a run killed mid-write leaves behind.
+    (tmp_path / "rail" / ".calendar-gen-programme.toml.x1y2.tmp").write_text("half")
+    (tmp_path / "rail" / ".calendar-gen-journal.json").write_text("{}")
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all", "rail"],
+        cwd=tmp_path, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert sorted(status.splitlines()) == [
+        "?? rail/.gitignore",
+        "?? rail/announcements.toml",
+        "?? rail/programme.toml",
+        "?? rail/statistics.toml",
+    ]
+
+
+def test_init_help_gives_the_period_it_really_defaults_to():
+    text = run_cli("init", "--help").stdout
+    assert "the financial year holding today" in " ".join(text.split())
+    assert "programme's" not in text

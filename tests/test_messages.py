@@ -203,3 +203,151 @@ def test_toml_mistakes_say_what_they_mean(tmp_path, line, message):
     write_schedules(tmp_path / "schedules", {"t": MONTHLY.replace('day = "second tuesday"', line)})
     result = run_cli("check", cwd=tmp_path)
     assert result.stderr.splitlines() == [message, "1 problem found; nothing was written."]
+
+
+# --- the mistakes of a first hour: each a file as written, and the one message it gets --------
+
+TOPIC = "schedules/t.toml: "
+ACCEPTED = '[[accept]]\ndate = 2014-05-13\nreason = "looked at"\n'
+SUSPENDED = '[[publication.suspended]]\nperiod = "2014/15"\nreason = "dropped"\n'
+ENDED = '[publication.ended]\non = 2015-01-01\nreason = "replaced"\n'
+MOVE_UP = "(TOML puts every key under the table above it)"
+RECORD = "".join(
+    f'[[release]]\nid = "monthly-bulletin"\nmonth = "2014-{m:02}"\ndate = 2014-{m:02}-{d:02}\n'
+    f"confirmed = 2014-04-15\n\n"
+    for m, d in ((5, 13), (6, 10), (7, 8))  # the second Tuesdays
+)
+TRAVEL = MONTHLY.replace("monthly-bulletin", "travel-survey").replace("Test topic", "Travel")
+# (what the test files become, the messages expected)
+FIRST_HOUR_MISTAKES = {
+    "double typographic quotes": (
+        {"schedules/t.toml": MONTHLY.replace('title = "Monthly bulletin"',
+                                   "title = \u201cSeatbelt and mobile phone use surveys\u201d")},
+        [f"{TOPIC}line 5, column 9: title = \u201cSeatbelt and mobile phone use surveys\u201d "
+         "has typographic quotes (as Word or Outlook change them), which TOML does not read as "
+         'quotes; use straight quotes "...": title = "Seatbelt and mobile phone use surveys"'],
+    ),
+    "single typographic quotes": (
+        {"schedules/t.toml": MONTHLY.replace('"monthly"', "\u2018annual\u2019  # once a year")
+         .replace("day =", "months = [7]\nday =")},
+        [f"{TOPIC}line 7, column 13: frequency = \u2018annual\u2019  # once a year has "
+         "typographic quotes (as Word or Outlook change them), which TOML does not read as "
+         'quotes; use straight quotes "...": frequency = "annual"  # once a year'],
+    ),
+    "an apostrophe inside typographic quotes stays": (
+        {"schedules/t.toml": MONTHLY.replace('"Monthly bulletin"',
+                                   "\u201cChildren\u2019s services\u201d")},
+        [f"{TOPIC}line 5, column 9: title = \u201cChildren\u2019s services\u201d has "
+         "typographic quotes (as Word or Outlook change them), which TOML does not read as "
+         'quotes; use straight quotes "...": title = "Children\u2019s services"'],
+    ),
+    "a setting added below [[accept]]": (
+        {"schedules/programme.toml": PROGRAMME + "\n" + ACCEPTED + "\nends = 2015-03-31\n"},
+        [f"{P}line 8: ends = 2015-03-31 is read as part of the [[accept]] above it {MOVE_UP}; "
+         "ends belongs with the settings at the top of the file, above the first [[...]] line "
+         "(line 4): move it there"],
+    ),
+    "topic moved below the publications": (
+        {"schedules/t.toml": MONTHLY.replace('topic = "Test topic"\n', "")
+         + '\ntopic = "Test topic"\n'},
+        [f'{TOPIC}line 9: topic = "Test topic" is read as part of the [[publication]] above '
+         f"it {MOVE_UP}; topic belongs with the settings at the top of the file, above the "
+         "first [[...]] line (line 2): move it there"],
+    ),
+    "topic below a publication's [publication.ended]": (
+        {"schedules/t.toml": MONTHLY + ENDED + 'topic = "Moved"\n'},
+        [f'{TOPIC}line 12: topic = "Moved" is read as part of the [publication.ended] above it '
+         f"{MOVE_UP}; topic belongs with the settings at the top of the file, above the first "
+         "[[...]] line (line 3): move it there"],
+    ),
+    "a publication's key below its [[publication.suspended]]": (
+        {"schedules/t.toml": MONTHLY + SUSPENDED + 'description = "Monthly figures."\n'},
+        [f'{TOPIC}line 12: description = "Monthly figures." is read as part of the '
+         f"[[publication.suspended]] above it {MOVE_UP}; description belongs with the "
+         "publication's keys, above its [[publication.suspended]] line (line 9): move it "
+         "there"],
+    ),
+    "an announced id renamed": (
+        {"schedules/t.toml": MONTHLY.replace('"monthly-bulletin"', '"monthly-stats-bulletin"'),
+         "schedules/announcements.toml": RECORD},
+        ["schedules/announcements.toml: publication 'monthly-bulletin': id \"monthly-bulletin\" "
+         "is not a publication in the schedules, but the record holds 3 announced releases of "
+         'it: was it renamed "monthly-stats-bulletin" in schedules/t.toml? An id never changes '
+         "once its releases are announced: it is part of every event's UID, and subscribers' "
+         "calendars would keep the old events beside new ones. To give it a new title, put "
+         'back id = "monthly-bulletin" and change only title. If it was removed, put it back '
+         "and mark it ended ([publication.ended] with on = the last day and reason = why)"],
+    ),
+    "the same mistake in every entry of the record": (
+        {"schedules/announcements.toml": RECORD.replace("confirmed =", "confirmd =")},
+        ["schedules/announcements.toml: publication 'monthly-bulletin': unknown key "
+         '"confirmd" (did you mean "confirmed"?) in a release; allowed: id, month, date, '
+         "confirmed, change"],
+    ),
+    "a schedule file saved as .toml.txt": (
+        {"schedules/travel.toml.txt": TRAVEL},
+        ["schedules/travel.toml.txt: looks like a schedule file saved with the wrong name: "
+         "rename it travel.toml"],
+    ),
+    "a schedule file saved as .TOML": (
+        {"schedules/Travel.TOML": TRAVEL},
+        ["schedules/Travel.TOML: looks like a schedule file saved with the wrong name: rename "
+         "it travel.toml"],
+    ),
+    "an editor's backup of a file that is not there": (
+        {"schedules/travel.toml~": TRAVEL},
+        ["schedules/travel.toml~: looks like a schedule file saved with the wrong name: rename "
+         "it travel.toml"],
+    ),
+    "a copy beside the file that is read": (
+        {"schedules/t.toml.txt": MONTHLY.replace("second tuesday", "third tuesday")},
+        ["schedules/t.toml.txt: looks like a copy of t.toml saved with the wrong name; only "
+         "t.toml is read: move what you changed into t.toml, then remove t.toml.txt"],
+    ),
+    "run inside the schedules folder": (
+        {"@cwd": "schedules"},
+        ["schedules: does not exist (looked for {tmp}/schedules/schedules); this folder is "
+         "itself a schedules folder: use --schedules ."],
+    ),
+    "run inside the feeds folder": (
+        {"feeds/all.ics": "", "@cwd": "feeds"},
+        ["schedules: does not exist (looked for {tmp}/feeds/schedules); this folder is a feeds "
+         "folder, which calendar-gen writes; the schedules are in the folder beside it: use "
+         "--schedules ../schedules"],
+    ),
+    "run above a schedules folder of another name": (
+        {"work/rail/programme.toml": PROGRAMME, "@cwd": "work"},
+        ["schedules: does not exist (looked for {tmp}/work/schedules); this folder has "
+         "schedules in rail: use --schedules rail"],
+    ),
+    "run where there are no schedules": (
+        {"empty/notes.txt": "", "@cwd": "empty"},
+        ["schedules: does not exist (looked for {tmp}/empty/schedules); --schedules names a "
+         "folder of .toml files"],
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("files", "messages"), FIRST_HOUR_MISTAKES.values(), ids=FIRST_HOUR_MISTAKES.keys()
+)
+def test_each_first_hour_mistake_gets_its_own_message(tmp_path, files, messages):
+    write_schedules(tmp_path / "schedules", {"t": MONTHLY})
+    files = dict(files)
+    cwd = tmp_path / files.pop("@cwd", "")
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = run_cli("check", cwd=cwd)
+    assert result.returncode == 2
+    count = f"{len(messages)} problem{'s' if len(messages) > 1 else ''}"
+    expected = [m.replace("{tmp}", str(tmp_path)) for m in messages]
+    assert result.stderr.splitlines() == [*expected, f"{count} found; nothing was written."]
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_an_editors_backup_beside_its_file_is_left_alone(tmp_path):
+    schedules = write_schedules(tmp_path / "schedules", {"t": MONTHLY})
+    (schedules / "t.toml~").write_text(MONTHLY.replace("second", "third"))
+    result = run_cli("check", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr

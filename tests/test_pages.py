@@ -422,3 +422,31 @@ def test_a_description_over_several_lines_is_one_csv_row_per_release(tmp_path):
         ]
     assert listed in written
     assert '"First line of the description\nsecond line\n\nthird line"' in listed
+
+
+@pytest.mark.parametrize(
+    ("organisation", "heading"),
+    [
+        ("Office for Rail Statistics", "Office for Rail Statistics"),
+        ("Scottish Government statistics", "Scottish Government statistics"),
+        ("Test Office", "Test Office statistics"),
+    ],
+)
+def test_an_organisation_named_statistics_is_not_statistics_statistics(
+    tmp_path, organisation, heading
+):
+    programme = PROGRAMME.replace("Test Office", organisation)
+    write_schedules(tmp_path / "schedules", programme=programme)
+    assert run_cli("build", "--as-of", "2014-04-20", cwd=tmp_path).returncode == 0
+    feeds = tmp_path / "feeds"
+    page = (feeds / "index.html").read_text()
+    assert f"<h1>{heading} release calendar</h1>" in page
+    assert f"<title>{heading} release calendar, 2014/15</title>" in page
+    every = (feeds / "all.ics").read_text().replace("\n ", "")  # unfolded
+    assert f"Pre-announced release dates of all {heading}\\, 2014/15." in every
+    assert (
+        f"<title>{heading} release calendar: changes</title>"
+        in (feeds / "changes.atom").read_text()
+    )
+    written = page + every + (feeds / "test.ics").read_text() + (feeds / "changes.atom").read_text()
+    assert "statistics statistics" not in written.casefold()

@@ -270,22 +270,22 @@ def header(reply: bytes, name: str) -> str | None:
 
 
 def test_an_idle_connection_is_closed_after_the_timeout(tmp_path):
-    with feed_server(tmp_path / "feeds", timeout=0.3) as (server, _), connect(server) as sock:
-        started = time.monotonic()
+    # The client waits 8 seconds, less than the usual 10: only the 1 second set can close it.
+    options = {"timeout": 1.0}
+    with feed_server(tmp_path / "feeds", **options) as (server, _), connect(server, 8) as sock:
         assert read_to_close(sock) == b""
-        assert time.monotonic() - started < 2
 
 
 def test_a_request_trickled_in_is_cut_off_at_the_timeout(tmp_path):
-    with feed_server(tmp_path / "feeds", timeout=0.5) as (server, _), connect(server) as sock:
-        started = time.monotonic()
+    with feed_server(tmp_path / "feeds", timeout=1.0) as (server, _), connect(server) as sock:
         sock.sendall(b"GET /all.ics HTTP/1.1\r\n")
-        for _ in range(30):  # each byte well inside the timeout, all of them far beyond it
+        for _ in range(300):  # each byte well inside the timeout, all of them far beyond it
             sock.sendall(b"X")
             if select.select([sock], [], [], 0.1)[0]:  # answered
                 break
+        else:
+            pytest.fail("answered only once the client stopped sending")
         reply = read_to_close(sock)
-        assert time.monotonic() - started < 1.5
     assert reply.startswith(b"HTTP/1.1 408 ")
 
 
