@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup feeds test test-tools screenshots lint format bench clean
+.PHONY: setup feeds golden test test-quick test-tools screenshots lint format bench clean
 
 $(BIN)/calendar-gen: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ test: setup test-tools
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest -q -n 2
+
+# The working lane: no slow or interop tests (no browser, node, libical or Java needed), and
+# a tenth of the hypothesis examples. CI runs `make test`, which runs everything.
+test-quick: setup
+	HYPOTHESIS_PROFILE=quick $(BIN)/pytest -q -n 2 -m "not slow and not interop"
 
 # docs/index.png and docs/index-phone.png, from the shipped feeds.
 screenshots: feeds test-tools

@@ -15,10 +15,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from hypothesis import settings
 from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "schedules"
+# The shipped feeds/ folder is what the shipped schedules build on any day from the end of
+# their period on: tests/test_golden.py holds every build to it, and `make golden` rewrites it.
+GOLDEN = ROOT / "feeds"
+GOLDEN_AS_OF = "2015-03-31"
 
 PROGRAMME = """\
 organisation = "Test Office"
@@ -35,6 +40,32 @@ designation = "Official Statistics"
 frequency = "monthly"
 day = "second tuesday"
 """
+
+
+# --- outside tools: only tests marked interop may run them ---------------------------------
+
+# conftest.py sets this before each test: whether the test is marked `interop`. The working
+# lane leaves interop tests out; a test that runs node, libical, Chromium or Java without the
+# mark would fail there instead of being left out, so the mark cannot be forgotten.
+INTEROP_MARKED = True
+
+
+def outside_tool(name: str) -> None:
+    """Called before running `name` (node, libical, Chromium, Java): the test must say so."""
+    assert INTEROP_MARKED, f"this test runs {name}: mark it @pytest.mark.interop"
+
+
+# --- hypothesis ----------------------------------------------------------------------------
+
+# The `ci` profile's examples per test, which examples() counts in (see conftest.py).
+CI_EXAMPLES = 100
+
+
+def examples(n: int, **overrides) -> settings:
+    """`n` examples under CI's hypothesis profile, and the same share of the profile loaded
+    (a tenth under `quick`); the rest of the settings come from the profile."""
+    share = settings.default.max_examples / CI_EXAMPLES
+    return settings(max_examples=max(1, round(n * share)), **overrides)
 
 
 def published(folder: Path) -> list[Path]:

@@ -36,6 +36,7 @@ def test_shipped_feeds_are_what_the_shipped_schedules_build(tmp_path):
         assert (tmp_path / "feeds" / name).read_bytes() == (ROOT / "feeds" / name).read_bytes()
 
 
+@pytest.mark.interop
 def test_build_writes_a_feed_per_topic_and_all(shipped):
     result = run_cli("build", "--as-of", "2014-04-01", cwd=shipped)
     assert result.returncode == 0, result.stderr

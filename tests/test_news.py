@@ -9,7 +9,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import feedparser
-from helpers import MONTHLY, ROOT, SHIPPED, run_cli, serving, write_schedules
+import pytest
+from helpers import MONTHLY, ROOT, SHIPPED, outside_tool, run_cli, serving, write_schedules
 from test_pages import NASTY, Page, write_hostile
 
 from calendar_gen.news import render_atom
@@ -70,6 +71,7 @@ def recorded(tmp_path: Path, settings: str = "") -> Path:
 
 def validate(path: Path) -> None:
     """The feed passes RFC 4287's RELAX NG schema, and the rules the schema cannot state."""
+    outside_tool("Java (jing)")
     result = subprocess.run([str(JING), "-c", str(SCHEMA), str(path)], capture_output=True,
                             text=True, timeout=120)  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
@@ -83,6 +85,7 @@ def validate(path: Path) -> None:
         assert entry.find(f"{A}link[@rel='alternate']") is not None
 
 
+@pytest.mark.interop
 def test_news_of_confirmations_moves_cancellations_and_reinstatements(tmp_path):
     text = atom_for(recorded(tmp_path))
     path = tmp_path / "changes.atom"
@@ -126,6 +129,7 @@ def test_ids_are_stable_and_the_bytes_never_depend_on_the_clock(tmp_path):
     assert {k.replace("Monthly bulletin", "Bulletin"): v for k, v in before.items()} == after
 
 
+@pytest.mark.interop
 def test_hostile_text_is_escaped_and_the_feed_stays_valid(tmp_path):
     folder = write_hostile(tmp_path / "schedules")
     path = tmp_path / "changes.atom"
@@ -155,6 +159,7 @@ def test_links_use_feed_url_and_point_at_rows_of_the_page(tmp_path):
     assert self_link == ["https://stats.example.gov.uk/feeds/changes.atom"]
 
 
+@pytest.mark.interop
 def test_shipped_feed_is_valid_and_served_as_atom(tmp_path):
     shutil.copytree(SHIPPED, tmp_path / "schedules")
     assert run_cli("build", cwd=tmp_path).returncode == 0

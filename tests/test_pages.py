@@ -8,8 +8,8 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from helpers import MONTHLY, PROGRAMME, generated_releases, run_cli, write_schedules
-from hypothesis import event, given, settings
+from helpers import MONTHLY, PROGRAMME, examples, generated_releases, run_cli, write_schedules
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from calendar_gen.assets import SCRIPT
@@ -229,7 +229,7 @@ def test_data_files_are_what_the_csv_and_json_libraries_write(tmp_path, topic):
     assert "".join(json_lines([])) == "[]\n"
 
 
-@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@examples(60)
 @given(st.data())
 def test_generated_calendars_are_written_as_the_libraries_write_them(tmp_path_factory, data):
     releases = generated_releases(data.draw, tmp_path_factory.mktemp("schedules"))
