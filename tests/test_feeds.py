@@ -17,17 +17,15 @@ from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
 from icalendar.parser import Contentline, Contentlines
 from interop import assert_parsers_agree, parse_all, read_libical
+from reference import event_as_first_written, render_feeds
 
 from calendar_gen.feeds import (
     PRODID,
     VTIMEZONES,
-    _details,
-    _utc,
     escape_text,
     fold,
     render_calendar,
     render_events,
-    render_feeds,
 )
 from calendar_gen.model import FIRST_YEAR, LAST_YEAR, Period, Status
 from calendar_gen.releases import expand
@@ -683,20 +681,6 @@ def test_libical_reports_what_it_cannot_parse(release):
     broken = feed(release).replace("London:20141024T", "London:2014xx24T")
     with pytest.raises(AssertionError, match="libical could not parse"):
         read_libical(broken)
-
-
-def event_as_first_written(release, tzid: str) -> str:
-    """A VEVENT as render_events first wrote it, a property at a time, nothing shared."""
-    stamp, start = _utc(release.revised), release.start
-    return (
-        "BEGIN:VEVENT\r\n"
-        + fold(f"UID:{release.uid}")
-        + f"DTSTAMP:{stamp}\r\nLAST-MODIFIED:{stamp}\r\n"
-        + f"DTSTART;TZID={tzid}:{start.year:04d}{start.month:02d}{start.day:02d}"
-        + f"T{start.hour:02d}{start.minute:02d}00\r\nDURATION:PT30M\r\n"
-        + _details(release)
-        + f"SEQUENCE:{release.sequence}\r\nTRANSP:TRANSPARENT\r\nCLASS:PUBLIC\r\nEND:VEVENT\r\n"
-    )
 
 
 @examples(60)

