@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import difflib
 import json
 import os
 import re
@@ -71,6 +72,32 @@ def examples(n: int, **overrides) -> settings:
 def published(folder: Path) -> list[Path]:
     """The files a build published in `folder`, without its hidden bookkeeping."""
     return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+
+
+def _shown_lines(data: bytes) -> list[str]:
+    """Lines to diff, their ends kept visible: a CRLF lost is a difference worth seeing."""
+    return [repr(line)[1:-1] for line in data.decode("utf-8", "replace").splitlines(True)]
+
+
+def assert_same_files(built: Path, expected: Path, advice: str = "") -> None:
+    """The files published in `built` are those of `expected`, byte for byte; otherwise fail
+    with the names missing or extra and a unified diff of each file that differs."""
+    ours = {p.name: p.read_bytes() for p in published(built)}
+    theirs = {p.name: p.read_bytes() for p in published(expected)}
+    problems = []
+    if missing := sorted(theirs.keys() - ours.keys()):
+        problems.append(f"not built: {', '.join(missing)}")
+    if extra := sorted(ours.keys() - theirs.keys()):
+        problems.append(f"built but not expected: {', '.join(extra)}")
+    for name in sorted(ours.keys() & theirs.keys()):
+        if ours[name] == theirs[name]:
+            continue
+        old, new = _shown_lines(theirs[name]), _shown_lines(ours[name])
+        diff = list(difflib.unified_diff(old, new, f"{expected / name}", f"{built / name}", n=2,
+                                         lineterm=""))  # fmt: skip
+        shown = diff[:80] + ([f"... {len(diff) - 80} more diff lines"] if len(diff) > 80 else [])
+        problems.append("\n".join(shown) if diff else f"{name}: differs in bytes only")
+    assert not problems, "\n".join(problems) + (f"\n{advice}" if advice else "")
 
 
 def write_schedules(

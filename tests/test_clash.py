@@ -2,10 +2,9 @@
 
 import datetime as dt
 import json
-import shutil
 
 import pytest
-from helpers import PROGRAMME, SHIPPED, examples, run_cli, write_schedules
+from helpers import PROGRAMME, examples, run_cli, write_schedules
 from hypothesis import HealthCheck, event, given
 from hypothesis import strategies as st
 from interop import assert_parsers_agree
@@ -234,8 +233,7 @@ def test_clashes_command_exit_codes_and_json(tmp_path):
     assert "Traceback" not in bad.stderr
 
 
-def test_next_year_refuses_a_programme_that_has_ended(tmp_path):
-    shutil.copytree(SHIPPED, tmp_path / "schedules")
+def test_next_year_refuses_a_programme_that_has_ended(tmp_path, shipped_schedules):
     before = (tmp_path / "schedules" / "programme.toml").read_bytes()
     result = run_cli("next-year", "--as-of", "2015-03-01", cwd=tmp_path)
     assert result.returncode == 2
@@ -244,8 +242,7 @@ def test_next_year_refuses_a_programme_that_has_ended(tmp_path):
 
 
 @pytest.mark.interop
-def test_next_year_on_the_shipped_programme(tmp_path):
-    shutil.copytree(SHIPPED, tmp_path / "schedules")
+def test_next_year_on_the_shipped_programme(tmp_path, shipped_schedules):
     programme = tmp_path / "schedules" / "programme.toml"
     programme.write_text(programme.read_text().replace("ends = 2015-03-31\n", ""))
     result = run_cli("next-year", "--as-of", "2015-03-01", cwd=tmp_path)

@@ -141,9 +141,10 @@ def test_published_names_the_file_to_hold_the_build_to(announced, tmp_path):
     assert not (announced / "feeds").exists()
 
 
-def test_build_of_an_earlier_period_is_refused_and_a_later_one_keeps_everything(tmp_path):
-    shutil.copytree(SHIPPED, tmp_path / "schedules")
-    ok("build", cwd=tmp_path)
+def test_build_of_an_earlier_period_is_refused_and_a_later_one_keeps_everything(
+    shipped_site_copy,
+):
+    tmp_path = shipped_site_copy.root  # the shipped schedules, built
     before = snapshot(tmp_path)
     earlier = run_cli("build", "--period", "2013/14", cwd=tmp_path)
     assert earlier.returncode == 2
