@@ -69,6 +69,21 @@ def examples(n: int, **overrides) -> settings:
     return settings(max_examples=max(1, round(n * share)), **overrides)
 
 
+# --- the announcement record, as the commands write it --------------------------------------
+
+
+def record_entry(pub_id: str, month: str, date: str, confirmed: str | None = None) -> str:
+    """A release's table in announcements.toml; its changes follow with record_change."""
+    entry = f'[[release]]\nid = "{pub_id}"\nmonth = "{month}"\ndate = {date}\n'
+    return entry + (f"confirmed = {confirmed}\n" if confirmed else "")
+
+
+def record_change(on: str, action: str, old: str, new: str | None = None, reason: str = "") -> str:
+    """One [[release.change]] of the entry above it, with a blank line before it."""
+    change = f'\n[[release.change]]\non = {on}\naction = "{action}"\nfrom = {old}\n'
+    return change + (f"to = {new}\n" if new else "") + f"reason = {_toml(reason)}\n"
+
+
 def published(folder: Path) -> list[Path]:
     """The files a build published in `folder`, without its hidden bookkeeping."""
     return sorted(p for p in folder.iterdir() if not p.name.startswith("."))

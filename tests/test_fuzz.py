@@ -457,33 +457,29 @@ def load_expand_render(folder: Path, as_of: dt.date) -> str:
     return "loaded"
 
 
-def test_generated_documents_are_loaded_or_refused_clearly(tmp_path):
-    folder = tmp_path / "schedules"
+def outcomes_of(folder: Path, folders: st.SearchStrategy, examples: int) -> Counter[str]:
+    """How many of `examples` generated schedule folders loaded, and how many were refused."""
     outcomes: Counter[str] = Counter()
 
-    @settings(FUZZ, max_examples=1200)
-    @given(generated_folders(), AS_OF)
+    @settings(FUZZ, max_examples=examples)
+    @given(folders, AS_OF)
     def run(files, as_of):
         write_folder(folder, files)
         outcomes[load_expand_render(folder, as_of)] += 1
 
     run()
+    return outcomes
+
+
+def test_generated_documents_are_loaded_or_refused_clearly(tmp_path):
+    outcomes = outcomes_of(tmp_path / "schedules", generated_folders(), 1200)
     # Both ways out are exercised, so neither check above is vacuous.
     assert outcomes["loaded"] >= 150, outcomes
     assert outcomes["refused"] >= 400, outcomes
 
 
 def test_mutated_shipped_files_are_loaded_or_refused_clearly(tmp_path):
-    folder = tmp_path / "schedules"
-    outcomes: Counter[str] = Counter()
-
-    @settings(FUZZ, max_examples=600)
-    @given(shipped_folders(), AS_OF)
-    def run(files, as_of):
-        write_folder(folder, files)
-        outcomes[load_expand_render(folder, as_of)] += 1
-
-    run()
+    outcomes = outcomes_of(tmp_path / "schedules", shipped_folders(), 600)
     assert outcomes["loaded"] >= 30, outcomes
     assert outcomes["refused"] >= 300, outcomes
 

