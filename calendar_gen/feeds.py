@@ -215,8 +215,3 @@ def feed_chunks(
             zone,
         ),
     )
-
-
-def render_feeds(programme: Programme, releases: list[Release], period: Period) -> dict[str, str]:
-    """Every feed of a build, by file name, as text."""
-    return {name: "".join(chunks) for name, chunks in feed_chunks(programme, releases, period)}

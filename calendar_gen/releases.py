@@ -50,15 +50,6 @@ class Release:
         """The recorded changes as plain data."""
         return [change_row(c) for c in self.changes]
 
-    def as_dict(self) -> dict[str, object]:
-        """The release as plain data, for JSON and CSV: the FIELDS, in order."""
-        return {
-            **publication_fields(self.publication, self.topic),
-            **occurrence_fields(self),
-            "description": self.publication.description,
-            "history": self.history(),
-        }
-
 
 # The data files' columns, in order: those a publication's releases share, those of one
 # release (plain words and numbers that never need quoting in CSV), then two texts.

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from calendar_gen.errors import shown
 from calendar_gen.slots import IsoWeek, OnDay, Slot, YearMonth
-from calendar_gen.workdays import Roll, roll, working_days_in_month
+from calendar_gen.workdays import Roll, working_days_in_month
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _ORDINALS = {
@@ -172,10 +172,6 @@ class MonthlyRule:
     @property
     def day_text(self) -> str:
         return str(self.day)
-
-    def date_in(self, year: int, month: int) -> dt.date:
-        """The release date for the given scheduled month, on a working day of the region."""
-        return roll(self.day.date_in(year, month, self.region), self.roll, self.region)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import difflib
 import json
 import os
 import re
@@ -15,10 +16,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from hypothesis import settings
 from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "schedules"
+# The shipped feeds/ folder is what the shipped schedules build on any day from the end of
+# their period on: tests/test_golden.py holds every build to it, and `make golden` rewrites it.
+GOLDEN = ROOT / "feeds"
+GOLDEN_AS_OF = "2015-03-31"
 
 PROGRAMME = """\
 organisation = "Test Office"
@@ -37,9 +43,76 @@ day = "second tuesday"
 """
 
 
+# --- outside tools: only tests marked interop may run them ---------------------------------
+
+# conftest.py sets this before each test: whether the test is marked `interop`. The working
+# lane leaves interop tests out; a test that runs node, libical, Chromium or Java without the
+# mark would fail there instead of being left out, so the mark cannot be forgotten.
+INTEROP_MARKED = True
+
+
+def outside_tool(name: str) -> None:
+    """Called before running `name` (node, libical, Chromium, Java): the test must say so."""
+    assert INTEROP_MARKED, f"this test runs {name}: mark it @pytest.mark.interop"
+
+
+# --- hypothesis ----------------------------------------------------------------------------
+
+# The `ci` profile's examples per test, which examples() counts in (see conftest.py).
+CI_EXAMPLES = 100
+
+
+def examples(n: int, **overrides) -> settings:
+    """`n` examples under CI's hypothesis profile, and the same share of the profile loaded
+    (a tenth under `quick`); the rest of the settings come from the profile."""
+    share = settings.default.max_examples / CI_EXAMPLES
+    return settings(max_examples=max(1, round(n * share)), **overrides)
+
+
+# --- the announcement record, as the commands write it --------------------------------------
+
+
+def record_entry(pub_id: str, month: str, date: str, confirmed: str | None = None) -> str:
+    """A release's table in announcements.toml; its changes follow with record_change."""
+    entry = f'[[release]]\nid = "{pub_id}"\nmonth = "{month}"\ndate = {date}\n'
+    return entry + (f"confirmed = {confirmed}\n" if confirmed else "")
+
+
+def record_change(on: str, action: str, old: str, new: str | None = None, reason: str = "") -> str:
+    """One [[release.change]] of the entry above it, with a blank line before it."""
+    change = f'\n[[release.change]]\non = {on}\naction = "{action}"\nfrom = {old}\n'
+    return change + (f"to = {new}\n" if new else "") + f"reason = {_toml(reason)}\n"
+
+
 def published(folder: Path) -> list[Path]:
     """The files a build published in `folder`, without its hidden bookkeeping."""
     return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+
+
+def _shown_lines(data: bytes) -> list[str]:
+    """Lines to diff, their ends kept visible: a CRLF lost is a difference worth seeing."""
+    return [repr(line)[1:-1] for line in data.decode("utf-8", "replace").splitlines(True)]
+
+
+def assert_same_files(built: Path, expected: Path, advice: str = "") -> None:
+    """The files published in `built` are those of `expected`, byte for byte; otherwise fail
+    with the names missing or extra and a unified diff of each file that differs."""
+    ours = {p.name: p.read_bytes() for p in published(built)}
+    theirs = {p.name: p.read_bytes() for p in published(expected)}
+    problems = []
+    if missing := sorted(theirs.keys() - ours.keys()):
+        problems.append(f"not built: {', '.join(missing)}")
+    if extra := sorted(ours.keys() - theirs.keys()):
+        problems.append(f"built but not expected: {', '.join(extra)}")
+    for name in sorted(ours.keys() & theirs.keys()):
+        if ours[name] == theirs[name]:
+            continue
+        old, new = _shown_lines(theirs[name]), _shown_lines(ours[name])
+        diff = list(difflib.unified_diff(old, new, f"{expected / name}", f"{built / name}", n=2,
+                                         lineterm=""))  # fmt: skip
+        shown = diff[:80] + ([f"... {len(diff) - 80} more diff lines"] if len(diff) > 80 else [])
+        problems.append("\n".join(shown) if diff else f"{name}: differs in bytes only")
+    assert not problems, "\n".join(problems) + (f"\n{advice}" if advice else "")
 
 
 def write_schedules(

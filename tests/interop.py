@@ -4,7 +4,7 @@ The parsers: icalendar, the strict `ical` package, vobject, recurring-ical-event
 (through node; `make test-tools` installs it into tests/js/node_modules) and libical (a small
 C reader, tests/libical/read.c, compiled once per session; `make test-tools` installs gcc and
 Debian's libical-dev). A missing parser fails every test that reads a feed: the suite never
-passes on fewer readers than it claims.
+passes on fewer readers than it claims. Tests that read a feed this way are marked `interop`.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import NamedTuple
 import icalendar
 import recurring_ical_events
 import vobject
+from helpers import outside_tool
 from ical.calendar_stream import IcsCalendarStream
 
 JS = Path(__file__).parent / "js"
@@ -161,6 +162,7 @@ def _from_json(events: list[dict]) -> list[Event]:
 
 
 def read_icaljs(text: str) -> list[Event]:
+    outside_tool("node (ical.js)")
     assert NODE and ICALJS, "ical.js is not installed: run make test-tools (node and npm)"
     return _from_json(_run("ical.js", [NODE, str(JS / "parse.mjs")], text))
 
@@ -182,6 +184,7 @@ def _libical_reader() -> str:
 
 
 def read_libical(text: str) -> list[Event]:
+    outside_tool("libical")
     found = _run("libical", [_libical_reader()], text)
     # libical keeps going past a property it cannot parse, and says so only in X-LIC-ERROR.
     assert not found["errors"], f"libical could not parse: {found['errors']}"

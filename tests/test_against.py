@@ -60,7 +60,8 @@ def web():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     server.release = threading.Event()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # Polled every 50 ms, not every 0.5 s: shutdown() waits for the next poll.
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.release.set()

@@ -1,10 +1,9 @@
 """The public Python API, used as the README shows, through public names only."""
 
 import datetime as dt
-import shutil
 
 import pytest
-from helpers import ROOT, SHIPPED, write_schedules
+from helpers import ROOT, write_schedules
 
 import calendar_gen as cg
 
@@ -16,9 +15,8 @@ def test_every_public_name_is_there_and_typed():
     assert (ROOT / "calendar_gen" / "py.typed").exists()
 
 
-def test_build_move_and_rebuild_as_the_readme_does(tmp_path):
-    schedules = tmp_path / "schedules"
-    shutil.copytree(SHIPPED, schedules, ignore=shutil.ignore_patterns("announcements.toml"))
+def test_build_move_and_rebuild_as_the_readme_does(tmp_path, shipped_rules):
+    schedules = shipped_rules
     report = cg.build(schedules, tmp_path / "feeds", as_of=D(2014, 4, 20))
     assert not report.found
     # 47 in 2014/15 but April's four, already out and never announced (3, 8, 9, 16 April).

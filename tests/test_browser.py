@@ -7,10 +7,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import PROGRAMME, SHIPPED, run_cli, serving, write_schedules
+from helpers import PROGRAMME, SHIPPED, outside_tool, run_cli, serving, write_schedules
 from test_pages import HOSTILE, Page, write_hostile
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.interop]
 
 # `make test-tools` installs Debian's chromium; without it these tests fail rather than skip.
 BROWSER = shutil.which("chromium")
@@ -22,6 +22,7 @@ FLAGS = [
 
 
 def chromium(tmp_path, *args: str) -> str:
+    outside_tool("Chromium")
     assert BROWSER, "chromium is not installed: run make test-tools"
     result = subprocess.run(
         [BROWSER, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *args],
@@ -64,6 +65,7 @@ JS = Path(__file__).parent / "js"
 
 
 def page_script(*args: str) -> dict:
+    outside_tool("node and Chromium")
     node = shutil.which("node")
     assert node, "node is not installed"
     for package in ("playwright-core", "axe-core"):

@@ -2,11 +2,10 @@
 
 import datetime as dt
 import json
-import shutil
 
 import pytest
-from helpers import PROGRAMME, SHIPPED, run_cli, write_schedules
-from hypothesis import HealthCheck, event, given, settings
+from helpers import PROGRAMME, examples, run_cli, write_schedules
+from hypothesis import HealthCheck, event, given
 from hypothesis import strategies as st
 from interop import assert_parsers_agree
 
@@ -234,8 +233,7 @@ def test_clashes_command_exit_codes_and_json(tmp_path):
     assert "Traceback" not in bad.stderr
 
 
-def test_next_year_refuses_a_programme_that_has_ended(tmp_path):
-    shutil.copytree(SHIPPED, tmp_path / "schedules")
+def test_next_year_refuses_a_programme_that_has_ended(tmp_path, shipped_schedules):
     before = (tmp_path / "schedules" / "programme.toml").read_bytes()
     result = run_cli("next-year", "--as-of", "2015-03-01", cwd=tmp_path)
     assert result.returncode == 2
@@ -243,8 +241,8 @@ def test_next_year_refuses_a_programme_that_has_ended(tmp_path):
     assert (tmp_path / "schedules" / "programme.toml").read_bytes() == before
 
 
-def test_next_year_on_the_shipped_programme(tmp_path):
-    shutil.copytree(SHIPPED, tmp_path / "schedules")
+@pytest.mark.interop
+def test_next_year_on_the_shipped_programme(tmp_path, shipped_schedules):
     programme = tmp_path / "schedules" / "programme.toml"
     programme.write_text(programme.read_text().replace("ends = 2015-03-31\n", ""))
     result = run_cli("next-year", "--as-of", "2015-03-01", cwd=tmp_path)
@@ -364,13 +362,7 @@ def crowded_programmes(draw):
     return 'topic = "T"\n\n' + "\n".join(tables), settings, {d: ["other"] for d in busy}
 
 
-@settings(
-    max_examples=150,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
+@examples(150, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(crowded_programmes())
 def test_the_board_answers_as_brute_force_does(tmp_path_factory, monkeypatch, drawn):
     topic, settings_text, busy = drawn

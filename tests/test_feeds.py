@@ -11,23 +11,21 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import vobject
-from helpers import generated_releases, write_schedules
-from hypothesis import given, settings
+from helpers import examples, generated_releases, write_schedules
+from hypothesis import given
 from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
 from icalendar.parser import Contentline, Contentlines
 from interop import assert_parsers_agree, parse_all, read_libical
+from reference import event_as_first_written, render_feeds
 
 from calendar_gen.feeds import (
     PRODID,
     VTIMEZONES,
-    _details,
-    _utc,
     escape_text,
     fold,
     render_calendar,
     render_events,
-    render_feeds,
 )
 from calendar_gen.model import FIRST_YEAR, LAST_YEAR, Period, Status
 from calendar_gen.releases import expand
@@ -147,6 +145,7 @@ def test_escaping_matches_icalendar_vtext(text, escaped, read):
     assert escape_text(text) == icalendar.vText(text).to_ical().decode()
 
 
+@pytest.mark.interop
 def test_every_parser_reads_escaped_text_back(release):
     releases = [
         dataclasses.replace(edited(release, title=text), uid=f"escape-{i}@test")
@@ -210,6 +209,7 @@ def test_fold_reads_back_like_icalendar_folding(line):
     assert ours.count("\r\n") <= theirs.count("\r\n")
 
 
+@pytest.mark.interop
 def test_every_parser_unfolds_text_folded_mid_character_or_escape(release):
     # "SUMMARY:" and 66 letters fill 74 octets, so the fold falls between the backslash and
     # the "n" of the escaped line break (allowed: RFC 5545 unfolds before unescaping).
@@ -239,6 +239,7 @@ def read_as(text: str, line_break: str = "\n") -> str:
     return re.sub("[\u2028\u2029\x85]", line_break, text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+@pytest.mark.interop
 @pytest.mark.parametrize("text", HOSTILE)
 @pytest.mark.parametrize("field", ["title", "description", "topic"])
 def test_hostile_text_cannot_forge_an_event_or_property(release, field, text):
@@ -284,6 +285,7 @@ CATEGORIES = [
 ]
 
 
+@pytest.mark.interop
 @pytest.mark.parametrize(("name", "category"), CATEGORIES)
 def test_categories_are_what_every_client_reads_alike(release, name, category):
     assert simplified(name) in (category, "")
@@ -291,6 +293,7 @@ def test_categories_are_what_every_client_reads_alike(release, name, category):
     assert read.categories == (category, "Official statistics")
 
 
+@pytest.mark.interop
 def test_the_topic_keeps_its_name_outside_categories(programme, release):
     name = 'Crime, justice; and: "more" \\'
     topic = dataclasses.replace(programme.topics[0], name=name)
@@ -316,7 +319,8 @@ SCHEDULE_TEXT = (
 )
 
 
-@settings(max_examples=20, deadline=None, derandomize=True, database=None)
+@pytest.mark.interop
+@examples(20)
 @given(st.lists(st.tuples(SCHEDULE_TEXT, SCHEDULE_TEXT), min_size=1, max_size=25))
 def test_every_parser_reads_any_schedule_text_alike(texts):
     release = expand(load_programme(SHIPPED))[0]
@@ -332,6 +336,7 @@ def test_every_parser_reads_any_schedule_text_alike(texts):
         )
 
 
+@pytest.mark.interop
 @pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
 def test_unicode_line_separators_are_written_as_every_parser_keeps_them(release, separator):
     # Parsers that split lines as JavaScript or str.splitlines() does end the content line at
@@ -349,6 +354,7 @@ def test_unicode_line_separators_are_written_as_every_parser_keeps_them(release,
     assert calendar.contents["x-wr-caldesc"][0].value == "All\nreleases."
 
 
+@pytest.mark.interop
 def test_hostile_names_stay_inside_calendar_properties(programme, release):
     organisation = "Test, Office\r\nMETHOD:PUBLISH"
     topic = dataclasses.replace(programme.topics[0], name="Crime;\nX-WR-CALNAME:forged")
@@ -414,6 +420,7 @@ def test_calendar_properties(programme, release):
     assert "NAME:Test Office: all statistics releases" in content_lines(feeds["all.ics"])
 
 
+@pytest.mark.interop
 def test_event_properties(release):
     stamped = dataclasses.replace(
         release, sequence=2, revised=dt.datetime(2014, 10, 1, 12, 0, tzinfo=UTC)
@@ -462,6 +469,7 @@ def test_stamps_have_four_digit_years(release):
     assert "LAST-MODIFIED:00010102T000000Z" in lines
 
 
+@pytest.mark.interop
 @pytest.mark.parametrize(
     ("status", "ical_status", "summary"),
     [
@@ -487,6 +495,7 @@ def annual(pub_id: str, month: int, day: str) -> str:
     )
 
 
+@pytest.mark.interop
 def test_vtimezone_gives_the_instant_zoneinfo_gives_either_side_of_clock_changes(tmp_path):
     # In 2014 British Summer Time ran from Sunday 30 March to Sunday 26 October (01:00 UTC).
     clocks = "\n".join(
@@ -562,18 +571,25 @@ def build_shipped() -> tuple[list, dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def shipped():
-    releases, feeds = build_shipped()
-    return releases, feeds, {name: assert_parsers_agree(text) for name, text in feeds.items()}
+    return build_shipped()
+
+
+@pytest.fixture(scope="module")
+def shipped_read(shipped):
+    """The shipped feeds' events as every parser reads them, by feed."""
+    _, feeds = shipped
+    return {name: assert_parsers_agree(text) for name, text in feeds.items()}
 
 
 def test_rerender_is_byte_identical(shipped):
-    _, feeds, _ = shipped
+    _, feeds = shipped
     _, again = build_shipped()
     assert {n: t.encode() for n, t in again.items()} == {n: t.encode() for n, t in feeds.items()}
 
 
-def test_shipped_feeds_agree_across_parsers(shipped):
-    releases, feeds, read = shipped
+@pytest.mark.interop
+def test_shipped_feeds_agree_across_parsers(shipped, shipped_read):
+    (releases, feeds), read = shipped, shipped_read
     assert len(releases) == 47
     counts = {name: len(events) for name, events in read.items()}
     assert counts == {
@@ -588,16 +604,18 @@ def test_shipped_feeds_agree_across_parsers(shipped):
             assert len(octets) <= 75
 
 
-def test_all_feed_is_the_union_of_the_topic_feeds(shipped):
-    _, _, read = shipped
+@pytest.mark.interop
+def test_all_feed_is_the_union_of_the_topic_feeds(shipped_read):
+    read = shipped_read
     topics = [e for name, events in read.items() if name != "all.ics" for e in events]
     order = attrgetter("start", "uid")
     assert sorted(read["all.ics"], key=order) == sorted(topics, key=order)
     assert len({e.uid for e in read["all.ics"]}) == 47
 
 
-def test_shipped_events_at_their_instants_and_status(shipped):
-    releases, _, read = shipped
+@pytest.mark.interop
+def test_shipped_events_at_their_instants_and_status(shipped, shipped_read):
+    (releases, _), read = shipped, shipped_read
     events = {e.uid: e for e in read["all.ics"]}
     starts = {
         "immigration-statistics-2014-05@home-office": dt.datetime(2014, 5, 22, 8, 30, tzinfo=UTC),
@@ -630,6 +648,7 @@ def test_shipped_events_at_their_instants_and_status(shipped):
 # --- The interop helper itself ----------------------------------------------------------------
 
 
+@pytest.mark.interop
 def test_helper_reports_a_parser_that_reads_differently(release):
     # A VTIMEZONE claiming summer time is UTC+3: vobject (and ical.js) follow the feed's
     # VTIMEZONE, icalendar follows the tz database, so they must disagree on the start.
@@ -644,6 +663,7 @@ def test_helper_reports_a_parser_that_reads_differently(release):
     assert "+++ libical" in message
 
 
+@pytest.mark.interop
 def test_every_parser_takes_part(release):
     # A missing ical.js or libical fails here (make test-tools installs them), never skips.
     read = parse_all(feed(release))
@@ -655,6 +675,7 @@ def test_every_parser_takes_part(release):
         assert events[0].categories == ("Crime statistics", "Official statistics")
 
 
+@pytest.mark.interop
 def test_libical_reports_what_it_cannot_parse(release):
     # libical keeps going past a broken property, noting it as X-LIC-ERROR: that must fail.
     broken = feed(release).replace("London:20141024T", "London:2014xx24T")
@@ -662,21 +683,7 @@ def test_libical_reports_what_it_cannot_parse(release):
         read_libical(broken)
 
 
-def event_as_first_written(release, tzid: str) -> str:
-    """A VEVENT as render_events first wrote it, a property at a time, nothing shared."""
-    stamp, start = _utc(release.revised), release.start
-    return (
-        "BEGIN:VEVENT\r\n"
-        + fold(f"UID:{release.uid}")
-        + f"DTSTAMP:{stamp}\r\nLAST-MODIFIED:{stamp}\r\n"
-        + f"DTSTART;TZID={tzid}:{start.year:04d}{start.month:02d}{start.day:02d}"
-        + f"T{start.hour:02d}{start.minute:02d}00\r\nDURATION:PT30M\r\n"
-        + _details(release)
-        + f"SEQUENCE:{release.sequence}\r\nTRANSP:TRANSPARENT\r\nCLASS:PUBLIC\r\nEND:VEVENT\r\n"
-    )
-
-
-@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@examples(60)
 @given(st.data())
 def test_generated_events_are_what_the_first_writer_wrote(tmp_path_factory, data):
     releases = generated_releases(data.draw, tmp_path_factory.mktemp("schedules"))

@@ -5,6 +5,7 @@ import json
 import shutil
 
 import icalendar
+import pytest
 from helpers import MONTHLY, published, run_cli, write_schedules
 from interop import assert_parsers_agree
 
@@ -28,6 +29,7 @@ def build(folder, as_of: str):
     return result
 
 
+@pytest.mark.interop
 def test_lifecycle(tmp_path):
     schedules = write_schedules(tmp_path / "schedules")
     record = schedules / "announcements.toml"
@@ -179,6 +181,7 @@ def test_check_reports_code_of_practice_problems(tmp_path):
     assert run_cli("check", cwd=tmp_path).returncode == 0
 
 
+@pytest.mark.interop
 def test_a_weekly_release_keeps_its_uid_when_moved(tmp_path):
     weekly = MONTHLY.replace('frequency = "monthly"', 'frequency = "weekly"').replace(
         'day = "second tuesday"', 'day = "thursday"'

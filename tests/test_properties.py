@@ -11,10 +11,11 @@ import calendar
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from hypothesis import given, settings
+from helpers import examples
+from hypothesis import given
 from hypothesis import strategies as st
+from reference import render_feeds
 
-from calendar_gen.feeds import render_feeds
 from calendar_gen.model import Designation, Frequency, Period, Programme, Publication, Status, Topic
 from calendar_gen.releases import expand
 from calendar_gen.rules import MAX_WORKING_DAY, WEEKDAYS, MonthlyRule, parse_day
@@ -24,8 +25,8 @@ ONE_DAY = dt.timedelta(days=1)
 LONDON = ZoneInfo("Europe/London")
 DOMAIN = "test-office"
 NOTICE_WEEKS = 4
-# Repeatable in CI: the same examples on every run, and no example database to replay.
-PROPERTY = settings(max_examples=250, deadline=None, derandomize=True, database=None)
+# Repeatable (conftest.py's profiles): the same examples on every run, no database to replay.
+PROPERTY = examples(250)
 
 ORDINAL_WORDS = {1: ("first", "1st"), 2: ("second", "2nd"), 3: ("third", "3rd"),
                  4: ("fourth", "4th"), -1: ("last",)}  # fmt: skip
@@ -267,7 +268,7 @@ def test_a_day_reads_back_from_its_own_text(drawn):
     assert parse_day(str(spec)) == spec
 
 
-@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@examples(300)
 @given(st.dates(dt.date(2000, 1, 1), dt.date(2041, 12, 31)), rolls, regions)
 def test_roll_lands_on_the_working_day_its_convention_names(day, convention, region):
     assert_rolled(day, roll(day, convention, region), convention, region)

@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from helpers import MONTHLY, run_cli, write_schedules
+from helpers import MONTHLY, record_change, record_entry, run_cli, write_schedules
 
 from calendar_gen.edits import render_updates
 from calendar_gen.errors import ScheduleError
@@ -12,21 +12,8 @@ from calendar_gen.model import Announcement, YearMonth
 from calendar_gen.schedule import load_programme
 
 D = dt.date
-ENTRY = """\
-[[release]]
-id = "monthly-bulletin"
-month = "2014-05"
-date = 2014-05-13
-confirmed = 2014-04-15
-"""
-MOVE = """
-[[release.change]]
-on = 2014-05-01
-action = "moved"
-from = 2014-05-13
-to = 2014-05-15
-reason = "late data"
-"""
+ENTRY = record_entry("monthly-bulletin", "2014-05", "2014-05-13", confirmed="2014-04-15")
+MOVE = record_change("2014-05-01", "moved", "2014-05-13", "2014-05-15", "late data")
 
 
 def load_with_record(tmp_path, record: str):

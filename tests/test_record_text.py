@@ -14,8 +14,8 @@ import tomllib
 from dataclasses import replace
 
 import pytest
-from helpers import SHIPPED
-from hypothesis import HealthCheck, event, given, settings
+from helpers import SHIPPED, examples
+from hypothesis import HealthCheck, event, given
 from hypothesis import strategies as st
 
 from calendar_gen import recordtext
@@ -24,13 +24,9 @@ from calendar_gen.history import Cancelled, Moved, Reinstated
 from calendar_gen.model import Announcement, YearMonth
 from calendar_gen.record import with_change
 
-SETTINGS = settings(
-    max_examples=600,
-    deadline=None,
-    derandomize=True,  # the same records on every run, so CI is repeatable
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+# The same records on every run (conftest.py's profiles), so CI is repeatable.
+SLOW_OK = [HealthCheck.too_slow]
+SETTINGS = examples(600, suppress_health_check=SLOW_OK)
 D = dt.date
 CHANGED = """\
 # Release dates announced to the public.
@@ -149,7 +145,7 @@ def unique(entries: list[Announcement]) -> list[Announcement]:
     return list({a.key: a for a in entries}.values())
 
 
-@settings(SETTINGS, max_examples=200)
+@examples(200, suppress_health_check=SLOW_OK)
 @given(st.lists(announcements(), min_size=1, max_size=6).map(unique))
 def test_records_the_commands_write_are_read_without_tomllib(entries):
     text = render_document(HEADER, entries)
@@ -240,7 +236,7 @@ def updates(draw: st.DrawFn, recorded: list[Announcement]) -> list[Announcement]
     return found
 
 
-@settings(SETTINGS, max_examples=200)
+@examples(200, suppress_health_check=SLOW_OK)
 @given(st.data())
 def test_updates_are_written_as_a_whole_document_edit_wrote_them(tmp_path_factory, data):
     recorded = unique(data.draw(st.lists(announcements(), min_size=1, max_size=5)))

@@ -1,7 +1,6 @@
 """Expanding a programme into releases: counts, period boundaries, suspensions and UIDs."""
 
 import datetime as dt
-import shutil
 
 import pytest
 from helpers import PROGRAMME, SHIPPED, write_schedules
@@ -193,9 +192,8 @@ def test_shipped_programme_dates(pub_id, dates):
     assert [r.date for r in releases if r.publication.id == pub_id] == dates
 
 
-def test_shipped_rules_alone_give_the_habit_and_the_record_the_move(tmp_path):
-    shutil.copytree(SHIPPED, tmp_path / "s", ignore=shutil.ignore_patterns("announcements.toml"))
-    rules = {p: [r.date for r in expand(load_programme(tmp_path / "s")) if r.publication.id == p]
+def test_shipped_rules_alone_give_the_habit_and_the_record_the_move(shipped_rules):
+    rules = {p: [r.date for r in expand(load_programme(shipped_rules)) if r.publication.id == p]
              for p in SHIPPED_2014_15}  # fmt: skip
     moved = [D(2014, 6, 5), D(2014, 9, 4), D(2014, 12, 4), D(2015, 3, 5)]
     assert rules == {**SHIPPED_2014_15, "terrorism-act-quarterly": moved}
@@ -208,13 +206,12 @@ def test_shipped_animals_statistics_come_out_at_ten():
     assert "UK Statistics Authority" in release.publication.time_reason
 
 
-def test_shipped_alcohol_licensing_skips_2015_16_and_comes_back_in_2016_17(tmp_path):
+def test_shipped_alcohol_licensing_skips_2015_16_and_comes_back_in_2016_17(shipped_schedules):
     # The collection dropped is the year to 31 March 2015, whose release would come in
     # December 2015; the next, December 2016: Thursday 1 December, so the second is the 8th.
-    shutil.copytree(SHIPPED, tmp_path / "s")
-    programme = tmp_path / "s" / "programme.toml"
+    programme = shipped_schedules / "programme.toml"
     programme.write_text(programme.read_text().replace("ends = 2015-03-31\n", ""))
-    loaded = load_programme(tmp_path / "s")
+    loaded = load_programme(shipped_schedules)
     alcohol = {
         period: [r.date for r in expand(loaded, Period.parse(period))
                  if r.publication.id == "alcohol-licensing"]

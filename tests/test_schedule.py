@@ -250,7 +250,7 @@ def test_only_regular_files_are_read(tmp_path, kind, name):
 @pytest.mark.parametrize("kind", NOT_A_FILE)
 def test_the_commands_refuse_what_is_not_a_file(tmp_path, kind):
     write_schedules(tmp_path / "schedules")
-    assert run_process("build", "--as-of", "2014-04-01", cwd=tmp_path).returncode == 0
+    assert run_cli("build", "--as-of", "2014-04-01", cwd=tmp_path).returncode == 0
     built = {p.name: p.read_bytes() for p in (tmp_path / "feeds").iterdir()}
     NOT_A_FILE[kind](tmp_path / "schedules" / "x.toml")
     for command in ("check", "build"):  # build: not "unchanged" from the last build either

@@ -194,10 +194,10 @@ def test_the_record_is_what_calendar_gen_would_have_kept(tmp_path):
     assert sorted(kept["release"], key=key) == sorted(shipped, key=key)
 
 
-def test_a_text_file_in_the_schedules_folder_is_not_read_as_a_schedule(tmp_path):
+def test_a_text_file_in_the_schedules_folder_is_not_read_as_a_schedule(shipped_schedules):
     # SOURCES.md sits beside the topic files; only *.toml files are schedules.
     assert SOURCES.is_file()
-    folder = shutil.copytree(SHIPPED, tmp_path / "schedules")
+    folder = shipped_schedules
     (folder / "NOTES.md").write_text('[[publication]]\nid = "Not A Slug"\nthis is not TOML\n')
     (folder / "crime.toml.bak").write_text("nor this")
     programme = load_programme(folder)

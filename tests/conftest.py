@@ -1,0 +1,84 @@
+"""Shared set-up: hypothesis profiles, the interop mark, and the shipped site built once."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import helpers
+import pytest
+from helpers import CI_EXAMPLES, GOLDEN_AS_OF, SHIPPED, run_cli
+from hypothesis import settings
+
+# `ci`: CI's settings, the default so that a plain `pytest` checks what CI checks. The same
+# examples on every run (derandomize, no example database), and no deadline: two workers on a
+# loaded machine make timings noise. Tests that want more examples say how many with
+# helpers.examples(n), which counts in the profile's share.
+settings.register_profile(
+    "ci", max_examples=CI_EXAMPLES, deadline=None, derandomize=True, database=None
+)
+# `quick`: a tenth of the examples, for the working lane (`make test-quick`).
+settings.register_profile("quick", settings.get_profile("ci"), max_examples=CI_EXAMPLES // 10)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # Before any fixture of the test is set up: module fixtures may run the parsers too.
+    helpers.INTEROP_MARKED = item.get_closest_marker("interop") is not None
+
+
+def pytest_report_header() -> str:
+    return f"hypothesis profile: {settings.get_current_profile_name()}"
+
+
+@dataclass(frozen=True)
+class Site:
+    """A folder holding schedules/ and the feeds/ a build made of them."""
+
+    root: Path
+    build: subprocess.CompletedProcess[str]  # what the build printed
+
+    @property
+    def schedules(self) -> Path:
+        return self.root / "schedules"
+
+    @property
+    def feeds(self) -> Path:
+        return self.root / "feeds"
+
+
+@pytest.fixture(scope="session")
+def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The shipped schedules built once per test session (per worker): read it, never write
+    into it; `shipped_site_copy` gives a test its own."""
+    root = tmp_path_factory.mktemp("shipped-site")
+    shutil.copytree(SHIPPED, root / "schedules")
+    built = run_cli("build", "--as-of", GOLDEN_AS_OF, cwd=root)
+    assert built.returncode == 0, built.stderr
+    return Site(root, built)
+
+
+@pytest.fixture
+def shipped_site_copy(shipped_site: Site, tmp_path: Path) -> Site:
+    """The shipped site in the test's own folder, to build again or change."""
+    shutil.copytree(shipped_site.root, tmp_path, dirs_exist_ok=True)
+    return Site(tmp_path, shipped_site.build)
+
+
+@pytest.fixture
+def shipped_schedules(tmp_path: Path) -> Path:
+    """A copy of the shipped schedules, record included, at tmp_path/schedules."""
+    return shutil.copytree(SHIPPED, tmp_path / "schedules")
+
+
+@pytest.fixture
+def shipped_rules(tmp_path: Path) -> Path:
+    """The shipped schedules without their announcement record, at tmp_path/schedules: what
+    --as-of makes of the rules alone."""
+    return shutil.copytree(
+        SHIPPED, tmp_path / "schedules", ignore=shutil.ignore_patterns("announcements.toml")
+    )

@@ -1,0 +1,122 @@
+"""Reference writers: the plain, one-thing-at-a-time forms of what the package writes fast.
+
+The package's writers share pieces between releases (a publication's cells, a status's
+lines, a day's stamps) to write a whole government's calendar quickly. These write each
+release on its own, from its fields, with none of those pieces: the differential tests in
+test_feeds.py and test_pages.py hold the fast writers to them byte for byte. They use only
+the package's text primitives (escape_text and fold, each checked against six parsers in
+test_feeds.py; spreadsheet_cell and each change's text(), checked in test_pages.py and
+test_messages.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from calendar_gen.feeds import escape_text, feed_chunks, fold
+from calendar_gen.history import Change, Moved, Reinstated, Retimed
+from calendar_gen.model import Period, Programme, Status
+from calendar_gen.releases import Release
+from calendar_gen.rules import MonthlyRule
+from calendar_gen.slots import YearMonth
+from calendar_gen.workdays import roll
+
+# The data files' columns, in order, as the README documents them.
+FIELDS = ("id", "title", "topic", "topic_name", "frequency", "designation", "date", "start",
+          "status", "sequence", "uid", "scheduled_month", "description", "history")  # fmt: skip
+
+
+def release_as_dict(release: Release) -> dict[str, object]:
+    """A release as plain data, for JSON and CSV: the FIELDS, in order."""
+    p, topic = release.publication, release.topic
+    row: dict[str, object] = {
+        "id": p.id,
+        "title": p.title,
+        "topic": topic.slug,
+        "topic_name": topic.name,
+        "frequency": p.frequency.value,
+        "designation": p.designation.value,
+        "date": release.date.isoformat(),
+        "start": release.start.isoformat(),
+        "status": release.status.value,
+        "sequence": release.sequence,
+        "uid": release.uid,
+        "scheduled_month": str(release.scheduled),
+        "description": p.description,
+        "history": [_change_row(c) for c in release.changes],
+    }
+    assert tuple(row) == FIELDS
+    return row
+
+
+def _change_row(c: Change) -> dict[str, str | None]:
+    row = {"on": c.on.isoformat(), "action": c.action.value, "from": c.old.isoformat(),
+           "to": None, "reason": c.reason}  # fmt: skip
+    match c:
+        case Moved(new=new) | Reinstated(new=new):
+            row["to"] = new.isoformat()
+        case Retimed(time=time):
+            row["time"] = f"{time.hour:02d}:{time.minute:02d}"
+    return row
+
+
+def render_feeds(programme: Programme, releases: list[Release], period: Period) -> dict[str, str]:
+    """Every feed of a build, by file name, as whole texts (a build writes them in pieces)."""
+    return {name: "".join(chunks) for name, chunks in feed_chunks(programme, releases, period)}
+
+
+def _stamp(moment: dt.datetime) -> str:
+    m = moment.astimezone(dt.UTC)
+    return f"{m.year:04d}{m.month:02d}{m.day:02d}T{m.hour:02d}{m.minute:02d}{m.second:02d}Z"
+
+
+def _title(release: Release) -> str:
+    title = release.publication.title
+    return {
+        Status.CONFIRMED: title,
+        Status.PROVISIONAL: f"{title} (provisional)",
+        Status.CANCELLED: f"Cancelled: {title}",
+    }[release.status]
+
+
+def _description(release: Release) -> str:
+    p = release.publication
+    history = "\n".join(c.text() for c in release.changes)
+    facts = (
+        f"{p.designation.value}. {p.frequency.value.capitalize()} release, "
+        f"{release.start.hour:02d}:{release.start.minute:02d} UK time, {release.status.value}."
+    )
+    return "\n\n".join(part for part in (history, p.description, facts) if part)
+
+
+def _category(release: Release) -> str:
+    # Every character a client splits or merges categories at, and white space: one space.
+    name = re.sub(r'[,;:\\"\s\x00-\x1f\x7f]+', " ", release.topic.name).strip()
+    return name or release.topic.slug
+
+
+def event_as_first_written(release: Release, tzid: str) -> str:
+    """A VEVENT written a property at a time from the release's fields, nothing shared."""
+    stamp, start = _stamp(release.revised), release.start
+    status = {Status.CONFIRMED: "CONFIRMED", Status.CANCELLED: "CANCELLED"}
+    return (
+        "BEGIN:VEVENT\r\n"
+        + fold(f"UID:{release.uid}")
+        + f"DTSTAMP:{stamp}\r\nLAST-MODIFIED:{stamp}\r\n"
+        + f"DTSTART;TZID={tzid}:{start.year:04d}{start.month:02d}{start.day:02d}"
+        + f"T{start.hour:02d}{start.minute:02d}00\r\nDURATION:PT30M\r\n"
+        + fold(f"SUMMARY:{escape_text(_title(release), multiline=False)}")
+        + fold(f"DESCRIPTION:{escape_text(_description(release))}")
+        + fold(f"CATEGORIES:{_category(release)},{release.publication.designation.value}")
+        + f"STATUS:{status.get(release.status, 'TENTATIVE')}\r\n"
+        + f"SEQUENCE:{release.sequence}\r\nTRANSP:TRANSPARENT\r\nCLASS:PUBLIC\r\nEND:VEVENT\r\n"
+    )
+
+
+def rule_date(rule: MonthlyRule, year: int, month: int) -> dt.date:
+    """The release date a monthly rule gives the month, as a build works it out: the rule's
+    day in that month, rolled onto a working day of its region."""
+    nominal = rule.nominal(YearMonth(year, month))
+    assert nominal is not None, f"the rule schedules nothing in {year}-{month:02d}"
+    return roll(nominal, rule.roll, rule.region)
