@@ -70,10 +70,6 @@ def occurrence_values(r: Release) -> tuple[str, str, str, int, str, str]:
     )  # fmt: skip
 
 
-def occurrence_fields(r: Release) -> dict[str, str | int]:
-    return dict(zip(OCCURRENCE_FIELDS, occurrence_values(r), strict=True))
-
-
 # Thousands of releases share each date and start: their text is made once.
 @lru_cache(maxsize=4096)
 def iso_text(moment: dt.date) -> str:

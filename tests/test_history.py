@@ -21,6 +21,7 @@ def rows(folder) -> dict[str, dict]:
     return {r["uid"]: r for r in data}
 
 
+@pytest.mark.interop  # every parser reads the retimed event
 def test_a_retimed_release_keeps_its_day_and_uid_and_says_why(tmp_path):
     write_schedules(tmp_path / "schedules")
     build(tmp_path, "2014-04-20")  # May is inside its four weeks' notice: confirmed
