@@ -73,3 +73,12 @@ def test_the_readme_module_table_is_the_package():
         "__main__.py",
     }
     assert documented == modules
+
+
+def test_architecture_names_every_module_in_its_layer_and_no_other():
+    import re
+
+    layers = (ROOT / "ARCHITECTURE.md").read_text().split("## Layers", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`([a-z_]+)(?:\.py)?`", layers)) - {"__main__"}
+    modules = {p.stem for p in (ROOT / "calendar_gen").glob("*.py")} - {"__main__"}
+    assert named == modules
