@@ -149,8 +149,14 @@ class ChangeReport:
     found: bool = False
 
     def lines(self) -> list[str]:
+        a = self.announcement
+        change = a.changes[-1]
+        state = a.state
+        now = "cancelled" if state.cancelled else f"on {long_date(state.date)}"
+        at = f" at {state.time:%H:%M}" if state.time and not state.cancelled else ""
         return [
-            f"{self.announcement.id}: {self.announcement.changes[-1].text()}",
+            f"{a.id}: {change.text()}",
+            f"{a.id} {a.month} was on {long_date(change.old)}; it is now {now}{at}",
             f"recorded in {self.record}; run calendar-gen build to publish the change",
         ]
 

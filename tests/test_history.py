@@ -113,3 +113,20 @@ def test_every_kind_is_read_back_as_it_was_written(tmp_path):
     assert (row["start"], row["status"], row["sequence"]) == (
         "2014-05-16T11:00:00+01:00", "confirmed", 4,
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "now"),
+    [
+        (("move", "monthly-bulletin", "2014-05-13", "2014-05-15"), "on Thursday 15 May 2014"),
+        (("retime", "monthly-bulletin", "2014-05-13", "10:00"), "on Tuesday 13 May 2014 at 10:00"),
+        (("cancel", "monthly-bulletin", "2014-05-13"), "cancelled"),
+    ],
+)
+def test_every_change_command_says_the_day_before_and_after(tmp_path, args, now):
+    write_schedules(tmp_path / "schedules")
+    build(tmp_path, "2014-04-20")
+    done = change(tmp_path, *args, "--reason", "why", as_of="2014-04-22")
+    said = done.stdout.splitlines()
+    assert said[0].endswith(": why")
+    assert said[1] == f"monthly-bulletin 2014-05 was on Tuesday 13 May 2014; it is now {now}"
