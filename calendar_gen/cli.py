@@ -218,7 +218,9 @@ _command("next-year", "next_year", """Roll the programme to the next period, wri
     click.option("--to", callback=_period, metavar="P",
                  help="Roll to P though the programme is ahead of today's period."),
     click.option("--dry-run", is_flag=True,
-                 help="Show the new period and every move; write nothing."), writes=True)
+                 help="Show the new period and every move; write nothing."),
+    click.option("--strict", is_flag=True,
+                 help="Exit 1 when clashes are left after the roll."), writes=True)
 _command("init", "init", """Start a new programme in DIR (default schedules): a commented
     programme.toml and one topic file that builds at once. Nothing is overwritten.
 

@@ -229,21 +229,28 @@ class NextYearReport:
     remaining: tuple[Clash, ...]
     kept: int = 0  # releases left of the period before, pinned in the record
     warnings: tuple[str, ...] = field(default=())
+    strict: bool = False  # clashes left after the roll make it exit 1
 
     @property
     def found(self) -> bool:
-        return bool(self.remaining)
+        return self.strict and bool(self.remaining)
 
     def lines(self) -> list[str]:
-        lines = [f"{self.programme.programme_path}: period is now {self.period}"]
+        would = self.build.dry_run
+        path = self.programme.programme_path
+        moved = "would move" if would else "moved"
+        lines = [f"{path}: period would become {self.period}" if would
+                 else f"{path}: period is now {self.period}"]  # fmt: skip
         lines += [
-            f"moved {m.release.publication.id} from {long_date(m.release.date)} to "
+            f"{moved} {m.release.publication.id} from {long_date(m.release.date)} to "
             f"{long_date(m.new_date)}: {m.reason}"
             for m in self.moves
         ]
         if self.kept:
-            lines.append(f"{plural(self.kept, 'release')} still to come in the period before "
-                         "kept in the record, on the days their rules give")  # fmt: skip
+            before = self.period.preceding()
+            lines.append(f"{plural(self.kept, 'release')} of {before} not yet announced "
+                         f"{'would be' if would else 'are'} kept in the record, on the days "
+                         "their rules give, so the feeds keep them")  # fmt: skip
         lines += [release_table(list(self.releases)), *self.build.lines()]
         if self.remaining:
             count = plural(len(self.remaining), "clash", "clashes")

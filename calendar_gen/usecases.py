@@ -429,6 +429,7 @@ def next_year(
     avoid_clashes: bool = False,
     to: Period | None = None,
     dry_run: bool = False,
+    strict: bool = False,
     wait: float = 60.0,
     on_wait: Waiting | None = None,
 ) -> NextYearReport:
@@ -463,7 +464,8 @@ def next_year(
     upcoming = [r for r in releases if r.date >= as_of]  # what is out can no longer be helped
     remaining = clash.find_clashes(rolled, upcoming, external, as_of)
     return NextYearReport(rolled, period, tuple(moves), tuple(releases), built,
-                          tuple(remaining), len(rest), (*unseen, *built.warnings))  # fmt: skip
+                          tuple(remaining), len(rest), (*unseen, *built.warnings),
+                          strict=strict)  # fmt: skip
 
 
 def _rest_of(programme: Programme, as_of: dt.date) -> list[Announcement]:

@@ -272,12 +272,18 @@ def test_next_year_avoid_clashes(tmp_path):
     other = tmp_path / "ons.ics"
     # Wednesday 13 May 2015: the day the official release would move to.
     other.write_text(EXTERNAL.replace("20140513", "20150513").replace("20140514", "20150514"))
-    result = run_cli(
-        "next-year", "--avoid-clashes", "--against", "ons.ics", "--as-of", "2015-03-01",
-        cwd=tmp_path,
-    )  # fmt: skip
-    # June 2015 is blacked out entirely: those releases have nowhere to go.
-    assert result.returncode == 1, result.stderr
+    args = ("next-year", "--avoid-clashes", "--against", "ons.ics", "--as-of", "2015-03-01")
+    before = (tmp_path / "schedules" / "programme.toml").read_bytes()
+    # June 2015 is blacked out entirely: those releases have nowhere to go, which --strict
+    # makes a failure. A dry run says what it would do, in the conditional, and writes nothing.
+    tried = run_cli(*args, "--dry-run", "--strict", cwd=tmp_path)
+    assert tried.returncode == 1, tried.stderr
+    assert "schedules/programme.toml: period would become 2015/16" in tried.stdout
+    assert "would move official from Tuesday 14 April 2015 to Wednesday 15 April" in tried.stdout
+    assert "period is now" not in tried.stdout
+    assert (tmp_path / "schedules" / "programme.toml").read_bytes() == before
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr  # rolled: the clashes left are reported
     assert "moved official from Tuesday 14 April 2015 to Wednesday 15 April 2015: to avoid " \
         "a clash with National one on the same day" in result.stdout  # fmt: skip
     # Tuesday 12 May 2015: Wednesday 13th has the external event, so Monday 11th.
