@@ -219,7 +219,7 @@ def test_next_year_avoids_a_named_web_calendar(tmp_path, web):
     (tmp_path / "ons.ics").write_bytes(may)
     moved = run_cli("next-year", "--avoid-clashes", "--dry-run", "--against", "ONS=ons.ics",
                     "--as-of", "2015-03-01", cwd=tmp_path)  # fmt: skip
-    assert "moved official from Tuesday 12 May 2015 to Wednesday 13 May 2015: to avoid " \
+    assert "would move official from Tuesday 12 May 2015 to Wednesday 13 May 2015: to avoid " \
         "Labour market statistics (all day, ONS) on the same day" in moved.stdout  # fmt: skip
 
 
