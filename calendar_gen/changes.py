@@ -8,7 +8,7 @@ import difflib
 from calendar_gen.errors import ChangeError
 from calendar_gen.history import Cancelled, Moved, Reinstated, Retimed
 from calendar_gen.model import Announcement, Programme, Status
-from calendar_gen.record import plausible, with_change
+from calendar_gen.record import plausible
 from calendar_gen.releases import Release, expand
 from calendar_gen.texts import long_date
 from calendar_gen.workdays import closed_reason
@@ -44,7 +44,7 @@ def _check_reason(reason: str) -> str:
     return reason
 
 
-def _entry(release: Release, programme: Programme) -> Announcement:
+def _entry(release: Release) -> Announcement:
     # One not confirmed by a build yet is pinned as it is; the next build confirms it, that day.
     if release.announcement:
         return release.announcement
@@ -97,7 +97,7 @@ def move(
     _check_when(release, on, new_date)
     _check_day(release, new_date)
     change = Moved(on, release.date, new_date, reason)
-    return with_change(_entry(release, programme), change)
+    return _entry(release).with_change(change)
 
 
 def cancel(programme: Programme, release: Release, reason: str, on: dt.date) -> Announcement:
@@ -107,7 +107,7 @@ def cancel(programme: Programme, release: Release, reason: str, on: dt.date) -> 
         raise ChangeError(f"{release.publication.id} on {release.date} is cancelled already")
     _check_when(release, on)
     change = Cancelled(on, release.date, reason)
-    return with_change(_entry(release, programme), change)
+    return _entry(release).with_change(change)
 
 
 def reinstate(
@@ -124,7 +124,7 @@ def reinstate(
     _check_when(release, on, new_date)
     _check_day(release, new_date)
     change = Reinstated(on, release.date, new_date, reason)
-    return with_change(_entry(release, programme), change)
+    return _entry(release).with_change(change)
 
 
 def retime(
@@ -137,4 +137,4 @@ def retime(
     if time == release.start.time():
         raise ChangeError(f"{release.publication.id} is released at {time:%H:%M} already")
     _check_when(release, on)
-    return with_change(_entry(release, programme), Retimed(on, release.date, time, reason))
+    return _entry(release).with_change(Retimed(on, release.date, time, reason))

@@ -62,7 +62,7 @@ class News:
         return f"Confirmed for {long_date(self.day)} at {self.release.start:%H:%M} UK time."
 
 
-def news(programme: Programme, releases: Iterable[Release]) -> list[News]:
+def news(releases: Iterable[Release]) -> list[News]:
     """Every confirmation and change, newest first; ties in a stable order."""
     items = []
     for r in releases:
@@ -73,9 +73,9 @@ def news(programme: Programme, releases: Iterable[Release]) -> list[News]:
     return items
 
 
-def last_updated(programme: Programme, releases: Iterable[Release]) -> dt.date | None:
+def last_updated(releases: Iterable[Release]) -> dt.date | None:
     """The latest day the record confirmed or changed anything."""
-    return max((item.on for item in news(programme, releases)), default=None)
+    return max((item.on for item in news(releases)), default=None)
 
 
 def anchor(release: Release) -> str:
@@ -117,7 +117,7 @@ def _entry(item: News, page: str) -> str:
 
 def render_atom(programme: Programme, releases: Iterable[Release]) -> str:
     """changes.atom: an Atom feed (RFC 4287) of the calendar's news, newest first."""
-    items = news(programme, releases)
+    items = news(releases)
     base = f"{programme.feed_url}/" if programme.feed_url else ""
     # A feed must say when it last changed: with no news yet, the start of the period.
     updated = items[0].on if items else programme.period.start

@@ -170,7 +170,7 @@ def _introduction(programme: Programme, releases: list[Release]) -> str:
     span = ""
     if releases:
         span = f" from {releases[0].date:%B %Y} to {releases[-1].date:%B %Y}"
-    updated = last_updated(programme, releases)
+    updated = last_updated(releases)
     stamp = (
         f' Last updated <time datetime="{updated.isoformat()}">{long_date(updated)}</time>.'
         if updated

@@ -256,8 +256,3 @@ def _read_change(table: dict[str, Any], problem: Callable[[str], None]) -> Chang
 
 
 _NEVER = dt.date.min  # stands in for a date already reported missing
-
-
-def with_change(announcement: Announcement, change: Change) -> Announcement:
-    """The announcement after `change`."""
-    return announcement.with_change(change)

@@ -22,7 +22,6 @@ from calendar_gen import recordtext
 from calendar_gen.edits import HEADER, _spaced, render_document, render_updates
 from calendar_gen.history import Cancelled, Moved, Reinstated
 from calendar_gen.model import Announcement, YearMonth
-from calendar_gen.record import with_change
 
 # The same records on every run (conftest.py's profiles), so CI is repeatable.
 SLOW_OK = [HealthCheck.too_slow]
@@ -231,7 +230,7 @@ def updates(draw: st.DrawFn, recorded: list[Announcement]) -> list[Announcement]
     found = draw(st.lists(announcements(), max_size=4))
     for a in draw(st.lists(st.sampled_from(recorded), max_size=2)) if recorded else []:
         if draw(st.booleans()):
-            a = with_change(a, Moved(draw(DAYS), a.date, draw(DAYS), "late"))
+            a = a.with_change(Moved(draw(DAYS), a.date, draw(DAYS), "late"))
         found.append(replace(a, confirmed=a.confirmed or draw(DAYS)))
     return found
 
