@@ -44,6 +44,7 @@ MAX_HEADER_BYTES = 16 * 1024  # bytes in a request's header fields, all together
 MAX_HEADERS = 64  # header fields in a request
 MAX_ETAGS = 4096  # files whose ETag is remembered
 LINGER = 1.0  # seconds spent reading away the rest of a refused request before closing
+STOP_WAIT = 5.0  # seconds a stop waits for the connections it ended to finish
 
 TOKEN = rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"  # a method or field name (RFC 9110 5.6.2)
 REQUEST_LINE = re.compile(rb"(%s) ([\x21-\x7e]+) HTTP/([0-9])\.([0-9])" % TOKEN)
@@ -347,8 +348,8 @@ def printable(text: str, limit: int = 200) -> str:
 
 class FeedServer(ThreadingHTTPServer):
     daemon_threads = True
-    # Stopping does not wait for connections still open: a client that stopped reading
-    # would otherwise hold the server up (socketserver joins every handler thread).
+    # socketserver's own stop joins every handler thread without limit, so a client that
+    # stopped reading would hold it up: server_close ends them and waits a bounded time.
     block_on_close = False
     request_queue_size = 128  # socketserver's 5 overflows when a few clients connect at once
 
@@ -368,6 +369,8 @@ class FeedServer(ThreadingHTTPServer):
         self.slots = threading.BoundedSemaphore(max_connections)
         self.etags: dict[tuple[int, ...], str] = {}
         self.etags_lock = threading.Lock()
+        self.open: dict[threading.Thread, socket.socket] = {}  # handler thread: its connection
+        self.open_lock = threading.Lock()
         super().__init__((host, port), FeedHandler)
 
     def process_request(
@@ -392,10 +395,28 @@ class FeedServer(ThreadingHTTPServer):
     def process_request_thread(
         self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any
     ) -> None:
+        connection = request if isinstance(request, socket.socket) else request[1]
+        with self.open_lock:
+            self.open[threading.current_thread()] = connection
         try:
             super().process_request_thread(request, client_address)
         finally:
+            with self.open_lock:
+                self.open.pop(threading.current_thread(), None)
             self.slots.release()
+
+    def server_close(self) -> None:
+        """Stop listening, end every open connection and wait, briefly, for their threads:
+        none is left mid-call when the interpreter shuts down, which can hang it."""
+        super().server_close()
+        with self.open_lock:
+            still_open = dict(self.open)
+        for connection in still_open.values():
+            with contextlib.suppress(OSError):  # wakes a thread blocked reading or sending
+                connection.shutdown(socket.SHUT_RDWR)
+        deadline = time.monotonic() + STOP_WAIT
+        for thread in still_open:
+            thread.join(max(0.0, deadline - time.monotonic()))
 
     def etag(self, handle: io.BufferedReader, info: os.stat_result) -> str:
         """The file's strong ETag, remembered so that a conditional GET of a file that has not

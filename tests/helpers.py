@@ -174,6 +174,7 @@ def serving(out: Path, *extra: str, cwd: Path | None = None):
         stderr=subprocess.PIPE,
         text=True,
         cwd=cwd,
+        env={**os.environ, "PYTHONFAULTHANDLER": "1"},
     )
     # Drain both pipes while it runs: a full pipe would stall the server's access log.
     out: list[str] = []
@@ -197,9 +198,15 @@ def serving(out: Path, *extra: str, cwd: Path | None = None):
         try:
             process.wait(timeout=30)  # a loaded machine (two test workers) may be slow to stop it
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-            raise
+            process.send_signal(signal.SIGABRT)  # faulthandler prints where every thread is
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            for reader in readers:
+                reader.join(timeout=10)
+            raise AssertionError("serve did not stop on Ctrl-C:\n" + "".join(err)) from None
         finally:
             for reader in readers:
                 reader.join(timeout=10)

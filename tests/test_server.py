@@ -486,3 +486,23 @@ def test_stopping_does_not_wait_for_idle_connections(tmp_path):
         finally:
             for sock in idle:
                 sock.close()
+
+
+def test_stopping_ends_open_connections_and_their_threads(tmp_path):
+    # Handler threads left mid-call when the interpreter shuts down can hang it, so a stop
+    # ends each connection (the idle timeout is 10 s) and waits for its thread.
+    with feed_server(tmp_path / "feeds") as (server, _):
+        idle = [connect(server, timeout=5) for _ in range(3)]
+        try:
+            time.sleep(0.2)  # all three are being served
+            assert len(server.open) == 3
+            threads = list(server.open)
+            server.shutdown()
+            started = time.monotonic()
+            server.server_close()
+            assert time.monotonic() - started < 2
+            assert not any(thread.is_alive() for thread in threads)
+            assert [read_to_close(sock) for sock in idle] == [b""] * 3
+        finally:
+            for sock in idle:
+                sock.close()
