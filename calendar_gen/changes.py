@@ -55,7 +55,7 @@ def _check_when(release: Release, on: dt.date, new_date: dt.date | None = None) 
     """The past stays as it happened: no change to a release already out, none onto a day
     already past, and none dated before the release was confirmed."""
     name = f"{release.publication.id} on {long_date(release.date)}"
-    if release.date < on:
+    if release.date < on and release.status.dated:
         raise ChangeError(f"{name} is past (today is {on}); the past stays as it happened")
     if new_date is not None and new_date < on:
         raise ChangeError(f"{new_date} is past (today is {on}); choose a day from today on")

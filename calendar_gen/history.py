@@ -27,6 +27,39 @@ class Status(StrEnum):
     PROVISIONAL = "provisional"
     CANCELLED = "cancelled"
 
+    @property
+    def promised(self) -> bool:
+        """Whether publishing it is a promise: it changes only by a recorded change."""
+        match self:
+            case Status.PROVISIONAL:
+                return False
+            case Status.CONFIRMED | Status.CANCELLED:
+                return True
+            case _:
+                assert_never(self)
+
+    @property
+    def dated(self) -> bool:
+        """Whether its date is the day it comes (or came, or would have come) out: once that
+        day is past, the release is past, and the past stays as it happened."""
+        match self:
+            case Status.CONFIRMED | Status.PROVISIONAL | Status.CANCELLED:
+                return True
+            case _:
+                assert_never(self)
+
+    def meaning(self, notice: str) -> str:
+        """What the page says of a release with this status; `notice`: like "4 weeks"."""
+        match self:
+            case Status.PROVISIONAL:
+                return f"its date may still change, until {notice} before it"
+            case Status.CONFIRMED:
+                return "its date changes only for a reason, shown with the release"
+            case Status.CANCELLED:
+                return "it will not come out; it stays listed with its reason"
+            case _:
+                assert_never(self)
+
 
 class Action(StrEnum):
     """The kinds of change, by the name the record writes."""

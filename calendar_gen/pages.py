@@ -180,11 +180,16 @@ def _introduction(programme: Programme, releases: list[Release]) -> str:
         f"<p>Pre-announced release dates of {escape(statistics_of(programme.organisation))}{span}. "
         f"Statistics are released at {programme.release_time:%H:%M} UK time on working days "
         f"unless a release shows another time.{stamp}</p>\n"
-        "<p>A release is <strong>provisional</strong> until "
-        f"{plural(programme.notice_weeks, 'week')} before it, then <strong>confirmed</strong>; "
-        "a confirmed date changes only for a reason, shown with the release. A "
-        "<strong>cancelled</strong> release stays listed with its reason.</p>"
+        + _legend(plural(programme.notice_weeks, "week"))
     )
+
+
+def _legend(notice: str) -> str:
+    """What each status means, as the releases below show it."""
+    said = (
+        f"<strong>{s.value.capitalize()}</strong>: {escape(s.meaning(notice))}." for s in Status
+    )
+    return f"<p>{' '.join(said)}</p>"
 
 
 def _feeds(programme: Programme, releases: list[Release]) -> str:

@@ -22,7 +22,7 @@ from calendar_gen.readback import DATA_LIMIT, exists, loads, opened, read_back
 from calendar_gen.releases import Release
 from calendar_gen.texts import long_date
 
-KEPT = (Status.CONFIRMED.value, Status.CANCELLED.value)  # the statuses that are a promise
+KEPT = tuple(s.value for s in Status if s.promised)  # the statuses that are a promise
 
 
 class PromiseError(CalendarGenError):
@@ -180,7 +180,7 @@ def _changed(old: Published, new: Release, since: dt.date, as_of: dt.date) -> st
     same = (new.date, new.status.value, f"{new.start:%H:%M}") == (old.date, old.status, old.time)
     if new.sequence == old.sequence:
         return None if same else f"the record now makes it {then} at {new.start:%H:%M}"
-    if old.date < as_of:
+    if old.date < as_of and Status(old.status).dated:
         return f"it was out on {long_date(old.date)}, and the past stays as it happened"
     added = new.changes[old.sequence :]
     if late := [c for c in added if c.on > as_of]:

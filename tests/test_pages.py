@@ -92,6 +92,19 @@ def test_schedule_text_is_shown_as_text_never_run(tmp_path):
     assert "<b>Bold</b> & co" in shown
 
 
+@pytest.mark.parametrize(
+    ("word", "meaning"),
+    [
+        ("Provisional", "its date may still change, until 6 weeks before it"),
+        ("Confirmed", "its date changes only for a reason, shown with the release"),
+        ("Cancelled", "it will not come out; it stays listed with its reason"),
+    ],
+)
+def test_the_page_says_what_each_status_means(tmp_path, word, meaning):
+    text, _ = page_for(tmp_path, "notice_weeks = 6\n")
+    assert f"<strong>{word}</strong>: {meaning}." in text
+
+
 def test_links_use_feed_url(tmp_path):
     text, _ = page_for(tmp_path, 'feed_url = "https://stats.example.gov.uk/feeds/"\n')
     page = Page(text)
