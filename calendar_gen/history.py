@@ -88,6 +88,12 @@ class State:
             return Status.CANCELLED
         return Status.CONFIRMED if firm else Status.PROVISIONAL
 
+    def said(self) -> str:
+        """Where it stands, as a change command reports it: "on Thursday 5 June 2014"."""
+        if self.cancelled:
+            return "cancelled"
+        return f"on {long_date(self.date)}" + (f" at {self.time:%H:%M}" if self.time else "")
+
 
 Fields = dict[str, dt.date | str]  # a change's keys as the record and releases.json write them
 

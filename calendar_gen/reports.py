@@ -151,12 +151,9 @@ class ChangeReport:
     def lines(self) -> list[str]:
         a = self.announcement
         change = a.changes[-1]
-        state = a.state
-        now = "cancelled" if state.cancelled else f"on {long_date(state.date)}"
-        at = f" at {state.time:%H:%M}" if state.time and not state.cancelled else ""
         return [
             f"{a.id}: {change.text()}",
-            f"{a.id} {a.month} was on {long_date(change.old)}; it is now {now}{at}",
+            f"{a.id} {a.month} was on {long_date(change.old)}; it is now {a.state.said()}",
             f"recorded in {self.record}; run calendar-gen build to publish the change",
         ]
 
