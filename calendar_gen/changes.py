@@ -1,4 +1,5 @@
-"""Moving, cancelling and reinstating a release: the only ways an announced date may change."""
+"""Moving, cancelling, reinstating, retiming and postponing a release: the only ways an
+announced date may change."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import datetime as dt
 import difflib
 
 from calendar_gen.errors import ChangeError
-from calendar_gen.history import Cancelled, Moved, Reinstated, Retimed
+from calendar_gen.history import Cancelled, Moved, Postponed, Reinstated, Retimed
 from calendar_gen.model import Announcement, Programme, Status
 from calendar_gen.record import plausible
 from calendar_gen.releases import Release, expand
@@ -92,7 +93,7 @@ def move(
             f"calendar-gen reinstate {release.publication.id} {release.date} --to {new_date} "
             "--reason ..."
         )
-    if new_date == release.date:
+    if new_date == release.date and release.status is not Status.POSTPONED:
         raise ChangeError(f"{release.publication.id} is on {new_date} already")
     _check_when(release, on, new_date)
     _check_day(release, new_date)
@@ -138,3 +139,18 @@ def retime(
         raise ChangeError(f"{release.publication.id} is released at {time:%H:%M} already")
     _check_when(release, on)
     return _entry(release).with_change(Retimed(on, release.date, time, reason))
+
+
+def postpone(programme: Programme, release: Release, reason: str, on: dt.date) -> Announcement:
+    """The record entry of `release` postponed on `on`, for `reason`: new date to be announced."""
+    reason = _check_reason(reason)
+    name = f"{release.publication.id} on {release.date}"
+    if release.status is Status.CANCELLED:
+        raise ChangeError(f"{name} is cancelled; a cancelled release can only be reinstated")
+    if release.status is Status.POSTPONED:
+        raise ChangeError(
+            f"{name} is postponed already; to give it its new date: calendar-gen move "
+            f"{release.publication.id} {release.date} NEW_DATE --reason ..."
+        )
+    _check_when(release, on)
+    return _entry(release).with_change(Postponed(on, release.date, reason))

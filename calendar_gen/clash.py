@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from calendar_gen.errors import CalendarFileError, shown
-from calendar_gen.model import Blackout, Programme, Status
+from calendar_gen.model import Blackout, Programme
 from calendar_gen.releases import Release
 from calendar_gen.workdays import is_working_day
 
@@ -290,7 +290,7 @@ class Board:
         self.order = {p.id: i for i, p in enumerate(programme.publications)}
         self.days: dict[dt.date, list[Release]] = defaultdict(list)
         for release in releases:
-            if release.status is not Status.CANCELLED:
+            if release.status.comes_out:
                 self.days[release.date].append(release)
         # Each day's groups, worked out when first asked for and again after a move there:
         # a whole government has hundreds of releases a day, and the nearest clear day of

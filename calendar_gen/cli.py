@@ -199,6 +199,12 @@ _command("retime", "retime", """Release the release of ID on DATE at TIME (HH:MM
     Example: calendar-gen retime police-workforce 2014-07-17 10:00 --reason 'same time as ONS'""",
     *id_date, click.argument("time", callback=_parsed("time"), metavar="TIME"), reason_option,
     schedules_option, as_of_option, writes=True)
+_command("postpone", "postpone", """Postpone the release of ID on DATE, its new date to be
+    announced, recording why. It stays in the feeds, marked postponed, until a move gives it
+    its new date.
+
+    Example: calendar-gen postpone hate-crimes 2014-10-16 --reason 'awaiting police data'""",
+    *id_date, reason_option, schedules_option, as_of_option, writes=True)
 _command("clashes", "clashes", """Find releases from today on that clash: too many on one day,
     on another calendar's events, or in a blackout period. Exit 1 if there are any not
     accepted.

@@ -26,6 +26,7 @@ class Status(StrEnum):
     CONFIRMED = "confirmed"
     PROVISIONAL = "provisional"
     CANCELLED = "cancelled"
+    POSTPONED = "postponed"  # new date to be announced
 
     @property
     def promised(self) -> bool:
@@ -33,7 +34,7 @@ class Status(StrEnum):
         match self:
             case Status.PROVISIONAL:
                 return False
-            case Status.CONFIRMED | Status.CANCELLED:
+            case Status.CONFIRMED | Status.CANCELLED | Status.POSTPONED:
                 return True
             case _:
                 assert_never(self)
@@ -45,6 +46,19 @@ class Status(StrEnum):
         match self:
             case Status.CONFIRMED | Status.PROVISIONAL | Status.CANCELLED:
                 return True
+            case Status.POSTPONED:  # it keeps the date it had only until it is given another
+                return False
+            case _:
+                assert_never(self)
+
+    @property
+    def comes_out(self) -> bool:
+        """Whether it is to come out on the date shown: what clashes and counts go by."""
+        match self:
+            case Status.CONFIRMED | Status.PROVISIONAL:
+                return True
+            case Status.CANCELLED | Status.POSTPONED:
+                return False
             case _:
                 assert_never(self)
 
@@ -57,6 +71,10 @@ class Status(StrEnum):
                 return "its date changes only for a reason, shown with the release"
             case Status.CANCELLED:
                 return "it will not come out; it stays listed with its reason"
+            case Status.POSTPONED:
+                return (
+                    "a new date is to be announced; until then it stays listed on the date it had"
+                )
             case _:
                 assert_never(self)
 
@@ -68,6 +86,7 @@ class Action(StrEnum):
     CANCELLED = "cancelled"
     REINSTATED = "reinstated"
     RETIMED = "retimed"
+    POSTPONED = "postponed"
 
 
 def long_date(day: dt.date) -> str:
@@ -81,17 +100,27 @@ class State:
     date: dt.date
     time: dt.time | None = None  # None: the publication's release time
     cancelled: bool = False
+    postponed: bool = False  # a new date is to be announced; `date` is the one it had
 
     def status(self, firm: bool) -> Status:
         """The status shown; `firm`: confirmed by the record, or inside its notice period."""
         if self.cancelled:
             return Status.CANCELLED
+        if self.postponed:
+            return Status.POSTPONED
         return Status.CONFIRMED if firm else Status.PROVISIONAL
+
+    @property
+    def dated(self) -> bool:
+        """Whether `date` is a day it is to come out on, not only the one it had."""
+        return self.status(True).dated
 
     def said(self) -> str:
         """Where it stands, as a change command reports it: "on Thursday 5 June 2014"."""
         if self.cancelled:
             return "cancelled"
+        if self.postponed:
+            return "postponed, its new date to be announced"
         return f"on {long_date(self.date)}" + (f" at {self.time:%H:%M}" if self.time else "")
 
 
@@ -115,7 +144,7 @@ class Moved:
         return "a cancelled release can only be reinstated" if state.cancelled else None
 
     def applied(self, state: State) -> State:
-        return replace(state, date=self.new)
+        return replace(state, date=self.new, postponed=False)  # a postponed one's new date
 
     def text(self) -> str:
         return f"Moved from {long_date(self.old)}: {self.reason}"
@@ -218,6 +247,36 @@ class Retimed:
         return cls(on, old, _time(table["time"]), reason)
 
 
+@dataclass(frozen=True, slots=True)
+class Postponed:
+    """Not on its date; a new one is to be announced (by a move). It stays in the feeds."""
+
+    on: dt.date
+    old: dt.date
+    reason: str
+    action: ClassVar[Action] = Action.POSTPONED
+    headline: ClassVar[str] = "Postponed"
+    keys: ClassVar[tuple[str, ...]] = ()
+
+    def refusal(self, state: State) -> str | None:
+        if state.cancelled:
+            return "a cancelled release can only be reinstated"
+        return "it is postponed already; a move gives it its new date" if state.postponed else None
+
+    def applied(self, state: State) -> State:
+        return replace(state, postponed=True)
+
+    def text(self) -> str:
+        return f"Postponed on {long_date(self.on)}, new date to be announced: {self.reason}"
+
+    def fields(self) -> Fields:
+        return {}
+
+    @classmethod
+    def read(cls, on: dt.date, old: dt.date, reason: str, table: Mapping[str, Any]) -> Postponed:
+        return cls(on, old, reason)
+
+
 def parse_time(text: str) -> dt.time:
     """A time the user typed ("10:00"); ValueError saying what to write if it is not one."""
     if re.fullmatch(r"[0-2][0-9]:[0-5][0-9]", text.strip()):
@@ -235,9 +294,9 @@ def _time(value: object) -> dt.time:
     raise Unreadable("time", f'time {shown(value)} is not a time; write it like time = "10:00"')
 
 
-Change = Moved | Cancelled | Reinstated | Retimed
+Change = Moved | Cancelled | Reinstated | Retimed | Postponed
 KINDS: dict[Action, type[Change]] = {
-    kind.action: kind for kind in (Moved, Cancelled, Reinstated, Retimed)
+    kind.action: kind for kind in (Moved, Cancelled, Reinstated, Retimed, Postponed)
 }
 COMMON_KEYS = ("on", "action", "from", "to", "reason")  # every row of releases.json has them
 CHANGE_KEYS = (*COMMON_KEYS, *(key for kind in KINDS.values() for key in kind.keys))
@@ -304,6 +363,8 @@ def status_word(status: Status, title: str) -> str:
             return title
         case Status.PROVISIONAL:
             return f"{title} (provisional)"
+        case Status.POSTPONED:
+            return f"Postponed: {title} (new date to be announced)"
         case _:
             assert_never(status)
 
@@ -315,7 +376,10 @@ def ical_status(status: Status) -> str:
             return "CANCELLED"
         case Status.CONFIRMED:
             return "CONFIRMED"
-        case Status.PROVISIONAL:
+        case Status.PROVISIONAL | Status.POSTPONED:
+            # Not CANCELLED for a postponed one, which is still to come: Google Calendar
+            # drops a subscribed event marked CANCELLED (github.com/hackgvl/hackgreenville-com
+            # /pull/498) and Apple Calendar strikes it out (github.com/sabre-io/dav/issues/969).
             return "TENTATIVE"
         case _:
             assert_never(status)

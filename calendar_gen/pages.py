@@ -193,7 +193,7 @@ def _legend(notice: str) -> str:
 
 
 def _feeds(programme: Programme, releases: list[Release]) -> str:
-    counts = Counter(r.topic.slug for r in releases if r.status is not Status.CANCELLED)
+    counts = Counter(r.topic.slug for r in releases if r.status.comes_out)
     items = [_feed_item(programme, "all.ics", "All releases", "all", sum(counts.values()))]
     items += [
         _feed_item(programme, f"{t.slug}.ics", t.name, t.slug, counts[t.slug])

@@ -187,9 +187,10 @@ def _check_change(
     change: Change, confirmed: dt.date | None, state: State, problem: Callable[[str], None]
 ) -> None:
     """The past stays as it happened: a change is made before the day it changes. (One made
-    before the confirmation was made while the release was provisional.)"""
-    latest = min(change.old, lands_on(change))
-    if change.on > latest:
+    before the confirmation was made while the release was provisional.) A postponed release
+    is past only once it has a date again."""
+    days = {change.old, lands_on(change)} if state.dated else {lands_on(change)} - {change.old}
+    if days and change.on > (latest := min(days)):
         problem(
             f"change on {change.on} is dated after {latest}: a release cannot be changed, "
             "or moved to a day, already past"

@@ -350,6 +350,17 @@ def retime(pub_id: str, date: dt.date, time: dt.time, reason: str, *, as_of: dt.
     return _change(schedules, pub_id, date, as_of, apply, wait, on_wait)
 
 
+def postpone(pub_id: str, date: dt.date, reason: str, *, as_of: dt.date,
+             schedules: str | Path = "schedules", wait: float = 60.0,
+             on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
+    """Postpone the release of `pub_id` on `date`, new date to be announced, recording why."""
+
+    def apply(programme: Programme, release: Release) -> Announcement:
+        return changes.postpone(programme, release, reason, as_of)
+
+    return _change(schedules, pub_id, date, as_of, apply, wait, on_wait)
+
+
 def _external(
     against: Sequence[str | Path], first: dt.date, last: dt.date, programme: Programme
 ) -> tuple[dict[dt.date, list[str]], list[str]]:

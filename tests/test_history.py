@@ -1,10 +1,14 @@
 """The kinds of change, through the real command: each applies, reads, writes and shows."""
 
 import json
+import xml.etree.ElementTree as ET
 
 import pytest
 from helpers import MONTHLY, run_cli, write_schedules
 from test_lifecycle import build, events
+from test_news import validate
+
+ATOM = "{http://www.w3.org/2005/Atom}"
 
 # The May 2014 release of MONTHLY: second Tuesday, 13 May 2014; its UID in the feed.
 MAY = "monthly-bulletin-2014-05@test-office"
@@ -104,14 +108,18 @@ def test_every_kind_is_read_back_as_it_was_written(tmp_path):
         (("move", "monthly-bulletin", "2014-05-13", "2014-05-14"), "2014-04-22"),
         (("cancel", "monthly-bulletin", "2014-05-14"), "2014-04-23"),
         (("reinstate", "monthly-bulletin", "2014-05-14", "--to", "2014-05-16"), "2014-04-24"),
+        (("postpone", "monthly-bulletin", "2014-05-16"), "2014-04-25"),
+        (("move", "monthly-bulletin", "2014-05-16", "2014-05-19"), "2014-04-28"),
     ]:
         change(tmp_path, *args, "--reason", f"step {as_of}", as_of=as_of)
         build(tmp_path, as_of)
     row = rows(tmp_path)[MAY]
-    assert [h["action"] for h in row["history"]] == ["retimed", "moved", "cancelled", "reinstated"]
-    # Reinstated on Friday 16 May 2014, at the time the retime gave it.
+    assert [h["action"] for h in row["history"]] == [
+        "retimed", "moved", "cancelled", "reinstated", "postponed", "moved",
+    ]  # fmt: skip
+    # Given its new date, Monday 19 May 2014, at the time the retime gave it.
     assert (row["start"], row["status"], row["sequence"]) == (
-        "2014-05-16T11:00:00+01:00", "confirmed", 4,
+        "2014-05-19T11:00:00+01:00", "confirmed", 6,
     )  # fmt: skip
 
 
@@ -121,6 +129,7 @@ def test_every_kind_is_read_back_as_it_was_written(tmp_path):
         (("move", "monthly-bulletin", "2014-05-13", "2014-05-15"), "on Thursday 15 May 2014"),
         (("retime", "monthly-bulletin", "2014-05-13", "10:00"), "on Tuesday 13 May 2014 at 10:00"),
         (("cancel", "monthly-bulletin", "2014-05-13"), "cancelled"),
+        (("postpone", "monthly-bulletin", "2014-05-13"), "postponed, its new date to be announced"),
     ],
 )
 def test_every_change_command_says_the_day_before_and_after(tmp_path, args, now):
@@ -130,3 +139,78 @@ def test_every_change_command_says_the_day_before_and_after(tmp_path, args, now)
     said = done.stdout.splitlines()
     assert said[0].endswith(": why")
     assert said[1] == f"monthly-bulletin 2014-05 was on Tuesday 13 May 2014; it is now {now}"
+
+
+@pytest.mark.interop  # every parser reads the postponed event
+def test_a_postponed_release_stays_shown_until_a_move_gives_it_a_day(tmp_path):
+    write_schedules(tmp_path / "schedules")
+    build(tmp_path, "2014-04-20")  # May's, Tuesday 13 May 2014, confirmed
+    done = change(tmp_path, "postpone", "monthly-bulletin", "2014-05-13",
+                  "--reason", "awaiting police data", as_of="2014-05-01")  # fmt: skip
+    said = "Postponed on Thursday 1 May 2014, new date to be announced: awaiting police data"
+    assert said in done.stdout
+    # Built on and after the day it had: it stays, postponed, where it was.
+    for as_of in ("2014-05-01", "2014-05-20"):
+        build(tmp_path, as_of)
+        event = events(tmp_path / "feeds" / "all.ics")[MAY]
+        assert event.decoded("DTSTART").isoformat() == "2014-05-13T09:30:00+01:00"
+        assert (str(event["STATUS"]), int(event["SEQUENCE"])) == ("TENTATIVE", 1)
+        assert str(event["SUMMARY"]) == "Postponed: Monthly bulletin (new date to be announced)"
+        assert said in str(event["DESCRIPTION"])
+        assert rows(tmp_path)[MAY]["status"] == "postponed"
+    atom = tmp_path / "feeds" / "changes.atom"
+    validate(atom)
+    titles = [e.findtext(f"{ATOM}title") for e in ET.parse(atom).getroot().iter(f"{ATOM}entry")]
+    assert "Postponed: Monthly bulletin, Tuesday 13 May 2014" in titles
+    assert "<strong>Postponed</strong>" in (tmp_path / "feeds" / "index.html").read_text()
+    # Its new date, announced after the old one passed, is a firm date at once.
+    done = change(tmp_path, "move", "monthly-bulletin", "2014-05-13", "2014-06-03",
+                  "--reason", "police data in", as_of="2014-05-21")  # fmt: skip
+    assert "it is now on Tuesday 3 June 2014" in done.stdout
+    build(tmp_path, "2014-05-21")
+    event = events(tmp_path / "feeds" / "all.ics")[MAY]
+    assert event.decoded("DTSTART").isoformat() == "2014-06-03T09:30:00+01:00"
+    assert (str(event["STATUS"]), int(event["SEQUENCE"])) == ("CONFIRMED", 2)
+    assert str(event["SUMMARY"]) == "Monthly bulletin"
+    build(tmp_path, "2014-05-22")
+
+
+@pytest.mark.parametrize(
+    ("first", "args", "message"),
+    [
+        (("postpone", "2014-05-13"), ("2014-05-13",),
+         "monthly-bulletin on 2014-05-13 is postponed already; to give it its new date: "
+         "calendar-gen move monthly-bulletin 2014-05-13 NEW_DATE"),
+        (("cancel", "2014-05-13"), ("2014-05-13",),
+         "is cancelled; a cancelled release can only be reinstated"),
+        (None, ("2014-04-08",), "is past (today is 2014-05-01)"),
+    ],
+)  # fmt: skip
+def test_a_postponement_that_cannot_be_made_changes_nothing(tmp_path, first, args, message):
+    write_schedules(tmp_path / "schedules")
+    build(tmp_path, "2014-04-20")
+    if first:
+        change(tmp_path, first[0], "monthly-bulletin", *first[1:], "--reason", "x",
+               as_of="2014-04-30")  # fmt: skip
+    record = tmp_path / "schedules" / "announcements.toml"
+    before = record.read_bytes()
+    result = run_cli("postpone", "monthly-bulletin", *args, "--reason", "y",
+                     "--as-of", "2014-05-01", cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert record.read_bytes() == before
+
+
+def test_a_postponed_release_can_be_cancelled_after_the_day_it_had(tmp_path):
+    write_schedules(tmp_path / "schedules")
+    build(tmp_path, "2014-04-20")
+    change(tmp_path, "postpone", "monthly-bulletin", "2014-05-13", "--reason", "x",
+           as_of="2014-05-01")  # fmt: skip
+    build(tmp_path, "2014-05-01")
+    build(tmp_path, "2014-05-13")  # June's notice begins: confirmed in time
+    change(tmp_path, "cancel", "monthly-bulletin", "2014-05-13", "--reason", "not to be",
+           as_of="2014-05-20")  # fmt: skip
+    build(tmp_path, "2014-05-20")
+    row = rows(tmp_path)[MAY]
+    assert (row["date"], row["status"], row["sequence"]) == ("2014-05-13", "cancelled", 2)
+    assert run_cli("check", "--as-of", "2014-05-21", cwd=tmp_path).returncode == 0

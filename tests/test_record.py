@@ -58,8 +58,9 @@ def test_record_is_read(tmp_path):
         (ENTRY + MOVE, "change on 2014-05-01 does not lead to date 2014-05-13"),
         (ENTRY.replace("2014-05-13", "2014-05-15") + MOVE.replace("late data", ""),
          "a change needs a reason"),
-        (ENTRY.replace("2014-05-13", "2014-05-15") + MOVE.replace('"moved"', '"postponed"'),
-         'change action "postponed" is not one of moved, cancelled, reinstated'),
+        (ENTRY.replace("2014-05-13", "2014-05-15") + MOVE.replace('"moved"', '"delayed"'),
+         'change action "delayed" is not one of moved, cancelled, reinstated, retimed, '
+         "postponed"),
         ("release = 5\n", "release must be tables, written [[release]]"),
         (ENTRY.replace('month = "2014-05"', 'month = "2014-05'), "invalid TOML"),
     ],
