@@ -138,10 +138,16 @@ class Moved:
     action: ClassVar[Action] = Action.MOVED
     headline: ClassVar[str] = "Moved"
     keys: ClassVar[tuple[str, ...]] = ()  # its keys besides COMMON_KEYS
+    needs_reason: ClassVar[bool] = True  # the Code asks for the reason for every change
+    once_out: ClassVar[bool] = False  # whether it may be recorded once the release is out
 
     def refusal(self, state: State) -> str | None:
         """Why the change cannot follow `state`; None when it can."""
         return "a cancelled release can only be reinstated" if state.cancelled else None
+
+    def untimely(self, state: State) -> str | None:
+        """Why the change cannot be dated as it is, following `state`; None when it can."""
+        return _after_the_day(self, state)
 
     def applied(self, state: State) -> State:
         return replace(state, date=self.new, postponed=False)  # a postponed one's new date
@@ -167,9 +173,14 @@ class Cancelled:
     action: ClassVar[Action] = Action.CANCELLED
     headline: ClassVar[str] = "Cancelled"
     keys: ClassVar[tuple[str, ...]] = ()
+    needs_reason: ClassVar[bool] = True
+    once_out: ClassVar[bool] = False
 
     def refusal(self, state: State) -> str | None:
         return "a cancelled release can only be reinstated" if state.cancelled else None
+
+    def untimely(self, state: State) -> str | None:
+        return _after_the_day(self, state)
 
     def applied(self, state: State) -> State:
         return replace(state, cancelled=True)
@@ -196,9 +207,14 @@ class Reinstated:
     action: ClassVar[Action] = Action.REINSTATED
     headline: ClassVar[str] = "Reinstated"
     keys: ClassVar[tuple[str, ...]] = ()
+    needs_reason: ClassVar[bool] = True
+    once_out: ClassVar[bool] = False
 
     def refusal(self, state: State) -> str | None:
         return None if state.cancelled else "only a cancelled release can be reinstated"
+
+    def untimely(self, state: State) -> str | None:
+        return _after_the_day(self, state)
 
     def applied(self, state: State) -> State:
         return replace(state, date=self.new, cancelled=False)
@@ -227,9 +243,14 @@ class Retimed:
     action: ClassVar[Action] = Action.RETIMED
     headline: ClassVar[str] = "Retimed"
     keys: ClassVar[tuple[str, ...]] = ("time",)
+    needs_reason: ClassVar[bool] = True
+    once_out: ClassVar[bool] = False
 
     def refusal(self, state: State) -> str | None:
         return "a cancelled release can only be reinstated" if state.cancelled else None
+
+    def untimely(self, state: State) -> str | None:
+        return _after_the_day(self, state)
 
     def applied(self, state: State) -> State:
         return replace(state, time=self.time)
@@ -257,11 +278,16 @@ class Postponed:
     action: ClassVar[Action] = Action.POSTPONED
     headline: ClassVar[str] = "Postponed"
     keys: ClassVar[tuple[str, ...]] = ()
+    needs_reason: ClassVar[bool] = True
+    once_out: ClassVar[bool] = False
 
     def refusal(self, state: State) -> str | None:
         if state.cancelled:
             return "a cancelled release can only be reinstated"
         return "it is postponed already; a move gives it its new date" if state.postponed else None
+
+    def untimely(self, state: State) -> str | None:
+        return _after_the_day(self, state)
 
     def applied(self, state: State) -> State:
         return replace(state, postponed=True)
@@ -275,6 +301,18 @@ class Postponed:
     @classmethod
     def read(cls, on: dt.date, old: dt.date, reason: str, table: Mapping[str, Any]) -> Postponed:
         return cls(on, old, reason)
+
+
+def _after_the_day(change: Change, state: State) -> str | None:
+    """The past stays as it happened: a change is made before the day it changes, and before
+    a day it moves the release to. A postponed release is past only once it has a date again."""
+    days = {change.old, lands_on(change)} if state.dated else {lands_on(change)} - {change.old}
+    if days and change.on > (latest := min(days)):
+        return (
+            f"change on {change.on} is dated after {latest}: a release cannot be changed, "
+            "or moved to a day, already past"
+        )
+    return None
 
 
 def parse_time(text: str) -> dt.time:
@@ -326,8 +364,9 @@ def read_change(action: Action, on: dt.date, old: dt.date, reason: str,
 
 def change_fields(change: Change) -> Fields:
     """Every key of the change, in the order the record writes them."""
+    reason = {"reason": change.reason} if change.reason or change.needs_reason else {}
     return {"on": change.on, "action": change.action.value, "from": change.old,
-            **change.fields(), "reason": change.reason}  # fmt: skip
+            **change.fields(), **reason}  # fmt: skip
 
 
 def change_row(change: Change) -> dict[str, str | None]:

@@ -180,9 +180,9 @@ def _changed(old: Published, new: Release, since: dt.date, as_of: dt.date) -> st
     same = (new.date, new.status.value, f"{new.start:%H:%M}") == (old.date, old.status, old.time)
     if new.sequence == old.sequence:
         return None if same else f"the record now makes it {then} at {new.start:%H:%M}"
-    if old.date < as_of and Status(old.status).dated:
-        return f"it was out on {long_date(old.date)}, and the past stays as it happened"
     added = new.changes[old.sequence :]
+    if old.date < as_of and Status(old.status).dated and not all(c.once_out for c in added):
+        return f"it was out on {long_date(old.date)}, and the past stays as it happened"
     if late := [c for c in added if c.on > as_of]:
         return f"a change is dated {late[0].on}, after today ({as_of})"
     if early := [c for c in added if c.on < since]:

@@ -20,6 +20,7 @@ from calendar_gen.errors import shown as written
 from calendar_gen.files import read_toml
 from calendar_gen.history import (
     CHANGE_KEYS,
+    KINDS,
     Action,
     State,
     Unreadable,
@@ -186,15 +187,10 @@ def _check_dates(a: Announcement, region: str, problem: Callable[[str], None]) -
 def _check_change(
     change: Change, confirmed: dt.date | None, state: State, problem: Callable[[str], None]
 ) -> None:
-    """The past stays as it happened: a change is made before the day it changes. (One made
-    before the confirmation was made while the release was provisional.) A postponed release
-    is past only once it has a date again."""
-    days = {change.old, lands_on(change)} if state.dated else {lands_on(change)} - {change.old}
-    if days and change.on > (latest := min(days)):
-        problem(
-            f"change on {change.on} is dated after {latest}: a release cannot be changed, "
-            "or moved to a day, already past"
-        )
+    """Whether the change is dated as its kind may be, and may follow `state`. (One made
+    before the confirmation was made while the release was provisional.)"""
+    if why := change.untimely(state):
+        problem(why)
     if why := change.refusal(state):
         problem(f"change on {change.on}: {why}")
 
@@ -244,6 +240,8 @@ def _read_change(table: dict[str, Any], problem: Callable[[str], None]) -> Chang
                     f"a change needs the date '{key}' ({_MEANS[key]})")  # fmt: skip
     if "reason" not in table and any(k.startswith("reason") for k in table):
         pass  # a misspelt reason is reported once, as an unknown key
+    elif reason is None and action and not KINDS[Action(action)].needs_reason:
+        reason = ""
     elif not isinstance(reason, str) or not reason.strip():
         problem("a change needs a reason")
     if action is None:
