@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         Moved,
         Postponed,
         Reinstated,
+        Released,
         ReleaseKey,
         Retimed,
         State,
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
         next_year,
         postpone,
         reinstate,
+        released,
         retime,
         today_in_london,
     )
@@ -78,6 +80,7 @@ __all__ = [
     "Reinstated",
     "Release",
     "ReleaseKey",
+    "Released",
     "Retimed",
     "ScheduleError",
     "State",
@@ -96,6 +99,7 @@ __all__ = [
     "next_year",
     "postpone",
     "reinstate",
+    "released",
     "retime",
     "today_in_london",
 ]

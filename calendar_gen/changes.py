@@ -1,5 +1,5 @@
-"""Moving, cancelling, reinstating, retiming and postponing a release: the only ways an
-announced date may change."""
+"""Moving, cancelling, reinstating, retiming and postponing a release (the only ways an
+announced date may change), and recording that it came out."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 import difflib
 
 from calendar_gen.errors import ChangeError
-from calendar_gen.history import Cancelled, Moved, Postponed, Reinstated, Retimed
+from calendar_gen.history import Cancelled, Moved, Postponed, Reinstated, Released, Retimed
 from calendar_gen.model import Announcement, Programme, Status
 from calendar_gen.record import plausible
 from calendar_gen.releases import Release, expand
@@ -154,3 +154,20 @@ def postpone(programme: Programme, release: Release, reason: str, on: dt.date) -
         )
     _check_when(release, on)
     return _entry(release).with_change(Postponed(on, release.date, reason))
+
+
+def released(programme: Programme, release: Release, url: str, on: dt.date) -> Announcement:
+    """The record entry of `release` recorded on `on` as out on its day, linking `url`."""
+    name = f"{release.publication.id} on {release.date}"
+    if release.status is Status.CANCELLED:
+        raise ChangeError(f"{name} is cancelled: it did not come out")
+    if release.status is Status.POSTPONED:
+        raise ChangeError(
+            f"{name} is postponed; first give it the day it came out: calendar-gen move "
+            f"{release.publication.id} {release.date} DATE --reason ..."
+        )
+    if on < release.date:
+        raise ChangeError(f"{name} is not out yet (today is {on}); record it from that day on")
+    if release.announcement and release.announcement.state.released:
+        raise ChangeError(f"{name} is recorded as released already")
+    return _entry(release).with_change(Released(on, release.date, url))

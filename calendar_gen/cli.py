@@ -23,14 +23,15 @@ EXIT_BUG = 70  # calendar-gen itself failed (EX_SOFTWARE in sysexits.h)
 
 
 def _parsed(kind: str) -> Callable[[click.Context, click.Parameter, str | None], Any]:
-    """A click callback reading a date, month or period as the model does, or saying why not."""
+    """A click callback reading a date, month, period, time or address as the model does, or
+    saying why not."""
 
     def parse(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
-        from calendar_gen.history import parse_time
+        from calendar_gen.history import parse_time, parse_url
         from calendar_gen.model import Period, YearMonth, parse_date
 
         read = {"date": parse_date, "month": YearMonth.read, "period": Period.parse,
-                "time": parse_time}[kind]  # fmt: skip
+                "time": parse_time, "url": parse_url}[kind]  # fmt: skip
         try:
             return None if value is None else read(value)
         except ValueError as error:
@@ -205,6 +206,14 @@ _command("postpone", "postpone", """Postpone the release of ID on DATE, its new 
 
     Example: calendar-gen postpone hate-crimes 2014-10-16 --reason 'awaiting police data'""",
     *id_date, reason_option, schedules_option, as_of_option, writes=True)
+_command("released", "released", """Record that the release of ID on DATE came out, with a link
+    to the published statistics: shown in its feed event, on the page, in the data files and
+    in changes.atom.
+
+    Example: calendar-gen released hate-crimes 2014-10-16 --url https://www.gov.uk/...""",
+    *id_date, click.option("--url", callback=_parsed("url"), metavar="URL",
+                           help="The address of the published statistics (http or https)."),
+    schedules_option, as_of_option, writes=True)
 _command("clashes", "clashes", """Find releases from today on that clash: too many on one day,
     on another calendar's events, or in a blackout period. Exit 1 if there are any not
     accepted.

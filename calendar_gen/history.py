@@ -87,6 +87,7 @@ class Action(StrEnum):
     REINSTATED = "reinstated"
     RETIMED = "retimed"
     POSTPONED = "postponed"
+    RELEASED = "released"
 
 
 def long_date(day: dt.date) -> str:
@@ -101,6 +102,7 @@ class State:
     time: dt.time | None = None  # None: the publication's release time
     cancelled: bool = False
     postponed: bool = False  # a new date is to be announced; `date` is the one it had
+    released: bool = False  # recorded as out, on `date`
 
     def status(self, firm: bool) -> Status:
         """The status shown; `firm`: confirmed by the record, or inside its notice period."""
@@ -121,6 +123,8 @@ class State:
             return "cancelled"
         if self.postponed:
             return "postponed, its new date to be announced"
+        if self.released:
+            return f"released, on {long_date(self.date)}"
         return f"on {long_date(self.date)}" + (f" at {self.time:%H:%M}" if self.time else "")
 
 
@@ -303,6 +307,67 @@ class Postponed:
         return cls(on, old, reason)
 
 
+@dataclass(frozen=True, slots=True)
+class Released:
+    """It came out, on its date: recorded after the day, with a link to the statistics as
+    GOV.UK and ONS link an announcement to what was published."""
+
+    on: dt.date
+    old: dt.date  # the day it came out
+    url: str  # "" when none is given
+    reason: str = ""
+    action: ClassVar[Action] = Action.RELEASED
+    headline: ClassVar[str] = "Released"
+    keys: ClassVar[tuple[str, ...]] = ("url",)
+    needs_reason: ClassVar[bool] = False  # it says what happened, not a change of plan
+    once_out: ClassVar[bool] = True
+
+    def refusal(self, state: State) -> str | None:
+        if state.cancelled:
+            return "a cancelled release did not come out"
+        if state.postponed:
+            return "a postponed release has no day to have come out on; a move gives it one"
+        return "it is recorded as released already" if state.released else None
+
+    def untimely(self, state: State) -> str | None:
+        if self.on < self.old:
+            return f"change on {self.on} records as out a release due on {self.old}, before then"
+        return None
+
+    def applied(self, state: State) -> State:
+        return replace(state, released=True)
+
+    def text(self) -> str:
+        link = f"; the statistics: {self.url}" if self.url else ""
+        return f"Released on {long_date(self.old)}{link}"
+
+    def fields(self) -> Fields:
+        return {"url": self.url} if self.url else {}
+
+    @classmethod
+    def read(cls, on: dt.date, old: dt.date, reason: str, table: Mapping[str, Any]) -> Released:
+        url = table.get("url", "")
+        try:
+            return cls(on, old, parse_url(url) if url else "", reason)
+        except ValueError as error:
+            raise Unreadable("url", f"url {shown(url)}: {error}") from None
+
+
+def parse_url(text: object) -> str:
+    """A link to published statistics as typed; ValueError saying what to write if not one."""
+    if isinstance(text, str) and len(text) > MAX_URL:
+        raise ValueError(f"an address of at most {MAX_URL} characters")
+    if not isinstance(text, str) or not URL.fullmatch(text):
+        raise ValueError("write the whole address of the statistics, like https://www.gov.uk/...")
+    return text
+
+
+# An absolute http(s) address of RFC 3986 characters only: nothing that could end a line,
+# a quoted value or a tag wherever it is shown.
+URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][A-Za-z0-9\-._~%!$&'()*+,;=:@/?#]*)?")
+MAX_URL = 2000
+
+
 def _after_the_day(change: Change, state: State) -> str | None:
     """The past stays as it happened: a change is made before the day it changes, and before
     a day it moves the release to. A postponed release is past only once it has a date again."""
@@ -332,9 +397,9 @@ def _time(value: object) -> dt.time:
     raise Unreadable("time", f'time {shown(value)} is not a time; write it like time = "10:00"')
 
 
-Change = Moved | Cancelled | Reinstated | Retimed | Postponed
+Change = Moved | Cancelled | Reinstated | Retimed | Postponed | Released
 KINDS: dict[Action, type[Change]] = {
-    kind.action: kind for kind in (Moved, Cancelled, Reinstated, Retimed, Postponed)
+    kind.action: kind for kind in (Moved, Cancelled, Reinstated, Retimed, Postponed, Released)
 }
 COMMON_KEYS = ("on", "action", "from", "to", "reason")  # every row of releases.json has them
 CHANGE_KEYS = (*COMMON_KEYS, *(key for kind in KINDS.values() for key in kind.keys))

@@ -361,6 +361,17 @@ def postpone(pub_id: str, date: dt.date, reason: str, *, as_of: dt.date,
     return _change(schedules, pub_id, date, as_of, apply, wait, on_wait)
 
 
+def released(pub_id: str, date: dt.date, url: str | None = None, *, as_of: dt.date,
+             schedules: str | Path = "schedules", wait: float = 60.0,
+             on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
+    """Record that the release of `pub_id` on `date` came out, with a link to it if given."""
+
+    def apply(programme: Programme, release: Release) -> Announcement:
+        return changes.released(programme, release, url or "", as_of)
+
+    return _change(schedules, pub_id, date, as_of, apply, wait, on_wait)
+
+
 def _external(
     against: Sequence[str | Path], first: dt.date, last: dt.date, programme: Programme
 ) -> tuple[dict[dt.date, list[str]], list[str]]:

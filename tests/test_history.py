@@ -214,3 +214,108 @@ def test_a_postponed_release_can_be_cancelled_after_the_day_it_had(tmp_path):
     row = rows(tmp_path)[MAY]
     assert (row["date"], row["status"], row["sequence"]) == ("2014-05-13", "cancelled", 2)
     assert run_cli("check", "--as-of", "2014-05-21", cwd=tmp_path).returncode == 0
+
+
+GOV_UK = "https://www.gov.uk/government/statistics/monthly-bulletin-may-2014"
+
+
+@pytest.mark.interop  # every parser reads the released event
+def test_a_release_recorded_as_out_links_the_statistics_everywhere(tmp_path):
+    write_schedules(tmp_path / "schedules")
+    build(tmp_path, "2014-04-20")
+    build(tmp_path, "2014-05-13")
+    done = change(tmp_path, "released", "monthly-bulletin", "2014-05-13", "--url", GOV_UK,
+                  as_of="2014-05-14")  # fmt: skip
+    said = f"Released on Tuesday 13 May 2014; the statistics: {GOV_UK}"
+    assert said in done.stdout
+    assert "it is now released, on Tuesday 13 May 2014" in done.stdout
+    record = (tmp_path / "schedules" / "announcements.toml").read_text()
+    assert f'action = "released"\nfrom = 2014-05-13\nurl = "{GOV_UK}"\n' in record
+    build(tmp_path, "2014-05-14")  # the promise check takes it: it says what happened
+    event = events(tmp_path / "feeds" / "all.ics")[MAY]
+    assert event.decoded("DTSTART").isoformat() == "2014-05-13T09:30:00+01:00"
+    assert (str(event["STATUS"]), int(event["SEQUENCE"])) == ("CONFIRMED", 1)
+    assert str(event["DESCRIPTION"]).startswith(said)
+    assert rows(tmp_path)[MAY]["history"] == [
+        {"on": "2014-05-14", "action": "released", "from": "2014-05-13", "to": None,
+         "reason": None, "url": GOV_UK},
+    ]  # fmt: skip
+    atom = tmp_path / "feeds" / "changes.atom"
+    validate(atom)
+    entries = {e.findtext(f"{ATOM}title"): e for e in ET.parse(atom).getroot().iter(f"{ATOM}entry")}
+    assert (
+        entries["Released: Monthly bulletin, Tuesday 13 May 2014"].findtext(f"{ATOM}summary")
+        == said
+    )
+    assert said in (tmp_path / "feeds" / "index.html").read_text()
+    build(tmp_path, "2014-05-20")
+    moved = run_cli("move", "monthly-bulletin", "2014-05-13", "2014-05-22", "--reason", "x",
+                    "--as-of", "2014-05-20", cwd=tmp_path)  # fmt: skip
+    assert moved.returncode == 2 and "the past stays as it happened" in moved.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "as_of", "message"),
+    [
+        ((), "2014-05-12", "monthly-bulletin on 2014-05-13 is not out yet (today is 2014-05-12)"),
+        (("--url", "javascript:alert(1)"), "2014-05-14",
+         "write the whole address of the statistics, like https://www.gov.uk/..."),
+        (("--url", 'https://example.org/"><script>'), "2014-05-14", "write the whole address"),
+        (("--url", "https://example.org/a b"), "2014-05-14", "write the whole address"),
+        (("--url", "https://example.org/" + "a" * 2000), "2014-05-14",
+         "an address of at most 2000 characters"),
+    ],
+)  # fmt: skip
+def test_a_release_that_cannot_be_recorded_as_out_changes_nothing(tmp_path, args, as_of, message):
+    write_schedules(tmp_path / "schedules")
+    build(tmp_path, "2014-04-20")
+    record = tmp_path / "schedules" / "announcements.toml"
+    before = record.read_bytes()
+    result = run_cli("released", "monthly-bulletin", "2014-05-13", *args, "--as-of", as_of,
+                     cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert record.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("first", "message"),
+    [
+        ("released", "is recorded as released already"),
+        ("cancel", "is cancelled: it did not come out"),
+        ("postpone", "is postponed; first give it the day it came out"),
+    ],
+)
+def test_only_a_release_that_came_out_once_is_recorded_as_out(tmp_path, first, message):
+    write_schedules(tmp_path / "schedules")
+    build(tmp_path, "2014-04-20")
+    before_day = first in ("cancel", "postpone")
+    reason = ("--reason", "x") if first != "released" else ()
+    change(tmp_path, first, "monthly-bulletin", "2014-05-13", *reason,
+           as_of="2014-05-01" if before_day else "2014-05-13")  # fmt: skip
+    result = run_cli("released", "monthly-bulletin", "2014-05-13", "--as-of", "2014-05-14",
+                     cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 2
+    assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "on", "message"),
+    [
+        ('"ftp://example.org/x"', "2014-05-14", 'url "ftp://example.org/x": write the whole'),
+        ("5", "2014-05-14", "url 5: write the whole address"),
+        ('"https://www.gov.uk/x"', "2014-05-12",
+         "change on 2014-05-12 records as out a release due on 2014-05-13, before then"),
+    ],
+)  # fmt: skip
+def test_a_hand_written_release_record_is_checked(tmp_path, url, on, message):
+    schedules = write_schedules(tmp_path / "schedules")
+    (schedules / "announcements.toml").write_text(
+        '[[release]]\nid = "monthly-bulletin"\nmonth = "2014-05"\ndate = 2014-05-13\n'
+        f'confirmed = 2014-04-15\n\n[[release.change]]\non = {on}\naction = "released"\n'
+        f"from = 2014-05-13\nurl = {url}\n"
+    )
+    result = run_cli("check", cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
