@@ -32,8 +32,25 @@ def practice_problems(
                     f"({long_date(change.old)}), inside the {programme.notice_weeks}-week "
                     f"notice period: {change.reason}"
                 )
+    problems += passed_unconfirmed(programme.announcements.values(), as_of)
     problems += _unexplained_times(programme, as_of)
     return problems
+
+
+def passed_unconfirmed(announced: Iterable[Announcement], as_of: dt.date) -> list[str]:
+    """Releases shown as provisional whose day passed before any build confirmed them: they
+    stay in the feeds as shown, and what happened is for the producer to record."""
+    found = []
+    for a in announced:
+        state = a.state
+        if a.confirmed or a.date >= as_of or state.cancelled or state.released or not state.dated:
+            continue
+        found.append(
+            f"{a.id} {a.month}: shown as provisional for {long_date(a.date)}, which passed "
+            "without confirmation (no build in its notice period); it stays in the feeds as "
+            f"shown. If it came out, record it: calendar-gen released {a.id} {a.date} --url URL"
+        )
+    return found
 
 
 def short_notice(programme: Programme, confirmed: Iterable[Announcement]) -> list[str]:

@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from calendar_gen.errors import CalendarGenError
-from calendar_gen.model import RECORD_FILE, Status
+from calendar_gen.model import RECORD_FILE, Announcement, Programme, Status, YearMonth
 from calendar_gen.readback import DATA_LIMIT, exists, loads, opened, read_back
 from calendar_gen.releases import Release
+from calendar_gen.slots import parse_slot
 from calendar_gen.texts import long_date
 
 KEPT = tuple(s.value for s in Status if s.promised)  # the statuses that are a promise
@@ -143,6 +144,26 @@ def _count(path: Path, start: bytes) -> int:
     except FileNotFoundError:
         return 0
     return count
+
+
+def kept_as_shown(
+    published: list[Published], releases: list[Release], programme: Programme, as_of: dt.date
+) -> list[Announcement]:
+    """Record entries for the releases published as provisional that `releases` leave out,
+    as they were shown: one whose day passed with no build in its notice period, or whose
+    rule now gives it a day already past. What was shown stays shown."""
+    now = {r.uid for r in releases}
+    where = {p.id: p for p in programme.publications}
+    kept = []
+    for old in published:
+        publication, slot = where.get(old.id), parse_slot(old.month)
+        if old.uid in now or old.status != Status.PROVISIONAL.value or not publication or not slot:
+            continue
+        nominal = publication.rule.nominal(slot)
+        still = nominal is not None and not publication.suspension_in(YearMonth.of(nominal))
+        if old.date < as_of or still:  # otherwise the rules no longer schedule it at all
+            kept.append(Announcement(old.id, slot, old.date, None))
+    return kept
 
 
 def broken_promises(

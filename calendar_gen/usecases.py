@@ -18,7 +18,7 @@ from calendar_gen.errors import CalendarGenError, error_lines
 from calendar_gen.history import Moved
 from calendar_gen.model import Announcement, Period, Programme, YearMonth
 from calendar_gen.output import JOURNAL, ensure_folder, locked, publish, remove_leftovers
-from calendar_gen.practice import practice_problems, short_notice
+from calendar_gen.practice import passed_unconfirmed, practice_problems, short_notice
 from calendar_gen.releases import Release, expand, rule_conflicts, suspensions, to_announce
 from calendar_gen.reports import (
     BuildReport,
@@ -117,7 +117,7 @@ def _publish(
     noted in a journal first, so a run killed among them is finished by the next.
     """
     from calendar_gen.pages import json_rows
-    from calendar_gen.promise import check_promises, read_published
+    from calendar_gen.promise import check_promises, kept_as_shown, read_published
     from calendar_gen.releases import calendar
     from calendar_gen.site import (
         MANIFEST,
@@ -141,11 +141,18 @@ def _publish(
             "change what subscribers have already seen. The past stays as it happened: build "
             f"as of {since} or later."
         )
-    check_promises(read_published(source, set(rows)), releases, source, since or as_of, as_of)
+    seen = read_published(source, set(rows))
+    if shown := kept_as_shown(seen, releases, programme, as_of):
+        programme = replace(programme, announcements={
+            **programme.announcements, **{a.key: a for a in shown}})  # fmt: skip
+        releases = calendar(programme, as_of, through)
+        rows = json_rows(releases)
+    check_promises(seen, releases, source, since or as_of, as_of)
     confirmed = to_announce(releases, programme)
     # Newly confirmed releases carry the changes just recorded for them, so they win.
-    announce = [*{a.key: a for a in [*recorded, *confirmed]}.values()]
-    warnings = [*short_notice(programme, confirmed), *rule_conflicts(releases, as_of)]
+    announce = [*{a.key: a for a in [*shown, *recorded, *confirmed]}.values()]
+    warnings = [*short_notice(programme, confirmed), *passed_unconfirmed(shown, as_of),
+                *rule_conflicts(releases, as_of)]  # fmt: skip
     summary = _summary(programme, releases, as_of, through, out)
     if dry_run:
         return BuildReport(summary, folder, announced=tuple(confirmed), warnings=tuple(warnings),

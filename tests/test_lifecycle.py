@@ -244,3 +244,37 @@ def test_a_move_made_while_provisional_never_locks_the_programme(tmp_path):
                     "--as-of", "2027-12-13", cwd=tmp_path)  # fmt: skip
     assert again.returncode == 0, again.stderr
     build(tmp_path, "2027-12-13")
+
+
+@pytest.mark.interop
+def test_a_release_whose_day_passed_unconfirmed_stays_as_it_was_shown(tmp_path):
+    weekly = MONTHLY.replace('frequency = "monthly"', 'frequency = "weekly"').replace(
+        'day = "second tuesday"', 'day = "thursday"'
+    )
+    write_schedules(tmp_path / "schedules", {"test": weekly})
+    # Built on Monday 3 March 2014, then not until Friday 4 April: Thursday 3 April 2014
+    # (ISO week 14) came within four weeks and passed with no build to confirm it.
+    build(tmp_path, "2014-03-03")
+    week = "monthly-bulletin-2014-W14@test-office"
+    assert str(events(tmp_path / "feeds" / "test.ics")[week]["STATUS"]) == "TENTATIVE"
+    built = build(tmp_path, "2014-04-04")
+    said = (
+        "monthly-bulletin 2014-W14: shown as provisional for Thursday 3 April 2014, which "
+        "passed without confirmation"
+    )
+    assert said in built.stderr
+    event = events(tmp_path / "feeds" / "test.ics")[week]
+    assert (str(event["STATUS"]), int(event["SEQUENCE"])) == ("TENTATIVE", 0)
+    assert event.decoded("DTSTART").isoformat() == "2014-04-03T09:30:00+01:00"
+    assert str(event["SUMMARY"]) == "Monthly bulletin (provisional)"
+    checked = run_cli("check", "--as-of", "2014-04-07", cwd=tmp_path)
+    assert checked.returncode == 1
+    assert said in checked.stdout
+    assert "calendar-gen released monthly-bulletin 2014-04-03 --url URL" in checked.stdout
+    # Recording what happened puts it right; the next build takes it.
+    done = run_cli("released", "monthly-bulletin", "2014-04-03", "--as-of", "2014-04-07",
+                   cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    build(tmp_path, "2014-04-07")
+    assert said not in run_cli("check", "--as-of", "2014-04-07", cwd=tmp_path).stdout
+    assert week in events(tmp_path / "feeds" / "test.ics")
