@@ -202,7 +202,9 @@ def _changed(old: Published, new: Release, since: dt.date, as_of: dt.date) -> st
     if new.sequence == old.sequence:
         return None if same else f"the record now makes it {then} at {new.start:%H:%M}"
     added = new.changes[old.sequence :]
-    if old.date < as_of and Status(old.status).dated and not all(c.once_out for c in added):
+    # A change made before the day and published by a build after it is what happened.
+    after = [c for c in added if c.on > old.date and not c.once_out]
+    if old.date < as_of and Status(old.status).dated and after:
         return f"it was out on {long_date(old.date)}, and the past stays as it happened"
     if late := [c for c in added if c.on > as_of]:
         return f"a change is dated {late[0].on}, after today ({as_of})"

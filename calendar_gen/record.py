@@ -36,6 +36,9 @@ ALLOWED_KEYS = frozenset(RELEASE_KEYS)
 ACTIONS = tuple(Action)
 
 
+MADE_BEFORE = 3 * 366  # days before its scheduled month a change to a release may be made
+
+
 def plausible(day: dt.date, slot: Slot) -> bool:
     """A release date within a year of its scheduled month: anything further is a typo."""
     return abs((day - slot.first_day).days) <= 366
@@ -158,10 +161,17 @@ def _history_problems(
 
 
 def _check_dates(a: Announcement, region: str, problem: Callable[[str], None]) -> None:
-    days = (a.date, *(d for c in a.changes for d in (c.old, lands_on(c), c.on)))
-    for day in (*days, *([a.confirmed] if a.confirmed else [])):
+    days = (a.date, *(d for c in a.changes for d in (c.old, lands_on(c))))
+    for day in days:
         if not plausible(day, a.month):
             problem(f"date {day} is more than a year from its scheduled month {a.month}")
+            return
+    # The days things were done: a change or a confirmation may come long before, as a
+    # calendar a period ahead is worked on (next-year, then moves), but not years before.
+    for day in (*(c.on for c in a.changes), *([a.confirmed] if a.confirmed else [])):
+        if not -MADE_BEFORE <= (day - a.month.first_day).days <= 366:
+            problem(f"date {day} is more than three years before, or a year after, its "
+                    f"scheduled month {a.month}")  # fmt: skip
             return
     # A day that is not a working day is only a warning (releases.rule_conflicts): a bank
     # holiday declared after a date was announced must not stop the move that fixes it.

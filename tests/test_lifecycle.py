@@ -278,3 +278,18 @@ def test_a_release_whose_day_passed_unconfirmed_stays_as_it_was_shown(tmp_path):
     build(tmp_path, "2014-04-07")
     assert said not in run_cli("check", "--as-of", "2014-04-07", cwd=tmp_path).stdout
     assert week in events(tmp_path / "feeds" / "test.ics")
+
+
+def test_a_change_made_before_the_day_and_built_after_it_is_published(tmp_path):
+    write_schedules(tmp_path / "schedules")
+    build(tmp_path, "2014-04-20")  # Tuesday 13 May 2014 confirmed
+    cancelled = run_cli("cancel", "monthly-bulletin", "2014-05-13", "--reason", "no data",
+                        "--as-of", "2014-05-12", cwd=tmp_path)  # fmt: skip
+    assert cancelled.returncode == 0, cancelled.stderr
+    build(tmp_path, "2014-05-20")  # the first build since, a week after the day
+    row = listed(tmp_path, "2014-05-20")["2014-05"]
+    assert (row["status"], row["sequence"], row["history"][0]["on"]) == (
+        "cancelled",
+        1,
+        "2014-05-12",
+    )

@@ -189,9 +189,11 @@ def test_a_change_cannot_be_dated_before_the_release_was_confirmed(announced):
     ("edit", "message"),
     [
         (("confirmed = 2014-04-20", "confirmed = 1900-01-01"),
-         "date 1900-01-01 is more than a year from its scheduled month 2014-05"),
+         "date 1900-01-01 is more than three years before, or a year after, its scheduled month "
+         "2014-05"),
         (("on = 2014-04-22", "on = 9999-12-31"),
-         "date 9999-12-31 is more than a year from its scheduled month 2014-05"),
+         "date 9999-12-31 is more than three years before, or a year after, its scheduled month "
+         "2014-05"),
         (("on = 2014-04-22", "on = 2014-05-14"),
          "change on 2014-05-14 is dated after 2014-05-13: a release cannot be changed, or "
          "moved to a day, already past"),
@@ -476,7 +478,8 @@ def test_a_change_backdated_to_before_the_release_is_refused_once_it_is_out(anno
        cwd=announced)  # fmt: skip
     assert (
         "monthly-bulletin 2014-05: published as confirmed for Thursday 15 May 2014 (sequence 1); "
-        "it was out on Thursday 15 May 2014, and the past stays as it happened"
+        "a change is dated 2014-05-14, before the build as of 2014-06-20 that published it as "
+        "it was"
     ) in refused(announced, "2014-06-20")
 
 

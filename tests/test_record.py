@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from helpers import MONTHLY, record_change, record_entry, run_cli, write_schedules
+from helpers import MONTHLY, PROGRAMME, record_change, record_entry, run_cli, write_schedules
 
 from calendar_gen.edits import render_updates
 from calendar_gen.errors import ScheduleError
@@ -133,3 +133,16 @@ def test_an_announced_day_that_became_a_bank_holiday_is_a_warning_and_can_be_mov
     moved = run_cli("move", "monthly-bulletin", "2014-05-26", "2014-05-27", "--reason",
                     "a new bank holiday", "--as-of", "2014-05-01", cwd=tmp_path)  # fmt: skip
     assert moved.returncode == 0, moved.stderr
+
+
+def test_a_change_made_over_a_year_before_a_release_a_period_ahead_is_accepted(tmp_path):
+    # next-year --avoid-clashes run on Monday 22 December 2014 moved the release of ISO week
+    # 2015-W53 (Thursday 31 December 2015) to the Wednesday: 371 days before its week began.
+    weekly = MONTHLY.replace('"monthly"', '"weekly"').replace('"second tuesday"', '"thursday"')
+    folder = write_schedules(tmp_path, {"test": weekly}, PROGRAMME.replace("2014/15", "2015/16"))
+    (folder / "announcements.toml").write_text(
+        '[[release]]\nid = "monthly-bulletin"\nmonth = "2015-W53"\ndate = 2015-12-30\n\n'
+        '[[release.change]]\non = 2014-12-22\naction = "moved"\nfrom = 2015-12-31\n'
+        'to = 2015-12-30\nreason = "to avoid a clash"\n'
+    )
+    assert load_programme(folder).announcements
