@@ -9,7 +9,7 @@ TEST_INSTALLED := $(VENV)/.installed-test
 # Which interpreter a Python is, and its version: a .venv made by another one is made again.
 IDENTITY := import os, sys; print(os.path.realpath(sys.executable), sys.version_info[:2])
 
-.PHONY: check-python setup test-setup feeds golden test test-quick test-tools screenshots lint \
+.PHONY: check-python setup test-setup feeds golden test test-quick model test-tools screenshots lint \
 	format bench clean
 
 # calendar-gen needs Python 3.11 or later. A .venv made by another Python (an older one, or
@@ -98,6 +98,11 @@ test: test-setup test-tools
 # a tenth of the hypothesis examples. CI runs `make test`, which runs everything.
 test-quick: test-setup
 	HYPOTHESIS_PROFILE=quick $(BIN)/pytest -q -n 2 -m "not slow and not interop"
+
+# The model-based test of the record at length: random sequences of a team's commands over
+# simulated years, new ones each run (CI runs six, always the same).
+model: test-setup
+	MODEL_EXAMPLES=$${MODEL_EXAMPLES:-300} $(BIN)/pytest -q -p no:cacheprovider tests/test_model.py
 
 # docs/index.png and docs/index-phone.png, from the shipped feeds.
 screenshots: feeds test-setup test-tools
