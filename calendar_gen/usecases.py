@@ -15,11 +15,18 @@ from zoneinfo import ZoneInfo
 
 from calendar_gen import changes, clash
 from calendar_gen.errors import CalendarGenError, error_lines
-from calendar_gen.history import Moved
+from calendar_gen.history import Moved, lands_on
 from calendar_gen.model import Announcement, Period, Programme, YearMonth
 from calendar_gen.output import JOURNAL, ensure_folder, locked, publish, remove_leftovers
 from calendar_gen.practice import passed_unconfirmed, practice_problems, short_notice
-from calendar_gen.releases import Release, expand, rule_conflicts, suspensions, to_announce
+from calendar_gen.releases import (
+    Release,
+    expand,
+    release_uid,
+    rule_conflicts,
+    suspensions,
+    to_announce,
+)
 from calendar_gen.reports import (
     BuildReport,
     ChangeReport,
@@ -28,6 +35,7 @@ from calendar_gen.reports import (
     InitReport,
     ListReport,
     NextYearReport,
+    clash_lines,
 )
 from calendar_gen.schedule import load_programme
 from calendar_gen.texts import plural, short_date
@@ -310,7 +318,26 @@ def _change(
         announcement = apply(programme, changes.find_release(programme, pub_id, date, as_of))
         record = programme.record_path
         publish([(record, render_updates(record, [announcement]))])
-    return ChangeReport(announcement, record)
+    return ChangeReport(announcement, record, _lands_on_a_clash(programme, announcement, as_of))
+
+
+def _lands_on_a_clash(
+    programme: Programme, announcement: Announcement, as_of: dt.date
+) -> tuple[str, ...]:
+    """The clashes of the programme's own (same day, blackout) that a change moving a release
+    to a new day makes there, unless accepted: said at once, not at the next `clashes`."""
+    change, state = announcement.changes[-1], announcement.state
+    if lands_on(change) == change.old or not state.status(True).comes_out:
+        return ()
+    after = replace(programme, announcements={**programme.announcements,
+                                              announcement.key: announcement})  # fmt: skip
+    releases = releases_between(after, state.date, state.date, as_of=as_of)
+    moved = release_uid(announcement.id, announcement.month, programme.uid_domain)
+    found = [
+        c for c in clash.find_clashes(after, releases, {}, as_of)
+        if any(r.uid == moved for r in c.releases) and not _accepted(after, c)
+    ]  # fmt: skip
+    return tuple(f"{announcement.id} now clashes: {line}" for line in clash_lines(found))
 
 
 def move(pub_id: str, date: dt.date, new_date: dt.date, reason: str, *, as_of: dt.date,

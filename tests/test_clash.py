@@ -416,3 +416,42 @@ def test_a_daily_rule_made_sub_daily_by_its_hours_and_minutes_is_refused(tmp_pat
     result = run_cli("clashes", "--against", "busy.ics", "--as-of", "2014-04-01", cwd=tmp_path)
     assert result.returncode == 2
     assert "recurs more often than daily" in result.stderr
+
+
+_MONTHLY = """\
+topic = "Test topic"
+
+[[publication]]
+id = "monthly-bulletin"
+title = "Monthly bulletin"
+designation = "Official Statistics"
+frequency = "monthly"
+day = "second tuesday"
+"""
+_SURVEY = _MONTHLY.replace("Test topic", "Second topic").replace(
+    "monthly-bulletin", "labour-survey").replace("Monthly bulletin", "Labour survey").replace(
+    "second tuesday", "last thursday")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("commands", "warned"),
+    [
+        # Thursday 29 May 2014 is the labour survey's day (the last Thursday of May).
+        ([("move", "2014-05-13", "2014-05-29")], True),
+        ([("move", "2014-05-13", "2014-05-28")], False),
+        ([("cancel", "2014-05-13"), ("reinstate", "2014-05-13", "--to", "2014-05-29")], True),
+        ([("cancel", "2014-05-13"), ("reinstate", "2014-05-13")], False),
+    ],
+)
+def test_a_change_that_lands_on_a_busy_day_says_so_at_once(tmp_path, commands, warned):
+    write_schedules(tmp_path / "schedules", {"test": _MONTHLY, "second": _SURVEY})
+    assert run_cli("build", "--as-of", "2014-04-01", cwd=tmp_path).returncode == 0
+    for command, *args in commands:
+        done = run_cli(command, "monthly-bulletin", *args, "--reason", "x", "--as-of",
+                       "2014-04-01", cwd=tmp_path)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    said = (
+        "warning: monthly-bulletin now clashes: Thu 29 May 2014  same-day  2 releases on one "
+        "day: Labour survey (09:30, Second topic); Monthly bulletin (09:30, Test topic)"
+    )
+    assert (said in done.stderr) is warned
