@@ -4,7 +4,7 @@ import datetime as dt
 import json
 
 import pytest
-from helpers import PROGRAMME, examples, run_cli, write_schedules
+from helpers import MONTHLY, PROGRAMME, examples, run_cli, write_schedules
 from hypothesis import HealthCheck, event, given
 from hypothesis import strategies as st
 from interop import assert_parsers_agree
@@ -418,17 +418,7 @@ def test_a_daily_rule_made_sub_daily_by_its_hours_and_minutes_is_refused(tmp_pat
     assert "recurs more often than daily" in result.stderr
 
 
-_MONTHLY = """\
-topic = "Test topic"
-
-[[publication]]
-id = "monthly-bulletin"
-title = "Monthly bulletin"
-designation = "Official Statistics"
-frequency = "monthly"
-day = "second tuesday"
-"""
-_SURVEY = _MONTHLY.replace("Test topic", "Second topic").replace(
+_SURVEY = MONTHLY.replace("Test topic", "Second topic").replace(
     "monthly-bulletin", "labour-survey").replace("Monthly bulletin", "Labour survey").replace(
     "second tuesday", "last thursday")  # fmt: skip
 
@@ -444,7 +434,7 @@ _SURVEY = _MONTHLY.replace("Test topic", "Second topic").replace(
     ],
 )
 def test_a_change_that_lands_on_a_busy_day_says_so_at_once(tmp_path, commands, warned):
-    write_schedules(tmp_path / "schedules", {"test": _MONTHLY, "second": _SURVEY})
+    write_schedules(tmp_path / "schedules", {"test": MONTHLY, "second": _SURVEY})
     assert run_cli("build", "--as-of", "2014-04-01", cwd=tmp_path).returncode == 0
     for command, *args in commands:
         done = run_cli(command, "monthly-bulletin", *args, "--reason", "x", "--as-of",
