@@ -381,9 +381,11 @@ class FeedServer(ThreadingHTTPServer):
         if self.slots.acquire(blocking=False):
             try:
                 super().process_request(request, client_address)
-            except BaseException:
+            except Exception:  # the thread did not start, so it will not give the slot back
                 self.slots.release()
                 raise
+            # A Ctrl-C here may come once the thread has started and even ended: the slot is
+            # its to give back, and a stop needs no slot, so the interrupt goes on untouched.
             return
         connection = request if isinstance(request, socket.socket) else request[1]
         with contextlib.suppress(OSError):

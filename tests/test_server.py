@@ -506,3 +506,31 @@ def test_stopping_ends_open_connections_and_their_threads(tmp_path):
         finally:
             for sock in idle:
                 sock.close()
+
+
+def test_a_ctrl_c_while_a_thread_starts_stops_the_server(tmp_path, monkeypatch):
+    # Ctrl-C can land while socketserver waits for a new handler thread to start, by which
+    # time the thread may have served its client and given its slot back. Then the interrupt
+    # must go on, not turn into an error the server logs and carries on past.
+    (tmp_path / "all.ics").write_bytes(FEED)
+    server = FeedServer(tmp_path, "127.0.0.1", 0, [].append, max_connections=2)
+    start = threading.Thread.start
+    reached = []
+
+    def start_then_interrupt(thread):
+        start(thread)
+        if thread._target == server.process_request_thread:  # type: ignore[attr-defined]
+            thread.join(5)  # served (the client has gone) and its slot given back
+            reached.append(thread.is_alive())
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(threading.Thread, "start", start_then_interrupt)
+    ours, theirs = socket.socketpair()
+    theirs.close()  # the client has gone: the handler reads nothing and ends
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            server.process_request(ours, ("127.0.0.1", 1))
+        assert reached == [False]
+        assert [server.slots.acquire(blocking=False) for _ in range(3)] == [True, True, False]
+    finally:
+        server.server_close()
