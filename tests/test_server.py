@@ -518,8 +518,9 @@ def test_a_ctrl_c_while_a_thread_starts_stops_the_server(tmp_path, monkeypatch):
     reached = []
 
     def start_then_interrupt(thread):
+        handler = thread._target == server.process_request_thread  # gone once it has run
         start(thread)
-        if thread._target == server.process_request_thread:  # type: ignore[attr-defined]
+        if handler:
             thread.join(5)  # served (the client has gone) and its slot given back
             reached.append(thread.is_alive())
             raise KeyboardInterrupt
