@@ -25,14 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from calendar_gen.model import RECORD_FILE
+from calendar_gen.site import Output
 
-TYPES = {
-    ".ics": "text/calendar; charset=utf-8",
-    ".html": "text/html; charset=utf-8",
-    ".csv": "text/csv; charset=utf-8",
-    ".json": "application/json",
-    ".atom": "application/atom+xml",
-}
+TYPES = {kind.suffix: kind.media_type for kind in Output}  # what a build writes
 ALLOWED = "GET, HEAD"
 # The page runs one inline script of its own and loads nothing from anywhere.
 PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import Enum
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 
 from calendar_gen.edits import render_updates
 from calendar_gen.feeds import feed_chunks
@@ -22,40 +24,82 @@ from calendar_gen.releases import Release
 from calendar_gen.schedule import FILE_LIMIT
 
 MANIFEST = ".calendar-gen-build.json"  # hidden: the preview server does not serve it
-PAGES = ("index.html", "releases.csv", "releases.json", ATOM)
 
 
-def file_names(programme: Programme) -> list[str]:
-    """The names of the files a build writes into the output folder."""
-    return [f"{t.slug}.ics" for t in programme.topics] + ["all.ics", *PAGES]
+@dataclass(frozen=True)
+class Edition:
+    """What one build publishes, that every output is rendered from."""
+
+    programme: Programme
+    period: Period
+    releases: list[Release]
+    rows: list[str]  # the releases' rows of releases.json (pages.json_rows), made once
+    as_of: dt.date
+
+
+class Output(Enum):
+    """A kind of file a build writes, named by its file name (the feeds: by their ending),
+    in the order they are written."""
+
+    # Before the feeds: a build stopped among them leaves releases.json holding at least
+    # the releases all.ics does, which the next build is held to.
+    RELEASES_JSON = "releases.json"
+    FEEDS = ".ics"
+    INDEX = "index.html"
+    CSV = "releases.csv"
+    CHANGES = ATOM
+
+    @property
+    def suffix(self) -> str:
+        """The ending of its files' names."""
+        return "." + self.value.rsplit(".", 1)[-1]
+
+    @property
+    def media_type(self) -> str:
+        """Its Content-Type when served."""
+        match self:
+            case Output.RELEASES_JSON:
+                return "application/json"
+            case Output.FEEDS:
+                return "text/calendar; charset=utf-8"
+            case Output.INDEX:
+                return "text/html; charset=utf-8"
+            case Output.CSV:
+                return "text/csv; charset=utf-8"
+            case Output.CHANGES:
+                return "application/atom+xml"
+            case _:
+                assert_never(self)
+
+    def render(self, edition: Edition) -> Iterable[tuple[str, Content]]:
+        """Its files, as (name, content): data files as lines, written one after another."""
+        e = edition
+        match self:
+            case Output.RELEASES_JSON:
+                return [(self.value, json_lines(e.releases, e.rows))]
+            case Output.FEEDS:
+                return feed_chunks(e.programme, e.releases, e.period)
+            case Output.INDEX:
+                return [(self.value, render_index(e.programme, e.releases, e.period, e.as_of))]
+            case Output.CSV:
+                return [(self.value, csv_lines(e.releases, byte_order_mark=True))]
+            case Output.CHANGES:
+                return [(self.value, render_atom(e.programme, e.releases))]
+            case _:
+                assert_never(self)
 
 
 def outputs(
-    programme: Programme,
-    period: Period,
-    releases: list[Release],
-    rows: list[str],
-    as_of: dt.date,
-    folder: Path,
-    announce: list[Announcement],
+    edition: Edition, folder: Path, announce: list[Announcement]
 ) -> list[tuple[Path, Content]]:
     """Every file a build writes, rendered before any is written, so an error in one names it
-    and writes nothing. The data files come as lines, written one after another; `rows` are
-    the releases' rows of releases.json (pages.json_rows).
-
-    The record comes first: a build stopped half-way never loses an announcement. Then
-    releases.json, before the feeds: a build stopped among them leaves it holding at least
-    the releases all.ics does, which the next build is held to.
-    """
+    and writes nothing. The record comes first: a build stopped half-way never loses an
+    announcement."""
+    record = edition.programme.record_path
     files: list[tuple[Path, Content]] = []
     if announce:
-        files.append((programme.record_path, render_updates(programme.record_path, announce)))
-    index, csv, data, atom = PAGES
-    files.append((folder / data, json_lines(releases, rows)))
-    files += [(folder / name, chunks) for name, chunks in feed_chunks(programme, releases, period)]
-    files.append((folder / index, render_index(programme, releases, period, as_of)))
-    files.append((folder / csv, csv_lines(releases, byte_order_mark=True)))
-    files.append((folder / atom, render_atom(programme, releases)))
+        files.append((record, render_updates(record, announce)))
+    files += [(folder / name, content) for kind in Output for name, content in kind.render(edition)]
     return files
 
 
@@ -63,9 +107,13 @@ def fingerprint(schedules: str | Path, period: Period | None, as_of: dt.date) ->
     """A digest of everything a build's output depends on: the schedules folder, the options,
     this program and the holiday tables it reads."""
     digest = hashlib.sha256(f"{period}|{as_of}|{version('holidays')}".encode())
-    for folder in (Path(schedules), Path(__file__).parent):
-        for path in sorted(folder.glob("*.toml")) + sorted(folder.glob("*.py")):
-            digest.update(path.name.encode() + b"\0" + _contents(path) + b"\0")
+    package = Path(__file__).parent
+    files = [(path.name, path) for path in sorted(Path(schedules).glob("*.toml"))]
+    files += [
+        (path.relative_to(package).as_posix(), path) for path in sorted(package.rglob("*.py"))
+    ]
+    for name, path in files:
+        digest.update(name.encode() + b"\0" + _contents(path) + b"\0")
     return digest.hexdigest()
 
 

@@ -8,6 +8,8 @@ from helpers import ROOT, write_schedules
 import calendar_gen as cg
 
 D = dt.date
+PACKAGE = ROOT / "calendar_gen"
+MODULES = [p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py")]
 
 
 def test_every_public_name_is_there_and_typed():
@@ -67,11 +69,8 @@ def test_the_readme_module_table_is_the_package():
 
     readme = (ROOT / "README.md").read_text()
     table = readme.split("## Development", 1)[1]
-    documented = set(re.findall(r"^\| `([a-z_]+\.py)` \|", table, re.MULTILINE))
-    modules = {p.name for p in (ROOT / "calendar_gen").glob("*.py")} - {
-        "__init__.py",
-        "__main__.py",
-    }
+    documented = set(re.findall(r"^\| `([a-z_/]+\.py)` \|", table, re.MULTILINE))
+    modules = set(MODULES) - {"__init__.py", "__main__.py"}
     assert documented == modules
 
 
@@ -79,6 +78,6 @@ def test_architecture_names_every_module_in_its_layer_and_no_other():
     import re
 
     layers = (ROOT / "ARCHITECTURE.md").read_text().split("## Layers", 1)[1].split("\n## ", 1)[0]
-    named = set(re.findall(r"`([a-z_]+)(?:\.py)?`", layers)) - {"__main__"}
-    modules = {p.stem for p in (ROOT / "calendar_gen").glob("*.py")} - {"__main__"}
+    named = set(re.findall(r"`([a-z_/]+)(?:\.py)?`", layers)) - {"__main__"}
+    modules = {name.removesuffix(".py") for name in MODULES} - {"__main__"}
     assert named == modules

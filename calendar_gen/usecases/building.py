@@ -1,0 +1,196 @@
+"""`build`: the pipeline that turns the rules and the record into every published file.
+
+Plan the calendar, hold it to what was published last, render every file, then commit them
+all at once: the record, the outputs, and the manifest that lets an unchanged rebuild skip.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from calendar_gen.errors import CalendarGenError
+from calendar_gen.model import Announcement, Period, Programme
+from calendar_gen.output import JOURNAL, Content, ensure_folder, publish, remove_leftovers
+from calendar_gen.practice import passed_unconfirmed, short_notice
+from calendar_gen.releases import Release, rule_conflicts, to_announce
+from calendar_gen.reports import BuildReport
+from calendar_gen.schedule import load_programme
+from calendar_gen.texts import plural
+from calendar_gen.usecases.shared import Waiting, writing
+
+
+def build(
+    schedules: str | Path = "schedules",
+    out: str | Path = "feeds",
+    *,
+    as_of: dt.date,
+    period: Period | None = None,
+    published: str | Path | None = None,
+    wait: float = 60.0,
+    on_wait: Waiting | None = None,
+) -> BuildReport:
+    """Record newly confirmed releases, then write every feed, the page and the data files.
+
+    The feeds hold the programme's period through twelve months after `as_of` (through
+    `period` too, when given) and every announced release. Nothing published as confirmed or
+    cancelled may change without a recorded reason: `published` names the releases.json to
+    hold the build to (default: the one in `out`).
+    """
+    from calendar_gen.site import fingerprint, previous_build
+
+    with writing(schedules, wait, on_wait):
+        # Nothing changed since the last build into `out`: say what it said, touch nothing.
+        if (
+            published is None
+            and Path(schedules).is_dir()
+            and (note := previous_build(out, fingerprint(schedules, period, as_of)))
+        ):
+            warnings = tuple(str(w) for w in note.get("warnings", []))
+            return BuildReport(str(note.get("summary")), Path(out), warnings=warnings,
+                               unchanged=True)  # fmt: skip
+        programme = load_programme(schedules)
+        if period is not None and period < programme.period:
+            raise CalendarGenError(
+                f"--period {period} is before the programme's period {programme.period}: a "
+                "build publishes from the programme's period on, with every announced release "
+                f"of earlier ones. To look at {period}: calendar-gen list --period {period}"
+            )
+        return run(programme, out, as_of, through=period, published=published)
+
+
+@dataclass(frozen=True)
+class Held:
+    """The calendar a build publishes, held to what it published last."""
+
+    programme: Programme  # its record holding the releases kept as they were shown
+    releases: list[Release]
+    rows: list[str]  # releases.json's rows of them, made once
+    shown: list[Announcement]  # provisional releases shown, now kept in the record
+
+
+def run(
+    programme: Programme,
+    out: str | Path,
+    as_of: dt.date,
+    *,
+    through: Period | None = None,
+    published: str | Path | None = None,
+    extra: Sequence[tuple[Path, str]] = (),
+    recorded: Sequence[Announcement] = (),
+    dry_run: bool = False,
+) -> BuildReport:
+    """Plan and hold the calendar, then render and commit it all at once.
+
+    `extra` files (programme.toml, when rolling a year) are written last; `recorded` are the
+    record entries the caller made (next-year's moves).
+    """
+    from calendar_gen.site import Output
+
+    folder = Path(out)
+    held = hold(programme, folder, as_of, through, published or folder / Output.RELEASES_JSON.value)
+    programme, releases = held.programme, held.releases
+    confirmed = to_announce(releases, programme)
+    # Newly confirmed releases carry the changes just recorded for them, so they win.
+    announce = [*{a.key: a for a in [*held.shown, *recorded, *confirmed]}.values()]
+    warnings = [*short_notice(programme, confirmed), *passed_unconfirmed(held.shown, as_of),
+                *rule_conflicts(releases, as_of)]  # fmt: skip
+    report = BuildReport(_summary(programme, releases, as_of, through, out), folder,
+                         announced=tuple(confirmed), warnings=tuple(warnings),
+                         releases=tuple(releases), dry_run=dry_run)  # fmt: skip
+    if dry_run:
+        return report
+    files = [*render(held, ensure_folder(out), as_of, announce), *extra]
+    changed = commit(programme, folder, files, [path for path, _ in extra], through, as_of, report)
+    return replace(report, changed=tuple(changed), record=programme.record_path)
+
+
+def hold(
+    programme: Programme, folder: Path, as_of: dt.date, through: Period | None,
+    published: str | Path,
+) -> Held:  # fmt: skip
+    """The calendar to publish, after checking it keeps every promise `published` made; a
+    release shown as provisional that the calendar would now leave out is kept as shown."""
+    from calendar_gen.pages import json_rows
+    from calendar_gen.promise import check_promises, kept_as_shown, read_published
+    from calendar_gen.releases import calendar
+    from calendar_gen.site import last_as_of
+
+    since = last_as_of(folder)
+    if since and as_of < since:
+        raise CalendarGenError(
+            f"{folder}/ was last built as of {since}: a build as of {as_of}, before it, could "
+            "change what subscribers have already seen. The past stays as it happened: build "
+            f"as of {since} or later."
+        )
+    releases = calendar(programme, as_of, through)
+    rows = json_rows(releases)
+    source = Path(published)
+    seen = read_published(source, set(rows))
+    if shown := kept_as_shown(seen, releases, programme, as_of):
+        programme = replace(programme, announcements={
+            **programme.announcements, **{a.key: a for a in shown}})  # fmt: skip
+        releases = calendar(programme, as_of, through)
+        rows = json_rows(releases)
+    check_promises(seen, releases, source, since or as_of, as_of)
+    return Held(programme, releases, rows, shown)
+
+
+def render(
+    held: Held, folder: Path, as_of: dt.date, announce: list[Announcement]
+) -> list[tuple[Path, Content]]:
+    """Every file of the build, the record's additions first, rendered before any is written."""
+    from calendar_gen.site import Edition, outputs
+
+    remove_leftovers(folder)
+    programme = held.programme
+    edition = Edition(programme, programme.period, held.releases, held.rows, as_of)
+    return outputs(edition, folder, announce)
+
+
+def commit(
+    programme: Programme,
+    folder: Path,
+    files: list[tuple[Path, Content]],
+    inputs: list[Path],
+    through: Period | None,
+    as_of: dt.date,
+    report: BuildReport,
+) -> list[Path]:
+    """Write `files` all or nothing, then the manifest; the outputs that changed, not the
+    record or the `inputs` written with them."""
+    from calendar_gen.site import MANIFEST, fingerprint, note_build
+
+    journal = Path(programme.folder) / JOURNAL  # a kill among the renames: the next run ends them
+    kept = {programme.record_path, *inputs}
+    changed = [path for path in publish(files, journal) if path not in kept]
+    # Noted after the record is written: the next build, given the same, changes nothing.
+    digest = fingerprint(programme.folder, through, as_of)
+    names = [path.name for path, _ in files if path.parent == folder and path not in kept]
+    said = {"summary": report.summary, "warnings": list(report.warnings),
+            "as_of": as_of.isoformat()}  # fmt: skip
+    publish([(folder / MANIFEST, note_build(folder, digest, names, said))])
+    return changed
+
+
+def _summary(
+    programme: Programme,
+    releases: list[Release],
+    as_of: dt.date,
+    through: Period | None,
+    out: str | Path,
+) -> str:
+    """What a build publishes, in a line: the window's releases and the history kept."""
+    from calendar_gen.releases import window
+
+    first, last = window(programme, as_of, through)
+    history = sum(r.scheduled.first_day < first.first_day for r in releases)
+    return (
+        f"{plural(len(releases) - history, 'release')} of "
+        f"{plural(len(programme.publications), 'publication')} from "
+        f"{first.first_day:%B %Y} to {last.first_day:%B %Y}"
+        + (f" and {history} announced before, kept as history" if history else "")
+        + f": {len(programme.topics) + 1} feeds and index.html in {out}/"
+    )

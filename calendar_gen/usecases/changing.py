@@ -1,0 +1,125 @@
+"""The changes to an announced release: move, cancel, reinstate, retime, postpone, released.
+
+Each finds the release, lets `changes.py` check and make the change, and records it at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from calendar_gen import changes, clash
+from calendar_gen.history import lands_on
+from calendar_gen.model import Announcement, Programme
+from calendar_gen.output import publish
+from calendar_gen.releases import Release, release_uid
+from calendar_gen.reports import ChangeReport, clash_lines
+from calendar_gen.schedule import load_programme
+from calendar_gen.usecases.shared import Waiting, accepted, releases_between, writing
+
+
+def _change(
+    schedules: str | Path,
+    pub_id: str,
+    date: dt.date,
+    as_of: dt.date,
+    apply: Callable[[Programme, Release], Announcement],
+    wait: float,
+    on_wait: Waiting | None,
+) -> ChangeReport:
+    """Find the release of `pub_id` on `date`, record one change to it atomically, report it."""
+    from calendar_gen.edits import render_updates
+
+    with writing(schedules, wait, on_wait):
+        programme = load_programme(schedules)
+        announcement = apply(programme, changes.find_release(programme, pub_id, date, as_of))
+        record = programme.record_path
+        publish([(record, render_updates(record, [announcement]))])
+    return ChangeReport(announcement, record, _lands_on_a_clash(programme, announcement, as_of))
+
+
+def _lands_on_a_clash(
+    programme: Programme, announcement: Announcement, as_of: dt.date
+) -> tuple[str, ...]:
+    """The clashes of the programme's own (same day, blackout) that a change moving a release
+    to a new day makes there, unless accepted: said at once, not at the next `clashes`."""
+    change, state = announcement.changes[-1], announcement.state
+    if lands_on(change) == change.old or not state.status(True).comes_out:
+        return ()
+    after = replace(programme, announcements={**programme.announcements,
+                                              announcement.key: announcement})  # fmt: skip
+    releases = releases_between(after, state.date, state.date, as_of=as_of)
+    moved = release_uid(announcement.id, announcement.month, programme.uid_domain)
+    found = [
+        c for c in clash.find_clashes(after, releases, {}, as_of)
+        if any(r.uid == moved for r in c.releases) and not accepted(after, c)
+    ]  # fmt: skip
+    return tuple(f"{announcement.id} now clashes: {line}" for line in clash_lines(found))
+
+
+def move(pub_id: str, date: dt.date, new_date: dt.date, reason: str, *, as_of: dt.date,
+         schedules: str | Path = "schedules", wait: float = 60.0,
+         on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
+    """Move the release of `pub_id` now on `date` to `new_date`, recording why."""
+
+    def apply(programme: Programme, release: Release) -> Announcement:
+        return changes.move(programme, release, new_date, reason, as_of)
+
+    return _change(schedules, pub_id, date, as_of, apply, wait, on_wait)
+
+
+def cancel(pub_id: str, date: dt.date, reason: str, *, as_of: dt.date,
+           schedules: str | Path = "schedules", wait: float = 60.0,
+           on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
+    """Cancel the release of `pub_id` now on `date`, recording why; it stays as cancelled."""
+
+    def apply(programme: Programme, release: Release) -> Announcement:
+        return changes.cancel(programme, release, reason, as_of)
+
+    return _change(schedules, pub_id, date, as_of, apply, wait, on_wait)
+
+
+def reinstate(pub_id: str, date: dt.date, reason: str, *, as_of: dt.date,
+              to: dt.date | None = None, schedules: str | Path = "schedules",
+              wait: float = 60.0, on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
+    """Bring back the cancelled release of `pub_id` on `date` (or on `to`), recording why."""
+
+    def apply(programme: Programme, release: Release) -> Announcement:
+        return changes.reinstate(programme, release, reason, as_of, to)
+
+    return _change(schedules, pub_id, date, as_of, apply, wait, on_wait)
+
+
+def retime(pub_id: str, date: dt.date, time: dt.time, reason: str, *, as_of: dt.date,
+           schedules: str | Path = "schedules", wait: float = 60.0,
+           on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
+    """Release the release of `pub_id` on `date` at `time` instead, recording why."""
+
+    def apply(programme: Programme, release: Release) -> Announcement:
+        return changes.retime(programme, release, time, reason, as_of)
+
+    return _change(schedules, pub_id, date, as_of, apply, wait, on_wait)
+
+
+def postpone(pub_id: str, date: dt.date, reason: str, *, as_of: dt.date,
+             schedules: str | Path = "schedules", wait: float = 60.0,
+             on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
+    """Postpone the release of `pub_id` on `date`, new date to be announced, recording why."""
+
+    def apply(programme: Programme, release: Release) -> Announcement:
+        return changes.postpone(programme, release, reason, as_of)
+
+    return _change(schedules, pub_id, date, as_of, apply, wait, on_wait)
+
+
+def released(pub_id: str, date: dt.date, url: str | None = None, *, as_of: dt.date,
+             schedules: str | Path = "schedules", wait: float = 60.0,
+             on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
+    """Record that the release of `pub_id` on `date` came out, with a link to it if given."""
+
+    def apply(programme: Programme, release: Release) -> Announcement:
+        return changes.released(programme, release, url or "", as_of)
+
+    return _change(schedules, pub_id, date, as_of, apply, wait, on_wait)

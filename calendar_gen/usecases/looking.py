@@ -1,0 +1,80 @@
+"""The use cases that only read the schedules: `list` and `check`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from calendar_gen.errors import CalendarGenError
+from calendar_gen.model import Period, YearMonth
+from calendar_gen.practice import practice_problems
+from calendar_gen.releases import expand, rule_conflicts, suspensions
+from calendar_gen.reports import CheckReport, ListReport
+from calendar_gen.schedule import load_programme
+from calendar_gen.texts import plural, short_date
+from calendar_gen.usecases.shared import between, releases_between
+from calendar_gen.workdays import closed_reason
+
+
+def list_releases(
+    schedules: str | Path = "schedules",
+    *,
+    as_of: dt.date,
+    period: Period | None = None,
+    topic: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    month: YearMonth | None = None,
+    format: str = "table",
+    wide: bool = False,
+) -> ListReport:
+    """The releases in date order: of the programme's period (or `period`), or those dated
+    from `start` to `end` or in `month`, of one topic or all."""
+    programme = load_programme(schedules)
+    days = between(start, end, month, as_of)
+    if days is not None:
+        releases = releases_between(programme, *days, as_of=as_of)
+    else:
+        releases = expand(programme, period, as_of=as_of)
+    if topic is not None:
+        if programme.topic(topic) is None:
+            slugs = ", ".join(t.slug for t in programme.topics)
+            raise CalendarGenError(
+                f"--topic '{topic}' is not a topic of {programme.folder}; topics: {slugs}"
+            )
+        releases = [r for r in releases if r.topic.slug == topic]
+    return ListReport(tuple(releases), format, wide=wide)
+
+
+def check(
+    schedules: str | Path = "schedules",
+    *,
+    as_of: dt.date | None = None,
+    period: Period | None = None,
+    include_past: bool = False,
+) -> CheckReport:
+    """Validate the schedules and summarise them; with `as_of`, Code of Practice problems too."""
+    programme = load_programme(schedules)
+    period = period or programme.period
+    releases = expand(programme, period, as_of=as_of)
+    heading = [
+        f"{programme.folder}: {programme.organisation}, {plural(len(programme.topics), 'topic')}, "
+        f"{plural(len(programme.publications), 'publication')}, "
+        f"{plural(len(releases), 'release')} in {period}"
+    ]
+    if releases:
+        heading.append(f"first release {releases[0].date}, last {releases[-1].date}")
+    notes = []
+    for r in releases:
+        rule = r.publication.rule
+        if r.nominal and r.rule_date and r.nominal != r.rule_date:
+            notes.append(
+                f"{r.publication.id}: {rule.day_text} gives {short_date(r.nominal)} "
+                f"({closed_reason(r.nominal, rule.region)}); rolled {rule.roll} "
+                f"to {short_date(r.rule_date)}"
+            )
+    for publication, suspension in suspensions(programme, period):
+        notes.append(f"{publication.id}: suspended for {suspension.period}: {suspension.reason}")
+    notes += [f"warning: {message}" for message in rule_conflicts(releases, as_of)]
+    problems = practice_problems(programme, as_of, include_past) if as_of else []
+    return CheckReport(heading, notes, problems, as_of)

@@ -1,0 +1,96 @@
+"""What several use cases share: today's date, the writer's lock, the releases between two
+days, other producers' calendars and the clashes a programme accepts."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from calendar_gen import clash
+from calendar_gen.errors import CalendarGenError
+from calendar_gen.model import Programme, YearMonth
+from calendar_gen.output import locked
+from calendar_gen.releases import Release, expand
+from calendar_gen.texts import short_date
+
+Waiting = Callable[[str], None]  # told when another run holds the schedules folder
+UK = ZoneInfo("Europe/London")
+
+
+def today_in_london(now: dt.datetime | None = None) -> dt.date:
+    """Today's date in the UK, whatever the machine's time zone: the default for `as_of`."""
+    return (now or dt.datetime.now(dt.UTC)).astimezone(UK).date()
+
+
+@contextlib.contextmanager
+def writing(schedules: str | Path, wait: float, on_wait: Waiting | None) -> Iterator[None]:
+    """One writer at a time per schedules folder: builds and changes queue, then give up."""
+    folder = Path(schedules)
+    if not folder.is_dir():  # loading it will say what is wrong
+        yield
+        return
+    with locked(folder, wait, on_wait or (lambda message: None)):
+        yield
+
+
+def between(
+    start: dt.date | None, end: dt.date | None, month: YearMonth | None, as_of: dt.date
+) -> tuple[dt.date, dt.date] | None:
+    """A month, or from `start` (default today) to `end` (default a year on), as two days."""
+    if month is not None:
+        if start or end:
+            raise CalendarGenError("give --month, or --from and --until, not both")
+        return month.first_day, month.last_day
+    if start is None and end is None:
+        return None
+    first = start or as_of
+    return first, end or first + dt.timedelta(days=365)
+
+
+def releases_between(
+    programme: Programme, first: dt.date, last: dt.date, *, as_of: dt.date
+) -> list[Release]:
+    """Every release dated from `first` to `last`, whichever periods schedule them."""
+    if last < first:
+        raise CalendarGenError(f"--until {last} is before --from {first}")
+    # A release may roll a few days out of its scheduled month, and so out of its period.
+    period = programme.period.holding(first - dt.timedelta(days=40))
+    found: dict[str, Release] = {}
+    while period.start <= last:
+        for release in expand(programme, period, as_of=as_of):
+            if first <= release.date <= last:
+                found[release.uid] = release
+        period = period.following()
+    return sorted(found.values(), key=lambda r: (r.start, r.topic.slug, r.publication.id))
+
+
+def external(
+    against: Sequence[str | Path], first: dt.date, last: dt.date, programme: Programme
+) -> tuple[dict[dt.date, list[str]], list[str]]:
+    """Every other calendar's busy days from `first` to `last`, merged, each event named with
+    its time and calendar; and a warning for each calendar with nothing in that time."""
+    from calendar_gen.calendars import open_source
+
+    busy: dict[dt.date, list[str]] = {}
+    warnings = []
+    for spec in against:
+        source = open_source(str(spec))
+        days = clash.read_calendar(source.where, first, last, programme.timezone,
+                                   name=source.name, data=source.data)  # fmt: skip
+        if not any(first <= day <= last for day in days):
+            warnings.append(
+                f"{source.name} ({source.where}) has no events from {short_date(first)} to "
+                f"{short_date(last)}: is it the calendar you meant?"
+            )
+        for day, events in days.items():
+            busy.setdefault(day, []).extend(event.label for event in events)
+    return busy, warnings
+
+
+def accepted(programme: Programme, found: clash.Clash) -> bool:
+    """Whether programme.toml accepts this clash: listed apart, not counted."""
+    ids = [r.publication.id for r in found.releases]
+    return any(a.covers(found.date, ids) for a in programme.accepted)
