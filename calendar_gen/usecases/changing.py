@@ -25,9 +25,9 @@ def _change(
     pub_id: str,
     date: dt.date,
     as_of: dt.date,
-    apply: Callable[[Programme, Release], Announcement],
     wait: float,
     on_wait: Waiting | None,
+    apply: Callable[[Programme, Release], Announcement],
 ) -> ChangeReport:
     """Find the release of `pub_id` on `date`, record one change to it atomically, report it."""
     from calendar_gen.edits import render_updates
@@ -63,63 +63,45 @@ def move(pub_id: str, date: dt.date, new_date: dt.date, reason: str, *, as_of: d
          schedules: str | Path = "schedules", wait: float = 60.0,
          on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
     """Move the release of `pub_id` now on `date` to `new_date`, recording why."""
-
-    def apply(programme: Programme, release: Release) -> Announcement:
-        return changes.move(programme, release, new_date, reason, as_of)
-
-    return _change(schedules, pub_id, date, as_of, apply, wait, on_wait)
+    return _change(schedules, pub_id, date, as_of, wait, on_wait,
+                   lambda p, r: changes.move(p, r, new_date, reason, as_of))  # fmt: skip
 
 
 def cancel(pub_id: str, date: dt.date, reason: str, *, as_of: dt.date,
            schedules: str | Path = "schedules", wait: float = 60.0,
            on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
     """Cancel the release of `pub_id` now on `date`, recording why; it stays as cancelled."""
-
-    def apply(programme: Programme, release: Release) -> Announcement:
-        return changes.cancel(programme, release, reason, as_of)
-
-    return _change(schedules, pub_id, date, as_of, apply, wait, on_wait)
+    return _change(schedules, pub_id, date, as_of, wait, on_wait,
+                   lambda p, r: changes.cancel(p, r, reason, as_of))  # fmt: skip
 
 
 def reinstate(pub_id: str, date: dt.date, reason: str, *, as_of: dt.date,
               to: dt.date | None = None, schedules: str | Path = "schedules",
               wait: float = 60.0, on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
     """Bring back the cancelled release of `pub_id` on `date` (or on `to`), recording why."""
-
-    def apply(programme: Programme, release: Release) -> Announcement:
-        return changes.reinstate(programme, release, reason, as_of, to)
-
-    return _change(schedules, pub_id, date, as_of, apply, wait, on_wait)
+    return _change(schedules, pub_id, date, as_of, wait, on_wait,
+                   lambda p, r: changes.reinstate(p, r, reason, as_of, to))  # fmt: skip
 
 
 def retime(pub_id: str, date: dt.date, time: dt.time, reason: str, *, as_of: dt.date,
            schedules: str | Path = "schedules", wait: float = 60.0,
            on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
     """Release the release of `pub_id` on `date` at `time` instead, recording why."""
-
-    def apply(programme: Programme, release: Release) -> Announcement:
-        return changes.retime(programme, release, time, reason, as_of)
-
-    return _change(schedules, pub_id, date, as_of, apply, wait, on_wait)
+    return _change(schedules, pub_id, date, as_of, wait, on_wait,
+                   lambda p, r: changes.retime(p, r, time, reason, as_of))  # fmt: skip
 
 
 def postpone(pub_id: str, date: dt.date, reason: str, *, as_of: dt.date,
              schedules: str | Path = "schedules", wait: float = 60.0,
              on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
     """Postpone the release of `pub_id` on `date`, new date to be announced, recording why."""
-
-    def apply(programme: Programme, release: Release) -> Announcement:
-        return changes.postpone(programme, release, reason, as_of)
-
-    return _change(schedules, pub_id, date, as_of, apply, wait, on_wait)
+    return _change(schedules, pub_id, date, as_of, wait, on_wait,
+                   lambda p, r: changes.postpone(p, r, reason, as_of))  # fmt: skip
 
 
 def released(pub_id: str, date: dt.date, url: str | None = None, *, as_of: dt.date,
              schedules: str | Path = "schedules", wait: float = 60.0,
              on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
     """Record that the release of `pub_id` on `date` came out, with a link to it if given."""
-
-    def apply(programme: Programme, release: Release) -> Announcement:
-        return changes.released(programme, release, url or "", as_of)
-
-    return _change(schedules, pub_id, date, as_of, apply, wait, on_wait)
+    return _change(schedules, pub_id, date, as_of, wait, on_wait,
+                   lambda p, r: changes.released(p, r, url or "", as_of))  # fmt: skip
