@@ -47,10 +47,11 @@ def _show(report: Report) -> NoReturn:
     """Print the report and exit: 1 when it found something to put right. A report that
     comes in pieces (a whole government's data) is written as it is made, never held twice.
     Text for people has its control characters shown; JSON and CSV are data, kept exact."""
+    from calendar_gen.reports import spell
     from calendar_gen.terminal import terminal_safe
 
     safe = terminal_safe if getattr(report, "format", "table") == "table" else str
-    warnings = (f"warning: {terminal_safe(message)}\n" for message in report.warnings)
+    warnings = (f"warning: {terminal_safe(spell(finding))}\n" for finding in report.warnings)
     click.echo("".join(warnings), nl=False, err=True)
     try:
         sys.stdout.writelines(
@@ -78,6 +79,8 @@ against_option = click.option("--against", multiple=True, metavar="[NAME=]FILE|U
     "to show: a release on a day with one of its events clashes.")
 format_option = click.option("--format", type=click.Choice(("table", "json", "csv")),
                              default="table", show_default=True)
+report_format = click.option("--format", type=click.Choice(("table", "json")),
+    default="table", show_default=True, help="json: the summary and every finding as data.")
 past_option = click.option("--include-past", is_flag=True, help="Look before --as-of too.")
 between_options = [
     click.option("--from", "start", callback=_date, metavar="DATE", help="From this day on."),
@@ -163,7 +166,7 @@ _command("build", "build", """Write one .ics feed per topic and all.ics: the pro
     Example: calendar-gen build --schedules schedules --out feeds""",
     schedules_option, out_option, period_option, as_of_option,
     click.option("--published", metavar="FILE", help="The releases.json last published, to "
-                 "hold the build to (default: the one in --out)."), writes=True)
+                 "hold the build to (default: the one in --out)."), report_format, writes=True)
 _command("list", "list_releases", """Print the releases in date order: the programme's period,
     or those --from/--until two days or in one --month.
 
@@ -176,7 +179,7 @@ _command("check", "check", """Validate the schedules and summarise them; with --
     times), exit 1 if any.
 
     Example: calendar-gen check --schedules schedules --as-of 2014-06-01""",
-    schedules_option, period_option, as_of_option, past_option)
+    schedules_option, period_option, as_of_option, past_option, report_format)
 _command("move", "move", """Move the release of ID now on DATE to NEW_DATE, recording why.
 
     Example: calendar-gen move immigration-statistics 2014-05-22 2014-05-29 --reason 'late data'""",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from calendar_gen.findings import Command, Finding, Kind, Remedy
 from calendar_gen.model import Announcement, Programme
 from calendar_gen.texts import long_date, plural
 
@@ -13,12 +14,12 @@ STANDARD_TIME = dt.time(9, 30)
 
 def practice_problems(
     programme: Programme, as_of: dt.date, include_past: bool = False
-) -> list[str]:
+) -> list[Finding]:
     """Short-notice changes to releases from `as_of` on, and release times not explained.
 
     A 12-month calendar needs no check: every build publishes one (see releases.window).
     """
-    problems = []
+    problems: list[Finding] = []
     for announcement in programme.announcements.values():
         if announcement.date < as_of and not include_past:
             continue  # what is out is out: nothing left to put right
@@ -26,18 +27,23 @@ def practice_problems(
         for change in announcement.changes:
             if change.on > programme.firm_from(change.old):
                 days = (change.old - change.on).days
-                problems.append(
+                text = (
                     f"{announcement.id} {announcement.month}: {change.action} on "
                     f"{long_date(change.on)}, {plural(days, 'day')} before its confirmed date "
                     f"({long_date(change.old)}), inside the {programme.notice_weeks}-week "
                     f"notice period: {change.reason}"
                 )
+                problems.append(_about(announcement, Kind.LATE_CHANGE, text))
     problems += passed_unconfirmed(programme.announcements.values(), as_of)
     problems += _unexplained_times(programme, as_of)
     return problems
 
 
-def passed_unconfirmed(announced: Iterable[Announcement], as_of: dt.date) -> list[str]:
+def _about(a: Announcement, kind: Kind, text: str, remedy: Remedy | None = None) -> Finding:
+    return Finding(kind, text, a.id, str(a.month), a.date, remedy)
+
+
+def passed_unconfirmed(announced: Iterable[Announcement], as_of: dt.date) -> list[Finding]:
     """Releases shown as provisional whose day passed before any build confirmed them: they
     stay in the feeds as shown, and what happened is for the producer to record."""
     found = []
@@ -45,15 +51,17 @@ def passed_unconfirmed(announced: Iterable[Announcement], as_of: dt.date) -> lis
         state = a.state
         if a.confirmed or a.date >= as_of or state.cancelled or state.released or not state.dated:
             continue
-        found.append(
+        text = (
             f"{a.id} {a.month}: shown as provisional for {long_date(a.date)}, which passed "
             "without confirmation (no build in its notice period); it stays in the feeds as "
-            f"shown. If it came out, record it: calendar-gen released {a.id} {a.date} --url URL"
+            "shown. If it came out, record it"
         )
+        remedy = Remedy(Command.RELEASED, a.id, a.date)
+        found.append(_about(a, Kind.PASSED_UNCONFIRMED, text, remedy))
     return found
 
 
-def short_notice(programme: Programme, confirmed: Iterable[Announcement]) -> list[str]:
+def short_notice(programme: Programme, confirmed: Iterable[Announcement]) -> list[Finding]:
     """Releases confirmed with less notice than `notice_weeks`, by the day they were."""
     found = []
     for a in confirmed:
@@ -63,23 +71,25 @@ def short_notice(programme: Programme, confirmed: Iterable[Announcement]) -> lis
         if a.confirmed > programme.firm_from(day):
             days = (day - a.confirmed).days
             ahead = f"{plural(days, 'day')} ahead" if days else "the same day"
-            found.append(
+            text = (
                 f"{a.id} {a.month}: confirmed on {long_date(a.confirmed)} for "
                 f"{long_date(day)}, {ahead}: less than the "
                 f"{programme.notice_weeks} weeks' notice, which began on "
                 f"{long_date(programme.firm_from(day))}"
             )
+            found.append(_about(a, Kind.SHORT_NOTICE, text))
     return found
 
 
-def _unexplained_times(programme: Programme, as_of: dt.date) -> list[str]:
+def _unexplained_times(programme: Programme, as_of: dt.date) -> list[Finding]:
     problems = []
     for publication in programme.publications:
         ended = publication.ended and publication.ended.on < as_of
         if publication.time != STANDARD_TIME and not publication.time_reason and not ended:
-            problems.append(
+            text = (
                 f"{publication.id}: released at {publication.time:%H:%M}, not the standard "
                 f"{STANDARD_TIME:%H:%M}; say why with time_reason (for example, an "
                 "alternative time approved by the Office for Statistics Regulation)"
             )
+            problems.append(Finding(Kind.UNEXPLAINED_TIME, text, publication.id))
     return problems

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from calendar_gen.findings import Command, Finding, Kind, Remedy
 from calendar_gen.history import ReleaseKey, State, change_row
 from calendar_gen.model import (
     Announcement,
@@ -282,34 +283,33 @@ def to_announce(releases: list[Release], programme: Programme) -> list[Announcem
     ]
 
 
-def rule_conflicts(releases: list[Release], as_of: dt.date | None = None) -> list[str]:
+def rule_conflicts(releases: list[Release], as_of: dt.date | None = None) -> list[Finding]:
     """Announced releases still to come (from `as_of`) whose rule now says otherwise, or whose
     day has since become a bank holiday (a one-off, like the 2022 State Funeral): the
     announced date stands until it is moved."""
-    messages = []
+    found = []
     for r in releases:
         if not r.announcement or r.status is Status.CANCELLED or (as_of and r.date < as_of):
             continue
         first = r.changes[0].old if r.changes else r.date
         where, pub_id = f"{r.publication.id} {r.scheduled}", r.publication.id
+        said = f"{where}: announced for {long_date(r.date)}"
         if why := closed_reason(r.date, r.publication.rule.region):
-            messages.append(
-                f"{where}: announced for {long_date(r.date)}, which is not a working day "
-                f"({why}); move it: calendar-gen move {pub_id} {r.date} NEW_DATE --reason ..."
-            )
+            kind, text = Kind.NOT_A_WORKING_DAY, f"{said}, which is not a working day ({why})"
+            remedy, text = Remedy(Command.MOVE, pub_id, r.date), f"{text}; move it"
         elif r.rule_date is None:
-            messages.append(
-                f"{where}: announced for {long_date(r.date)}, but the rules no longer schedule "
-                f"it; it stays (to withdraw it: calendar-gen cancel {pub_id} {r.date} "
-                "--reason ...)"
-            )
+            kind = Kind.UNSCHEDULED
+            text = f"{said}, but the rules no longer schedule it; it stays. To withdraw it"
+            remedy = Remedy(Command.CANCEL, pub_id, r.date)
         elif r.rule_date not in (first, r.date):
-            messages.append(
-                f"{where}: announced for {long_date(r.date)}; the rule now gives "
-                f"{long_date(r.rule_date)}. The announced date stands (to move it: "
-                f"calendar-gen move {pub_id} {r.date} {r.rule_date} --reason ...)"
-            )
-    return messages
+            kind = Kind.RULE_DIFFERS
+            text = (f"{said}; the rule now gives {long_date(r.rule_date)}. The announced date "
+                    "stands. To move it")  # fmt: skip
+            remedy = Remedy(Command.MOVE, pub_id, r.date, r.rule_date)
+        else:
+            continue
+        found.append(Finding(kind, text, pub_id, str(r.scheduled), r.date, remedy))
+    return found
 
 
 def suspensions(

@@ -11,9 +11,10 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, assert_never
 
 from calendar_gen.clash import Clash, ClashKind, Move
+from calendar_gen.findings import Command, Finding, Severity
 from calendar_gen.model import Announcement, Period, Programme
 from calendar_gen.releases import Release
 from calendar_gen.texts import long_date, plural, short_date
@@ -23,12 +24,29 @@ class Report(Protocol):
     """What every use case returns."""
 
     @property
-    def warnings(self) -> tuple[str, ...]: ...
+    def warnings(self) -> tuple[Finding, ...]: ...
 
     @property
     def found(self) -> bool: ...
 
     def lines(self) -> list[str]: ...
+
+
+def spell(finding: Finding) -> str:
+    """A finding as a person reads it: its sentence, and the command that puts it right."""
+    r = finding.remedy
+    if r is None:
+        return finding.text
+    match r.command:
+        case Command.MOVE:
+            command = f"move {r.publication} {r.date} {r.new_date or 'NEW_DATE'} --reason ..."
+        case Command.CANCEL:
+            command = f"cancel {r.publication} {r.date} --reason ..."
+        case Command.RELEASED:
+            command = f"released {r.publication} {r.date} --url URL"
+        case _:
+            assert_never(r.command)
+    return f"{finding.text}: calendar-gen {command}"
 
 
 NARROW = 80  # a terminal's width: the table fits it unless asked to be wide
@@ -67,13 +85,16 @@ class BuildReport:
     changed: tuple[Path, ...] = ()
     announced: tuple[Announcement, ...] = ()
     record: Path | None = None
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Finding, ...] = ()
     unchanged: bool = False  # the inputs were those of the last build: nothing was touched
     releases: tuple[Release, ...] = ()  # what was published (none when unchanged)
     dry_run: bool = False  # what would be published; nothing was written
     found: bool = False
+    format: str = "table"
 
     def lines(self) -> list[str]:
+        if self.format == "json":
+            return [json.dumps(self.as_dict(), indent=2, ensure_ascii=False)]
         if self.unchanged:
             return [f"{self.summary} ({self.out}/ unchanged)"]
         if self.dry_run:
@@ -87,12 +108,28 @@ class BuildReport:
         lines.append(f"{self.summary} ({plural(len(self.changed), 'file')} changed)")
         return lines
 
+    def as_dict(self) -> dict[str, Any]:
+        """The build as build --format json prints it."""
+        return {
+            "summary": self.summary,
+            "out": str(self.out),
+            "unchanged": self.unchanged,
+            "dry_run": self.dry_run,
+            "changed": [str(path) for path in self.changed],
+            "record": str(self.record) if self.record else None,
+            "announced": [
+                {"publication": a.id, "scheduled": str(a.month), "date": a.date.isoformat()}
+                for a in self.announced
+            ],
+            "warnings": [w.as_dict() for w in self.warnings],
+        }
+
 
 @dataclass(frozen=True)
 class ListReport:
     releases: tuple[Release, ...]
     format: str = "table"
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Finding, ...] = ()
     found: bool = False
     wide: bool = False  # every column, however long the lines
 
@@ -116,27 +153,62 @@ class ListReport:
 
 @dataclass(frozen=True)
 class CheckReport:
-    """A summary of the schedules, the rolls and suspensions, and Code of Practice problems."""
+    """A summary of the schedules, and what checking them found: the rolls and suspensions,
+    rules that now differ from what was announced, and Code of Practice problems."""
 
-    heading: list[str]
-    notes: list[str]
-    problems: list[str]
+    programme: Programme
+    period: Period
+    releases: tuple[Release, ...]
+    findings: tuple[Finding, ...]
     as_of: dt.date | None
-    warnings: tuple[str, ...] = ()
+    format: str = "table"
+    warnings: tuple[Finding, ...] = ()
+
+    @property
+    def problems(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.PROBLEM]
 
     @property
     def found(self) -> bool:
         return bool(self.problems)
 
     def lines(self) -> list[str]:
-        lines = [*self.heading, *self.notes]
-        lines += [f"code of practice: {message}" for message in self.problems]
+        if self.format == "json":
+            return [json.dumps(self._data(), indent=2, ensure_ascii=False)]
+        p, releases = self.programme, self.releases
+        lines = [
+            f"{p.folder}: {p.organisation}, {plural(len(p.topics), 'topic')}, "
+            f"{plural(len(p.publications), 'publication')}, "
+            f"{plural(len(releases), 'release')} in {self.period}"
+        ]
+        if releases:
+            lines.append(f"first release {releases[0].date}, last {releases[-1].date}")
+        said = {Severity.NOTE: "", Severity.WARNING: "warning: ",
+                Severity.PROBLEM: "code of practice: "}  # fmt: skip
+        for severity in (Severity.NOTE, Severity.WARNING, Severity.PROBLEM):
+            lines += [said[severity] + spell(f) for f in self.findings if f.severity is severity]
         if self.problems:
             count = plural(len(self.problems), "Code of Practice problem")
             lines.append(f"{count} as of {self.as_of}")
         else:
             lines.append("OK")
         return lines
+
+    def _data(self) -> dict[str, Any]:
+        p, releases = self.programme, self.releases
+        return {
+            "schedules": str(p.folder),
+            "organisation": p.organisation,
+            "period": str(self.period),
+            "topics": len(p.topics),
+            "publications": len(p.publications),
+            "releases": len(releases),
+            "first": releases[0].date.isoformat() if releases else None,
+            "last": releases[-1].date.isoformat() if releases else None,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "problems": len(self.problems),
+            "findings": [f.as_dict() for f in self.findings],
+        }
 
 
 @dataclass(frozen=True)
@@ -145,7 +217,7 @@ class ChangeReport:
 
     announcement: Announcement
     record: Path
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Finding, ...] = ()
     found: bool = False
 
     def lines(self) -> list[str]:
@@ -191,7 +263,7 @@ class ClashReport:
     accepted: tuple[Clash, ...]
     scope: str  # a period's name, or "from <day>"
     format: str = "table"
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Finding, ...] = ()
 
     @property
     def found(self) -> bool:
@@ -225,7 +297,7 @@ class NextYearReport:
     build: BuildReport
     remaining: tuple[Clash, ...]
     kept: int = 0  # releases left of the period before, pinned in the record
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[Finding, ...] = field(default=())
     strict: bool = False  # clashes left after the roll make it exit 1
 
     @property
@@ -261,7 +333,7 @@ class InitReport:
 
     files: tuple[Path, ...]
     folder: Path
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Finding, ...] = ()
     found: bool = False
 
     def lines(self) -> list[str]:

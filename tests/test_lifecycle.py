@@ -67,8 +67,8 @@ def test_lifecycle(tmp_path):
     result = build(tmp_path, "2014-04-20")
     assert (
         "monthly-bulletin 2014-05: announced for Tuesday 13 May 2014; the rule now gives "
-        "Tuesday 20 May 2014. The announced date stands (to move it: calendar-gen move "
-        "monthly-bulletin 2014-05-13 2014-05-20 --reason ...)"
+        "Tuesday 20 May 2014. The announced date stands. To move it: calendar-gen move "
+        "monthly-bulletin 2014-05-13 2014-05-20 --reason ..."
     ) in result.stderr
     rows = listed(tmp_path, "2014-04-20")
     assert [rows[m]["date"] for m in ("2014-04", "2014-05", "2014-06")] == [

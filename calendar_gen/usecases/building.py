@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from calendar_gen.errors import CalendarGenError
+from calendar_gen.findings import Finding
 from calendar_gen.model import Announcement, Period, Programme
 from calendar_gen.output import JOURNAL, Content, ensure_folder, publish, remove_leftovers
 from calendar_gen.practice import passed_unconfirmed, short_notice
@@ -31,6 +32,7 @@ def build(
     published: str | Path | None = None,
     wait: float = 60.0,
     on_wait: Waiting | None = None,
+    format: str = "table",
 ) -> BuildReport:
     """Record newly confirmed releases, then write every feed, the page and the data files.
 
@@ -48,9 +50,11 @@ def build(
             and Path(schedules).is_dir()
             and (note := previous_build(out, fingerprint(schedules, period, as_of)))
         ):
-            warnings = tuple(str(w) for w in note.get("warnings", []))
-            return BuildReport(str(note.get("summary")), Path(out), warnings=warnings,
-                               unchanged=True)  # fmt: skip
+            said = [Finding.read(w) for w in note.get("warnings", [])]
+            if None not in said:
+                warnings = tuple(w for w in said if w is not None)
+                return BuildReport(str(note.get("summary")), Path(out), warnings=warnings,
+                                   unchanged=True, format=format)  # fmt: skip
         programme = load_programme(schedules)
         if period is not None and period < programme.period:
             raise CalendarGenError(
@@ -58,7 +62,8 @@ def build(
                 "build publishes from the programme's period on, with every announced release "
                 f"of earlier ones. To look at {period}: calendar-gen list --period {period}"
             )
-        return run(programme, out, as_of, through=period, published=published)
+        report = run(programme, out, as_of, through=period, published=published)
+    return replace(report, format=format)
 
 
 @dataclass(frozen=True)
@@ -169,7 +174,7 @@ def commit(
     # Noted after the record is written: the next build, given the same, changes nothing.
     digest = fingerprint(programme.folder, through, as_of)
     names = [path.name for path, _ in files if path.parent == folder and path not in kept]
-    said = {"summary": report.summary, "warnings": list(report.warnings),
+    said = {"summary": report.summary, "warnings": [w.as_dict() for w in report.warnings],
             "as_of": as_of.isoformat()}  # fmt: skip
     publish([(folder / MANIFEST, note_build(folder, digest, names, said))])
     return changed

@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from calendar_gen import changes, clash
+from calendar_gen.findings import Finding, Kind
 from calendar_gen.history import lands_on
 from calendar_gen.model import Announcement, Programme
 from calendar_gen.output import publish
@@ -42,7 +43,7 @@ def _change(
 
 def _lands_on_a_clash(
     programme: Programme, announcement: Announcement, as_of: dt.date
-) -> tuple[str, ...]:
+) -> tuple[Finding, ...]:
     """The clashes of the programme's own (same day, blackout) that a change moving a release
     to a new day makes there, unless accepted: said at once, not at the next `clashes`."""
     change, state = announcement.changes[-1], announcement.state
@@ -56,7 +57,9 @@ def _lands_on_a_clash(
         c for c in clash.find_clashes(after, releases, {}, as_of)
         if any(r.uid == moved for r in c.releases) and not accepted(after, c)
     ]  # fmt: skip
-    return tuple(f"{announcement.id} now clashes: {line}" for line in clash_lines(found))
+    a = announcement
+    return tuple(Finding(Kind.CLASH, f"{a.id} now clashes: {line}", a.id, str(a.month), state.date)
+                 for line in clash_lines(found))  # fmt: skip
 
 
 def move(pub_id: str, date: dt.date, new_date: dt.date, reason: str, *, as_of: dt.date,

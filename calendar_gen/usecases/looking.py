@@ -6,12 +6,13 @@ import datetime as dt
 from pathlib import Path
 
 from calendar_gen.errors import CalendarGenError
+from calendar_gen.findings import Finding, Kind
 from calendar_gen.model import Period, YearMonth
 from calendar_gen.practice import practice_problems
 from calendar_gen.releases import expand, rule_conflicts, suspensions
 from calendar_gen.reports import CheckReport, ListReport
 from calendar_gen.schedule import load_programme
-from calendar_gen.texts import plural, short_date
+from calendar_gen.texts import short_date
 from calendar_gen.usecases.shared import between, releases_between
 from calendar_gen.workdays import closed_reason
 
@@ -52,29 +53,25 @@ def check(
     as_of: dt.date | None = None,
     period: Period | None = None,
     include_past: bool = False,
+    format: str = "table",
 ) -> CheckReport:
     """Validate the schedules and summarise them; with `as_of`, Code of Practice problems too."""
     programme = load_programme(schedules)
     period = period or programme.period
     releases = expand(programme, period, as_of=as_of)
-    heading = [
-        f"{programme.folder}: {programme.organisation}, {plural(len(programme.topics), 'topic')}, "
-        f"{plural(len(programme.publications), 'publication')}, "
-        f"{plural(len(releases), 'release')} in {period}"
-    ]
-    if releases:
-        heading.append(f"first release {releases[0].date}, last {releases[-1].date}")
-    notes = []
+    found = []
     for r in releases:
         rule = r.publication.rule
         if r.nominal and r.rule_date and r.nominal != r.rule_date:
-            notes.append(
+            text = (
                 f"{r.publication.id}: {rule.day_text} gives {short_date(r.nominal)} "
                 f"({closed_reason(r.nominal, rule.region)}); rolled {rule.roll} "
                 f"to {short_date(r.rule_date)}"
             )
+            found.append(Finding(Kind.ROLLED, text, r.publication.id, str(r.scheduled), r.date))
     for publication, suspension in suspensions(programme, period):
-        notes.append(f"{publication.id}: suspended for {suspension.period}: {suspension.reason}")
-    notes += [f"warning: {message}" for message in rule_conflicts(releases, as_of)]
-    problems = practice_problems(programme, as_of, include_past) if as_of else []
-    return CheckReport(heading, notes, problems, as_of)
+        text = f"{publication.id}: suspended for {suspension.period}: {suspension.reason}"
+        found.append(Finding(Kind.SUSPENDED, text, publication.id))
+    found += rule_conflicts(releases, as_of)
+    found += practice_problems(programme, as_of, include_past) if as_of else []
+    return CheckReport(programme, period, tuple(releases), tuple(found), as_of, format)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from calendar_gen.errors import CalendarGenError, error_lines
+from calendar_gen.reports import spell
 from calendar_gen.usecases.building import build
 from calendar_gen.usecases.shared import today_in_london
 
@@ -69,7 +70,7 @@ def _rebuilder(
         log(f"{schedules} changed: rebuilding")
         try:
             report = build(schedules, out, as_of=today(), wait=wait)
-            lines = [f"warning: {w}" for w in report.warnings] + report.lines()
+            lines = [f"warning: {spell(w)}" for w in report.warnings] + report.lines()
         except CalendarGenError as error:  # shown, and the last good build stays served
             lines = error_lines(error)
         for line in lines:

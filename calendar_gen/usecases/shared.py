@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from calendar_gen import clash
 from calendar_gen.errors import CalendarGenError
+from calendar_gen.findings import Finding, Kind
 from calendar_gen.model import Programme, YearMonth
 from calendar_gen.output import locked
 from calendar_gen.releases import Release, expand
@@ -69,22 +70,23 @@ def releases_between(
 
 def external(
     against: Sequence[str | Path], first: dt.date, last: dt.date, programme: Programme
-) -> tuple[dict[dt.date, list[str]], list[str]]:
+) -> tuple[dict[dt.date, list[str]], list[Finding]]:
     """Every other calendar's busy days from `first` to `last`, merged, each event named with
     its time and calendar; and a warning for each calendar with nothing in that time."""
     from calendar_gen.calendars import open_source
 
     busy: dict[dt.date, list[str]] = {}
-    warnings = []
+    warnings: list[Finding] = []
     for spec in against:
         source = open_source(str(spec))
         days = clash.read_calendar(source.where, first, last, programme.timezone,
                                    name=source.name, data=source.data)  # fmt: skip
         if not any(first <= day <= last for day in days):
-            warnings.append(
+            text = (
                 f"{source.name} ({source.where}) has no events from {short_date(first)} to "
                 f"{short_date(last)}: is it the calendar you meant?"
             )
+            warnings.append(Finding(Kind.EMPTY_CALENDAR, text))
         for day, events in days.items():
             busy.setdefault(day, []).extend(event.label for event in events)
     return busy, warnings
