@@ -16,8 +16,10 @@ if TYPE_CHECKING:
         ChangeError,
         OutputError,
         Problem,
+        PromiseError,
         ScheduleError,
     )
+    from calendar_gen.findings import Finding, FindingKind, Remedy, Severity
     from calendar_gen.history import (
         Action,
         Announcement,
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
         YearMonth,
     )
     from calendar_gen.releases import Release, expand
+    from calendar_gen.reports import Format
     from calendar_gen.schedule import load_programme
     from calendar_gen.usecases import (
         build,
@@ -56,6 +59,7 @@ if TYPE_CHECKING:
         reinstate,
         released,
         retime,
+        serve,
         today_in_london,
     )
 
@@ -69,6 +73,9 @@ __all__ = [
     "Change",
     "ChangeError",
     "Designation",
+    "Finding",
+    "FindingKind",
+    "Format",
     "Frequency",
     "Moved",
     "OutputError",
@@ -76,13 +83,16 @@ __all__ = [
     "Postponed",
     "Problem",
     "Programme",
+    "PromiseError",
     "Publication",
     "Reinstated",
     "Release",
     "ReleaseKey",
     "Released",
+    "Remedy",
     "Retimed",
     "ScheduleError",
+    "Severity",
     "State",
     "Status",
     "Topic",
@@ -101,13 +111,14 @@ __all__ = [
     "reinstate",
     "released",
     "retime",
+    "serve",
     "today_in_london",
 ]
 
 # The modules the names above come from. A name is imported when first used: the command
 # imports this package for `calendar-gen --help` too, which must not wait for the holiday
 # tables.
-_MODULES = ("errors", "history", "model", "releases", "schedule", "usecases")
+_MODULES = ("errors", "findings", "history", "model", "releases", "reports", "schedule", "usecases")
 
 
 def __getattr__(name: str) -> Any:

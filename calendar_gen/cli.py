@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import gc
 import os
 import sys
 import traceback
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 # The core is imported inside each command: `calendar-gen --help` must answer at once,
 # without loading the holiday tables.
 if TYPE_CHECKING:
+    from calendar_gen.model import Period, YearMonth
     from calendar_gen.reports import Report
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_FOUND = 1  # the check ran and found something to put right
 EXIT_INPUT = 2  # bad input or usage
@@ -82,14 +86,22 @@ format_option = click.option("--format", type=click.Choice(("table", "json", "cs
 report_format = click.option("--format", type=click.Choice(("table", "json")),
     default="table", show_default=True, help="json: the summary and every finding as data.")
 past_option = click.option("--include-past", is_flag=True, help="Look before --as-of too.")
-between_options = [
+_between = [
     click.option("--from", "start", callback=_date, metavar="DATE", help="From this day on."),
     click.option("--until", "end", callback=_date, metavar="DATE", help="Up to this day."),
     click.option("--month", callback=_parsed("month"), metavar="YYYY-MM",
                  help="Only this month, like 2027-05.")]
-id_date = [click.argument("pub_id", metavar="ID"),
-           click.argument("date", callback=_date, metavar="DATE")]
+_id_date = [click.argument("pub_id", metavar="ID"),
+            click.argument("date", callback=_date, metavar="DATE")]
 # fmt: on
+
+
+def _all(decorators: list[Callable[[F], F]]) -> Callable[[F], F]:
+    """Several click decorators as one, applied in the order written."""
+    return lambda f: functools.reduce(lambda g, d: d(g), reversed(decorators), f)
+
+
+between_options, id_date = _all(_between), _all(_id_date)
 
 
 class _Guarded(click.Group):
@@ -135,121 +147,272 @@ def cli(ctx: click.Context, wait: float, debug: bool) -> None:
     ctx.obj = {"wait": wait, "debug": debug}
 
 
-def _run(name: str, *, writes: bool = False, **options: Any) -> NoReturn:
-    """Call the use case `name` with the command's options (as_of defaulting to today)."""
+def _today(as_of: dt.date | None) -> dt.date:
+    """--as-of, or the date in the UK: the only place the wall clock enters."""
+    from calendar_gen.usecases import today_in_london
+
+    return as_of or today_in_london()
+
+
+def _writer() -> dict[str, Any]:
+    """How a command that writes waits for another run on the same schedules, telling why."""
+    wait = click.get_current_context().obj["wait"]
+    return {"wait": wait, "on_wait": lambda message: click.echo(message, err=True)}
+
+
+@cli.command()
+@schedules_option
+@out_option
+@period_option
+@as_of_option
+@click.option("--published", metavar="FILE", help="The releases.json last published, to "
+              "hold the build to (default: the one in --out).")  # fmt: skip
+@report_format
+def build(schedules: str, out: str, period: Period | None, as_of: dt.date | None,
+          published: str | None, format: str) -> None:  # fmt: skip
+    """Write one .ics feed per topic and all.ics: the programme's period through twelve
+    months ahead, and every release announced before it.
+
+    Example: calendar-gen build --schedules schedules --out feeds
+    """
     from calendar_gen import usecases
 
-    # The only place the wall clock enters: --as-of defaults to the date in the UK (check
-    # looks at the Code of Practice only when given one).
-    if "as_of" in options and name != "check":
-        options["as_of"] = options["as_of"] or usecases.today_in_london()
-    if writes:
-        wait = click.get_current_context().obj["wait"]
-        options.update(wait=wait, on_wait=lambda message: click.echo(message, err=True))
-    _show(getattr(usecases, name)(**options))
+    _show(usecases.build(schedules, out, as_of=_today(as_of), period=period,
+                         published=published, format=format, **_writer()))  # fmt: skip
 
 
-def _command(name: str, use_case: str, doc: str, *options: Any, writes: bool = False) -> None:
-    """Declare the command `name`: its options and help, calling `use_case` with them."""
+@cli.command("list")
+@schedules_option
+@period_option
+@as_of_option
+@between_options
+@format_option
+@click.option("--topic", metavar="SLUG", help="Only this topic's releases.")
+@click.option("--wide", is_flag=True, help="Every column (topic and id too), however wide.")
+def list_(schedules: str, period: Period | None, as_of: dt.date | None, start: dt.date | None,
+          end: dt.date | None, month: YearMonth | None, format: str, topic: str | None,
+          wide: bool) -> None:  # fmt: skip
+    """Print the releases in date order: the programme's period, or those --from/--until two
+    days or in one --month.
 
-    def command(**values: Any) -> None:
-        _run(use_case, writes=writes, **values)
+    Example: calendar-gen list --month 2014-05 --topic migration
+    """
+    from calendar_gen import usecases
 
-    command.__doc__ = doc
-    cli.command(name=name)(functools.reduce(lambda f, o: o(f), reversed(options), command))
+    _show(usecases.list_releases(schedules, as_of=_today(as_of), period=period, topic=topic,
+                                 start=start, end=end, month=month, format=format,
+                                 wide=wide))  # fmt: skip
 
 
-# fmt: off
-_command("build", "build", """Write one .ics feed per topic and all.ics: the programme's period
-    through twelve months ahead, and every release announced before it.
+@cli.command()
+@schedules_option
+@period_option
+@as_of_option
+@past_option
+@report_format
+def check(schedules: str, period: Period | None, as_of: dt.date | None, include_past: bool,
+          format: str) -> None:  # fmt: skip
+    """Validate the schedules and summarise them; with --as-of, report Code of Practice
+    problems from that day on (short-notice changes, unexplained release times), exit 1 if
+    any.
 
-    Example: calendar-gen build --schedules schedules --out feeds""",
-    schedules_option, out_option, period_option, as_of_option,
-    click.option("--published", metavar="FILE", help="The releases.json last published, to "
-                 "hold the build to (default: the one in --out)."), report_format, writes=True)
-_command("list", "list_releases", """Print the releases in date order: the programme's period,
-    or those --from/--until two days or in one --month.
+    Example: calendar-gen check --schedules schedules --as-of 2014-06-01
+    """
+    from calendar_gen import usecases
 
-    Example: calendar-gen list --month 2014-05 --topic migration""",
-    schedules_option, period_option, as_of_option, *between_options, format_option,
-    click.option("--topic", metavar="SLUG", help="Only this topic's releases."),
-    click.option("--wide", is_flag=True, help="Every column (topic and id too), however wide."))
-_command("check", "check", """Validate the schedules and summarise them; with --as-of, report
-    Code of Practice problems from that day on (short-notice changes, unexplained release
-    times), exit 1 if any.
+    # Without --as-of, check validates only: the Code of Practice needs a day to look from.
+    _show(usecases.check(schedules, as_of=as_of, period=period, include_past=include_past,
+                         format=format))  # fmt: skip
 
-    Example: calendar-gen check --schedules schedules --as-of 2014-06-01""",
-    schedules_option, period_option, as_of_option, past_option, report_format)
-_command("move", "move", """Move the release of ID now on DATE to NEW_DATE, recording why.
 
-    Example: calendar-gen move immigration-statistics 2014-05-22 2014-05-29 --reason 'late data'""",
-    *id_date, click.argument("new_date", callback=_date, metavar="NEW_DATE"), reason_option,
-    schedules_option, as_of_option, writes=True)
-_command("cancel", "cancel", """Cancel the release of ID now on DATE, recording why; it stays
-    in the feeds as cancelled.
+@cli.command()
+@id_date
+@click.argument("new_date", callback=_date, metavar="NEW_DATE")
+@reason_option
+@schedules_option
+@as_of_option
+def move(pub_id: str, date: dt.date, new_date: dt.date, reason: str, schedules: str,
+         as_of: dt.date | None) -> None:  # fmt: skip
+    """Move the release of ID now on DATE to NEW_DATE, recording why.
 
-    Example: calendar-gen cancel hate-crimes 2014-10-16 --reason 'data quality review'""",
-    *id_date, reason_option, schedules_option, as_of_option, writes=True)
-_command("reinstate", "reinstate", """Bring back the cancelled release of ID on DATE, recording
-    why.
+    Example: calendar-gen move immigration-statistics 2014-05-22 2014-05-29 --reason 'late data'
+    """
+    from calendar_gen import usecases
 
-    Example: calendar-gen reinstate hate-crimes 2014-10-16 --to 2014-10-23 --reason 'data ready'""",
-    *id_date, reason_option, schedules_option, as_of_option,
-    click.option("--to", callback=_date, metavar="NEW_DATE",
-                 help="Reinstate it on another day (default: the day it had)."), writes=True)
-_command("retime", "retime", """Release the release of ID on DATE at TIME (HH:MM, UK time)
-    instead, recording why: the Code of Practice asks for the reason for an alternative time.
+    _show(usecases.move(pub_id, date, new_date, reason, as_of=_today(as_of),
+                        schedules=schedules, **_writer()))  # fmt: skip
 
-    Example: calendar-gen retime police-workforce 2014-07-17 10:00 --reason 'same time as ONS'""",
-    *id_date, click.argument("time", callback=_parsed("time"), metavar="TIME"), reason_option,
-    schedules_option, as_of_option, writes=True)
-_command("postpone", "postpone", """Postpone the release of ID on DATE, its new date to be
-    announced, recording why. It stays in the feeds, marked postponed, until a move gives it
-    its new date.
 
-    Example: calendar-gen postpone hate-crimes 2014-10-16 --reason 'awaiting police data'""",
-    *id_date, reason_option, schedules_option, as_of_option, writes=True)
-_command("released", "released", """Record that the release of ID on DATE came out, with a link
-    to the published statistics: shown in its feed event, on the page, in the data files and
-    in changes.atom.
+@cli.command()
+@id_date
+@reason_option
+@schedules_option
+@as_of_option
+def cancel(pub_id: str, date: dt.date, reason: str, schedules: str,
+           as_of: dt.date | None) -> None:  # fmt: skip
+    """Cancel the release of ID now on DATE, recording why; it stays in the feeds as
+    cancelled.
 
-    Example: calendar-gen released hate-crimes 2014-10-16 --url https://www.gov.uk/...""",
-    *id_date, click.option("--url", callback=_parsed("url"), metavar="URL",
-                           help="The address of the published statistics (http or https)."),
-    schedules_option, as_of_option, writes=True)
-_command("clashes", "clashes", """Find releases from today on that clash: too many on one day,
-    on another calendar's events, or in a blackout period. Exit 1 if there are any not
-    accepted.
+    Example: calendar-gen cancel hate-crimes 2014-10-16 --reason 'data quality review'
+    """
+    from calendar_gen import usecases
 
-    Example: calendar-gen clashes --against ONS=webcal://example.org/ons.ics --only external""",
-    schedules_option, period_option, as_of_option, *between_options, against_option,
-    past_option, click.option("--only", type=click.Choice(("external", "same-day", "blackout")),
-                              help="Only this kind of clash."),
-    click.option("--format", type=click.Choice(("table", "json")), default="table"))
-_command("next-year", "next_year", """Roll the programme to the next period, write its feeds and
-    print it for review.
+    _show(usecases.cancel(pub_id, date, reason, as_of=_today(as_of), schedules=schedules,
+                          **_writer()))  # fmt: skip
 
-    Example: calendar-gen next-year --avoid-clashes --against ons.ics --dry-run""",
-    schedules_option, out_option, as_of_option, against_option,
-    click.option("--avoid-clashes", is_flag=True, help="Move releases not yet announced off "
-                 "clashes, to the nearest clear day of their month."),
-    click.option("--to", callback=_period, metavar="P",
-                 help="Roll to P though the programme is ahead of today's period."),
-    click.option("--dry-run", is_flag=True,
-                 help="Show the new period and every move; write nothing."),
-    click.option("--strict", is_flag=True,
-                 help="Exit 1 when clashes are left after the roll."), writes=True)
-_command("init", "init", """Start a new programme in DIR (default schedules): a commented
-    programme.toml and one topic file that builds at once. Nothing is overwritten.
 
-    Example: calendar-gen init schedules --organisation 'Office for Rail Statistics'""",
-    click.argument("folder", default="schedules", metavar="[DIR]"),
-    click.option("--organisation", default="Example Statistics Office", show_default=True,
-                 help="The producer's name, shown in every feed."),
-    click.option("--period", callback=_period, metavar="P", help="A financial year like "
-                 "2027/28 or a year like 2027 (default: the financial year holding today)."),
-    as_of_option)
-# fmt: on
+@cli.command()
+@id_date
+@reason_option
+@schedules_option
+@as_of_option
+@click.option("--to", callback=_date, metavar="NEW_DATE",
+              help="Reinstate it on another day (default: the day it had).")  # fmt: skip
+def reinstate(pub_id: str, date: dt.date, reason: str, schedules: str, as_of: dt.date | None,
+              to: dt.date | None) -> None:  # fmt: skip
+    """Bring back the cancelled release of ID on DATE, recording why.
+
+    Example: calendar-gen reinstate hate-crimes 2014-10-16 --to 2014-10-23 --reason 'data ready'
+    """
+    from calendar_gen import usecases
+
+    _show(usecases.reinstate(pub_id, date, reason, as_of=_today(as_of), to=to,
+                             schedules=schedules, **_writer()))  # fmt: skip
+
+
+@cli.command()
+@id_date
+@click.argument("time", callback=_parsed("time"), metavar="TIME")
+@reason_option
+@schedules_option
+@as_of_option
+def retime(pub_id: str, date: dt.date, time: dt.time, reason: str, schedules: str,
+           as_of: dt.date | None) -> None:  # fmt: skip
+    """Release the release of ID on DATE at TIME (HH:MM, UK time) instead, recording why:
+    the Code of Practice asks for the reason for an alternative time.
+
+    Example: calendar-gen retime police-workforce 2014-07-17 10:00 --reason 'same time as ONS'
+    """
+    from calendar_gen import usecases
+
+    _show(usecases.retime(pub_id, date, time, reason, as_of=_today(as_of),
+                          schedules=schedules, **_writer()))  # fmt: skip
+
+
+@cli.command()
+@id_date
+@reason_option
+@schedules_option
+@as_of_option
+def postpone(pub_id: str, date: dt.date, reason: str, schedules: str,
+             as_of: dt.date | None) -> None:  # fmt: skip
+    """Postpone the release of ID on DATE, its new date to be announced, recording why. It
+    stays in the feeds, marked postponed, until a move gives it its new date.
+
+    Example: calendar-gen postpone hate-crimes 2014-10-16 --reason 'awaiting police data'
+    """
+    from calendar_gen import usecases
+
+    _show(usecases.postpone(pub_id, date, reason, as_of=_today(as_of), schedules=schedules,
+                            **_writer()))  # fmt: skip
+
+
+@cli.command()
+@id_date
+@click.option("--url", callback=_parsed("url"), metavar="URL",
+              help="The address of the published statistics (http or https).")  # fmt: skip
+@schedules_option
+@as_of_option
+def released(pub_id: str, date: dt.date, url: str | None, schedules: str,
+             as_of: dt.date | None) -> None:  # fmt: skip
+    """Record that the release of ID on DATE came out, with a link to the published
+    statistics: shown in its feed event, on the page, in the data files and in changes.atom.
+
+    Example: calendar-gen released hate-crimes 2014-10-16 --url https://www.gov.uk/...
+    """
+    from calendar_gen import usecases
+
+    _show(usecases.released(pub_id, date, url, as_of=_today(as_of), schedules=schedules,
+                            **_writer()))  # fmt: skip
+
+
+@cli.command()
+@schedules_option
+@period_option
+@as_of_option
+@between_options
+@against_option
+@past_option
+@click.option("--only", type=click.Choice(("external", "same-day", "blackout")),
+              help="Only this kind of clash.")  # fmt: skip
+@report_format
+def clashes(schedules: str, period: Period | None, as_of: dt.date | None,
+            start: dt.date | None, end: dt.date | None, month: YearMonth | None,
+            against: tuple[str, ...], include_past: bool, only: str | None,
+            format: str) -> None:  # fmt: skip
+    """Find releases from today on that clash: too many on one day, on another calendar's
+    events, or in a blackout period. Exit 1 if there are any not accepted.
+
+    Example: calendar-gen clashes --against ONS=webcal://example.org/ons.ics --only external
+    """
+    from calendar_gen import usecases
+
+    _show(usecases.clashes(schedules, as_of=_today(as_of), period=period, start=start,
+                           end=end, month=month, against=against, include_past=include_past,
+                           only=only, format=format))  # fmt: skip
+
+
+@cli.command("next-year")
+@schedules_option
+@out_option
+@as_of_option
+@against_option
+@click.option("--avoid-clashes", is_flag=True, help="Move releases not yet announced off "
+              "clashes, to the nearest clear day of their month.")  # fmt: skip
+@click.option(
+    "--to",
+    callback=_period,
+    metavar="P",
+    help="Roll to P though the programme is ahead of today's period.",
+)
+@click.option("--dry-run", is_flag=True, help="Show the new period and every move; write nothing.")
+@click.option("--strict", is_flag=True, help="Exit 1 when clashes are left after the roll.")
+def next_year(schedules: str, out: str, as_of: dt.date | None, against: tuple[str, ...],
+              avoid_clashes: bool, to: Period | None, dry_run: bool,
+              strict: bool) -> None:  # fmt: skip
+    """Roll the programme to the next period, write its feeds and print it for review.
+
+    Example: calendar-gen next-year --avoid-clashes --against ons.ics --dry-run
+    """
+    from calendar_gen import usecases
+
+    _show(usecases.next_year(schedules, out, as_of=_today(as_of), against=against,
+                             avoid_clashes=avoid_clashes, to=to, dry_run=dry_run,
+                             strict=strict, **_writer()))  # fmt: skip
+
+
+@cli.command()
+@click.argument("folder", default="schedules", metavar="[DIR]")
+@click.option("--organisation", default="Example Statistics Office", show_default=True,
+              help="The producer's name, shown in every feed.")  # fmt: skip
+@click.option(
+    "--period",
+    callback=_period,
+    metavar="P",
+    help="A financial year like "
+    "2027/28 or a year like 2027 (default: the financial year holding today).",
+)
+@as_of_option
+def init(folder: str, organisation: str, period: Period | None, as_of: dt.date | None) -> None:
+    """Start a new programme in DIR (default schedules): a commented programme.toml and one
+    topic file that builds at once. Nothing is overwritten.
+
+    Example: calendar-gen init schedules --organisation 'Office for Rail Statistics'
+    """
+    from calendar_gen import usecases
+
+    _show(usecases.init(folder, as_of=_today(as_of), organisation=organisation,
+                        period=period))  # fmt: skip
 
 
 @cli.command()

@@ -64,6 +64,10 @@ class OutputError(CalendarGenError):
     """The feeds could not be written."""
 
 
+class PromiseError(CalendarGenError):
+    """Publishing would silently break a promise made to subscribers."""
+
+
 class ChangeError(CalendarGenError):
     """A move, cancellation or reinstatement that cannot be made; the message says why."""
 

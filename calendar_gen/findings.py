@@ -19,7 +19,7 @@ class Severity(StrEnum):
     NOTE = "note"  # what the rules did: a roll off a holiday, a suspension
 
 
-class Kind(StrEnum):
+class FindingKind(StrEnum):
     LATE_CHANGE = "late-change"  # changed inside the notice period
     SHORT_NOTICE = "short-notice"  # confirmed with less than the notice period
     UNEXPLAINED_TIME = "unexplained-time"  # not 09:30, and no time_reason
@@ -35,15 +35,15 @@ class Kind(StrEnum):
     @property
     def severity(self) -> Severity:
         match self:
-            case Kind.LATE_CHANGE | Kind.SHORT_NOTICE | Kind.UNEXPLAINED_TIME:
+            case FindingKind.LATE_CHANGE | FindingKind.SHORT_NOTICE | FindingKind.UNEXPLAINED_TIME:
                 return Severity.PROBLEM
-            case Kind.PASSED_UNCONFIRMED:
+            case FindingKind.PASSED_UNCONFIRMED:
                 return Severity.PROBLEM
-            case Kind.NOT_A_WORKING_DAY | Kind.UNSCHEDULED | Kind.RULE_DIFFERS:
+            case FindingKind.NOT_A_WORKING_DAY | FindingKind.UNSCHEDULED | FindingKind.RULE_DIFFERS:
                 return Severity.WARNING
-            case Kind.CLASH | Kind.EMPTY_CALENDAR:
+            case FindingKind.CLASH | FindingKind.EMPTY_CALENDAR:
                 return Severity.WARNING
-            case Kind.ROLLED | Kind.SUSPENDED:
+            case FindingKind.ROLLED | FindingKind.SUSPENDED:
                 return Severity.NOTE
             case _:
                 assert_never(self)
@@ -77,7 +77,7 @@ class Remedy:
 class Finding:
     """One thing found: its kind, what it is about, a sentence, and the way to put it right."""
 
-    kind: Kind
+    kind: FindingKind
     text: str  # the sentence, naming its subject; no command in it
     publication: str | None = None
     slot: str | None = None  # the month (week, day) the release was scheduled in
@@ -111,7 +111,7 @@ class Finding:
                 dt.date.fromisoformat(data["remedy"]["date"]),
                 _day(data["remedy"].get("new_date")),
             )
-            kind, text, date = Kind(data["kind"]), str(data["text"]), _day(data["date"])
+            kind, text, date = FindingKind(data["kind"]), str(data["text"]), _day(data["date"])
             return cls(kind, text, data["publication"], data["scheduled"], date, remedy)
         except (KeyError, TypeError, ValueError, AttributeError):
             return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from calendar_gen.findings import Command, Finding, Kind, Remedy
+from calendar_gen.findings import Command, Finding, FindingKind, Remedy
 from calendar_gen.model import Announcement, Programme
 from calendar_gen.texts import long_date, plural
 
@@ -33,13 +33,13 @@ def practice_problems(
                     f"({long_date(change.old)}), inside the {programme.notice_weeks}-week "
                     f"notice period: {change.reason}"
                 )
-                problems.append(_about(announcement, Kind.LATE_CHANGE, text))
+                problems.append(_about(announcement, FindingKind.LATE_CHANGE, text))
     problems += passed_unconfirmed(programme.announcements.values(), as_of)
     problems += _unexplained_times(programme, as_of)
     return problems
 
 
-def _about(a: Announcement, kind: Kind, text: str, remedy: Remedy | None = None) -> Finding:
+def _about(a: Announcement, kind: FindingKind, text: str, remedy: Remedy | None = None) -> Finding:
     return Finding(kind, text, a.id, str(a.month), a.date, remedy)
 
 
@@ -57,7 +57,7 @@ def passed_unconfirmed(announced: Iterable[Announcement], as_of: dt.date) -> lis
             "shown. If it came out, record it"
         )
         remedy = Remedy(Command.RELEASED, a.id, a.date)
-        found.append(_about(a, Kind.PASSED_UNCONFIRMED, text, remedy))
+        found.append(_about(a, FindingKind.PASSED_UNCONFIRMED, text, remedy))
     return found
 
 
@@ -77,7 +77,7 @@ def short_notice(programme: Programme, confirmed: Iterable[Announcement]) -> lis
                 f"{programme.notice_weeks} weeks' notice, which began on "
                 f"{long_date(programme.firm_from(day))}"
             )
-            found.append(_about(a, Kind.SHORT_NOTICE, text))
+            found.append(_about(a, FindingKind.SHORT_NOTICE, text))
     return found
 
 
@@ -91,5 +91,5 @@ def _unexplained_times(programme: Programme, as_of: dt.date) -> list[Finding]:
                 f"{STANDARD_TIME:%H:%M}; say why with time_reason (for example, an "
                 "alternative time approved by the Office for Statistics Regulation)"
             )
-            problems.append(Finding(Kind.UNEXPLAINED_TIME, text, publication.id))
+            problems.append(Finding(FindingKind.UNEXPLAINED_TIME, text, publication.id))
     return problems

@@ -16,7 +16,7 @@ from io import TextIOWrapper
 from pathlib import Path
 from typing import Any
 
-from calendar_gen.errors import CalendarGenError
+from calendar_gen.errors import PromiseError
 from calendar_gen.model import RECORD_FILE, Announcement, Programme, Status, YearMonth
 from calendar_gen.readback import DATA_LIMIT, exists, loads, opened, read_back
 from calendar_gen.releases import Release
@@ -24,10 +24,6 @@ from calendar_gen.slots import parse_slot
 from calendar_gen.texts import long_date
 
 KEPT = tuple(s.value for s in Status if s.promised)  # the statuses that are a promise
-
-
-class PromiseError(CalendarGenError):
-    """Publishing would silently break a promise made to subscribers."""
 
 
 @dataclass(frozen=True)

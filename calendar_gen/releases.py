@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from calendar_gen.findings import Command, Finding, Kind, Remedy
+from calendar_gen.findings import Command, Finding, FindingKind, Remedy
 from calendar_gen.history import ReleaseKey, State, change_row
 from calendar_gen.model import (
     Announcement,
@@ -295,14 +295,17 @@ def rule_conflicts(releases: list[Release], as_of: dt.date | None = None) -> lis
         where, pub_id = f"{r.publication.id} {r.scheduled}", r.publication.id
         said = f"{where}: announced for {long_date(r.date)}"
         if why := closed_reason(r.date, r.publication.rule.region):
-            kind, text = Kind.NOT_A_WORKING_DAY, f"{said}, which is not a working day ({why})"
+            kind, text = (
+                FindingKind.NOT_A_WORKING_DAY,
+                f"{said}, which is not a working day ({why})",
+            )
             remedy, text = Remedy(Command.MOVE, pub_id, r.date), f"{text}; move it"
         elif r.rule_date is None:
-            kind = Kind.UNSCHEDULED
+            kind = FindingKind.UNSCHEDULED
             text = f"{said}, but the rules no longer schedule it; it stays. To withdraw it"
             remedy = Remedy(Command.CANCEL, pub_id, r.date)
         elif r.rule_date not in (first, r.date):
-            kind = Kind.RULE_DIFFERS
+            kind = FindingKind.RULE_DIFFERS
             text = (f"{said}; the rule now gives {long_date(r.rule_date)}. The announced date "
                     "stands. To move it")  # fmt: skip
             remedy = Remedy(Command.MOVE, pub_id, r.date, r.rule_date)

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol, assert_never
 
@@ -18,6 +19,14 @@ from calendar_gen.findings import Command, Finding, Severity
 from calendar_gen.model import Announcement, Period, Programme
 from calendar_gen.releases import Release
 from calendar_gen.texts import long_date, plural, short_date
+
+
+class Format(StrEnum):
+    """How a report is printed: for people, or as data."""
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"  # the releases of `list` only
 
 
 class Report(Protocol):
@@ -90,10 +99,10 @@ class BuildReport:
     releases: tuple[Release, ...] = ()  # what was published (none when unchanged)
     dry_run: bool = False  # what would be published; nothing was written
     found: bool = False
-    format: str = "table"
+    format: Format = Format.TABLE
 
     def lines(self) -> list[str]:
-        if self.format == "json":
+        if self.format is Format.JSON:
             return [json.dumps(self.as_dict(), indent=2, ensure_ascii=False)]
         if self.unchanged:
             return [f"{self.summary} ({self.out}/ unchanged)"]
@@ -128,7 +137,7 @@ class BuildReport:
 @dataclass(frozen=True)
 class ListReport:
     releases: tuple[Release, ...]
-    format: str = "table"
+    format: Format = Format.TABLE
     warnings: tuple[Finding, ...] = ()
     found: bool = False
     wide: bool = False  # every column, however long the lines
@@ -138,9 +147,9 @@ class ListReport:
         of JSON, too much to hold more than once."""
         from calendar_gen.pages import csv_lines, json_lines
 
-        if self.format == "json":
+        if self.format is Format.JSON:
             yield from json_lines(list(self.releases))
-        elif self.format == "csv":
+        elif self.format is Format.CSV:
             yield from csv_lines(list(self.releases))
         elif not self.releases:
             yield "no releases\n"
@@ -161,7 +170,7 @@ class CheckReport:
     releases: tuple[Release, ...]
     findings: tuple[Finding, ...]
     as_of: dt.date | None
-    format: str = "table"
+    format: Format = Format.TABLE
     warnings: tuple[Finding, ...] = ()
 
     @property
@@ -173,7 +182,7 @@ class CheckReport:
         return bool(self.problems)
 
     def lines(self) -> list[str]:
-        if self.format == "json":
+        if self.format is Format.JSON:
             return [json.dumps(self._data(), indent=2, ensure_ascii=False)]
         p, releases = self.programme, self.releases
         lines = [
@@ -262,7 +271,7 @@ class ClashReport:
     clashes: tuple[Clash, ...]
     accepted: tuple[Clash, ...]
     scope: str  # a period's name, or "from <day>"
-    format: str = "table"
+    format: Format = Format.TABLE
     warnings: tuple[Finding, ...] = ()
 
     @property
@@ -270,7 +279,7 @@ class ClashReport:
         return bool(self.clashes)
 
     def lines(self) -> list[str]:
-        if self.format == "json":
+        if self.format is Format.JSON:
             rows = [{**c.as_dict(), "accepted": False} for c in self.clashes]
             rows += [{**c.as_dict(), "accepted": True} for c in self.accepted]
             return [json.dumps(rows, indent=2, ensure_ascii=False)]

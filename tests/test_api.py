@@ -81,3 +81,26 @@ def test_architecture_names_every_module_in_its_layer_and_no_other():
     named = set(re.findall(r"`([a-z_/]+)(?:\.py)?`", layers)) - {"__main__"}
     modules = {name.removesuffix(".py") for name in MODULES} - {"__main__"}
     assert named == modules
+
+
+@pytest.mark.parametrize(
+    ("call", "said"),
+    [
+        (lambda s: cg.list_releases(s, as_of=D(2014, 4, 1), format="xml"),
+         "--format 'xml' is not one of table, json, csv"),
+        (lambda s: cg.check(s, format="csv"), "--format 'csv' is not one of table, json"),
+        (lambda s: cg.clashes(s, as_of=D(2014, 4, 1), only="extrnal"),
+         "--only 'extrnal' is not one of same-day, external, blackout"),
+    ],
+)  # fmt: skip
+def test_a_choice_misspelt_through_the_api_is_refused_not_ignored(tmp_path, call, said):
+    # A misspelt kind of clash once reported no clashes, and an unknown format a table.
+    with pytest.raises(cg.CalendarGenError, match=said):
+        call(write_schedules(tmp_path / "s"))
+
+
+def test_a_build_asked_for_an_unknown_format_writes_nothing(tmp_path):
+    with pytest.raises(cg.CalendarGenError, match="--format 'csv'"):
+        cg.build(write_schedules(tmp_path / "s"), tmp_path / "feeds", as_of=D(2014, 4, 1),
+                 format="csv")  # fmt: skip
+    assert not (tmp_path / "feeds").exists()

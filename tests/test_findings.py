@@ -6,7 +6,7 @@ import json
 import pytest
 from helpers import MONTHLY, run_cli, write_schedules
 
-from calendar_gen.findings import Command, Finding, Kind, Remedy, Severity
+from calendar_gen.findings import Command, Finding, FindingKind, Remedy, Severity
 from calendar_gen.reports import spell
 
 D = dt.date
@@ -16,19 +16,19 @@ D = dt.date
     ("kind", "severity"),
     [
         # What the Code of Practice asks to put right makes `check` exit 1 ...
-        (Kind.LATE_CHANGE, Severity.PROBLEM),
-        (Kind.SHORT_NOTICE, Severity.PROBLEM),
-        (Kind.UNEXPLAINED_TIME, Severity.PROBLEM),
-        (Kind.PASSED_UNCONFIRMED, Severity.PROBLEM),
+        (FindingKind.LATE_CHANGE, Severity.PROBLEM),
+        (FindingKind.SHORT_NOTICE, Severity.PROBLEM),
+        (FindingKind.UNEXPLAINED_TIME, Severity.PROBLEM),
+        (FindingKind.PASSED_UNCONFIRMED, Severity.PROBLEM),
         # ... what the producer should look at does not ...
-        (Kind.NOT_A_WORKING_DAY, Severity.WARNING),
-        (Kind.UNSCHEDULED, Severity.WARNING),
-        (Kind.RULE_DIFFERS, Severity.WARNING),
-        (Kind.CLASH, Severity.WARNING),
-        (Kind.EMPTY_CALENDAR, Severity.WARNING),
+        (FindingKind.NOT_A_WORKING_DAY, Severity.WARNING),
+        (FindingKind.UNSCHEDULED, Severity.WARNING),
+        (FindingKind.RULE_DIFFERS, Severity.WARNING),
+        (FindingKind.CLASH, Severity.WARNING),
+        (FindingKind.EMPTY_CALENDAR, Severity.WARNING),
         # ... and what the rules did is only said.
-        (Kind.ROLLED, Severity.NOTE),
-        (Kind.SUSPENDED, Severity.NOTE),
+        (FindingKind.ROLLED, Severity.NOTE),
+        (FindingKind.SUSPENDED, Severity.NOTE),
     ],
 )
 def test_each_kind_has_its_severity(kind, severity):
@@ -50,7 +50,7 @@ def test_each_kind_has_its_severity(kind, severity):
     ],
 )  # fmt: skip
 def test_a_remedy_is_spelt_as_the_command_to_type(remedy, spelt):
-    assert spell(Finding(Kind.RULE_DIFFERS, "it", remedy=remedy)) == spelt
+    assert spell(Finding(FindingKind.RULE_DIFFERS, "it", remedy=remedy)) == spelt
 
 
 @pytest.mark.parametrize(
@@ -70,7 +70,7 @@ def test_what_is_not_a_finding_is_not_read_as_one(data):
 
 
 def test_a_finding_reads_back_as_it_was():
-    finding = Finding(Kind.RULE_DIFFERS, "moved by the rule", "a", "2014-05", D(2014, 5, 13),
+    finding = Finding(FindingKind.RULE_DIFFERS, "moved by the rule", "a", "2014-05", D(2014, 5, 13),
                       Remedy(Command.MOVE, "a", D(2014, 5, 13), D(2014, 5, 20)))  # fmt: skip
     assert Finding.read(json.loads(json.dumps(finding.as_dict()))) == finding
 

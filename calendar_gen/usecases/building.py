@@ -17,10 +17,10 @@ from calendar_gen.model import Announcement, Period, Programme
 from calendar_gen.output import JOURNAL, Content, ensure_folder, publish, remove_leftovers
 from calendar_gen.practice import passed_unconfirmed, short_notice
 from calendar_gen.releases import Release, rule_conflicts, to_announce
-from calendar_gen.reports import BuildReport
+from calendar_gen.reports import BuildReport, Format
 from calendar_gen.schedule import load_programme
 from calendar_gen.texts import plural
-from calendar_gen.usecases.shared import Waiting, writing
+from calendar_gen.usecases.shared import Waiting, chosen, writing
 
 
 def build(
@@ -43,6 +43,7 @@ def build(
     """
     from calendar_gen.site import fingerprint, previous_build
 
+    shown = chosen("--format", format, (Format.TABLE, Format.JSON))
     with writing(schedules, wait, on_wait):
         # Nothing changed since the last build into `out`: say what it said, touch nothing.
         if (
@@ -54,7 +55,7 @@ def build(
             if None not in said:
                 warnings = tuple(w for w in said if w is not None)
                 return BuildReport(str(note.get("summary")), Path(out), warnings=warnings,
-                                   unchanged=True, format=format)  # fmt: skip
+                                   unchanged=True, format=shown)  # fmt: skip
         programme = load_programme(schedules)
         if period is not None and period < programme.period:
             raise CalendarGenError(
@@ -63,7 +64,7 @@ def build(
                 f"of earlier ones. To look at {period}: calendar-gen list --period {period}"
             )
         report = run(programme, out, as_of, through=period, published=published)
-    return replace(report, format=format)
+    return replace(report, format=shown)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from calendar_gen import changes, clash
-from calendar_gen.findings import Finding, Kind
+from calendar_gen.findings import Finding, FindingKind
 from calendar_gen.history import lands_on
 from calendar_gen.model import Announcement, Programme
 from calendar_gen.output import publish
@@ -57,8 +57,8 @@ def _lands_on_a_clash(
         c for c in clash.find_clashes(after, releases, {}, as_of)
         if any(r.uid == moved for r in c.releases) and not accepted(after, c)
     ]  # fmt: skip
-    a = announcement
-    return tuple(Finding(Kind.CLASH, f"{a.id} now clashes: {line}", a.id, str(a.month), state.date)
+    a, kind = announcement, FindingKind.CLASH
+    return tuple(Finding(kind, f"{a.id} now clashes: {line}", a.id, str(a.month), state.date)
                  for line in clash_lines(found))  # fmt: skip
 
 

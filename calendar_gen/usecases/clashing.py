@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from calendar_gen import clash
+from calendar_gen.clash import ClashKind
 from calendar_gen.model import Period, YearMonth
 from calendar_gen.releases import expand
-from calendar_gen.reports import ClashReport
+from calendar_gen.reports import ClashReport, Format
 from calendar_gen.schedule import load_programme
 from calendar_gen.texts import short_date
-from calendar_gen.usecases.shared import accepted, between, external, releases_between
+from calendar_gen.usecases.shared import accepted, between, chosen, external, releases_between
 
 
 def clashes(
@@ -37,6 +38,8 @@ def clashes(
     """
     from calendar_gen.releases import calendar
 
+    shown = chosen("--format", format, (Format.TABLE, Format.JSON))
+    kind = chosen("--only", only, list(ClashKind)) if only is not None else None
     programme = load_programme(schedules)
     if days := between(start, end, month, as_of):
         releases = releases_between(programme, *days, as_of=as_of)
@@ -48,10 +51,10 @@ def clashes(
     if not include_past:
         releases = [r for r in releases if r.date >= as_of]
     if not releases:
-        return ClashReport((), (), scope, format)
+        return ClashReport((), (), scope, shown)
     busy, warnings = external(against, releases[0].date, releases[-1].date, programme)
     found = clash.find_clashes(programme, releases, busy, as_of)
-    found = [c for c in found if only in (None, c.kind)]
+    found = [c for c in found if kind in (None, c.kind)]
     kept = [c for c in found if accepted(programme, c)]
     open_ = tuple(c for c in found if c not in kept)
-    return ClashReport(open_, tuple(kept), scope, format, tuple(warnings))
+    return ClashReport(open_, tuple(kept), scope, shown, tuple(warnings))

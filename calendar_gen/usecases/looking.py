@@ -6,14 +6,14 @@ import datetime as dt
 from pathlib import Path
 
 from calendar_gen.errors import CalendarGenError
-from calendar_gen.findings import Finding, Kind
+from calendar_gen.findings import Finding, FindingKind
 from calendar_gen.model import Period, YearMonth
 from calendar_gen.practice import practice_problems
 from calendar_gen.releases import expand, rule_conflicts, suspensions
-from calendar_gen.reports import CheckReport, ListReport
+from calendar_gen.reports import CheckReport, Format, ListReport
 from calendar_gen.schedule import load_programme
 from calendar_gen.texts import short_date
-from calendar_gen.usecases.shared import between, releases_between
+from calendar_gen.usecases.shared import between, chosen, releases_between
 from calendar_gen.workdays import closed_reason
 
 
@@ -31,6 +31,7 @@ def list_releases(
 ) -> ListReport:
     """The releases in date order: of the programme's period (or `period`), or those dated
     from `start` to `end` or in `month`, of one topic or all."""
+    shown = chosen("--format", format, list(Format))
     programme = load_programme(schedules)
     days = between(start, end, month, as_of)
     if days is not None:
@@ -44,7 +45,7 @@ def list_releases(
                 f"--topic '{topic}' is not a topic of {programme.folder}; topics: {slugs}"
             )
         releases = [r for r in releases if r.topic.slug == topic]
-    return ListReport(tuple(releases), format, wide=wide)
+    return ListReport(tuple(releases), shown, wide=wide)
 
 
 def check(
@@ -56,6 +57,7 @@ def check(
     format: str = "table",
 ) -> CheckReport:
     """Validate the schedules and summarise them; with `as_of`, Code of Practice problems too."""
+    shown = chosen("--format", format, (Format.TABLE, Format.JSON))
     programme = load_programme(schedules)
     period = period or programme.period
     releases = expand(programme, period, as_of=as_of)
@@ -68,10 +70,12 @@ def check(
                 f"({closed_reason(r.nominal, rule.region)}); rolled {rule.roll} "
                 f"to {short_date(r.rule_date)}"
             )
-            found.append(Finding(Kind.ROLLED, text, r.publication.id, str(r.scheduled), r.date))
+            found.append(
+                Finding(FindingKind.ROLLED, text, r.publication.id, str(r.scheduled), r.date)
+            )
     for publication, suspension in suspensions(programme, period):
         text = f"{publication.id}: suspended for {suspension.period}: {suspension.reason}"
-        found.append(Finding(Kind.SUSPENDED, text, publication.id))
+        found.append(Finding(FindingKind.SUSPENDED, text, publication.id))
     found += rule_conflicts(releases, as_of)
     found += practice_problems(programme, as_of, include_past) if as_of else []
-    return CheckReport(programme, period, tuple(releases), tuple(found), as_of, format)
+    return CheckReport(programme, period, tuple(releases), tuple(found), as_of, shown)

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from calendar_gen import clash
 from calendar_gen.errors import CalendarGenError
-from calendar_gen.findings import Finding, Kind
+from calendar_gen.findings import Finding, FindingKind
 from calendar_gen.model import Programme, YearMonth
 from calendar_gen.output import locked
 from calendar_gen.releases import Release, expand
@@ -19,11 +21,21 @@ from calendar_gen.texts import short_date
 
 Waiting = Callable[[str], None]  # told when another run holds the schedules folder
 UK = ZoneInfo("Europe/London")
+Choice = TypeVar("Choice", bound=StrEnum)
 
 
 def today_in_london(now: dt.datetime | None = None) -> dt.date:
     """Today's date in the UK, whatever the machine's time zone: the default for `as_of`."""
     return (now or dt.datetime.now(dt.UTC)).astimezone(UK).date()
+
+
+def chosen(option: str, value: str, allowed: Collection[Choice]) -> Choice:
+    """`value` as one of the `allowed` members of its kind, or an error saying which are."""
+    for member in allowed:
+        if value == member.value:
+            return member
+    names = ", ".join(member.value for member in allowed)
+    raise CalendarGenError(f"{option} '{value}' is not one of {names}; choose one of them")
 
 
 @contextlib.contextmanager
@@ -86,7 +98,7 @@ def external(
                 f"{source.name} ({source.where}) has no events from {short_date(first)} to "
                 f"{short_date(last)}: is it the calendar you meant?"
             )
-            warnings.append(Finding(Kind.EMPTY_CALENDAR, text))
+            warnings.append(Finding(FindingKind.EMPTY_CALENDAR, text))
         for day, events in days.items():
             busy.setdefault(day, []).extend(event.label for event in events)
     return busy, warnings
