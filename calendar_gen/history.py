@@ -27,12 +27,20 @@ class Status(StrEnum):
     PROVISIONAL = "provisional"
     CANCELLED = "cancelled"
     POSTPONED = "postponed"  # new date to be announced
+    # In no feed: what `list` says of a release a build has not published and would not
+    # (already past, or outside the calendar's months), so it never reads as a promise.
+    NOT_ANNOUNCED = "not announced"
+
+    @property
+    def published(self) -> bool:
+        """Whether a feed may carry it."""
+        return self is not Status.NOT_ANNOUNCED
 
     @property
     def promised(self) -> bool:
         """Whether publishing it is a promise: it changes only by a recorded change."""
         match self:
-            case Status.PROVISIONAL:
+            case Status.PROVISIONAL | Status.NOT_ANNOUNCED:
                 return False
             case Status.CONFIRMED | Status.CANCELLED | Status.POSTPONED:
                 return True
@@ -44,7 +52,7 @@ class Status(StrEnum):
         """Whether its date is the day it comes (or came, or would have come) out: once that
         day is past, the release is past, and the past stays as it happened."""
         match self:
-            case Status.CONFIRMED | Status.PROVISIONAL | Status.CANCELLED:
+            case Status.CONFIRMED | Status.PROVISIONAL | Status.CANCELLED | Status.NOT_ANNOUNCED:
                 return True
             case Status.POSTPONED:  # it keeps the date it had only until it is given another
                 return False
@@ -57,7 +65,7 @@ class Status(StrEnum):
         match self:
             case Status.CONFIRMED | Status.PROVISIONAL:
                 return True
-            case Status.CANCELLED | Status.POSTPONED:
+            case Status.CANCELLED | Status.POSTPONED | Status.NOT_ANNOUNCED:
                 return False
             case _:
                 assert_never(self)
@@ -75,6 +83,8 @@ class Status(StrEnum):
                 return (
                     "a new date is to be announced; until then it stays listed on the date it had"
                 )
+            case Status.NOT_ANNOUNCED:
+                return "it was never announced: no feed has it"
             case _:
                 assert_never(self)
 
@@ -469,6 +479,8 @@ def status_word(status: Status, title: str) -> str:
             return f"{title} (provisional)"
         case Status.POSTPONED:
             return f"Postponed: {title} (new date to be announced)"
+        case Status.NOT_ANNOUNCED:
+            return f"{title} (not announced)"
         case _:
             assert_never(status)
 
@@ -485,6 +497,8 @@ def ical_status(status: Status) -> str:
             # drops a subscribed event marked CANCELLED (github.com/hackgvl/hackgreenville-com
             # /pull/498) and Apple Calendar strikes it out (github.com/sabre-io/dav/issues/969).
             return "TENTATIVE"
+        case Status.NOT_ANNOUNCED:
+            raise ValueError("a release never announced is in no feed")
         case _:
             assert_never(status)
 

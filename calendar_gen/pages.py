@@ -187,7 +187,9 @@ def _introduction(programme: Programme, releases: list[Release]) -> str:
 def _legend(notice: str) -> str:
     """What each status means, as the releases below show it."""
     said = (
-        f"<strong>{s.value.capitalize()}</strong>: {escape(s.meaning(notice))}." for s in Status
+        f"<strong>{s.value.capitalize()}</strong>: {escape(s.meaning(notice))}."
+        for s in Status
+        if s.published
     )
     return f"<p>{' '.join(said)}</p>"
 

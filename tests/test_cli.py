@@ -89,6 +89,38 @@ def test_refused_build_writes_nothing_and_keeps_feeds(tmp_path):
     )
 
 
+def _statuses(cwd, *args):
+    result = run_cli("list", "--format", "json", *args, cwd=cwd)
+    assert result.returncode == 0, result.stderr
+    return {r["date"]: r["status"] for r in json.loads(result.stdout)}
+
+
+def test_list_calls_a_release_no_feed_has_not_announced(tmp_path):
+    write_schedules(tmp_path / "schedules")  # second Tuesdays, from April 2014
+    # Nothing built yet: 8 April and 13 May are past, so no build will publish them; 10 June
+    # is within four weeks of 1 June, so the next build confirms it; 8 July is further.
+    first = _statuses(tmp_path, "--as-of", "2014-06-01")
+    assert [first[d] for d in ("2014-04-08", "2014-05-13", "2014-06-10", "2014-07-08")] == [
+        "not announced", "not announced", "confirmed", "provisional"]  # fmt: skip
+    # A period before the programme's is in no feed, even its release still to come
+    # (Tuesday 11 March 2014).
+    before = _statuses(tmp_path, "--as-of", "2014-03-01", "--period", "2013/14")
+    assert before["2014-03-11"] == "not announced" and set(before.values()) == {"not announced"}
+
+
+def test_list_gives_each_release_the_status_its_feed_gives_it(tmp_path):
+    write_schedules(tmp_path / "schedules")
+    assert run_cli("build", "--as-of", "2014-04-01", cwd=tmp_path).returncode == 0
+    assert run_cli("build", "--as-of", "2014-06-01", cwd=tmp_path).returncode == 0
+    published = json.loads((tmp_path / "feeds" / "releases.json").read_text())
+    listed = _statuses(tmp_path, "--as-of", "2014-06-01")  # the period, 2014/15
+    fed = {r["date"]: r["status"] for r in published if r["date"] in listed}
+    assert fed == listed and len(listed) == 12
+    # Confirmed by the first build, 8 April stays so; 13 May, shown as provisional and
+    # passed with no build in its notice period, stays as it was shown.
+    assert (listed["2014-04-08"], listed["2014-05-13"]) == ("confirmed", "provisional")
+
+
 def test_list_json_has_the_contract_fields(shipped):
     result = run_cli("list", "--format", "json", "--as-of", "2014-06-01", cwd=shipped)
     assert result.returncode == 0, result.stderr
@@ -104,7 +136,8 @@ def test_list_json_has_the_contract_fields(shipped):
         "designation": "National Statistics",
         "date": "2014-04-03",
         "start": "2014-04-03T09:30:00+01:00",
-        "status": "confirmed",
+        # Out on 3 April, before the first build: in no feed, so never a promise.
+        "status": "not announced",
         "sequence": 0,
         "uid": "police-powers-and-procedures-2014-04@home-office",
     }

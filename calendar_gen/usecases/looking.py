@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 from calendar_gen.errors import CalendarGenError
 from calendar_gen.findings import Finding, FindingKind
-from calendar_gen.model import Period, YearMonth
+from calendar_gen.history import Status
+from calendar_gen.model import Period, Programme, YearMonth
 from calendar_gen.practice import practice_problems
-from calendar_gen.releases import expand, rule_conflicts, suspensions
+from calendar_gen.releases import Release, expand, rule_conflicts, suspensions
 from calendar_gen.reports import CheckReport, Format, ListReport
 from calendar_gen.schedule import load_programme
 from calendar_gen.texts import short_date
@@ -45,7 +47,17 @@ def list_releases(
                 f"--topic '{topic}' is not a topic of {programme.folder}; topics: {slugs}"
             )
         releases = [r for r in releases if r.topic.slug == topic]
-    return ListReport(tuple(releases), shown, wide=wide)
+    return ListReport(tuple(_as_published(programme, releases, as_of)), shown, wide=wide)
+
+
+def _as_published(programme: Programme, releases: list[Release], as_of: dt.date) -> list[Release]:
+    """Each release with the status the feeds give it after a build on `as_of`, or, if a
+    build would not publish it (past and never announced, or outside the calendar's
+    months), "not announced": a release in no feed is no promise."""
+    from calendar_gen.releases import calendar
+
+    published = {r.uid: r for r in calendar(programme, as_of)}
+    return [published.get(r.uid) or replace(r, status=Status.NOT_ANNOUNCED) for r in releases]
 
 
 def check(
