@@ -189,9 +189,16 @@ def build(schedules: str, out: str, period: Period | None, as_of: dt.date | None
 @format_option
 @click.option("--topic", metavar="SLUG", help="Only this topic's releases.")
 @click.option("--wide", is_flag=True, help="Every column (topic and id too), however wide.")
+@click.option(
+    "--as-seen-on",
+    "seen_on",
+    callback=_date,
+    metavar="DATE",
+    help="The calendar as it was published on DATE, from the record: what subscribers were shown.",
+)
 def list_(schedules: str, period: Period | None, as_of: dt.date | None, start: dt.date | None,
           end: dt.date | None, month: YearMonth | None, format: str, topic: str | None,
-          wide: bool) -> None:  # fmt: skip
+          wide: bool, seen_on: dt.date | None) -> None:  # fmt: skip
     """Print the releases in date order: the programme's period, or those --from/--until two
     days or in one --month.
 
@@ -201,7 +208,7 @@ def list_(schedules: str, period: Period | None, as_of: dt.date | None, start: d
 
     _show(usecases.list_releases(schedules, as_of=_today(as_of), period=period, topic=topic,
                                  start=start, end=end, month=month, format=format,
-                                 wide=wide))  # fmt: skip
+                                 wide=wide, seen_on=seen_on))  # fmt: skip
 
 
 @cli.command()

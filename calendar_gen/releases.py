@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from calendar_gen.findings import Command, Finding, FindingKind, Remedy
-from calendar_gen.history import ReleaseKey, State, change_row
+from calendar_gen.history import ReleaseKey, State, change_row, replay
 from calendar_gen.model import (
     Announcement,
     Change,
@@ -130,6 +130,28 @@ def calendar(programme: Programme, as_of: dt.date, through: Period | None = None
     ]
     releases.sort(key=lambda r: (r.start, r.topic.slug, r.publication.id))
     return releases
+
+
+def as_seen_on(programme: Programme, day: dt.date) -> list[Release]:
+    """The calendar as a build on `day` published it, from the record alone: what was
+    announced by then, as it stood then; the rest as the rules give it now, and provisional,
+    since no build had confirmed it by then."""
+    record = {}
+    for key, a in programme.announcements.items():
+        made = tuple(c for c in a.changes if c.on <= day)
+        confirmed = a.confirmed if a.confirmed and a.confirmed <= day else None
+        if a.confirmed and not confirmed and not made:
+            continue  # confirmed later, unchanged by then: it stood as its rule gave it
+        date = replay(a.date, made).date if made else a.first_date
+        record[key] = replace(a, date=date, confirmed=confirmed, changes=made)
+    # A period rolled to since, when today was in an earlier one, had not begun.
+    period = min(programme.period, programme.period.holding(day))
+    then = replace(programme, period=period, announcements=record)
+    return [
+        r if r.status is not Status.CONFIRMED or (r.announcement and r.announcement.confirmed)
+        else replace(r, status=Status.PROVISIONAL, confirmed=None)
+        for r in calendar(then, day)
+    ]  # fmt: skip
 
 
 def expand(

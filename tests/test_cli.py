@@ -121,6 +121,49 @@ def test_list_gives_each_release_the_status_its_feed_gives_it(tmp_path):
     assert (listed["2014-04-08"], listed["2014-05-13"]) == ("confirmed", "provisional")
 
 
+def _seen(cwd, day):
+    result = run_cli("list", "--format", "json", "--as-of", "2014-06-01", "--as-seen-on", day,
+                     cwd=cwd)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return {r["date"]: (r["status"], r["sequence"]) for r in json.loads(result.stdout)}
+
+
+def test_list_as_seen_on_a_day_shows_what_was_published_then(tmp_path):
+    write_schedules(tmp_path / "schedules")  # second Tuesdays, four weeks' notice
+    steps = [
+        ("build", "--as-of", "2014-04-15"),  # confirms Tuesday 13 May, four weeks ahead
+        ("move", "monthly-bulletin", "2014-05-13", "2014-05-20", "--reason", "late data",
+         "--as-of", "2014-05-01"),
+        ("build", "--as-of", "2014-05-01"),
+        # No build on 13 May, when 10 June came within four weeks: confirmed on the 16th.
+        ("build", "--as-of", "2014-05-16"),
+    ]  # fmt: skip
+    for step in steps:
+        assert run_cli(*step, cwd=tmp_path).returncode == 0, step
+    april = _seen(tmp_path, "2014-04-20")
+    assert "2014-04-08" not in april  # out before the first build: never shown
+    assert [april[d] for d in ("2014-05-13", "2014-06-10", "2014-07-08")] == [
+        ("confirmed", 0), ("provisional", 0), ("provisional", 0)]  # fmt: skip
+    moved = _seen(tmp_path, "2014-05-05")
+    assert "2014-05-13" not in moved and moved["2014-05-20"] == ("confirmed", 1)
+    # Four weeks before 10 June, but no build had confirmed it: it was shown as provisional.
+    assert _seen(tmp_path, "2014-05-14")["2014-06-10"] == ("provisional", 0)
+    assert _seen(tmp_path, "2014-05-16")["2014-06-10"] == ("confirmed", 0)
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("--as-seen-on", "2014-07-01"), "is after today (2014-06-01)"),
+        (("--as-seen-on", "2014-05-01", "--period", "2014/15"), "not both"),
+    ],
+)
+def test_list_as_seen_on_refuses_what_it_cannot_show(tmp_path, args, said):
+    write_schedules(tmp_path / "schedules")
+    result = run_cli("list", "--as-of", "2014-06-01", *args, cwd=tmp_path)
+    assert result.returncode == 2 and said in result.stderr
+
+
 def test_list_json_has_the_contract_fields(shipped):
     result = run_cli("list", "--format", "json", "--as-of", "2014-06-01", cwd=shipped)
     assert result.returncode == 0, result.stderr

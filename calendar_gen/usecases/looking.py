@@ -30,13 +30,18 @@ def list_releases(
     month: YearMonth | None = None,
     format: str = "table",
     wide: bool = False,
+    seen_on: dt.date | None = None,
 ) -> ListReport:
     """The releases in date order: of the programme's period (or `period`), or those dated
-    from `start` to `end` or in `month`, of one topic or all."""
+    from `start` to `end` or in `month`, of one topic or all; with `seen_on`, of the
+    calendar as it was published on that day."""
     shown = chosen("--format", format, list(Format))
     programme = load_programme(schedules)
     days = between(start, end, month, as_of)
-    if days is not None:
+    if seen_on is not None:
+        releases = _seen_on(programme, seen_on, as_of, period)
+        releases = [r for r in releases if not days or days[0] <= r.date <= days[1]]
+    elif days is not None:
         releases = releases_between(programme, *days, as_of=as_of)
     else:
         releases = expand(programme, period, as_of=as_of)
@@ -47,7 +52,27 @@ def list_releases(
                 f"--topic '{topic}' is not a topic of {programme.folder}; topics: {slugs}"
             )
         releases = [r for r in releases if r.topic.slug == topic]
-    return ListReport(tuple(_as_published(programme, releases, as_of)), shown, wide=wide)
+    if seen_on is None:
+        releases = _as_published(programme, releases, as_of)
+    return ListReport(tuple(releases), shown, wide=wide)
+
+
+def _seen_on(
+    programme: Programme, day: dt.date, as_of: dt.date, period: Period | None
+) -> list[Release]:
+    from calendar_gen.releases import as_seen_on
+
+    if period is not None:
+        raise CalendarGenError(
+            "give --as-seen-on or --period, not both: --as-seen-on lists the whole calendar "
+            "published that day (narrow it with --from and --until, or --month)"
+        )
+    if day > as_of:
+        raise CalendarGenError(
+            f"--as-seen-on {day} is after today ({as_of}): nothing has been published on it "
+            "yet. What the next build will publish is what list shows without --as-seen-on."
+        )
+    return as_seen_on(programme, day)
 
 
 def _as_published(programme: Programme, releases: list[Release], as_of: dt.date) -> list[Release]:
