@@ -22,6 +22,7 @@ class Severity(StrEnum):
 class FindingKind(StrEnum):
     LATE_CHANGE = "late-change"  # changed inside the notice period
     SHORT_NOTICE = "short-notice"  # confirmed with less than the notice period
+    MISSED_BUILDS = "missed-builds"  # days with no build, when releases came due to confirm
     UNEXPLAINED_TIME = "unexplained-time"  # not 09:30, and no time_reason
     PASSED_UNCONFIRMED = "passed-unconfirmed"  # shown as provisional, its day gone by
     NOT_A_WORKING_DAY = "not-a-working-day"  # announced for a day now a bank holiday
@@ -40,6 +41,8 @@ class FindingKind(StrEnum):
             case FindingKind.PASSED_UNCONFIRMED:
                 return Severity.PROBLEM
             case FindingKind.NOT_A_WORKING_DAY | FindingKind.UNSCHEDULED | FindingKind.RULE_DIFFERS:
+                return Severity.WARNING
+            case FindingKind.MISSED_BUILDS:
                 return Severity.WARNING
             case FindingKind.CLASH | FindingKind.EMPTY_CALENDAR:
                 return Severity.WARNING

@@ -81,6 +81,28 @@ def short_notice(programme: Programme, confirmed: Iterable[Announcement]) -> lis
     return found
 
 
+def missed_builds(
+    programme: Programme, confirmed: Iterable[Announcement], since: dt.date | None, today: dt.date
+) -> list[Finding]:
+    """The days after the last build (`since`) and before `today` with no build, if releases
+    came within their notice period on them: each was confirmed late, today."""
+    if since is None or (today - since).days < 2:
+        return []
+    late = [(a, (today - programme.firm_from(a.date)).days) for a in confirmed
+            if a.confirmed == today and since < programme.firm_from(a.date) < today]  # fmt: skip
+    if not late:
+        return []
+    named = ", ".join(f"{a.id} {a.month} by {plural(days, 'day')}" for a, days in late)
+    text = (
+        f"no build ran from {long_date(since + dt.timedelta(days=1))} to "
+        f"{long_date(today - dt.timedelta(days=1))}, when "
+        f"{plural(len(late), 'release')} came within {programme.notice_weeks} weeks of "
+        f"{'its day' if len(late) == 1 else 'their days'}; "
+        f"confirmed today, late: {named}. Build every day (see How often to build)"
+    )
+    return [Finding(FindingKind.MISSED_BUILDS, text)]
+
+
 def _unexplained_times(programme: Programme, as_of: dt.date) -> list[Finding]:
     problems = []
     for publication in programme.publications:

@@ -135,3 +135,36 @@ def test_a_manifest_whose_warnings_are_not_findings_builds_again(tmp_path):
     manifest.write_text(json.dumps({**note, "warnings": ["a sentence, as 0.1 kept them"]}))
     code, built = _json("build", "--as-of", "2014-04-20", cwd=tmp_path)
     assert code == 0 and not built["unchanged"] and built["warnings"][0]["kind"] == "rule-differs"
+
+
+def _built(tmp_path, day):
+    code, built = _json("build", "--as-of", day, cwd=tmp_path)
+    assert code == 0
+    return [w for w in built["warnings"] if w["kind"] == "missed-builds"]
+
+
+def test_a_build_after_days_without_one_says_which_releases_came_due_and_how_late(tmp_path):
+    write_schedules(tmp_path / "schedules", {"test": MONTHLY})
+    assert _built(tmp_path, "2014-04-15") == []  # the first: nothing to have missed
+    # 10 June came within four weeks on Tuesday 13 May, with no build till Friday 16 May.
+    (missed,) = _built(tmp_path, "2014-05-16")
+    assert missed["severity"] == "warning" and missed["text"] == (
+        "no build ran from Wednesday 16 April 2014 to Thursday 15 May 2014, when 1 release "
+        "came within 4 weeks of its day; confirmed today, late: monthly-bulletin 2014-06 by "
+        "3 days. Build every day (see How often to build)"
+    )
+
+
+@pytest.mark.parametrize(
+    "days",
+    [
+        # Gaps in which no release came due (10 June is due on 13 May), then the next day.
+        ("2014-05-12", "2014-05-13"),
+        # Built on the day 10 June came due; then a gap before 8 July comes due on 10 June.
+        ("2014-05-13", "2014-05-20"),
+    ],
+)
+def test_no_missed_builds_when_none_mattered(tmp_path, days):
+    write_schedules(tmp_path / "schedules", {"test": MONTHLY})
+    assert _built(tmp_path, "2014-04-15") == []
+    assert [_built(tmp_path, day) for day in days] == [[], []]

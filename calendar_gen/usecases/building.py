@@ -15,7 +15,7 @@ from calendar_gen.errors import CalendarGenError
 from calendar_gen.findings import Finding
 from calendar_gen.model import Announcement, Period, Programme
 from calendar_gen.output import JOURNAL, Content, ensure_folder, publish, remove_leftovers
-from calendar_gen.practice import passed_unconfirmed, short_notice
+from calendar_gen.practice import missed_builds, passed_unconfirmed, short_notice
 from calendar_gen.releases import Release, rule_conflicts, to_announce
 from calendar_gen.reports import BuildReport, Format
 from calendar_gen.schedule import load_programme
@@ -75,6 +75,7 @@ class Held:
     releases: list[Release]
     rows: list[str]  # releases.json's rows of them, made once
     shown: list[Announcement]  # provisional releases shown, now kept in the record
+    since: dt.date | None  # the day the last build into the folder took as today
 
 
 def run(
@@ -101,7 +102,8 @@ def run(
     confirmed = to_announce(releases, programme)
     # Newly confirmed releases carry the changes just recorded for them, so they win.
     announce = [*{a.key: a for a in [*held.shown, *recorded, *confirmed]}.values()]
-    warnings = [*short_notice(programme, confirmed), *passed_unconfirmed(held.shown, as_of),
+    warnings = [*missed_builds(programme, confirmed, held.since, as_of),
+                *short_notice(programme, confirmed), *passed_unconfirmed(held.shown, as_of),
                 *rule_conflicts(releases, as_of)]  # fmt: skip
     report = BuildReport(_summary(programme, releases, as_of, through, out), folder,
                          announced=tuple(confirmed), warnings=tuple(warnings),
@@ -141,7 +143,7 @@ def hold(
         releases = calendar(programme, as_of, through)
         rows = json_rows(releases)
     check_promises(seen, releases, source, since or as_of, as_of)
-    return Held(programme, releases, rows, shown)
+    return Held(programme, releases, rows, shown, since)
 
 
 def render(
