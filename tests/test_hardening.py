@@ -194,6 +194,10 @@ def everything(folder) -> dict[str, object]:
             found[name] = "fifo"
         elif path.is_dir():
             found[name] = "folder"
+        elif (stat := path.stat()).st_size > 2**24:
+            # A planted sparse giant: read, it would take seconds. Any write to it changes
+            # its mtime, and a replacement (how calendar-gen writes) its inode.
+            found[name] = ("large", stat.st_size, stat.st_mtime_ns, stat.st_ino)
         else:
             found[name] = path.read_bytes()
     return found
