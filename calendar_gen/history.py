@@ -167,7 +167,8 @@ class Moved:
         return replace(state, date=self.new, postponed=False)  # a postponed one's new date
 
     def text(self) -> str:
-        return f"Moved from {long_date(self.old)}: {self.reason}"
+        return (f"Moved on {long_date(self.on)} from {long_date(self.old)} to "
+                f"{long_date(self.new)}: {self.reason}")  # fmt: skip
 
     def fields(self) -> Fields:
         return {"to": self.new}
@@ -200,7 +201,8 @@ class Cancelled:
         return replace(state, cancelled=True)
 
     def text(self) -> str:
-        return f"Cancelled on {long_date(self.on)}: {self.reason}"
+        due = long_date(self.old)
+        return f"Cancelled on {long_date(self.on)} (it was due on {due}): {self.reason}"
 
     def fields(self) -> Fields:
         return {}
@@ -234,8 +236,7 @@ class Reinstated:
         return replace(state, date=self.new, cancelled=False)
 
     def text(self) -> str:
-        moved = f", on {long_date(self.new)}" if self.new != self.old else ""
-        return f"Reinstated on {long_date(self.on)}{moved}: {self.reason}"
+        return f"Reinstated on {long_date(self.on)} for {long_date(self.new)}: {self.reason}"
 
     def fields(self) -> Fields:
         return {"to": self.new}
@@ -307,7 +308,8 @@ class Postponed:
         return replace(state, postponed=True)
 
     def text(self) -> str:
-        return f"Postponed on {long_date(self.on)}, new date to be announced: {self.reason}"
+        return (f"Postponed on {long_date(self.on)} (it was due on {long_date(self.old)}), new "
+                f"date to be announced: {self.reason}")  # fmt: skip
 
     def fields(self) -> Fields:
         return {}

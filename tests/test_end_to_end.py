@@ -72,7 +72,7 @@ def test_debug_as_the_text_of_a_reason_is_only_text(tmp_path, shipped_schedules)
             "--as-of", "2014-04-01")  # fmt: skip
     result = run_process(*args, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "Moved from Tuesday 8 April 2014: --debug" in result.stdout
+    assert "from Tuesday 8 April 2014 to Thursday 10 April 2014: --debug" in result.stdout
 
 
 def test_list_stops_quietly_when_its_reader_has_enough(tmp_path):

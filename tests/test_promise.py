@@ -216,7 +216,7 @@ def test_hand_edits_that_rewrite_the_past_are_refused(announced, edit, message):
 def test_a_cancelled_release_is_reinstated_with_its_history(announced):
     result = ok("reinstate", "monthly-bulletin", "2014-06-10", "--to", "2014-06-17",
                 "--reason", "data ready", "--as-of", "2014-04-25", cwd=announced)  # fmt: skip
-    assert "Reinstated on Friday 25 April 2014, on Tuesday 17 June 2014: data ready" in (
+    assert "Reinstated on Friday 25 April 2014 for Tuesday 17 June 2014: data ready" in (
         result.stdout
     )
     ok("build", "--as-of", "2014-04-25", cwd=announced)
@@ -225,8 +225,11 @@ def test_a_cancelled_release_is_reinstated_with_its_history(announced):
     assert str(june["STATUS"]) == "TENTATIVE"  # 17 June is more than four weeks away
     assert int(june["SEQUENCE"]) == 2
     description = str(june["DESCRIPTION"])
-    assert "Cancelled on Tuesday 22 April 2014: series under review" in description
-    assert "Reinstated on Friday 25 April 2014, on Tuesday 17 June 2014" in description
+    # Every day of its history: cancelled from 10 June, reinstated for 17 June.
+    assert (
+        "Cancelled on Tuesday 22 April 2014 (it was due on Tuesday 10 June 2014): series under "
+        "review\nReinstated on Friday 25 April 2014 for Tuesday 17 June 2014: data ready"
+    ) in description
     again = run_cli("reinstate", "monthly-bulletin", "2014-06-17", "--reason", "x",
                     "--as-of", "2014-04-25", cwd=announced)  # fmt: skip
     assert again.returncode == 2 and "is not cancelled" in again.stderr

@@ -127,7 +127,8 @@ def test_every_2014_15_day_found_is_a_confirmed_release_on_that_day(row):
         assert (change["action"], change["from"], change["to"], change["reason"]) == (
             "moved", moved.group(1), row.released, moved.group(2)
         )  # fmt: skip
-        assert f"Moved from {dt.date.fromisoformat(moved.group(1)):%A} " in str(
+        was, now = (dt.date.fromisoformat(d) for d in (moved.group(1), row.released))
+        assert f" from {was:%A} {was.day} {was:%B %Y} to {now:%A} {now.day} " in str(
             event["DESCRIPTION"]
         )
     if time := re.match(r"\d\d:\d\d", row.time):
