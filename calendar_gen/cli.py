@@ -384,9 +384,12 @@ def clashes(schedules: str, period: Period | None, as_of: dt.date | None,
 )
 @click.option("--dry-run", is_flag=True, help="Show the new period and every move; write nothing.")
 @click.option("--strict", is_flag=True, help="Exit 1 when clashes are left after the roll.")
+@click.option(
+    "--early", is_flag=True, help="Roll though the period ends more than three months from today."
+)
 def next_year(schedules: str, out: str, as_of: dt.date | None, against: tuple[str, ...],
-              avoid_clashes: bool, to: Period | None, dry_run: bool,
-              strict: bool) -> None:  # fmt: skip
+              avoid_clashes: bool, to: Period | None, dry_run: bool, strict: bool,
+              early: bool) -> None:  # fmt: skip
     """Roll the programme to the next period, write its feeds and print it for review.
 
     Example: calendar-gen next-year --avoid-clashes --against ons.ics --dry-run
@@ -395,7 +398,7 @@ def next_year(schedules: str, out: str, as_of: dt.date | None, against: tuple[st
 
     _show(usecases.next_year(schedules, out, as_of=_today(as_of), against=against,
                              avoid_clashes=avoid_clashes, to=to, dry_run=dry_run,
-                             strict=strict, **_writer()))  # fmt: skip
+                             strict=strict, early=early, **_writer()))  # fmt: skip
 
 
 @cli.command()

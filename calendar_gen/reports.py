@@ -330,9 +330,9 @@ class NextYearReport:
                          f"{'would be' if would else 'are'} kept in the record, on the days "
                          "their rules give, so the feeds keep them")  # fmt: skip
         lines += [release_table(list(self.releases)), *self.build.lines()]
-        if self.remaining:
+        if self.remaining:  # each is a warning; `--strict` makes them fail the roll
             count = plural(len(self.remaining), "clash", "clashes")
-            lines += [*clash_lines(list(self.remaining)), f"{count} left in {self.period}"]
+            lines.append(f"{count} {'would be ' if would else ''}left in {self.period}")
         return lines
 
 

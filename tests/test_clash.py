@@ -445,3 +445,26 @@ def test_a_change_that_lands_on_a_busy_day_says_so_at_once(tmp_path, commands, w
         "day: Labour survey (09:30, Second topic); Monthly bulletin (09:30, Test topic)"
     )
     assert (said in done.stderr) is warned
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        # 2014/15 ends on 31 March 2015: a roll from 1 January on needs no word.
+        (("--as-of", "2015-01-01"), 0),
+        (("--as-of", "2014-12-31"), 2),
+        (("--as-of", "2014-09-15"), 2),
+        (("--as-of", "2014-09-15", "--early"), 0),
+    ],
+)
+def test_rolling_more_than_three_months_early_asks_for_early(tmp_path, args, code):
+    write_schedules(tmp_path / "schedules")
+    result = run_cli("next-year", "--dry-run", *args, cwd=tmp_path)
+    assert result.returncode == code, result.stderr
+    if code:
+        assert "2014/15 runs to 2015-03-31, more than three months after today" in result.stderr
+        assert result.stderr.rstrip().endswith(
+            "Roll from 2015-01-01 on, or now anyway: calendar-gen next-year --early"
+        )
+    else:
+        assert "period would become 2015/16" in result.stdout

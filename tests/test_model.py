@@ -179,7 +179,7 @@ class TeamYears(RuleBasedStateMachine):
     def next_year(self, avoid: bool) -> None:
         rolled = self._refused_changes_nothing(
             usecases.next_year, self.schedules, self.out, as_of=self.today,
-            avoid_clashes=avoid, wait=5,
+            avoid_clashes=avoid, early=True, wait=5,
         )  # fmt: skip
         if rolled:
             self._look()

@@ -284,7 +284,7 @@ def test_next_year_keeps_the_current_year_in_the_feeds(tmp_path):
     write_schedules(tmp_path / "schedules", programme=YEAR)
     ok("build", "--as-of", "2015-04-01", cwd=tmp_path)
     before = set(feed_events(tmp_path))
-    ok("next-year", "--as-of", "2015-04-01", cwd=tmp_path)
+    ok("next-year", "--as-of", "2015-04-01", "--early", cwd=tmp_path)
     after = set(feed_events(tmp_path))
     assert before <= after
     # January to March 2015 were out before the first build: never announced, not in the feeds.
@@ -296,9 +296,9 @@ def test_next_year_keeps_the_current_year_in_the_feeds(tmp_path):
 
 def test_next_year_does_not_roll_twice_by_mistake(tmp_path):
     write_schedules(tmp_path / "schedules", programme=YEAR)
-    ok("next-year", "--as-of", "2015-04-01", cwd=tmp_path)
+    ok("next-year", "--as-of", "2015-04-01", "--early", cwd=tmp_path)
     before = snapshot(tmp_path)
-    again = run_cli("next-year", "--as-of", "2015-04-01", cwd=tmp_path)
+    again = run_cli("next-year", "--as-of", "2015-04-01", "--early", cwd=tmp_path)
     assert again.returncode == 2
     assert "the period is 2016 already, a period ahead of today's (2015)" in again.stderr
     assert "calendar-gen next-year --to 2017" in again.stderr
@@ -311,13 +311,13 @@ def test_next_year_dry_run_shows_the_new_year_and_writes_nothing(tmp_path):
     write_schedules(tmp_path / "schedules", programme=YEAR)
     ok("build", "--as-of", "2015-04-01", cwd=tmp_path)
     before = snapshot(tmp_path)
-    result = ok("next-year", "--as-of", "2015-04-01", "--dry-run", cwd=tmp_path)
+    result = ok("next-year", "--as-of", "2015-04-01", "--dry-run", "--early", cwd=tmp_path)
     assert "Tue 12 Jan 2016" in result.stdout and "Tue 13 Dec 2016" in result.stdout
     assert "nothing was written (--dry-run)" in result.stdout
     assert snapshot(tmp_path) == before
 
 
-ROLL = ["next-year", "--as-of", "2015-04-01"]
+ROLL = ["next-year", "--as-of", "2015-04-01", "--early"]
 
 
 def rolled_once(tmp_path):
@@ -574,7 +574,7 @@ def test_a_change_dated_before_the_last_build_is_refused(announced):
 def test_what_next_year_kept_is_never_confirmed_after_the_fact(tmp_path):
     write_schedules(tmp_path / "schedules")
     # On 1 October 2014: 14 October is confirmed; 11 November to 10 March are kept, provisional.
-    ok("next-year", "--as-of", "2014-10-01", cwd=tmp_path)
+    ok("next-year", "--as-of", "2014-10-01", "--early", cwd=tmp_path)
     topic = tmp_path / "schedules" / "test.toml"
     topic.write_text(MONTHLY + '\n[publication.ended]\non = 2014-12-31\nreason = "merged"\n')
     built = ok("build", "--as-of", "2015-01-20", cwd=tmp_path)

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from calendar_gen import clash
 from calendar_gen.errors import CalendarGenError
+from calendar_gen.findings import Finding, FindingKind
 from calendar_gen.history import Moved
 from calendar_gen.model import Announcement, Period, Programme, YearMonth
 from calendar_gen.releases import expand
-from calendar_gen.reports import NextYearReport
+from calendar_gen.reports import NextYearReport, clash_lines
 from calendar_gen.schedule import load_programme
 from calendar_gen.usecases.building import run
 from calendar_gen.usecases.shared import Waiting, external, writing
@@ -28,6 +29,7 @@ def next_year(
     to: Period | None = None,
     dry_run: bool = False,
     strict: bool = False,
+    early: bool = False,
     wait: float = 60.0,
     on_wait: Waiting | None = None,
 ) -> NextYearReport:
@@ -35,13 +37,14 @@ def next_year(
 
     All or nothing: the record, the feeds and programme.toml (last) are written together,
     and the current period's releases stay in the feeds. A programme already a period ahead
-    of today's is rolled again only when `to` names the period to roll to.
+    of today's is rolled again only when `to` names the period to roll to, and one more than
+    three months before its period ends only when `early`.
     """
     from calendar_gen.edits import with_period
 
     with writing(schedules, wait, on_wait):
         programme = load_programme(schedules)
-        period = _period_to_roll_to(programme, as_of, to)
+        period = _period_to_roll_to(programme, as_of, to, early)
         # A release may roll a few days past its period's end.
         last = period.end + dt.timedelta(days=40)
         busy, unseen = external(against, period.start, last, programme)
@@ -61,8 +64,9 @@ def next_year(
     releases = expand(rolled, period, as_of=as_of)
     upcoming = [r for r in releases if r.date >= as_of]  # what is out can no longer be helped
     remaining = clash.find_clashes(rolled, upcoming, busy, as_of)
+    clashing = [Finding(FindingKind.CLASH, line) for line in clash_lines(remaining)]
     return NextYearReport(rolled, period, tuple(moves), tuple(releases), built,
-                          tuple(remaining), len(rest), (*unseen, *built.warnings),
+                          tuple(remaining), len(rest), (*unseen, *built.warnings, *clashing),
                           strict=strict)  # fmt: skip
 
 
@@ -78,7 +82,9 @@ def _rest_of(programme: Programme, as_of: dt.date) -> list[Announcement]:
     ]
 
 
-def _period_to_roll_to(programme: Programme, as_of: dt.date, to: Period | None) -> Period:
+def _period_to_roll_to(
+    programme: Programme, as_of: dt.date, to: Period | None, early: bool
+) -> Period:
     """The period after the programme's, unless that would roll a second time by mistake."""
     try:
         following = programme.period.following()
@@ -104,5 +110,13 @@ def _period_to_roll_to(programme: Programme, as_of: dt.date, to: Period | None) 
             f"{path}: the period is {programme.period} already, a period ahead of today's "
             f"({today}), so next-year has been run. To roll on to {following} anyway: "
             f"calendar-gen next-year --to {following}"
+        )
+    if to is None and not early and as_of < (soonest := following.first.plus(-3).first_day):
+        raise CalendarGenError(
+            f"{path}: {programme.period} runs to {programme.period.end}, more than three months "
+            f"after today ({as_of}). The feeds already show the twelve months ahead; rolling "
+            f"now would pin the rest of {programme.period} in the record on the days its rules "
+            "give, so later edits to the rules would no longer move them. Roll from "
+            f"{soonest} on, or now anyway: calendar-gen next-year --early"
         )
     return following
