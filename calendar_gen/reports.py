@@ -228,13 +228,16 @@ class ChangeReport:
     record: Path
     warnings: tuple[Finding, ...] = ()
     found: bool = False
+    was_at: dt.time | None = None  # its release time before the change
 
     def lines(self) -> list[str]:
         a = self.announcement
         change = a.changes[-1]
+        # The time, when the release no longer has its publication's: what was, beside what is.
+        at = f" at {self.was_at:%H:%M}" if self.was_at and a.state.time else ""
         return [
             f"{a.id}: {change.text()}",
-            f"{a.id} {a.month} was on {long_date(change.old)}; it is now {a.state.said()}",
+            f"{a.id} {a.month} was on {long_date(change.old)}{at}; it is now {a.state.said()}",
             f"recorded in {self.record}; run calendar-gen build to publish the change",
         ]
 

@@ -764,7 +764,10 @@ def _one_per_renamed_id(
 
 def _renamed(old: str, count: int, files: dict[str, str]) -> str:
     """Why an announced id must stay, and how to keep a new title without changing it."""
-    close = difflib.get_close_matches(old, list(files), n=1)
+    # The new id looks like the old, or is the one publication with nothing announced.
+    close = difflib.get_close_matches(old, list(files), n=1) or (
+        list(files)[:1] if len(files) == 1 else []
+    )
     guess = f' renamed "{close[0]}" in {files[close[0]]}' if close else " renamed"
     return (
         f'id "{old}" is not a publication in the schedules, but the record holds '

@@ -34,6 +34,10 @@ def test_a_retimed_release_keeps_its_day_and_uid_and_says_why(tmp_path):
     # 1 May 2014 was a Thursday.
     said = "Release time changed to 10:00 on Thursday 1 May 2014: same time as ONS"
     assert said in done.stdout
+    assert (
+        "monthly-bulletin 2014-05 was on Tuesday 13 May 2014 at 09:30; it is now on Tuesday "
+        "13 May 2014 at 10:00"
+    ) in done.stdout
     assert 'time = "10:00"' in (tmp_path / "schedules" / "announcements.toml").read_text()
     build(tmp_path, "2014-05-01")
     event = events(tmp_path / "feeds" / "all.ics")[MAY]
@@ -124,21 +128,23 @@ def test_every_kind_is_read_back_as_it_was_written(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("args", "now"),
+    ("args", "was", "now"),
     [
-        (("move", "monthly-bulletin", "2014-05-13", "2014-05-15"), "on Thursday 15 May 2014"),
-        (("retime", "monthly-bulletin", "2014-05-13", "10:00"), "on Tuesday 13 May 2014 at 10:00"),
-        (("cancel", "monthly-bulletin", "2014-05-13"), "cancelled"),
-        (("postpone", "monthly-bulletin", "2014-05-13"), "postponed, its new date to be announced"),
+        (("move", "monthly-bulletin", "2014-05-13", "2014-05-15"), "", "on Thursday 15 May 2014"),
+        (("retime", "monthly-bulletin", "2014-05-13", "10:00"), " at 09:30",
+         "on Tuesday 13 May 2014 at 10:00"),
+        (("cancel", "monthly-bulletin", "2014-05-13"), "", "cancelled"),
+        (("postpone", "monthly-bulletin", "2014-05-13"), "",
+         "postponed, its new date to be announced"),
     ],
-)
-def test_every_change_command_says_the_day_before_and_after(tmp_path, args, now):
+)  # fmt: skip
+def test_every_change_command_says_the_day_before_and_after(tmp_path, args, was, now):
     write_schedules(tmp_path / "schedules")
     build(tmp_path, "2014-04-20")
     done = change(tmp_path, *args, "--reason", "why", as_of="2014-04-22")
     said = done.stdout.splitlines()
     assert said[0].endswith(": why")
-    assert said[1] == f"monthly-bulletin 2014-05 was on Tuesday 13 May 2014; it is now {now}"
+    assert said[1] == f"monthly-bulletin 2014-05 was on Tuesday 13 May 2014{was}; it is now {now}"
 
 
 @pytest.mark.interop  # every parser reads the postponed event

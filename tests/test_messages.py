@@ -278,6 +278,17 @@ FIRST_HOUR_MISTAKES = {
          'back id = "monthly-bulletin" and change only title. If it was removed, put it back '
          "and mark it ended ([publication.ended] with on = the last day and reason = why)"],
     ),
+    "an announced id renamed to one unlike it, the only new id": (
+        {"schedules/t.toml": MONTHLY.replace('"monthly-bulletin"', '"crime-figures"'),
+         "schedules/announcements.toml": RECORD},
+        ["schedules/announcements.toml: publication 'monthly-bulletin': id \"monthly-bulletin\" "
+         "is not a publication in the schedules, but the record holds 3 announced releases of "
+         'it: was it renamed "crime-figures" in schedules/t.toml? An id never changes '
+         "once its releases are announced: it is part of every event's UID, and subscribers' "
+         "calendars would keep the old events beside new ones. To give it a new title, put "
+         'back id = "monthly-bulletin" and change only title. If it was removed, put it back '
+         "and mark it ended ([publication.ended] with on = the last day and reason = why)"],
+    ),
     "the same mistake in every entry of the record": (
         {"schedules/announcements.toml": RECORD.replace("confirmed =", "confirmd =")},
         ["schedules/announcements.toml: publication 'monthly-bulletin': unknown key "

@@ -35,10 +35,12 @@ def _change(
 
     with writing(schedules, wait, on_wait):
         programme = load_programme(schedules)
-        announcement = apply(programme, changes.find_release(programme, pub_id, date, as_of))
+        release = changes.find_release(programme, pub_id, date, as_of)
+        announcement = apply(programme, release)
         record = programme.record_path
         publish([(record, render_updates(record, [announcement]))])
-    return ChangeReport(announcement, record, _lands_on_a_clash(programme, announcement, as_of))
+    clashing = _lands_on_a_clash(programme, announcement, as_of)
+    return ChangeReport(announcement, record, clashing, was_at=release.start.time())
 
 
 def _lands_on_a_clash(
