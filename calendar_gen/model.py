@@ -213,6 +213,11 @@ class Topic:
 Key = ReleaseKey  # publication id, scheduled month (week, day): a release's identity
 
 
+# A whole government's calendar, 10,000 monthly publications over two years, is 240,000
+# releases; 9,000 weekly ones typed by a slip would be a million, and 600 MB of feeds.
+MAX_RELEASES = 500_000
+
+
 @dataclass(frozen=True)
 class Programme:
     organisation: str
@@ -229,6 +234,7 @@ class Programme:
     announcements: Mapping[Key, Announcement]
     ends: dt.date | None = None  # the programme says it stops: nothing is generated after
     accepted: tuple[AcceptedClash, ...] = ()
+    max_releases: int = MAX_RELEASES  # a build that would publish more is refused
 
     @property
     def record_path(self) -> Path:

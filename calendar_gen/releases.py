@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -112,6 +113,26 @@ def window(
     if programme.ends is not None:
         last = min(last, YearMonth.of(programme.ends))
     return first, last
+
+
+def too_many(programme: Programme, as_of: dt.date, through: Period | None = None) -> str | None:
+    """Why a build of more than `max_releases` releases is refused, before any is made: most
+    often a slip (weekly for monthly, a file pasted twice) that would write hundreds of MB."""
+    first, last = window(programme, as_of, through)
+    count = (last.year - first.year) * 12 + last.month - first.month + 1
+    months = Counter(first.plus(n).month for n in range(max(count, 0)))
+    sizes = sorted(((p.rule.at_most(months), p.id) for p in programme.publications), reverse=True)
+    total = sum(size for size, _ in sizes)
+    if total <= programme.max_releases:
+        return None
+    largest = ", ".join(f"{pub_id} ({size:,})" for size, pub_id in sizes[:3])
+    return (
+        f"{programme.programme_path}: the rules give up to {total:,} releases from "
+        f"{first.first_day:%B %Y} to {last.first_day:%B %Y}, more than max_releases = "
+        f"{programme.max_releases:,}; the most from {largest}. If a frequency or day is wrong, "
+        "put it right; if the calendar is meant to be this large, raise max_releases in "
+        "programme.toml"
+    )
 
 
 def calendar(programme: Programme, as_of: dt.date, through: Period | None = None) -> list[Release]:

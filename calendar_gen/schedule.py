@@ -14,6 +14,7 @@ from typing import Any
 from calendar_gen.errors import Problem, ScheduleError, shown
 from calendar_gen.files import NOT_A_SCHEDULE, not_a_file, read_toml_text
 from calendar_gen.model import (
+    MAX_RELEASES,
     PROGRAMME_FILE,
     RECORD_FILE,
     AcceptedClash,
@@ -52,7 +53,8 @@ REGIONS_DEFAULT = "england-and-wales"
 
 PROGRAMME_KEYS = (
     "organisation", "period", "timezone", "release_time", "holidays", "roll", "uid_domain",
-    "notice_weeks", "max_releases_per_day", "blackout", "feed_url", "ends", "accept",
+    "notice_weeks", "max_releases_per_day", "max_releases", "blackout", "feed_url", "ends",
+    "accept",
 )  # fmt: skip
 BLACKOUT_KEYS = ("from", "until", "reason")
 ACCEPT_KEYS = ("date", "ids", "reason")
@@ -241,6 +243,7 @@ class _Settings:
     feed_url: str | None
     ends: dt.date | None
     accepted: tuple[AcceptedClash, ...]
+    max_releases: int
 
 
 # The tables each file may hold: the keys of each, and the tables below it.
@@ -326,6 +329,7 @@ def _read_settings(data: dict[str, Any], r: _Reader) -> _Settings | None:
     uid_domain, feed_url = _read_addresses(data, r)
     notice_weeks = r.number(data, "notice_weeks", 4, 1, 52)
     max_per_day = r.number(data, "max_releases_per_day", 1, 1, 100)
+    max_releases = r.number(data, "max_releases", MAX_RELEASES, 1, 10_000_000)
     blackouts = _read_blackouts(data, r)
     ends = r.date(data, "ends") if "ends" in data else None
     if ends and period and ends < period.start:
@@ -335,7 +339,8 @@ def _read_settings(data: dict[str, Any], r: _Reader) -> _Settings | None:
     if r.problems:
         return None
     assert organisation and period and timezone and release_time and holidays and roll
-    assert notice_weeks and max_per_day and blackouts is not None and accepted is not None
+    assert notice_weeks and max_per_day and max_releases
+    assert blackouts is not None and accepted is not None
     return _Settings(
         organisation,
         period,
@@ -350,6 +355,7 @@ def _read_settings(data: dict[str, Any], r: _Reader) -> _Settings | None:
         feed_url.rstrip("/") if feed_url else None,
         ends,
         accepted,
+        max_releases,
     )
 
 
@@ -869,6 +875,7 @@ def load_programme(folder: str | Path) -> Programme:
         feed_url=settings.feed_url,
         ends=settings.ends,
         accepted=settings.accepted,
+        max_releases=settings.max_releases,
         topics=tuple(topics),
         folder=shown,
         announcements=announcements,

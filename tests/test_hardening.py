@@ -14,7 +14,7 @@ import tomllib
 
 import icalendar
 import pytest
-from helpers import SHIPPED, run_cli
+from helpers import MONTHLY, PROGRAMME, SHIPPED, run_cli, write_schedules
 
 BUILD = [sys.executable, "-m", "calendar_gen", "build"]
 
@@ -316,3 +316,32 @@ def test_a_planted_journal_naming_a_file_outside_changes_nothing(states, tmp_pat
         result.stderr
     )
     assert everything(work) == before and precious.read_bytes() == kept
+
+
+WEEKLY = """
+[[publication]]
+id = "weekly-figures"
+title = "Weekly figures"
+designation = "Official Statistics"
+frequency = "weekly"
+day = "thursday"
+"""
+
+
+def test_a_calendar_larger_than_max_releases_is_refused_before_anything_is_made(tmp_path):
+    # Built on 1 April 2014, the calendar runs April 2014 to April 2015: 13 months, so at
+    # most 13 monthly releases and 65 weekly (five Thursdays a month at most).
+    write_schedules(tmp_path / "schedules", {"test": MONTHLY + WEEKLY},
+                    PROGRAMME + "max_releases = 77\n")  # fmt: skip
+    result = run_with_limit("build", "--as-of", "2014-04-01", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == (
+        "schedules/programme.toml: the rules give up to 78 releases from April 2014 to April "
+        "2015, more than max_releases = 77; the most from weekly-figures (65), monthly-bulletin "
+        "(13). If a frequency or day is wrong, put it right; if the calendar is meant to be this "
+        "large, raise max_releases in programme.toml\n"
+    )
+    assert not (tmp_path / "feeds").exists()
+    assert not (tmp_path / "schedules" / "announcements.toml").exists()
+    (tmp_path / "schedules" / "programme.toml").write_text(PROGRAMME + "max_releases = 78\n")
+    assert run_with_limit("build", "--as-of", "2014-04-01", cwd=tmp_path).returncode == 0

@@ -123,9 +123,11 @@ def hold(
     release shown as provisional that the calendar would now leave out is kept as shown."""
     from calendar_gen.pages import json_rows
     from calendar_gen.promise import check_promises, kept_as_shown, read_published
-    from calendar_gen.releases import calendar
+    from calendar_gen.releases import calendar, too_many
     from calendar_gen.site import last_as_of
 
+    if why := too_many(programme, as_of, through):
+        raise CalendarGenError(why)
     since = last_as_of(folder)
     if since and as_of < since:
         raise CalendarGenError(
