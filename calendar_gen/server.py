@@ -14,6 +14,7 @@ import os
 import re
 import socket
 import stat
+import struct
 import threading
 import time
 import urllib.parse
@@ -40,6 +41,10 @@ MAX_HEADERS = 64  # header fields in a request
 MAX_ETAGS = 4096  # files whose ETag is remembered
 LINGER = 1.0  # seconds spent reading away the rest of a refused request before closing
 STOP_WAIT = 5.0  # seconds a stop waits for the connections it ended to finish
+MAX_REQUESTS = 100  # answered on one connection; the last says Connection: close
+LIFETIME = 120.0  # seconds a connection is kept open for more requests
+SEND_TIME = 60.0  # seconds one answer may take to send: a slow reader is cut off
+CHUNK = 256 * 1024  # bytes of a file sent at a time, the deadline checked between
 
 TOKEN = rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"  # a method or field name (RFC 9110 5.6.2)
 REQUEST_LINE = re.compile(rb"(%s) ([\x21-\x7e]+) HTTP/([0-9])\.([0-9])" % TOKEN)
@@ -92,6 +97,8 @@ class FeedHandler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        self.opened = time.monotonic()
+        self.answered = 0  # requests answered on this connection
         self.pending = bytearray()  # received beyond the heads read so far
         self.linger = False  # whether the client may have sent bytes that will not be read
         self.summary = ""  # what the log line shows of a request that was understood
@@ -124,10 +131,21 @@ class FeedHandler(BaseHTTPRequestHandler):
         finally:
             self.connection.settimeout(self.server.idle_timeout)  # for sending the answer
         self.summary = f"{self.command} {self.path}"
+        self.answered += 1
+        if not self.close_connection and self._closing_time():
+            self.close_connection = True  # said in the answer, so the client reconnects
         if self.command in ("GET", "HEAD"):
             self._serve(body=self.command == "GET")
         else:
             self._empty(HTTPStatus.METHOD_NOT_ALLOWED, {"Allow": ALLOWED})
+
+    def _closing_time(self) -> bool:
+        """Whether this connection has served its share: its requests, its time, or its slot
+        now that most are taken, so keep-alive clients cannot hold every slot between them."""
+        server = self.server
+        busy = len(server.open) * 4 >= server.max_connections * 3
+        old = time.monotonic() - self.opened > server.lifetime
+        return busy or old or self.answered >= server.max_requests
 
     def _read_head(self) -> bytes | None:
         """The next request's line and header fields, or None once the client is done. The
@@ -268,8 +286,24 @@ class FeedHandler(BaseHTTPRequestHandler):
             for name, value in headers.items():
                 self.send_header(name, value)
             self.end_headers()
-            if body and self.connection.sendfile(handle, 0, info.st_size) < info.st_size:
-                self.close_connection = True  # it shrank as it was sent: the reply is short
+            if body and self._send(handle, info.st_size) < info.st_size:
+                self.close_connection = True  # short: it shrank as it was sent, or too slow
+
+    def _send(self, handle: io.BufferedReader, size: int) -> int:
+        """Send the file, within SEND_TIME however slowly the client reads; the bytes sent."""
+        deadline, sent = time.monotonic() + self.server.send_time, 0
+        while sent < size and time.monotonic() < deadline:
+            self.connection.settimeout(max(0.01, deadline - time.monotonic()))
+            try:
+                done = self.connection.sendfile(handle, sent, min(CHUNK, size - sent))
+            except TimeoutError:
+                break
+            if done == 0:  # the file ended early
+                return sent
+            sent += done
+        if sent < size:  # cut off: a reset drops what the system still holds for it to read
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        return sent
 
     def _not_modified(self, etag: str, modified_ns: int) -> bool:
         if_none_match = self.headers.get("If-None-Match")
@@ -357,8 +391,13 @@ class FeedServer(ThreadingHTTPServer):
         *,
         timeout: float = TIMEOUT,
         max_connections: int = MAX_CONNECTIONS,
+        max_requests: int = MAX_REQUESTS,
+        lifetime: float = LIFETIME,
+        send_time: float = SEND_TIME,
     ) -> None:
         self.root = root
+        self.max_connections = max_connections
+        self.max_requests, self.lifetime, self.send_time = max_requests, lifetime, send_time
         self.log = log
         self.idle_timeout = timeout
         self.slots = threading.BoundedSemaphore(max_connections)

@@ -292,12 +292,11 @@ def test_a_request_trickled_in_is_cut_off_at_the_timeout(tmp_path):
 def test_connections_beyond_the_cap_are_turned_away(tmp_path):
     with (
         feed_server(tmp_path / "feeds", max_connections=2) as (server, lines),
-        connect(server) as first,
+        connect(server),
         connect(server) as second,
     ):
-        for sock in (first, second):  # each is being served, on a connection kept alive
-            sock.sendall(get())
-            assert sock.recv(65536).startswith(b"HTTP/1.1 200 ")
+        # Each is being served: connected, its request not yet sent.
+        assert wait_for(lambda: len(server.open) == 2, seconds=5)
         started = time.monotonic()
         with contextlib.suppress(ConnectionResetError):  # closed rather than answered: fine
             reply = exchange(server, get())
@@ -535,3 +534,73 @@ def test_a_ctrl_c_while_a_thread_starts_stops_the_server(tmp_path, monkeypatch):
         assert [server.slots.acquire(blocking=False) for _ in range(3)] == [True, True, False]
     finally:
         server.server_close()
+
+
+def _answers(sock, count):
+    """Send `count` requests on one connection, each after the last answer; their heads."""
+    heads = []
+    for _ in range(count):
+        sock.sendall(get())
+        reply = b""
+        while b"\r\n\r\n" not in reply or not reply.endswith(FEED):
+            chunk = sock.recv(65536)
+            if not chunk:
+                return heads
+            reply += chunk
+        heads.append(reply.split(b"\r\n\r\n", 1)[0])
+    return heads
+
+
+def test_a_connection_is_closed_after_its_share_of_requests(tmp_path):
+    with feed_server(tmp_path / "feeds", max_requests=3) as (server, _), connect(server) as sock:
+        heads = _answers(sock, 5)
+        assert len(heads) == 3 and [b"Connection: close" in h for h in heads] == [False] * 2 + [
+            True
+        ]
+        assert read_to_close(sock) == b""
+
+
+def test_a_connection_is_closed_after_its_lifetime(tmp_path):
+    with (
+        feed_server(tmp_path / "feeds", lifetime=0.5) as (server, _),
+        connect(server) as sock,
+    ):
+        (first,) = _answers(sock, 1)
+        time.sleep(0.7)
+        (second,) = _answers(sock, 1)
+        assert b"Connection: close" not in first and b"Connection: close" in second
+        assert read_to_close(sock) == b""
+
+
+def test_keep_alive_clients_cannot_hold_every_slot(tmp_path):
+    # With three of four slots taken, every answer closes its connection: a crowd of
+    # keep-alive clients makes room for others instead of holding the slots between them.
+    with feed_server(tmp_path / "feeds", max_connections=4) as (server, _):
+        socks = [connect(server) for _ in range(3)]
+        try:
+            assert wait_for(lambda: len(server.open) == 3, seconds=5)
+            (head,) = _answers(socks[0], 1)
+            assert b"Connection: close" in head and read_to_close(socks[0]) == b""
+        finally:
+            for sock in socks:
+                sock.close()
+
+
+def test_a_slow_reader_is_cut_off(tmp_path):
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    (feeds / "all.ics").write_bytes(b"X" * 64 * 2**20)  # far more than the socket buffers hold
+    with feed_server(feeds, send_time=1.0) as (server, _):
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.settimeout(10)
+        sock.connect(server.server_address[:2])
+        with sock:
+            sock.sendall(get())
+            started, received = time.monotonic(), 0
+            with contextlib.suppress(ConnectionResetError):
+                while chunk := sock.recv(1024):  # about 100 KB a second, at most
+                    received += len(chunk)
+                    time.sleep(0.01)
+                    assert time.monotonic() - started < 8, "still being served"
+    assert received < 64 * 2**20 / 4
