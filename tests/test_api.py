@@ -104,3 +104,15 @@ def test_a_build_asked_for_an_unknown_format_writes_nothing(tmp_path):
         cg.build(write_schedules(tmp_path / "s"), tmp_path / "feeds", as_of=D(2014, 4, 1),
                  format="csv")  # fmt: skip
     assert not (tmp_path / "feeds").exists()
+
+
+def test_every_package_folder_is_in_the_distribution():
+    # setuptools ships only the packages named: a subpackage left out installs a broken
+    # command for everyone who installs with pip rather than from a clone.
+    import tomllib
+
+    named = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    folders = {
+        ".".join(path.parent.relative_to(ROOT).parts) for path in PACKAGE.rglob("__init__.py")
+    }
+    assert set(named) == folders
