@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, assert_never
 
+SCHEMA = "tag:calendar-gen,2026:schemas/findings/1"  # check's and build's JSON: schemas/
+
 
 class Severity(StrEnum):
     PROBLEM = "problem"  # a Code of Practice problem: `check` exits 1

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol, assert_never
 
 from calendar_gen.clash import Clash, ClashKind, Move
+from calendar_gen.findings import SCHEMA as FINDINGS_SCHEMA
 from calendar_gen.findings import Command, Finding, Severity
 from calendar_gen.model import Announcement, Period, Programme
 from calendar_gen.releases import Release
@@ -120,6 +121,7 @@ class BuildReport:
     def as_dict(self) -> dict[str, Any]:
         """The build as build --format json prints it."""
         return {
+            "schema": FINDINGS_SCHEMA,
             "summary": self.summary,
             "out": str(self.out),
             "unchanged": self.unchanged,
@@ -206,6 +208,7 @@ class CheckReport:
     def _data(self) -> dict[str, Any]:
         p, releases = self.programme, self.releases
         return {
+            "schema": FINDINGS_SCHEMA,
             "schedules": str(p.folder),
             "organisation": p.organisation,
             "period": str(self.period),

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from importlib.metadata import version
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, assert_never
 
@@ -44,6 +45,7 @@ class Output(Enum):
     # Before the feeds: a build stopped among them leaves releases.json holding at least
     # the releases all.ics does, which the next build is held to.
     RELEASES_JSON = "releases.json"
+    SCHEMA = "releases.schema.json"  # releases.json's JSON Schema, for whoever reads it
     FEEDS = ".ics"
     INDEX = "index.html"
     CSV = "releases.csv"
@@ -58,7 +60,7 @@ class Output(Enum):
     def media_type(self) -> str:
         """Its Content-Type when served."""
         match self:
-            case Output.RELEASES_JSON:
+            case Output.RELEASES_JSON | Output.SCHEMA:
                 return "application/json"
             case Output.FEEDS:
                 return "text/calendar; charset=utf-8"
@@ -77,6 +79,10 @@ class Output(Enum):
         match self:
             case Output.RELEASES_JSON:
                 return [(self.value, json_lines(e.releases, e.rows))]
+            case Output.SCHEMA:
+                return [
+                    (self.value, files(__package__).joinpath("schemas", self.value).read_text())
+                ]
             case Output.FEEDS:
                 return feed_chunks(e.programme, e.releases, e.period)
             case Output.INDEX:

@@ -136,9 +136,34 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
         result = CliRunner().invoke(cli, list(args), prog_name="calendar-gen")
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception  # the command cannot fail like this in a real process
+    if result.exit_code in (0, 1):
+        _held_to_the_schemas(args, result.stdout, cwd or Path.cwd())
     return subprocess.CompletedProcess(
         ["calendar-gen", *args], result.exit_code, result.stdout, result.stderr
     )
+
+
+SCHEMAS = ROOT / "calendar_gen" / "schemas"
+SCHEMA_OF = {"list": "releases", "check": "findings", "build": "findings", "clashes": "clashes"}
+
+
+def valid(data: object, name: str) -> None:
+    """Raise, naming the member, if `data` is not what the schema `name` publishes."""
+    import jsonschema
+
+    schema = json.loads((SCHEMAS / f"{name}.schema.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(data)
+
+
+def _held_to_the_schemas(args: tuple[str, ...], stdout: str, cwd: Path) -> None:
+    """Every JSON a command prints, and every releases.json a build writes, is valid."""
+    command = args[0] if args else ""
+    if "--format" in args and args[args.index("--format") + 1] == "json" and command in SCHEMA_OF:
+        valid(json.loads(stdout), SCHEMA_OF[command])
+    if command in ("build", "next-year") and "--dry-run" not in args:
+        out = Path(args[args.index("--out") + 1]) if "--out" in args else Path("feeds")
+        if (data := cwd / out / "releases.json").is_file():
+            valid(json.loads(data.read_text()), "releases")
 
 
 def run_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -14,7 +14,7 @@ from interop import assert_parsers_agree
 from calendar_gen.cli import cli
 
 SHIPPED_FEEDS = ["all.ics", "crime.ics", "migration.ics", "other.ics", "policing.ics"]
-PAGES = ["index.html", "releases.csv", "releases.json", "changes.atom"]
+PAGES = ["index.html", "releases.csv", "releases.json", "releases.schema.json", "changes.atom"]
 
 
 @pytest.fixture

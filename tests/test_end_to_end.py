@@ -10,7 +10,8 @@ import pytest
 from helpers import GOLDEN, SHIPPED, assert_same_files, published, run_process, write_schedules
 
 SHIPPED_FILES = ["all.ics", "crime.ics", "migration.ics", "other.ics", "policing.ics",
-                 "index.html", "releases.csv", "releases.json", "changes.atom"]  # fmt: skip
+                 "index.html", "releases.csv", "releases.json", "releases.schema.json",
+                 "changes.atom"]  # fmt: skip
 
 
 def test_the_installed_command_builds_the_shipped_feeds(tmp_path, shipped_schedules):

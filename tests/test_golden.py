@@ -6,7 +6,8 @@ import pytest
 from helpers import GOLDEN, SHIPPED, assert_same_files, published
 
 GOLDEN_FILES = ["all.ics", "changes.atom", "crime.ics", "index.html", "migration.ics",
-                "other.ics", "policing.ics", "releases.csv", "releases.json"]  # fmt: skip
+                "other.ics", "policing.ics", "releases.csv", "releases.json",
+                "releases.schema.json"]  # fmt: skip
 
 
 def test_the_golden_set_is_every_shipped_output():
