@@ -20,6 +20,7 @@ from calendar_gen.releases import (
     occurrence_values,
     publication_fields,
 )
+from calendar_gen.structured import json_ld
 from calendar_gen.texts import long_date, plural
 
 # A page is for reading: a whole government's calendar lists the thousand releases from the
@@ -225,6 +226,7 @@ def render_index(
 <style>
 {STYLE}
 </style>
+{json_ld(programme, _shown(releases, as_of))}
 </head>
 <body>
 <a class="skip" href="#releases">Skip to the releases</a>

@@ -51,7 +51,8 @@ class Page(HTMLParser):
         self.tags: list[str] = []
         self.links: list[tuple[str, str]] = []  # (class, href)
         self.text: list[str] = []
-        self.scripts: list[str] = []
+        self.scripts: list[str] = []  # what a browser runs
+        self.data_blocks: list[str] = []  # scripts of data (JSON-LD), which it never runs
         self.rows: list[dict[str, str]] = []  # the release rows' attributes
         self.ids: list[str] = []
         self.feed(text)
@@ -59,6 +60,7 @@ class Page(HTMLParser):
     def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
         attributes = dict(attrs)
+        self.data_block = tag == "script" and attributes.get("type") == "application/ld+json"
         if "id" in attributes:
             self.ids.append(attributes["id"])
         if tag == "a":
@@ -71,7 +73,8 @@ class Page(HTMLParser):
 
     def handle_data(self, data):
         if self.tags[-1:] == ["script"]:
-            self.scripts.append(data)
+            (self.data_blocks if self.data_block else self.scripts).append(data)
+            return
         self.text.append(data)
 
 
@@ -85,8 +88,10 @@ def test_schedule_text_is_shown_as_text_never_run(tmp_path):
     text, _ = page_for(tmp_path)
     page = Page(text)
     assert "img" not in page.tags and "b" not in page.tags
-    # One script, the page's own: nothing from a schedule is in it.
-    assert page.tags.count("script") == 1 and page.scripts == [f"\n{SCRIPT}\n"]
+    # One script that runs, the page's own: nothing from a schedule is in it; and one block
+    # of data, the structured data.
+    assert page.tags.count("script") == 2 and page.scripts == [f"\n{SCRIPT}\n"]
+    assert len(page.data_blocks) == 1
     shown = "".join(page.text)
     assert "<script>alert('x')</script> \"quoted\"" in shown
     assert "<b>Bold</b> & co" in shown
