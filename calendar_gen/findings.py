@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any, assert_never
 
 SCHEMA = "tag:calendar-gen,2026:schemas/findings/1"  # check's and build's JSON: schemas/
+MAX_TEXT = 20_000  # characters of a finding read back: a reason is at most 2,000
 
 
 class Severity(StrEnum):
@@ -109,6 +110,10 @@ class Finding:
     def read(cls, data: Any) -> Finding | None:
         """A finding from its as_dict(), as the build's manifest keeps it; None if it is not
         one (a manifest of another version): then the build runs again."""
+        if not isinstance(data, dict) or not _texts(data, "text", "publication", "scheduled"):
+            return None
+        if data["remedy"] is not None and not _texts(data["remedy"], "publication"):
+            return None
         try:
             remedy = data["remedy"] and Remedy(
                 Command(data["remedy"]["command"]),
@@ -120,6 +125,14 @@ class Finding:
             return cls(kind, text, data["publication"], data["scheduled"], date, remedy)
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
+
+
+def _texts(data: Any, *keys: str) -> bool:
+    """Whether each of `keys` is a text of no great length (or None, but for `text`)."""
+    return isinstance(data, dict) and all(
+        (isinstance(v := data.get(k), str) and len(v) <= MAX_TEXT) or (v is None and k != "text")
+        for k in keys
+    )
 
 
 def _day(value: Any) -> dt.date | None:

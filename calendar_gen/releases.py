@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -120,8 +119,8 @@ def too_many(programme: Programme, as_of: dt.date, through: Period | None = None
     often a slip (weekly for monthly, a file pasted twice) that would write hundreds of MB."""
     first, last = window(programme, as_of, through)
     count = (last.year - first.year) * 12 + last.month - first.month + 1
-    months = Counter(first.plus(n).month for n in range(max(count, 0)))
-    sizes = sorted(((p.rule.at_most(months), p.id) for p in programme.publications), reverse=True)
+    months = [first.plus(n) for n in range(max(count, 0))]
+    sizes = sorted(((_slots(p, months), p.id) for p in programme.publications), reverse=True)
     total = sum(size for size, _ in sizes)
     if total <= programme.max_releases:
         return None
@@ -132,6 +131,17 @@ def too_many(programme: Programme, as_of: dt.date, through: Period | None = None
         f"{programme.max_releases:,}; the most from {largest}. If a frequency or day is wrong, "
         "put it right; if the calendar is meant to be this large, raise max_releases in "
         "programme.toml"
+    )
+
+
+def _slots(publication: Publication, months: list[YearMonth]) -> int:
+    """How many releases its rule gives in `months`, while it is neither suspended nor
+    ended: counted from the slots alone, without working out a day."""
+    ended = publication.ended.on if publication.ended else None
+    return sum(
+        len(publication.rule.slots_in(month))
+        for month in months
+        if not (ended and month.first_day > ended) and not publication.suspension_in(month)
     )
 
 

@@ -6,7 +6,6 @@ import calendar
 import datetime as dt
 import difflib
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from calendar_gen.errors import shown
@@ -174,10 +173,6 @@ class MonthlyRule:
     def day_text(self) -> str:
         return str(self.day)
 
-    def at_most(self, months: Mapping[int, int]) -> int:
-        """The most releases it gives in a span holding `months[m]` of each month m."""
-        return sum(months.get(m, 0) for m in self.months)
-
 
 @dataclass(frozen=True)
 class WeeklyRule:
@@ -208,11 +203,6 @@ class WeeklyRule:
     def day_text(self) -> str:
         return ("every " if self.every == 1 else "every other ") + WEEKDAYS[self.weekday]
 
-    def at_most(self, months: Mapping[int, int]) -> int:
-        """The most releases it gives in a span holding `months[m]` of each month m: five of
-        a weekday in a month at most."""
-        return -(-sum(months.get(m, 0) for m in self.months) * 5 // self.every)
-
     def _takes(self, day: dt.date) -> bool:
         """Whether the series falls on `day`: a fortnightly one from its `from` day on."""
         if self.every > 1 and day < self.anchor:
@@ -236,10 +226,6 @@ class AdHocRule:
     @property
     def day_text(self) -> str:
         return "the day listed"
-
-    def at_most(self, months: Mapping[int, int]) -> int:
-        """The most releases it gives in any span: every day listed."""
-        return len(self.dates)
 
     def slots_in(self, month: YearMonth) -> list[tuple[Slot, dt.date]]:
         return [(OnDay.of(d), d) for d in self.dates if YearMonth.of(d) == month]

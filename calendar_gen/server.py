@@ -63,7 +63,10 @@ BUSY = (
 def resolve(root: Path, target: str) -> Path | None:
     """The file under `root` that a request path names, or None: nothing outside it, no
     dot-files (a build's temporary files), no symlinks out."""
-    path = urllib.parse.unquote(urllib.parse.urlsplit(target).path)
+    try:
+        path = urllib.parse.unquote(urllib.parse.urlsplit(target).path)
+    except ValueError:  # "//[": an address part urlsplit cannot read, so nothing of ours
+        return None
     parts = [p for p in path.split("/") if p]
     if "\x00" in path or any(p.startswith(".") or "\\" in p for p in parts):
         return None

@@ -164,6 +164,16 @@ def test_list_as_seen_on_refuses_what_it_cannot_show(tmp_path, args, said):
     assert result.returncode == 2 and said in result.stderr
 
 
+def test_list_of_a_later_period_agrees_with_a_build_of_it(tmp_path):
+    write_schedules(tmp_path / "schedules")
+    built = run_cli("build", "--as-of", "2014-04-01", "--period", "2015/16", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    published = json.loads((tmp_path / "feeds" / "releases.json").read_text())
+    listed = _statuses(tmp_path, "--as-of", "2014-04-01", "--period", "2015/16")
+    assert len(listed) == 12 and set(listed.values()) == {"provisional"}
+    assert {r["date"]: r["status"] for r in published if r["date"] in listed} == listed
+
+
 def test_list_json_has_the_contract_fields(shipped):
     result = run_cli("list", "--format", "json", "--as-of", "2014-06-01", cwd=shipped)
     assert result.returncode == 0, result.stderr

@@ -63,6 +63,15 @@ def test_a_remedy_is_spelt_as_the_command_to_type(remedy, spelt):
          "date": "13 May", "remedy": None},
         {"kind": "clash", "text": "x", "publication": "a", "scheduled": None, "date": None,
          "remedy": {"command": "delete", "publication": "a", "date": "2014-05-13"}},
+        # Values of the wrong type or size, as a hand edit of the manifest could leave them.
+        {"kind": "clash", "text": "x", "publication": 5, "scheduled": None, "date": None,
+         "remedy": None},
+        {"kind": "clash", "text": 12, "publication": None, "scheduled": None, "date": None,
+         "remedy": None},
+        {"kind": "clash", "text": "x" * 20_001, "publication": None, "scheduled": None,
+         "date": None, "remedy": None},
+        {"kind": "clash", "text": "x", "publication": None, "scheduled": ["2014-05"],
+         "date": None, "remedy": None},
     ],
 )  # fmt: skip
 def test_what_is_not_a_finding_is_not_read_as_one(data):
@@ -132,9 +141,11 @@ def test_a_manifest_whose_warnings_are_not_findings_builds_again(tmp_path):
     manifest = tmp_path / "feeds" / ".calendar-gen-build.json"
     note = json.loads(manifest.read_text())
     assert len(note["warnings"]) == 1
-    manifest.write_text(json.dumps({**note, "warnings": ["a sentence, as 0.1 kept them"]}))
-    code, built = _json("build", "--as-of", "2014-04-20", cwd=tmp_path)
-    assert code == 0 and not built["unchanged"] and built["warnings"][0]["kind"] == "rule-differs"
+    for warnings in (["a sentence, as 0.1 kept them"], None, {"0": note["warnings"][0]}):
+        manifest.write_text(json.dumps({**note, "warnings": warnings}))
+        code, built = _json("build", "--as-of", "2014-04-20", cwd=tmp_path)
+        assert code == 0 and not built["unchanged"], warnings
+        assert built["warnings"][0]["kind"] == "rule-differs"
 
 
 def _built(tmp_path, day):

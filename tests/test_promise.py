@@ -303,7 +303,12 @@ def test_next_year_does_not_roll_twice_by_mistake(tmp_path):
     assert "the period is 2016 already, a period ahead of today's (2015)" in again.stderr
     assert "calendar-gen next-year --to 2017" in again.stderr
     assert snapshot(tmp_path) == before
-    ok("next-year", "--as-of", "2015-04-01", "--to", "2017", cwd=tmp_path)
+    # Rolling on to 2017 in April 2015 is early too: --to alone does not say so.
+    early = run_cli("next-year", "--as-of", "2015-04-01", "--to", "2017", cwd=tmp_path)
+    assert early.returncode == 2
+    assert early.stderr.rstrip().endswith("calendar-gen next-year --to 2017 --early")
+    assert snapshot(tmp_path) == before
+    ok("next-year", "--as-of", "2015-04-01", "--to", "2017", "--early", cwd=tmp_path)
     assert 'period = "2017"' in (tmp_path / "schedules" / "programme.toml").read_text()
 
 

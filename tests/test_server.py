@@ -604,3 +604,14 @@ def test_a_slow_reader_is_cut_off(tmp_path):
                     time.sleep(0.01)
                     assert time.monotonic() - started < 8, "still being served"
     assert received < 64 * 2**20 / 4
+
+
+@pytest.mark.parametrize("target", [b"//[", b"http://[::1/", b"//[x]:80/all.ics"])
+def test_a_target_no_address_reader_can_read_is_not_found(tmp_path, target):
+    # urlsplit raises on these: once, that ended the connection with no answer at all.
+    with feed_server(tmp_path / "feeds") as (server, lines):
+        reply = exchange(
+            server, b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+    assert reply.startswith(b"HTTP/1.1 404 ")
+    assert lines and lines[-1].endswith('" 404')

@@ -51,7 +51,8 @@ def build(
             and Path(schedules).is_dir()
             and (note := previous_build(out, fingerprint(schedules, period, as_of)))
         ):
-            said = [Finding.read(w) for w in note.get("warnings", [])]
+            listed = note.get("warnings")
+            said = [Finding.read(w) for w in listed] if isinstance(listed, list) else [None]
             if None not in said:
                 warnings = tuple(w for w in said if w is not None)
                 return BuildReport(str(note.get("summary")), Path(out), warnings=warnings,
@@ -196,7 +197,8 @@ def _summary(
     from calendar_gen.releases import window
 
     first, last = window(programme, as_of, through)
-    history = sum(r.scheduled.first_day < first.first_day for r in releases)
+    # By the day the rule gave it, not its slot's first day: a week can begin in March.
+    history = sum((r.nominal or r.date) < first.first_day for r in releases)
     return (
         f"{plural(len(releases) - history, 'release')} of "
         f"{plural(len(programme.publications), 'publication')} from "

@@ -11,7 +11,7 @@ from calendar_gen.findings import Finding, FindingKind
 from calendar_gen.history import Status
 from calendar_gen.model import Period, Programme, YearMonth
 from calendar_gen.practice import practice_problems
-from calendar_gen.releases import Release, expand, rule_conflicts, suspensions
+from calendar_gen.releases import Release, expand, rule_conflicts, suspensions, too_many
 from calendar_gen.reports import CheckReport, Format, ListReport
 from calendar_gen.schedule import load_programme
 from calendar_gen.texts import short_date
@@ -53,7 +53,7 @@ def list_releases(
             )
         releases = [r for r in releases if r.topic.slug == topic]
     if seen_on is None:
-        releases = _as_published(programme, releases, as_of)
+        releases = _as_published(programme, releases, as_of, period)
     return ListReport(tuple(releases), shown, wide=wide)
 
 
@@ -75,13 +75,16 @@ def _seen_on(
     return as_seen_on(programme, day)
 
 
-def _as_published(programme: Programme, releases: list[Release], as_of: dt.date) -> list[Release]:
-    """Each release with the status the feeds give it after a build on `as_of`, or, if a
-    build would not publish it (past and never announced, or outside the calendar's
-    months), "not announced": a release in no feed is no promise."""
+def _as_published(
+    programme: Programme, releases: list[Release], as_of: dt.date, period: Period | None
+) -> list[Release]:
+    """Each release with the status the feeds give it after a build on `as_of` (through
+    `period`, as `build --period` publishes), or, if that build would not publish it (past
+    and never announced, or outside its months), "not announced": no feed, no promise."""
     from calendar_gen.releases import calendar
 
-    published = {r.uid: r for r in calendar(programme, as_of)}
+    through = period if period and period >= programme.period else None
+    published = {r.uid: r for r in calendar(programme, as_of, through)}
     return [published.get(r.uid) or replace(r, status=Status.NOT_ANNOUNCED) for r in releases]
 
 
@@ -97,6 +100,8 @@ def check(
     shown = chosen("--format", format, (Format.TABLE, Format.JSON))
     programme = load_programme(schedules)
     period = period or programme.period
+    if why := too_many(programme, as_of or period.start, period):
+        raise CalendarGenError(why)  # what build would refuse, check refuses too
     releases = expand(programme, period, as_of=as_of)
     found = []
     for r in releases:

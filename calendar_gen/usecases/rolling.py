@@ -111,12 +111,14 @@ def _period_to_roll_to(
             f"({today}), so next-year has been run. To roll on to {following} anyway: "
             f"calendar-gen next-year --to {following}"
         )
-    if to is None and not early and as_of < (soonest := following.first.plus(-3).first_day):
+    if not early and as_of < (soonest := following.first.plus(-3).first_day):
         raise CalendarGenError(
             f"{path}: {programme.period} runs to {programme.period.end}, more than three months "
             f"after today ({as_of}). The feeds already show the twelve months ahead; rolling "
             f"now would pin the rest of {programme.period} in the record on the days its rules "
             "give, so later edits to the rules would no longer move them. Roll from "
-            f"{soonest} on, or now anyway: calendar-gen next-year --early"
+            f"{soonest} on, or now anyway: calendar-gen next-year"
+            + (f" --to {to}" if to else "")
+            + " --early"
         )
     return following
