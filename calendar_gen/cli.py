@@ -426,6 +426,37 @@ def init(folder: str, organisation: str, period: Period | None, as_of: dt.date |
 
 
 @cli.command()
+@click.argument("past", metavar="PAST")
+@click.argument("folder", default="schedules", metavar="[DIR]")
+@click.option("--organisation", default="Example Statistics Office", show_default=True,
+              help="The producer's name, shown in every feed.")  # fmt: skip
+@click.option(
+    "--period",
+    callback=_period,
+    metavar="P",
+    help="A financial year like "
+    "2027/28 or a year like 2027 (default: the financial year holding today).",
+)
+@click.option("--holidays", default="england-and-wales", show_default=True,
+              type=click.Choice(("england-and-wales", "scotland", "northern-ireland",
+                                 "great-britain", "united-kingdom")),
+              help="Whose bank holidays the past dates rolled off.")  # fmt: skip
+@as_of_option
+def learn(past: str, folder: str, organisation: str, period: Period | None, holidays: str,
+          as_of: dt.date | None) -> None:  # fmt: skip
+    """Start a new programme in DIR from past release dates: PAST is a CSV of id, title and
+    date, or a calendar (.ics file or address). Each series gets the rule that gives the
+    most of its dates, with the dates it does not give. Nothing is overwritten.
+
+    Example: calendar-gen learn past-releases.csv schedules --organisation 'Home Office'
+    """
+    from calendar_gen import usecases
+
+    _show(usecases.learn(past, folder, as_of=_today(as_of), organisation=organisation,
+                         period=period, holidays=holidays))  # fmt: skip
+
+
+@cli.command()
 @out_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))

@@ -17,6 +17,7 @@ from typing import Any, Protocol, assert_never
 from calendar_gen.clash import Clash, ClashKind, Move
 from calendar_gen.findings import SCHEMA as FINDINGS_SCHEMA
 from calendar_gen.findings import Command, Finding, Severity
+from calendar_gen.learning import Proposal
 from calendar_gen.model import Announcement, Period, Programme
 from calendar_gen.releases import Release
 from calendar_gen.texts import long_date, plural, short_date
@@ -356,4 +357,32 @@ class InitReport:
             *(f"wrote {path}" for path in self.files),
             f"next: edit them, then calendar-gen check --schedules {self.folder} and "
             f"calendar-gen build --schedules {self.folder}",
+        ]
+
+
+@dataclass(frozen=True)
+class LearnReport:
+    """The programme written from past dates: each series' rule and how well it fits."""
+
+    files: tuple[Path, ...]
+    folder: Path
+    proposals: tuple[Proposal, ...]
+    warnings: tuple[Finding, ...] = ()
+    found: bool = False
+
+    def lines(self) -> list[str]:
+        lines = []
+        for p in self.proposals:
+            n = len(p.series.dates)
+            if p.day is None:
+                lines.append(f"{p.series.id}: ad hoc: no rule fits its {plural(n, 'past date')}")
+                continue
+            months = ", ".join(f"{dt.date(2000, m, 1):%b}" for m in p.months)
+            lines.append(f'{p.series.id}: {p.frequency.value}, "{p.day}" in {months}: gives '
+                         f"{p.kept} of its {plural(n, 'past date')}")  # fmt: skip
+        return [
+            *lines,
+            *(f"wrote {path}" for path in self.files),
+            f"next: check each rule in {self.folder}, then calendar-gen check --schedules "
+            f"{self.folder}",
         ]

@@ -11,7 +11,7 @@ from calendar_gen.usecases.looking import check, list_releases
 from calendar_gen.usecases.rolling import next_year
 from calendar_gen.usecases.serving import serve
 from calendar_gen.usecases.shared import releases_between, today_in_london
-from calendar_gen.usecases.starting import init
+from calendar_gen.usecases.starting import init, learn
 
 __all__ = [
     "build",
@@ -19,6 +19,7 @@ __all__ = [
     "check",
     "clashes",
     "init",
+    "learn",
     "list_releases",
     "move",
     "next_year",

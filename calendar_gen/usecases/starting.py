@@ -1,4 +1,4 @@
-"""`init`: a new programme that builds at once."""
+"""`init` and `learn`: a new programme that builds at once, from nothing or from past dates."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from calendar_gen.errors import CalendarGenError
 from calendar_gen.model import Period
 from calendar_gen.output import ensure_folder, publish
-from calendar_gen.reports import InitReport
+from calendar_gen.reports import InitReport, LearnReport
 
 
 def init(
@@ -24,9 +24,39 @@ def init(
     """
     from calendar_gen.starter import starter_files
 
-    root = Path(folder)
     period = period or Period.parse("2000/01").holding(as_of)
-    files = {root / name: text for name, text in starter_files(organisation, period).items()}
+    files = starter_files(organisation, period)
+    return InitReport(_write_new(Path(folder), files), Path(folder))
+
+
+def learn(
+    past: str | Path,
+    folder: str | Path = "schedules",
+    *,
+    as_of: dt.date,
+    organisation: str = "Example Statistics Office",
+    period: Period | None = None,
+    holidays: str = "england-and-wales",
+) -> LearnReport:
+    """Start a programme from past release dates (`past`: a CSV of id, title and date, or a
+    calendar file or address): a rule for each series that gives the most of its dates."""
+    from calendar_gen.learning import propose, read_past, topic_text
+    from calendar_gen.starter import TOPIC_SLUG, starter_files
+    from calendar_gen.workdays import Roll
+
+    series = [s for s in read_past(str(past), as_of) if s.dates]
+    if not series:
+        raise CalendarGenError(f"{past}: no past release dates in it to learn from")
+    proposals = [propose(s, holidays, Roll.FOLLOWING) for s in series]
+    period = period or Period.parse("2000/01").holding(as_of)
+    files = starter_files(organisation, period)
+    files[f"{TOPIC_SLUG}.toml"] = topic_text(proposals, str(past))
+    return LearnReport(_write_new(Path(folder), files), Path(folder), tuple(proposals))
+
+
+def _write_new(root: Path, texts: dict[str, str]) -> tuple[Path, ...]:
+    """Write the files of a new programme into `root`, all or none, never over one."""
+    files = {root / name: text for name, text in texts.items()}
     if existing := [str(path) for path in files if path.exists() or path.is_symlink()]:
         raise CalendarGenError(
             f"{', '.join(existing)}: already there; init writes a new programme and never "
@@ -34,4 +64,4 @@ def init(
         )
     ensure_folder(root)
     publish(files.items())
-    return InitReport(tuple(files), root)
+    return tuple(files)

@@ -1,0 +1,126 @@
+"""learn: a programme proposed from past release dates, checked against rules worked out by
+hand, then loaded and built like any other."""
+
+import datetime as dt
+
+import pytest
+from helpers import run_cli
+
+from calendar_gen.learning import Series, propose
+from calendar_gen.model import Frequency
+from calendar_gen.workdays import Roll
+
+# The Home Office's quarterly immigration statistics, 2013 to 2015.
+IMMIGRATION = ["2013-05-23", "2013-08-29", "2013-11-28", "2014-02-27", "2014-05-22",
+               "2014-08-28", "2014-11-27", "2015-02-26", "2015-05-21", "2015-08-27"]  # fmt: skip
+
+
+def _csv(path, dates, pub_id="series", title="A series"):
+    path.write_text("id,title,date\n" + "".join(f"{pub_id},{title},{d}\n" for d in dates))
+    return path
+
+
+def test_the_immigration_dates_are_the_fourth_thursday_but_two(tmp_path):
+    # Fourth Thursdays: 23 May 2013, 22 Aug 2013 (not the 29th, the fifth), 28 Nov, 27 Feb,
+    # 22 May 2014, 28 Aug, 27 Nov, 26 Feb 2015, 28 May 2015 (not the 21st, the third), 27 Aug:
+    # 8 of 10. The last Thursday gives 7 (not 23 May 2013, 22 May 2014 or 21 May 2015).
+    _csv(tmp_path / "past.csv", IMMIGRATION, "immigration-statistics", "Immigration statistics")
+    result = run_cli("learn", "past.csv", "--as-of", "2015-09-01", "--organisation",
+                     "Home Office", cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == (
+        'immigration-statistics: quarterly, "fourth thursday" in Feb, May, Aug, Nov: gives 8 '
+        "of its 10 past dates"
+    )
+    topic = (tmp_path / "schedules" / "statistics.toml").read_text()
+    assert (
+        "#   Thursday 29 August 2013 (it gives Thursday 22 August 2013)\n"
+        "#   Thursday 21 May 2015 (it gives Thursday 28 May 2015)\n"
+    ) in topic
+    assert 'months = [2, 5, 8, 11]\nday = "fourth thursday"\n' in topic
+    # What it writes is a programme: checked, and built, at once.
+    assert run_cli("check", cwd=tmp_path).returncode == 0
+    built = run_cli("build", "--as-of", "2015-09-01", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+
+
+def _series(*days):
+    return Series("s", "S", tuple(sorted(dt.date.fromisoformat(d) for d in days)))
+
+
+@pytest.mark.parametrize(
+    ("days", "frequency", "day", "kept"),
+    [
+        # Last working days: 31 May 2014 is a Saturday, 31 August a Sunday.
+        (("2014-04-30", "2014-05-30", "2014-06-30", "2014-07-31", "2014-08-29"),
+         Frequency.MONTHLY, "last working day", 5),
+        # The 15th, rolled on: 15 February and 15 March 2014 were Saturdays, 15 June a Sunday.
+        (("2014-01-15", "2014-02-17", "2014-03-17", "2014-04-15", "2014-05-15", "2014-06-16"),
+         Frequency.MONTHLY, "15", 6),
+        # Once a year, in July, on the first Tuesday.
+        (("2012-07-03", "2013-07-02", "2014-07-01"), Frequency.ANNUAL, "first tuesday", 3),
+        # The third working day: Friday 3 October 2014; Tuesday 6 January 2015 (1 January a
+        # holiday); Tuesday 7 April 2015 (Good Friday and Easter Monday); Friday 3 July 2015.
+        # The 3rd, rolled on, and the first Friday give 3 of the 4.
+        (("2014-10-03", "2015-01-06", "2015-04-07", "2015-07-03"),
+         Frequency.QUARTERLY, "3rd working day", 4),
+        # Thursdays, one week on the Friday (1 May 2014 a local-election day).
+        (("2014-04-03", "2014-04-10", "2014-04-17", "2014-04-24", "2014-05-02", "2014-05-08"),
+         Frequency.WEEKLY, "thursday", 5),
+        (("2014-04-03", "2014-04-17", "2014-05-01", "2014-05-15"),
+         Frequency.FORTNIGHTLY, "thursday", 4),
+        # Nothing regular: two in one month.
+        (("2014-01-06", "2014-01-20", "2014-03-11", "2014-07-30"), Frequency.AD_HOC, None, 4),
+    ],
+)  # fmt: skip
+def test_each_rule_form_is_found_from_its_dates(days, frequency, day, kept):
+    proposal = propose(_series(*days), "england-and-wales", Roll.FOLLOWING)
+    assert (proposal.frequency, proposal.day, proposal.kept) == (frequency, day, kept)
+
+
+def test_a_calendar_of_past_releases_is_grouped_by_title(tmp_path):
+    events = "".join(
+        f"BEGIN:VEVENT\r\nUID:{n}@x\r\nDTSTAMP:20150101T000000Z\r\nDTSTART;VALUE=DATE:{day}\r\n"
+        f"SUMMARY:{title}\r\nEND:VEVENT\r\n"
+        for n, (title, day) in enumerate(
+            [("Crime", "20140424"), ("Crime", "20140724"), ("Crime", "20141023"),
+             ("Crime", "20150122"), ("Police", "20140710"), ("Police", "20150115")]
+        )
+    )  # fmt: skip
+    (tmp_path / "past.ics").write_text(
+        f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n{events}END:VCALENDAR\r\n"
+    )
+    result = run_cli("learn", "past.ics", "--as-of", "2015-03-01", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    # Fourth Thursdays of January, April, July, October.
+    assert (
+        lines[0]
+        == 'crime: quarterly, "fourth thursday" in Jan, Apr, Jul, Oct: gives 4 of its 4 past dates'
+    )
+    assert lines[1] == "police: ad hoc: no rule fits its 2 past dates"
+    assert run_cli("check", cwd=tmp_path).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("when,what\n2014-01-01,x\n", "write a CSV with a header line: id,title,date"),
+        ("id,title,date\na,A,1 May 2014\n", "line 2: date '1 May 2014' is not a date"),
+        ("id,title,date\n", "write a CSV with a header line"),
+    ],
+)
+def test_past_dates_that_cannot_be_read_are_named(tmp_path, text, said):
+    (tmp_path / "past.csv").write_text(text)
+    result = run_cli("learn", "past.csv", "--as-of", "2015-03-01", cwd=tmp_path)
+    assert result.returncode == 2 and said in result.stderr
+    assert not (tmp_path / "schedules").exists()
+
+
+def test_learn_never_writes_over_a_programme(tmp_path):
+    _csv(tmp_path / "past.csv", IMMIGRATION)
+    assert run_cli("init", "--as-of", "2015-03-01", cwd=tmp_path).returncode == 0
+    before = (tmp_path / "schedules" / "statistics.toml").read_text()
+    result = run_cli("learn", "past.csv", "--as-of", "2015-09-01", cwd=tmp_path)
+    assert result.returncode == 2 and "already there" in result.stderr
+    assert (tmp_path / "schedules" / "statistics.toml").read_text() == before
