@@ -107,9 +107,10 @@ SCRIPT = r"""
   const pastHeading = document.getElementById("past-heading");
   pastHeading.textContent = pastHeading.dataset.split;
   for (const count of all(".count")) {
-    const topic = count.dataset.topic;
-    const n = coming.filter((row) => row.dataset.status !== "cancelled"
-      && (topic === "all" || row.dataset.topic === topic)).length;
+    // "all", "topic:crime" or "designation:official-statistics": the rows its feed holds.
+    const [kind, value] = count.dataset.holds.split(":");
+    const n = coming.filter((row) => !["cancelled", "postponed"].includes(row.dataset.status)
+      && (kind === "all" || row.dataset[kind] === value)).length;
     count.textContent = `${n || "No"} upcoming release${n === 1 ? "" : "s"}`;
   }
 

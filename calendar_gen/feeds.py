@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TypeVar, assert_never
 
 from calendar_gen.history import ical_status, status_word
-from calendar_gen.model import Period, Programme, Topic
+from calendar_gen.model import Designation, Period, Programme, Topic
 from calendar_gen.releases import Release
 from calendar_gen.texts import CONTROL
 
@@ -186,32 +189,74 @@ def render_calendar(name: str, description: str, releases: Iterable[Release], ti
     return "".join(calendar_chunks(name, description, events, timezone))
 
 
+@dataclass(frozen=True)
+class Feed:
+    """One feed a build writes: its file, its title, and the releases it holds: all of
+    them, one topic's, or those of one designation."""
+
+    name: str
+    title: str  # as the page lists it
+    holds: Topic | Designation | None  # None: every release
+
+    @property
+    def key(self) -> str:
+        """What it holds, as the page's script and feeds.json name it."""
+        match self.holds:
+            case None:
+                return "all"
+            case Topic():
+                return f"topic:{self.holds.slug}"
+            case Designation():
+                return f"designation:{self.holds.slug}"
+            case _:
+                assert_never(self.holds)
+
+    def pick(self, by: Mapping[str, list[T]], every: list[T]) -> list[T]:
+        """Its share of what `by` groups under each feed's key (every item for all.ics):
+        each release is sorted once, not once a feed."""
+        return every if self.holds is None else by.get(self.key, [])
+
+
+T = TypeVar("T")
+
+
+def sorted_by_feed(releases: list[Release], items: list[T]) -> dict[str, list[T]]:
+    """The item of each release (its event, or itself) under the key of each feed but all.ics
+    that holds it: its topic's and its designation's."""
+    by: dict[str, list[T]] = defaultdict(list)
+    for release, item in zip(releases, items, strict=True):
+        by[f"topic:{release.topic.slug}"].append(item)
+        by[f"designation:{release.publication.designation.slug}"].append(item)
+    return by
+
+
+def feed_list(programme: Programme) -> list[Feed]:
+    """The feeds of a programme: all releases, each topic's, each designation's it has."""
+    used = {p.designation for p in programme.publications}
+    return [
+        Feed("all.ics", "All releases", None),
+        *(Feed(f"{t.slug}.ics", t.name, t) for t in programme.topics),
+        *(Feed(d.feed, d.value, d) for d in Designation if d in used),
+    ]
+
+
 def feed_chunks(
     programme: Programme, releases: list[Release], period: Period
 ) -> Iterator[tuple[str, list[str]]]:
-    """Every feed of a build as (file name, pieces): one per topic, and all.ics with every
-    release. Each event is rendered once and shared by its topic's feed and all.ics."""
+    """Every feed of a build as (file name, pieces). Each event is rendered once and shared
+    by every feed that holds it."""
     org, zone = programme.organisation, programme.timezone
     events = render_events(releases, zone)
-    by_topic: dict[str, list[str]] = {t.slug: [] for t in programme.topics}
-    for release, event in zip(releases, events, strict=True):
-        by_topic[release.topic.slug].append(event)
-    for topic in programme.topics:
-        yield (
-            f"{topic.slug}.ics",
-            calendar_chunks(
-                f"{org}: {topic.name}",
-                f"Pre-announced release dates of {statistics_of(org)}: {topic.name}, {period}.",
-                by_topic[topic.slug],
-                zone,
-            ),
-        )
-    yield (
-        "all.ics",
-        calendar_chunks(
-            f"{org}: all statistics releases",
-            f"Pre-announced release dates of all {statistics_of(org)}, {period}.",
-            events,
-            zone,
-        ),
-    )
+    by_feed = sorted_by_feed(releases, events)
+    for feed in feed_list(programme):
+        match feed.holds:
+            case None:
+                name, about = f"{org}: all statistics releases", f"all {statistics_of(org)}"
+            case Topic() | Designation():
+                name = f"{org}: {feed.title}"
+                about = f"{statistics_of(org)}: {feed.title}"
+            case _:
+                assert_never(feed.holds)
+        held = feed.pick(by_feed, events)
+        description = f"Pre-announced release dates of {about}, {period}."
+        yield feed.name, calendar_chunks(name, description, held, zone)

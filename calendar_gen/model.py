@@ -22,6 +22,9 @@ RECORD_FILE = "announcements.toml"
 PROGRAMME_FILE = "programme.toml"
 
 
+DESIGNATION_FEED = "designation-"  # designation-<slug>.ics: no topic file may be so named
+
+
 class Designation(StrEnum):
     """The statistics' designation under the Code of Practice, in its standard form.
 
@@ -37,6 +40,16 @@ class Designation(StrEnum):
     IN_DEVELOPMENT = "Official statistics in development"
     NATIONAL = "National Statistics"
     EXPERIMENTAL = "Experimental statistics"
+
+    @property
+    def slug(self) -> str:
+        """'official-statistics': how the page's filter and the feed's file name write it."""
+        return "-".join(self.value.lower().split())
+
+    @property
+    def feed(self) -> str:
+        """The file name of the feed of its releases."""
+        return f"{DESIGNATION_FEED}{self.slug}.ics"
 
     @property
     def accredited(self) -> bool:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections import Counter
 from collections.abc import Iterator
 from html import escape
 
 from calendar_gen.assets import SCRIPT, STYLE
-from calendar_gen.feeds import statistics_of
+from calendar_gen.feeds import feed_list, sorted_by_feed, statistics_of
 from calendar_gen.model import Designation, Period, Programme, Status
 from calendar_gen.news import ATOM, anchor, last_updated
 from calendar_gen.releases import (
@@ -36,14 +35,15 @@ def _address(programme: Programme, name: str) -> tuple[str, str]:
     return name, name
 
 
-def _feed_item(programme: Programme, name: str, label: str, topic: str, total: int) -> str:
-    """One feed: its address in full with a copy button, and its webcal and https links."""
+def _feed_item(programme: Programme, name: str, label: str, held: str, total: int) -> str:
+    """One feed: its address in full with a copy button, and its webcal and https links.
+    `held`: what the page's script counts for it ("all", "topic:crime", "designation:...")."""
     subscribe, download = _address(programme, name)
-    code_id = f"address-{topic}"
+    code_id = f"address-{name.removesuffix('.ics')}"
     relative = "" if programme.feed_url else f' data-relative="{escape(name)}"'
     label = escape(label)
     return (
-        f'<li><h3>{label}</h3>: <span class="count" data-topic="{escape(topic)}">'
+        f'<li><h3>{label}</h3>: <span class="count" data-holds="{escape(held)}">'
         f"{plural(total, 'release')}</span>\n"
         f'<p class="address">Address: <code class="address" id="{code_id}"{relative}>'
         f"{escape(download)}</code></p>\n"
@@ -70,7 +70,7 @@ def _release_item(release: Release) -> str:
     data = (
         f'data-date="{release.date.isoformat()}" data-month="{release.date:%Y-%m}" '
         f'data-topic="{escape(release.topic.slug)}" '
-        f'data-designation="{escape(_slug(p.designation))}" data-status="{status}"'
+        f'data-designation="{p.designation.slug}" data-status="{status}"'
     )
     return (
         f'<li class="release {status}" id="{escape(anchor(release))}" {data}>\n'
@@ -83,10 +83,6 @@ def _release_item(release: Release) -> str:
     )
 
 
-def _slug(text: str) -> str:
-    return "-".join(text.lower().split())
-
-
 def _option(value: str, label: str) -> str:
     return f'<option value="{escape(value)}">{escape(label)}</option>'
 
@@ -97,7 +93,7 @@ def _filters(programme: Programme, releases: list[Release]) -> str:
     choices = {
         "topic": ("Topic", "All topics", [(t.slug, t.name) for t in programme.topics]),
         "designation": ("Designation", "All designations",
-                        [(_slug(d), d.value) for d in Designation]),
+                        [(d.slug, d.value) for d in Designation]),
         "month": ("Month", "All months",
                   [(f"{y}-{m:02d}", f"{dt.date(y, m, 1):%B %Y}") for y, m in months]),
     }  # fmt: skip
@@ -196,11 +192,12 @@ def _legend(notice: str) -> str:
 
 
 def _feeds(programme: Programme, releases: list[Release]) -> str:
-    counts = Counter(r.topic.slug for r in releases if r.status.comes_out)
-    items = [_feed_item(programme, "all.ics", "All releases", "all", sum(counts.values()))]
-    items += [
-        _feed_item(programme, f"{t.slug}.ics", t.name, t.slug, counts[t.slug])
-        for t in programme.topics
+    """Every feed with its address and count: all releases, each topic, each designation."""
+    coming = [r for r in releases if r.status.comes_out]
+    by_feed = sorted_by_feed(coming, coming)
+    items = [
+        _feed_item(programme, feed.name, feed.title, feed.key, len(feed.pick(by_feed, coming)))
+        for feed in feed_list(programme)
     ]
     return "\n".join(items)
 

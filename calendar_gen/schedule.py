@@ -14,6 +14,7 @@ from typing import Any
 from calendar_gen.errors import Problem, ScheduleError, shown
 from calendar_gen.files import NOT_A_SCHEDULE, not_a_file, read_toml_text
 from calendar_gen.model import (
+    DESIGNATION_FEED,
     MAX_RELEASES,
     PROGRAMME_FILE,
     RECORD_FILE,
@@ -723,12 +724,13 @@ def _read_topics(
             continue
         if slug in NOT_TOPICS:
             continue
-        if not SLUG.fullmatch(slug) or slug in RESERVED_SLUGS:
+        if not SLUG.fullmatch(slug) or slug in RESERVED_SLUGS or slug.startswith(DESIGNATION_FEED):
             problems.append(
                 Problem(
                     file,
-                    "a topic file's name must be a lower-case slug like 'crime.toml', "
-                    "and not all.toml",
+                    "a topic file's name must be a lower-case slug like 'crime.toml', and not "
+                    f"all.toml or {DESIGNATION_FEED}....toml (the names of calendar-gen's own "
+                    "feeds)",
                 )
             )
             continue

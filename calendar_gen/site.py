@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, assert_never
 
 from calendar_gen.edits import render_updates
-from calendar_gen.feeds import feed_chunks
+from calendar_gen.feeds import feed_chunks, feed_list
 from calendar_gen.files import Refused, read_regular
 from calendar_gen.model import RECORD_FILE, Announcement, Period, Programme
 from calendar_gen.news import ATOM, render_atom
@@ -50,6 +50,7 @@ class Output(Enum):
     INDEX = "index.html"
     CSV = "releases.csv"
     CHANGES = ATOM
+    FEED_LIST = "feeds.json"  # every feed, what it holds and its address: for tools
 
     @property
     def suffix(self) -> str:
@@ -60,7 +61,7 @@ class Output(Enum):
     def media_type(self) -> str:
         """Its Content-Type when served."""
         match self:
-            case Output.RELEASES_JSON | Output.SCHEMA:
+            case Output.RELEASES_JSON | Output.SCHEMA | Output.FEED_LIST:
                 return "application/json"
             case Output.FEEDS:
                 return "text/calendar; charset=utf-8"
@@ -91,8 +92,18 @@ class Output(Enum):
                 return [(self.value, csv_lines(e.releases, byte_order_mark=True))]
             case Output.CHANGES:
                 return [(self.value, render_atom(e.programme, e.releases))]
+            case Output.FEED_LIST:
+                return [(self.value, _feed_list(e.programme))]
             case _:
                 assert_never(self)
+
+
+def _feed_list(programme: Programme) -> str:
+    """feeds.json: each feed's file, title, what it holds and its address."""
+    base = f"{programme.feed_url}/" if programme.feed_url else ""
+    feeds = [{"name": f.name, "title": f.title, "holds": f.key, "address": base + f.name}
+             for f in feed_list(programme)]  # fmt: skip
+    return json.dumps(feeds, indent=1, ensure_ascii=False) + "\n"
 
 
 def outputs(

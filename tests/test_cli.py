@@ -13,8 +13,23 @@ from interop import assert_parsers_agree
 
 from calendar_gen.cli import cli
 
-SHIPPED_FEEDS = ["all.ics", "crime.ics", "migration.ics", "other.ics", "policing.ics"]
-PAGES = ["index.html", "releases.csv", "releases.json", "releases.schema.json", "changes.atom"]
+SHIPPED_FEEDS = [
+    "all.ics",
+    "crime.ics",
+    "migration.ics",
+    "other.ics",
+    "policing.ics",
+    "designation-national-statistics.ics",
+    "designation-official-statistics.ics",
+]
+PAGES = [
+    "index.html",
+    "releases.csv",
+    "releases.json",
+    "releases.schema.json",
+    "changes.atom",
+    "feeds.json",
+]
 
 
 @pytest.fixture
@@ -85,7 +100,7 @@ def test_refused_build_writes_nothing_and_keeps_feeds(tmp_path):
     ) in result.stderr
     assert (tmp_path / "feeds" / "test.ics").read_bytes() == kept
     assert sorted(p.name for p in published(tmp_path / "feeds")) == sorted(
-        ["all.ics", "test.ics", *PAGES]
+        ["all.ics", "test.ics", "designation-official-statistics.ics", *PAGES]
     )
 
 

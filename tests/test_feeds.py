@@ -3,6 +3,7 @@
 import calendar
 import dataclasses
 import datetime as dt
+import json
 import re
 from operator import attrgetter
 from pathlib import Path
@@ -386,7 +387,7 @@ def test_every_line_ends_in_crlf(release):
 
 def test_calendar_properties(programme, release):
     feeds = render_feeds(programme, [release], programme.period)
-    assert list(feeds) == ["crime.ics", "all.ics"]
+    assert list(feeds) == ["all.ics", "crime.ics", "designation-official-statistics.ics"]
     lines = content_lines(feeds["crime.ics"])
     assert lines[: lines.index("BEGIN:VTIMEZONE")] == [
         "BEGIN:VCALENDAR",
@@ -689,3 +690,34 @@ def test_generated_events_are_what_the_first_writer_wrote(tmp_path_factory, data
     releases = generated_releases(data.draw, tmp_path_factory.mktemp("schedules"))
     expected = [event_as_first_written(r, "Europe/London") for r in releases]
     assert render_events(releases, "Europe/London") == expected
+
+
+def test_each_designation_has_a_feed_of_its_releases_listed_in_feeds_json(shipped_site):
+    folder = shipped_site.feeds
+    rows = json.loads((folder / "releases.json").read_text())
+    listed = json.loads((folder / "feeds.json").read_text())
+    by_name = {f["name"]: f for f in listed}
+    # The 2014/15 programme's two designations, in the terms of that year.
+    for name, designation in [
+        ("designation-national-statistics.ics", "National Statistics"),
+        ("designation-official-statistics.ics", "Official statistics"),
+    ]:
+        text = (folder / name).read_text()
+        uids = {line[4:] for line in text.splitlines() if line.startswith("UID:")}
+        assert uids == {r["uid"] for r in rows if r["designation"] == designation}
+        assert f"X-WR-CALNAME:Home Office: {designation}" in text
+        assert by_name[name]["holds"] == "designation:" + "-".join(designation.lower().split())
+    assert [f["name"] for f in listed][:2] == ["all.ics", "crime.ics"]
+    assert {f["name"] for f in listed} == {p.name for p in folder.glob("*.ics")}
+    assert all(f["address"] == f["name"] for f in listed)  # no feed_url: relative
+
+
+def test_the_page_lists_each_designation_feed_with_its_count(shipped_site):
+    page = (shipped_site.feeds / "index.html").read_text()
+    rows = json.loads((shipped_site.feeds / "releases.json").read_text())
+    national = sum(r["designation"] == "National Statistics" for r in rows)
+    assert (
+        '<li><h3>National Statistics</h3>: <span class="count" '
+        f'data-holds="designation:national-statistics">{national} releases</span>'
+    ) in page
+    assert 'href="designation-national-statistics.ics">Download' in page

@@ -5,9 +5,11 @@ golden` rebuilds feeds/ and `git diff feeds/` shows what changed, for review."""
 import pytest
 from helpers import GOLDEN, SHIPPED, assert_same_files, published
 
-GOLDEN_FILES = ["all.ics", "changes.atom", "crime.ics", "index.html", "migration.ics",
-                "other.ics", "policing.ics", "releases.csv", "releases.json",
-                "releases.schema.json"]  # fmt: skip
+GOLDEN_FILES = sorted(["all.ics", "changes.atom", "crime.ics", "index.html", "migration.ics",
+                       "other.ics", "policing.ics", "releases.csv", "releases.json",
+                       "releases.schema.json", "feeds.json",
+                       "designation-national-statistics.ics",
+                       "designation-official-statistics.ics"])  # fmt: skip
 
 
 def test_the_golden_set_is_every_shipped_output():

@@ -142,7 +142,7 @@ def test_every_release_newest_first_whatever_the_day_of_the_build(tmp_path):
     later = render_index(programme, releases, programme.period, dt.date(2014, 12, 1))
     assert later == text
     # Counts without a script are of every release that is not cancelled.
-    assert '<span class="count" data-topic="all">2 releases</span>' in text
+    assert '<span class="count" data-holds="all">2 releases</span>' in text
 
 
 def test_ids_are_unique_and_rows_are_anchors(tmp_path):

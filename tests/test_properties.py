@@ -253,11 +253,15 @@ def test_expansion_and_feeds_are_deterministic(drawn, as_of):
     assert first == second
     feeds = render_feeds(programme, first, programme.period)
     assert feeds == render_feeds(programme, second, programme.period)
-    assert set(feeds) == {f"{t.slug}.ics" for t in programme.topics} | {"all.ics"}
+    designations = {p.designation for p in programme.publications}
+    assert set(feeds) == {f"{t.slug}.ics" for t in programme.topics} | {"all.ics"} | {
+        d.feed for d in designations
+    }
     assert feeds["all.ics"].count("BEGIN:VEVENT") == len(first)
     for r in first:
         assert f"UID:{r.uid}\r\n" in feeds["all.ics"]
         assert f"UID:{r.uid}\r\n" in feeds[f"{r.topic.slug}.ics"]
+        assert f"UID:{r.uid}\r\n" in feeds[r.publication.designation.feed]
 
 
 @PROPERTY

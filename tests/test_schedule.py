@@ -314,3 +314,14 @@ def test_a_programme_starting_in_2000_builds_in_its_first_months(tmp_path):
     write_schedules(tmp_path / "schedules", programme=PROGRAMME.replace("2014/15", "2000/01"))
     result = run_cli("build", "--as-of", "2000-02-01", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_topic_file_may_not_take_the_name_of_a_designation_feed(tmp_path):
+    from helpers import MONTHLY, run_cli, write_schedules
+
+    write_schedules(tmp_path / "schedules", {"designation-official-statistics": MONTHLY})
+    result = run_cli("check", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "not all.toml or designation-....toml (the names of calendar-gen's own feeds)" in (
+        result.stderr
+    )
