@@ -34,6 +34,13 @@ ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "
 DAY = dt.timedelta(days=1)
 
 
+# The designations as the feeds name them, whatever the case they are written in.
+DESIGNATIONS = {d.lower(): d for d in (
+    "Accredited official statistics", "Official statistics",
+    "Official statistics in development", "National Statistics", "Experimental statistics",
+)}  # fmt: skip
+
+
 def closed_days(years: range) -> dict[str, frozenset[dt.date]]:
     """Each region's bank holidays, once."""
     return {
@@ -132,6 +139,7 @@ def main() -> None:
     zone, notice = ZoneInfo("Europe/London"), dt.timedelta(weeks=settings.get("notice_weeks", 4))
     floor = dt.date(first_year, 4, 1)
     by_topic: dict[str, list[tuple[tuple[dt.datetime, str, str], str]]] = defaultdict(list)
+    by_designation: dict[str, list[tuple[tuple[dt.datetime, str, str], str]]] = defaultdict(list)
     names = {}
     for path in sorted(args.schedules.glob("*.toml")):
         if path.stem in ("programme", "announcements"):
@@ -153,6 +161,9 @@ def main() -> None:
                 uid = f"UID:{p['id']}-{year:04d}-{month:02d}@{domain}"
                 text = event(uid, start, stamp, shared[confirmed])
                 by_topic[slug].append(((start, slug, p["id"]), text))
+                by_designation[DESIGNATIONS[p["designation"].lower()]].append(
+                    ((start, slug, p["id"]), text)
+                )
     args.out.mkdir(parents=True, exist_ok=True)
     everything = []
     for slug, events in by_topic.items():
@@ -165,7 +176,14 @@ def main() -> None:
     about = f"Pre-announced release dates of all {org} statistics, {period}."
     text = feed(f"{org}: all statistics releases", about, [e for _, e in everything])
     (args.out / "all.ics").write_text(text, encoding="utf-8", newline="")
-    print(f"{len(everything)} releases: {len(by_topic) + 1} feeds in {args.out}/")
+    for designation, events in by_designation.items():  # a feed of each designation used
+        events.sort(key=lambda e: e[0])
+        about = f"Pre-announced release dates of {org} statistics: {designation}, {period}."
+        text = feed(f"{org}: {designation}", about, [e for _, e in events])
+        name = "designation-" + "-".join(designation.lower().split()) + ".ics"
+        (args.out / name).write_text(text, encoding="utf-8", newline="")
+    feeds = len(by_topic) + 1 + len(by_designation)
+    print(f"{len(everything)} releases: {feeds} feeds in {args.out}/")
 
 
 if __name__ == "__main__":

@@ -443,7 +443,8 @@ def load_expand_render(folder: Path, as_of: dt.date) -> str:
             assert Path(problem.file).suffix == ".toml", problem
         return "refused"
     # Accepted: the feeds are well-formed iCalendar with one event per release.
-    assert set(feeds) == {f"{t.slug}.ics" for t in programme.topics} | {"all.ics"}
+    designations = {p.designation.feed for p in programme.publications}
+    assert set(feeds) == {f"{t.slug}.ics" for t in programme.topics} | {"all.ics"} | designations
     for text in feeds.values():
         assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
         for line in text.encode().split(b"\r\n")[:-1]:
