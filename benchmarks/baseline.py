@@ -19,7 +19,8 @@ from pathlib import Path
 
 from icalendar import Calendar, Event
 
-from calendar_gen.feeds import PRODID, STATUS, event_description, event_title
+from calendar_gen.feeds import PRODID, event_description, event_title
+from calendar_gen.history import ical_status
 from calendar_gen.releases import expand
 from calendar_gen.schedule import load_programme
 
@@ -38,7 +39,7 @@ def make_event(release) -> Event:
     event.add("summary", event_title(release))
     event.add("description", event_description(release))
     event.add("categories", [release.topic.name, publication.designation])
-    event.add("status", STATUS.get(release.status, "TENTATIVE"))
+    event.add("status", ical_status(release.status))
     event.add("sequence", release.sequence)
     event.add("transp", "TRANSPARENT")
     event.add("class", "PUBLIC")

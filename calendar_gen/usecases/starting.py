@@ -59,8 +59,9 @@ def _write_new(root: Path, texts: dict[str, str]) -> tuple[Path, ...]:
     files = {root / name: text for name, text in texts.items()}
     if existing := [str(path) for path in files if path.exists() or path.is_symlink()]:
         raise CalendarGenError(
-            f"{', '.join(existing)}: already there; init writes a new programme and never "
-            "overwrites one. Choose an empty folder: calendar-gen init FOLDER"
+            f"{', '.join(existing)}: already there; calendar-gen writes a new programme "
+            "only into a folder without one, and never overwrites a file. Choose an empty "
+            "folder for it"
         )
     ensure_folder(root)
     publish(files.items())
