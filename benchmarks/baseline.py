@@ -95,6 +95,16 @@ def main() -> None:
         events,
         zone,
     )
+    by_designation = defaultdict(list)
+    for release, event in zip(releases, events, strict=True):
+        by_designation[release.publication.designation].append(event)
+    for designation, held in by_designation.items():  # one feed per designation used
+        calendars[designation.feed] = make_calendar(
+            f"{org}: {designation}",
+            f"Pre-announced release dates of {org} statistics: {designation}, {period}.",
+            held,
+            zone,
+        )
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for name, calendar in calendars.items():

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import calendar
 import datetime as dt
+import re
 import tomllib
 from collections import defaultdict
 from functools import cache
@@ -39,6 +40,12 @@ DESIGNATIONS = {d.lower(): d for d in (
     "Accredited official statistics", "Official statistics",
     "Official statistics in development", "National Statistics", "Experimental statistics",
 )}  # fmt: skip
+
+
+def category(topic: str) -> str:
+    """The topic as a category: what no parser reads alike (commas, colons, backslashes,
+    quotes, controls) and runs of spaces become one space."""
+    return re.sub(r'[,;:\\"\s\x00-\x1f\x7f]+', " ", topic).strip()
 
 
 def closed_days(years: range) -> dict[str, frozenset[dt.date]]:
@@ -95,12 +102,13 @@ def details(p: dict, topic: str, time: str, confirmed: bool) -> str:
     """The lines a publication's releases share, once per status."""
     status = "confirmed" if confirmed else "provisional"
     title = p["title"] if confirmed else f"{p['title']} (provisional)"
-    facts = f"{p['designation']}. Monthly release, {time} UK time, {status}."
+    designation = DESIGNATIONS[p["designation"].lower()]  # as the feeds write it
+    facts = f"{designation}. Monthly release, {time} UK time, {status}."
     text = "\n\n".join(part for part in (p.get("description", ""), facts) if part)
     return (
         fold(f"SUMMARY:{escape_text(title)}")
         + fold(f"DESCRIPTION:{escape_text(text)}")
-        + fold(f"CATEGORIES:{escape_text(topic)},{p['designation']}")
+        + fold(f"CATEGORIES:{category(topic)},{designation}")
         + f"STATUS:{'CONFIRMED' if confirmed else 'TENTATIVE'}\r\n"
     )
 
