@@ -4,14 +4,30 @@ They never print and never exit; bad input raises a CalendarGenError naming the 
 publication and key. "Today" is always passed in (`as_of`), so nothing hides a clock.
 """
 
-from calendar_gen.usecases.building import build
-from calendar_gen.usecases.changing import cancel, move, postpone, reinstate, released, retime
-from calendar_gen.usecases.clashing import clashes
-from calendar_gen.usecases.looking import check, list_releases
-from calendar_gen.usecases.rolling import next_year
-from calendar_gen.usecases.serving import serve
-from calendar_gen.usecases.shared import releases_between, today_in_london
-from calendar_gen.usecases.starting import init, learn
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from calendar_gen.usecases.building import build
+    from calendar_gen.usecases.changing import cancel, move, postpone, reinstate, released, retime
+    from calendar_gen.usecases.clashing import clashes
+    from calendar_gen.usecases.looking import check, list_releases
+    from calendar_gen.usecases.rolling import next_year
+    from calendar_gen.usecases.serving import serve
+    from calendar_gen.usecases.shared import releases_between, today_in_london
+    from calendar_gen.usecases.starting import init, learn
+
+# Where each use case lives: a command loads its own module only (a build, no calendar
+# parser; --help, nothing).
+_HOMES = {
+    "build": "building", "cancel": "changing", "move": "changing", "postpone": "changing",
+    "reinstate": "changing", "released": "changing", "retime": "changing",
+    "clashes": "clashing", "check": "looking", "list_releases": "looking",
+    "next_year": "rolling", "serve": "serving", "releases_between": "shared",
+    "today_in_london": "shared", "init": "starting", "learn": "starting",
+}  # fmt: skip
 
 __all__ = [
     "build",
@@ -31,3 +47,11 @@ __all__ = [
     "serve",
     "today_in_london",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'calendar_gen.usecases' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"calendar_gen.usecases.{_HOMES[name]}"), name)
+    globals()[name] = value
+    return value

@@ -8,16 +8,18 @@ import datetime as dt
 from collections.abc import Callable, Collection, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
-from calendar_gen import clash
 from calendar_gen.errors import CalendarGenError
 from calendar_gen.findings import Finding, FindingKind
 from calendar_gen.model import Programme, YearMonth
 from calendar_gen.output import locked
 from calendar_gen.releases import Release, expand
 from calendar_gen.texts import short_date
+
+if TYPE_CHECKING:  # the clash module loads icalendar, which a build never needs
+    from calendar_gen.clash import Clash
 
 Waiting = Callable[[str], None]  # told when another run holds the schedules folder
 UK = ZoneInfo("Europe/London")
@@ -86,12 +88,13 @@ def external(
     """Every other calendar's busy days from `first` to `last`, merged, each event named with
     its time and calendar; and a warning for each calendar with nothing in that time."""
     from calendar_gen.calendars import open_source
+    from calendar_gen.clash import read_calendar
 
     busy: dict[dt.date, list[str]] = {}
     warnings: list[Finding] = []
     for spec in against:
         source = open_source(str(spec))
-        days = clash.read_calendar(source.where, first, last, programme.timezone,
+        days = read_calendar(source.where, first, last, programme.timezone,
                                    name=source.name, data=source.data)  # fmt: skip
         if not any(first <= day <= last for day in days):
             text = (
@@ -104,7 +107,7 @@ def external(
     return busy, warnings
 
 
-def accepted(programme: Programme, found: clash.Clash) -> bool:
+def accepted(programme: Programme, found: Clash) -> bool:
     """Whether programme.toml accepts this clash: listed apart, not counted."""
     ids = [r.publication.id for r in found.releases]
     return any(a.covers(found.date, ids) for a in programme.accepted)
