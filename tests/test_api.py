@@ -116,3 +116,12 @@ def test_every_package_folder_is_in_the_distribution():
         ".".join(path.parent.relative_to(ROOT).parts) for path in PACKAGE.rglob("__init__.py")
     }
     assert set(named) == folders
+
+
+def test_every_use_case_is_found_where_the_package_says_it_lives():
+    from calendar_gen import usecases
+
+    assert set(usecases.__all__) == set(usecases._HOMES)
+    assert all(callable(getattr(usecases, name)) for name in usecases.__all__)
+    with pytest.raises(AttributeError):
+        usecases.no_such_command  # noqa: B018
