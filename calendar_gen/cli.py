@@ -102,6 +102,8 @@ def _all(decorators: list[Callable[[F], F]]) -> Callable[[F], F]:
 
 
 between_options, id_date = _all(_between), _all(_id_date)
+# What every change to a release asks: why, and in which schedules as of which day.
+change_options = _all([reason_option, schedules_option, as_of_option])
 
 
 class _Guarded(click.Group):
@@ -235,9 +237,7 @@ def check(schedules: str, period: Period | None, as_of: dt.date | None, include_
 @cli.command()
 @id_date
 @click.argument("new_date", callback=_date, metavar="NEW_DATE")
-@reason_option
-@schedules_option
-@as_of_option
+@change_options
 def move(pub_id: str, date: dt.date, new_date: dt.date, reason: str, schedules: str,
          as_of: dt.date | None) -> None:  # fmt: skip
     """Move the release of ID now on DATE to NEW_DATE, recording why.
@@ -252,9 +252,7 @@ def move(pub_id: str, date: dt.date, new_date: dt.date, reason: str, schedules: 
 
 @cli.command()
 @id_date
-@reason_option
-@schedules_option
-@as_of_option
+@change_options
 def cancel(pub_id: str, date: dt.date, reason: str, schedules: str,
            as_of: dt.date | None) -> None:  # fmt: skip
     """Cancel the release of ID now on DATE, recording why; it stays in the feeds as
@@ -270,9 +268,7 @@ def cancel(pub_id: str, date: dt.date, reason: str, schedules: str,
 
 @cli.command()
 @id_date
-@reason_option
-@schedules_option
-@as_of_option
+@change_options
 @click.option("--to", callback=_date, metavar="NEW_DATE",
               help="Reinstate it on another day (default: the day it had).")  # fmt: skip
 def reinstate(pub_id: str, date: dt.date, reason: str, schedules: str, as_of: dt.date | None,
@@ -290,9 +286,7 @@ def reinstate(pub_id: str, date: dt.date, reason: str, schedules: str, as_of: dt
 @cli.command()
 @id_date
 @click.argument("time", callback=_parsed("time"), metavar="TIME")
-@reason_option
-@schedules_option
-@as_of_option
+@change_options
 def retime(pub_id: str, date: dt.date, time: dt.time, reason: str, schedules: str,
            as_of: dt.date | None) -> None:  # fmt: skip
     """Release the release of ID on DATE at TIME (HH:MM, UK time) instead, recording why:
@@ -308,9 +302,7 @@ def retime(pub_id: str, date: dt.date, time: dt.time, reason: str, schedules: st
 
 @cli.command()
 @id_date
-@reason_option
-@schedules_option
-@as_of_option
+@change_options
 def postpone(pub_id: str, date: dt.date, reason: str, schedules: str,
              as_of: dt.date | None) -> None:  # fmt: skip
     """Postpone the release of ID on DATE, its new date to be announced, recording why. It

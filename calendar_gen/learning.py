@@ -18,11 +18,17 @@ from pathlib import Path
 
 from calendar_gen.errors import CalendarGenError, shown
 from calendar_gen.model import Frequency
-from calendar_gen.rules import WEEKDAYS, parse_day
+from calendar_gen.rules import (
+    MAX_WORKING_DAY,
+    WEEKDAYS,
+    DaySpec,
+    MonthDay,
+    OrdinalWeekday,
+    WorkingDay,
+)
 from calendar_gen.texts import long_date
 from calendar_gen.workdays import Roll, roll, working_days_in_month
 
-ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth"}
 MAX_DATES = 100_000  # past dates read from one file
 
 
@@ -59,7 +65,12 @@ def read_csv(text: str, where: str) -> list[Series]:
     if not rows or "date" not in rows[0] or not {"id", "title"} & set(rows[0]):
         raise CalendarGenError(f"{where}: write a CSV with a header line: id,title,date")
     found: dict[str, tuple[str, set[dt.date]]] = {}
-    for number, row in enumerate(rows[:MAX_DATES], 2):
+    if len(rows) > MAX_DATES:
+        raise CalendarGenError(
+            f"{where}: {len(rows):,} dates, more than the {MAX_DATES:,} learn reads from one "
+            "file; split it by publication"
+        )
+    for number, row in enumerate(rows, 2):
         try:
             day = dt.date.fromisoformat((row.get("date") or "").strip())
         except ValueError:
@@ -72,39 +83,25 @@ def read_csv(text: str, where: str) -> list[Series]:
     return [Series(key, title, tuple(sorted(days))) for key, (title, days) in found.items()]
 
 
-def _day_forms(day: dt.date, region: str) -> list[str]:
+def _day_forms(day: dt.date, region: str) -> list[DaySpec]:
     """Every `day` form that names `day` in its month, the simplest first."""
-    weekday = WEEKDAYS[day.weekday()]
-    forms = []
-    if (n := (day.day - 1) // 7 + 1) in ORDINALS:
-        forms.append(f"{ORDINALS[n]} {weekday}")
+    forms: list[DaySpec] = []
+    if (n := (day.day - 1) // 7 + 1) <= 4:
+        forms.append(OrdinalWeekday(n, day.weekday()))
     if (day + dt.timedelta(days=7)).month != day.month:
-        forms.append(f"last {weekday}")
-    forms.append(str(day.day))
+        forms.append(OrdinalWeekday(-1, day.weekday()))
+    forms.append(MonthDay(day.day))
     working = working_days_in_month(day.year, day.month, region)
     if day in working:
-        n = working.index(day) + 1
-        forms.append("first working day" if n == 1 else _nth_working(n))
+        if (n := working.index(day) + 1) <= MAX_WORKING_DAY:
+            forms.append(WorkingDay(n))
         if day == working[-1]:
-            forms.append("last working day")
-    return [form for form in forms if _valid(form)]
+            forms.append(WorkingDay(-1))
+    return forms
 
 
-def _nth_working(n: int) -> str:
-    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix} working day"
-
-
-def _valid(form: str) -> bool:
-    try:
-        parse_day(form)
-    except ValueError:
-        return False
-    return True
-
-
-def _gives(form: str, year: int, month: int, region: str, convention: Roll) -> dt.date:
-    return roll(parse_day(form).date_in(year, month, region), convention, region)
+def _gives(form: DaySpec, year: int, month: int, region: str, convention: Roll) -> dt.date:
+    return roll(form.date_in(year, month, region), convention, region)
 
 
 def _monthly(series: Series, region: str, convention: Roll) -> Proposal:
@@ -112,7 +109,7 @@ def _monthly(series: Series, region: str, convention: Roll) -> Proposal:
     months = tuple(sorted({d.month for d in series.dates}))
     forms = list(dict.fromkeys(f for d in series.dates for f in _day_forms(d, region)))
 
-    def score(form: str) -> int:
+    def score(form: DaySpec) -> int:
         return sum(_gives(form, d.year, d.month, region, convention) == d for d in series.dates)
 
     best = max(forms, key=score)  # the first of the best: the simplest form
@@ -124,7 +121,7 @@ def _monthly(series: Series, region: str, convention: Roll) -> Proposal:
     frequency = {1: Frequency.ANNUAL, 2: Frequency.BI_ANNUAL, 4: Frequency.QUARTERLY}.get(
         len(months), Frequency.MONTHLY
     )
-    return Proposal(series, frequency, months, best, None, misses)
+    return Proposal(series, frequency, months, str(best), None, misses)
 
 
 def _weekly(series: Series, every: int) -> Proposal:

@@ -120,16 +120,20 @@ def outputs(
     return files
 
 
+def program_files() -> list[tuple[str, Path]]:
+    """Every file of calendar-gen's own that a build's output depends on: its code, and the
+    schema it writes beside releases.json."""
+    package = Path(__file__).parent
+    paths = sorted(package.rglob("*.py")) + sorted(package.glob("schemas/*.json"))
+    return [(path.relative_to(package).as_posix(), path) for path in paths]
+
+
 def fingerprint(schedules: str | Path, period: Period | None, as_of: dt.date) -> str:
     """A digest of everything a build's output depends on: the schedules folder, the options,
     this program and the holiday tables it reads."""
     digest = hashlib.sha256(f"{period}|{as_of}|{version('holidays')}".encode())
-    package = Path(__file__).parent
     files = [(path.name, path) for path in sorted(Path(schedules).glob("*.toml"))]
-    files += [
-        (path.relative_to(package).as_posix(), path) for path in sorted(package.rglob("*.py"))
-    ]
-    for name, path in files:
+    for name, path in files + program_files():
         digest.update(name.encode() + b"\0" + _contents(path) + b"\0")
     return digest.hexdigest()
 

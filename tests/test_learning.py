@@ -124,3 +124,13 @@ def test_learn_never_writes_over_a_programme(tmp_path):
     result = run_cli("learn", "past.csv", "--as-of", "2015-09-01", cwd=tmp_path)
     assert result.returncode == 2 and "already there" in result.stderr
     assert (tmp_path / "schedules" / "statistics.toml").read_text() == before
+
+
+def test_more_dates_than_learn_reads_are_refused_not_dropped(tmp_path, monkeypatch):
+    from calendar_gen import learning
+
+    monkeypatch.setattr(learning, "MAX_DATES", 3)
+    _csv(tmp_path / "past.csv", IMMIGRATION[:4])
+    result = run_cli("learn", "past.csv", "--as-of", "2015-09-01", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "past.csv: 4 dates, more than the 3 learn reads from one file" in result.stderr

@@ -97,3 +97,11 @@ def test_the_test_runner_holds_printed_json_to_the_schema():
 
     with pytest.raises(jsonschema.ValidationError):
         _held_to_the_schemas(("check", "--format", "json"), '{"schema": "x"}', SHIPPED)
+
+
+def test_an_unchanged_rebuild_is_skipped_only_while_the_shipped_schema_is_the_same():
+    # The schema is an output: a new one must make the next build write it.
+    from calendar_gen.site import program_files
+
+    names = [name for name, _ in program_files()]
+    assert "schemas/releases.schema.json" in names and "usecases/building.py" in names
