@@ -11,7 +11,7 @@ from typing import Any
 from calendar_gen import recordtext
 from calendar_gen.files import BOM, decoded
 from calendar_gen.history import change_fields
-from calendar_gen.model import PROGRAMME_FILE, Announcement, Change, Period
+from calendar_gen.model import PROGRAMME_FILE, Announcement, Builds, Change, Period
 
 HEADER = """\
 # Release dates announced to the public, kept by calendar-gen.
@@ -22,8 +22,11 @@ HEADER = """\
 """
 
 
-def render_updates(path: Path, announcements: Iterable[Announcement]) -> str:
-    """The record's new text with `announcements` added or replaced, comments kept.
+def render_updates(
+    path: Path, announcements: Iterable[Announcement], builds: Builds | None = None
+) -> str:
+    """The record's new text with `announcements` added or replaced, and what the builds
+    published set to `builds` when given, comments kept.
 
     New entries are written as text after the last, and an entry that changes is edited
     with tomlkit on its own, so a whole government's record is never parsed by tomlkit,
@@ -31,16 +34,17 @@ def render_updates(path: Path, announcements: Iterable[Announcement]) -> str:
     whole record (the tests hold it to that); a record laid out otherwise is edited whole.
     """
     if not path.exists():
-        return _updated(HEADER, announcements)
-    return kept_form(path, lambda text: _updated(text, announcements))
+        return _updated(HEADER, announcements, builds)
+    return kept_form(path, lambda text: _updated(text, announcements, builds))
 
 
-def _updated(text: str, announcements: Iterable[Announcement]) -> str:
+def _updated(text: str, announcements: Iterable[Announcement], builds: Builds | None) -> str:
     if text and not text.endswith("\n"):  # else the next entry is glued to the last line
         text += "\n"
-    entries = recordtext.scan(text)
-    if entries is None:
-        return render_document(text, announcements)
+    scanned = recordtext.scan(text)
+    if scanned is None:
+        return render_document(text, announcements, builds=builds)
+    entries, published = scanned
     bounds = [start for start, _ in entries] + [len(text)]
     head, blocks = text[: bounds[0]], [text[a:b] for a, b in pairwise(bounds)]
     index = {(t.get("id"), t.get("month")): i for i, (_, t) in enumerate(entries)}
@@ -51,11 +55,47 @@ def _updated(text: str, announcements: Iterable[Announcement]) -> str:
             added.append(_entry_text(announcement))
         else:
             blocks[position] = render_document(blocks[position], [announcement], spaced=False)
-    return _spaced("".join([head, *blocks, *added]))
+    return _marked(_spaced("".join([head, *blocks, *added])), builds, published is not None)
 
 
-def render_document(text: str, announcements: Iterable[Announcement], spaced: bool = True) -> str:
-    """`text`, a record, with `announcements` added or replaced, through tomlkit's document."""
+PUBLISHED_NOTE = """\
+# What the builds published from this record, kept by calendar-gen: `first`, the first build
+# that recorded each confirmation on the day it was made; `last`, the day the last one took as
+# today (no build may go back before it); `releases`, the digest of the releases.json it wrote.
+"""
+# The table as `_published_text` writes it: replaced whole; anything else goes to tomlkit.
+_PUBLISHED = re.compile(
+    r'^\[published\]\nfirst = [0-9-]{10}\nlast = [0-9-]{10}\nreleases = "[a-z0-9:]*"\n', re.M
+)
+
+
+def _published_text(builds: Builds) -> str:
+    return (f"[published]\nfirst = {builds.first}\nlast = {builds.last}\n"
+            f"releases = {_string(builds.releases)}\n")  # fmt: skip
+
+
+def _marked(text: str, builds: Builds | None, present: bool) -> str:
+    """`text`, a record in the layout `recordtext.scan` reads, with its [published] table
+    (`present`: it has one) saying `builds`. A new one goes at the top, before the first
+    release, where a person reading the record sees it first."""
+    if builds is None:
+        return text
+    if present is False:
+        first = re.search(r"^\[\[release\]\]", text, re.M)
+        at = first.start() if first else len(text)
+        gap = "" if at == 0 or text[:at].endswith("\n\n") else "\n"
+        return f"{text[:at]}{gap}{PUBLISHED_NOTE}{_published_text(builds)}\n{text[at:]}"
+    if present and (found := _PUBLISHED.search(text)):
+        return text[: found.start()] + _published_text(builds) + text[found.end() :]
+    return render_document(text, (), spaced=False, builds=builds)  # laid out by hand
+
+
+def render_document(
+    text: str, announcements: Iterable[Announcement], spaced: bool = True,
+    builds: Builds | None = None,
+) -> str:  # fmt: skip
+    """`text`, a record, with `announcements` added or replaced (and its [published] table
+    saying `builds`, when given), through tomlkit's document."""
     import tomlkit  # only the commands that change a recorded entry pay for it
 
     document = tomlkit.parse(text)
@@ -70,6 +110,11 @@ def render_document(text: str, announcements: Iterable[Announcement], spaced: bo
             tables.append(_table(announcement))
         else:
             _update(tables[position], announcement)
+    if builds is not None:
+        table = document.setdefault(recordtext.PUBLISHED, tomlkit.table())
+        for key, value in (("first", builds.first), ("last", builds.last),
+                           ("releases", builds.releases)):  # fmt: skip
+            table[key] = value
     rendered = tomlkit.dumps(document)
     return _spaced(rendered) if spaced else rendered
 

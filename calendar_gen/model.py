@@ -226,6 +226,16 @@ class Topic:
 Key = ReleaseKey  # publication id, scheduled month (week, day): a release's identity
 
 
+@dataclass(frozen=True)
+class Builds:
+    """What the record says of the builds that published from it ([published]): it guards
+    the past wherever a build runs, not only in the output folder it last wrote."""
+
+    first: dt.date  # the first to record confirmations on their real day; before: worked out
+    last: dt.date  # the day the last build took as today: no build may go back before it
+    releases: str  # the digest of the releases.json it wrote ("sha256:..."), "" if none
+
+
 # A whole government's calendar, 10,000 monthly publications over two years, is 240,000
 # releases; 9,000 weekly ones typed by a slip would be a million, and 600 MB of feeds.
 MAX_RELEASES = 500_000
@@ -248,6 +258,7 @@ class Programme:
     ends: dt.date | None = None  # the programme says it stops: nothing is generated after
     accepted: tuple[AcceptedClash, ...] = ()
     max_releases: int = MAX_RELEASES  # a build that would publish more is refused
+    builds: Builds | None = None  # None: no build of this version has published from it
 
     @property
     def record_path(self) -> Path:

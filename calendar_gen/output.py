@@ -150,9 +150,9 @@ def complete_interrupted(folder: Path) -> int:
     # and it is no journal of ours: refused before anything is renamed.
     if strange := next((path for path, temp in staged if not _staged_for(path, temp)), None):
         raise OutputError(f"{journal}: names {strange}, which calendar-gen never stages; {fix}")
-    # Only those in this very folder are finished: the next build writes the feeds again.
-    here = folder.resolve()
-    staged = [(path, temp) for path, temp in staged if path.parent == here and _ours(temp, path)]
+    # The output folder's too: the record keeps the digest of the releases.json the run was
+    # writing, which the next build is held to.
+    staged = [(path, temp) for path, temp in staged if _ours(temp, path)]
     _rename(staged)
     journal.unlink(missing_ok=True)
     return len(staged)

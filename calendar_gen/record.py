@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -27,7 +29,7 @@ from calendar_gen.history import (
     lands_on,
     read_change,
 )
-from calendar_gen.model import Announcement, Change, Key, choose
+from calendar_gen.model import Announcement, Builds, Change, Key, choose
 from calendar_gen.slots import Slot, parse_slot
 from calendar_gen.workdays import FIRST_YEAR, LAST_YEAR
 
@@ -44,22 +46,30 @@ def plausible(day: dt.date, slot: Slot) -> bool:
     return abs((day - slot.first_day).days) <= 366
 
 
-def read_record(
-    path: Path, shown: str, regions: Mapping[str, str]
-) -> tuple[dict[Key, Announcement], list[Problem]]:
+@dataclass(frozen=True)
+class Record:
+    """The record as read: every announced release, and what the builds published from it."""
+
+    announcements: dict[Key, Announcement]
+    builds: Builds | None
+
+
+def read_record(path: Path, shown: str, regions: Mapping[str, str]) -> tuple[Record, list[Problem]]:
     """Read and check the record; `regions` maps each publication id to its holiday region."""
     if not path.exists():
-        return {}, []
+        return Record({}, None), []
     data, problem = read_toml(path, shown, usual=recordtext.read)
     if data is None:
-        return {}, [problem] if problem else []
+        return Record({}, None), [problem] if problem else []
     problems: list[Problem] = []
-    unknown = [k for k in data if k != "release"]
+    unknown = [k for k in data if k not in ("release", recordtext.PUBLISHED)]
     if unknown:
-        problems.append(Problem(shown, f"unknown key '{unknown[0]}'; the record holds [[release]]"))
+        problems.append(Problem(shown, f"unknown key '{unknown[0]}'; the record holds "
+                                       "[published] and [[release]]"))  # fmt: skip
+    builds = _read_builds(data.get(recordtext.PUBLISHED), shown, problems)
     entries = data.get("release", [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        return {}, [Problem(shown, "release must be tables, written [[release]]")]
+        return Record({}, builds), [Problem(shown, "release must be tables, written [[release]]")]
     found: dict[Key, Announcement] = {}
     for index, entry in enumerate(entries):
         announcement, entry_problems = _read_entry(entry, index, shown, regions)
@@ -70,7 +80,40 @@ def read_record(
             message = f"month '{announcement.month}' has two entries; keep one"
             problems.append(Problem(shown, message, announcement.id))
         found[announcement.key] = announcement
-    return found, problems
+    return Record(found, builds), problems
+
+
+BUILDS_KEYS = ("first", "last", "releases")
+
+
+def _read_builds(table: Any, shown: str, problems: list[Problem]) -> Builds | None:
+    """The [published] table calendar-gen writes, every mistake in it told."""
+    if table is None:
+        return None
+    where = "[published]"
+    if not isinstance(table, dict):
+        problems.append(Problem(shown, f"{where} must be a table, as calendar-gen writes it"))
+        return None
+    before = len(problems)
+    for key in table:
+        if key not in BUILDS_KEYS:
+            problems.append(Problem(shown, f"unknown key {_key(key, BUILDS_KEYS)} in {where}; "
+                                           f"allowed: {', '.join(BUILDS_KEYS)}"))  # fmt: skip
+    first, last, digest = _date(table.get("first")), _date(table.get("last")), table.get("releases")
+    for key, day in (("first", first), ("last", last)):
+        if day is None:
+            problems.append(Problem(shown, f"{where} {_not_a_date(key, table.get(key))}"))
+    if not isinstance(digest, str) or not _DIGEST.fullmatch(digest):
+        problems.append(Problem(shown, f"{where} releases {written(digest)} is not a digest "
+                                       'like "sha256:" and 64 letters and digits'))  # fmt: skip
+    if first and last and first > last:
+        problems.append(Problem(shown, f"{where} first {first} is after last {last}"))
+    if len(problems) > before or first is None or last is None or not isinstance(digest, str):
+        return None
+    return Builds(first, last, digest)
+
+
+_DIGEST = re.compile(r"(sha256:[0-9a-f]{64})?")
 
 
 def _key(key: str, allowed: tuple[str, ...]) -> str:

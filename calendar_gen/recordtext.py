@@ -30,7 +30,7 @@ _PIECE = re.compile(
 _TEXT = r"[^\x00-\x08\x0a-\x1f\x7f]"
 _STRING = rf'"(?:[^"\\\x00-\x08\x0a-\x1f\x7f]|\\{_TEXT})*"'
 _LINE = re.compile(
-    r"[ \t]*(?:(?P<header>\[\[release(?P<change>\.change)?\]\])"
+    r"[ \t]*(?:(?P<header>\[\[release(?P<change>\.change)?\]\])|(?P<published>\[published\])"
     rf"|(?P<key>[A-Za-z0-9_-]+)[ \t]*=[ \t]*(?:(?P<string>{_STRING})|(?P<date>{_DATE})))?"
     rf"[ \t]*(?:#{_TEXT}*)?\n?"
 )
@@ -51,25 +51,35 @@ class _Dates(dict[str, dt.date]):
         return day
 
 
-def scan(text: str) -> list[tuple[int, Table]] | None:
-    """Each [[release]] table of the record with the offset of its header, as tomllib reads
-    them; None when the text is laid out otherwise (or is not TOML)."""
+PUBLISHED = "published"  # the table of what the builds published
+
+
+def scan(text: str) -> tuple[list[tuple[int, Table]], Table | None] | None:
+    """Each [[release]] table of the record with the offset of its header, and the
+    [published] table, as tomllib reads them; None when the text is laid out otherwise (or
+    is not TOML)."""
     entries: list[tuple[int, Table]] = []
     dates = _Dates()
     table: Table | None = None  # the table keys go into
+    published: Table | None = None
     try:
         for piece in _PIECE.finditer(text):
             pub_id, month, day, confirmed = piece.groups()
-            if pub_id is None:
+            if pub_id is None and piece.group().lstrip(" \t").startswith("[published]"):
+                if published is not None or _LINE.fullmatch(text, *piece.span()) is None:
+                    raise _Unusual  # given twice: tomllib words the error
+                table = published = {}
+            elif pub_id is None:
                 table = _line(piece, table, entries, dates)
                 continue
-            table = {"id": pub_id, "month": month, "date": dates[day]}
-            if confirmed:
-                table["confirmed"] = dates[confirmed]
-            entries.append((piece.start(), table))
+            else:
+                table = {"id": pub_id, "month": month, "date": dates[day]}
+                if confirmed:
+                    table["confirmed"] = dates[confirmed]
+                entries.append((piece.start(), table))
     except _Unusual:
         return None
-    return entries
+    return entries, published
 
 
 def _line(
@@ -105,7 +115,9 @@ def _line(
 
 def read(text: str) -> dict[str, Any] | None:
     """What tomllib.loads(text) gives, for a record in the layout `scan` reads; else None."""
-    entries = scan(text)
-    if entries is None:
+    scanned = scan(text)
+    if scanned is None:
         return None
-    return {"release": [table for _, table in entries]} if entries else {}
+    entries, published = scanned
+    tables: dict[str, Any] = {"release": [table for _, table in entries]} if entries else {}
+    return tables if published is None else {**tables, PUBLISHED: published}

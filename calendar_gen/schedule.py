@@ -857,11 +857,11 @@ def load_programme(folder: str | Path) -> Programme:
             if other not in regions:
                 message = f"released_with '{other}' is not a publication in the schedules"
                 problems.append(Problem(publication.file, message, publication.id))
-    announcements, record_problems = read_record(
+    record, record_problems = read_record(
         root / RECORD_FILE, str(Path(shown) / RECORD_FILE), regions
     )
     if not problems:  # ids in the record are checked against complete schedules only
-        announced = {a.id for a in announcements.values()}
+        announced = {a.id for a in record.announcements.values()}
         problems += _one_per_renamed_id(record_problems, topics, announced)
     if problems or settings is None:
         raise ScheduleError(problems)
@@ -880,5 +880,6 @@ def load_programme(folder: str | Path) -> Programme:
         max_releases=settings.max_releases,
         topics=tuple(topics),
         folder=shown,
-        announcements=announcements,
+        announcements=record.announcements,
+        builds=record.builds,
     )

@@ -16,11 +16,11 @@ from typing import Any, assert_never
 from calendar_gen.edits import render_updates
 from calendar_gen.feeds import feed_chunks, feed_list
 from calendar_gen.files import Refused, read_regular
-from calendar_gen.model import RECORD_FILE, Announcement, Period, Programme
+from calendar_gen.model import RECORD_FILE, Announcement, Builds, Period, Programme
 from calendar_gen.news import ATOM, render_atom
 from calendar_gen.output import Content
 from calendar_gen.pages import csv_lines, json_lines, render_index
-from calendar_gen.readback import NOTE_LIMIT, loads, read_back
+from calendar_gen.readback import DATA_LIMIT, NOTE_LIMIT, ReadBackError, loads, opened, read_back
 from calendar_gen.releases import Release
 from calendar_gen.schedule import FILE_LIMIT
 
@@ -112,12 +112,37 @@ def outputs(
     """Every file a build writes, rendered before any is written, so an error in one names it
     and writes nothing. The record comes first: a build stopped half-way never loses an
     announcement."""
-    record = edition.programme.record_path
+    programme = edition.programme
+    before = programme.builds
+    builds = Builds(before.first if before else edition.as_of, edition.as_of,
+                    releases_digest(edition))  # fmt: skip
     files: list[tuple[Path, Content]] = []
-    if announce:
-        files.append((record, render_updates(record, announce)))
+    if announce or builds != before:
+        files.append((programme.record_path, render_updates(programme.record_path, announce,
+                                                            builds)))  # fmt: skip
     files += [(folder / name, content) for kind in Output for name, content in kind.render(edition)]
     return files
+
+
+def releases_digest(edition: Edition) -> str:
+    """The digest of the releases.json the build writes, which the record keeps."""
+    digest = hashlib.sha256()
+    for piece in json_lines(edition.releases, edition.rows):
+        digest.update(piece.encode())
+    return f"sha256:{digest.hexdigest()}"
+
+
+def file_digest(path: Path) -> str | None:
+    """The digest of a releases.json, to compare with the record's; None if it cannot be
+    read as one (the promise check then says why)."""
+    digest = hashlib.sha256()
+    try:
+        with opened(path, DATA_LIMIT, "") as file:
+            while block := file.read(2**20):
+                digest.update(block)
+    except (OSError, ValueError, ReadBackError):
+        return None
+    return f"sha256:{digest.hexdigest()}"
 
 
 def program_files() -> list[tuple[str, Path]]:

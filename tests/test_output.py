@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, SHIPPED, published, run_cli, write_schedules
+from helpers import SHIPPED, published, run_cli, write_schedules
 
 from calendar_gen.errors import OutputError
 from calendar_gen.output import LOCK_FILE, locked, publish, remove_leftovers
@@ -153,12 +153,15 @@ def read_only(tmp_path):
         subprocess.run(["umount", str(folder)], check=True)
 
 
-def test_a_read_only_schedules_folder_builds_when_the_record_needs_no_change(read_only, tmp_path):
-    result = run_cli("build", "--schedules", str(read_only), "--out", str(tmp_path / "feeds"))
-    assert result.returncode == 0, result.stderr
-    assert (tmp_path / "feeds" / "all.ics").read_bytes() == (
-        ROOT / "feeds" / "all.ics"
-    ).read_bytes()
+def test_a_build_from_a_read_only_schedules_folder_is_a_clear_error(read_only, tmp_path):
+    # Every build notes its day in the record ([published]), which guards the past wherever
+    # the next build runs: one that cannot note it publishes nothing.
+    out = tmp_path / "feeds"
+    result = run_cli("build", "--schedules", str(read_only), "--out", str(out))
+    assert result.returncode == 2
+    assert "announcements.toml: cannot be written: Read-only file system" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not any(out.iterdir())
 
 
 def test_a_read_only_schedules_folder_that_must_change_is_a_clear_error(read_only, tmp_path):
@@ -198,7 +201,9 @@ def test_a_planted_journal_is_refused_before_it_renames_anything(tmp_path):
     assert (folder / ".calendar-gen-journal.json").exists()
 
 
-def test_a_journal_of_ours_finishes_only_this_folders_renames(tmp_path):
+def test_a_journal_of_ours_finishes_every_rename_it_noted(tmp_path):
+    # The output folder's too: the record names the digest of the releases.json the killed
+    # run was writing, and the next build is held to it.
     import json
 
     folder, feeds = tmp_path / "schedules", tmp_path / "feeds"
@@ -212,5 +217,5 @@ def test_a_journal_of_ours_finishes_only_this_folders_renames(tmp_path):
     (folder / ".calendar-gen-journal.json").write_text(json.dumps(steps))
     _take_lock(folder)
     assert (folder / "record.toml").read_text() == "new record"
-    assert not (feeds / "all.ics").exists()  # the next build writes the feeds again
+    assert (feeds / "all.ics").read_text() == "new feed"
     assert not (folder / ".calendar-gen-journal.json").exists()

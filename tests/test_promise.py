@@ -18,6 +18,7 @@ import time
 import icalendar
 import pytest
 from helpers import (
+    GOLDEN_AS_OF,
     MONTHLY,
     PROGRAMME,
     SHIPPED,
@@ -151,7 +152,7 @@ def test_build_of_an_earlier_period_is_refused_and_a_later_one_keeps_everything(
     assert earlier.returncode == 2
     assert "--period 2013/14 is before the programme's period 2014/15" in earlier.stderr
     assert snapshot(tmp_path) == before
-    later = ok("build", "--period", "2015/16", cwd=tmp_path)
+    later = ok("build", "--period", "2015/16", "--as-of", GOLDEN_AS_OF, cwd=tmp_path)
     assert "47 releases of 15 publications" in later.stdout
     assert snapshot(tmp_path) == before
 
@@ -176,14 +177,15 @@ def test_the_past_cannot_be_changed(announced, args, message):
 
 
 def test_a_change_cannot_be_dated_before_the_release_was_confirmed(announced):
-    # 8 July is confirmed from 10 June: a move dated 1 June would rewrite history.
+    # 8 July is confirmed from 10 June: a move dated 1 June would rewrite history. The
+    # build that confirmed it is the last, and the record says so.
     ok("build", "--as-of", "2014-06-10", cwd=announced)
+    before = snapshot(announced)
     result = run_cli("move", "monthly-bulletin", "2014-07-08", "2014-07-09", "--reason", "x",
                      "--as-of", "2014-06-01", cwd=announced)  # fmt: skip
     assert result.returncode == 2
-    assert "was confirmed on 2014-06-10; a change to it cannot be dated 2014-06-01" in (
-        result.stderr
-    )
+    assert "the last build ([published] last) was as of 2014-06-10" in result.stderr
+    assert snapshot(announced) == before
 
 
 @pytest.mark.parametrize(
@@ -483,8 +485,16 @@ def refused(folder, as_of: str = "2014-04-22") -> str:
 def test_a_change_backdated_to_before_the_release_is_refused_once_it_is_out(announced):
     ok("build", "--as-of", "2014-06-20", cwd=announced)
     # Run on 20 June, claiming to be 14 May: the 15 May release was out by the last build.
-    ok("cancel", "monthly-bulletin", "2014-05-15", "--reason", "x", "--as-of", "2014-05-14",
-       cwd=announced)  # fmt: skip
+    # The command refuses it; written into the record by hand, the build does.
+    cancel = run_cli("cancel", "monthly-bulletin", "2014-05-15", "--reason", "x", "--as-of",
+                     "2014-05-14", cwd=announced)  # fmt: skip
+    assert "the last build ([published] last) was as of 2014-06-20" in cancel.stderr
+    record = announced / "schedules" / "announcements.toml"
+    text = record.read_text()
+    end = text.index("\n[[release]]", text.index('month = "2014-05"'))  # that entry's end
+    record.write_text(text[:end] + (
+        '\n[[release.change]]\non = 2014-05-14\naction = "cancelled"\nfrom = 2014-05-15\n'
+        'reason = "x"\n') + text[end:])  # fmt: skip
     assert (
         "monthly-bulletin 2014-05: published as confirmed for Thursday 15 May 2014 (sequence 1); "
         "a change is dated 2014-05-14, before the build as of 2014-06-20 that published it as "
@@ -559,17 +569,48 @@ def test_a_missing_or_cut_releases_json_is_refused(announced, damage):
 def test_a_build_cannot_go_back_before_the_last(announced):
     ok("build", "--as-of", "2014-06-20", cwd=announced)
     message = refused(announced, "2014-06-19")
-    assert "feeds/ was last built as of 2014-06-20: a build as of 2014-06-19, before it" in message
+    assert ("schedules/announcements.toml says the last build ([published] last) was as of "
+            "2014-06-20: a build as of 2014-06-19, before it") in message  # fmt: skip
+
+
+@pytest.mark.parametrize("where", ["a fresh clone", "a second folder", "another published file"])
+def test_the_record_holds_a_build_to_the_last_wherever_it_runs(announced, where):
+    # The record, committed with the rules, keeps the last build's day: neither a clone
+    # without the folder's build note, nor a preview into a second folder, nor another
+    # releases.json may publish the past again.
+    ok("build", "--as-of", "2014-06-20", cwd=announced)
+    options = {"a fresh clone": [], "a second folder": ["--out", "preview"],
+               "another published file": ["--published", "old.json"]}[where]  # fmt: skip
+    if where == "a fresh clone":
+        (announced / "feeds" / ".calendar-gen-build.json").unlink()
+    (announced / "old.json").write_text("[]\n")
+    before = snapshot(announced)
+    result = run_cli("build", "--as-of", "2014-06-19", *options, cwd=announced)
+    assert result.returncode == 2
+    assert "says the last build ([published] last) was as of 2014-06-20" in result.stderr
+    assert snapshot(announced) == before
+    assert not (announced / "preview").exists()
 
 
 def test_a_change_dated_before_the_last_build_is_refused(announced):
     # The build of 10 June confirmed 8 July, that of 20 June published it again; a move
     # claimed to have been made on 15 June, before that build, would hide a change at short
-    # notice.
+    # notice. The move is refused at once, rather than recorded for the next build to refuse.
     ok("build", "--as-of", "2014-06-10", cwd=announced)
     ok("build", "--as-of", "2014-06-20", cwd=announced)
-    ok("move", "monthly-bulletin", "2014-07-08", "2014-07-09", "--reason", "late",
-       "--as-of", "2014-06-15", cwd=announced)  # fmt: skip
+    before = snapshot(announced)
+    moved = run_cli("move", "monthly-bulletin", "2014-07-08", "2014-07-09", "--reason", "late",
+                    "--as-of", "2014-06-15", cwd=announced)  # fmt: skip
+    assert moved.returncode == 2
+    assert "last build ([published] last) was as of 2014-06-20" in moved.stderr
+    assert snapshot(announced) == before
+    # Written by hand into the record, it is refused by the build.
+    record = announced / "schedules" / "announcements.toml"
+    entry = 'month = "2014-07"\ndate = 2014-07-08\nconfirmed = 2014-06-10\n'
+    assert entry in record.read_text()
+    record.write_text(record.read_text().replace(entry, entry.replace("07-08", "07-09") + (
+        '\n[[release.change]]\non = 2014-06-15\naction = "moved"\nfrom = 2014-07-08\n'
+        'to = 2014-07-09\nreason = "late"\n')))  # fmt: skip
     assert "a change is dated 2014-06-15, before the build as of 2014-06-20" in refused(
         announced, "2014-06-20"
     )

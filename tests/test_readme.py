@@ -101,9 +101,12 @@ def test_the_readme_has_the_transcripts_this_test_runs():
 
 @pytest.mark.parametrize("section", sorted(SECTIONS))
 def test_each_readme_transcript_prints_what_it_shows(section, tmp_path):
-    for folder in COPIED:  # as committed: no build notes or other hidden files
+    # A fresh clone, as committed: no build notes or other hidden files, and a record no
+    # build of this copy has published from.
+    for folder in COPIED:
         shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns(".*"))
-    assert run("calendar-gen build", tmp_path)[-1].endswith("(0 files changed)")  # make feeds
+    if section == "Quick start":  # which follows `make feeds`, a build
+        assert run("calendar-gen build", tmp_path)[-1].endswith("(0 files changed)")
     for block in SECTIONS[section]:
         if any(s.command.startswith(NOT_RUN) for s in block.steps):
             continue

@@ -13,6 +13,9 @@ from calendar_gen.schedule import load_programme
 
 D = dt.date
 ENTRY = record_entry("monthly-bulletin", "2014-05", "2014-05-13", confirmed="2014-04-15")
+PUBLISHED = (
+    f'[published]\nfirst = 2014-04-01\nlast = 2014-04-20\nreleases = "sha256:{"a" * 64}"\n\n'
+)
 MOVE = record_change("2014-05-01", "moved", "2014-05-13", "2014-05-15", "late data")
 
 
@@ -63,6 +66,16 @@ def test_record_is_read(tmp_path):
          "postponed"),
         ("release = 5\n", "release must be tables, written [[release]]"),
         (ENTRY.replace('month = "2014-05"', 'month = "2014-05'), "invalid TOML"),
+        (PUBLISHED.replace("last = 2014-04-20", 'last = "2014-04-20"') + ENTRY,
+         '[published] last "2014-04-20" is text, not a date; write it without quotes: '
+         "last = 2014-04-20"),
+        (PUBLISHED.replace("last =", "lasst =") + ENTRY,
+         'unknown key "lasst" (did you mean "last"?) in [published]'),
+        (PUBLISHED.replace("first = 2014-04-01", "first = 2014-05-01") + ENTRY,
+         "[published] first 2014-05-01 is after last 2014-04-20"),
+        (PUBLISHED.replace('"sha256:', '"md5:') + ENTRY,
+         '[published] releases "md5:'),
+        ("published = 5\n", "[published] must be a table"),
     ],
 )  # fmt: skip
 def test_bad_record_is_refused_naming_file_publication_and_key(tmp_path, record, message):
@@ -70,6 +83,13 @@ def test_bad_record_is_refused_naming_file_publication_and_key(tmp_path, record,
     assert any(p.startswith(f"{tmp_path}/announcements.toml: ") and message in p for p in found), (
         found
     )
+
+
+def test_what_the_builds_published_is_read(tmp_path):
+    builds = load_with_record(tmp_path, PUBLISHED + ENTRY).builds
+    assert builds is not None
+    assert (builds.first, builds.last, builds.releases) == (
+        D(2014, 4, 1), D(2014, 4, 20), "sha256:" + "a" * 64)  # fmt: skip
 
 
 def test_record_problems_come_with_schedule_problems_fixed_first(tmp_path):

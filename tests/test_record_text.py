@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from calendar_gen import recordtext
 from calendar_gen.edits import HEADER, _spaced, render_document, render_updates
 from calendar_gen.history import Cancelled, Moved, Reinstated
-from calendar_gen.model import Announcement, YearMonth
+from calendar_gen.model import Announcement, Builds, YearMonth
 
 # The same records on every run (conftest.py's profiles), so CI is repeatable.
 SLOW_OK = [HealthCheck.too_slow]
@@ -86,6 +86,9 @@ def test_the_shipped_record_and_a_hand_edited_one_are_read_as_tomllib_reads_them
         '[[release]]\nid = "a"\nmonth = "2014-05"\ndate = 2014-05-13',  # no final newline
         '  [[release]]   # indented\n\tid="a"\n month   =   "2014-05"#close\n',
         '[[release]]\nid = "a\\u00e9\\tb"\nreason = "x"\n',
+        '# note\n[published]\nfirst = 2014-04-01\nlast = 2014-05-01\nreleases = "sha256:ab"\n\n'
+        '[[release]]\nid = "a"\nmonth = "2014-05"\ndate = 2014-05-13\n',
+        '[[release]]\nid = "a"\n[published]  # after the releases\nlast = 2014-05-01\n',
     ],
 )
 def test_comments_spacing_and_escapes_are_read_without_tomllib(text):
@@ -108,6 +111,8 @@ def test_comments_spacing_and_escapes_are_read_without_tomllib(text):
         "[[release]]\ndate = 2014-05-13 09:30:00\n",
         '[[release]]\nid = "a"\n[[other]]\n',
         '[[release]]\nreason = "a\x7f"\n',  # invalid TOML
+        "[published]\nlast = 2014-05-01\n[published]\n",  # invalid TOML: given twice
+        "[published.more]\nlast = 2014-05-01\n",
     ],
 )
 def test_other_layouts_and_broken_files_are_left_to_tomllib(text):
@@ -301,3 +306,32 @@ def test_a_new_record_is_written_as_tomlkit_wrote_it(tmp_path):
         Announcement("b", YearMonth(2014, 5), D(2014, 5, 15), None, (moved,)),
     ]
     assert render_updates(tmp_path / "none.toml", entries) == render_document(HEADER, entries)
+
+
+# --- what the builds published ---------------------------------------------------------------
+
+BUILDS = Builds(D(2014, 4, 1), D(2014, 6, 20), "sha256:" + "0" * 64)
+LATER = Builds(D(2014, 4, 1), D(2014, 7, 1), "sha256:" + "1" * 64)
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        None,  # no record yet
+        (SHIPPED / "announcements.toml").read_text("utf-8"),  # the usual layout, no table yet
+        'release = [{id = "asylum-statistics", month = "2014-05", date = 2014-05-13}]\n',
+    ],
+)
+def test_a_build_notes_what_it_published_and_the_next_replaces_it(tmp_path, record):
+    path = tmp_path / "announcements.toml"
+    if record is not None:
+        path.write_text(record)
+    before = tomllib.loads(record or "").get("release")
+    for builds in (BUILDS, LATER):
+        path.write_text(render_updates(path, [], builds))
+        read = tomllib.loads(path.read_text())
+        assert read["published"] == {"first": D(2014, 4, 1), "last": builds.last,
+                                     "releases": builds.releases}  # fmt: skip
+        assert read.get("release") == before  # the releases as they were
+        assert recordtext.read(path.read_text()) in (None, read)
+    assert path.read_text().count("[published]") == 1

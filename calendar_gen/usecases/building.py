@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from calendar_gen.errors import CalendarGenError
+from calendar_gen.errors import CalendarGenError, PromiseError
 from calendar_gen.findings import Finding
 from calendar_gen.model import Announcement, Period, Programme
 from calendar_gen.output import JOURNAL, Content, ensure_folder, publish, remove_leftovers
@@ -125,21 +125,15 @@ def hold(
     from calendar_gen.pages import json_rows
     from calendar_gen.promise import check_promises, kept_as_shown, read_published
     from calendar_gen.releases import calendar, too_many
-    from calendar_gen.site import last_as_of
 
     if why := too_many(programme, as_of, through):
         raise CalendarGenError(why)
-    since = last_as_of(folder)
-    if since and as_of < since:
-        raise CalendarGenError(
-            f"{folder}/ was last built as of {since}: a build as of {as_of}, before it, could "
-            "change what subscribers have already seen. The past stays as it happened: build "
-            f"as of {since} or later."
-        )
+    since = _last_built(programme, folder, as_of)
     releases = calendar(programme, as_of, through)
     rows = json_rows(releases)
     source = Path(published)
-    seen = read_published(source, set(rows))
+    seen = read_published(source, set(rows))  # first: it says best what is wrong with one
+    _held_to_the_record(programme, source)
     if shown := kept_as_shown(seen, releases, programme, as_of):
         programme = replace(programme, announcements={
             **programme.announcements, **{a.key: a for a in shown}})  # fmt: skip
@@ -147,6 +141,46 @@ def hold(
         rows = json_rows(releases)
     check_promises(seen, releases, source, since or as_of, as_of)
     return Held(programme, releases, rows, shown, since)
+
+
+def _last_built(programme: Programme, folder: Path, as_of: dt.date) -> dt.date | None:
+    """The day the last build took as today, by the record and by the folder; refused if
+    `as_of` is before it: a build then could change what subscribers have already seen."""
+    from calendar_gen.site import last_as_of
+
+    recorded = programme.builds.last if programme.builds else None
+    built = last_as_of(folder)
+    says = (
+        (recorded, f"{programme.record_path} says the last build ([published] last) was"),
+        (built, f"{folder}/ was last built"),
+    )
+    for since, where in says:
+        if since and as_of < since:
+            raise CalendarGenError(
+                f"{where} as of {since}: a build as of {as_of}, before it, could change what "
+                f"subscribers have already seen. The past stays as it happened: build as of "
+                f"{since} or later."
+            )
+    return max((d for d in (recorded, built) if d), default=None)
+
+
+def _held_to_the_record(programme: Programme, source: Path) -> None:
+    """Refuse to hold the build to a releases.json other than the one the record says the
+    last build wrote: a stale or edited copy would let a promise be broken unseen."""
+    from calendar_gen.readback import exists
+    from calendar_gen.site import file_digest
+
+    builds = programme.builds
+    if builds is None or not builds.releases or not exists(source):
+        return
+    if (found := file_digest(source)) is not None and found != builds.releases:
+        raise PromiseError(
+            f"{source} is not the releases.json the last build (as of {builds.last}) wrote: "
+            f"{programme.record_path} keeps its digest ({builds.releases[:15]}...), and this "
+            f"file's is {found[:15]}.... Hold the build to the one it wrote: build into the "
+            "folder it wrote, or name that file with --published FILE (it is also on the "
+            "published site)."
+        )
 
 
 def render(

@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from calendar_gen import changes, clash
+from calendar_gen.errors import CalendarGenError
 from calendar_gen.findings import Finding, FindingKind
 from calendar_gen.history import lands_on
 from calendar_gen.model import Announcement, Programme
@@ -35,12 +36,24 @@ def _change(
 
     with writing(schedules, wait, on_wait):
         programme = load_programme(schedules)
+        _after_the_last_build(programme, as_of)
         release = changes.find_release(programme, pub_id, date, as_of)
         announcement = apply(programme, release)
         record = programme.record_path
         publish([(record, render_updates(record, [announcement]))])
     clashing = _lands_on_a_clash(programme, announcement, as_of)
     return ChangeReport(announcement, record, clashing, was_at=release.start.time())
+
+
+def _after_the_last_build(programme: Programme, as_of: dt.date) -> None:
+    """Refuse a change dated before the last build: that build published the release as it
+    was, so a change claimed to come before it never reached subscribers then."""
+    if programme.builds and as_of < (last := programme.builds.last):
+        raise CalendarGenError(
+            f"{programme.record_path} says the last build ([published] last) was as of "
+            f"{last}, and it published the calendar as it stood: a change is dated the day it "
+            f"is made, {last} or later (--as-of)."
+        )
 
 
 def _lands_on_a_clash(
