@@ -42,6 +42,9 @@ class Release:
     nominal: dt.date | None  # the day the rule names, before rolling onto a working day
     rule_date: dt.date | None  # what the rule gives now; None when it no longer schedules it
     announcement: Announcement | None  # its entry in the record, once announced
+    # Its confirmation day was worked out backwards (the release day less the notice) by a
+    # version of calendar-gen before the record kept true days: history, kept as it is.
+    worked_out: bool = False
 
     @property
     def changes(self) -> tuple[Change, ...]:
@@ -55,7 +58,8 @@ class Release:
 # The data files' columns, in order: those a publication's releases share, those of one
 # release (plain words and numbers that never need quoting in CSV), then two texts.
 PUBLICATION_FIELDS = ("id", "title", "topic", "topic_name", "frequency", "designation")
-OCCURRENCE_FIELDS = ("date", "start", "status", "sequence", "uid", "scheduled_month")
+OCCURRENCE_FIELDS = ("date", "start", "status", "sequence", "uid", "scheduled_month",
+                     "confirmed_on", "confirmed_on_source")  # fmt: skip
 FIELDS = (*PUBLICATION_FIELDS, *OCCURRENCE_FIELDS, "description", "history")
 
 
@@ -64,11 +68,19 @@ def publication_fields(p: Publication, topic: Topic) -> dict[str, str]:
     return dict(zip(PUBLICATION_FIELDS, values, strict=True))
 
 
-def occurrence_values(r: Release) -> tuple[str, str, str, int, str, str]:
+def occurrence_values(r: Release) -> tuple[str, str, str, int, str, str, str, str]:
     """The OCCURRENCE_FIELDS of a release, in order."""
     return (
         iso_text(r.date), iso_text(r.start), r.status.value, r.sequence, r.uid, str(r.scheduled),
+        iso_text(r.confirmed) if r.confirmed else "", _source(r),
     )  # fmt: skip
+
+
+def _source(r: Release) -> str:
+    """How its confirmation day is known: recorded on the day, or worked out backwards."""
+    if r.confirmed is None:
+        return ""
+    return "worked out" if r.worked_out else "recorded"
 
 
 # Thousands of releases share each date and start: their text is made once.
@@ -243,6 +255,8 @@ def _releases(
     from the wall clock, so rebuilding the same schedules gives the same bytes.
     """
     rule, recorded, pub_id = publication.rule, programme.announcements, publication.id
+    # Confirmations recorded before the first build that kept true days were worked out.
+    first = programme.builds.first if programme.builds else as_of
     # Past the programme's end or the publication's, the rules give nothing new.
     ends = [d for d in (programme.ends, publication.ended and publication.ended.on) if d]
     end = min(ends, default=None)
@@ -278,9 +292,19 @@ def _releases(
                 nominal=nominal,
                 rule_date=rule_date,
                 announcement=announced,
+                worked_out=_worked_out(programme, announced, first),
             )
         )
     return found
+
+
+def _worked_out(programme: Programme, a: Announcement | None, first: dt.date | None) -> bool:
+    """Whether its confirmation day is one the versions before the record kept true days
+    wrote: recorded before the first build that kept them, and a release day (as it was,
+    or as it became) less the notice period, as they worked it out."""
+    if not (a and a.confirmed and first and a.confirmed < first):
+        return False
+    return a.confirmed in {programme.firm_from(d) for d in (a.date, *(c.old for c in a.changes))}
 
 
 def _status(

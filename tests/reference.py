@@ -24,7 +24,8 @@ from calendar_gen.workdays import roll
 
 # The data files' columns, in order, as the README documents them.
 FIELDS = ("id", "title", "topic", "topic_name", "frequency", "designation", "date", "start",
-          "status", "sequence", "uid", "scheduled_month", "description", "history")  # fmt: skip
+          "status", "sequence", "uid", "scheduled_month", "confirmed_on", "confirmed_on_source",
+          "description", "history")  # fmt: skip
 
 
 def release_as_dict(release: Release) -> dict[str, object]:
@@ -43,6 +44,10 @@ def release_as_dict(release: Release) -> dict[str, object]:
         "sequence": release.sequence,
         "uid": release.uid,
         "scheduled_month": str(release.scheduled),
+        "confirmed_on": release.confirmed.isoformat() if release.confirmed else "",
+        "confirmed_on_source": (
+            "" if release.confirmed is None else "worked out" if release.worked_out else "recorded"
+        ),
         "description": p.description,
         "history": [_change_row(c) for c in release.changes],
     }

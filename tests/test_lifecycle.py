@@ -296,3 +296,31 @@ def test_a_change_made_before_the_day_and_built_after_it_is_published(tmp_path):
         1,
         "2014-05-12",
     )
+
+
+def test_confirmations_worked_out_by_an_earlier_version_are_marked_as_such(tmp_path):
+    # A record written before calendar-gen kept true days: the second Tuesday, 13 May 2014,
+    # "confirmed" on 15 April, four weeks before, as those versions worked it out. The first
+    # build on 20 May keeps that day as the history it is, marked worked out, and confirms
+    # 10 June on the day it runs; the next, on 20 June, confirms 8 July that day. Neither
+    # changes what came before. April's day, 17 March, is no release day less four weeks
+    # (that is 11 March): a build of that day recorded it.
+    write_schedules(tmp_path / "schedules")
+    (tmp_path / "schedules" / "announcements.toml").write_text(
+        '[[release]]\nid = "monthly-bulletin"\nmonth = "2014-04"\ndate = 2014-04-08\n'
+        "confirmed = 2014-03-17\n\n"
+        '[[release]]\nid = "monthly-bulletin"\nmonth = "2014-05"\ndate = 2014-05-13\n'
+        "confirmed = 2014-04-15\n"
+    )
+    expected = {"2014-04": ("2014-03-17", "recorded"), "2014-05": ("2014-04-15", "worked out"),
+                "2014-06": ("2014-05-20", "recorded"), "2014-07": ("2014-06-20", "recorded"),
+                "2014-08": ("", "")}  # fmt: skip
+    for as_of, months in (("2014-05-20", 4), ("2014-06-20", 5)):
+        build(tmp_path, as_of)
+        rows = {r["scheduled_month"]: r for r in json.loads(
+            (tmp_path / "feeds" / "releases.json").read_text())}  # fmt: skip
+        found = {m: (rows[m]["confirmed_on"], rows[m]["confirmed_on_source"]) for m in expected}
+        shown = dict(list(expected.items())[: months - 1]) | {"2014-08": ("", "")}
+        assert {m: found[m] for m in shown} == shown
+    record = (tmp_path / "schedules" / "announcements.toml").read_text()
+    assert "[published]\nfirst = 2014-05-20\nlast = 2014-06-20\n" in record
