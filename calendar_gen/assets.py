@@ -21,6 +21,7 @@ clip-path:inset(50%);white-space:nowrap;border:0}
 .feeds p{margin:.25rem 0}
 .address{display:flex;flex-wrap:wrap;align-items:center;gap:.25rem .5rem}
 .address code{background:#f2f2f2;padding:.1rem .35rem;overflow-wrap:anywhere}
+.digest{overflow-wrap:anywhere}
 .links{display:flex;flex-wrap:wrap;align-items:center;gap:.25rem 1.25rem}
 .links a{padding:.15rem 0}
 button{font:inherit;font-size:.95rem;padding:.15rem .75rem;min-height:2rem;color:#1d4f91;

@@ -162,6 +162,15 @@ def _paused(programme: Programme) -> str:
     )
 
 
+def _digest(digest: str) -> str:
+    """The digest of releases.json, as the record keeps it: anyone holding a copy of the
+    record can see it is the one this page was published from."""
+    if not digest:
+        return ""
+    return (f'\n<p>releases.json as published has the digest <code class="digest">{escape(digest)}'
+            "</code>, which the programme's record keeps ([published] releases).</p>")  # fmt: skip
+
+
 def _introduction(programme: Programme, releases: list[Release]) -> str:
     """What the calendar covers, its release time, what the status words mean, its date."""
     span = ""
@@ -203,9 +212,11 @@ def _feeds(programme: Programme, releases: list[Release]) -> str:
 
 
 def render_index(
-    programme: Programme, releases: list[Release], period: Period, as_of: dt.date
-) -> str:
-    """index.html: every feed's address and links, the releases, and what is paused.
+    programme: Programme, releases: list[Release], period: Period, as_of: dt.date,
+    digest: str = "",
+) -> str:  # fmt: skip
+    """index.html: every feed's address and links, the releases, and what is paused;
+    `digest`, releases.json's, which the record keeps too.
 
     `as_of` matters only for a calendar too long to list whole: the browser, not the build,
     works out which releases are upcoming, so rebuilding never changes the page.
@@ -248,7 +259,7 @@ Or open a Subscribe link. News of every confirmation, move and cancellation is i
 {_paused(programme)}</main>
 <footer>
 <p>The same releases as data: <a href="releases.csv">releases.csv</a>,
-<a href="releases.json">releases.json</a>.</p>
+<a href="releases.json">releases.json</a>.</p>{_digest(digest)}
 </footer>
 <script>
 {SCRIPT}

@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 from importlib.metadata import version
 from importlib.resources import files
 from pathlib import Path
@@ -36,6 +37,14 @@ class Edition:
     releases: list[Release]
     rows: list[str]  # the releases' rows of releases.json (pages.json_rows), made once
     as_of: dt.date
+
+    @cached_property
+    def digest(self) -> str:
+        """The digest of the releases.json it writes, which the record and the page keep."""
+        digest = hashlib.sha256()
+        for piece in json_lines(self.releases, self.rows):
+            digest.update(piece.encode())
+        return f"sha256:{digest.hexdigest()}"
 
 
 class Output(Enum):
@@ -87,7 +96,8 @@ class Output(Enum):
             case Output.FEEDS:
                 return feed_chunks(e.programme, e.releases, e.period)
             case Output.INDEX:
-                return [(self.value, render_index(e.programme, e.releases, e.period, e.as_of))]
+                page = render_index(e.programme, e.releases, e.period, e.as_of, e.digest)
+                return [(self.value, page)]
             case Output.CSV:
                 return [(self.value, csv_lines(e.releases, byte_order_mark=True))]
             case Output.CHANGES:
@@ -115,21 +125,13 @@ def outputs(
     programme = edition.programme
     before = programme.builds
     builds = Builds(before.first if before else edition.as_of, edition.as_of,
-                    releases_digest(edition))  # fmt: skip
+                    edition.digest)  # fmt: skip
     files: list[tuple[Path, Content]] = []
     if announce or builds != before:
         files.append((programme.record_path, render_updates(programme.record_path, announce,
                                                             builds)))  # fmt: skip
     files += [(folder / name, content) for kind in Output for name, content in kind.render(edition)]
     return files
-
-
-def releases_digest(edition: Edition) -> str:
-    """The digest of the releases.json the build writes, which the record keeps."""
-    digest = hashlib.sha256()
-    for piece in json_lines(edition.releases, edition.rows):
-        digest.update(piece.encode())
-    return f"sha256:{digest.hexdigest()}"
 
 
 def file_digest(path: Path) -> str | None:

@@ -97,8 +97,9 @@ def test_a_build_killed_at_any_moment_leaves_each_file_old_or_new(states):
 def test_concurrent_build_and_move_lose_nothing(states):
     work, old, _ = states
     restore(work, old)
-    move = [sys.executable, "-m", "calendar_gen", "move", "asylum-statistics", "2014-06-10",
-            "2014-06-11", "--reason", "late data", "--as-of", "2014-05-20"]  # fmt: skip
+    # Dated as the builds are: no change may be dated before the last build.
+    move = [sys.executable, "-m", "calendar_gen", "move", "asylum-statistics", "2014-10-14",
+            "2014-10-15", "--reason", "late data", "--as-of", "2014-09-01"]  # fmt: skip
     processes = [
         subprocess.Popen([*BUILD, "--as-of", "2014-09-01"], cwd=work, stderr=subprocess.PIPE),
         subprocess.Popen(move, cwd=work, stderr=subprocess.PIPE),
@@ -109,16 +110,16 @@ def test_concurrent_build_and_move_lose_nothing(states):
         assert process.returncode == 0, err
         assert b"Traceback" not in err
     record = tomllib.loads((work / "schedules" / "announcements.toml").read_text())
-    june = [
-        r for r in record["release"] if r["id"] == "asylum-statistics" and r["month"] == "2014-06"
+    moved = [
+        r for r in record["release"] if r["id"] == "asylum-statistics" and r["month"] == "2014-10"
     ]
-    assert len(june) == 1 and june[0]["change"][0]["reason"] == "late data"
-    # April's four (built on 1 April, up to 29 April: 3, 8, 9 and 16 April), the moved June
-    # release, and September's three (4, 9 and 10 September); and the 17 others of May to
+    assert len(moved) == 1 and moved[0]["change"][0]["reason"] == "late data"
+    # April's four (built on 1 April, up to 29 April: 3, 8, 9 and 16 April), the moved
+    # October release, and September's three (4, 9 and 10 September); and the 18 of May to
     # August, shown as provisional on 1 April, whose days passed unconfirmed: kept as shown.
-    assert len(record["release"]) == 8 + 17
+    assert len(record["release"]) == 8 + 18
     kept = [r for r in record["release"] if "confirmed" not in r and "change" not in r]
-    assert len(kept) == 17 and all("2014-05-01" <= str(r["date"]) < "2014-09-01" for r in kept)
+    assert len(kept) == 18 and all("2014-05-01" <= str(r["date"]) < "2014-09-01" for r in kept)
     assert run_cli("build", "--as-of", "2014-09-01", cwd=work).returncode == 0
     assert (
         b"DTSTART;TZID=Europe/London:20140611T093000" in (work / "feeds/migration.ics").read_bytes()

@@ -629,3 +629,16 @@ def test_what_next_year_kept_is_never_confirmed_after_the_fact(tmp_path):
     status = {uid[17:24]: str(e["STATUS"]) for uid, e in events.items()}
     # November and December went out never confirmed; from January, after the end, nothing.
     assert status == {"2014-10": "CONFIRMED", "2014-11": "TENTATIVE", "2014-12": "TENTATIVE"}
+
+
+def test_the_page_and_the_record_name_the_digest_of_the_releases_json_published(announced):
+    import hashlib
+    import tomllib
+
+    ok("build", "--as-of", "2014-06-20", cwd=announced)
+    data = (announced / "feeds" / "releases.json").read_bytes()
+    digest = f"sha256:{hashlib.sha256(data).hexdigest()}"
+    record = tomllib.loads((announced / "schedules" / "announcements.toml").read_text())
+    assert record["published"]["releases"] == digest
+    page = (announced / "feeds" / "index.html").read_text()
+    assert f'<code class="digest">{digest}</code>' in page
