@@ -80,12 +80,12 @@ def _marked(text: str, builds: Builds | None, present: bool) -> str:
     release, where a person reading the record sees it first."""
     if builds is None:
         return text
-    if present is False:
+    if not present:
         first = re.search(r"^\[\[release\]\]", text, re.M)
         at = first.start() if first else len(text)
         gap = "" if at == 0 or text[:at].endswith("\n\n") else "\n"
         return f"{text[:at]}{gap}{PUBLISHED_NOTE}{_published_text(builds)}\n{text[at:]}"
-    if present and (found := _PUBLISHED.search(text)):
+    if found := _PUBLISHED.search(text):
         return text[: found.start()] + _published_text(builds) + text[found.end() :]
     return render_document(text, (), spaced=False, builds=builds)  # laid out by hand
 
