@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -11,22 +11,27 @@ from typing import Any
 from calendar_gen import recordtext
 from calendar_gen.files import BOM, decoded
 from calendar_gen.history import change_fields
-from calendar_gen.model import PROGRAMME_FILE, Announcement, Builds, Change, Period
+from calendar_gen.model import PROGRAMME_FILE, Announcement, Builds, Change, Period, ShownRow
 
 HEADER = """\
 # Release dates announced to the public, kept by calendar-gen.
 # `calendar-gen build` adds each release here when it is confirmed; from then on its date
 # comes from this file, not from the rules. Change an announced date only with
-# `calendar-gen move` or `calendar-gen cancel`, which record the reason.
+# `calendar-gen move` or `calendar-gen cancel`, which record the reason. The [[shown]] rows
+# at the end say on which day a build first showed each release as provisional, or at a new
+# day or time the rules gave it.
 
 """
 
 
 def render_updates(
-    path: Path, announcements: Iterable[Announcement], builds: Builds | None = None
+    path: Path,
+    announcements: Iterable[Announcement],
+    builds: Builds | None = None,
+    shown: Sequence[ShownRow] = (),
 ) -> str:
-    """The record's new text with `announcements` added or replaced, and what the builds
-    published set to `builds` when given, comments kept.
+    """The record's new text with `announcements` added or replaced, what the builds
+    published set to `builds` when given, and the `shown` rows added, comments kept.
 
     New entries are written as text after the last, and an entry that changes is edited
     with tomlkit on its own, so a whole government's record is never parsed by tomlkit,
@@ -34,18 +39,24 @@ def render_updates(
     whole record (the tests hold it to that); a record laid out otherwise is edited whole.
     """
     if not path.exists():
-        return _updated(HEADER, announcements, builds)
-    return kept_form(path, lambda text: _updated(text, announcements, builds))
+        return _updated(HEADER, announcements, builds, shown)
+    return kept_form(path, lambda text: _updated(text, announcements, builds, shown))
 
 
-def _updated(text: str, announcements: Iterable[Announcement], builds: Builds | None) -> str:
+def _updated(
+    text: str,
+    announcements: Iterable[Announcement],
+    builds: Builds | None,
+    shown: Sequence[ShownRow],
+) -> str:
     if text and not text.endswith("\n"):  # else the next entry is glued to the last line
         text += "\n"
     scanned = recordtext.scan(text)
     if scanned is None:
-        return render_document(text, announcements, builds=builds)
-    entries, published = scanned
-    bounds = [start for start, _ in entries] + [len(text)]
+        return render_document(text, announcements, builds=builds, shown=shown)
+    entries = scanned.entries
+    rows_at = len(text) if scanned.shown_at is None else scanned.shown_at
+    bounds = [start for start, _ in entries] + [rows_at]
     head, blocks = text[: bounds[0]], [text[a:b] for a, b in pairwise(bounds)]
     index = {(t.get("id"), t.get("month")): i for i, (_, t) in enumerate(entries)}
     added = []
@@ -55,7 +66,15 @@ def _updated(text: str, announcements: Iterable[Announcement], builds: Builds | 
             added.append(_entry_text(announcement))
         else:
             blocks[position] = render_document(blocks[position], [announcement], spaced=False)
-    return _marked(_spaced("".join([head, *blocks, *added])), builds, published is not None)
+    rows = [text[rows_at:], *(_row_text(row) for row in shown)]
+    updated = _spaced("".join([head, *blocks, *added, *rows]))
+    return _marked(updated, builds, scanned.published is not None)
+
+
+def _row_text(row: ShownRow) -> str:
+    """A new [[shown]] row, as tomlkit writes it."""
+    lines = "".join(f'    "{showing}",\n' for showing in row.releases)
+    return f"[[shown]]\n{'before' if row.before else 'on'} = {row.on}\nreleases = [\n{lines}]\n"
 
 
 PUBLISHED_NOTE = """\
@@ -81,7 +100,7 @@ def _marked(text: str, builds: Builds | None, present: bool) -> str:
     if builds is None:
         return text
     if not present:
-        first = re.search(r"^\[\[release\]\]", text, re.M)
+        first = re.search(r"^\[\[(?:release|shown)\]\]", text, re.M)
         at = first.start() if first else len(text)
         gap = "" if at == 0 or text[:at].endswith("\n\n") else "\n"
         return f"{text[:at]}{gap}{PUBLISHED_NOTE}{_published_text(builds)}\n{text[at:]}"
@@ -92,10 +111,10 @@ def _marked(text: str, builds: Builds | None, present: bool) -> str:
 
 def render_document(
     text: str, announcements: Iterable[Announcement], spaced: bool = True,
-    builds: Builds | None = None,
+    builds: Builds | None = None, shown: Sequence[ShownRow] = (),
 ) -> str:  # fmt: skip
-    """`text`, a record, with `announcements` added or replaced (and its [published] table
-    saying `builds`, when given), through tomlkit's document."""
+    """`text`, a record, with `announcements` added or replaced (its [published] table
+    saying `builds`, when given, and the `shown` rows added), through tomlkit's document."""
     import tomlkit  # only the commands that change a recorded entry pay for it
 
     document = tomlkit.parse(text)
@@ -115,6 +134,10 @@ def render_document(
         for key, value in (("first", builds.first), ("last", builds.last),
                            ("releases", builds.releases)):  # fmt: skip
             table[key] = value
+    if shown:
+        rows = document.setdefault(recordtext.SHOWN, tomlkit.aot())
+        for row in shown:
+            rows.append(_row(row))
     rendered = tomlkit.dumps(document)
     return _spaced(rendered) if spaced else rendered
 
@@ -143,8 +166,8 @@ def kept_form(path: Path, edit: Callable[[str], str]) -> str:
     return ("\ufeff" if data.startswith(BOM) else "") + edited
 
 
-# Each line followed by a [[release]] or [[release.change]] header.
-_BEFORE_HEADER = re.compile(r"^([^\n]*)\n(?=\[\[release)", re.MULTILINE)
+# Each line followed by a [[release]], [[release.change]] or [[shown]] header.
+_BEFORE_HEADER = re.compile(r"^([^\n]*)\n(?=\[\[(?:release|shown))", re.MULTILINE)
 
 
 def _spaced(text: str) -> str:
@@ -186,6 +209,16 @@ def _table(announcement: Announcement) -> Any:
         table["confirmed"] = announcement.confirmed
     if announcement.changes:
         table["change"] = _changes(announcement.changes)
+    return table
+
+
+def _row(row: ShownRow) -> Any:
+    import tomlkit
+
+    table = tomlkit.table()
+    table["before" if row.before else "on"] = row.on
+    table["releases"] = tomlkit.array().multiline(True)
+    table["releases"].extend(str(showing) for showing in row.releases)
     return table
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
@@ -236,6 +236,58 @@ class Builds:
     releases: str  # the digest of the releases.json it wrote ("sha256:..."), "" if none
 
 
+@dataclass(frozen=True)
+class Showing:
+    """A release as a build showed it while its rule gave its day: that day and the time."""
+
+    key: Key
+    date: dt.date
+    time: dt.time
+
+    def __str__(self) -> str:
+        """As a [[shown]] row writes it: "asylum-statistics 2015-05 2015-05-21 09:30"."""
+        return f"{self.key.publication} {self.key.slot} {self.date} {self.time:%H:%M}"
+
+
+@dataclass(frozen=True)
+class ShownRow:
+    """A [[shown]] row of the record: the releases a build showed as provisional for the
+    first time, or at a new day or time the rules gave, on `on`; or, for a `before` row,
+    the ones already shown on days the record did not keep, by the builds before it kept them."""
+
+    on: dt.date
+    releases: tuple[Showing, ...]
+    before: bool = False
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the record's rows say of one release while its rule gave its day."""
+
+    first: dt.date | None  # the day it was first shown; None: before the record kept it
+    revised: dt.date | None  # the day of its last row; None: a `before` row
+    date: dt.date
+    time: dt.time
+    revisions: int  # how often it was shown at a new day or time: its SEQUENCE counts them
+
+
+def fold_shown(
+    rows: Iterable[ShownRow], into: Mapping[Key, Shown] | None = None
+) -> dict[Key, Shown]:
+    """Each release's showings (`into`, with more rows), the rows taken in the order they
+    were recorded."""
+    found: dict[Key, Shown] = dict(into or {})
+    for row in rows:
+        on = None if row.before else row.on
+        for s in row.releases:
+            if (was := found.get(s.key)) is None:
+                found[s.key] = Shown(on, on, s.date, s.time, 0)
+            else:
+                found[s.key] = Shown(was.first, on or was.revised, s.date, s.time,
+                                     was.revisions + 1)  # fmt: skip
+    return found
+
+
 # A whole government's calendar, 10,000 monthly publications over two years, is 240,000
 # releases; 9,000 weekly ones typed by a slip would be a million, and 600 MB of feeds.
 MAX_RELEASES = 500_000
@@ -259,6 +311,7 @@ class Programme:
     accepted: tuple[AcceptedClash, ...] = ()
     max_releases: int = MAX_RELEASES  # a build that would publish more is refused
     builds: Builds | None = None  # None: no build of this version has published from it
+    shown: Mapping[Key, Shown] = field(default_factory=dict)  # by the record's [[shown]] rows
 
     @property
     def record_path(self) -> Path:

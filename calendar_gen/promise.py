@@ -17,7 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from calendar_gen.errors import PromiseError
-from calendar_gen.model import RECORD_FILE, Announcement, Programme, Status, YearMonth
+from calendar_gen.model import (
+    RECORD_FILE,
+    Announcement,
+    Key,
+    Programme,
+    Showing,
+    ShownRow,
+    Status,
+    YearMonth,
+)
 from calendar_gen.readback import DATA_LIMIT, exists, loads, opened, read_back
 from calendar_gen.releases import Release
 from calendar_gen.slots import parse_slot
@@ -28,7 +37,7 @@ KEPT = tuple(s.value for s in Status if s.promised)  # the statuses that are a p
 
 @dataclass(frozen=True)
 class Published:
-    """One release as it was last published (from all.ics: no topic or history)."""
+    """One release as releases.json last published it."""
 
     uid: str
     id: str
@@ -37,8 +46,8 @@ class Published:
     status: str
     sequence: int
     time: str  # "09:30"
-    topic: str | None = None
-    history: tuple[tuple[str, ...], ...] | None = None
+    topic: str
+    history: tuple[tuple[str, ...], ...]
 
     def __str__(self) -> str:
         return f"{self.status} for {long_date(self.date)} (sequence {self.sequence})"
@@ -162,6 +171,34 @@ def kept_as_shown(
     return kept
 
 
+def newly_shown(
+    releases: list[Release], seen: list[Published], programme: Programme, as_of: dt.date
+) -> list[ShownRow]:
+    """The [[shown]] rows a build adds: the provisional releases no recorded change gave a
+    day (the rules did, or next-year kept what they gave), shown for the first time or at a
+    new day or time, and (a `before` row) those the last build showed (`seen`: the rows that
+    differ) before the record kept the days."""
+    published = {p.uid: p for p in seen if p.status == Status.PROVISIONAL.value}
+    before, now = [], []
+    for release in releases:
+        if release.status is not Status.PROVISIONAL or release.changes:
+            continue
+        key = Key(release.publication.id, release.scheduled)
+        showing = Showing(key, release.date, release.start.time())
+        shown, old = programme.shown.get(key), published.get(release.uid)
+        last: tuple[dt.date, dt.time] | None
+        if shown is None and old:
+            was = Showing(key, old.date, dt.time.fromisoformat(old.time))
+            before.append(was)
+            last = (was.date, was.time)
+        else:
+            last = (shown.date, shown.time) if shown else None
+        if last != (showing.date, showing.time):
+            now.append(showing)
+    made = [ShownRow(as_of, tuple(before), before=True), ShownRow(as_of, tuple(now))]
+    return [row for row in made if row.releases]
+
+
 def broken_promises(
     published: list[Published], releases: list[Release], since: dt.date, as_of: dt.date
 ) -> list[str]:
@@ -186,18 +223,18 @@ def broken_promises(
 def _changed(old: Published, new: Release, since: dt.date, as_of: dt.date) -> str | None:
     """What is wrong with `new` as the next version of `old`, published as of `since`."""
     then = f"{new.status} for {long_date(new.date)} (sequence {new.sequence})"
-    if old.topic is not None and new.topic.slug != old.topic:
+    if new.topic.slug != old.topic:
         return (
             f"it would leave {old.topic}.ics for {new.topic.slug}.ics, whose subscribers never "
             f"had it: keep the publication in {old.topic}.toml"
         )
-    kept = old.history is None or _steps(new.history())[: len(old.history)] == old.history
+    kept = _steps(new.history())[: len(old.history)] == old.history
     if new.sequence < old.sequence or not kept:
         return f"the record now makes it {then}, its history rewritten"
     same = (new.date, new.status.value, f"{new.start:%H:%M}") == (old.date, old.status, old.time)
-    if new.sequence == old.sequence:
+    added = new.changes[len(old.history) :]
+    if not added:
         return None if same else f"the record now makes it {then} at {new.start:%H:%M}"
-    added = new.changes[old.sequence :]
     # A change made before the day and published by a build after it is what happened.
     after = [c for c in added if c.on > old.date and not c.once_out]
     if old.date < as_of and Status(old.status).dated and after:

@@ -29,7 +29,15 @@ from calendar_gen.history import (
     lands_on,
     read_change,
 )
-from calendar_gen.model import Announcement, Builds, Change, Key, choose
+from calendar_gen.model import (
+    Announcement,
+    Builds,
+    Change,
+    Key,
+    Showing,
+    ShownRow,
+    choose,
+)
 from calendar_gen.slots import Slot, parse_slot
 from calendar_gen.workdays import FIRST_YEAR, LAST_YEAR
 
@@ -52,6 +60,7 @@ class Record:
 
     announcements: dict[Key, Announcement]
     builds: Builds | None
+    shown: tuple[ShownRow, ...] = ()
 
 
 def read_record(path: Path, shown: str, regions: Mapping[str, str]) -> tuple[Record, list[Problem]]:
@@ -62,14 +71,17 @@ def read_record(path: Path, shown: str, regions: Mapping[str, str]) -> tuple[Rec
     if data is None:
         return Record({}, None), [problem] if problem else []
     problems: list[Problem] = []
-    unknown = [k for k in data if k not in ("release", recordtext.PUBLISHED)]
+    unknown = [k for k in data if k not in ("release", recordtext.PUBLISHED, recordtext.SHOWN)]
     if unknown:
         problems.append(Problem(shown, f"unknown key '{unknown[0]}'; the record holds "
-                                       "[published] and [[release]]"))  # fmt: skip
+                                       "[published], [[release]] and [[shown]]"))  # fmt: skip
     builds = _read_builds(data.get(recordtext.PUBLISHED), shown, problems)
+    rows = _read_shown(data.get(recordtext.SHOWN, []), shown, problems)
     entries = data.get("release", [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        return Record({}, builds), [Problem(shown, "release must be tables, written [[release]]")]
+        return Record({}, builds, rows), [
+            Problem(shown, "release must be tables, written [[release]]")
+        ]
     found: dict[Key, Announcement] = {}
     for index, entry in enumerate(entries):
         announcement, entry_problems = _read_entry(entry, index, shown, regions)
@@ -80,7 +92,50 @@ def read_record(path: Path, shown: str, regions: Mapping[str, str]) -> tuple[Rec
             message = f"month '{announcement.month}' has two entries; keep one"
             problems.append(Problem(shown, message, announcement.id))
         found[announcement.key] = announcement
-    return Record(found, builds), problems
+    return Record(found, builds, rows), problems
+
+
+def _read_shown(rows: Any, shown: str, problems: list[Problem]) -> tuple[ShownRow, ...]:
+    """The [[shown]] rows calendar-gen writes, every mistake in them told."""
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        problems.append(Problem(shown, "shown must be tables, written [[shown]]"))
+        return ()
+    found = []
+    for number, row in enumerate(rows, 1):
+        where = f"[[shown]] row {number}"
+        if unknown := [k for k in row if k not in ("on", "before", "releases")]:
+            key = _key(unknown[0], SHOWN_KEYS)
+            problems.append(Problem(shown, f"unknown key {key} in {where}; allowed: on (or "
+                                           "before), releases"))  # fmt: skip
+        when = "before" if "before" in row else "on"
+        day, listed = _date(row.get(when)), row.get("releases")
+        if day is None or ("on" in row and "before" in row):
+            problems.append(Problem(shown, f"{where} {_not_a_date('on', row.get(when))}"))
+        if not isinstance(listed, list):
+            problems.append(Problem(shown, f"{where} releases must be a list of releases"))
+            continue
+        showings = [_showing(text, where, shown, problems) for text in listed]
+        if day is not None:
+            found.append(ShownRow(day, tuple(s for s in showings if s), when == "before"))
+    return tuple(found)
+
+
+SHOWN_KEYS = ("on", "before", "releases")
+_SHOWING = re.compile(r"([a-z0-9-]+) (\S+) ([0-9]{4}-[0-9]{2}-[0-9]{2}) ([0-9]{2}):([0-9]{2})")
+
+
+def _showing(text: Any, where: str, shown: str, problems: list[Problem]) -> Showing | None:
+    """One release of a [[shown]] row: "asylum-statistics 2015-05 2015-05-21 09:30"."""
+    found = _SHOWING.fullmatch(text) if isinstance(text, str) else None
+    slot = _parse_month(found[2]) if found else None
+    day = _iso(found[3]) if found else None
+    hour, minute = (int(found[4]), int(found[5])) if found else (99, 99)
+    if found is None or slot is None or day is None or hour > 23 or minute > 59:
+        problems.append(Problem(shown, f"{where}: {written(text)} is not a release as "
+                                       'calendar-gen writes it, like "asylum-statistics '
+                                       '2015-05 2015-05-21 09:30"'))  # fmt: skip
+        return None
+    return Showing(Key(found[1], slot), day, dt.time(hour, minute))
 
 
 BUILDS_KEYS = ("first", "last", "releases")

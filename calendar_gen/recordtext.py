@@ -13,16 +13,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from typing import Any
+from typing import Any, NamedTuple
 
 Table = dict[str, Any]
 
 _DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 # An entry as `calendar-gen build` writes it, with the blank lines after it, in one match
-# (most of a record); failing that, one line of anything.
+# (most of a record); a [[shown]] row as it writes it; failing those, one line of anything.
+_SHOWING = rf'"[a-z0-9-]+ [0-9W-]+ {_DATE} [0-9]{{2}}:[0-9]{{2}}"'
 _PIECE = re.compile(
-    rf'\[\[release\]\]\nid = "([a-z0-9-]+)"\nmonth = "([0-9]{{4}}-[0-9]{{2}})"\n'
-    rf"date = ({_DATE})\n(?:confirmed = ({_DATE})\n)?\n*"
+    rf'\[\[release\]\]\nid = "(?P<id>[a-z0-9-]+)"\nmonth = "(?P<month>[0-9]{{4}}-[0-9]{{2}})"\n'
+    rf"date = (?P<day>{_DATE})\n(?:confirmed = (?P<confirmed>{_DATE})\n)?\n*"
+    rf"|\[\[shown\]\]\n(?P<when>on|before) = (?P<on>{_DATE})\nreleases = \[\n"
+    rf"(?P<showings>(?:    {_SHOWING},\n)*)\]\n\n*"
     r"|[^\n]*\n|[^\n]+"
 )
 # The lines it reads besides: blank, a comment, a table header, or a key with a one-line
@@ -52,43 +55,63 @@ class _Dates(dict[str, dt.date]):
 
 
 PUBLISHED = "published"  # the table of what the builds published
+SHOWN = "shown"  # the rows of the days releases were shown as provisional
 
 
-def scan(text: str) -> tuple[list[tuple[int, Table]], Table | None] | None:
-    """Each [[release]] table of the record with the offset of its header, and the
-    [published] table, as tomllib reads them; None when the text is laid out otherwise (or
-    is not TOML)."""
-    entries: list[tuple[int, Table]] = []
+class Scanned(NamedTuple):
+    """A record's tables as `scan` found them, with where they start in the text."""
+
+    entries: list[tuple[int, Table]]  # each [[release]] and the offset of its header
+    published: Table | None
+    shown: list[Table]  # the [[shown]] rows, after every release
+    shown_at: int | None  # the offset of the first
+
+
+def scan(text: str) -> Scanned | None:
+    """The record's tables as tomllib reads them; None when the text is laid out otherwise
+    (or is not TOML)."""
+    found = Scanned([], None, [], None)
     dates = _Dates()
     table: Table | None = None  # the table keys go into
-    published: Table | None = None
     try:
         for piece in _PIECE.finditer(text):
-            pub_id, month, day, confirmed = piece.groups()
-            if pub_id is None and piece.group().lstrip(" \t").startswith("[published]"):
-                if published is not None or _LINE.fullmatch(text, *piece.span()) is None:
-                    raise _Unusual  # given twice: tomllib words the error
-                table = published = {}
-            elif pub_id is None:
-                table = _line(piece, table, entries, dates)
+            if piece["on"]:
+                found = _shown_row(piece, found, dates)
+                table = None
                 continue
+            if piece["id"] and found.shown_at is not None:
+                raise _Unusual  # a release after the rows: tomllib reads it
+            if piece["id"] is None and piece.group().lstrip(" \t").startswith("[published]"):
+                if found.published is not None or _LINE.fullmatch(text, *piece.span()) is None:
+                    raise _Unusual  # given twice: tomllib words the error
+                table = {}
+                found = found._replace(published=table)
+            elif piece["id"] is None:
+                table = _line(piece, table, found, dates)
             else:
-                table = {"id": pub_id, "month": month, "date": dates[day]}
-                if confirmed:
-                    table["confirmed"] = dates[confirmed]
-                entries.append((piece.start(), table))
+                table = {"id": piece["id"], "month": piece["month"], "date": dates[piece["day"]]}
+                if piece["confirmed"]:
+                    table["confirmed"] = dates[piece["confirmed"]]
+                found.entries.append((piece.start(), table))
     except _Unusual:
         return None
-    return entries, published
+    return found
 
 
-def _line(
-    piece: re.Match[str], table: Table | None, entries: list[tuple[int, Table]], dates: _Dates
-) -> Table | None:
+def _shown_row(piece: re.Match[str], found: Scanned, dates: _Dates) -> Scanned:
+    """`found` with the [[shown]] row `piece` added."""
+    showings = piece["showings"].split("\n")[:-1]
+    found.shown.append({piece["when"]: dates[piece["on"]],
+                        "releases": [line[5:-2] for line in showings]})  # fmt: skip
+    return found if found.shown_at is not None else found._replace(shown_at=piece.start())
+
+
+def _line(piece: re.Match[str], table: Table | None, found: Scanned, dates: _Dates) -> Table | None:
     """Read one line into the entries; return the table that keys now go into."""
     line = _LINE.fullmatch(piece.string, piece.start(), piece.end())
-    if line is None:
-        raise _Unusual
+    entries = found.entries
+    if line is None or (line["header"] and found.shown_at is not None):
+        raise _Unusual  # not a line it reads, or a release after the rows
     if line["header"] and not line["change"]:
         table = {}
         entries.append((piece.start(), table))
@@ -118,6 +141,11 @@ def read(text: str) -> dict[str, Any] | None:
     scanned = scan(text)
     if scanned is None:
         return None
-    entries, published = scanned
-    tables: dict[str, Any] = {"release": [table for _, table in entries]} if entries else {}
-    return tables if published is None else {**tables, PUBLISHED: published}
+    tables: dict[str, Any] = {}
+    if scanned.entries:
+        tables["release"] = [table for _, table in scanned.entries]
+    if scanned.published is not None:
+        tables[PUBLISHED] = scanned.published
+    if scanned.shown:
+        tables[SHOWN] = scanned.shown
+    return tables

@@ -15,6 +15,7 @@ from calendar_gen.model import (
     Period,
     Programme,
     Publication,
+    Shown,
     Status,
     Suspension,
     Topic,
@@ -35,7 +36,7 @@ class Release:
     date: dt.date
     start: dt.datetime  # aware, in the programme's time zone
     status: Status
-    sequence: int  # one more for every recorded change
+    sequence: int  # one more for each new day its rule gave, its confirmation, each change
     uid: str
     revised: dt.datetime  # when its details last changed (UTC): the feed's DTSTAMP
     confirmed: dt.date | None  # the day it was confirmed, or is as of this build; None: not
@@ -45,6 +46,7 @@ class Release:
     # Its confirmation day was worked out backwards (the release day less the notice) by a
     # version of calendar-gen before the record kept true days: history, kept as it is.
     worked_out: bool = False
+    first_shown: dt.date | None = None  # the day a build first showed it, by the record
 
     @property
     def changes(self) -> tuple[Change, ...]:
@@ -59,7 +61,7 @@ class Release:
 # release (plain words and numbers that never need quoting in CSV), then two texts.
 PUBLICATION_FIELDS = ("id", "title", "topic", "topic_name", "frequency", "designation")
 OCCURRENCE_FIELDS = ("date", "start", "status", "sequence", "uid", "scheduled_month",
-                     "confirmed_on", "confirmed_on_source")  # fmt: skip
+                     "confirmed_on", "confirmed_on_source", "first_shown_on")  # fmt: skip
 FIELDS = (*PUBLICATION_FIELDS, *OCCURRENCE_FIELDS, "description", "history")
 
 
@@ -68,11 +70,12 @@ def publication_fields(p: Publication, topic: Topic) -> dict[str, str]:
     return dict(zip(PUBLICATION_FIELDS, values, strict=True))
 
 
-def occurrence_values(r: Release) -> tuple[str, str, str, int, str, str, str, str]:
+def occurrence_values(r: Release) -> tuple[str, str, str, int, str, str, str, str, str]:
     """The OCCURRENCE_FIELDS of a release, in order."""
     return (
         iso_text(r.date), iso_text(r.start), r.status.value, r.sequence, r.uid, str(r.scheduled),
         iso_text(r.confirmed) if r.confirmed else "", _source(r),
+        iso_text(r.first_shown) if r.first_shown else "",
     )  # fmt: skip
 
 
@@ -192,7 +195,7 @@ def as_seen_on(programme: Programme, day: dt.date) -> list[Release]:
     then = replace(programme, period=period, announcements=record)
     return [
         r if r.status is not Status.CONFIRMED or (r.announcement and r.announcement.confirmed)
-        else replace(r, status=Status.PROVISIONAL, confirmed=None)
+        else replace(r, status=Status.PROVISIONAL, confirmed=None, sequence=r.sequence - 1)
         for r in calendar(then, day)
     ]  # fmt: skip
 
@@ -276,7 +279,11 @@ def _releases(
         assert date is not None
         state = announced.state if announced else State(date)
         status, confirmed = _status(state, programme.firm_from(date), announced, as_of)
-        revised = _revised(status, confirmed, announced, programme.firm_from(date), floor)
+        shown = programme.shown.get(ReleaseKey(pub_id, slot))
+        revised = _revised(status, confirmed, announced, shown, programme.firm_from(date), floor)
+        # SEQUENCE counts each new day or time the rules gave it while it was shown, its
+        # confirmation and each change (RFC 5545 3.8.7.4), so clients take every one.
+        revisions = (shown.revisions if shown else 0) + (confirmed is not None)
         found.append(
             Release(
                 publication=publication,
@@ -285,7 +292,7 @@ def _releases(
                 date=date,
                 start=_start(date, state.time or publication.time, programme.timezone),
                 status=status,
-                sequence=len(announced.changes) if announced else 0,
+                sequence=revisions + (len(announced.changes) if announced else 0),
                 uid=release_uid(pub_id, slot, programme.uid_domain),
                 revised=_midnight(revised),
                 confirmed=confirmed,
@@ -293,6 +300,7 @@ def _releases(
                 rule_date=rule_date,
                 announcement=announced,
                 worked_out=_worked_out(programme, announced, first),
+                first_shown=shown.first if shown else None,
             )
         )
     return found
@@ -332,11 +340,15 @@ def _revised(
     status: Status,
     confirmed: dt.date | None,
     announced: Announcement | None,
+    shown: Shown | None,
     firm_from: dt.date,
     floor: dt.date,
 ) -> dt.date:
-    """The day a release's details last changed: its last change or its confirmation."""
+    """The day a release's details last changed: its last change, its confirmation, or the
+    day a build last showed it at a new day or time."""
     days = [c.on for c in announced.changes] if announced else []
+    if shown and shown.revised:
+        days.append(shown.revised)
     if confirmed and status is not Status.PROVISIONAL:
         days.append(confirmed)
     return max(days) if days else min(floor, firm_from)

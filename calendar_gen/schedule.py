@@ -29,6 +29,7 @@ from calendar_gen.model import (
     Suspension,
     Topic,
     choose,
+    fold_shown,
 )
 from calendar_gen.record import read_record
 from calendar_gen.rules import (
@@ -882,4 +883,5 @@ def load_programme(folder: str | Path) -> Programme:
         folder=shown,
         announcements=record.announcements,
         builds=record.builds,
+        shown=fold_shown(record.shown),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
@@ -17,7 +17,7 @@ from typing import Any, assert_never
 from calendar_gen.edits import render_updates
 from calendar_gen.feeds import feed_chunks, feed_list
 from calendar_gen.files import Refused, read_regular
-from calendar_gen.model import RECORD_FILE, Announcement, Builds, Period, Programme
+from calendar_gen.model import RECORD_FILE, Announcement, Builds, Period, Programme, ShownRow
 from calendar_gen.news import ATOM, render_atom
 from calendar_gen.output import Content
 from calendar_gen.pages import csv_lines, json_lines, render_index
@@ -117,7 +117,7 @@ def _feed_list(programme: Programme) -> str:
 
 
 def outputs(
-    edition: Edition, folder: Path, announce: list[Announcement]
+    edition: Edition, folder: Path, announce: list[Announcement], shown: Sequence[ShownRow] = ()
 ) -> list[tuple[Path, Content]]:
     """Every file a build writes, rendered before any is written, so an error in one names it
     and writes nothing. The record comes first: a build stopped half-way never loses an
@@ -127,9 +127,9 @@ def outputs(
     builds = Builds(before.first if before else edition.as_of, edition.as_of,
                     edition.digest)  # fmt: skip
     files: list[tuple[Path, Content]] = []
-    if announce or builds != before:
-        files.append((programme.record_path, render_updates(programme.record_path, announce,
-                                                            builds)))  # fmt: skip
+    if announce or builds != before or shown:
+        record = render_updates(programme.record_path, announce, builds, shown)
+        files.append((programme.record_path, record))
     files += [(folder / name, content) for kind in Output for name, content in kind.render(edition)]
     return files
 

@@ -25,7 +25,7 @@ from calendar_gen.workdays import roll
 # The data files' columns, in order, as the README documents them.
 FIELDS = ("id", "title", "topic", "topic_name", "frequency", "designation", "date", "start",
           "status", "sequence", "uid", "scheduled_month", "confirmed_on", "confirmed_on_source",
-          "description", "history")  # fmt: skip
+          "first_shown_on", "description", "history")  # fmt: skip
 
 
 def release_as_dict(release: Release) -> dict[str, object]:
@@ -48,6 +48,7 @@ def release_as_dict(release: Release) -> dict[str, object]:
         "confirmed_on_source": (
             "" if release.confirmed is None else "worked out" if release.worked_out else "recorded"
         ),
+        "first_shown_on": release.first_shown.isoformat() if release.first_shown else "",
         "description": p.description,
         "history": [_change_row(c) for c in release.changes],
     }

@@ -157,13 +157,14 @@ def test_list_as_seen_on_a_day_shows_what_was_published_then(tmp_path):
         assert run_cli(*step, cwd=tmp_path).returncode == 0, step
     april = _seen(tmp_path, "2014-04-20")
     assert "2014-04-08" not in april  # out before the first build: never shown
+    # SEQUENCE counts the confirmation and each change.
     assert [april[d] for d in ("2014-05-13", "2014-06-10", "2014-07-08")] == [
-        ("confirmed", 0), ("provisional", 0), ("provisional", 0)]  # fmt: skip
+        ("confirmed", 1), ("provisional", 0), ("provisional", 0)]  # fmt: skip
     moved = _seen(tmp_path, "2014-05-05")
-    assert "2014-05-13" not in moved and moved["2014-05-20"] == ("confirmed", 1)
+    assert "2014-05-13" not in moved and moved["2014-05-20"] == ("confirmed", 2)
     # Four weeks before 10 June, but no build had confirmed it: it was shown as provisional.
     assert _seen(tmp_path, "2014-05-14")["2014-06-10"] == ("provisional", 0)
-    assert _seen(tmp_path, "2014-05-16")["2014-06-10"] == ("confirmed", 0)
+    assert _seen(tmp_path, "2014-05-16")["2014-06-10"] == ("confirmed", 1)
 
 
 @pytest.mark.parametrize(

@@ -42,10 +42,10 @@ def test_a_retimed_release_keeps_its_day_and_uid_and_says_why(tmp_path):
     build(tmp_path, "2014-05-01")
     event = events(tmp_path / "feeds" / "all.ics")[MAY]
     assert event.decoded("DTSTART").isoformat() == "2014-05-13T10:00:00+01:00"  # BST
-    assert int(event["SEQUENCE"]) == 1
+    assert int(event["SEQUENCE"]) == 2  # its confirmation, then the retime
     assert said in str(event["DESCRIPTION"])
     row = rows(tmp_path)[MAY]
-    assert (row["start"], row["sequence"]) == ("2014-05-13T10:00:00+01:00", 1)
+    assert (row["start"], row["sequence"]) == ("2014-05-13T10:00:00+01:00", 2)
     assert row["history"] == [
         {"on": "2014-05-01", "action": "retimed", "from": "2014-05-13", "to": None,
          "reason": "same time as ONS", "time": "10:00"},
@@ -56,7 +56,7 @@ def test_a_retimed_release_keeps_its_day_and_uid_and_says_why(tmp_path):
     build(tmp_path, "2014-05-02")
     event = events(tmp_path / "feeds" / "all.ics")[MAY]
     assert event.decoded("DTSTART").isoformat() == "2014-05-15T10:00:00+01:00"
-    assert int(event["SEQUENCE"]) == 2
+    assert int(event["SEQUENCE"]) == 3  # confirmed, retimed, moved
     build(tmp_path, "2014-05-09")
 
 
@@ -121,9 +121,10 @@ def test_every_kind_is_read_back_as_it_was_written(tmp_path):
     assert [h["action"] for h in row["history"]] == [
         "retimed", "moved", "cancelled", "reinstated", "postponed", "moved",
     ]  # fmt: skip
-    # Given its new date, Monday 19 May 2014, at the time the retime gave it.
+    # Given its new date, Monday 19 May 2014, at the time the retime gave it; SEQUENCE counts
+    # its confirmation and the six changes.
     assert (row["start"], row["status"], row["sequence"]) == (
-        "2014-05-19T11:00:00+01:00", "confirmed", 6,
+        "2014-05-19T11:00:00+01:00", "confirmed", 7,
     )  # fmt: skip
 
 
@@ -163,7 +164,8 @@ def test_a_postponed_release_stays_shown_until_a_move_gives_it_a_day(tmp_path):
         build(tmp_path, as_of)
         event = events(tmp_path / "feeds" / "all.ics")[MAY]
         assert event.decoded("DTSTART").isoformat() == "2014-05-13T09:30:00+01:00"
-        assert (str(event["STATUS"]), int(event["SEQUENCE"])) == ("TENTATIVE", 1)
+        # Confirmed by the build of 20 April, then postponed: two revisions.
+        assert (str(event["STATUS"]), int(event["SEQUENCE"])) == ("TENTATIVE", 2)
         assert str(event["SUMMARY"]) == "Postponed: Monthly bulletin (new date to be announced)"
         assert said in str(event["DESCRIPTION"])
         assert rows(tmp_path)[MAY]["status"] == "postponed"
@@ -179,7 +181,8 @@ def test_a_postponed_release_stays_shown_until_a_move_gives_it_a_day(tmp_path):
     build(tmp_path, "2014-05-21")
     event = events(tmp_path / "feeds" / "all.ics")[MAY]
     assert event.decoded("DTSTART").isoformat() == "2014-06-03T09:30:00+01:00"
-    assert (str(event["STATUS"]), int(event["SEQUENCE"])) == ("CONFIRMED", 2)
+    # Confirmed, postponed, then moved.
+    assert (str(event["STATUS"]), int(event["SEQUENCE"])) == ("CONFIRMED", 3)
     assert str(event["SUMMARY"]) == "Monthly bulletin"
     build(tmp_path, "2014-05-22")
 
@@ -221,7 +224,8 @@ def test_a_postponed_release_can_be_cancelled_after_the_day_it_had(tmp_path):
            as_of="2014-05-20")  # fmt: skip
     build(tmp_path, "2014-05-20")
     row = rows(tmp_path)[MAY]
-    assert (row["date"], row["status"], row["sequence"]) == ("2014-05-13", "cancelled", 2)
+    # Confirmed, postponed, cancelled.
+    assert (row["date"], row["status"], row["sequence"]) == ("2014-05-13", "cancelled", 3)
     assert run_cli("check", "--as-of", "2014-05-21", cwd=tmp_path).returncode == 0
 
 
@@ -243,7 +247,8 @@ def test_a_release_recorded_as_out_links_the_statistics_everywhere(tmp_path):
     build(tmp_path, "2014-05-14")  # the promise check takes it: it says what happened
     event = events(tmp_path / "feeds" / "all.ics")[MAY]
     assert event.decoded("DTSTART").isoformat() == "2014-05-13T09:30:00+01:00"
-    assert (str(event["STATUS"]), int(event["SEQUENCE"])) == ("CONFIRMED", 1)
+    # Its confirmation, then the release.
+    assert (str(event["STATUS"]), int(event["SEQUENCE"])) == ("CONFIRMED", 2)
     assert str(event["DESCRIPTION"]).startswith(said)
     assert rows(tmp_path)[MAY]["history"] == [
         {"on": "2014-05-14", "action": "released", "from": "2014-05-13", "to": None,

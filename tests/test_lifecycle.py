@@ -1,7 +1,9 @@
 """The pre-announcement lifecycle through the real command: provisional, confirmed, moved,
 cancelled, and a rule change that must not move what was announced."""
 
+import hashlib
 import json
+import re
 import shutil
 
 import icalendar
@@ -77,7 +79,8 @@ def test_lifecycle(tmp_path):
         "2014-06-17",
     ]
 
-    # Move the May release, with a reason: same UID, SEQUENCE 1, history in DESCRIPTION.
+    # Move the May release, with a reason: same UID, SEQUENCE 2 (its confirmation, then the
+    # move), history in DESCRIPTION.
     moved = run_cli(
         "move", "monthly-bulletin", "2014-05-13", "2014-05-15",
         "--reason", "supplier delay", "--as-of", "2014-05-01", cwd=tmp_path,
@@ -88,7 +91,7 @@ def test_lifecycle(tmp_path):
     build(tmp_path, "2014-05-01")
     event = events(feed)[may]
     assert event.decoded("DTSTART").isoformat() == "2014-05-15T09:30:00+01:00"
-    assert int(event["SEQUENCE"]) == 1
+    assert int(event["SEQUENCE"]) == 2
     assert event.decoded("DTSTAMP").isoformat() == "2014-05-01T00:00:00+00:00"
     assert f"{said}: supplier delay" in str(event["DESCRIPTION"])
     assert len(events(feed)) == 14  # April 2014 to May 2015
@@ -129,12 +132,14 @@ def test_lifecycle(tmp_path):
     june = events(feed)["monthly-bulletin-2014-06@test-office"]
     assert str(june["STATUS"]) == "CANCELLED"
     assert str(june["SUMMARY"]) == "Cancelled: Monthly bulletin"
-    assert int(june["SEQUENCE"]) == 1
+    # Shown on 10 June (the build of 1 April), 17 June (the third Tuesday, 20 April) and 16
+    # June (the 15th, a Sunday, rolled on; 1 May): two new days, then the cancellation.
+    assert int(june["SEQUENCE"]) == 3
     assert (
         "Cancelled on Friday 2 May 2014 (it was due on Tuesday 17 June 2014): series under review"
     ) in str(june["DESCRIPTION"])
     row = listed(tmp_path, "2014-05-02")["2014-06"]
-    assert (row["status"], row["title"], row["sequence"]) == ("cancelled", "Monthly bulletin", 1)
+    assert (row["status"], row["title"], row["sequence"]) == ("cancelled", "Monthly bulletin", 3)
 
     # The feeds rebuild byte for byte from the schedules folder alone.
     before = {p.name: p.read_bytes() for p in published(feed.parent)}
@@ -199,7 +204,8 @@ def test_a_weekly_release_keeps_its_uid_when_moved(tmp_path):
     assert moved.returncode == 0, moved.stderr
     build(tmp_path, "2014-04-01")
     event = events(tmp_path / "feeds" / "test.ics")[week]
-    assert (event.decoded("DTSTART").day, int(event["SEQUENCE"])) == (11, 1)
+    # Confirmed by the first build (its notice began 13 March), then moved.
+    assert (event.decoded("DTSTART").day, int(event["SEQUENCE"])) == (11, 2)
     assert 'month = "2014-W15"' in (tmp_path / "schedules" / "announcements.toml").read_text()
 
 
@@ -293,7 +299,7 @@ def test_a_change_made_before_the_day_and_built_after_it_is_published(tmp_path):
     row = listed(tmp_path, "2014-05-20")["2014-05"]
     assert (row["status"], row["sequence"], row["history"][0]["on"]) == (
         "cancelled",
-        1,
+        2,  # confirmed, then cancelled
         "2014-05-12",
     )
 
@@ -324,3 +330,76 @@ def test_confirmations_worked_out_by_an_earlier_version_are_marked_as_such(tmp_p
         assert {m: found[m] for m in shown} == shown
     record = (tmp_path / "schedules" / "announcements.toml").read_text()
     assert "[published]\nfirst = 2014-05-20\nlast = 2014-06-20\n" in record
+
+
+SECOND_TUESDAYS = ("2014-05-13", "2014-06-10", "2014-07-08", "2014-08-12", "2014-09-09",
+                   "2014-10-14", "2014-11-11", "2014-12-09", "2015-01-13", "2015-02-10",
+                   "2015-03-10", "2015-04-14")  # fmt: skip
+THIRD_TUESDAYS = ("2014-05-20", "2014-06-17", "2014-07-15", "2014-08-19", "2014-09-16",
+                  "2014-10-21", "2014-11-18", "2014-12-16", "2015-01-20", "2015-02-17",
+                  "2015-03-17", "2015-04-21")  # fmt: skip
+
+
+def shown_row(when: str, day: str, dates: tuple[str, ...]) -> str:
+    """A [[shown]] row of the record, written out by hand: monthly-bulletin on `dates`."""
+    lines = "".join(f'    "monthly-bulletin {d[:7]} {d} 09:30",\n' for d in dates)
+    return f"[[shown]]\n{when} = {day}\nreleases = [\n{lines}]\n"
+
+
+JULY = "monthly-bulletin-2014-07@test-office"
+
+
+def july(folder) -> tuple[str, int, str, str, str]:
+    """July 2014's event as every parser reads it, and its first_shown_on in releases.json."""
+    event = events(folder / "feeds" / "test.ics")[JULY]
+    row = {r["uid"]: r for r in json.loads((folder / "feeds" / "releases.json").read_text())}
+    return (event.decoded("DTSTART").date().isoformat(), int(event["SEQUENCE"]),
+            event.decoded("DTSTAMP").isoformat()[:10], str(event["STATUS"]),
+            row[JULY]["first_shown_on"])  # fmt: skip
+
+
+@pytest.mark.interop
+def test_a_provisional_day_the_rules_move_is_recorded_and_revises_the_event(tmp_path):
+    # Second Tuesdays, four weeks' notice. The build of 1 April 2014 confirms 8 April and
+    # shows May 2014 to April 2015 as provisional; the rule then becomes the third Tuesday.
+    schedules = write_schedules(tmp_path / "schedules")
+    record = schedules / "announcements.toml"
+    build(tmp_path, "2014-04-01")
+    assert record.read_text().endswith(shown_row("on", "2014-04-01", SECOND_TUESDAYS))
+    assert july(tmp_path) == ("2014-07-08", 0, "2014-04-01", "TENTATIVE", "2014-04-01")
+    (schedules / "test.toml").write_text(MONTHLY.replace("second tuesday", "third tuesday"))
+    build(tmp_path, "2014-04-10")
+    # Subscribers see a new day: SEQUENCE and DTSTAMP say so, and the record keeps it.
+    rows = shown_row("on", "2014-04-01", SECOND_TUESDAYS) + "\n"
+    rows += shown_row("on", "2014-04-10", THIRD_TUESDAYS)
+    assert record.read_text().endswith(rows)
+    assert july(tmp_path) == ("2014-07-15", 1, "2014-04-10", "TENTATIVE", "2014-04-01")
+    build(tmp_path, "2014-04-11")  # nothing new is shown: no row
+    assert record.read_text().endswith(rows) and record.read_text().count("\n[[shown]]\n") == 2
+    # 15 July less four weeks is 17 June: the build of 20 June confirms it, one more revision;
+    # it shows May and June 2015 for the first time.
+    build(tmp_path, "2014-06-20")
+    assert july(tmp_path) == ("2014-07-15", 2, "2014-06-20", "CONFIRMED", "2014-04-01")
+    assert record.read_text().endswith(shown_row("on", "2014-06-20", ("2015-05-19", "2015-06-16")))
+
+
+@pytest.mark.interop
+def test_releases_shown_before_the_record_kept_the_days_are_not_given_one(tmp_path):
+    # A record and releases.json as a version before [[shown]] wrote them: no rows, no
+    # first_shown_on, the record holding the digest of that releases.json.
+    schedules = write_schedules(tmp_path / "schedules")
+    record, data = schedules / "announcements.toml", tmp_path / "feeds" / "releases.json"
+    build(tmp_path, "2014-04-01")
+    record.write_text(record.read_text()[: record.read_text().index("\n[[shown]]\n") + 1])
+    data.write_text(re.sub(r', "first_shown_on": "[^"]*"', "", data.read_text()))
+    digest = "sha256:" + hashlib.sha256(data.read_bytes()).hexdigest()
+    record.write_text(re.sub(r'releases = "sha256:[0-9a-f]+"', f'releases = "{digest}"',
+                             record.read_text()))  # fmt: skip
+    (schedules / "test.toml").write_text(MONTHLY.replace("second tuesday", "third tuesday"))
+    build(tmp_path, "2014-04-10")
+    # What was shown, on a day the record cannot name; then the new days, on the day shown.
+    assert record.read_text().endswith(
+        shown_row("before", "2014-04-10", SECOND_TUESDAYS) + "\n"
+        + shown_row("on", "2014-04-10", THIRD_TUESDAYS)
+    )  # fmt: skip
+    assert july(tmp_path) == ("2014-07-15", 1, "2014-04-10", "TENTATIVE", "")

@@ -5,7 +5,8 @@ releases, rule edits and next-year rolls at increasing dates, and checks after e
 what subscribers and the regulator rely on:
 
 - the next build is accepted: no ordinary command leaves a record that calendar-gen refuses;
-- no release ever shown has left the feeds, and no SEQUENCE ever went down;
+- no release ever shown has left the feeds, and no SEQUENCE ever went down; a new start or
+  status comes with a higher SEQUENCE and a DTSTAMP no earlier (RFC 5545 3.8.7.4);
 - the history published for a release only grows: its past is never rewritten;
 - a command that was refused changed no byte of the schedules or the feeds.
 
@@ -55,13 +56,15 @@ def _snapshot(root: Path) -> dict[str, bytes]:
     }
 
 
-def _events(feed: Path) -> dict[str, tuple[int, str, str]]:
-    """Each event of `feed` by UID: its SEQUENCE, start and STATUS."""
+def _events(feed: Path) -> dict[str, tuple[int, str, str, str]]:
+    """Each event of `feed` by UID: its SEQUENCE, start, STATUS and DTSTAMP."""
     calendar = icalendar.Calendar.from_ical(feed.read_bytes())
-    return {
-        str(e["UID"]): (int(e["SEQUENCE"]), e.decoded("DTSTART").isoformat(), str(e["STATUS"]))
-        for e in calendar.walk("VEVENT")
-    }
+    return {str(e["UID"]): _seen(e) for e in calendar.walk("VEVENT")}
+
+
+def _seen(e: icalendar.Event) -> tuple[int, str, str, str]:
+    start, stamp = e.decoded("DTSTART").isoformat(), e.decoded("DTSTAMP").isoformat()
+    return int(e["SEQUENCE"]), start, str(e["STATUS"]), stamp
 
 
 class TeamYears(RuleBasedStateMachine):
@@ -75,7 +78,7 @@ class TeamYears(RuleBasedStateMachine):
         )
         self.out = self.root / "feeds"
         self.today = START
-        self.sequences: dict[str, int] = {}  # every UID ever shown: its highest SEQUENCE
+        self.shown: dict[str, tuple[int, str, str, str]] = {}  # every UID ever shown, as last
         self.histories: dict[str, list[dict[str, str | None]]] = {}  # as last published
 
     def teardown(self) -> None:
@@ -111,10 +114,14 @@ class TeamYears(RuleBasedStateMachine):
     def _look(self) -> None:
         """What subscribers are shown now, held to what they were shown before."""
         shown = _events(self.out / "all.ics")
-        for uid, sequence in self.sequences.items():
+        for uid, (sequence, start, status, stamp) in self.shown.items():
             assert uid in shown, f"{uid} was shown and has left the feeds"
-            assert shown[uid][0] >= sequence, f"{uid}: SEQUENCE went down"
-        self.sequences.update({uid: event[0] for uid, event in shown.items()})
+            now = shown[uid]
+            assert now[0] >= sequence, f"{uid}: SEQUENCE went down"
+            if now[1:3] != (start, status):
+                assert now[0] > sequence, f"{uid}: {now[1:3]} after {start, status}, same SEQUENCE"
+                assert now[3] >= stamp, f"{uid}: DTSTAMP went back"
+        self.shown.update(shown)
         for row in self._rows():
             old = self.histories.get(row["uid"], [])
             assert row["history"][: len(old)] == old, f"{row['uid']}: its history was rewritten"

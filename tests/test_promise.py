@@ -87,8 +87,9 @@ def record_without(folder, month: str) -> None:
 @pytest.mark.parametrize(
     ("month", "published_as", "now"),
     [
-        ("2014-05", "confirmed for Thursday 15 May 2014 (sequence 1)",
-         "confirmed for Tuesday 13 May 2014 (sequence 0)"),
+        # Confirmed then moved: two revisions. Without its entry the build confirms it anew.
+        ("2014-05", "confirmed for Thursday 15 May 2014 (sequence 2)",
+         "confirmed for Tuesday 13 May 2014 (sequence 1)"),
         ("2014-06", "cancelled for Tuesday 10 June 2014 (sequence 1)",
          "provisional for Tuesday 10 June 2014 (sequence 0)"),
     ],
@@ -118,8 +119,8 @@ def test_a_deleted_change_cannot_lower_the_sequence(announced):
     result = run_cli("build", "--as-of", "2014-04-22", cwd=announced)
     assert result.returncode == 2
     assert (
-        "monthly-bulletin 2014-05: published as confirmed for Thursday 15 May 2014 (sequence 1); "
-        "the record now makes it confirmed for Thursday 15 May 2014 (sequence 0)"
+        "monthly-bulletin 2014-05: published as confirmed for Thursday 15 May 2014 (sequence 2); "
+        "the record now makes it confirmed for Thursday 15 May 2014 (sequence 1)"
     ) in result.stderr
 
 
@@ -498,7 +499,7 @@ def test_a_change_backdated_to_before_the_release_is_refused_once_it_is_out(anno
         '\n[[release.change]]\non = 2014-05-14\naction = "cancelled"\nfrom = 2014-05-15\n'
         'reason = "x"\n') + text[end:])  # fmt: skip
     assert (
-        "monthly-bulletin 2014-05: published as confirmed for Thursday 15 May 2014 (sequence 1); "
+        "monthly-bulletin 2014-05: published as confirmed for Thursday 15 May 2014 (sequence 2); "
         "a change is dated 2014-05-14, before the build as of 2014-06-20 that published it as "
         "it was"
     ) in refused(announced, "2014-06-20")
@@ -523,15 +524,15 @@ def test_a_change_dated_after_today_is_refused(announced):
     [
         (("announcements.toml", 'reason = "late data"', 'reason = "supplier delay"'),
          "monthly-bulletin 2014-05: published as confirmed for Thursday 15 May 2014 "
-         "(sequence 1); the record now makes it confirmed for Thursday 15 May 2014 (sequence "
-         "1), its history rewritten"),
+         "(sequence 2); the record now makes it confirmed for Thursday 15 May 2014 (sequence "
+         "2), its history rewritten"),
         (("programme.toml", 'period = "2014/15"', 'period = "2014/15"\nrelease_time = "07:00"'),
          "monthly-bulletin 2014-05: published as confirmed for Thursday 15 May 2014 "
-         "(sequence 1); the record now makes it confirmed for Thursday 15 May 2014 "
-         "(sequence 1) at 07:00"),
+         "(sequence 2); the record now makes it confirmed for Thursday 15 May 2014 "
+         "(sequence 2) at 07:00"),
         (("programme.toml", 'period = "2014/15"', 'period = "2014/15"\nuid_domain = "ons.gov.uk"'),
          "monthly-bulletin 2014-05: published as confirmed for Thursday 15 May 2014 "
-         "(sequence 1), but nothing gives it now (its UID is now "
+         "(sequence 2), but nothing gives it now (its UID is now "
          "monthly-bulletin-2014-05@ons.gov.uk: put uid_domain back)"),
     ],
 )  # fmt: skip

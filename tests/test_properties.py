@@ -219,12 +219,13 @@ def test_every_release_is_where_its_rule_and_roll_put_it(drawn, as_of):
         assert_rolled(r.nominal, r.date, rule.roll, rule.region)
         assert r.start == dt.datetime.combine(r.date, dt.time(9, 30), LONDON)
         assert r.uid == f"{r.publication.id}-{year:04d}-{month:02d}@{DOMAIN}"
-        assert r.sequence == 0 and r.announcement is None
+        assert r.announcement is None
         if as_of is None:
-            assert r.status == Status.PROVISIONAL
-        else:  # firm from four weeks before the date
+            assert (r.status, r.sequence) == (Status.PROVISIONAL, 0)
+        else:  # firm from four weeks before the date; its confirmation is a revision
             firm = r.date - dt.timedelta(weeks=NOTICE_WEEKS) <= as_of
             assert r.status == (Status.CONFIRMED if firm else Status.PROVISIONAL), (r.date, as_of)
+            assert r.sequence == firm
 
 
 @PROPERTY

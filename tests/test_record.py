@@ -8,14 +8,15 @@ from helpers import MONTHLY, PROGRAMME, record_change, record_entry, run_cli, wr
 from calendar_gen.edits import render_updates
 from calendar_gen.errors import ScheduleError
 from calendar_gen.history import Moved
-from calendar_gen.model import Announcement, YearMonth
+from calendar_gen.model import Announcement, Shown, YearMonth
 from calendar_gen.schedule import load_programme
 
-D = dt.date
+D, T = dt.date, dt.time
 ENTRY = record_entry("monthly-bulletin", "2014-05", "2014-05-13", confirmed="2014-04-15")
 PUBLISHED = (
     f'[published]\nfirst = 2014-04-01\nlast = 2014-04-20\nreleases = "sha256:{"a" * 64}"\n\n'
 )
+SHOWN = '\n[[shown]]\non = 2014-04-01\nreleases = [\n    "monthly-bulletin 2014-06 2014-06-10 09:30",\n]\n'
 MOVE = record_change("2014-05-01", "moved", "2014-05-13", "2014-05-15", "late data")
 
 
@@ -76,6 +77,17 @@ def test_record_is_read(tmp_path):
         (PUBLISHED.replace('"sha256:', '"md5:') + ENTRY,
          '[published] releases "md5:'),
         ("published = 5\n", "[published] must be a table"),
+        (ENTRY + SHOWN.replace("on = 2014-04-01", 'on = "1 April"'),
+         '[[shown]] row 1 on "1 April" is not a date; write it like on = 2014-05-22'),
+        (ENTRY + SHOWN.replace("on =", "onn ="),
+         'unknown key "onn" (did you mean "on"?) in [[shown]] row 1'),
+        (ENTRY + SHOWN.replace("2014-06-10 09:30", "2014-06-10 9.30"),
+         '[[shown]] row 1: "monthly-bulletin 2014-06 2014-06-10 9.30" is not a release as '
+         'calendar-gen writes it, like "asylum-statistics 2015-05 2015-05-21 09:30"'),
+        (ENTRY + SHOWN.replace("2014-06 2014-06-10", "June 2014-06-31"), "is not a release as"),
+        (ENTRY + '[[shown]]\non = 2014-04-01\nreleases = "monthly-bulletin"\n',
+         "[[shown]] row 1 releases must be a list of releases"),
+        ("shown = 5\n", "shown must be tables, written [[shown]]"),
     ],
 )  # fmt: skip
 def test_bad_record_is_refused_naming_file_publication_and_key(tmp_path, record, message):
@@ -90,6 +102,16 @@ def test_what_the_builds_published_is_read(tmp_path):
     assert builds is not None
     assert (builds.first, builds.last, builds.releases) == (
         D(2014, 4, 1), D(2014, 4, 20), "sha256:" + "a" * 64)  # fmt: skip
+
+
+def test_the_days_releases_were_shown_are_read_in_the_order_recorded(tmp_path):
+    later = SHOWN.replace("2014-04-01", "2014-04-10").replace("06-10", "06-17")
+    before = SHOWN.replace("on =", "before =")
+    programme = load_with_record(tmp_path, ENTRY + before + later + SHOWN.replace("06", "07"))
+    june, july = (("monthly-bulletin", YearMonth(2014, m)) for m in (6, 7))
+    # Shown before the record kept the day, then on a new day on 10 April: one revision.
+    assert programme.shown[june] == Shown(None, D(2014, 4, 10), D(2014, 6, 17), T(9, 30), 1)
+    assert programme.shown[july] == Shown(D(2014, 4, 1), D(2014, 4, 1), D(2014, 7, 10), T(9, 30), 0)
 
 
 def test_record_problems_come_with_schedule_problems_fixed_first(tmp_path):

@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 from calendar_gen import recordtext
 from calendar_gen.edits import HEADER, _spaced, render_document, render_updates
 from calendar_gen.history import Cancelled, Moved, Reinstated
-from calendar_gen.model import Announcement, Builds, YearMonth
+from calendar_gen.model import Announcement, Builds, Key, Showing, ShownRow, YearMonth
+from calendar_gen.slots import IsoWeek
 
 # The same records on every run (conftest.py's profiles), so CI is repeatable.
 SLOW_OK = [HealthCheck.too_slow]
@@ -53,6 +54,28 @@ on=2014-06-01
 action = "cancelled"   # by the head of profession
 from = 2014-06-10
 reason = "data not ready"
+"""
+
+
+# Rows as a build writes them, after a release.
+SHOWN_ROWS = """\
+[[release]]
+id = "a"
+month = "2014-05"
+date = 2014-05-13
+
+[[shown]]
+before = 2014-04-01
+releases = [
+    "a 2014-06 2014-06-10 09:30",
+]
+
+[[shown]]
+on = 2014-04-01
+releases = [
+    "a 2014-W20 2014-05-15 10:00",
+    "b-c 2014-05-15 2014-05-15 09:30",
+]
 """
 
 
@@ -89,6 +112,9 @@ def test_the_shipped_record_and_a_hand_edited_one_are_read_as_tomllib_reads_them
         '# note\n[published]\nfirst = 2014-04-01\nlast = 2014-05-01\nreleases = "sha256:ab"\n\n'
         '[[release]]\nid = "a"\nmonth = "2014-05"\ndate = 2014-05-13\n',
         '[[release]]\nid = "a"\n[published]  # after the releases\nlast = 2014-05-01\n',
+        SHOWN_ROWS,
+        SHOWN_ROWS + "\n# a note\n[published]\nlast = 2014-05-01\n",
+        "[[shown]]\non = 2014-04-01\nreleases = [\n]\n",
     ],
 )
 def test_comments_spacing_and_escapes_are_read_without_tomllib(text):
@@ -113,6 +139,14 @@ def test_comments_spacing_and_escapes_are_read_without_tomllib(text):
         '[[release]]\nreason = "a\x7f"\n',  # invalid TOML
         "[published]\nlast = 2014-05-01\n[published]\n",  # invalid TOML: given twice
         "[published.more]\nlast = 2014-05-01\n",
+        SHOWN_ROWS + '[[release]]\nid = "b"\n',  # a release after the rows
+        SHOWN_ROWS + '\n[[release]]\nid = "b"\nmonth = "2014-05"\ndate = 2014-05-13\n',
+        SHOWN_ROWS + "[[release.change]]\non = 2014-05-01\n",
+        SHOWN_ROWS + 'reason = "after a row"\n',
+        '[[shown]]\non = 2014-04-01\nreleases = ["a 2014-05 2014-05-13 09:30"]\n',
+        '[[shown]]\non = 2014-04-01\nreleases = [\n    "a 2014-05 2014-05-13 09:30"\n]\n',
+        "[[shown]]\non = 2014-04-31\nreleases = [\n]\n",  # invalid TOML
+        '[[shown]]\non = 2014-04-01\nreleases = [\n    "a\\u00e9 2014-05 2014-05-13 09:30",\n]\n',
     ],
 )
 def test_other_layouts_and_broken_files_are_left_to_tomllib(text):
@@ -240,18 +274,39 @@ def updates(draw: st.DrawFn, recorded: list[Announcement]) -> list[Announcement]
     return found
 
 
+SLOTS = st.one_of(
+    DAYS.map(lambda d: YearMonth(d.year, d.month)),
+    DAYS.map(lambda d: IsoWeek(*d.isocalendar()[:2])),
+)
+SHOWINGS = st.builds(
+    Showing,
+    st.builds(Key, st.sampled_from(["a", "monthly-bulletin", "x1-2"]), SLOTS),
+    DAYS,
+    st.times().map(lambda t: t.replace(second=0, microsecond=0)),
+)
+SHOWN = st.lists(st.builds(ShownRow, DAYS, st.lists(SHOWINGS, min_size=1, max_size=3).map(tuple),
+                           st.booleans()), max_size=2)  # fmt: skip
+
+
 @examples(200, suppress_health_check=SLOW_OK)
 @given(st.data())
 def test_updates_are_written_as_a_whole_document_edit_wrote_them(tmp_path_factory, data):
     recorded = unique(data.draw(st.lists(announcements(), min_size=1, max_size=5)))
-    text = data.draw(decorated(render_document(HEADER, recorded)))
     path = tmp_path_factory.mktemp("record") / "announcements.toml"
+    path.write_text(data.draw(decorated(render_document(HEADER, recorded))), "utf-8")
+    rows = data.draw(SHOWN)  # written by builds, after the entries people edit
+    text = render_updates(path, [], shown=rows)
     path.write_text(text, "utf-8")
-    changes = data.draw(updates(recorded))
+    changes, added = data.draw(updates(recorded)), data.draw(SHOWN)
     event("read without tomllib" if recordtext.scan(text) is not None else "left to tomllib")
     event(f"{len({a.key for a in recorded} & {a.key for a in changes})} entries edited")
-    written = render_updates(path, changes)
-    assert written == render_document(text, changes)
+    written = render_updates(path, changes, shown=added)
+    assert written == render_document(text, changes, shown=added)
+    # Every row, old and new, read back in the order recorded, as calendar-gen wrote it.
+    assert [
+        (row.get("on", row.get("before")), row["releases"])
+        for row in tomllib.loads(written).get("shown", [])
+    ] == [(row.on, [str(s) for s in row.releases]) for row in [*rows, *added]]
     assert assert_read_as_tomllib_reads(written) is not None
     tables = tomllib.loads(written)["release"]
     recorded_keys = {a.key for a in recorded}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from calendar_gen.errors import CalendarGenError, PromiseError
 from calendar_gen.findings import Finding
-from calendar_gen.model import Announcement, Period, Programme
+from calendar_gen.model import Announcement, Period, Programme, ShownRow, fold_shown
 from calendar_gen.output import JOURNAL, Content, ensure_folder, publish, remove_leftovers
 from calendar_gen.practice import missed_builds, passed_unconfirmed, short_notice
 from calendar_gen.releases import Release, rule_conflicts, to_announce
@@ -77,6 +77,7 @@ class Held:
     rows: list[str]  # releases.json's rows of them, made once
     shown: list[Announcement]  # provisional releases shown, now kept in the record
     since: dt.date | None  # the day the last build into the folder took as today
+    showings: list[ShownRow]  # the record's new [[shown]] rows
 
 
 def run(
@@ -123,7 +124,7 @@ def hold(
     """The calendar to publish, after checking it keeps every promise `published` made; a
     release shown as provisional that the calendar would now leave out is kept as shown."""
     from calendar_gen.pages import json_rows
-    from calendar_gen.promise import check_promises, kept_as_shown, read_published
+    from calendar_gen.promise import check_promises, kept_as_shown, newly_shown, read_published
     from calendar_gen.releases import calendar, too_many
 
     if why := too_many(programme, as_of, through):
@@ -140,7 +141,13 @@ def hold(
         releases = calendar(programme, as_of, through)
         rows = json_rows(releases)
     check_promises(seen, releases, source, since or as_of, as_of)
-    return Held(programme, releases, rows, shown, since)
+    # What it shows at a day (or time) it was not shown at before is in the record, and in
+    # the releases' SEQUENCE and DTSTAMP.
+    if showings := newly_shown(releases, seen, programme, as_of):
+        programme = replace(programme, shown=fold_shown(showings, programme.shown))
+        releases = calendar(programme, as_of, through)
+        rows = json_rows(releases)
+    return Held(programme, releases, rows, shown, since, showings)
 
 
 def _last_built(programme: Programme, folder: Path, as_of: dt.date) -> dt.date | None:
@@ -192,7 +199,7 @@ def render(
     remove_leftovers(folder)
     programme = held.programme
     edition = Edition(programme, programme.period, held.releases, held.rows, as_of)
-    return outputs(edition, folder, announce)
+    return outputs(edition, folder, announce, held.showings)
 
 
 def commit(

@@ -85,7 +85,10 @@ def _as_published(
 
     through = period if period and period >= programme.period else None
     published = {r.uid: r for r in calendar(programme, as_of, through)}
-    return [published.get(r.uid) or replace(r, status=Status.NOT_ANNOUNCED) for r in releases]
+    return [
+        published.get(r.uid) or replace(r, status=Status.NOT_ANNOUNCED, sequence=0, confirmed=None)
+        for r in releases
+    ]
 
 
 def check(
