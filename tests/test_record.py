@@ -16,7 +16,10 @@ ENTRY = record_entry("monthly-bulletin", "2014-05", "2014-05-13", confirmed="201
 PUBLISHED = (
     f'[published]\nfirst = 2014-04-01\nlast = 2014-04-20\nreleases = "sha256:{"a" * 64}"\n\n'
 )
-SHOWN = '\n[[shown]]\non = 2014-04-01\nreleases = [\n    "monthly-bulletin 2014-06 2014-06-10 09:30",\n]\n'
+SHOWN = (
+    "\n[[shown]]\non = 2014-04-01\nreleases = [\n"
+    '    "monthly-bulletin 2014-06 2014-06-10 09:30",\n]\n'
+)
 MOVE = record_change("2014-05-01", "moved", "2014-05-13", "2014-05-15", "late data")
 
 
