@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,8 @@ from typing import Any
 from calendar_gen import recordtext
 from calendar_gen.files import BOM, decoded
 from calendar_gen.history import change_fields
-from calendar_gen.model import PROGRAMME_FILE, Announcement, Builds, Change, Period, ShownRow
+from calendar_gen.model import PROGRAMME_FILE, Announcement, Builds, Change, Period, Seals, ShownRow
+from calendar_gen.seals import SEAL, change_seals, entry_seal, row_seals
 
 HEADER = """\
 # Release dates announced to the public, kept by calendar-gen.
@@ -19,7 +21,8 @@ HEADER = """\
 # comes from this file, not from the rules. Change an announced date only with
 # `calendar-gen move` or `calendar-gen cancel`, which record the reason. The [[shown]] rows
 # at the end say on which day a build first showed each release as provisional, or at a new
-# day or time the rules gave it.
+# day or time the rules gave it. Each `seal` is written by the build that published the
+# event: an event edited by hand no longer matches its seal, and is refused.
 
 """
 
@@ -29,68 +32,95 @@ def render_updates(
     announcements: Iterable[Announcement],
     builds: Builds | None = None,
     shown: Sequence[ShownRow] = (),
+    seals: Seals | None = None,
 ) -> str:
     """The record's new text with `announcements` added or replaced, what the builds
-    published set to `builds` when given, and the `shown` rows added, comments kept.
+    published set to `builds` when given, and the `shown` rows added, comments kept. With
+    `seals` (a build's), the announcements and rows are written sealed: the rows' chain
+    goes on from `seals.last_row`.
 
     New entries are written as text after the last, and an entry that changes is edited
     with tomlkit on its own, so a whole government's record is never parsed by tomlkit,
     which takes a minute and gigabytes over one. The text is what tomlkit makes of the
     whole record (the tests hold it to that); a record laid out otherwise is edited whole.
     """
+    changes = Changes(tuple(announcements), builds, tuple(shown), seals)
     if not path.exists():
-        return _updated(HEADER, announcements, builds, shown)
-    return kept_form(path, lambda text: _updated(text, announcements, builds, shown))
+        return _updated(HEADER, changes)
+    return kept_form(path, lambda text: _updated(text, changes))
 
 
-def _updated(
-    text: str,
-    announcements: Iterable[Announcement],
-    builds: Builds | None,
-    shown: Sequence[ShownRow],
-) -> str:
+@dataclass(frozen=True)
+class Changes:
+    """What a command writes into the record."""
+
+    announcements: tuple[Announcement, ...]
+    builds: Builds | None
+    shown: tuple[ShownRow, ...]
+    seals: Seals | None  # a build's: it writes them sealed
+
+    @property
+    def row_seals(self) -> list[str]:
+        return row_seals(self.shown, self.seals.last_row) if self.seals else [""] * len(self.shown)
+
+
+def _updated(text: str, changes: Changes) -> str:
     if text and not text.endswith("\n"):  # else the next entry is glued to the last line
         text += "\n"
     scanned = recordtext.scan(text)
     if scanned is None:
-        return render_document(text, announcements, builds=builds, shown=shown)
+        return render_document(text, changes.announcements, builds=changes.builds,
+                               shown=changes.shown, seals=changes.seals)  # fmt: skip
     entries = scanned.entries
     rows_at = len(text) if scanned.shown_at is None else scanned.shown_at
     bounds = [start for start, _ in entries] + [rows_at]
     head, blocks = text[: bounds[0]], [text[a:b] for a, b in pairwise(bounds)]
     index = {(t.get("id"), t.get("month")): i for i, (_, t) in enumerate(entries)}
     added = []
-    for announcement in announcements:
+    sealed = changes.seals is not None
+    for announcement in changes.announcements:
         position = index.get((announcement.id, str(announcement.month)))
         if position is None:
-            added.append(_entry_text(announcement))
+            added.append(_entry_text(announcement, sealed))
         else:
-            blocks[position] = render_document(blocks[position], [announcement], spaced=False)
-    rows = [text[rows_at:], *(_row_text(row) for row in shown)]
+            blocks[position] = render_document(blocks[position], [announcement], spaced=False,
+                                               seals=changes.seals)  # fmt: skip
+    rows = [text[rows_at:], *map(_row_text, changes.shown, changes.row_seals)]
     updated = _spaced("".join([head, *blocks, *added, *rows]))
-    return _marked(updated, builds, scanned.published is not None)
+    return _marked(updated, changes.builds, scanned.published is not None)
 
 
-def _row_text(row: ShownRow) -> str:
+def _row_text(row: ShownRow, seal: str) -> str:
     """A new [[shown]] row, as tomlkit writes it."""
     lines = "".join(f'    "{showing}",\n' for showing in row.releases)
-    return f"[[shown]]\n{'before' if row.before else 'on'} = {row.on}\nreleases = [\n{lines}]\n"
+    sealed = f'seal = "{seal}"\n' if seal else ""
+    kind = "before" if row.before else "on"
+    return f"[[shown]]\n{kind} = {row.on}\nreleases = [\n{lines}]\n{sealed}"
 
 
 PUBLISHED_NOTE = """\
 # What the builds published from this record, kept by calendar-gen: `first`, the first build
 # that recorded each confirmation on the day it was made; `last`, the day the last one took as
-# today (no build may go back before it); `releases`, the digest of the releases.json it wrote.
+# today (no build may go back before it); `releases`, the digest of the releases.json it wrote;
+# `events`, the digest of every seal it left, so an event taken out by hand is found.
 """
 # The table as `_published_text` writes it: replaced whole; anything else goes to tomlkit.
 _PUBLISHED = re.compile(
-    r'^\[published\]\nfirst = [0-9-]{10}\nlast = [0-9-]{10}\nreleases = "[a-z0-9:]*"\n', re.M
+    r'^\[published\]\nfirst = [0-9-]{10}\nlast = [0-9-]{10}\nreleases = "[a-z0-9:]*"\n'
+    r'(?:events = "[a-z0-9:]*"\n)?',
+    re.M,
 )
 
 
+def _published_fields(builds: Builds) -> list[tuple[str, Any]]:
+    fields = [("first", builds.first), ("last", builds.last), ("releases", builds.releases)]
+    return fields + ([("events", builds.events)] if builds.events else [])
+
+
 def _published_text(builds: Builds) -> str:
-    return (f"[published]\nfirst = {builds.first}\nlast = {builds.last}\n"
-            f"releases = {_string(builds.releases)}\n")  # fmt: skip
+    lines = [f"{key} = {_string(v) if isinstance(v, str) else v}\n"
+             for key, v in _published_fields(builds)]  # fmt: skip
+    return "[published]\n" + "".join(lines)
 
 
 def _marked(text: str, builds: Builds | None, present: bool) -> str:
@@ -111,10 +141,11 @@ def _marked(text: str, builds: Builds | None, present: bool) -> str:
 
 def render_document(
     text: str, announcements: Iterable[Announcement], spaced: bool = True,
-    builds: Builds | None = None, shown: Sequence[ShownRow] = (),
+    builds: Builds | None = None, shown: Sequence[ShownRow] = (), seals: Seals | None = None,
 ) -> str:  # fmt: skip
     """`text`, a record, with `announcements` added or replaced (its [published] table
-    saying `builds`, when given, and the `shown` rows added), through tomlkit's document."""
+    saying `builds`, when given, and the `shown` rows added; sealed, with a build's `seals`),
+    through tomlkit's document."""
     import tomlkit  # only the commands that change a recorded entry pay for it
 
     document = tomlkit.parse(text)
@@ -126,18 +157,18 @@ def render_document(
     for announcement in announcements:
         position = index.get((announcement.id, str(announcement.month)))
         if position is None:
-            tables.append(_table(announcement))
+            tables.append(_table(announcement, seals is not None))
         else:
-            _update(tables[position], announcement)
+            _update(tables[position], announcement, seals is not None)
     if builds is not None:
         table = document.setdefault(recordtext.PUBLISHED, tomlkit.table())
-        for key, value in (("first", builds.first), ("last", builds.last),
-                           ("releases", builds.releases)):  # fmt: skip
+        for key, value in _published_fields(builds):
             table[key] = value
     if shown:
         rows = document.setdefault(recordtext.SHOWN, tomlkit.aot())
-        for row in shown:
-            rows.append(_row(row))
+        chain = row_seals(shown, seals.last_row) if seals else [""] * len(shown)
+        for row, seal in zip(shown, chain, strict=True):
+            rows.append(_row(row, seal))
     rendered = tomlkit.dumps(document)
     return _spaced(rendered) if spaced else rendered
 
@@ -186,19 +217,27 @@ def _string(value: str) -> str:
     return f'"{value.translate(_ESCAPES)}"'
 
 
-def _entry_text(a: Announcement) -> str:
+def _entry_text(a: Announcement, sealed: bool) -> str:
     """A new [[release]] table, as tomlkit writes it and `_spaced` spaces it."""
     lines = ["[[release]]", f"id = {_string(a.id)}", f'month = "{a.month}"', f"date = {a.date}"]
     if a.confirmed:
         lines.append(f"confirmed = {a.confirmed}")
-    for c in a.changes:
+    if sealed:
+        lines.append(f'{SEAL} = "{entry_seal(a)}"')
+    for c, seal in zip(a.changes, _seals(a, sealed), strict=True):
         lines += ["", "[[release.change]]"]
         lines += [f"{k} = {_string(v) if isinstance(v, str) else v}"
                   for k, v in change_fields(c).items()]  # fmt: skip
+        lines += [f'{SEAL} = "{seal}"'] if seal else []
     return "\n".join(lines) + "\n"
 
 
-def _table(announcement: Announcement) -> Any:
+def _seals(a: Announcement, sealed: bool) -> list[str]:
+    """The seals its changes are written with: none when not `sealed`."""
+    return change_seals(a) if sealed else [""] * len(a.changes)
+
+
+def _table(announcement: Announcement, sealed: bool) -> Any:
     import tomlkit
 
     table = tomlkit.table()
@@ -207,45 +246,56 @@ def _table(announcement: Announcement) -> Any:
     table["date"] = announcement.date
     if announcement.confirmed:
         table["confirmed"] = announcement.confirmed
+    if sealed:
+        table[SEAL] = entry_seal(announcement)
     if announcement.changes:
-        table["change"] = _changes(announcement.changes)
+        table["change"] = tomlkit.aot()
+        for change, seal in zip(announcement.changes, _seals(announcement, sealed), strict=True):
+            table["change"].append(_change(change, seal))
     return table
 
 
-def _row(row: ShownRow) -> Any:
+def _row(row: ShownRow, seal: str) -> Any:
     import tomlkit
 
     table = tomlkit.table()
     table["before" if row.before else "on"] = row.on
     table["releases"] = tomlkit.array().multiline(True)
     table["releases"].extend(str(showing) for showing in row.releases)
+    if seal:
+        table[SEAL] = seal
     return table
 
 
-def _update(table: Any, announcement: Announcement) -> None:
+def _update(table: Any, announcement: Announcement, sealed: bool) -> None:
+    """A recorded entry brought up to `announcement`; with `sealed`, every event sealed."""
     table["date"] = announcement.date
     if announcement.confirmed and "confirmed" not in table:
         table["confirmed"] = announcement.confirmed
-    if len(announcement.changes) > len(table.get("change", [])):
-        if "change" not in table:
-            table["change"] = _changes(())
-        for change in announcement.changes[len(table["change"]) :]:
-            table["change"].append(_change(change))
+    if sealed:
+        table[SEAL] = entry_seal(announcement)
+    seals = _seals(announcement, sealed)
+    if len(announcement.changes) > len(table.get("change", [])) and "change" not in table:
+        table["change"] = _changes_aot()
+    for number, change in enumerate(announcement.changes):
+        if number >= len(table["change"]):
+            table["change"].append(_change(change, seals[number]))
+        elif sealed:
+            table["change"][number][SEAL] = seals[number]
 
 
-def _changes(changes: Iterable[Change]) -> Any:
+def _changes_aot() -> Any:
     import tomlkit
 
-    tables = tomlkit.aot()
-    for change in changes:
-        tables.append(_change(change))
-    return tables
+    return tomlkit.aot()
 
 
-def _change(change: Change) -> Any:
+def _change(change: Change, seal: str) -> Any:
     import tomlkit
 
     table = tomlkit.table()
     for key, value in change_fields(change).items():
         table[key] = value
+    if seal:
+        table[SEAL] = seal
     return table

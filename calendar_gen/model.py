@@ -234,6 +234,7 @@ class Builds:
     first: dt.date  # the first to record confirmations on their real day; before: worked out
     last: dt.date  # the day the last build took as today: no build may go back before it
     releases: str  # the digest of the releases.json it wrote ("sha256:..."), "" if none
+    events: str = ""  # the digest of the record's seals it left; "": it sealed none
 
 
 @dataclass(frozen=True)
@@ -288,6 +289,18 @@ def fold_shown(
     return found
 
 
+@dataclass(frozen=True)
+class Seals:
+    """What a build must seal of the record, and where the rows' chain has got to."""
+
+    unsealed: frozenset[Key]  # releases with an event no build has sealed yet
+    last_row: str  # the seal of the last [[shown]] row; "" before the first
+    found: str  # the digest of the seals the record holds, to hold to [published] events
+
+
+NO_SEALS = Seals(frozenset(), "", "")
+
+
 # A whole government's calendar, 10,000 monthly publications over two years, is 240,000
 # releases; 9,000 weekly ones typed by a slip would be a million, and 600 MB of feeds.
 MAX_RELEASES = 500_000
@@ -312,6 +325,7 @@ class Programme:
     max_releases: int = MAX_RELEASES  # a build that would publish more is refused
     builds: Builds | None = None  # None: no build of this version has published from it
     shown: Mapping[Key, Shown] = field(default_factory=dict)  # by the record's [[shown]] rows
+    seals: Seals = NO_SEALS
 
     @property
     def record_path(self) -> Path:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,19 +30,23 @@ from calendar_gen.history import (
     read_change,
 )
 from calendar_gen.model import (
+    NO_SEALS,
     Announcement,
     Builds,
     Change,
     Key,
+    Seals,
     Showing,
     ShownRow,
     choose,
 )
+from calendar_gen.seals import SEAL, events_digest, sealed
+from calendar_gen.seals import row_seals as seal_chain
 from calendar_gen.slots import Slot, parse_slot
 from calendar_gen.workdays import FIRST_YEAR, LAST_YEAR
 
-RELEASE_KEYS = ("id", "month", "date", "confirmed", "change")
-ALLOWED_KEYS = frozenset(RELEASE_KEYS)
+RELEASE_KEYS = ("id", "month", "date", "confirmed", "change")  # what people write
+ALLOWED_KEYS = frozenset((*RELEASE_KEYS, SEAL))  # and the seal a build writes
 ACTIONS = tuple(Action)
 
 
@@ -61,6 +65,7 @@ class Record:
     announcements: dict[Key, Announcement]
     builds: Builds | None
     shown: tuple[ShownRow, ...] = ()
+    seals: Seals = NO_SEALS
 
 
 def read_record(path: Path, shown: str, regions: Mapping[str, str]) -> tuple[Record, list[Problem]]:
@@ -76,13 +81,15 @@ def read_record(path: Path, shown: str, regions: Mapping[str, str]) -> tuple[Rec
         problems.append(Problem(shown, f"unknown key '{unknown[0]}'; the record holds "
                                        "[published], [[release]] and [[shown]]"))  # fmt: skip
     builds = _read_builds(data.get(recordtext.PUBLISHED), shown, problems)
-    rows = _read_shown(data.get(recordtext.SHOWN, []), shown, problems)
+    listed = data.get(recordtext.SHOWN, [])
+    rows = _read_shown(listed, shown, problems)
     entries = data.get("release", [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         return Record({}, builds, rows), [
             Problem(shown, "release must be tables, written [[release]]")
         ]
     found: dict[Key, Announcement] = {}
+    stored: dict[Key, tuple[Any, ...]] = {}  # the seals as written
     for index, entry in enumerate(entries):
         announcement, entry_problems = _read_entry(entry, index, shown, regions)
         problems += entry_problems
@@ -92,7 +99,15 @@ def read_record(path: Path, shown: str, regions: Mapping[str, str]) -> tuple[Rec
             message = f"month '{announcement.month}' has two entries; keep one"
             problems.append(Problem(shown, message, announcement.id))
         found[announcement.key] = announcement
-    return Record(found, builds, rows), problems
+        stored[announcement.key] = (
+            entry.get(SEAL),
+            *(c.get(SEAL) for c in entry.get("change", [])),
+        )
+    if problems:
+        return Record(found, builds, rows), problems
+    row_seals = [row.get(SEAL) for row in listed]
+    seals = check_seals(found, stored, rows, row_seals, builds, Problems(shown, problems))
+    return Record(found, builds, rows, seals), problems
 
 
 def _read_shown(rows: Any, shown: str, problems: list[Problem]) -> tuple[ShownRow, ...]:
@@ -103,7 +118,7 @@ def _read_shown(rows: Any, shown: str, problems: list[Problem]) -> tuple[ShownRo
     found = []
     for number, row in enumerate(rows, 1):
         where = f"[[shown]] row {number}"
-        if unknown := [k for k in row if k not in ("on", "before", "releases")]:
+        if unknown := [k for k in row if k not in SHOWN_KEYS]:
             key = _key(unknown[0], SHOWN_KEYS)
             problems.append(Problem(shown, f"unknown key {key} in {where}; allowed: on (or "
                                            "before), releases"))  # fmt: skip
@@ -120,7 +135,7 @@ def _read_shown(rows: Any, shown: str, problems: list[Problem]) -> tuple[ShownRo
     return tuple(found)
 
 
-SHOWN_KEYS = ("on", "before", "releases")
+SHOWN_KEYS = ("on", "before", "releases", SEAL)
 _SHOWING = re.compile(r"([a-z0-9-]+) (\S+) ([0-9]{4}-[0-9]{2}-[0-9]{2}) ([0-9]{2}):([0-9]{2})")
 
 
@@ -138,7 +153,82 @@ def _showing(text: Any, where: str, shown: str, problems: list[Problem]) -> Show
     return Showing(Key(found[1], slot), day, dt.time(hour, minute))
 
 
-BUILDS_KEYS = ("first", "last", "releases")
+@dataclass(frozen=True)
+class Problems:
+    """Where the problems of one record file go."""
+
+    file: str
+    found: list[Problem]
+
+    def add(self, message: str, publication: str | None = None) -> None:
+        self.found.append(Problem(self.file, message, publication))
+
+
+def check_seals(
+    found: Mapping[Key, Announcement],
+    stored: Mapping[Key, tuple[Any, ...]],
+    rows: Sequence[ShownRow],
+    row_seals: Sequence[Any],
+    builds: Builds | None,
+    problems: Problems,
+) -> Seals:
+    """Refuse each event whose seal is not what it says, and, once builds seal the record
+    (`[published] events`), each with none that is dated before the last build, and a record
+    whose seals are not those the last build left."""
+    last = builds.last if builds and builds.events else None
+    kept: dict[Key, tuple[str, ...]] = {}
+    unsealed = set()
+    for key, a in found.items():
+        given = stored[key]
+        for number, (want, got) in enumerate(zip(sealed(a), given, strict=True)):
+            if got is None:
+                unsealed.add(key)
+                if last and (day := _made(a, number)) and day < last:
+                    problems.add(f"{_event(a, number)} has no seal, yet it is dated before the "
+                                 f"last build ({last}): {UNSEALED}", a.id)  # fmt: skip
+            elif got != want:
+                problems.add(f"{_event(a, number)} is not what the build that published it "
+                             f"sealed: {EDITED.format(file=problems.file)}", a.id)  # fmt: skip
+        if seals := tuple(g for g in given if isinstance(g, str)):
+            kept[key] = seals
+    chain = seal_chain(rows)
+    for number, (want, got) in enumerate(zip(chain, row_seals, strict=True), 1):
+        if got != want:
+            problems.add(f"[[shown]] row {number} is not what the build that wrote it sealed: "
+                         f"{EDITED.format(file=problems.file)}")  # fmt: skip
+    return Seals(frozenset(unsealed), chain[-1] if chain else "", events_digest(kept, chain))
+
+
+EDITED = (
+    "it was edited by hand. Put back what calendar-gen wrote (git diff {file} shows the "
+    "edit); an announced release changes only with calendar-gen move, cancel, reinstate, "
+    "retime, postpone or released, which keep the reason"
+)
+UNSEALED = (
+    "no build published it. Put back what calendar-gen wrote, from version control; a change "
+    "is dated the day it is made"
+)
+
+
+def _made(a: Announcement, number: int) -> dt.date | None:
+    """The day event `number` of a release (0: its entry) was made, when the record says."""
+    if number:
+        return a.changes[number - 1].on
+    return a.confirmed
+
+
+def _event(a: Announcement, number: int) -> str:
+    """How people name event `number` of a release (0: its entry)."""
+    if number:
+        change = a.changes[number - 1]
+        return f"the {change.action.value} change of {a.month}, made on {change.on},"
+    confirmed = f", confirmed on {a.confirmed}" if a.confirmed else ""
+    return (
+        f"the entry for {a.month} (as it now reads: first announced for {a.first_date}{confirmed})"
+    )
+
+
+BUILDS_KEYS = ("first", "last", "releases", "events")
 
 
 def _read_builds(table: Any, shown: str, problems: list[Problem]) -> Builds | None:
@@ -158,14 +248,16 @@ def _read_builds(table: Any, shown: str, problems: list[Problem]) -> Builds | No
     for key, day in (("first", first), ("last", last)):
         if day is None:
             problems.append(Problem(shown, f"{where} {_not_a_date(key, table.get(key))}"))
-    if not isinstance(digest, str) or not _DIGEST.fullmatch(digest):
-        problems.append(Problem(shown, f"{where} releases {written(digest)} is not a digest "
-                                       'like "sha256:" and 64 letters and digits'))  # fmt: skip
+    events = table.get("events", "")  # none in a record sealed by no build yet
+    for key, value in (("releases", digest), ("events", events)):
+        if not isinstance(value, str) or not _DIGEST.fullmatch(value):
+            problems.append(Problem(shown, f"{where} {key} {written(value)} is not a digest "
+                                           'like "sha256:" and 64 letters and digits'))  # fmt: skip
     if first and last and first > last:
         problems.append(Problem(shown, f"{where} first {first} is after last {last}"))
-    if len(problems) > before or first is None or last is None or not isinstance(digest, str):
+    if len(problems) > before or first is None or last is None:
         return None
-    return Builds(first, last, digest)
+    return Builds(first, last, str(digest), str(events))
 
 
 _DIGEST = re.compile(r"(sha256:[0-9a-f]{64})?")
@@ -203,7 +295,7 @@ def _read_entry(
 
     if not entry.keys() <= ALLOWED_KEYS:
         for key in entry:
-            if key not in RELEASE_KEYS:
+            if key not in ALLOWED_KEYS:
                 problem(f"unknown key {_key(key, RELEASE_KEYS)} in a release; allowed: "
                         f"{', '.join(RELEASE_KEYS)}")  # fmt: skip
     if not isinstance(pub_id, str):
@@ -334,7 +426,7 @@ def _read_changes(value: Any, problem: Callable[[str], None]) -> list[Change] | 
 def _read_change(table: dict[str, Any], problem: Callable[[str], None]) -> Change | None:
     """One [[release.change]] table as its kind of change, every mistake in it told."""
     for key in table:
-        if key not in CHANGE_KEYS:
+        if key not in CHANGE_KEYS and key != SEAL:
             problem(f"unknown key {_key(key, CHANGE_KEYS)} in a change; allowed: "
                     f"{', '.join(CHANGE_KEYS)}")  # fmt: skip
     on, old, reason = _date(table.get("on")), _date(table.get("from")), table.get("reason")

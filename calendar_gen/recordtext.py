@@ -20,12 +20,14 @@ Table = dict[str, Any]
 _DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 # An entry as `calendar-gen build` writes it, with the blank lines after it, in one match
 # (most of a record); a [[shown]] row as it writes it; failing those, one line of anything.
+_SEAL = "[0-9a-f]{16}"
 _SHOWING = rf'"[a-z0-9-]+ [0-9W-]+ {_DATE} [0-9]{{2}}:[0-9]{{2}}"'
 _PIECE = re.compile(
     rf'\[\[release\]\]\nid = "(?P<id>[a-z0-9-]+)"\nmonth = "(?P<month>[0-9]{{4}}-[0-9]{{2}})"\n'
-    rf"date = (?P<day>{_DATE})\n(?:confirmed = (?P<confirmed>{_DATE})\n)?\n*"
+    rf"date = (?P<day>{_DATE})\n(?:confirmed = (?P<confirmed>{_DATE})\n)?"
+    rf'(?:seal = "(?P<seal>{_SEAL})"\n)?\n*'
     rf"|\[\[shown\]\]\n(?P<when>on|before) = (?P<on>{_DATE})\nreleases = \[\n"
-    rf"(?P<showings>(?:    {_SHOWING},\n)*)\]\n\n*"
+    rf'(?P<showings>(?:    {_SHOWING},\n)*)\]\n(?:seal = "(?P<rowseal>{_SEAL})"\n)?\n*'
     r"|[^\n]*\n|[^\n]+"
 )
 # The lines it reads besides: blank, a comment, a table header, or a key with a one-line
@@ -92,6 +94,8 @@ def scan(text: str) -> Scanned | None:
                 table = {"id": piece["id"], "month": piece["month"], "date": dates[piece["day"]]}
                 if piece["confirmed"]:
                     table["confirmed"] = dates[piece["confirmed"]]
+                if piece["seal"]:
+                    table["seal"] = piece["seal"]
                 found.entries.append((piece.start(), table))
     except _Unusual:
         return None
@@ -101,8 +105,10 @@ def scan(text: str) -> Scanned | None:
 def _shown_row(piece: re.Match[str], found: Scanned, dates: _Dates) -> Scanned:
     """`found` with the [[shown]] row `piece` added."""
     showings = piece["showings"].split("\n")[:-1]
-    found.shown.append({piece["when"]: dates[piece["on"]],
-                        "releases": [line[5:-2] for line in showings]})  # fmt: skip
+    row = {piece["when"]: dates[piece["on"]], "releases": [line[5:-2] for line in showings]}
+    if piece["rowseal"]:
+        row["seal"] = piece["rowseal"]
+    found.shown.append(row)
     return found if found.shown_at is not None else found._replace(shown_at=piece.start())
 
 

@@ -884,4 +884,5 @@ def load_programme(folder: str | Path) -> Programme:
         announcements=record.announcements,
         builds=record.builds,
         shown=fold_shown(record.shown),
+        seals=record.seals,
     )

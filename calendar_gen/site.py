@@ -24,6 +24,7 @@ from calendar_gen.pages import csv_lines, json_lines, render_index
 from calendar_gen.readback import DATA_LIMIT, NOTE_LIMIT, ReadBackError, loads, opened, read_back
 from calendar_gen.releases import Release
 from calendar_gen.schedule import FILE_LIMIT
+from calendar_gen.seals import events_digest, row_seals, sealed
 
 MANIFEST = ".calendar-gen-build.json"  # hidden: the preview server does not serve it
 
@@ -124,14 +125,25 @@ def outputs(
     announcement."""
     programme = edition.programme
     before = programme.builds
-    builds = Builds(before.first if before else edition.as_of, edition.as_of,
-                    edition.digest)  # fmt: skip
+    # Every event the record holds is sealed as this build publishes it.
+    new = {a.key for a in announce}
+    announce = [*announce, *(programme.announcements[k] for k in programme.seals.unsealed
+                             if k not in new)]  # fmt: skip
+    builds = Builds(before.first if before else edition.as_of, edition.as_of, edition.digest,
+                    _events(programme, announce, shown))  # fmt: skip
     files: list[tuple[Path, Content]] = []
     if announce or builds != before or shown:
-        record = render_updates(programme.record_path, announce, builds, shown)
+        record = render_updates(programme.record_path, announce, builds, shown, programme.seals)
         files.append((programme.record_path, record))
     files += [(folder / name, content) for kind in Output for name, content in kind.render(edition)]
     return files
+
+
+def _events(programme: Programme, announce: list[Announcement], shown: Sequence[ShownRow]) -> str:
+    """The digest of the record's seals once this build has written it: [published] events."""
+    after = {**programme.announcements, **{a.key: a for a in announce}}
+    chain = [programme.seals.last_row, *row_seals(shown, programme.seals.last_row)]
+    return events_digest({key: sealed(a) for key, a in after.items()}, [s for s in chain if s])
 
 
 def file_digest(path: Path) -> str | None:

@@ -1,10 +1,12 @@
 """The pre-announcement lifecycle through the real command: provisional, confirmed, moved,
 cancelled, and a rule change that must not move what was announced."""
 
+import datetime as dt
 import hashlib
 import json
 import re
 import shutil
+import tomllib
 
 import icalendar
 import pytest
@@ -235,7 +237,9 @@ def test_a_move_made_while_provisional_never_locks_the_programme(tmp_path):
     # 16 December less four weeks is 18 November: the build of Monday 22 November confirms it.
     build(tmp_path, "2027-11-22")
     record = (tmp_path / "schedules" / "announcements.toml").read_text()
-    assert 'month = "2027-12"\ndate = 2027-12-16\nconfirmed = 2027-11-22\n' in record
+    [entry] = [e for e in tomllib.loads(record)["release"] if e["month"] == "2027-12"]
+    assert entry["date"] == dt.date(2027, 12, 16)
+    assert entry["confirmed"] == dt.date(2027, 11, 22)
     for day in ("2027-11-29", "2027-12-06", "2027-12-13"):  # builds go on, week by week
         build(tmp_path, day)
     listed = run_cli("list", "--as-of", "2027-12-13", cwd=tmp_path)
@@ -346,6 +350,11 @@ def shown_row(when: str, day: str, dates: tuple[str, ...]) -> str:
     return f"[[shown]]\n{when} = {day}\nreleases = [\n{lines}]\n"
 
 
+def unsealed(record) -> str:
+    """The record's text without its seals (tests/test_seals.py holds those)."""
+    return re.sub(r'^seal = "[0-9a-f]+"\n', "", record.read_text(), flags=re.M)
+
+
 JULY = "monthly-bulletin-2014-07@test-office"
 
 
@@ -365,22 +374,22 @@ def test_a_provisional_day_the_rules_move_is_recorded_and_revises_the_event(tmp_
     schedules = write_schedules(tmp_path / "schedules")
     record = schedules / "announcements.toml"
     build(tmp_path, "2014-04-01")
-    assert record.read_text().endswith(shown_row("on", "2014-04-01", SECOND_TUESDAYS))
+    assert unsealed(record).endswith(shown_row("on", "2014-04-01", SECOND_TUESDAYS))
     assert july(tmp_path) == ("2014-07-08", 0, "2014-04-01", "TENTATIVE", "2014-04-01")
     (schedules / "test.toml").write_text(MONTHLY.replace("second tuesday", "third tuesday"))
     build(tmp_path, "2014-04-10")
     # Subscribers see a new day: SEQUENCE and DTSTAMP say so, and the record keeps it.
     rows = shown_row("on", "2014-04-01", SECOND_TUESDAYS) + "\n"
     rows += shown_row("on", "2014-04-10", THIRD_TUESDAYS)
-    assert record.read_text().endswith(rows)
+    assert unsealed(record).endswith(rows)
     assert july(tmp_path) == ("2014-07-15", 1, "2014-04-10", "TENTATIVE", "2014-04-01")
     build(tmp_path, "2014-04-11")  # nothing new is shown: no row
-    assert record.read_text().endswith(rows) and record.read_text().count("\n[[shown]]\n") == 2
+    assert unsealed(record).endswith(rows) and record.read_text().count("\n[[shown]]\n") == 2
     # 15 July less four weeks is 17 June: the build of 20 June confirms it, one more revision;
     # it shows May and June 2015 for the first time.
     build(tmp_path, "2014-06-20")
     assert july(tmp_path) == ("2014-07-15", 2, "2014-06-20", "CONFIRMED", "2014-04-01")
-    assert record.read_text().endswith(shown_row("on", "2014-06-20", ("2015-05-19", "2015-06-16")))
+    assert unsealed(record).endswith(shown_row("on", "2014-06-20", ("2015-05-19", "2015-06-16")))
 
 
 @pytest.mark.interop
@@ -390,7 +399,9 @@ def test_releases_shown_before_the_record_kept_the_days_are_not_given_one(tmp_pa
     schedules = write_schedules(tmp_path / "schedules")
     record, data = schedules / "announcements.toml", tmp_path / "feeds" / "releases.json"
     build(tmp_path, "2014-04-01")
-    record.write_text(record.read_text()[: record.read_text().index("\n[[shown]]\n") + 1])
+    # Nor seals, which came after the rows.
+    kept = unsealed(record).replace(re.search(r'events = "[^"]*"\n', record.read_text())[0], "")
+    record.write_text(kept[: kept.index("\n[[shown]]\n") + 1])
     data.write_text(re.sub(r', "first_shown_on": "[^"]*"', "", data.read_text()))
     digest = "sha256:" + hashlib.sha256(data.read_bytes()).hexdigest()
     record.write_text(re.sub(r'releases = "sha256:[0-9a-f]+"', f'releases = "{digest}"',
@@ -398,7 +409,7 @@ def test_releases_shown_before_the_record_kept_the_days_are_not_given_one(tmp_pa
     (schedules / "test.toml").write_text(MONTHLY.replace("second tuesday", "third tuesday"))
     build(tmp_path, "2014-04-10")
     # What was shown, on a day the record cannot name; then the new days, on the day shown.
-    assert record.read_text().endswith(
+    assert unsealed(record).endswith(
         shown_row("before", "2014-04-10", SECOND_TUESDAYS) + "\n"
         + shown_row("on", "2014-04-10", THIRD_TUESDAYS)
     )  # fmt: skip

@@ -3,7 +3,15 @@
 import datetime as dt
 
 import pytest
-from helpers import MONTHLY, PROGRAMME, record_change, record_entry, run_cli, write_schedules
+from helpers import (
+    MONTHLY,
+    PROGRAMME,
+    record_change,
+    record_entry,
+    run_cli,
+    sealed_rows,
+    write_schedules,
+)
 
 from calendar_gen.edits import render_updates
 from calendar_gen.errors import ScheduleError
@@ -110,7 +118,8 @@ def test_what_the_builds_published_is_read(tmp_path):
 def test_the_days_releases_were_shown_are_read_in_the_order_recorded(tmp_path):
     later = SHOWN.replace("2014-04-01", "2014-04-10").replace("06-10", "06-17")
     before = SHOWN.replace("on =", "before =")
-    programme = load_with_record(tmp_path, ENTRY + before + later + SHOWN.replace("06", "07"))
+    rows = sealed_rows(before + later + SHOWN.replace("06", "07"))
+    programme = load_with_record(tmp_path, ENTRY + rows)
     june, july = (("monthly-bulletin", YearMonth(2014, m)) for m in (6, 7))
     # Shown before the record kept the day, then on a new day on 10 April: one revision.
     assert programme.shown[june] == Shown(None, D(2014, 4, 10), D(2014, 6, 17), T(9, 30), 1)

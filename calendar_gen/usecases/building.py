@@ -141,6 +141,7 @@ def hold(
         releases = calendar(programme, as_of, through)
         rows = json_rows(releases)
     check_promises(seen, releases, source, since or as_of, as_of)
+    _sealed_as_left(programme)
     # What it shows at a day (or time) it was not shown at before is in the record, and in
     # the releases' SEQUENCE and DTSTAMP.
     if showings := newly_shown(releases, seen, programme, as_of):
@@ -187,6 +188,20 @@ def _held_to_the_record(programme: Programme, source: Path) -> None:
             f"file's is {found[:15]}.... Hold the build to the one it wrote: build into the "
             "folder it wrote, or name that file with --published FILE (it is also on the "
             "published site)."
+        )
+
+
+def _sealed_as_left(programme: Programme) -> None:
+    """Refuse a record whose seals are not those the last build left: an event taken out by
+    hand, with its seal. (The promise check, first, names a published release taken out.)"""
+    builds = programme.builds
+    if builds and builds.events and programme.seals.found != builds.events:
+        raise CalendarGenError(
+            f"{programme.record_path}: its sealed events are not those the last build (as of "
+            f"{builds.last}) left ([published] events): one was taken out, or its seal was, by "
+            "hand. Put back what calendar-gen wrote, from version control; an announced "
+            "release changes only with calendar-gen move, cancel, reinstate, retime, postpone "
+            "or released."
         )
 
 

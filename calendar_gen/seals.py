@@ -1,0 +1,73 @@
+"""Seals: each event a build has published carries a short digest of what it says and of the
+event before it, so a hand edit of the record's past is found wherever a build runs.
+
+A release's entry is sealed over what was first announced for it and its confirmation; its
+changes are sealed in a chain, each over the one before; the [[shown]] rows in a chain of
+their own. `[published] events` holds the digest of every seal, so an event taken out with
+its seal is found too. The seals are no secret: they catch edits made by hand, not a forger.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+
+from calendar_gen.history import change_fields
+from calendar_gen.model import Announcement, Key, ShownRow
+
+SEAL = "seal"  # the key each sealed table of the record carries
+
+
+def _digest(before: str, text: str) -> str:
+    return hashlib.blake2b(f"{before}\x1e{text}".encode(), digest_size=8).hexdigest()
+
+
+def entry_seal(a: Announcement) -> str:
+    """The seal of a release's entry: what was first announced for it, and its confirmation."""
+    return _digest(_start(a), str(a.confirmed or ""))
+
+
+def _start(a: Announcement) -> str:
+    return _digest("", f"{a.id}\x1f{a.month}\x1f{a.first_date}")
+
+
+def change_seals(a: Announcement) -> list[str]:
+    """The seal of each of its changes, each over the one before (the first over what was
+    first announced: a confirmation added later leaves them as they were)."""
+    seals, before = [], _start(a)
+    for change in a.changes:
+        fields = change_fields(change).items()
+        before = _digest(before, "\x1f".join(f"{key}={value}" for key, value in fields))
+        seals.append(before)
+    return seals
+
+
+def row_seals(rows: Iterable[ShownRow], before: str = "") -> list[str]:
+    """The seal of each [[shown]] row, each over the one before (the first over `before`)."""
+    seals = []
+    for row in rows:
+        before = row_seal(before, "before" if row.before else "on", row.on, map(str, row.releases))
+        seals.append(before)
+    return seals
+
+
+def row_seal(before: str, kind: str, on: dt.date, releases: Iterable[str]) -> str:
+    """The seal of one row (`kind` is "on" or "before"), as written, after the seal `before`."""
+    return _digest(before, f"{kind}={on}\x1f" + "\x1f".join(releases))
+
+
+def sealed(a: Announcement) -> tuple[str, ...]:
+    """Every seal of a release's events once a build has sealed them: its entry's, then its
+    changes'."""
+    return (entry_seal(a), *change_seals(a))
+
+
+def events_digest(seals: Mapping[Key, tuple[str, ...]], rows: Sequence[str]) -> str:
+    """The digest of the record's seals, each release's and the rows': what `[published]
+    events` keeps of the record a build left."""
+    digest = hashlib.sha256()
+    for key in sorted(seals, key=lambda k: (k.publication, str(k.slot))):
+        digest.update(f"{key.publication} {key.slot} {' '.join(seals[key])}\n".encode())
+    digest.update(f"rows {rows[-1] if rows else ''}".encode())
+    return f"sha256:{digest.hexdigest()}"

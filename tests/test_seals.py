@@ -1,0 +1,172 @@
+"""Each build seals the events it publishes in the record, so a hand edit of the past is found
+wherever a build runs: in a fresh clone, with no feeds to compare with, too.
+
+The record below is May 2014 confirmed on Sunday 20 April for Tuesday the 13th and moved to
+Thursday the 15th on the 22nd, June (Tuesday the 10th) cancelled while provisional that day.
+"""
+
+import datetime as dt
+import re
+import shutil
+import tomllib
+from dataclasses import replace
+
+import pytest
+from helpers import run_cli, write_schedules
+
+from calendar_gen.history import Announcement, Moved
+from calendar_gen.model import Key, Showing, ShownRow
+from calendar_gen.seals import change_seals, entry_seal, row_seals
+from calendar_gen.slots import YearMonth
+
+D = dt.date
+
+
+def ok(*args: str, cwd) -> None:
+    result = run_cli(*args, cwd=cwd)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.fixture
+def sealed(tmp_path):
+    """The record as the builds of 20 and 22 April left it, in a clone with no feeds folder."""
+    write_schedules(tmp_path / "schedules")
+    ok("build", "--as-of", "2014-04-20", cwd=tmp_path)
+    ok("move", "monthly-bulletin", "2014-05-13", "2014-05-15", "--reason", "late data",
+       "--as-of", "2014-04-22", cwd=tmp_path)  # fmt: skip
+    ok("cancel", "monthly-bulletin", "2014-06-10", "--reason", "series under review",
+       "--as-of", "2014-04-22", cwd=tmp_path)  # fmt: skip
+    ok("build", "--as-of", "2014-04-22", cwd=tmp_path)
+    shutil.rmtree(tmp_path / "feeds")
+    return tmp_path
+
+
+def record(folder) -> str:
+    return (folder / "schedules" / "announcements.toml").read_text()
+
+
+def test_every_event_a_build_publishes_carries_a_seal(sealed):
+    data = tomllib.loads(record(sealed))
+    tables = [*data["release"], *(c for e in data["release"] for c in e["change"]), *data["shown"]]
+    assert len(tables) == 5  # two entries, their two changes, the row of 20 April
+    assert all(re.fullmatch("[0-9a-f]{16}", t["seal"]) for t in tables)
+    assert re.fullmatch("sha256:[0-9a-f]{64}", data["published"]["events"])
+
+
+def _cut(text: str, start: str, end: str) -> str:
+    """`text` without the part from `start` up to (not including) `end`."""
+    begin = text.index(start)
+    return text[:begin] + text[text.index(end, begin + len(start)) :]
+
+
+BACKDATED = (
+    '\n[[release.change]]\non = 2014-04-21\naction = "moved"\nfrom = 2014-05-15\n'
+    'to = 2014-05-16\nreason = "x"\n'
+)
+JUNE = '\n[[release]]\nid = "monthly-bulletin"\nmonth = "2014-06"'
+TAKEN_OUT = "one was taken out, or its seal was, by hand"
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda t: t.replace("confirmed = 2014-04-20", "confirmed = 2014-04-14"),
+         "the entry for 2014-05 (as it now reads: first announced for 2014-05-13, confirmed on "
+         "2014-04-14) is not what the build that published it sealed: it was edited by hand"),
+        (lambda t: t.replace('reason = "late data"', 'reason = "supplier delay"'),
+         "the moved change of 2014-05, made on 2014-04-22, is not what the build that "
+         "published it sealed"),
+        (lambda t: t.replace("on = 2014-04-22\naction = \"cancelled\"",
+                             "on = 2014-04-21\naction = \"cancelled\""),
+         "the cancelled change of 2014-06, made on 2014-04-21, is not what the build"),
+        (lambda t: t.replace(JUNE, BACKDATED + JUNE).replace("date = 2014-05-15",
+                                                              "date = 2014-05-16"),
+         "the moved change of 2014-05, made on 2014-04-21, has no seal, yet it is dated before "
+         "the last build (2014-04-22)"),
+        (lambda t: t.replace("2014-07-08 09:30", "2014-07-09 09:30"),
+         "[[shown]] row 1 is not what the build that wrote it sealed"),
+        (lambda t: _cut(t, '\n[[release.change]]\non = 2014-04-22\naction = "cancelled"',
+                        "\n[[shown]]"),
+         TAKEN_OUT),
+        (lambda t: _cut(t, JUNE, "\n[[shown]]"),
+         TAKEN_OUT),
+        (lambda t: t[: t.index("\n[[shown]]")], TAKEN_OUT),
+        (lambda t: re.sub(r'^seal = "[0-9a-f]+"\n', "", t, count=1, flags=re.M),
+         "the entry for 2014-05 (as it now reads: first announced for 2014-05-13, confirmed on "
+         "2014-04-20) has no seal, yet it is dated before the last build (2014-04-22)"),
+        (lambda t: re.sub(r'(date = 2014-06-10\n)seal = "[0-9a-f]+"\n', r"\1", t), TAKEN_OUT),
+    ],
+    ids=["confirmation", "reason", "change-day", "backdated", "row", "change-deleted",
+         "entry-deleted", "row-deleted", "seal-deleted", "undated-seal-deleted"],
+)  # fmt: skip
+def test_a_hand_edit_of_the_past_is_refused_without_feeds_and_nothing_is_written(
+    sealed, edit, message
+):
+    path = sealed / "schedules" / "announcements.toml"
+    path.write_text(edit(path.read_text()))
+    edited = path.read_bytes()
+    result = run_cli("build", "--as-of", "2014-04-23", cwd=sealed)
+    assert result.returncode == 2, result.stdout
+    assert message in result.stderr
+    assert "Put back what calendar-gen wrote" in result.stderr
+    assert path.read_bytes() == edited
+    assert not (sealed / "feeds").exists()
+
+
+def test_change_commands_after_a_build_are_sealed_by_the_next(sealed):
+    ok("move", "monthly-bulletin", "2014-05-15", "2014-05-20", "--reason", "more checks",
+       "--as-of", "2014-04-25", cwd=sealed)  # fmt: skip
+    unsealed = tomllib.loads(record(sealed))["release"][0]["change"][-1]
+    assert unsealed["reason"] == "more checks" and "seal" not in unsealed
+    ok("build", "--as-of", "2014-04-25", cwd=sealed)
+    assert "seal" in tomllib.loads(record(sealed))["release"][0]["change"][-1]
+    ok("build", "--as-of", "2014-04-26", cwd=sealed)  # and the record is accepted as sealed
+
+
+def test_a_record_from_before_seals_is_sealed_by_its_next_build(sealed):
+    path = sealed / "schedules" / "announcements.toml"
+    old = re.sub(r'^(seal|events) = "[^"]*"\n', "", path.read_text(), flags=re.M)
+    old = old[: old.index("\n[[shown]]")]  # and its rows, which came with the seals
+    path.write_text(old)
+    ok("build", "--as-of", "2014-04-23", cwd=sealed)
+    assert record(sealed).count("\nseal = ") == 5  # the four events, and the new row
+    path.write_text(record(sealed).replace('"late data"', '"supplier delay"'))
+    assert run_cli("build", "--as-of", "2014-04-24", cwd=sealed).returncode == 2
+
+
+MAY = Announcement("monthly-bulletin", YearMonth(2014, 5), D(2014, 5, 13), D(2014, 4, 15))
+MOVE = Moved(D(2014, 4, 22), D(2014, 5, 13), "late data", D(2014, 5, 15))
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        replace(MAY, id="monthly-bulletin-2"),
+        replace(MAY, month=YearMonth(2014, 6)),
+        replace(MAY, date=D(2014, 5, 14)),
+        replace(MAY, confirmed=D(2014, 4, 16)),
+        replace(MAY, confirmed=None),
+    ],
+)
+def test_an_entry_seal_is_its_own(other):
+    assert entry_seal(other) != entry_seal(MAY)
+
+
+def test_change_seals_chain_and_a_later_confirmation_leaves_them():
+    moved = replace(MAY, date=D(2014, 5, 15), changes=(MOVE,))
+    twice = replace(moved, changes=(MOVE, replace(MOVE, old=D(2014, 5, 15), new=D(2014, 5, 20))))
+    assert change_seals(twice)[0] == change_seals(moved)[0]
+    assert change_seals(replace(moved, confirmed=None)) == change_seals(moved)
+    reworded = replace(twice, changes=(replace(MOVE, reason="late"), twice.changes[1]))
+    assert all(a != b for a, b in zip(change_seals(reworded), change_seals(twice), strict=True))
+
+
+def test_row_seals_chain():
+    key = Key("monthly-bulletin", YearMonth(2014, 6))
+    rows = [
+        ShownRow(D(2014, 4, d), (Showing(key, D(2014, 6, 10), dt.time(9, 30)),)) for d in (1, 2)
+    ]
+    first, second = row_seals(rows)
+    assert row_seals(rows[1:], before=first) == [second]
+    assert row_seals(rows[1:]) != [second]
+    assert row_seals([replace(rows[0], before=True)])[0] != first
