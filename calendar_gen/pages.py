@@ -162,13 +162,16 @@ def _paused(programme: Programme) -> str:
     )
 
 
-def _digest(digest: str) -> str:
-    """The digest of releases.json, as the record keeps it: anyone holding a copy of the
-    record can see it is the one this page was published from."""
+def _digest(digest: str, events: str) -> str:
+    """The digests of releases.json and of the record's seals, as the record keeps them:
+    anyone holding a copy of the record can see it is the one this page was published from."""
     if not digest:
         return ""
-    return (f'\n<p>releases.json as published has the digest <code class="digest">{escape(digest)}'
-            "</code>, which the programme's record keeps ([published] releases).</p>")  # fmt: skip
+    code = '<code class="digest">{}</code>'.format
+    sealed = (f" The record's events, as sealed by this build, have the digest "
+              f"{code(escape(events))} ([published] events)." if events else "")  # fmt: skip
+    return (f"\n<p>releases.json as published has the digest {code(escape(digest))}, which "
+            f"the programme's record keeps ([published] releases).{sealed}</p>")  # fmt: skip
 
 
 def _introduction(programme: Programme, releases: list[Release]) -> str:
@@ -213,10 +216,10 @@ def _feeds(programme: Programme, releases: list[Release]) -> str:
 
 def render_index(
     programme: Programme, releases: list[Release], period: Period, as_of: dt.date,
-    digest: str = "",
+    digest: str = "", events: str = "",
 ) -> str:  # fmt: skip
     """index.html: every feed's address and links, the releases, and what is paused;
-    `digest`, releases.json's, which the record keeps too.
+    `digest`, releases.json's, and `events`, the record's seals', which the record keeps too.
 
     `as_of` matters only for a calendar too long to list whole: the browser, not the build,
     works out which releases are upcoming, so rebuilding never changes the page.
@@ -259,7 +262,7 @@ Or open a Subscribe link. News of every confirmation, move and cancellation is i
 {_paused(programme)}</main>
 <footer>
 <p>The same releases as data: <a href="releases.csv">releases.csv</a>,
-<a href="releases.json">releases.json</a>.</p>{_digest(digest)}
+<a href="releases.json">releases.json</a>.</p>{_digest(digest, events)}
 </footer>
 <script>
 {SCRIPT}

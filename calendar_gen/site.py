@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from functools import cached_property
 from importlib.metadata import version
@@ -38,6 +38,7 @@ class Edition:
     releases: list[Release]
     rows: list[str]  # the releases' rows of releases.json (pages.json_rows), made once
     as_of: dt.date
+    events: str = ""  # the digest of the record's seals once this build has written it
 
     @cached_property
     def digest(self) -> str:
@@ -97,7 +98,7 @@ class Output(Enum):
             case Output.FEEDS:
                 return feed_chunks(e.programme, e.releases, e.period)
             case Output.INDEX:
-                page = render_index(e.programme, e.releases, e.period, e.as_of, e.digest)
+                page = render_index(e.programme, e.releases, e.period, e.as_of, e.digest, e.events)
                 return [(self.value, page)]
             case Output.CSV:
                 return [(self.value, csv_lines(e.releases, byte_order_mark=True))]
@@ -129,8 +130,9 @@ def outputs(
     new = {a.key for a in announce}
     announce = [*announce, *(programme.announcements[k] for k in programme.seals.unsealed
                              if k not in new)]  # fmt: skip
+    edition = replace(edition, events=_events(programme, announce, shown))
     builds = Builds(before.first if before else edition.as_of, edition.as_of, edition.digest,
-                    _events(programme, announce, shown))  # fmt: skip
+                    edition.events)  # fmt: skip
     files: list[tuple[Path, Content]] = []
     if announce or builds != before or shown:
         record = render_updates(programme.record_path, announce, builds, shown, programme.seals)

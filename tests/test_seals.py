@@ -6,6 +6,7 @@ Thursday the 15th on the 22nd, June (Tuesday the 10th) cancelled while provision
 """
 
 import datetime as dt
+import hashlib
 import re
 import shutil
 import tomllib
@@ -170,3 +171,22 @@ def test_row_seals_chain():
     assert row_seals(rows[1:], before=first) == [second]
     assert row_seals(rows[1:]) != [second]
     assert row_seals([replace(rows[0], before=True)])[0] != first
+
+
+def test_the_record_and_the_page_keep_the_digest_of_every_seal(tmp_path):
+    write_schedules(tmp_path / "schedules")
+    ok("build", "--as-of", "2014-04-20", cwd=tmp_path)
+    ok("move", "monthly-bulletin", "2014-05-13", "2014-05-15", "--reason", "late data",
+       "--as-of", "2014-04-22", cwd=tmp_path)  # fmt: skip
+    ok("build", "--as-of", "2014-04-22", cwd=tmp_path)
+    data = tomllib.loads(record(tmp_path))
+    # Each release's seals in the record's order, by publication and month; then the last row's.
+    lines = sorted(
+        (e["id"], e["month"], " ".join([e["seal"], *(c["seal"] for c in e.get("change", []))]))
+        for e in data["release"]
+    )
+    text = "".join(f"{pub} {month} {seals}\n" for pub, month, seals in lines)
+    digest = hashlib.sha256(f"{text}rows {data['shown'][-1]['seal']}".encode()).hexdigest()
+    assert data["published"]["events"] == f"sha256:{digest}"
+    page = (tmp_path / "feeds" / "index.html").read_text()
+    assert f'<code class="digest">sha256:{digest}</code> ([published] events)' in page
