@@ -65,6 +65,7 @@ def test_the_shipped_data_is_valid_and_carries_its_schema_beside_it():
         (lambda row: row.update(sequence=-1), "sequence"),
         (lambda row: row.pop("uid"), "uid"),
         (lambda row: row.update(date="16 October 2014"), "date"),
+        (lambda row: row.update(date="2014-13-45"), "date"),  # the shape of a date, no date
     ],
 )
 def test_data_that_breaks_the_schema_is_refused_naming_the_field(change, field):
