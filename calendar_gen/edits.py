@@ -13,7 +13,7 @@ from calendar_gen import recordtext
 from calendar_gen.files import BOM, decoded
 from calendar_gen.history import change_fields
 from calendar_gen.model import PROGRAMME_FILE, Announcement, Builds, Change, Period, Seals, ShownRow
-from calendar_gen.seals import SEAL, change_seals, entry_seal, row_seals
+from calendar_gen.seals import SEAL, builds_seal, change_seals, entry_seal, row_seals
 
 HEADER = """\
 # Release dates announced to the public, kept by calendar-gen.
@@ -102,19 +102,22 @@ PUBLISHED_NOTE = """\
 # What the builds published from this record, kept by calendar-gen: `first`, the first build
 # that recorded each confirmation on the day it was made; `last`, the day the last one took as
 # today (no build may go back before it); `releases`, the digest of the releases.json it wrote;
-# `events`, the digest of every seal it left, so an event taken out by hand is found.
+# `events`, the digest of every seal it left, so an event taken out by hand is found; `seal`,
+# this table's own.
 """
 # The table as `_published_text` writes it: replaced whole; anything else goes to tomlkit.
 _PUBLISHED = re.compile(
     r'^\[published\]\nfirst = [0-9-]{10}\nlast = [0-9-]{10}\nreleases = "[a-z0-9:]*"\n'
-    r'(?:events = "[a-z0-9:]*"\n)?',
+    r'(?:events = "[a-z0-9:]*"\n(?:seal = "[0-9a-f]*"\n)?)?',
     re.M,
 )
 
 
 def _published_fields(builds: Builds) -> list[tuple[str, Any]]:
     fields = [("first", builds.first), ("last", builds.last), ("releases", builds.releases)]
-    return fields + ([("events", builds.events)] if builds.events else [])
+    return fields + (
+        [("events", builds.events), (SEAL, builds_seal(builds))] if builds.events else []
+    )
 
 
 def _published_text(builds: Builds) -> str:

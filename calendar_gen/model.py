@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from calendar_gen.errors import Problem
 from calendar_gen.history import Action as Action  # the model's vocabulary, kept here too
 from calendar_gen.history import Announcement as Announcement
 from calendar_gen.history import Change as Change
@@ -295,10 +296,12 @@ class Seals:
 
     unsealed: frozenset[Key]  # releases with an event no build has sealed yet
     last_row: str  # the seal of the last [[shown]] row; "" before the first
-    found: str  # the digest of the seals the record holds, to hold to [published] events
+    # An event or seal taken out since the last build: a build says so once the promise
+    # check, which names a published release taken out, has had its say; the rest at once.
+    taken_out: Problem | None = None
 
 
-NO_SEALS = Seals(frozenset(), "", "")
+NO_SEALS = Seals(frozenset(), "")
 
 
 # A whole government's calendar, 10,000 monthly publications over two years, is 240,000

@@ -40,7 +40,7 @@ from calendar_gen.model import (
     ShownRow,
     choose,
 )
-from calendar_gen.seals import SEAL, events_digest, sealed
+from calendar_gen.seals import SEAL, builds_seal, events_digest, sealed
 from calendar_gen.seals import row_seals as seal_chain
 from calendar_gen.slots import Slot, parse_slot
 from calendar_gen.workdays import FIRST_YEAR, LAST_YEAR
@@ -173,7 +173,7 @@ def check_seals(
     problems: Problems,
 ) -> Seals:
     """Refuse each event whose seal is not what it says, and, once builds seal the record
-    (`[published] events`), each with none that is dated before the last build, and a record
+    (`[published] events`), each with none that no command could have written, and a record
     whose seals are not those the last build left."""
     last = builds.last if builds and builds.events else None
     kept: dict[Key, tuple[str, ...]] = {}
@@ -183,9 +183,8 @@ def check_seals(
         for number, (want, got) in enumerate(zip(sealed(a), given, strict=True)):
             if got is None:
                 unsealed.add(key)
-                if last and (day := _made(a, number)) and day < last:
-                    problems.add(f"{_event(a, number)} has no seal, yet it is dated before the "
-                                 f"last build ({last}): {UNSEALED}", a.id)  # fmt: skip
+                if last and (why := _unsealed(a, number, last)):
+                    problems.add(f"{_event(a, number)} has no seal, {why}", a.id)
             elif got != want:
                 problems.add(f"{_event(a, number)} is not what the build that published it "
                              f"sealed: {EDITED.format(file=problems.file)}", a.id)  # fmt: skip
@@ -193,28 +192,61 @@ def check_seals(
             kept[key] = seals
     chain = seal_chain(rows)
     for number, (want, got) in enumerate(zip(chain, row_seals, strict=True), 1):
-        if got != want:
-            problems.add(f"[[shown]] row {number} is not what the build that wrote it sealed: "
-                         f"{EDITED.format(file=problems.file)}")  # fmt: skip
-    return Seals(frozenset(unsealed), chain[-1] if chain else "", events_digest(kept, chain))
+        if got is not None and got != want:  # rows written before the seals have none
+            problems.add(f"the {_ordinal(number)} [[shown]] row (the provisional dates shown "
+                         f"on {rows[number - 1].on}) is not what the build that wrote it "
+                         f"sealed: {EDITED.format(file=problems.file)}")  # fmt: skip
+    taken_out = None
+    if builds and builds.events and events_digest(kept, chain) != builds.events:
+        taken_out = Problem(problems.file, TAKEN_OUT.format(file=problems.file))
+    elif (kept or any(row_seals)) and not (builds and builds.events):
+        problems.add(NO_EVENTS.format(file=problems.file))
+    return Seals(frozenset(unsealed), chain[-1] if chain else "", taken_out)
+
+
+def _unsealed(a: Announcement, number: int, last: dt.date) -> str:
+    """Why event `number` of a release (0: its entry) cannot be without a seal once builds
+    seal the record, or "" if a command may have written it since the last build."""
+    if number == 0:
+        return CONFIRMED if a.confirmed else ""
+    if a.changes[number - 1].on < last:
+        return f"yet it is dated before the last build ({last}): {UNSEALED}"
+    return ""
+
+
+def _ordinal(number: int) -> str:
+    suffix = (
+        "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    )
+    return f"{number}{suffix}"
 
 
 EDITED = (
-    "it was edited by hand. Put back what calendar-gen wrote (git diff {file} shows the "
-    "edit); an announced release changes only with calendar-gen move, cancel, reinstate, "
-    "retime, postpone or released, which keep the reason"
+    "it was edited by hand. Put back what calendar-gen wrote (git diff {file} shows an "
+    "edit not yet committed, git log -p {file} one that was); an announced release changes "
+    "only with calendar-gen move, cancel, reinstate, retime, postpone or released, which "
+    "keep the reason"
 )
 UNSEALED = (
     "no build published it. Put back what calendar-gen wrote, from version control; a change "
     "is dated the day it is made"
 )
-
-
-def _made(a: Announcement, number: int) -> dt.date | None:
-    """The day event `number` of a release (0: its entry) was made, when the record says."""
-    if number:
-        return a.changes[number - 1].on
-    return a.confirmed
+CONFIRMED = (
+    "yet only a build confirms a release, and it seals the confirmation as it writes it: "
+    "this one was written by hand. Take it out (the next build confirms the release when its "
+    "notice begins), or put back what calendar-gen wrote, from version control"
+)
+TAKEN_OUT = (
+    "its events are not those the last build sealed ([published] events): an "
+    "event or its seal was taken out by hand. Put back what "
+    "calendar-gen wrote (git log -p {file} shows each build's record); an announced release "
+    "changes only with calendar-gen move, cancel, reinstate, retime, postpone or released"
+)
+NO_EVENTS = (
+    "it holds seals, which builds write, but no [published] events, which they write with "
+    "them: it was taken out by hand, with [published] or on its own. Put back what "
+    "calendar-gen wrote (git log -p {file} shows each build's record)"
+)
 
 
 def _event(a: Announcement, number: int) -> str:
@@ -241,7 +273,7 @@ def _read_builds(table: Any, shown: str, problems: list[Problem]) -> Builds | No
         return None
     before = len(problems)
     for key in table:
-        if key not in BUILDS_KEYS:
+        if key not in BUILDS_KEYS and key != SEAL:
             problems.append(Problem(shown, f"unknown key {_key(key, BUILDS_KEYS)} in {where}; "
                                            f"allowed: {', '.join(BUILDS_KEYS)}"))  # fmt: skip
     first, last, digest = _date(table.get("first")), _date(table.get("last")), table.get("releases")
@@ -257,7 +289,17 @@ def _read_builds(table: Any, shown: str, problems: list[Problem]) -> Builds | No
         problems.append(Problem(shown, f"{where} first {first} is after last {last}"))
     if len(problems) > before or first is None or last is None:
         return None
-    return Builds(first, last, str(digest), str(events))
+    builds = Builds(first, last, str(digest), str(events))
+    if builds.events and table.get(SEAL) != builds_seal(builds):
+        problems.append(Problem(shown, PUBLISHED_EDITED.format(file=shown)))
+    return builds
+
+
+PUBLISHED_EDITED = (
+    "[published] is not what the last build wrote (its seal does not match): a day or a "
+    "digest in it was edited by hand, or its seal taken out. Put back what calendar-gen wrote "
+    "(git log -p {file} shows each build's record); no build may go back before the last"
+)
 
 
 _DIGEST = re.compile(r"(sha256:[0-9a-f]{64})?")

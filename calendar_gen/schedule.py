@@ -828,8 +828,9 @@ def _no_folder(root: Path) -> str:
     return f"{what} (looked for {looked}); {hint}"
 
 
-def load_programme(folder: str | Path) -> Programme:
-    """Read and validate a schedules folder; raise ScheduleError listing every problem."""
+def load_programme(folder: str | Path, *, promises_first: bool = False) -> Programme:
+    """Read and validate a schedules folder; raise ScheduleError listing every problem.
+    With `promises_first` (a build's), an event taken out of the record is left to it."""
     root = Path(folder)
     shown = str(folder).rstrip("/") or "/"
     if not root.is_dir():
@@ -864,6 +865,8 @@ def load_programme(folder: str | Path) -> Programme:
     if not problems:  # ids in the record are checked against complete schedules only
         announced = {a.id for a in record.announcements.values()}
         problems += _one_per_renamed_id(record_problems, topics, announced)
+    if not problems and record.seals.taken_out and not promises_first:
+        problems.append(record.seals.taken_out)
     if problems or settings is None:
         raise ScheduleError(problems)
     return Programme(

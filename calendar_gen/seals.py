@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 
 from calendar_gen.history import change_fields
-from calendar_gen.model import Announcement, Key, ShownRow
+from calendar_gen.model import Announcement, Builds, Key, ShownRow
 
 SEAL = "seal"  # the key each sealed table of the record carries
 
@@ -63,9 +63,14 @@ def sealed(a: Announcement) -> tuple[str, ...]:
     return (entry_seal(a), *change_seals(a))
 
 
+def builds_seal(builds: Builds) -> str:
+    """The seal of the [published] table: its days, and the digests it keeps."""
+    return _digest("", f"{builds.first}\x1f{builds.last}\x1f{builds.releases}\x1f{builds.events}")
+
+
 def events_digest(seals: Mapping[Key, tuple[str, ...]], rows: Sequence[str]) -> str:
     """The digest of the record's seals, each release's and the rows': what `[published]
-    events` keeps of the record a build left."""
+    events` keeps of the record a build left (and the page shows)."""
     digest = hashlib.sha256()
     for key in sorted(seals, key=lambda k: (k.publication, str(k.slot))):
         digest.update(f"{key.publication} {key.slot} {' '.join(seals[key])}\n".encode())

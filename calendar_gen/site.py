@@ -145,7 +145,8 @@ def _events(programme: Programme, announce: list[Announcement], shown: Sequence[
     """The digest of the record's seals once this build has written it: [published] events."""
     after = {**programme.announcements, **{a.key: a for a in announce}}
     chain = [programme.seals.last_row, *row_seals(shown, programme.seals.last_row)]
-    return events_digest({key: sealed(a) for key, a in after.items()}, [s for s in chain if s])
+    seals = {key: sealed(a) for key, a in after.items()}
+    return events_digest(seals, [s for s in chain if s])
 
 
 def file_digest(path: Path) -> str | None:

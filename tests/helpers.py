@@ -13,7 +13,6 @@ import subprocess
 import sys
 import threading
 import time
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,28 +106,10 @@ def record_change(on: str, action: str, old: str, new: str | None = None, reason
 
 
 def without_seals(folder: Path) -> None:
-    """Take the releases' seals out of `folder`'s record by hand, as in a record from before
-    builds sealed them: what is left to guard them is the check against the releases last
-    published. (The [[shown]] rows, at the end, were sealed from the first.)"""
+    """Take the seals out of `folder`'s record by hand, as in a record from before builds
+    sealed it: what is left to guard it is the check against the releases last published."""
     path = folder / "schedules" / "announcements.toml"
-    releases, rows = re.fullmatch(
-        r"(.*?)(^\[\[shown\]\].*|)", path.read_text(), re.S | re.M
-    ).groups()
-    path.write_text(re.sub(r'^(seal|events) = "[^"]*"\n', "", releases, flags=re.M) + rows)
-
-
-def sealed_rows(text: str) -> str:
-    """[[shown]] rows written by hand, each given the seal a build would write after it."""
-    from calendar_gen.seals import row_seal
-
-    out, before = [], ""
-    for row in re.split(r"(?=^\[\[shown\]\])", text, flags=re.M):
-        if row.strip():
-            [(kind, on), (_, releases)] = tomllib.loads(row)["shown"][0].items()
-            before = row_seal(before, kind, on, releases)
-            row = f'{row.rstrip()}\nseal = "{before}"\n\n'
-        out.append(row)
-    return "".join(out)
+    path.write_text(re.sub(r'^(seal|events) = "[^"]*"\n', "", path.read_text(), flags=re.M))
 
 
 def published(folder: Path) -> list[Path]:

@@ -9,7 +9,6 @@ from helpers import (
     record_change,
     record_entry,
     run_cli,
-    sealed_rows,
     write_schedules,
 )
 
@@ -118,8 +117,7 @@ def test_what_the_builds_published_is_read(tmp_path):
 def test_the_days_releases_were_shown_are_read_in_the_order_recorded(tmp_path):
     later = SHOWN.replace("2014-04-01", "2014-04-10").replace("06-10", "06-17")
     before = SHOWN.replace("on =", "before =")
-    rows = sealed_rows(before + later + SHOWN.replace("06", "07"))
-    programme = load_with_record(tmp_path, ENTRY + rows)
+    programme = load_with_record(tmp_path, ENTRY + before + later + SHOWN.replace("06", "07"))
     june, july = (("monthly-bulletin", YearMonth(2014, m)) for m in (6, 7))
     # Shown before the record kept the day, then on a new day on 10 April: one revision.
     assert programme.shown[june] == Shown(None, D(2014, 4, 10), D(2014, 6, 17), T(9, 30), 1)

@@ -65,7 +65,16 @@ BACKDATED = (
     'to = 2014-05-16\nreason = "x"\n'
 )
 JUNE = '\n[[release]]\nid = "monthly-bulletin"\nmonth = "2014-06"'
-TAKEN_OUT = "one was taken out, or its seal was, by hand"
+PUBLISHED_EDITED = "[published] is not what the last build wrote (its seal does not match)"
+NO_EVENTS = "it holds seals, which builds write, but no [published] events"
+HAND_CONFIRMED = (
+    '\n[[release]]\nid = "monthly-bulletin"\nmonth = "2014-07"\ndate = 2014-07-08\n'
+    "confirmed = 2014-04-22\n"
+)
+TAKEN_OUT = (
+    "its events are not those the last build sealed ([published] events): "
+    "an event or its seal was taken out by hand"
+)
 
 
 @pytest.mark.parametrize(
@@ -85,20 +94,32 @@ TAKEN_OUT = "one was taken out, or its seal was, by hand"
          "the moved change of 2014-05, made on 2014-04-21, has no seal, yet it is dated before "
          "the last build (2014-04-22)"),
         (lambda t: t.replace("2014-07-08 09:30", "2014-07-09 09:30"),
-         "[[shown]] row 1 is not what the build that wrote it sealed"),
+         "the 1st [[shown]] row (the provisional dates shown on 2014-04-20) is not what the "
+         "build that wrote it sealed"),
         (lambda t: _cut(t, '\n[[release.change]]\non = 2014-04-22\naction = "cancelled"',
                         "\n[[shown]]"),
          TAKEN_OUT),
         (lambda t: _cut(t, JUNE, "\n[[shown]]"),
          TAKEN_OUT),
         (lambda t: t[: t.index("\n[[shown]]")], TAKEN_OUT),
-        (lambda t: re.sub(r'^seal = "[0-9a-f]+"\n', "", t, count=1, flags=re.M),
+        (lambda t: re.sub(r'(confirmed = 2014-04-20\n)seal = "[0-9a-f]+"\n', r"\1", t),
          "the entry for 2014-05 (as it now reads: first announced for 2014-05-13, confirmed on "
-         "2014-04-20) has no seal, yet it is dated before the last build (2014-04-22)"),
+         "2014-04-20) has no seal, yet only a build confirms a release"),
         (lambda t: re.sub(r'(date = 2014-06-10\n)seal = "[0-9a-f]+"\n', r"\1", t), TAKEN_OUT),
+        (lambda t: t.replace("last = 2014-04-22", "last = 2014-04-21"), PUBLISHED_EDITED),
+        (lambda t: t.replace("first = 2014-04-20", "first = 2014-04-01"), PUBLISHED_EDITED),
+        (lambda t: re.sub(r'(\[published\]\n(?:.*\n){4})seal = "[0-9a-f]+"\n', r"\1", t),
+         PUBLISHED_EDITED),
+        (lambda t: re.sub(r'^events = "[^"]*"\n', "", t, flags=re.M), NO_EVENTS),
+        (lambda t: _cut(t, "[published]", "[[release]]"), NO_EVENTS),
+        (lambda t: t.replace("\n[[shown]]", HAND_CONFIRMED + "\n[[shown]]"),
+         "the entry for 2014-07 (as it now reads: first announced for 2014-07-08, confirmed on "
+         "2014-04-22) has no seal, yet only a build confirms a release"),
     ],
     ids=["confirmation", "reason", "change-day", "backdated", "row", "change-deleted",
-         "entry-deleted", "row-deleted", "seal-deleted", "undated-seal-deleted"],
+         "entry-deleted", "row-deleted", "seal-deleted", "undated-seal-deleted",
+         "last-backdated", "first-edited", "published-seal-deleted", "events-deleted",
+         "published-deleted", "confirmed-by-hand"],
 )  # fmt: skip
 def test_a_hand_edit_of_the_past_is_refused_without_feeds_and_nothing_is_written(
     sealed, edit, message
@@ -109,9 +130,41 @@ def test_a_hand_edit_of_the_past_is_refused_without_feeds_and_nothing_is_written
     result = run_cli("build", "--as-of", "2014-04-23", cwd=sealed)
     assert result.returncode == 2, result.stdout
     assert message in result.stderr
-    assert "Put back what calendar-gen wrote" in result.stderr
+    assert "put back what calendar-gen wrote" in result.stderr.lower()
     assert path.read_bytes() == edited
     assert not (sealed / "feeds").exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("check",),
+        ("list",),
+        ("move", "monthly-bulletin", "2014-05-15", "2014-05-16", "--reason", "x"),
+    ],
+)
+def test_every_command_refuses_a_record_an_event_was_taken_out_of(sealed, command):
+    path = sealed / "schedules" / "announcements.toml"
+    path.write_text(_cut(path.read_text(), JUNE, "\n[[shown]]"))
+    edited = path.read_bytes()
+    result = run_cli(*command, "--as-of", "2014-04-23", cwd=sealed)
+    assert result.returncode == 2 and TAKEN_OUT in result.stderr
+    assert path.read_bytes() == edited
+
+
+def test_a_record_with_rows_from_before_seals_is_accepted_and_its_new_rows_sealed(sealed):
+    path = sealed / "schedules" / "announcements.toml"
+    old = re.sub(r'^(seal|events) = "[^"]*"\n', "", path.read_text(), flags=re.M)
+    path.write_text(old)  # as the version before seals wrote it, rows and all
+    (sealed / "schedules" / "test.toml").write_text(
+        (sealed / "schedules" / "test.toml").read_text().replace("second tuesday", "third tuesday")
+    )  # the rule moves the provisional days: the build adds a row
+    ok("build", "--as-of", "2014-04-23", cwd=sealed)
+    rows = tomllib.loads(record(sealed))["shown"]
+    assert ["seal" in row for row in rows] == [False, True]
+    ok("build", "--as-of", "2014-04-24", cwd=sealed)
+    checked = run_cli("check", "--as-of", "2014-04-24", cwd=sealed)
+    assert checked.returncode == 1 and checked.stderr == ""  # the May move's short notice
 
 
 def test_change_commands_after_a_build_are_sealed_by_the_next(sealed):
@@ -130,7 +183,7 @@ def test_a_record_from_before_seals_is_sealed_by_its_next_build(sealed):
     old = old[: old.index("\n[[shown]]")]  # and its rows, which came with the seals
     path.write_text(old)
     ok("build", "--as-of", "2014-04-23", cwd=sealed)
-    assert record(sealed).count("\nseal = ") == 5  # the four events, and the new row
+    assert record(sealed).count("\nseal = ") == 6  # the four events, the new row, [published]
     path.write_text(record(sealed).replace('"late data"', '"supplier delay"'))
     assert run_cli("build", "--as-of", "2014-04-24", cwd=sealed).returncode == 2
 

@@ -169,6 +169,13 @@ def test_the_record_confirms_each_release_four_weeks_before_its_first_day():
             assert entry["confirmed"] <= change["on"] <= min(change["from"], change["to"])
 
 
+def unsealed(entry: dict) -> dict:
+    kept = {k: v for k, v in entry.items() if k != "seal"}
+    if "change" in kept:
+        kept["change"] = [{k: v for k, v in c.items() if k != "seal"} for c in kept["change"]]
+    return kept
+
+
 def test_the_record_is_what_calendar_gen_would_have_kept(tmp_path):
     """Rebuild it from the rules alone, building on each day a release came within notice and
     making each recorded move on its day: the same."""
@@ -192,7 +199,8 @@ def test_the_record_is_what_calendar_gen_would_have_kept(tmp_path):
     assert built.returncode == 0 and built.stderr == "", built.stderr
     kept = tomllib.loads((tmp_path / "schedules" / "announcements.toml").read_text("utf-8"))
     key = lambda entry: (entry["id"], entry["month"])  # noqa: E731
-    assert sorted(kept["release"], key=key) == sorted(shipped, key=key)
+    # As a record no build has published from: without the seals the builds put on it.
+    assert sorted(map(unsealed, kept["release"]), key=key) == sorted(shipped, key=key)
 
 
 def test_a_text_file_in_the_schedules_folder_is_not_read_as_a_schedule(shipped_schedules):

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from calendar_gen.errors import CalendarGenError, PromiseError
+from calendar_gen.errors import CalendarGenError, PromiseError, ScheduleError
 from calendar_gen.findings import Finding
 from calendar_gen.model import Announcement, Period, Programme, ShownRow, fold_shown
 from calendar_gen.output import JOURNAL, Content, ensure_folder, publish, remove_leftovers
@@ -57,7 +57,7 @@ def build(
                 warnings = tuple(w for w in said if w is not None)
                 return BuildReport(str(note.get("summary")), Path(out), warnings=warnings,
                                    unchanged=True, format=shown)  # fmt: skip
-        programme = load_programme(schedules)
+        programme = load_programme(schedules, promises_first=True)
         if period is not None and period < programme.period:
             raise CalendarGenError(
                 f"--period {period} is before the programme's period {programme.period}: a "
@@ -141,7 +141,8 @@ def hold(
         releases = calendar(programme, as_of, through)
         rows = json_rows(releases)
     check_promises(seen, releases, source, since or as_of, as_of)
-    _sealed_as_left(programme)
+    if programme.seals.taken_out:  # with no release named by the promise check
+        raise ScheduleError([programme.seals.taken_out])
     # What it shows at a day (or time) it was not shown at before is in the record, and in
     # the releases' SEQUENCE and DTSTAMP.
     if showings := newly_shown(releases, seen, programme, as_of):
@@ -188,20 +189,6 @@ def _held_to_the_record(programme: Programme, source: Path) -> None:
             f"file's is {found[:15]}.... Hold the build to the one it wrote: build into the "
             "folder it wrote, or name that file with --published FILE (it is also on the "
             "published site)."
-        )
-
-
-def _sealed_as_left(programme: Programme) -> None:
-    """Refuse a record whose seals are not those the last build left: an event taken out by
-    hand, with its seal. (The promise check, first, names a published release taken out.)"""
-    builds = programme.builds
-    if builds and builds.events and programme.seals.found != builds.events:
-        raise CalendarGenError(
-            f"{programme.record_path}: its sealed events are not those the last build (as of "
-            f"{builds.last}) left ([published] events): one was taken out, or its seal was, by "
-            "hand. Put back what calendar-gen wrote, from version control; an announced "
-            "release changes only with calendar-gen move, cancel, reinstate, retime, postpone "
-            "or released."
         )
 
 
