@@ -276,6 +276,8 @@ def _update(table: Any, announcement: Announcement, sealed: bool) -> None:
     if announcement.confirmed and "confirmed" not in table:
         table["confirmed"] = announcement.confirmed
     if sealed:
+        if SEAL in table:  # after the confirmation, as a new entry has it
+            del table[SEAL]
         table[SEAL] = entry_seal(announcement)
     seals = _seals(announcement, sealed)
     if len(announcement.changes) > len(table.get("change", [])) and "change" not in table:

@@ -188,6 +188,7 @@ def check_seals(
             elif got != want:
                 problems.add(f"{_event(a, number)} is not what the build that published it "
                              f"sealed: {EDITED.format(file=problems.file)}", a.id)  # fmt: skip
+                break  # the seals after it are chained to it: they cannot match either
         if seals := tuple(g for g in given if isinstance(g, str)):
             kept[key] = seals
     chain = seal_chain(rows)
@@ -292,6 +293,8 @@ def _read_builds(table: Any, shown: str, problems: list[Problem]) -> Builds | No
     builds = Builds(first, last, str(digest), str(events))
     if builds.events and table.get(SEAL) != builds_seal(builds):
         problems.append(Problem(shown, PUBLISHED_EDITED.format(file=shown)))
+    elif not builds.events and SEAL in table:  # no version wrote a seal here without events
+        problems.append(Problem(shown, NO_EVENTS.format(file=shown)))
     return builds
 
 

@@ -60,6 +60,12 @@ def _cut(text: str, start: str, end: str) -> str:
     return text[:begin] + text[text.index(end, begin + len(start)) :]
 
 
+def _without_event_seals(text: str) -> str:
+    """`text` with the seals of its events taken out, and [published]'s own kept."""
+    head, rest = text.split("\n[[release]]", 1)
+    return head + "\n[[release]]" + re.sub(r'^seal = "[^"]*"\n', "", rest, flags=re.M)
+
+
 BACKDATED = (
     '\n[[release.change]]\non = 2014-04-21\naction = "moved"\nfrom = 2014-05-15\n'
     'to = 2014-05-16\nreason = "x"\n'
@@ -115,11 +121,13 @@ TAKEN_OUT = (
         (lambda t: t.replace("\n[[shown]]", HAND_CONFIRMED + "\n[[shown]]"),
          "the entry for 2014-07 (as it now reads: first announced for 2014-07-08, confirmed on "
          "2014-04-22) has no seal, yet only a build confirms a release"),
+        (lambda t: re.sub(r'^events = "[^"]*"\n', "", _without_event_seals(t), flags=re.M),
+         NO_EVENTS),
     ],
     ids=["confirmation", "reason", "change-day", "backdated", "row", "change-deleted",
          "entry-deleted", "row-deleted", "seal-deleted", "undated-seal-deleted",
          "last-backdated", "first-edited", "published-seal-deleted", "events-deleted",
-         "published-deleted", "confirmed-by-hand"],
+         "published-deleted", "confirmed-by-hand", "only-published-seal-kept"],
 )  # fmt: skip
 def test_a_hand_edit_of_the_past_is_refused_without_feeds_and_nothing_is_written(
     sealed, edit, message
@@ -133,6 +141,34 @@ def test_a_hand_edit_of_the_past_is_refused_without_feeds_and_nothing_is_written
     assert "put back what calendar-gen wrote" in result.stderr.lower()
     assert path.read_bytes() == edited
     assert not (sealed / "feeds").exists()
+
+
+def test_only_the_first_event_edited_is_named_not_those_chained_to_it(sealed):
+    ok("reinstate", "monthly-bulletin", "2014-06-10", "--reason", "review done",
+       "--as-of", "2014-04-23", cwd=sealed)  # fmt: skip
+    ok("build", "--as-of", "2014-04-23", cwd=sealed)
+    path = sealed / "schedules" / "announcements.toml"
+    path.write_text(path.read_text().replace("series under review", "series reviewed"))
+    result = run_cli("check", cwd=sealed)
+    assert result.returncode == 2
+    assert "the cancelled change of 2014-06, made on 2014-04-22, is not what" in result.stderr
+    assert "reinstated change" not in result.stderr and "1 problem found" in result.stderr
+
+
+def test_a_change_dated_after_the_builds_today_is_not_published(sealed):
+    path = sealed / "schedules" / "announcements.toml"
+    later = BACKDATED.replace("2014-04-21", "2014-04-25")
+    path.write_text(
+        path.read_text()
+        .replace(JUNE, later + JUNE)
+        .replace("date = 2014-05-15", "date = 2014-05-16")
+    )
+    edited = path.read_bytes()
+    result = run_cli("build", "--as-of", "2014-04-23", cwd=sealed)
+    assert result.returncode == 2
+    assert ("the moved change of 2014-05 is dated 2014-04-25, after today (2014-04-23): a "
+            "change is dated the day it is made") in result.stderr  # fmt: skip
+    assert path.read_bytes() == edited and not (sealed / "feeds").exists()
 
 
 @pytest.mark.parametrize(

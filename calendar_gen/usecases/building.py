@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from calendar_gen.errors import CalendarGenError, PromiseError, ScheduleError
+from calendar_gen.errors import CalendarGenError, Problem, PromiseError, ScheduleError
 from calendar_gen.findings import Finding
 from calendar_gen.model import Announcement, Period, Programme, ShownRow, fold_shown
 from calendar_gen.output import JOURNAL, Content, ensure_folder, publish, remove_leftovers
@@ -143,6 +143,7 @@ def hold(
     check_promises(seen, releases, source, since or as_of, as_of)
     if programme.seals.taken_out:  # with no release named by the promise check
         raise ScheduleError([programme.seals.taken_out])
+    _made_by_today(programme, as_of)
     # What it shows at a day (or time) it was not shown at before is in the record, and in
     # the releases' SEQUENCE and DTSTAMP.
     if showings := newly_shown(releases, seen, programme, as_of):
@@ -190,6 +191,22 @@ def _held_to_the_record(programme: Programme, source: Path) -> None:
             "folder it wrote, or name that file with --published FILE (it is also on the "
             "published site)."
         )
+
+
+def _made_by_today(programme: Programme, as_of: dt.date) -> None:
+    """Refuse to seal a change dated after the build's today: it is dated the day it is made.
+    (A record no build has sealed, such as the shipped one, holds a whole year's history.)"""
+    shown = str(programme.record_path)
+    if not (programme.builds and programme.builds.events):
+        return
+    if late := [(a, c) for a in programme.announcements.values() for c in a.changes
+                if c.on > as_of]:  # fmt: skip
+        raise ScheduleError([
+            Problem(shown, f"the {c.action.value} change of {a.month} is dated {c.on}, after "
+                           f"today ({as_of}): a change is dated the day it is made. Build as of "
+                           f"{c.on} or later, or put back what calendar-gen wrote", a.id)
+            for a, c in late[:10]
+        ])  # fmt: skip
 
 
 def render(
