@@ -216,6 +216,7 @@ def _unsealed(a: Announcement, number: int, last: dt.date) -> str:
 
 
 def _ordinal(number: int) -> str:
+    """1st, 2nd, 3rd, 4th ... 11th, 12th, 13th ... 21st."""
     suffix = (
         "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     )
@@ -238,10 +239,10 @@ CONFIRMED = (
     "notice begins), or put back what calendar-gen wrote, from version control"
 )
 TAKEN_OUT = (
-    "its events are not those the last build sealed ([published] events): an "
-    "event or its seal was taken out by hand. Put back what "
-    "calendar-gen wrote (git log -p {file} shows each build's record); an announced release "
-    "changes only with calendar-gen move, cancel, reinstate, retime, postpone or released"
+    "its events are not those the last build sealed ([published] events): an event or its "
+    "seal was taken out by hand. Put back what calendar-gen wrote (git log -p {file} shows "
+    "each build's record); an announced release changes only with calendar-gen move, "
+    "cancel, reinstate, retime, postpone or released"
 )
 NO_EVENTS = (
     "it holds seals, which builds write, but no [published] events, which they write with "
