@@ -26,7 +26,7 @@ from pathlib import Path
 import icalendar
 import pytest
 from helpers import MONTHLY, write_schedules
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
@@ -191,6 +191,24 @@ class TeamYears(RuleBasedStateMachine):
         if rolled:
             self._look()
             self._next_build_accepted()
+
+    @rule()
+    def a_hand_edit_of_the_past(self) -> None:
+        """A sealed confirmation, or the day of a sealed [[shown]] row, moved back a day by
+        hand in a clone with no feeds: the record alone refuses it."""
+        text = (self.schedules / "announcements.toml").read_text()
+        sealed = r'^(?:confirmed|on) = (\S+)\n(?:releases = \[\n(?:    .*\n)*\]\n)?seal = "'
+        if (found := re.search(sealed, text, re.M)) is None:
+            return event("hand edit: nothing sealed yet")
+        event(f"hand edit: {found[0].split()[0]} moved back")
+        day = dt.date.fromisoformat(found[1]) - dt.timedelta(days=1)
+        with tempfile.TemporaryDirectory() as scratch:
+            copy = Path(scratch) / "schedules"
+            shutil.copytree(self.schedules, copy)
+            edited = text[: found.start(1)] + str(day) + text[found.end(1) :]
+            (copy / "announcements.toml").write_text(edited)
+            with pytest.raises(CalendarGenError, match="is not what the build that"):
+                usecases.build(copy, Path(scratch) / "feeds", as_of=self.today, wait=5)
 
     @invariant()
     def today_is_a_date_the_record_accepts(self) -> None:
