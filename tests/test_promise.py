@@ -388,6 +388,29 @@ def test_next_year_stopped_after_each_rename_is_completed_by_the_next_run(tmp_pa
     assert finished  # some stops fell among the renames the journal noted
 
 
+def test_check_and_list_refuse_a_folder_a_build_was_stopped_in_until_a_build_finishes_it(
+    announced,
+):
+    (announced / "schedules" / "test.toml").write_text(MONTHLY.replace("second", "third"))
+    build = ["build", "--as-of", "2014-04-25"]
+    for k in range(2, 12):  # the first rename writes the journal; stop after the next one
+        work = announced.parent / f"stop{k}"
+        shutil.copytree(announced, work)
+        stopped = subprocess.run([sys.executable, "-c", STOP_AT, str(k), *build], cwd=work,
+                                 capture_output=True, text=True)  # fmt: skip
+        assert stopped.returncode == 9, stopped.stderr  # it reached the fault
+        if (work / "schedules" / ".calendar-gen-journal.json").exists():
+            break
+    else:
+        pytest.fail("no stop left the journal")
+    for command in ("check", "list"):
+        result = run_cli(command, "--as-of", "2014-04-25", cwd=work)
+        assert result.returncode == 2
+        assert "a build or roll was stopped before it had written every file" in result.stderr
+    assert "finished writing the" in run_process(*build, cwd=work).stderr
+    assert run_cli("check", "--as-of", "2014-04-25", cwd=work).returncode in (0, 1)
+
+
 @pytest.mark.slow
 def test_next_year_killed_at_any_moment_is_all_or_nothing(tmp_path):
     start, final = rolled_once(tmp_path)

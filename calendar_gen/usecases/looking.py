@@ -15,7 +15,7 @@ from calendar_gen.releases import Release, expand, rule_conflicts, suspensions, 
 from calendar_gen.reports import CheckReport, Format, ListReport
 from calendar_gen.schedule import load_programme
 from calendar_gen.texts import short_date
-from calendar_gen.usecases.shared import between, chosen, releases_between
+from calendar_gen.usecases.shared import between, chosen, not_half_written, releases_between
 from calendar_gen.workdays import closed_reason
 
 
@@ -36,6 +36,7 @@ def list_releases(
     from `start` to `end` or in `month`, of one topic or all; with `seen_on`, of the
     calendar as it was published on that day."""
     shown = chosen("--format", format, list(Format))
+    not_half_written(schedules)
     programme = load_programme(schedules)
     days = between(start, end, month, as_of)
     if seen_on is not None:
@@ -101,6 +102,7 @@ def check(
 ) -> CheckReport:
     """Validate the schedules and summarise them; with `as_of`, Code of Practice problems too."""
     shown = chosen("--format", format, (Format.TABLE, Format.JSON))
+    not_half_written(schedules)
     programme = load_programme(schedules)
     period = period or programme.period
     if why := too_many(programme, as_of or period.start, period):

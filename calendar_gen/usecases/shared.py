@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from calendar_gen.errors import CalendarGenError
 from calendar_gen.findings import Finding, FindingKind
 from calendar_gen.model import Programme, YearMonth
-from calendar_gen.output import locked
+from calendar_gen.output import JOURNAL, locked
 from calendar_gen.releases import Release, expand
 from calendar_gen.texts import short_date
 
@@ -49,6 +49,18 @@ def writing(schedules: str | Path, wait: float, on_wait: Waiting | None) -> Iter
         return
     with locked(folder, wait, on_wait or (lambda message: None)):
         yield
+
+
+def not_half_written(schedules: str | Path) -> None:
+    """Refuse to read a folder a run was stopped in among its renames: the record and the
+    feeds would be half of one build and half of the other, until a writer finishes it."""
+    journal = Path(schedules) / JOURNAL
+    if journal.exists() or journal.is_symlink():
+        raise CalendarGenError(
+            f"{journal}: a build or roll was stopped before it had written every file, so the "
+            "record and the feeds are not yet one build's. Run calendar-gen build (or the "
+            "command that was stopped) again, which finishes it first; then check or list."
+        )
 
 
 def between(
