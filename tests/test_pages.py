@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 from helpers import (
+    GOLDEN,
     MONTHLY,
     PROGRAMME,
     examples,
@@ -255,6 +256,27 @@ def test_data_files_are_what_the_csv_and_json_libraries_write(tmp_path, topic):
     assert releases[0].changes  # the moved release, with a reason to quote
     assert_written_as_the_libraries_write(releases)
     assert "".join(json_lines([])) == "[]\n"
+
+
+@pytest.mark.parametrize("topic", [HOSTILE, PLAIN, WELSH, FORMULAS, "golden"])
+def test_pandas_reads_the_csv_as_exactly_the_rows_of_releases_json(tmp_path, topic):
+    import pandas
+
+    if topic == "golden":  # the shipped programme's, as published
+        text = (GOLDEN / "releases.csv").read_text("utf-8-sig")
+        data = json.loads((GOLDEN / "releases.json").read_text())
+    else:  # a line break in a reason, quotes, commas, emoji, cells a spreadsheet would run
+        releases = with_history(tmp_path, topic)
+        text, data = "".join(csv_lines(releases)), json.loads("".join(json_lines(releases)))
+    frame = pandas.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    assert list(frame.columns) == list(FIELDS)
+    assert frame.to_dict("records") == list(csv.DictReader(io.StringIO(text)))
+    assert len(frame) == len(data)
+    for row, release in zip(frame.to_dict("records"), data, strict=True):
+        assert (row["uid"], row["date"], row["start"]) == (
+            release["uid"], release["date"], release["start"]
+        )  # fmt: skip
+        assert int(row["sequence"]) == release["sequence"]
 
 
 @examples(60)
