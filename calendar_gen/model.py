@@ -296,6 +296,7 @@ class Seals:
 
     unsealed: frozenset[Key]  # releases with an event no build has sealed yet
     last_row: str  # the seal of the last [[shown]] row; "" before the first
+    by_key: Mapping[Key, tuple[str, ...]] = field(default_factory=dict)  # as read, found good
     # An event or seal taken out since the last build: a build says so once the promise
     # check, which names a published release taken out, has had its say; the rest at once.
     taken_out: Problem | None = None

@@ -202,7 +202,7 @@ def check_seals(
         taken_out = Problem(problems.file, TAKEN_OUT.format(file=problems.file))
     elif (kept or any(row_seals)) and not (builds and builds.events):
         problems.add(NO_EVENTS.format(file=problems.file))
-    return Seals(frozenset(unsealed), chain[-1] if chain else "", taken_out)
+    return Seals(frozenset(unsealed), chain[-1] if chain else "", kept, taken_out)
 
 
 def _unsealed(a: Announcement, number: int, last: dt.date) -> str:

@@ -25,7 +25,11 @@ def _digest(before: str, text: str) -> str:
 
 def entry_seal(a: Announcement) -> str:
     """The seal of a release's entry: what was first announced for it, and its confirmation."""
-    return _digest(_start(a), str(a.confirmed or ""))
+    return _entry_seal(a, _start(a))
+
+
+def _entry_seal(a: Announcement, start: str) -> str:
+    return _digest(start, str(a.confirmed or ""))
 
 
 def _start(a: Announcement) -> str:
@@ -35,7 +39,11 @@ def _start(a: Announcement) -> str:
 def change_seals(a: Announcement) -> list[str]:
     """The seal of each of its changes, each over the one before (the first over what was
     first announced: a confirmation added later leaves them as they were)."""
-    seals, before = [], _start(a)
+    return _change_seals(a, _start(a))
+
+
+def _change_seals(a: Announcement, before: str) -> list[str]:
+    seals = []
     for change in a.changes:
         fields = change_fields(change).items()
         before = _digest(before, "\x1f".join(f"{key}={value}" for key, value in fields))
@@ -60,7 +68,8 @@ def row_seal(before: str, kind: str, on: dt.date, releases: Iterable[str]) -> st
 def sealed(a: Announcement) -> tuple[str, ...]:
     """Every seal of a release's events once a build has sealed them: its entry's, then its
     changes'."""
-    return (entry_seal(a), *change_seals(a))
+    start = _start(a)  # once: a large record seals a hundred thousand of them
+    return (_entry_seal(a, start), *_change_seals(a, start))
 
 
 def builds_seal(builds: Builds) -> str:

@@ -142,10 +142,10 @@ def outputs(
 
 
 def _events(programme: Programme, announce: list[Announcement], shown: Sequence[ShownRow]) -> str:
-    """The digest of the record's seals once this build has written it: [published] events."""
-    after = {**programme.announcements, **{a.key: a for a in announce}}
+    """The digest of the record's seals once this build has written it: [published] events.
+    Every release not in `announce` is sealed already, as the record was read."""
+    seals = {**programme.seals.by_key, **{a.key: sealed(a) for a in announce}}
     chain = [programme.seals.last_row, *row_seals(shown, programme.seals.last_row)]
-    seals = {key: sealed(a) for key, a in after.items()}
     return events_digest(seals, [s for s in chain if s])
 
 

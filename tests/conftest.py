@@ -82,3 +82,20 @@ def shipped_rules(tmp_path: Path) -> Path:
     return shutil.copytree(
         SHIPPED, tmp_path / "schedules", ignore=shutil.ignore_patterns("announcements.toml")
     )
+
+
+@pytest.fixture
+def announced(tmp_path: Path) -> Path:
+    """May moved to Thursday the 15th, June cancelled, both published on 22 April 2014."""
+    helpers.write_schedules(tmp_path / "schedules")
+    for args in (
+        ("build", "--as-of", "2014-04-20"),
+        ("move", "monthly-bulletin", "2014-05-13", "2014-05-15", "--reason", "late data",
+         "--as-of", "2014-04-22"),
+        ("cancel", "monthly-bulletin", "2014-06-10", "--reason", "series under review",
+         "--as-of", "2014-04-22"),
+        ("build", "--as-of", "2014-04-22"),
+    ):  # fmt: skip
+        result = run_cli(*args, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+    return tmp_path

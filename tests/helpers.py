@@ -105,11 +105,24 @@ def record_change(on: str, action: str, old: str, new: str | None = None, reason
     return change + (f"to = {new}\n" if new else "") + f"reason = {_toml(reason)}\n"
 
 
+def unsealed_text(text: str) -> str:
+    """A record's text without its seals and [published] events: as no build sealed it."""
+    return re.sub(r'^(seal|events) = "[^"]*"\n', "", text, flags=re.M)
+
+
+def unsealed_table(table: dict) -> dict:
+    """A [[release]] table as tomllib reads it, without its seals."""
+    kept = {k: v for k, v in table.items() if k != "seal"}
+    if "change" in kept:
+        kept["change"] = [{k: v for k, v in c.items() if k != "seal"} for c in kept["change"]]
+    return kept
+
+
 def without_seals(folder: Path) -> None:
     """Take the seals out of `folder`'s record by hand, as in a record from before builds
     sealed it: what is left to guard it is the check against the releases last published."""
     path = folder / "schedules" / "announcements.toml"
-    path.write_text(re.sub(r'^(seal|events) = "[^"]*"\n', "", path.read_text(), flags=re.M))
+    path.write_text(unsealed_text(path.read_text()))
 
 
 def published(folder: Path) -> list[Path]:

@@ -63,19 +63,6 @@ def snapshot(folder) -> dict[str, bytes]:
     return files
 
 
-@pytest.fixture
-def announced(tmp_path):
-    """May moved to Thursday the 15th, June cancelled, both published on 22 April 2014."""
-    write_schedules(tmp_path / "schedules")
-    ok("build", "--as-of", "2014-04-20", cwd=tmp_path)
-    ok("move", "monthly-bulletin", "2014-05-13", "2014-05-15", "--reason", "late data",
-       "--as-of", "2014-04-22", cwd=tmp_path)  # fmt: skip
-    ok("cancel", "monthly-bulletin", "2014-06-10", "--reason", "series under review",
-       "--as-of", "2014-04-22", cwd=tmp_path)  # fmt: skip
-    ok("build", "--as-of", "2014-04-22", cwd=tmp_path)
-    return tmp_path
-
-
 def record_without(folder, month: str) -> None:
     """Delete the record's entry for `month` by hand."""
     path = folder / "schedules" / "announcements.toml"

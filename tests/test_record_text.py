@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import replace
 
 import pytest
-from helpers import SHIPPED, examples
+from helpers import SHIPPED, examples, unsealed_table
 from hypothesis import HealthCheck, event, given
 from hypothesis import strategies as st
 
@@ -316,15 +316,7 @@ def test_updates_are_written_as_a_whole_document_edit_wrote_them(tmp_path_factor
         assert table["date"] == a.date
         assert ("seal" in table) == (seals is not None)  # a build seals all it writes
         if a.key not in recorded_keys:  # a new entry: exactly the announcement
-            assert unsealed(table) == table_of(a)
-
-
-def unsealed(table: dict) -> dict:
-    """A [[release]] table as tomllib reads it, without its seals."""
-    kept = {k: v for k, v in table.items() if k != "seal"}
-    if "change" in kept:
-        kept["change"] = [{k: v for k, v in c.items() if k != "seal"} for c in kept["change"]]
-    return kept
+            assert unsealed_table(table) == table_of(a)
 
 
 def table_of(a: Announcement) -> dict:

@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import replace
 
 import pytest
-from helpers import run_cli, write_schedules
+from helpers import run_cli, unsealed_text, write_schedules
 
 from calendar_gen.history import Announcement, Moved
 from calendar_gen.model import Key, Showing, ShownRow
@@ -29,17 +29,10 @@ def ok(*args: str, cwd) -> None:
 
 
 @pytest.fixture
-def sealed(tmp_path):
+def sealed(announced):
     """The record as the builds of 20 and 22 April left it, in a clone with no feeds folder."""
-    write_schedules(tmp_path / "schedules")
-    ok("build", "--as-of", "2014-04-20", cwd=tmp_path)
-    ok("move", "monthly-bulletin", "2014-05-13", "2014-05-15", "--reason", "late data",
-       "--as-of", "2014-04-22", cwd=tmp_path)  # fmt: skip
-    ok("cancel", "monthly-bulletin", "2014-06-10", "--reason", "series under review",
-       "--as-of", "2014-04-22", cwd=tmp_path)  # fmt: skip
-    ok("build", "--as-of", "2014-04-22", cwd=tmp_path)
-    shutil.rmtree(tmp_path / "feeds")
-    return tmp_path
+    shutil.rmtree(announced / "feeds")
+    return announced
 
 
 def record(folder) -> str:
@@ -190,8 +183,9 @@ def test_every_command_refuses_a_record_an_event_was_taken_out_of(sealed, comman
 
 def test_a_record_with_rows_from_before_seals_is_accepted_and_its_new_rows_sealed(sealed):
     path = sealed / "schedules" / "announcements.toml"
-    old = re.sub(r'^(seal|events) = "[^"]*"\n', "", path.read_text(), flags=re.M)
-    path.write_text(old)  # as the version before seals wrote it, rows and all
+    path.write_text(
+        unsealed_text(path.read_text())
+    )  # as the version before seals wrote it, rows and all
     (sealed / "schedules" / "test.toml").write_text(
         (sealed / "schedules" / "test.toml").read_text().replace("second tuesday", "third tuesday")
     )  # the rule moves the provisional days: the build adds a row
@@ -215,7 +209,7 @@ def test_change_commands_after_a_build_are_sealed_by_the_next(sealed):
 
 def test_a_record_from_before_seals_is_sealed_by_its_next_build(sealed):
     path = sealed / "schedules" / "announcements.toml"
-    old = re.sub(r'^(seal|events) = "[^"]*"\n', "", path.read_text(), flags=re.M)
+    old = unsealed_text(path.read_text())
     old = old[: old.index("\n[[shown]]")]  # and its rows, which came with the seals
     path.write_text(old)
     ok("build", "--as-of", "2014-04-23", cwd=sealed)

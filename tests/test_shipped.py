@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import icalendar
 import pytest
-from helpers import ROOT, SHIPPED, run_cli
+from helpers import ROOT, SHIPPED, run_cli, unsealed_table
 
 from calendar_gen.model import Period
 from calendar_gen.schedule import load_programme
@@ -169,13 +169,6 @@ def test_the_record_confirms_each_release_four_weeks_before_its_first_day():
             assert entry["confirmed"] <= change["on"] <= min(change["from"], change["to"])
 
 
-def unsealed(entry: dict) -> dict:
-    kept = {k: v for k, v in entry.items() if k != "seal"}
-    if "change" in kept:
-        kept["change"] = [{k: v for k, v in c.items() if k != "seal"} for c in kept["change"]]
-    return kept
-
-
 def test_the_record_is_what_calendar_gen_would_have_kept(tmp_path):
     """Rebuild it from the rules alone, building on each day a release came within notice and
     making each recorded move on its day: the same."""
@@ -200,7 +193,7 @@ def test_the_record_is_what_calendar_gen_would_have_kept(tmp_path):
     kept = tomllib.loads((tmp_path / "schedules" / "announcements.toml").read_text("utf-8"))
     key = lambda entry: (entry["id"], entry["month"])  # noqa: E731
     # As a record no build has published from: without the seals the builds put on it.
-    assert sorted(map(unsealed, kept["release"]), key=key) == sorted(shipped, key=key)
+    assert sorted(map(unsealed_table, kept["release"]), key=key) == sorted(shipped, key=key)
 
 
 def test_a_text_file_in_the_schedules_folder_is_not_read_as_a_schedule(shipped_schedules):
