@@ -9,8 +9,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TypeVar, assert_never
 
-from calendar_gen.history import ical_status, status_word
-from calendar_gen.model import Designation, Period, Programme, Topic
+from calendar_gen.history import Status, ical_status, status_word
+from calendar_gen.model import Designation, Period, Precision, Programme, Topic
 from calendar_gen.releases import Release
 from calendar_gen.texts import CONTROL
 
@@ -106,17 +106,26 @@ def _utc(moment: dt.datetime) -> str:
 
 
 def event_title(release: Release) -> str:
-    """The title shown in calendars; the status is in it because some clients hide STATUS."""
-    return status_word(release.status, release.publication.title)
+    """The title shown in calendars; the status is in it because some clients hide STATUS,
+    and the month of a release announced to the month, as its event spans all of it."""
+    p = release.publication
+    if release.precision is not Precision.EXACT and release.status is Status.PROVISIONAL:
+        return f"{p.title} (provisional, {release.announced})"
+    return status_word(release.status, p.title)
+
+
+def _when(release: Release) -> str:
+    if release.precision is Precision.EXACT:
+        return f"{release.start:%H:%M} UK time, {release.status}"
+    if release.status is Status.PROVISIONAL:
+        return f"provisional: {release.announced}, the day to be announced when it is confirmed"
+    return f"{release.status}, {release.announced}"
 
 
 def event_description(release: Release) -> str:
     """History first (what a subscriber most needs when a date moves), then the facts."""
     p = release.publication
-    facts = (
-        f"{p.designation}. {p.frequency.value.capitalize()} release, "
-        f"{release.start:%H:%M} UK time, {release.status}."
-    )
+    facts = f"{p.designation}. {p.frequency.value.capitalize()} release, {_when(release)}."
     parts = ["\n".join(c.text() for c in release.changes), p.description, facts]
     return "\n\n".join(part for part in parts if part)
 
@@ -142,26 +151,43 @@ def render_events(releases: Iterable[Release], tzid: str) -> list[str]:
     """
     details: dict[tuple[object, ...], str] = {}
     stamps: dict[dt.datetime, str] = {}
-    starts: dict[dt.datetime, str] = {}
+    starts: dict[tuple[dt.datetime, Precision], str] = {}
     events = []
     for r in releases:
-        key = (id(r.publication), id(r.topic), r.status, r.changes, r.start.hour, r.start.minute)
+        when = (r.start, r.precision)
+        key = (id(r.publication), id(r.topic), r.status, r.changes, r.start.hour, r.start.minute,
+               r.precision, r.announced if r.precision is not Precision.EXACT else "")  # fmt: skip
         if key not in details:
             details[key] = _details(r)
         if r.revised not in stamps:
             stamp = _utc(r.revised)
             stamps[r.revised] = f"DTSTAMP:{stamp}\r\nLAST-MODIFIED:{stamp}\r\n"
-        if (start := r.start) not in starts:
-            starts[start] = (
-                f"DTSTART;TZID={tzid}:{start.year:04d}{start.month:02d}{start.day:02d}"
-                f"T{start.hour:02d}{start.minute:02d}00\r\nDURATION:{DURATION}\r\n"
-            )
+        if when not in starts:
+            starts[when] = _times(r, tzid)
         events.append(
-            f"BEGIN:VEVENT\r\n{fold(f'UID:{r.uid}')}{stamps[r.revised]}{starts[start]}"
+            f"BEGIN:VEVENT\r\n{fold(f'UID:{r.uid}')}{stamps[r.revised]}{starts[when]}"
             f"{details[key]}SEQUENCE:{r.sequence}\r\nTRANSP:TRANSPARENT\r\nCLASS:PUBLIC\r\n"
             "END:VEVENT\r\n"
         )
     return events
+
+
+def _times(release: Release, tzid: str) -> str:
+    """When the event is: its half hour on its day; or, announced to the month, all-day
+    events across the month or months (DTEND is the day after, RFC 5545 3.6.1), which is
+    what was announced: calendars show a bar over them, not a day never promised."""
+    start = release.start
+    if release.precision is Precision.EXACT:
+        return (
+            f"DTSTART;TZID={tzid}:{start.year:04d}{start.month:02d}{start.day:02d}"
+            f"T{start.hour:02d}{start.minute:02d}00\r\nDURATION:{DURATION}\r\n"
+        )
+    first, after = release.precision.span(release.date)
+    return f"DTSTART;VALUE=DATE:{_day(first)}\r\nDTEND;VALUE=DATE:{_day(after)}\r\n"
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
 def calendar_chunks(name: str, description: str, events: list[str], timezone: str) -> list[str]:

@@ -8,12 +8,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import assert_never
 
 from calendar_gen.errors import Problem
 from calendar_gen.history import Action as Action  # the model's vocabulary, kept here too
 from calendar_gen.history import Announcement as Announcement
 from calendar_gen.history import Change as Change
-from calendar_gen.history import ReleaseKey
+from calendar_gen.history import ReleaseKey, long_date
 from calendar_gen.history import Status as Status
 from calendar_gen.rules import Rule
 from calendar_gen.slots import YearMonth as YearMonth  # part of the model's vocabulary
@@ -79,6 +80,46 @@ class Frequency(StrEnum):
     def months(self) -> int:
         """How many months it names: any up to 12 for weekly, fortnightly and monthly."""
         return {"quarterly": 4, "bi-annual": 2, "annual": 1}.get(self.value, 12)
+
+
+class Precision(StrEnum):
+    """How exactly a provisional date is announced: GOV.UK's three precisions, "exact",
+    "May 2027" and "May to June 2027" (github.com/alphagov/whitehall, app/models/
+    statistics_announcement_date.rb and config/initializers/date_formats.rb). A confirmed
+    date is always exact, as GOV.UK requires."""
+
+    EXACT = "exact"
+    MONTH = "month"
+    TWO_MONTHS = "two months"
+
+    def span(self, day: dt.date) -> tuple[dt.date, dt.date]:
+        """The days announced for a release on `day`: the first, and the day after the last."""
+        first = YearMonth.of(day)
+        match self:
+            case Precision.EXACT:
+                return day, day + dt.timedelta(days=1)
+            case Precision.MONTH:
+                return first.first_day, first.plus(1).first_day
+            case Precision.TWO_MONTHS:  # as GOV.UK: the month of the day, and the next
+                return first.first_day, first.plus(2).first_day
+            case _:
+                assert_never(self)
+
+    def said(self, day: dt.date) -> str:
+        """'Thursday 20 May 2027', 'May 2027', 'May to June 2027', 'December 2027 to January
+        2028'."""
+        start, after = self.span(day)
+        last = after - dt.timedelta(days=1)
+        match self:
+            case Precision.EXACT:
+                return long_date(day)
+            case Precision.MONTH:
+                return f"{start:%B %Y}"
+            case Precision.TWO_MONTHS:
+                opening = f"{start:%B}" if start.year == last.year else f"{start:%B %Y}"
+                return f"{opening} to {last:%B %Y}"
+            case _:
+                assert_never(self)
 
 
 def parse_date(text: str) -> dt.date:
@@ -208,6 +249,7 @@ class Publication:
     file: str
     time_reason: str = ""  # why it is released at other than the standard time
     ended: Ending | None = None
+    precision: Precision = Precision.EXACT  # how its provisional dates are announced
 
     def suspension_in(self, month: YearMonth) -> Suspension | None:
         """The suspension, if any, covering a release the rule gives in `month`."""

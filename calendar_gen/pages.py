@@ -10,7 +10,7 @@ from html import escape
 
 from calendar_gen.assets import SCRIPT, STYLE
 from calendar_gen.feeds import feed_list, sorted_by_feed, statistics_of
-from calendar_gen.model import Designation, Period, Programme, Status
+from calendar_gen.model import Designation, Period, Precision, Programme, Status
 from calendar_gen.news import ATOM, anchor, last_updated
 from calendar_gen.releases import (
     FIELDS,
@@ -63,20 +63,33 @@ def _notes(release: Release) -> str:
     return "".join(f'\n<p class="note">{escape(n)}</p>' for n in notes)
 
 
+def _when(release: Release) -> str:
+    """Its day and time; or, announced to the month, only the month or months."""
+    if release.precision is Precision.EXACT:
+        return (
+            f'<time datetime="{release.start.isoformat()}">{release.date:%a %d %b %Y}</time> '
+            f'<span class="time">{release.start:%H:%M}</span>'
+        )
+    return f'<time datetime="{release.date:%Y-%m}">{release.announced}</time>'
+
+
 def _release_item(release: Release) -> str:
     """One release: when and its status, then the title, then topic and designation."""
     p = release.publication
     status = release.status.value
+    # Announced to the month, it is to come until its last day: no day that was never
+    # announced is in the page.
+    day = release.date
+    if release.precision is not Precision.EXACT:
+        day = release.precision.span(day)[1] - dt.timedelta(days=1)
     data = (
-        f'data-date="{release.date.isoformat()}" data-month="{release.date:%Y-%m}" '
+        f'data-date="{day.isoformat()}" data-month="{release.date:%Y-%m}" '
         f'data-topic="{escape(release.topic.slug)}" '
         f'data-designation="{p.designation.slug}" data-status="{status}"'
     )
     return (
         f'<li class="release {status}" id="{escape(anchor(release))}" {data}>\n'
-        f'<p class="when"><time datetime="{release.start.isoformat()}">'
-        f'{release.date:%a %d %b %Y}</time> <span class="time">{release.start:%H:%M}</span> '
-        f'<span class="status">{status}</span></p>\n'
+        f'<p class="when">{_when(release)} <span class="status">{status}</span></p>\n'
         f'<div class="what"><p class="title">{escape(p.title)}</p>{_notes(release)}</div>\n'
         f'<p class="meta"><span class="topic">{escape(release.topic.name)}</span>'
         f'<span class="designation">{escape(p.designation)}</span></p></li>'

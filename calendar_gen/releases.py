@@ -13,6 +13,7 @@ from calendar_gen.model import (
     Announcement,
     Change,
     Period,
+    Precision,
     Programme,
     Publication,
     Shown,
@@ -52,6 +53,20 @@ class Release:
     def changes(self) -> tuple[Change, ...]:
         return self.announcement.changes if self.announcement else ()
 
+    @property
+    def precision(self) -> Precision:
+        """How exactly its day is announced: to its publication's precision until it is
+        confirmed, then exact (and exact for one never announced: it was given no day)."""
+        if self.confirmed is not None or self.status in (Status.CONFIRMED, Status.NOT_ANNOUNCED):
+            return Precision.EXACT
+        return self.publication.precision
+
+    @property
+    def announced(self) -> str:
+        """Its day as announced: "Thursday 20 May 2027", or "May 2027" before it is
+        confirmed to the day."""
+        return self.precision.said(self.date)
+
     def history(self) -> list[dict[str, str | None]]:
         """The recorded changes as plain data."""
         return [change_row(c) for c in self.changes]
@@ -61,7 +76,8 @@ class Release:
 # release (plain words and numbers that never need quoting in CSV), then two texts.
 PUBLICATION_FIELDS = ("id", "title", "topic", "topic_name", "frequency", "designation")
 OCCURRENCE_FIELDS = ("date", "start", "status", "sequence", "uid", "scheduled_month",
-                     "confirmed_on", "confirmed_on_source", "first_shown_on")  # fmt: skip
+                     "confirmed_on", "confirmed_on_source", "first_shown_on",
+                     "precision")  # fmt: skip
 FIELDS = (*PUBLICATION_FIELDS, *OCCURRENCE_FIELDS, "description", "history")
 
 
@@ -70,12 +86,12 @@ def publication_fields(p: Publication, topic: Topic) -> dict[str, str]:
     return dict(zip(PUBLICATION_FIELDS, values, strict=True))
 
 
-def occurrence_values(r: Release) -> tuple[str, str, str, int, str, str, str, str, str]:
+def occurrence_values(r: Release) -> tuple[str, str, str, int, str, str, str, str, str, str]:
     """The OCCURRENCE_FIELDS of a release, in order."""
     return (
         iso_text(r.date), iso_text(r.start), r.status.value, r.sequence, r.uid, str(r.scheduled),
         iso_text(r.confirmed) if r.confirmed else "", _source(r),
-        iso_text(r.first_shown) if r.first_shown else "",
+        iso_text(r.first_shown) if r.first_shown else "", r.precision.value,
     )  # fmt: skip
 
 

@@ -18,7 +18,7 @@ from calendar_gen.clash import Clash, ClashKind, Move
 from calendar_gen.findings import SCHEMA as FINDINGS_SCHEMA
 from calendar_gen.findings import Command, Finding, Severity
 from calendar_gen.learning import Proposal
-from calendar_gen.model import Announcement, Period, Programme
+from calendar_gen.model import Announcement, Period, Precision, Programme
 from calendar_gen.releases import Release
 from calendar_gen.texts import long_date, plural, short_date
 
@@ -68,7 +68,7 @@ def release_table(releases: list[Release], *, wide: bool = True) -> str:
     columns, the title shortened with an ellipsis where it must be."""
     heads = ("Date", "Time", "Status", "Topic", "Id", "Title")
     rows = [
-        (short_date(r.date), f"{r.start:%H:%M}", r.status.value, r.topic.slug,
+        (short_date(r.date), f"{r.start:%H:%M}", _status(r), r.topic.slug,
          r.publication.id, r.publication.title)
         for r in releases
     ]  # fmt: skip
@@ -81,6 +81,14 @@ def release_table(releases: list[Release], *, wide: bool = True) -> str:
         widths[-1] = min(widths[-1], room)
     lines = ("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in table)
     return "\n".join(line.rstrip() for line in lines)
+
+
+def _status(release: Release) -> str:
+    """Its status, and its precision where the feeds show only its month: "provisional
+    (month)" says the date beside it is the rules', not yet announced."""
+    if release.precision is Precision.EXACT:
+        return release.status.value
+    return f"{release.status.value} ({release.precision.value})"
 
 
 def _shortened(text: str, room: int) -> str:

@@ -24,6 +24,7 @@ from calendar_gen.model import (
     Ending,
     Frequency,
     Period,
+    Precision,
     Programme,
     Publication,
     Suspension,
@@ -65,6 +66,7 @@ TOPIC_KEYS = ("topic", "publication")
 PUBLICATION_KEYS = (
     "id", "title", "designation", "frequency", "description", "months", "day", "roll",
     "holidays", "time", "time_reason", "suspended", "released_with", "ended", "from", "dates",
+    "provisional",
 )  # fmt: skip
 SUSPENSION_KEYS = ("period", "reason")
 
@@ -528,6 +530,7 @@ def _read_publication(
     time = r.time(table, "time", settings.release_time if settings else dt.time(9, 30))
     suspensions = _read_suspensions(table, r)
     time_reason = r.text(table, "time_reason", required=False) or ""
+    precision = _read_precision(table, frequency, r)
     ended = _read_ended(table, r)
     released_with = table.get("released_with", [])
     if not isinstance(released_with, list) or not all(
@@ -539,9 +542,9 @@ def _read_publication(
         )
         released_with = None
     r.publication = None
-    if None in (pub_id, title, designation, frequency, rule, time, released_with):
+    if None in (pub_id, title, designation, frequency, rule, time, released_with, precision):
         return None
-    assert pub_id and title and designation and frequency and rule and time
+    assert pub_id and title and designation and frequency and rule and time and precision
     return Publication(
         id=pub_id,
         title=title,
@@ -554,9 +557,24 @@ def _read_publication(
         released_with=tuple(released_with),
         time_reason=time_reason,
         ended=ended,
+        precision=Precision(precision),
         topic=slug,
         file=r.file,
     )
+
+
+def _read_precision(table: dict[str, Any], frequency: str | None, r: _Reader) -> str | None:
+    """How exactly its provisional dates are announced; weekly releases always to the day,
+    or a month would hold four or five of one publication."""
+    precision = r.choice(table, "provisional", tuple(Precision), default=Precision.EXACT.value)
+    weekly = frequency in (Frequency.WEEKLY, Frequency.FORTNIGHTLY)
+    if precision not in (None, Precision.EXACT) and weekly:
+        r.problem(
+            f'provisional "{precision}" is for monthly and rarer publications: a {frequency} '
+            'one is announced to the day; remove provisional (or write provisional = "exact")'
+        )
+        return None
+    return precision
 
 
 def _read_rule(

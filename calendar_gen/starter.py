@@ -51,6 +51,8 @@ frequency = "monthly"              # weekly, fortnightly, monthly, quarterly, bi
                                    # annual or ad hoc
 day = "second thursday"            # or "15", "last working day", "3rd working day" ...
 description = "What subscribers should know about this publication."
+# provisional = "month"            # announce provisional dates as "May 2027" (or
+                                   # "two months": "May to June 2027"), as GOV.UK can
 """
 
 TOPIC_SLUG = "statistics"

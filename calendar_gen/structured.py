@@ -8,11 +8,12 @@ previousStartDate), EventPostponed and EventCancelled.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any, assert_never
 
 from calendar_gen.history import Status, lands_on
-from calendar_gen.model import Programme
+from calendar_gen.model import Precision, Programme
 from calendar_gen.news import anchor
 from calendar_gen.releases import Release
 
@@ -44,6 +45,22 @@ def earlier_days(release: Release) -> list[str]:
     return [day for day in days if day != release.date.isoformat()]
 
 
+def _start(release: Release) -> str:
+    """Its start; announced to the month, the month alone: "2027-05", ISO 8601's reduced
+    precision (schema.org's dates are ISO 8601), not a day that was never announced."""
+    if release.precision is Precision.EXACT:
+        return release.start.isoformat()
+    return f"{release.date:%Y-%m}"
+
+
+def _end(release: Release) -> dict[str, str]:
+    """The last month of a release announced to two months; else nothing."""
+    if release.precision is not Precision.TWO_MONTHS:
+        return {}
+    after = release.precision.span(release.date)[1]
+    return {"endDate": f"{after - dt.timedelta(days=1):%Y-%m}"}
+
+
 def _event(programme: Programme, release: Release, page: str) -> dict[str, Any]:
     where = f"{page}#{anchor(release)}"
     event: dict[str, Any] = {
@@ -52,8 +69,9 @@ def _event(programme: Programme, release: Release, page: str) -> dict[str, Any]:
         "url": where,
         "identifier": release.uid,
         "name": release.publication.title,
-        "startDate": release.start.isoformat(),
+        "startDate": _start(release),
         "eventStatus": event_status(release),
+        **_end(release),
         "organizer": {"@type": "Organization", "name": programme.organisation},
     }
     if earlier := earlier_days(release):

@@ -297,7 +297,8 @@ def _toml(text: str) -> str:
 
 @st.composite
 def topic_files(draw: st.DrawFn) -> dict[str, str]:
-    """One or two topic files of monthly and quarterly publications with any text."""
+    """One or two topic files of monthly and quarterly publications with any text, their
+    provisional dates announced to the day or the month."""
     files = {}
     for slug in ("first", "second")[: draw(st.integers(1, 2))]:
         tables = []
@@ -310,6 +311,7 @@ def topic_files(draw: st.DrawFn) -> dict[str, str]:
                 + ("months = [2, 5, 8, 11]\n" if quarterly else "")
                 + f'day = "{draw(st.sampled_from(DAYS))}"\n'
                 f'time = "{draw(st.sampled_from(("07:00", "09:30", "16:30")))}"\n'
+                f'provisional = "{draw(st.sampled_from(("exact", "month", "two months")))}"\n'
                 + (f"description = {_toml(text)}\n" if (text := draw(LINES)).strip() else "")
             )
         files[slug] = f"topic = {_toml(draw(ONE_LINE))}\n\n" + "\n".join(tables)

@@ -11,6 +11,7 @@ test_messages.py).
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 
@@ -25,7 +26,7 @@ from calendar_gen.workdays import roll
 # The data files' columns, in order, as the README documents them.
 FIELDS = ("id", "title", "topic", "topic_name", "frequency", "designation", "date", "start",
           "status", "sequence", "uid", "scheduled_month", "confirmed_on", "confirmed_on_source",
-          "first_shown_on", "description", "history")  # fmt: skip
+          "first_shown_on", "precision", "description", "history")  # fmt: skip
 
 
 def release_as_dict(release: Release) -> dict[str, object]:
@@ -49,6 +50,10 @@ def release_as_dict(release: Release) -> dict[str, object]:
             "" if release.confirmed is None else "worked out" if release.worked_out else "recorded"
         ),
         "first_shown_on": release.first_shown.isoformat() if release.first_shown else "",
+        # Shown to the publication's precision only until confirmed; never shown: no day.
+        "precision": "exact"
+        if release.confirmed or release.status.value in ("confirmed", "not announced")
+        else str(p.precision),
         "description": p.description,
         "history": [_change_row(c) for c in release.changes],
     }
@@ -77,8 +82,28 @@ def _stamp(moment: dt.datetime) -> str:
     return f"{m.year:04d}{m.month:02d}{m.day:02d}T{m.hour:02d}{m.minute:02d}{m.second:02d}Z"
 
 
+def _months_only(release: Release) -> int | None:
+    """How many months the event spans, for a release announced to the month and not yet
+    confirmed; None for one announced to the day."""
+    spans = {"month": 1, "two months": 2}.get(str(release.publication.precision))
+    return None if release.confirmed or release.status is Status.CONFIRMED else spans
+
+
+def _months_said(release: Release) -> str:
+    months = _months_only(release)
+    assert months is not None
+    y, m = release.date.year, release.date.month
+    if months == 1:
+        return f"{calendar.month_name[m]} {y}"
+    y2, m2 = (y, m + 1) if m < 12 else (y + 1, 1)
+    opening = calendar.month_name[m] + ("" if y2 == y else f" {y}")
+    return f"{opening} to {calendar.month_name[m2]} {y2}"
+
+
 def _title(release: Release) -> str:
     title = release.publication.title
+    if _months_only(release) and release.status is Status.PROVISIONAL:
+        return f"{title} (provisional, {_months_said(release)})"
     return {
         Status.CONFIRMED: title,
         Status.PROVISIONAL: f"{title} (provisional)",
@@ -89,10 +114,16 @@ def _title(release: Release) -> str:
 def _description(release: Release) -> str:
     p = release.publication
     history = "\n".join(c.text() for c in release.changes)
-    facts = (
-        f"{p.designation.value}. {p.frequency.value.capitalize()} release, "
-        f"{release.start.hour:02d}:{release.start.minute:02d} UK time, {release.status.value}."
-    )
+    if not _months_only(release):
+        when = (
+            f"{release.start.hour:02d}:{release.start.minute:02d} UK time, {release.status.value}"
+        )
+    elif release.status is Status.PROVISIONAL:
+        when = (f"provisional: {_months_said(release)}, the day to be announced when it is "
+                "confirmed")  # fmt: skip
+    else:
+        when = f"{release.status.value}, {_months_said(release)}"
+    facts = f"{p.designation.value}. {p.frequency.value.capitalize()} release, {when}."
     return "\n\n".join(part for part in (history, p.description, facts) if part)
 
 
@@ -106,12 +137,20 @@ def event_as_first_written(release: Release, tzid: str) -> str:
     """A VEVENT written a property at a time from the release's fields, nothing shared."""
     stamp, start = _stamp(release.revised), release.start
     status = {Status.CONFIRMED: "CONFIRMED", Status.CANCELLED: "CANCELLED"}
+    if (months := _months_only(release)) is None:
+        when = (
+            f"DTSTART;TZID={tzid}:{start.year:04d}{start.month:02d}{start.day:02d}"
+            f"T{start.hour:02d}{start.minute:02d}00\r\nDURATION:PT30M\r\n"
+        )
+    else:
+        y, m = release.date.year, release.date.month
+        y2, m2 = (y, m + months) if m + months <= 12 else (y + 1, m + months - 12)
+        when = f"DTSTART;VALUE=DATE:{y:04d}{m:02d}01\r\nDTEND;VALUE=DATE:{y2:04d}{m2:02d}01\r\n"
     return (
         "BEGIN:VEVENT\r\n"
         + fold(f"UID:{release.uid}")
         + f"DTSTAMP:{stamp}\r\nLAST-MODIFIED:{stamp}\r\n"
-        + f"DTSTART;TZID={tzid}:{start.year:04d}{start.month:02d}{start.day:02d}"
-        + f"T{start.hour:02d}{start.minute:02d}00\r\nDURATION:PT30M\r\n"
+        + when
         + fold(f"SUMMARY:{escape_text(_title(release), multiline=False)}")
         + fold(f"DESCRIPTION:{escape_text(_description(release))}")
         + fold(f"CATEGORIES:{_category(release)},{release.publication.designation.value}")

@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import tomllib
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -416,3 +417,75 @@ def test_releases_shown_before_the_record_kept_the_days_are_not_given_one(tmp_pa
         + shown_row("on", "2014-04-10", THIRD_TUESDAYS)
     )  # fmt: skip
     assert july(tmp_path) == ("2014-07-15", 1, "2014-04-10", "TENTATIVE", "")
+
+
+ANNOUNCED_TO_THE_MONTH = """\
+topic = "Test topic"
+
+[[publication]]
+id = "quarterly-bulletin"
+title = "Quarterly bulletin"
+designation = "Official statistics"
+frequency = "quarterly"
+months = [5, 8, 11, 2]
+day = "last thursday"
+provisional = "month"
+
+[[publication]]
+id = "annual-report"
+title = "Annual report"
+designation = "Official statistics"
+frequency = "annual"
+months = [12]
+day = "first tuesday"
+provisional = "Two Months"
+"""
+
+
+def _published_as(feed, uid: str) -> tuple:
+    e = events(feed)[uid]
+    return (e.decoded("DTSTART"), e.decoded("DTEND") if "DTEND" in e else e.decoded("DURATION"),
+            str(e["STATUS"]), int(e["SEQUENCE"]), str(e["SUMMARY"]))  # fmt: skip
+
+
+@pytest.mark.interop
+def test_a_release_announced_to_the_month_is_shown_across_it_until_confirmed(tmp_path):
+    write_schedules(tmp_path / "schedules", {"test": ANNOUNCED_TO_THE_MONTH})
+    feed, page = tmp_path / "feeds" / "test.ics", tmp_path / "feeds" / "index.html"
+    may, december = "quarterly-bulletin-2014-05@test-office", "annual-report-2014-12@test-office"
+    # As of 1 April 2014 the last Thursday of May (29 May: May 2014 began on a Thursday) is
+    # eight weeks away, the first Tuesday of December (2 December: the 1st was a Monday) more.
+    build(tmp_path, "2014-04-01")
+    assert _published_as(feed, may) == (
+        dt.date(2014, 5, 1), dt.date(2014, 6, 1), "TENTATIVE", 0,
+        "Quarterly bulletin (provisional, May 2014)")  # fmt: skip
+    assert _published_as(feed, december) == (
+        dt.date(2014, 12, 1), dt.date(2015, 2, 1), "TENTATIVE", 0,
+        "Annual report (provisional, December 2014 to January 2015)")  # fmt: skip
+    html = page.read_text()
+    assert '<time datetime="2014-05">May 2014</time>' in html
+    assert '<time datetime="2014-12">December 2014 to January 2015</time>' in html
+    assert "2014-05-29" not in html and "2014-12-02" not in html  # no day never announced
+    rows = {r["uid"]: r for r in json.loads((tmp_path / "feeds" / "releases.json").read_text())}
+    assert (rows[may]["date"], rows[may]["precision"]) == ("2014-05-29", "month")
+    assert rows[december]["precision"] == "two months"
+    table = run_cli("list", "--as-of", "2014-04-01", cwd=tmp_path).stdout.splitlines()
+    assert "Thu 29 May 2014  09:30  provisional (month)       Quarterly bulletin" in table
+
+    # 29 May less four weeks is 1 May: confirmed then, the same event moves to its day.
+    build(tmp_path, "2014-05-01")
+    start = dt.datetime(2014, 5, 29, 9, 30, tzinfo=ZoneInfo("Europe/London"))
+    assert _published_as(feed, may) == (
+        start,
+        dt.timedelta(minutes=30),
+        "CONFIRMED",
+        1,
+        "Quarterly bulletin",
+    )
+    rows = {r["uid"]: r for r in json.loads((tmp_path / "feeds" / "releases.json").read_text())}
+    assert (rows[may]["precision"], rows[may]["confirmed_on"]) == ("exact", "2014-05-01")
+    html = page.read_text()
+    assert '<time datetime="2014-05-29T09:30:00+01:00">Thu 29 May 2014</time>' in html
+    # The last Thursday of August 2014 (the 28th: the 1st was a Friday) is still to the month.
+    assert '<time datetime="2014-08">August 2014</time>' in html
+    assert '"startDate":"2014-08"' in html

@@ -15,7 +15,7 @@ DESIGNATIONS = (
 )
 PUBLICATION_KEYS = (
     "id, title, designation, frequency, description, months, day, roll, holidays, time, "
-    "time_reason, suspended, released_with, ended, from, dates"
+    "time_reason, suspended, released_with, ended, from, dates, provisional"
 )
 PROGRAMME_KEYS = (
     "organisation, period, timezone, release_time, holidays, roll, uid_domain, notice_weeks, "
@@ -57,6 +57,12 @@ PUBLICATION_MISTAKES = [
      '"Experimental statistics"?'),
     ('frequency = "monthly"\ntitle = ""',
      f'{T}title "" is empty; write the title between the quotes'),
+    ('frequency = "monthly"\nprovisional = "monthly"',
+     f'{T}provisional "monthly" is not one of "exact", "month", "two months"; did you mean '
+     '"month"?'),
+    ('frequency = "weekly"\nday = "thursday"\nprovisional = "month"',
+     f'{T}provisional "month" is for monthly and rarer publications: a weekly one is '
+     'announced to the day; remove provisional (or write provisional = "exact")'),
     ('frequency = "monthly"\nholidays = "uk"',
      f'{T}holidays "uk" is not one of {REGIONS}; did you mean "united-kingdom"?'),
     ('frequency = "monthly"\ntime = "9.30"',

@@ -42,6 +42,9 @@ WEEKLY = (
     .replace('"monthly"', '"weekly"')
     .replace('"second tuesday"', '"thursday"')
 )
+# Announced to the month while provisional, as GOV.UK allows: its event's start changes
+# from a month to a day when it is confirmed.
+MONTHLY_TO_THE_MONTH = MONTHLY + 'provisional = "month"\n'
 DAYS = ("second tuesday", "third wednesday", "last thursday", "first monday")
 KINDS = ("move", "cancel", "reinstate", "postpone", "retime", "released")
 START = dt.date(2014, 3, 3)
@@ -74,7 +77,7 @@ class TeamYears(RuleBasedStateMachine):
         super().__init__()
         self.root = Path(tempfile.mkdtemp(prefix="model-"))
         self.schedules = write_schedules(
-            self.root / "schedules", {"test": MONTHLY, "weekly": WEEKLY}
+            self.root / "schedules", {"test": MONTHLY_TO_THE_MONTH, "weekly": WEEKLY}
         )
         self.out = self.root / "feeds"
         self.today = START

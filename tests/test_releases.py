@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from helpers import PROGRAMME, SHIPPED, write_schedules
 
-from calendar_gen.model import Period, Status
+from calendar_gen.model import Period, Precision, Status
 from calendar_gen.releases import calendar, expand, suspensions
 from calendar_gen.schedule import load_programme
 
@@ -296,3 +296,34 @@ def test_monthly_without_august(tmp_path):
         D(2027, 6, 8), D(2027, 7, 13), D(2027, 9, 14), D(2027, 10, 12), D(2027, 11, 9),
         D(2027, 12, 14),
     ]  # fmt: skip
+
+
+# Worked by hand: a month runs to its last day; two months are the day's month and the next.
+PRECISIONS = [
+    ("exact", D(2027, 5, 20), D(2027, 5, 20), D(2027, 5, 21), "Thursday 20 May 2027"),
+    ("month", D(2027, 5, 20), D(2027, 5, 1), D(2027, 6, 1), "May 2027"),
+    ("month", D(2028, 2, 29), D(2028, 2, 1), D(2028, 3, 1), "February 2028"),
+    ("month", D(2027, 12, 31), D(2027, 12, 1), D(2028, 1, 1), "December 2027"),
+    ("two months", D(2027, 5, 3), D(2027, 5, 1), D(2027, 7, 1), "May to June 2027"),
+    ("two months", D(2027, 11, 30), D(2027, 11, 1), D(2028, 1, 1), "November to December 2027"),
+    ("two months", D(2027, 12, 1), D(2027, 12, 1), D(2028, 2, 1),
+     "December 2027 to January 2028"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("precision", "day", "first", "after", "said"), PRECISIONS)
+def test_a_precision_announces_the_days_that_hold_the_release(precision, day, first, after, said):
+    assert Precision(precision).span(day) == (first, after)
+    assert Precision(precision).said(day) == said
+
+
+def test_a_release_is_announced_to_the_month_only_until_it_is_confirmed(tmp_path):
+    # As of 1 April 2014 the 15 May release is provisional and the 15 April one confirmed.
+    topic = publication("monthly", "", "15", 'provisional = "month"\n')
+    programme = load_programme(write_schedules(tmp_path, {"t": topic}))
+    found = {r.date: r for r in calendar(programme, D(2014, 4, 1))}
+    assert (found[D(2014, 4, 15)].status, found[D(2014, 4, 15)].precision) == (
+        Status.CONFIRMED, Precision.EXACT)  # fmt: skip
+    assert (found[D(2014, 5, 15)].status, found[D(2014, 5, 15)].precision) == (
+        Status.PROVISIONAL, Precision.MONTH)  # fmt: skip
+    assert found[D(2014, 5, 15)].announced == "May 2014"

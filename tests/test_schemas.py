@@ -10,7 +10,7 @@ from helpers import GOLDEN, SCHEMAS, SHIPPED, run_cli, valid, write_schedules
 from calendar_gen.clash import ClashKind
 from calendar_gen.findings import SCHEMA, Command, FindingKind, Severity
 from calendar_gen.history import Action, Status
-from calendar_gen.model import Designation, Frequency
+from calendar_gen.model import Designation, Frequency, Precision
 
 NAMES = ["releases", "findings", "clashes"]
 
@@ -32,6 +32,7 @@ def test_each_schema_is_a_2020_12_schema_with_a_versioned_id(name):
         ("releases", ("$defs", "release", "properties", "status"), Status),
         ("releases", ("$defs", "release", "properties", "frequency"), Frequency),
         ("releases", ("$defs", "release", "properties", "designation"), Designation),
+        ("releases", ("$defs", "release", "properties", "precision"), Precision),
         ("releases", ("$defs", "change", "properties", "action"), Action),
         ("findings", ("$defs", "finding", "properties", "kind"), FindingKind),
         ("findings", ("$defs", "finding", "properties", "severity"), Severity),
