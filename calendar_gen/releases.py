@@ -48,6 +48,7 @@ class Release:
     # version of calendar-gen before the record kept true days: history, kept as it is.
     worked_out: bool = False
     first_shown: dt.date | None = None  # the day a build first showed it, by the record
+    seal: str = ""  # the seal of its latest event in the record; "": the record seals none
 
     @property
     def changes(self) -> tuple[Change, ...]:
@@ -77,7 +78,7 @@ class Release:
 PUBLICATION_FIELDS = ("id", "title", "topic", "topic_name", "frequency", "designation")
 OCCURRENCE_FIELDS = ("date", "start", "status", "sequence", "uid", "scheduled_month",
                      "confirmed_on", "confirmed_on_source", "first_shown_on",
-                     "precision")  # fmt: skip
+                     "precision", "seal")  # fmt: skip
 FIELDS = (*PUBLICATION_FIELDS, *OCCURRENCE_FIELDS, "description", "history")
 
 
@@ -86,12 +87,15 @@ def publication_fields(p: Publication, topic: Topic) -> dict[str, str]:
     return dict(zip(PUBLICATION_FIELDS, values, strict=True))
 
 
-def occurrence_values(r: Release) -> tuple[str, str, str, int, str, str, str, str, str, str]:
+Occurrence = tuple[str, str, str, int, str, str, str, str, str, str, str]
+
+
+def occurrence_values(r: Release) -> Occurrence:
     """The OCCURRENCE_FIELDS of a release, in order."""
     return (
         iso_text(r.date), iso_text(r.start), r.status.value, r.sequence, r.uid, str(r.scheduled),
         iso_text(r.confirmed) if r.confirmed else "", _source(r),
-        iso_text(r.first_shown) if r.first_shown else "", r.precision.value,
+        iso_text(r.first_shown) if r.first_shown else "", r.precision.value, r.seal,
     )  # fmt: skip
 
 
@@ -274,6 +278,7 @@ def _releases(
     from the wall clock, so rebuilding the same schedules gives the same bytes.
     """
     rule, recorded, pub_id = publication.rule, programme.announcements, publication.id
+    seals = programme.seals.by_key
     # Confirmations recorded before the first build that kept true days were worked out.
     first = programme.builds.first if programme.builds else as_of
     # Past the programme's end or the publication's, the rules give nothing new.
@@ -281,7 +286,8 @@ def _releases(
     end = min(ends, default=None)
     found = []
     for slot, nominal in slots:
-        announced = recorded.get(ReleaseKey(pub_id, slot))
+        key = ReleaseKey(pub_id, slot)
+        announced = recorded.get(key)
         scheduled = nominal is not None and not publication.suspension_in(YearMonth.of(nominal))
         if not (scheduled or announced):
             continue
@@ -295,7 +301,7 @@ def _releases(
         assert date is not None
         state = announced.state if announced else State(date)
         status, confirmed = _status(state, programme.firm_from(date), announced, as_of)
-        shown = programme.shown.get(ReleaseKey(pub_id, slot))
+        shown = programme.shown.get(key)
         revised = _revised(status, confirmed, announced, shown, programme.firm_from(date), floor)
         # SEQUENCE counts each new day or time the rules gave it while it was shown, its
         # confirmation and each change (RFC 5545 3.8.7.4), so clients take every one.
@@ -317,6 +323,7 @@ def _releases(
                 announcement=announced,
                 worked_out=_worked_out(programme, announced, first),
                 first_shown=shown.first if shown else None,
+                seal=(seals.get(key) or ("",))[-1],
             )
         )
     return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
 from enum import Enum
 from functools import cached_property
@@ -17,10 +17,19 @@ from typing import Any, assert_never
 from calendar_gen.edits import render_updates
 from calendar_gen.feeds import feed_chunks, feed_list
 from calendar_gen.files import Refused, read_regular
-from calendar_gen.model import RECORD_FILE, Announcement, Builds, Period, Programme, ShownRow
+from calendar_gen.history import ReleaseKey
+from calendar_gen.model import (
+    RECORD_FILE,
+    Announcement,
+    Builds,
+    Key,
+    Period,
+    Programme,
+    ShownRow,
+)
 from calendar_gen.news import ATOM, render_atom
 from calendar_gen.output import Content
-from calendar_gen.pages import csv_lines, json_lines, render_index
+from calendar_gen.pages import csv_lines, json_lines, json_rows, render_index
 from calendar_gen.readback import DATA_LIMIT, NOTE_LIMIT, ReadBackError, loads, opened, read_back
 from calendar_gen.releases import Release
 from calendar_gen.schedule import FILE_LIMIT
@@ -130,7 +139,9 @@ def outputs(
     new = {a.key for a in announce}
     announce = [*announce, *(programme.announcements[k] for k in programme.seals.unsealed
                              if k not in new)]  # fmt: skip
-    edition = replace(edition, events=_events(programme, announce, shown))
+    seals = {**programme.seals.by_key, **{a.key: sealed(a) for a in announce}}
+    edition = replace(_resealed(edition, seals, {a.key for a in announce}),
+                      events=_events(programme, seals, shown))  # fmt: skip
     builds = Builds(before.first if before else edition.as_of, edition.as_of, edition.digest,
                     edition.events)  # fmt: skip
     files: list[tuple[Path, Content]] = []
@@ -141,10 +152,24 @@ def outputs(
     return files
 
 
-def _events(programme: Programme, announce: list[Announcement], shown: Sequence[ShownRow]) -> str:
-    """The digest of the record's seals once this build has written it: [published] events.
-    Every release not in `announce` is sealed already, as the record was read."""
-    seals = {**programme.seals.by_key, **{a.key: sealed(a) for a in announce}}
+def _resealed(edition: Edition, seals: Mapping[Key, tuple[str, ...]], keys: Set[Key]) -> Edition:
+    """The edition with the latest seal of each release in `keys`, as this build writes
+    the record, in its row of the data files."""
+    if not keys:
+        return edition
+    releases, rows = list(edition.releases), list(edition.rows)
+    for i, r in enumerate(releases):
+        key = ReleaseKey(r.publication.id, r.scheduled)
+        if key in keys and key in seals and r.seal != seals[key][-1]:
+            releases[i] = replace(r, seal=seals[key][-1])
+            rows[i] = json_rows([releases[i]])[0]
+    return replace(edition, releases=releases, rows=rows)
+
+
+def _events(
+    programme: Programme, seals: Mapping[Key, tuple[str, ...]], shown: Sequence[ShownRow]
+) -> str:
+    """The digest of the record's seals once this build has written it: [published] events."""
     chain = [programme.seals.last_row, *row_seals(shown, programme.seals.last_row)]
     return events_digest(seals, [s for s in chain if s])
 

@@ -26,7 +26,7 @@ from calendar_gen.workdays import roll
 # The data files' columns, in order, as the README documents them.
 FIELDS = ("id", "title", "topic", "topic_name", "frequency", "designation", "date", "start",
           "status", "sequence", "uid", "scheduled_month", "confirmed_on", "confirmed_on_source",
-          "first_shown_on", "precision", "description", "history")  # fmt: skip
+          "first_shown_on", "precision", "seal", "description", "history")  # fmt: skip
 
 
 def release_as_dict(release: Release) -> dict[str, object]:
@@ -54,6 +54,7 @@ def release_as_dict(release: Release) -> dict[str, object]:
         "precision": "exact"
         if release.confirmed or release.status.value in ("confirmed", "not announced")
         else str(p.precision),
+        "seal": release.seal,
         "description": p.description,
         "history": [_change_row(c) for c in release.changes],
     }

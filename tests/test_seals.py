@@ -7,6 +7,7 @@ Thursday the 15th on the 22nd, June (Tuesday the 10th) cancelled while provision
 
 import datetime as dt
 import hashlib
+import json
 import re
 import shutil
 import tomllib
@@ -45,6 +46,31 @@ def test_every_event_a_build_publishes_carries_a_seal(sealed):
     assert len(tables) == 5  # two entries, their two changes, the row of 20 April
     assert all(re.fullmatch("[0-9a-f]{16}", t["seal"]) for t in tables)
     assert re.fullmatch("sha256:[0-9a-f]{64}", data["published"]["events"])
+
+
+def test_each_release_in_releases_json_carries_the_seal_of_its_latest_event(announced):
+    data = tomllib.loads(record(announced))
+    latest = {(e["id"], e["month"]): [e, *e.get("change", [])][-1]["seal"] for e in data["release"]}
+    rows = json.loads((announced / "feeds" / "releases.json").read_text())
+    found = {(r["id"], r["scheduled_month"]): r["seal"] for r in rows}
+    # May's move and June's cancellation (April's release was out before the first build);
+    # the rest are provisional.
+    assert {k: v for k, v in found.items() if v} == latest
+    assert set(latest) == {("monthly-bulletin", "2014-05"), ("monthly-bulletin", "2014-06")}
+
+    # A change the next build publishes moves the row on to its seal; the others stay.
+    ok("move", "monthly-bulletin", "2014-05-15", "2014-05-16", "--reason", "later still",
+       "--as-of", "2014-04-23", cwd=announced)  # fmt: skip
+    ok("build", "--as-of", "2014-04-23", cwd=announced)
+    after = {(r["id"], r["scheduled_month"]): r["seal"]
+             for r in json.loads((announced / "feeds" / "releases.json").read_text())}  # fmt: skip
+    may = ("monthly-bulletin", "2014-05")
+    entry = next(e for e in tomllib.loads(record(announced))["release"] if e["month"] == may[1])
+    assert after[may] == entry["change"][-1]["seal"]
+    assert after[may] != found[may]
+    assert {k: v for k, v in after.items() if k != may} == {
+        k: v for k, v in found.items() if k != may
+    }
 
 
 def _cut(text: str, start: str, end: str) -> str:
