@@ -67,13 +67,14 @@ day = "second tuesday"
 # --- outside tools: only tests marked interop may run them ---------------------------------
 
 # conftest.py sets this before each test: whether the test is marked `interop`. The working
-# lane leaves interop tests out; a test that runs node, libical, Chromium or Java without the
-# mark would fail there instead of being left out, so the mark cannot be forgotten.
+# lane leaves interop tests out; a test that runs node, libical, Chromium, Java or LibreOffice
+# without the mark would fail there instead of being left out, so the mark cannot be forgotten.
 INTEROP_MARKED = True
 
 
 def outside_tool(name: str) -> None:
-    """Called before running `name` (node, libical, Chromium, Java): the test must say so."""
+    """Called before running `name` (node, libical, Chromium, Java, LibreOffice): the test
+    must say so."""
     assert INTEROP_MARKED, f"this test runs {name}: mark it @pytest.mark.interop"
 
 

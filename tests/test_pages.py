@@ -5,6 +5,8 @@ import datetime as dt
 import io
 import json
 import re
+import shutil
+import subprocess
 from html.parser import HTMLParser
 
 import pytest
@@ -14,6 +16,7 @@ from helpers import (
     PROGRAMME,
     examples,
     generated_releases,
+    outside_tool,
     record_change,
     record_entry,
     run_cli,
@@ -277,6 +280,58 @@ def test_pandas_reads_the_csv_as_exactly_the_rows_of_releases_json(tmp_path, top
             release["uid"], release["date"], release["start"]
         )  # fmt: skip
         assert int(row["sequence"]) == release["sequence"]
+
+
+@pytest.mark.interop
+def test_libreoffice_reads_the_csv_as_exactly_the_rows_of_releases_json(tmp_path):
+    """LibreOffice Calc, headless, opens each releases.csv as a spreadsheet user would (comma,
+    double quote, UTF-8) and saves it as a workbook, which openpyxl reads back."""
+    import openpyxl
+
+    outside_tool("LibreOffice")
+    soffice = shutil.which("soffice")
+    assert soffice, "LibreOffice is not installed: run make test-tools (libreoffice-calc-nogui)"
+    expected = {}
+    for name, topic in (("hostile", HOSTILE), ("welsh", WELSH), ("formulas", FORMULAS)):
+        releases = with_history(tmp_path / name, topic)
+        (tmp_path / f"{name}.csv").write_text("".join(csv_lines(releases, byte_order_mark=True)))
+        expected[name] = json.loads("".join(json_lines(releases)))
+    shutil.copy(GOLDEN / "releases.csv", tmp_path / "golden.csv")
+    expected["golden"] = json.loads((GOLDEN / "releases.json").read_text())
+    # Comma, double quote, UTF-8 from line 1; quoted cells as text, no special numbers.
+    options = "CSV:44,34,76,1,,0,true,false"
+    files = [str(tmp_path / f"{name}.csv") for name in expected]
+    done = subprocess.run(
+        [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/lo",
+         f"--infilter={options}", "--convert-to", "xlsx", "--outdir", str(tmp_path / "x"),
+         *files],
+        capture_output=True, timeout=180, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr.decode()
+    for name, data in expected.items():
+        sheet = openpyxl.load_workbook(tmp_path / "x" / f"{name}.xlsx").active
+        rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+        assert rows[0] == list(FIELDS), name
+        assert len(rows) - 1 == len(data), f"{name}: {len(rows) - 1} rows for {len(data)}"
+        # Every cell as Python's csv module reads it, line breaks in reasons included.
+        text = (tmp_path / f"{name}.csv").read_text("utf-8-sig")
+        assert [list(map(_as_read, r)) for r in rows] == list(csv.reader(io.StringIO(text)))
+        for cells, release in zip(rows[1:], data, strict=True):
+            row = dict(zip(FIELDS, map(_as_read, cells), strict=True))
+            assert (row["uid"], row["date"], row["start"], row["status"]) == (
+                release["uid"], release["date"], release["start"], release["status"]
+            )  # fmt: skip
+            assert int(row["sequence"]) == release["sequence"]
+            # What was written is what the spreadsheet holds: shown, never run as a formula.
+            assert row["title"] == spreadsheet_cell(release["title"])
+            assert row["description"] == spreadsheet_cell(release["description"])
+
+
+def _as_read(value: object) -> str:
+    """A cell as its text: a date Calc recognised as its ISO day, a number as written."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    return "" if value is None else str(value)
 
 
 @examples(60)
