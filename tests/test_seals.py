@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import replace
 
 import pytest
-from helpers import run_cli, unsealed_text, write_schedules
+from helpers import SHIPPED, run_cli, unsealed_text, write_schedules
 
 from calendar_gen.history import Announcement, Moved
 from calendar_gen.model import Key, Showing, ShownRow
@@ -188,6 +188,18 @@ def test_a_change_dated_after_the_builds_today_is_not_published(sealed):
     assert ("the moved change of 2014-05 is dated 2014-04-25, after today (2014-04-23): a "
             "change is dated the day it is made") in result.stderr  # fmt: skip
     assert path.read_bytes() == edited and not (sealed / "feeds").exists()
+
+
+def test_a_record_a_build_sealed_is_accepted_by_the_next_however_early(tmp_path):
+    # The shipped record holds changes made up to February 2015; built as of 1 April 2014,
+    # the first build seals them all. A second build that day, and check, accept them.
+    shutil.copytree(SHIPPED, tmp_path / "schedules")
+    for out in ("feeds", "preview"):
+        ok("build", "--as-of", "2014-04-01", "--out", out, cwd=tmp_path)
+    assert "events = " in record(tmp_path)
+    checked = run_cli("check", "--as-of", "2014-04-01", cwd=tmp_path)
+    # It reads the record (exit 1: the shipped year's short notice, a Code of Practice matter).
+    assert (checked.returncode, checked.stderr) == (1, ""), checked.stderr
 
 
 @pytest.mark.parametrize(

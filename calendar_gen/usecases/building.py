@@ -195,12 +195,15 @@ def _held_to_the_record(programme: Programme, source: Path) -> None:
 
 def _made_by_today(programme: Programme, as_of: dt.date) -> None:
     """Refuse to seal a change dated after the build's today: it is dated the day it is made.
-    (A record no build has sealed, such as the shipped one, holds a whole year's history.)"""
+    (A record no build has sealed, such as the shipped one, holds a whole year's history,
+    and what a build sealed of it stays accepted: a build never refuses what one wrote.)"""
     shown = str(programme.record_path)
     if not (programme.builds and programme.builds.events):
         return
-    if late := [(a, c) for a in programme.announcements.values() for c in a.changes
-                if c.on > as_of]:  # fmt: skip
+    sealed = programme.seals.by_key  # the entry's seal, then its changes', in order
+    if late := [(a, c) for a in programme.announcements.values()
+                for n, c in enumerate(a.changes, 2)
+                if c.on > as_of and len(sealed.get(a.key, ())) < n]:  # fmt: skip
         raise ScheduleError([
             Problem(shown, f"the {c.action.value} change of {a.month} is dated {c.on}, after "
                            f"today ({as_of}): a change is dated the day it is made. Build as of "
