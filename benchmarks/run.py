@@ -18,7 +18,11 @@ holds every release confirmed by then (all but the last days of March's).
 - move, then build: a change recorded, then a build that reads the whole record, holds
   itself to the releases.json it wrote last and rewrites the files the move changed;
 - no-change rebuild: the same inputs again, which must rewrite nothing;
-- clashes --include-past and list --format json, over the same calendar.
+- clashes --include-past and list --format json, over the same calendar;
+- daily builds: the next six days', each on a new day into the same feeds folder (the
+  steady state a team lives in), within 2x the floor; then Sunday's, on which nothing a
+  subscriber sees changes: it must change no file and cost a fraction of a daily build;
+- next-year of the same programme without its end, the year in its record: under 500 MB.
 The empty record: the year's first build, on 1 April 2014, into an empty folder and with no
 record yet (it records April's releases), beside the obvious one-icalendar.Event-per-release
 script (benchmarks/baseline.py) at --baseline-sizes, whose events (UID, start in UTC,
@@ -67,6 +71,11 @@ SHIPPED = ROOT / "schedules"
 # and March's are still to come, so they can be moved.
 BEFORE, AFTER = "2014-04-01", "2015-03-01"
 MOVED_ON = AFTER  # when the steady state's moves are made: before March's releases
+# The daily builds after it, each on a new day, into the same feeds folder: the next six,
+# each the day after some releases came out; then Sunday's, the day after none did, when
+# nothing a subscriber sees changes.
+DAILY = ("2015-03-02", "2015-03-03", "2015-03-04", "2015-03-05", "2015-03-06", "2015-03-07")
+QUIET = "2015-03-08"
 PERIOD = "2014/15"
 
 # --- The synthetic programme ---------------------------------------------------------------
@@ -157,8 +166,9 @@ def _publication(rng: random.Random, slug: str, number: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_programme(folder: Path, publications: int, seed: int = 2014) -> int:
-    """Write programme.toml and 20 topic files of monthly publications; return the releases."""
+def write_programme(folder: Path, publications: int, seed: int = 2014, ends: bool = True) -> int:
+    """Write programme.toml and 20 topic files of monthly publications; return the releases.
+    `ends`: the programme ends with its year (next-year rolls one that does not)."""
     rng = random.Random(seed)
     folder.mkdir(parents=True)
     (folder / "programme.toml").write_text(
@@ -169,10 +179,9 @@ def write_programme(folder: Path, publications: int, seed: int = 2014) -> int:
         'holidays = "england-and-wales"\n'
         'roll = "following"\n'
         'uid_domain = "gov.example"\n'
-        "max_releases_per_day = 100\n"
+        "max_releases_per_day = 100\n" + ("ends = 2015-03-31\n" if ends else "")
         # The year's programme ends with it: a year later, every release is confirmed and
         # the feeds hold the year's twelve months.
-        "ends = 2015-03-31\n"
     )
     for index, (slug, name) in enumerate(TOPICS):
         numbers = range(index, publications, len(TOPICS))
@@ -370,6 +379,9 @@ FITTED = (
     "clashes",
     "list",
     "empty-record build",
+    "daily build",
+    "quiet daily build",
+    "next-year",
 )
 
 
@@ -380,6 +392,7 @@ class Size:
     folder: Path
     runs: dict[str, list[Run]] = field(default_factory=dict)
     rewritten: set[str] = field(default_factory=set)  # files a no-change rebuild replaced
+    quiet: set[str] = field(default_factory=set)  # files a quiet day's build changed
     problems: list[str] = field(default_factory=list)  # outputs that are not what they must be
 
     def add(self, name: str, result: Run) -> Run:
@@ -429,7 +442,31 @@ def measure_size(folder: Path, publications: int, rounds: int, baseline_rounds: 
     for _ in range(rounds):
         size.add("clashes", run(calendar_gen("clashes", *look, "--include-past"), (0, 1), False))
         size.add("list", run(calendar_gen("list", *look, "--format", "json"), keep=False))
+    measure_days(size, schedules, out, rounds)
+    size.add("next-year", run(next_year(folder / "rolling", publications)))
     return size
+
+
+def measure_days(size: Size, schedules: Path, out: Path, rounds: int) -> None:
+    """The daily builds of the week after the steady state, each on a new day, then the
+    weekend's, which must write nothing a subscriber sees."""
+    for day in DAILY:
+        size.add("daily build", run(build(schedules, out, day)))
+    for _ in range(rounds):
+        before = snapshot(out)
+        size.add("quiet daily build", run(build(schedules, out, QUIET)))
+        after = snapshot(out)
+        size.quiet |= {n for n in before.keys() | after.keys() if before.get(n) != after.get(n)}
+
+
+def next_year(folder: Path, publications: int) -> list[str]:
+    """next-year of a programme with no end, its year in the record, on 1 March 2015."""
+    schedules = folder / "schedules"
+    write_programme(schedules, publications, ends=False)
+    (schedules / "announcements.toml").write_text(year_record(schedules))
+    out = folder / "feeds"
+    return calendar_gen("next-year", "--schedules", str(schedules), "--out", str(out),
+                        "--as-of", AFTER)  # fmt: skip
 
 
 def growth(sizes: list[Size], name: str) -> float | None:
@@ -478,6 +515,15 @@ def check_headline(target: Targets, s: Size) -> None:
     target(
         f"{n}: build {build_wall:.2f} s, {ratio:.2f}x the floor's {floor:.2f} s <= 3x", ratio <= 3
     )
+    daily = s.wall("daily build")
+    target(
+        f"{n}: daily build {daily:.2f} s, {daily / floor:.2f}x the floor's {floor:.2f} s <= 2x",
+        daily <= 2 * floor,
+    )
+    quiet = s.wall("quiet daily build")
+    target(f"{n}: quiet day's build {quiet:.2f} s < 1/3 of a daily build", quiet < daily / 3)
+    peak = s.peak("next-year")
+    target(f"{n}: next-year peak memory {peak:.0f} MB < 500 MB", peak < 500)
     for name, limit, words in (
         ("clashes", 1, "a build"),
         ("list", 1, "a build"),
@@ -510,6 +556,8 @@ def check_targets(sizes: list[Size], shipped: dict[str, list[Run]]) -> bool:
         n, full, rebuild = f"N={s.publications:,}", s.wall("build"), s.wall("no-change rebuild")
         rewritten = f" ({', '.join(sorted(s.rewritten))})" if s.rewritten else ""
         target(f"{n}: no-change rebuild rewrites no file{rewritten}", not s.rewritten)
+        quiet = f" ({', '.join(sorted(s.quiet))})" if s.quiet else ""
+        target(f"{n}: a quiet day's build changes no file{quiet}", not s.quiet)
         target(
             f"{n}: no-change rebuild {rebuild:.3f} s < 1/3 of a build {full:.2f} s",
             rebuild < full / 3,

@@ -287,10 +287,19 @@ class Showing:
     key: Key
     date: dt.date
     time: dt.time
+    precision: Precision = Precision.EXACT  # shown to the day, or only its month or months
 
     def __str__(self) -> str:
-        """As a [[shown]] row writes it: "asylum-statistics 2015-05 2015-05-21 09:30"."""
-        return f"{self.key.publication} {self.key.slot} {self.date} {self.time:%H:%M}"
+        """As a [[shown]] row writes it: "asylum-statistics 2015-05 2015-05-21 09:30", and
+        " month" or " two months" after it for one shown only to the month."""
+        shown = f"{self.key.publication} {self.key.slot} {self.date} {self.time:%H:%M}"
+        return shown if self.precision is Precision.EXACT else f"{shown} {self.precision}"
+
+    def looks(self) -> tuple[object, ...]:
+        """What subscribers see of it: its day and time, or only the days of its months."""
+        if self.precision is Precision.EXACT:
+            return (self.date, self.time)
+        return (self.precision, self.precision.span(self.date))
 
 
 @dataclass(frozen=True)
@@ -313,6 +322,7 @@ class Shown:
     date: dt.date
     time: dt.time
     revisions: int  # how often it was shown at a new day or time: its SEQUENCE counts them
+    precision: Precision = Precision.EXACT
 
 
 def fold_shown(
@@ -325,10 +335,10 @@ def fold_shown(
         on = None if row.before else row.on
         for s in row.releases:
             if (was := found.get(s.key)) is None:
-                found[s.key] = Shown(on, on, s.date, s.time, 0)
+                found[s.key] = Shown(on, on, s.date, s.time, 0, s.precision)
             else:
                 found[s.key] = Shown(was.first, on or was.revised, s.date, s.time,
-                                     was.revisions + 1)  # fmt: skip
+                                     was.revisions + 1, s.precision)  # fmt: skip
     return found
 
 

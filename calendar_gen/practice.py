@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from calendar_gen.findings import Command, Finding, FindingKind, Remedy
-from calendar_gen.model import Announcement, Programme
+from calendar_gen.model import Announcement, Precision, Programme
 from calendar_gen.texts import long_date, plural
 
 STANDARD_TIME = dt.time(9, 30)
@@ -34,7 +34,7 @@ def practice_problems(
                     f"notice period: {change.reason}"
                 )
                 problems.append(_about(announcement, FindingKind.LATE_CHANGE, text))
-    problems += passed_unconfirmed(programme.announcements.values(), as_of)
+    problems += passed_unconfirmed(programme, programme.announcements.values(), as_of)
     problems += _unexplained_times(programme, as_of)
     return problems
 
@@ -43,16 +43,23 @@ def _about(a: Announcement, kind: FindingKind, text: str, remedy: Remedy | None 
     return Finding(kind, text, a.id, str(a.month), a.date, remedy)
 
 
-def passed_unconfirmed(announced: Iterable[Announcement], as_of: dt.date) -> list[Finding]:
+def passed_unconfirmed(
+    programme: Programme, announced: Iterable[Announcement], as_of: dt.date
+) -> list[Finding]:
     """Releases shown as provisional whose day passed before any build confirmed them: they
     stay in the feeds as shown, and what happened is for the producer to record."""
+    precision = {p.id: p.precision for p in programme.publications}
     found = []
     for a in announced:
         state = a.state
         if a.confirmed or a.date >= as_of or state.cancelled or state.released or not state.dated:
             continue
+        shown = precision.get(a.id, Precision.EXACT)
+        when = long_date(a.date)
+        if shown is not Precision.EXACT and not a.changes:
+            when = f"{shown.said(a.date)} (by its rules, {when})"
         text = (
-            f"{a.id} {a.month}: shown as provisional for {long_date(a.date)}, which passed "
+            f"{a.id} {a.month}: shown as provisional for {when}, which passed "
             "without confirmation (no build in its notice period); it stays in the feeds as "
             "shown. If it came out, record it"
         )

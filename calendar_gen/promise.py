@@ -21,6 +21,7 @@ from calendar_gen.model import (
     RECORD_FILE,
     Announcement,
     Key,
+    Precision,
     Programme,
     Showing,
     ShownRow,
@@ -48,6 +49,7 @@ class Published:
     time: str  # "09:30"
     topic: str
     history: tuple[tuple[str, ...], ...]
+    precision: Precision = Precision.EXACT
 
     def __str__(self) -> str:
         return f"{self.status} for {long_date(self.date)} (sequence {self.sequence})"
@@ -128,7 +130,10 @@ def _published(row: dict[str, object]) -> Published:
     date = dt.date.fromisoformat(str(row["date"]))
     uid, pub_id, month, status = (str(row[k]) for k in ("uid", "id", "scheduled_month", "status"))
     time, topic = str(row["start"])[11:16], str(row["topic"])
-    return Published(uid, pub_id, month, date, status, sequence, time, topic, _steps(history))
+    # Written since provisional dates could be shown to the month; before, always exact.
+    precision = Precision(str(row.get("precision", Precision.EXACT.value)))
+    return Published(uid, pub_id, month, date, status, sequence, time, topic, _steps(history),
+                     precision)  # fmt: skip
 
 
 def _steps(history: list[Any]) -> tuple[tuple[str, ...], ...]:
@@ -184,16 +189,17 @@ def newly_shown(
         if release.status is not Status.PROVISIONAL or release.changes:
             continue
         key = Key(release.publication.id, release.scheduled)
-        showing = Showing(key, release.date, release.start.time())
+        showing = Showing(key, release.date, release.start.time(), release.precision)
         shown, old = programme.shown.get(key), published.get(release.uid)
-        last: tuple[dt.date, dt.time] | None
+        last: Showing | None = None
         if shown is None and old:
-            was = Showing(key, old.date, dt.time.fromisoformat(old.time))
-            before.append(was)
-            last = (was.date, was.time)
-        else:
-            last = (shown.date, shown.time) if shown else None
-        if last != (showing.date, showing.time):
+            last = Showing(key, old.date, dt.time.fromisoformat(old.time), old.precision)
+            before.append(last)
+        elif shown:
+            last = Showing(key, shown.date, shown.time, shown.precision)
+        # A new row only when what subscribers see changed: within a month shown as such,
+        # a new day the rules give is not seen.
+        if last is None or last.looks() != showing.looks():
             now.append(showing)
     made = [ShownRow(as_of, tuple(before), before=True), ShownRow(as_of, tuple(now))]
     return [row for row in made if row.releases]

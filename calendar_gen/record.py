@@ -35,6 +35,7 @@ from calendar_gen.model import (
     Builds,
     Change,
     Key,
+    Precision,
     Seals,
     Showing,
     ShownRow,
@@ -136,7 +137,9 @@ def _read_shown(rows: Any, shown: str, problems: list[Problem]) -> tuple[ShownRo
 
 
 SHOWN_KEYS = ("on", "before", "releases", SEAL)
-_SHOWING = re.compile(r"([a-z0-9-]+) (\S+) ([0-9]{4}-[0-9]{2}-[0-9]{2}) ([0-9]{2}):([0-9]{2})")
+_SHOWING = re.compile(
+    r"([a-z0-9-]+) (\S+) ([0-9]{4}-[0-9]{2}-[0-9]{2}) ([0-9]{2}):([0-9]{2})(?: (month|two months))?"
+)
 
 
 def _showing(text: Any, where: str, shown: str, problems: list[Problem]) -> Showing | None:
@@ -150,7 +153,8 @@ def _showing(text: Any, where: str, shown: str, problems: list[Problem]) -> Show
                                        'calendar-gen writes it, like "asylum-statistics '
                                        '2015-05 2015-05-21 09:30"'))  # fmt: skip
         return None
-    return Showing(Key(found[1], slot), day, dt.time(hour, minute))
+    precision = Precision(found[6]) if found[6] else Precision.EXACT
+    return Showing(Key(found[1], slot), day, dt.time(hour, minute), precision)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ _DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 # An entry as `calendar-gen build` writes it, with the blank lines after it, in one match
 # (most of a record); a [[shown]] row as it writes it; failing those, one line of anything.
 _SEAL = "[0-9a-f]{16}"
-_SHOWING = rf'"[a-z0-9-]+ [0-9W-]+ {_DATE} [0-9]{{2}}:[0-9]{{2}}"'
+_SHOWING = rf'"[a-z0-9-]+ [0-9W-]+ {_DATE} [0-9]{{2}}:[0-9]{{2}}(?: month| two months)?"'
 _PIECE = re.compile(
     rf'\[\[release\]\]\nid = "(?P<id>[a-z0-9-]+)"\nmonth = "(?P<month>[0-9]{{4}}-[0-9]{{2}})"\n'
     rf"date = (?P<day>{_DATE})\n(?:confirmed = (?P<confirmed>{_DATE})\n)?"

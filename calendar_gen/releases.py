@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from calendar_gen.findings import Command, Finding, FindingKind, Remedy
 from calendar_gen.history import ReleaseKey, State, change_row, replay
 from calendar_gen.model import (
+    NO_SEALS,
     Announcement,
     Change,
     Period,
@@ -57,8 +58,13 @@ class Release:
     @property
     def precision(self) -> Precision:
         """How exactly its day is announced: to its publication's precision until it is
-        confirmed, then exact (and exact for one never announced: it was given no day)."""
-        if self.confirmed is not None or self.status in (Status.CONFIRMED, Status.NOT_ANNOUNCED):
+        confirmed or a change is recorded for it (a change names its days, and its reason is
+        given against them), then exact; exact for one never announced."""
+        if (
+            self.confirmed
+            or self.changes
+            or self.status in (Status.CONFIRMED, Status.NOT_ANNOUNCED)
+        ):
             return Precision.EXACT
         return self.publication.precision
 
@@ -149,6 +155,19 @@ def window(
     return first, last
 
 
+def quiet_until(programme: Programme, releases: list[Release], as_of: dt.date) -> dt.date:
+    """The last day from `as_of` on that a build publishes just what one on `as_of` does:
+    before a provisional release comes within its notice, a release's day passes (the page
+    then lists it as past), or a new month brings one more into the calendar's window."""
+    days = [YearMonth.of(as_of).plus(1).first_day - dt.timedelta(days=1)]
+    for r in releases:
+        if r.date >= as_of:
+            days.append(r.date)
+        if r.status is Status.PROVISIONAL and (firm := programme.firm_from(r.date)) > as_of:
+            days.append(firm - dt.timedelta(days=1))
+    return min(days)
+
+
 def too_many(programme: Programme, as_of: dt.date, through: Period | None = None) -> str | None:
     """Why a build of more than `max_releases` releases is refused, before any is made: most
     often a slip (weekly for monthly, a file pasted twice) that would write hundreds of MB."""
@@ -212,7 +231,8 @@ def as_seen_on(programme: Programme, day: dt.date) -> list[Release]:
         record[key] = replace(a, date=date, confirmed=confirmed, changes=made)
     # A period rolled to since, when today was in an earlier one, had not begun.
     period = min(programme.period, programme.period.holding(day))
-    then = replace(programme, period=period, announcements=record)
+    # The seals are of the record as it is now, not as it was then: none is given.
+    then = replace(programme, period=period, announcements=record, seals=NO_SEALS)
     return [
         r if r.status is not Status.CONFIRMED or (r.announcement and r.announcement.confirmed)
         else replace(r, status=Status.PROVISIONAL, confirmed=None, sequence=r.sequence - 1)

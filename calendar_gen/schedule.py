@@ -564,14 +564,17 @@ def _read_publication(
 
 
 def _read_precision(table: dict[str, Any], frequency: str | None, r: _Reader) -> str | None:
-    """How exactly its provisional dates are announced; weekly releases always to the day,
-    or a month would hold four or five of one publication."""
+    """How exactly its provisional dates are announced. Weekly releases always to the day,
+    or a month would hold four or five of one publication; ad hoc ones too, as each is named
+    by its day, in its UID."""
     precision = r.choice(table, "provisional", tuple(Precision), default=Precision.EXACT.value)
-    weekly = frequency in (Frequency.WEEKLY, Frequency.FORTNIGHTLY)
-    if precision not in (None, Precision.EXACT) and weekly:
+    exact = (Frequency.WEEKLY, Frequency.FORTNIGHTLY, Frequency.AD_HOC)
+    if precision not in (None, Precision.EXACT) and frequency in exact:
         r.problem(
-            f'provisional "{precision}" is for monthly and rarer publications: a {frequency} '
-            'one is announced to the day; remove provisional (or write provisional = "exact")'
+            f'provisional "{precision}" is for monthly, quarterly, bi-annual and annual '
+            f"publications: {'an' if frequency == Frequency.AD_HOC else 'a'} {frequency} one is "
+            "announced to the day; remove provisional "
+            '(or write provisional = "exact")'
         )
         return None
     return precision

@@ -195,10 +195,10 @@ def program_files() -> list[tuple[str, Path]]:
     return [(path.relative_to(package).as_posix(), path) for path in paths]
 
 
-def fingerprint(schedules: str | Path, period: Period | None, as_of: dt.date) -> str:
-    """A digest of everything a build's output depends on: the schedules folder, the options,
-    this program and the holiday tables it reads."""
-    digest = hashlib.sha256(f"{period}|{as_of}|{version('holidays')}".encode())
+def fingerprint(schedules: str | Path, period: Period | None) -> str:
+    """A digest of everything a build's output depends on but the day: the schedules folder,
+    the options, this program and the holiday tables it reads."""
+    digest = hashlib.sha256(f"{period}|{version('holidays')}".encode())
     files = [(path.name, path) for path in sorted(Path(schedules).glob("*.toml"))]
     for name, path in files + program_files():
         digest.update(name.encode() + b"\0" + _contents(path) + b"\0")
@@ -221,13 +221,20 @@ def _state(folder: Path, names: list[str]) -> dict[str, list[int]] | None:
         return None
 
 
-def previous_build(out: str | Path, digest: str) -> dict[str, Any] | None:
-    """What the last build into `out` said, if it built these very inputs and its files are
-    still as it left them; None when a build is needed."""
+def previous_build(out: str | Path, digest: str, as_of: dt.date) -> dict[str, Any] | None:
+    """What the last build into `out` said, if it built these very inputs, `as_of` is a day
+    on which a build publishes just what it did, and its files are still as it left them;
+    None when a build is needed."""
     folder = Path(out)
     if (note := _read_note(folder)) is None:
         return None
     if not isinstance(note, dict) or note.get("fingerprint") != digest:
+        return None
+    try:
+        built, quiet = (dt.date.fromisoformat(note[key]) for key in ("as_of", "quiet_until"))
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not built <= as_of <= quiet:
         return None
     files = note.get("files")
     if not isinstance(files, dict) or _state(folder, sorted(files)) != files:

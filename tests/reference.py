@@ -52,7 +52,9 @@ def release_as_dict(release: Release) -> dict[str, object]:
         "first_shown_on": release.first_shown.isoformat() if release.first_shown else "",
         # Shown to the publication's precision only until confirmed; never shown: no day.
         "precision": "exact"
-        if release.confirmed or release.status.value in ("confirmed", "not announced")
+        if release.confirmed
+        or release.changes
+        or release.status.value in ("confirmed", "not announced")
         else str(p.precision),
         "seal": release.seal,
         "description": p.description,
@@ -87,7 +89,9 @@ def _months_only(release: Release) -> int | None:
     """How many months the event spans, for a release announced to the month and not yet
     confirmed; None for one announced to the day."""
     spans = {"month": 1, "two months": 2}.get(str(release.publication.precision))
-    return None if release.confirmed or release.status is Status.CONFIRMED else spans
+    # A recorded change names its days: from then on the release is shown to the day.
+    exact = release.confirmed or release.changes or release.status is Status.CONFIRMED
+    return None if exact else spans
 
 
 def _months_said(release: Release) -> str:

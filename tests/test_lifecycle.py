@@ -489,3 +489,118 @@ def test_a_release_announced_to_the_month_is_shown_across_it_until_confirmed(tmp
     # The last Thursday of August 2014 (the 28th: the 1st was a Friday) is still to the month.
     assert '<time datetime="2014-08">August 2014</time>' in html
     assert '"startDate":"2014-08"' in html
+
+
+WEEKLY_AND_MONTHLY = (
+    MONTHLY
+    + """
+[[publication]]
+id = "weekly-count"
+title = "Weekly count"
+designation = "Official statistics"
+frequency = "weekly"
+day = "thursday"
+months = [5]
+"""
+)
+
+
+def _outputs(folder) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in published(folder)}
+
+
+@pytest.mark.slow
+def test_a_build_skipped_as_quiet_publishes_what_a_full_build_that_day_would(tmp_path):
+    """Built every day of April and May 2014 into one folder; each day, a full build of the
+    same schedules into a new folder must write the very files the daily folder holds, so a
+    day whose build is skipped as quiet (nothing to confirm, no release's day passing, no new
+    month) is one on which nothing would change."""
+    from calendar_gen import usecases
+
+    schedules = write_schedules(tmp_path / "schedules", {"test": WEEKLY_AND_MONTHLY})
+    quiet, day = [], dt.date(2014, 4, 1)
+    while day <= dt.date(2014, 5, 31):
+        copy = tmp_path / "copy"
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(schedules, copy)  # as the day's build found them
+        report = usecases.build(schedules, tmp_path / "daily", as_of=day)
+        if report.unchanged:
+            quiet.append(day)
+        usecases.build(copy, tmp_path / f"full-{day}", as_of=day)
+        assert _outputs(tmp_path / "daily") == _outputs(tmp_path / f"full-{day}"), day
+        shutil.rmtree(tmp_path / f"full-{day}")
+        day += dt.timedelta(days=1)
+    # Worked by hand: the bulletin is out on the second Tuesday (8 April, 13 May, 10 June,
+    # confirmed four weeks before: 11 March, 15 April, 13 May); the count on May's Thursdays
+    # (1, 8, 15, 22, 29; confirmed 3, 10, 17, 24 April and 1 May). A build is needed on the
+    # first day, each confirmation, the day after each release and the 1st of a month:
+    # 1, 3, 9, 10, 15, 17, 24 April, 1, 2, 9, 13, 14, 16, 23, 30 May. The rest are quiet.
+    needed = {dt.date(2014, 4, d) for d in (1, 3, 9, 10, 15, 17, 24)} | {
+        dt.date(2014, 5, d) for d in (1, 2, 9, 13, 14, 16, 23, 30)}  # fmt: skip
+    days = {dt.date(2014, 4, 1) + dt.timedelta(days=n) for n in range(61)}
+    assert set(quiet) == days - needed
+
+
+def _row_texts(folder) -> list[str]:
+    record = tomllib.loads((folder / "schedules" / "announcements.toml").read_text())
+    return [text for row in record.get("shown", []) for text in row["releases"]]
+
+
+@pytest.mark.interop
+def test_what_a_subscriber_sees_of_a_month_decides_its_sequence(tmp_path):
+    topic = tmp_path / "schedules" / "test.toml"
+    write_schedules(tmp_path / "schedules", {"test": ANNOUNCED_TO_THE_MONTH})
+    feed, may = tmp_path / "feeds" / "test.ics", "quarterly-bulletin-2014-05@test-office"
+    build(tmp_path, "2014-04-01")
+    assert "quarterly-bulletin 2014-05 2014-05-29 09:30 month" in _row_texts(tmp_path)
+    # A new day within May is not seen: no new row, the same event.
+    topic.write_text(ANNOUNCED_TO_THE_MONTH.replace('"last thursday"', '"fourth thursday"'))
+    build(tmp_path, "2014-04-02")  # the fourth Thursday of May 2014 is the 22nd
+    assert not any("2014-05-22" in text for text in _row_texts(tmp_path))
+    assert _published_as(feed, may)[2:4] == ("TENTATIVE", 0)
+    # Shown to the day from now: its start changes, so SEQUENCE and DTSTAMP do.
+    topic.write_text(topic.read_text().replace('provisional = "month"', 'provisional = "exact"'))
+    build(tmp_path, "2014-04-03")
+    assert "quarterly-bulletin 2014-05 2014-05-22 09:30" in _row_texts(tmp_path)
+    start = dt.datetime(2014, 5, 22, 9, 30, tzinfo=ZoneInfo("Europe/London"))
+    assert _published_as(feed, may) == (
+        start,
+        dt.timedelta(minutes=30),
+        "TENTATIVE",
+        1,
+        "Quarterly bulletin (provisional)",
+    )
+    assert events(feed)[may].decoded("DTSTAMP").date() == dt.date(2014, 4, 3)
+
+
+@pytest.mark.interop
+def test_a_change_to_a_release_announced_to_the_month_shows_it_to_the_day(tmp_path):
+    write_schedules(tmp_path / "schedules", {"test": ANNOUNCED_TO_THE_MONTH})
+    feed, aug = tmp_path / "feeds" / "test.ics", "quarterly-bulletin-2014-08@test-office"
+    build(tmp_path, "2014-04-01")
+    # A move names the days it moves between, with its reason: from then on, to the day.
+    moved = run_cli("move", "quarterly-bulletin", "2014-08-28", "2014-08-21", "--reason",
+                    "earlier data", "--as-of", "2014-04-01", cwd=tmp_path)  # fmt: skip
+    assert moved.returncode == 0, moved.stderr
+    build(tmp_path, "2014-04-01")
+    start = dt.datetime(2014, 8, 21, 9, 30, tzinfo=ZoneInfo("Europe/London"))
+    assert _published_as(feed, aug) == (
+        start,
+        dt.timedelta(minutes=30),
+        "TENTATIVE",
+        1,
+        "Quarterly bulletin (provisional)",
+    )
+    rows = {r["uid"]: r for r in json.loads((tmp_path / "feeds" / "releases.json").read_text())}
+    assert rows[aug]["precision"] == "exact"
+    assert rows["quarterly-bulletin-2014-11@test-office"]["precision"] == "month"
+
+
+def test_a_month_release_that_passed_unconfirmed_is_reported_as_it_was_shown(tmp_path):
+    write_schedules(tmp_path / "schedules", {"test": ANNOUNCED_TO_THE_MONTH})
+    build(tmp_path, "2014-04-01")
+    # No build from 2 April to 30 May: 29 May passed with no build in its notice period.
+    result = build(tmp_path, "2014-05-30")
+    said = ("quarterly-bulletin 2014-05: shown as provisional for May 2014 (by its rules, "
+            "Thursday 29 May 2014), which passed without confirmation")  # fmt: skip
+    assert said in result.stderr

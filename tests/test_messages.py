@@ -61,8 +61,13 @@ PUBLICATION_MISTAKES = [
      f'{T}provisional "monthly" is not one of "exact", "month", "two months"; did you mean '
      '"month"?'),
     ('frequency = "weekly"\nday = "thursday"\nprovisional = "month"',
-     f'{T}provisional "month" is for monthly and rarer publications: a weekly one is '
-     'announced to the day; remove provisional (or write provisional = "exact")'),
+     f'{T}provisional "month" is for monthly, quarterly, bi-annual and annual publications: '
+     'a weekly one is announced to the day; remove provisional (or write provisional = '
+     '"exact")'),
+    ('frequency = "ad hoc"\ndates = [2014-05-06]\nprovisional = "month"',
+     f'{T}provisional "month" is for monthly, quarterly, bi-annual and annual publications: '
+     'an ad hoc one is announced to the day; remove provisional (or write provisional = '
+     '"exact")'),
     ('frequency = "monthly"\nholidays = "uk"',
      f'{T}holidays "uk" is not one of {REGIONS}; did you mean "united-kingdom"?'),
     ('frequency = "monthly"\ntime = "9.30"',
@@ -82,7 +87,7 @@ def publication(line: str) -> str:
     head, tail = MONTHLY.split('frequency = "monthly"\n')
     line, _, table = line.partition("\n[[")  # a sub-table goes after the publication's keys
     text = head + line + "\n" + tail + (f"[[{table}\n" if table else "")
-    if "\nday = " in line:  # the mistake is in the day: drop the good one
+    if "\nday = " in line or '"ad hoc"' in line:  # the day is wrong or not wanted: drop it
         text = text.replace('day = "second tuesday"\n', "", 1)
     if "\ntitle = " in line or "\ndesignation = " in line:
         key = "title" if "\ntitle = " in line else "designation"

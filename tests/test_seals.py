@@ -73,6 +73,14 @@ def test_each_release_in_releases_json_carries_the_seal_of_its_latest_event(anno
     }
 
 
+def test_the_calendar_as_seen_on_a_past_day_carries_no_seal_of_later_events(announced):
+    # On 21 April nothing of May's move or June's cancellation (both of the 22nd) was made.
+    result = run_cli("list", "--format", "json", "--as-seen-on", "2014-04-21", cwd=announced)
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert rows and all(r["seal"] == "" for r in rows)
+
+
 def _cut(text: str, start: str, end: str) -> str:
     """`text` without the part from `start` up to (not including) `end`."""
     begin = text.index(start)

@@ -16,7 +16,7 @@ from calendar_gen.findings import Finding
 from calendar_gen.model import Announcement, Period, Programme, ShownRow, fold_shown
 from calendar_gen.output import JOURNAL, Content, ensure_folder, publish, remove_leftovers
 from calendar_gen.practice import missed_builds, passed_unconfirmed, short_notice
-from calendar_gen.releases import Release, rule_conflicts, to_announce
+from calendar_gen.releases import Release, quiet_until, rule_conflicts, to_announce
 from calendar_gen.reports import BuildReport, Format
 from calendar_gen.schedule import load_programme
 from calendar_gen.texts import plural
@@ -45,11 +45,12 @@ def build(
 
     shown = chosen("--format", format, (Format.TABLE, Format.JSON))
     with writing(schedules, wait, on_wait):
-        # Nothing changed since the last build into `out`: say what it said, touch nothing.
+        # Nothing changed since the last build into `out`, and nothing changes by this day:
+        # say what it said, touch nothing.
         if (
             published is None
             and Path(schedules).is_dir()
-            and (note := previous_build(out, fingerprint(schedules, period, as_of)))
+            and (note := previous_build(out, fingerprint(schedules, period), as_of))
         ):
             listed = note.get("warnings")
             said = [Finding.read(w) for w in listed] if isinstance(listed, list) else [None]
@@ -105,7 +106,8 @@ def run(
     # Newly confirmed releases carry the changes just recorded for them, so they win.
     announce = [*{a.key: a for a in [*held.shown, *recorded, *confirmed]}.values()]
     warnings = [*missed_builds(programme, confirmed, held.since, as_of),
-                *short_notice(programme, confirmed), *passed_unconfirmed(held.shown, as_of),
+                *short_notice(programme, confirmed),
+                *passed_unconfirmed(programme, held.shown, as_of),
                 *rule_conflicts(releases, as_of)]  # fmt: skip
     report = BuildReport(_summary(programme, releases, as_of, through, out), folder,
                          announced=tuple(confirmed), warnings=tuple(warnings),
@@ -113,7 +115,9 @@ def run(
     if dry_run:
         return report
     files = [*render(held, ensure_folder(out), as_of, announce), *extra]
-    changed = commit(programme, folder, files, [path for path, _ in extra], through, as_of, report)
+    quiet = quiet_until(held.programme, releases, as_of)
+    changed = commit(programme, folder, files, [path for path, _ in extra], through, as_of,
+                     report, quiet)  # fmt: skip
     return replace(report, changed=tuple(changed), record=programme.record_path)
 
 
@@ -232,19 +236,21 @@ def commit(
     through: Period | None,
     as_of: dt.date,
     report: BuildReport,
+    quiet: dt.date,
 ) -> list[Path]:
-    """Write `files` all or nothing, then the manifest; the outputs that changed, not the
-    record or the `inputs` written with them."""
+    """Write `files` all or nothing, then the manifest (with `quiet`, the last day a build
+    publishes just the same); the outputs that changed, not the record or the `inputs`
+    written with them."""
     from calendar_gen.site import MANIFEST, fingerprint, note_build
 
     journal = Path(programme.folder) / JOURNAL  # a kill among the renames: the next run ends them
     kept = {programme.record_path, *inputs}
     changed = [path for path in publish(files, journal) if path not in kept]
     # Noted after the record is written: the next build, given the same, changes nothing.
-    digest = fingerprint(programme.folder, through, as_of)
+    digest = fingerprint(programme.folder, through)
     names = [path.name for path, _ in files if path.parent == folder and path not in kept]
     said = {"summary": report.summary, "warnings": [w.as_dict() for w in report.warnings],
-            "as_of": as_of.isoformat()}  # fmt: skip
+            "as_of": as_of.isoformat(), "quiet_until": quiet.isoformat()}  # fmt: skip
     publish([(folder / MANIFEST, note_build(folder, digest, names, said))])
     return changed
 
