@@ -235,6 +235,23 @@ def check(schedules: str, period: Period | None, as_of: dt.date | None, include_
 
 
 @cli.command()
+@schedules_option
+@out_option
+@period_option
+@as_of_option
+def report(schedules: str, out: str, period: Period | None, as_of: dt.date | None) -> None:
+    """Write report-PERIOD.html and .json into the feeds folder: how the period's calendar
+    was kept, from the record (notice given, releases as first confirmed, every change and
+    its reason, late confirmations, alternative times, the year at a glance).
+
+    Example: calendar-gen report --period 2014/15
+    """
+    from calendar_gen import usecases
+
+    _show(usecases.report(schedules, out, as_of=_today(as_of), period=period, **_writer()))
+
+
+@cli.command()
 @id_date
 @click.argument("new_date", callback=_date, metavar="NEW_DATE")
 @change_options

@@ -394,3 +394,30 @@ class LearnReport:
             f"next: check each rule in {self.folder}, then calendar-gen check --schedules "
             f"{self.folder}",
         ]
+
+
+@dataclass(frozen=True)
+class ComplianceReport:
+    """The compliance report's files, and its figures in a few lines."""
+
+    files: tuple[Path, ...]
+    period: Period
+    releases: int
+    confirmed: int
+    due: int  # of those confirmed, the ones whose day has come
+    kept: int
+    changes: int
+    late: int
+    passed: int
+    warnings: tuple[Finding, ...] = ()
+    found: bool = False
+
+    def lines(self) -> list[str]:
+        share = f"{100 * self.kept / self.due:.0f}%" if self.due else "none"
+        return [
+            f"{self.period}: {plural(self.releases, 'release')}, {self.confirmed} confirmed; "
+            f"of the {self.due} due, {share} released on the day and time first confirmed; "
+            f"{plural(self.changes, 'change')} recorded; {self.late} confirmed late; "
+            f"{self.passed} passed without confirmation",
+            *(f"wrote {path}" for path in self.files),
+        ]

@@ -12,7 +12,7 @@ from calendar_gen.findings import SCHEMA, Command, FindingKind, Severity
 from calendar_gen.history import Action, Status
 from calendar_gen.model import Designation, Frequency, Precision
 
-NAMES = ["releases", "findings", "clashes"]
+NAMES = ["releases", "findings", "clashes", "report"]
 
 
 def _schema(name):
@@ -34,6 +34,7 @@ def test_each_schema_is_a_2020_12_schema_with_a_versioned_id(name):
         ("releases", ("$defs", "release", "properties", "designation"), Designation),
         ("releases", ("$defs", "release", "properties", "precision"), Precision),
         ("releases", ("$defs", "change", "properties", "action"), Action),
+        ("report", ("$defs", "change", "properties", "action"), Action),
         ("findings", ("$defs", "finding", "properties", "kind"), FindingKind),
         ("findings", ("$defs", "finding", "properties", "severity"), Severity),
         ("clashes", ("items", "properties", "kind"), ClashKind),

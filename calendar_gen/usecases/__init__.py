@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from calendar_gen.usecases.changing import cancel, move, postpone, reinstate, released, retime
     from calendar_gen.usecases.clashing import clashes
     from calendar_gen.usecases.looking import check, list_releases
+    from calendar_gen.usecases.reporting import report
     from calendar_gen.usecases.rolling import next_year
     from calendar_gen.usecases.serving import serve
     from calendar_gen.usecases.shared import releases_between, today_in_london
@@ -25,7 +26,7 @@ _HOMES = {
     "build": "building", "cancel": "changing", "move": "changing", "postpone": "changing",
     "reinstate": "changing", "released": "changing", "retime": "changing",
     "clashes": "clashing", "check": "looking", "list_releases": "looking",
-    "next_year": "rolling", "serve": "serving", "releases_between": "shared",
+    "next_year": "rolling", "report": "reporting", "serve": "serving", "releases_between": "shared",
     "today_in_london": "shared", "init": "starting", "learn": "starting",
 }  # fmt: skip
 
@@ -43,6 +44,7 @@ __all__ = [
     "reinstate",
     "released",
     "releases_between",
+    "report",
     "retime",
     "serve",
     "today_in_london",

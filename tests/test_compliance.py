@@ -1,0 +1,154 @@
+"""The compliance report: its figures, worked out by hand from the records, and its files."""
+
+import datetime as dt
+import json
+import shutil
+from html.parser import HTMLParser
+
+import pytest
+from helpers import MONTHLY, SHIPPED, run_cli, valid, write_schedules
+
+from calendar_gen.compliance import compliance
+from calendar_gen.history import Action
+from calendar_gen.model import Period
+from calendar_gen.schedule import load_programme
+
+D = dt.date
+
+
+@pytest.fixture(scope="module")
+def shipped_figures():
+    programme = load_programme(SHIPPED)
+    return compliance(programme, Period.parse("2014/15"), D(2015, 4, 1))
+
+
+def test_the_shipped_year_as_kept(shipped_figures):
+    c = shipped_figures
+    # 47 entries in the record, all confirmed and all out by 1 April 2015; one moved.
+    assert (c.releases, len(c.confirmations), len(c.due), c.kept) == (47, 47, 47, 46)
+    # The record's confirmations were worked out as the release day less 28 days: 4 weeks'
+    # notice each, none late (the Terrorism Act release was confirmed for 4 September).
+    assert c.notice_counts() == [(28, 47)]
+    assert c.late == () and c.passed == ()
+    assert all(x.worked_out for x in c.confirmations)
+    moved = next(x for x in c.confirmations if not x.kept)
+    assert (moved.id, moved.date, moved.confirmed) == (
+        "terrorism-act-quarterly",
+        D(2014, 9, 4),
+        D(2014, 8, 7),
+    )
+
+
+def test_the_shipped_years_one_change_and_its_notice(shipped_figures):
+    (change,) = shipped_figures.changes
+    # Moved on Thursday 7 August 2014 to Thursday 28 August: three weeks' notice.
+    assert (change.id, change.action, change.on, change.old, change.new) == (
+        "terrorism-act-quarterly",
+        Action.MOVED,
+        D(2014, 8, 7),
+        D(2014, 9, 4),
+        D(2014, 8, 28),
+    )
+    assert (change.notice_days, change.reason) == (21, "reason not published")
+
+
+def test_the_shipped_years_alternative_time_and_its_reason(shipped_figures):
+    (time,) = shipped_figures.times
+    assert (time.id, time.time) == ("scientific-procedures-on-animals", dt.time(10, 0))
+    assert "laid before Parliament" in time.reason
+
+
+def test_the_shipped_year_week_by_week(shipped_figures):
+    weeks = dict(shipped_figures.weeks)
+    # Monday 31 March 2014 (the week of 1 April) to Monday 30 March 2015: 53 weeks.
+    assert (min(weeks), max(weeks), len(weeks)) == (D(2014, 3, 31), D(2015, 3, 30), 53)
+    assert sum(weeks.values()) == 47
+    # 8, 9 and 10 July 2014: asylum, children in detention, the animals statistics; then
+    # 16 and 17 July: recorded crime open data, crime outcomes, police workforce.
+    assert (weeks[D(2014, 7, 7)], weeks[D(2014, 7, 14)], weeks[D(2014, 7, 28)]) == (3, 3, 0)
+
+
+def _ok(*args, cwd):
+    result = run_cli(*args, cwd=cwd)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_late_confirmations_passed_releases_and_changes_as_they_happened(tmp_path):
+    write_schedules(tmp_path / "schedules")  # the second Tuesday of each month
+    # 1 April: 8 April is confirmed, with 7 days' notice.
+    _ok("build", "--as-of", "2014-04-01", cwd=tmp_path)
+    # No build until 20 May: 13 May passed unconfirmed; 10 June is confirmed with 21 days.
+    _ok("build", "--as-of", "2014-05-20", cwd=tmp_path)
+    _ok("cancel", "monthly-bulletin", "2014-07-08", "--reason", "survey <paused>\nfor now",
+        "--as-of", "2014-05-20", cwd=tmp_path)  # fmt: skip
+    result = _ok("report", "--as-of", "2014-05-20", cwd=tmp_path)
+    data = json.loads((tmp_path / "feeds" / "report-2014-15.json").read_text())
+    valid(data, "report")
+    confirmed = [(c["date"], c["confirmed"], c["notice_days"]) for c in data["confirmations"]]
+    assert confirmed == [("2014-04-08", "2014-04-01", 7), ("2014-06-10", "2014-05-20", 21)]
+    assert (data["late"], data["due"], data["kept"]) == (2, 1, 1)
+    assert not any(c["worked_out"] for c in data["confirmations"])
+    (passed,) = data["passed_unconfirmed"]
+    assert (passed["kind"], passed["scheduled"], passed["date"]) == (
+        "passed-unconfirmed",
+        "2014-05",
+        "2014-05-13",
+    )
+    (cancelled,) = data["changes"]
+    # Cancelled on 20 May, 49 days before 8 July; the reason as the record keeps it.
+    assert (cancelled["action"], cancelled["notice_days"]) == ("cancelled", 49)
+    assert cancelled["reason"] == "survey <paused> for now"
+    assert result.stdout.splitlines()[0] == (
+        "2014/15: 12 releases, 2 confirmed; of the 1 due, 100% released on the day and time "
+        "first confirmed; 1 change recorded; 2 confirmed late; 1 passed without confirmation"
+    )
+    page = (tmp_path / "feeds" / "report-2014-15.html").read_text()
+    assert "survey &lt;paused&gt; for now" in page and "<paused>" not in page
+
+
+class _Outline(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.headings, self.tags = [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag in ("h1", "h2", "h3"):
+            self.headings.append(int(tag[1]))
+
+
+def test_hostile_text_stays_text_in_the_report(tmp_path):
+    hostile = MONTHLY.replace(
+        'title = "Monthly bulletin"',
+        'title = "<script>alert(1)</script><img src=x onerror=alert(2)>"',
+    )
+    write_schedules(tmp_path / "schedules", {"test": hostile})
+    _ok("build", "--as-of", "2014-04-01", cwd=tmp_path)
+    reason = "</td></tr></table><script>x()</script>"
+    _ok("move", "monthly-bulletin", "2014-04-08", "2014-04-09", "--reason", reason,
+        "--as-of", "2014-04-01", cwd=tmp_path)  # fmt: skip
+    _ok("report", "--as-of", "2014-04-01", cwd=tmp_path)
+    page = (tmp_path / "feeds" / "report-2014-15.html").read_text()
+    outline = _Outline()
+    outline.feed(page)
+    assert "script" not in outline.tags and "img" not in outline.tags
+    assert outline.headings[0] == 1 and all(h <= 2 for h in outline.headings)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_bad_schedules_are_refused_and_nothing_is_written(tmp_path):
+    write_schedules(tmp_path / "schedules", {"test": MONTHLY.replace('"monthly"', '"montly"')})
+    result = run_cli("report", "--as-of", "2014-04-01", cwd=tmp_path)
+    assert result.returncode == 2
+    assert 'frequency "montly" is not one of' in result.stderr
+    assert not (tmp_path / "feeds").exists()
+
+
+def test_a_report_of_another_period_covers_that_period(tmp_path):
+    shutil.copytree(SHIPPED, tmp_path / "schedules")
+    _ok("report", "--period", "2015/16", "--as-of", "2015-04-01", cwd=tmp_path)
+    data = json.loads((tmp_path / "feeds" / "report-2015-16.json").read_text())
+    # The record holds nothing of 2015/16: no confirmation, no change, the rules' calendar.
+    assert (data["period"], data["confirmed"], data["changes"]) == ("2015/16", 0, [])
+    assert data["weeks"][0]["week_of"] == "2015-03-30"
