@@ -394,3 +394,21 @@ class LearnReport:
             f"next: check each rule in {self.folder}, then calendar-gen check --schedules "
             f"{self.folder}",
         ]
+
+
+@dataclass(frozen=True)
+class PolicyReport:
+    """The draft release practice policy: the files written, or its Markdown to print."""
+
+    files: tuple[Path, ...] = ()
+    text: str | None = None  # the Markdown, when it was asked for instead of files
+    changed: tuple[Path, ...] = ()  # those of `files` whose content changed
+    warnings: tuple[Finding, ...] = ()
+    found: bool = False
+
+    def lines(self) -> list[str]:
+        if self.text is not None:
+            return [self.text.rstrip("\n")]
+        return [
+            f"wrote {path}" if path in self.changed else f"{path} unchanged" for path in self.files
+        ]
