@@ -411,6 +411,22 @@ def next_year(schedules: str, out: str, as_of: dt.date | None, against: tuple[st
 
 
 @cli.command()
+@schedules_option
+@click.option("--out", default="feeds", show_default=True, metavar="DIR",
+              help="Folder to write the policy into; - prints the Markdown instead.")  # fmt: skip
+def policy(schedules: str, out: str) -> None:
+    """Write a draft release practice policy, release-practice-policy.md and .html, from
+    programme.toml and the record: release times, notice, changes, feeds and blackouts, each
+    with the Code of Practice words it answers.
+
+    Example: calendar-gen policy --out feeds
+    """
+    from calendar_gen import usecases
+
+    _show(usecases.policy(schedules, out, **_writer()))
+
+
+@cli.command()
 @click.argument("folder", default="schedules", metavar="[DIR]")
 @click.option("--organisation", default="Example Statistics Office", show_default=True,
               help="The producer's name, shown in every feed.")  # fmt: skip

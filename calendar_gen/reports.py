@@ -421,3 +421,21 @@ class ComplianceReport:
             f"{self.passed} passed without confirmation",
             *(f"wrote {path}" for path in self.files),
         ]
+
+
+@dataclass(frozen=True)
+class PolicyReport:
+    """The draft release practice policy: the files written, or its Markdown to print."""
+
+    files: tuple[Path, ...] = ()
+    text: str | None = None  # the Markdown, when it was asked for instead of files
+    changed: tuple[Path, ...] = ()  # those of `files` whose content changed
+    warnings: tuple[Finding, ...] = ()
+    found: bool = False
+
+    def lines(self) -> list[str]:
+        if self.text is not None:
+            return [self.text.rstrip("\n")]
+        return [
+            f"wrote {path}" if path in self.changed else f"{path} unchanged" for path in self.files
+        ]

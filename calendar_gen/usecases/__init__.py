@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from calendar_gen.usecases.building import build
     from calendar_gen.usecases.changing import cancel, move, postpone, reinstate, released, retime
     from calendar_gen.usecases.clashing import clashes
+    from calendar_gen.usecases.drafting import policy
     from calendar_gen.usecases.looking import check, list_releases
     from calendar_gen.usecases.reporting import report
     from calendar_gen.usecases.rolling import next_year
@@ -26,7 +27,8 @@ _HOMES = {
     "build": "building", "cancel": "changing", "move": "changing", "postpone": "changing",
     "reinstate": "changing", "released": "changing", "retime": "changing",
     "clashes": "clashing", "check": "looking", "list_releases": "looking",
-    "next_year": "rolling", "report": "reporting", "serve": "serving", "releases_between": "shared",
+    "next_year": "rolling", "policy": "drafting", "report": "reporting", "serve": "serving",
+    "releases_between": "shared",
     "today_in_london": "shared", "init": "starting", "learn": "starting",
 }  # fmt: skip
 
@@ -40,6 +42,7 @@ __all__ = [
     "list_releases",
     "move",
     "next_year",
+    "policy",
     "postpone",
     "reinstate",
     "released",
