@@ -43,6 +43,15 @@ border-top:1px solid #ccc}
 .provisional .status{font-style:italic;font-weight:400}
 .cancelled .status{color:#a4000f}.cancelled .title{text-decoration:line-through}
 .release:target{background:#fff7bf}
+.legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1.25rem}
+.months{display:grid;grid-template-columns:repeat(auto-fill,minmax(15.5rem,1fr));gap:1rem}
+.month{border-collapse:collapse;width:100%;font-size:.9rem}
+.month caption{text-align:left;font-weight:600;padding:.25rem 0}
+.month th,.month td{text-align:center;padding:.1rem 0;width:14.28%}
+.month th abbr{text-decoration:none}
+.month .on{background:#e8eef7}
+.month .on a{display:inline-block;min-width:1.6rem;font-weight:600}
+.mark{font-weight:700;margin-left:.1rem}.cancelled.mark{color:#a4000f}
 @media (max-width:40rem){
 body{padding:0 .75rem 1.5rem}h1{font-size:1.35rem}
 .release{display:block;padding:.4rem 0}

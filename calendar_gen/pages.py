@@ -10,6 +10,7 @@ from html import escape
 
 from calendar_gen.assets import SCRIPT, STYLE
 from calendar_gen.feeds import feed_list, sorted_by_feed, statistics_of
+from calendar_gen.glance import year_at_a_glance
 from calendar_gen.model import Designation, Period, Precision, Programme, Status
 from calendar_gen.news import ATOM, anchor, last_updated
 from calendar_gen.releases import (
@@ -269,6 +270,7 @@ Or open a Subscribe link. News of every confirmation, move and cancellation is i
 {_feeds(programme, releases)}
 </ul>
 <p id="copied" class="vh" role="status"></p>
+{year_at_a_glance(_shown(releases, as_of))}
 <h2 id="releases" tabindex="-1">Releases</h2>
 {_filters(programme, releases)}
 {_release_lists(releases, as_of)}

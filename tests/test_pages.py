@@ -539,3 +539,53 @@ def test_an_organisation_named_statistics_is_not_statistics_statistics(
     )
     written = page + every + (feeds / "test.ics").read_text() + (feeds / "changes.atom").read_text()
     assert "statistics statistics" not in written.casefold()
+
+
+class _Glance(HTMLParser):
+    """The year at a glance as a reader meets it: month captions, and each linked day."""
+
+    def __init__(self):
+        super().__init__()
+        self.captions, self.days, self.ids, self._in = [], {}, set(), None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if "id" in attributes:
+            self.ids.add(attributes["id"])
+        if tag == "caption":
+            self._in = "caption"
+        if tag == "a" and "aria-label" in attributes and attributes["href"].startswith("#"):
+            self.days[attributes["aria-label"]] = attributes["href"][1:]
+
+    def handle_data(self, data):
+        if self._in == "caption":
+            self.captions.append(data)
+
+    def handle_endtag(self, tag):
+        self._in = None
+
+
+def test_the_year_at_a_glance_links_each_release_day_to_its_release():
+    glance = _Glance()
+    glance.feed((GOLDEN / "index.html").read_text())
+    assert glance.captions == [f"{dt.date(2014, 4, 1) + dt.timedelta(days=31 * n):%B %Y}"
+                               for n in range(12)]  # fmt: skip
+    rows = json.loads((GOLDEN / "releases.json").read_text())
+    assert len(glance.days) == len({r["date"] for r in rows})
+    assert set(glance.days.values()) <= glance.ids  # each link lands on a listed release
+    # Thursday 28 August 2014: Immigration Statistics, and the Terrorism Act statistics
+    # moved there from 4 September.
+    moved = (
+        "Thursday 28 August 2014: Immigration Statistics; Operation of police powers under the "
+        "Terrorism Act 2000, quarterly update, a release moved to this day"
+    )
+    assert glance.days[moved] == "immigration-statistics-2014-08"
+
+
+def test_the_year_at_a_glance_says_a_release_was_cancelled_in_words(tmp_path):
+    write_hostile(tmp_path / "schedules")
+    assert run_cli("build", "--as-of", "2014-06-01", cwd=tmp_path).returncode == 0
+    glance = _Glance()
+    glance.feed((tmp_path / "feeds" / "index.html").read_text())
+    (cancelled,) = [label for label in glance.days if label.startswith("Tuesday 11 November")]
+    assert cancelled.endswith(", a release cancelled")
