@@ -71,6 +71,7 @@ class Output(Enum):
     CSV = "releases.csv"
     CHANGES = ATOM
     FEED_LIST = "feeds.json"  # every feed, what it holds and its address: for tools
+    FEEDS_SCHEMA = "feeds.schema.json"  # feeds.json's JSON Schema
 
     @property
     def suffix(self) -> str:
@@ -81,7 +82,7 @@ class Output(Enum):
     def media_type(self) -> str:
         """Its Content-Type when served."""
         match self:
-            case Output.RELEASES_JSON | Output.SCHEMA | Output.FEED_LIST:
+            case Output.RELEASES_JSON | Output.SCHEMA | Output.FEED_LIST | Output.FEEDS_SCHEMA:
                 return "application/json"
             case Output.FEEDS:
                 return "text/calendar; charset=utf-8"
@@ -100,7 +101,7 @@ class Output(Enum):
         match self:
             case Output.RELEASES_JSON:
                 return [(self.value, json_lines(e.releases, e.rows))]
-            case Output.SCHEMA:
+            case Output.SCHEMA | Output.FEEDS_SCHEMA:
                 return [
                     (self.value, files(__package__).joinpath("schemas", self.value).read_text())
                 ]

@@ -206,6 +206,8 @@ def _held_to_the_schemas(args: tuple[str, ...], stdout: str, cwd: Path) -> None:
         out = Path(args[args.index("--out") + 1]) if "--out" in args else Path("feeds")
         if (data := cwd / out / "releases.json").is_file():
             valid(json.loads(data.read_text()), "releases")
+        if (data := cwd / out / "feeds.json").is_file():
+            valid(json.loads(data.read_text()), "feeds")
 
 
 def run_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

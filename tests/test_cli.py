@@ -29,6 +29,7 @@ PAGES = [
     "releases.schema.json",
     "changes.atom",
     "feeds.json",
+    "feeds.schema.json",
 ]
 
 

@@ -11,7 +11,8 @@ from helpers import GOLDEN, SHIPPED, assert_same_files, published, run_process, 
 
 SHIPPED_FILES = ["all.ics", "crime.ics", "migration.ics", "other.ics", "policing.ics",
                  "index.html", "releases.csv", "releases.json", "releases.schema.json",
-                 "changes.atom", "feeds.json", "designation-national-statistics.ics",
+                 "changes.atom", "feeds.json", "feeds.schema.json",
+                 "designation-national-statistics.ics",
                  "designation-official-statistics.ics"]  # fmt: skip
 
 

@@ -7,7 +7,7 @@ from helpers import GOLDEN, SHIPPED, assert_same_files, published
 
 GOLDEN_FILES = sorted(["all.ics", "changes.atom", "crime.ics", "index.html", "migration.ics",
                        "other.ics", "policing.ics", "releases.csv", "releases.json",
-                       "releases.schema.json", "feeds.json",
+                       "releases.schema.json", "feeds.json", "feeds.schema.json",
                        "designation-national-statistics.ics",
                        "designation-official-statistics.ics"])  # fmt: skip
 

@@ -12,7 +12,7 @@ from calendar_gen.findings import SCHEMA, Command, FindingKind, Severity
 from calendar_gen.history import Action, Status
 from calendar_gen.model import Designation, Frequency, Precision
 
-NAMES = ["releases", "findings", "clashes", "report"]
+NAMES = ["releases", "findings", "clashes", "report", "feeds"]
 
 
 def _schema(name):
