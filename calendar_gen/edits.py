@@ -83,11 +83,21 @@ def _updated(text: str, changes: Changes) -> str:
         if position is None:
             added.append(_entry_text(announcement, sealed))
         else:
-            blocks[position] = render_document(blocks[position], [announcement], spaced=False,
-                                               seals=changes.seals)  # fmt: skip
+            blocks[position] = _rewritten(blocks[position], announcement, changes.seals)
     rows = [text[rows_at:], *map(_row_text, changes.shown, changes.row_seals)]
     updated = _spaced("".join([head, *blocks, *added, *rows]))
     return _marked(updated, changes.builds, scanned.published is not None)
+
+
+def _rewritten(block: str, a: Announcement, seals: Seals | None) -> str:
+    """An entry's text with `a` written over it: as text when it is the entry as written by
+    calendar-gen, as it was or sealed (a record's first sealing build seals every entry: one
+    tomlkit edit each took a minute a hundred thousand); otherwise through tomlkit."""
+    body = block.rstrip("\n")
+    new = _entry_text(a, seals is not None)
+    if body + "\n" in (_entry_text(a, False), new):
+        return new[:-1] + block[len(body) :]
+    return render_document(block, [a], spaced=False, seals=seals)
 
 
 def _row_text(row: ShownRow, seal: str) -> str:

@@ -319,3 +319,17 @@ def test_the_record_and_the_page_keep_the_digest_of_every_seal(tmp_path):
     assert data["published"]["events"] == f"sha256:{digest}"
     page = (tmp_path / "feeds" / "index.html").read_text()
     assert f'<code class="digest">sha256:{digest}</code> ([published] events)' in page
+
+
+def test_sealing_a_record_entry_by_entry_as_text_is_what_tomlkit_writes():
+    # A record's first sealing build adds a seal to every entry; it does so as text, not
+    # with one tomlkit edit an entry, and must write what tomlkit would.
+    from calendar_gen.edits import render_document, render_updates
+    from calendar_gen.schedule import load_programme
+
+    programme = load_programme(SHIPPED)
+    entries = list(programme.announcements.values())
+    path = SHIPPED / "announcements.toml"
+    by_text = render_updates(path, entries, None, (), programme.seals)
+    assert by_text == render_document(path.read_text(), entries, seals=programme.seals)
+    assert by_text.count("\nseal = ") == len(entries) + sum(len(a.changes) for a in entries)
