@@ -52,6 +52,7 @@ border-top:1px solid #ccc}
 .month .on{background:#e8eef7}
 .month .on a{display:inline-block;min-width:1.6rem;font-weight:600}
 .mark{font-weight:700;margin-left:.1rem}.cancelled.mark{color:#a4000f}
+.month .many{font-size:.75rem;margin-left:.1rem}.month .gone{background:#f4f4f4}
 @media (max-width:40rem){
 body{padding:0 .75rem 1.5rem}h1{font-size:1.35rem}
 .release{display:block;padding:.4rem 0}

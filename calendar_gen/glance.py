@@ -17,7 +17,7 @@ from calendar_gen.history import Action, Status
 from calendar_gen.news import anchor
 from calendar_gen.releases import Release
 from calendar_gen.slots import YearMonth
-from calendar_gen.texts import long_date
+from calendar_gen.texts import BIDI, CONTROL, long_date
 
 MAX_MONTHS = 24  # the page's calendar reaches twelve months ahead of its period
 NAMED = 3  # releases named in a day's link; the rest are counted
@@ -53,9 +53,18 @@ def _day(day: dt.date, releases: list[Release]) -> str:
     said = "".join(f", {words}" for key, _, words in MARKS if key in marks)
     symbols = "".join(f'<span class="mark {key}" aria-hidden="true">{symbol}</span>'
                       for key, symbol, _ in MARKS if key in marks)  # fmt: skip
-    label = f"{long_date(day)}: {what}{said}"
-    return (f'<td class="on"><a href="#{escape(anchor(releases[0]))}" '
-            f'aria-label="{escape(label)}">{day.day}</a>{symbols}</td>')  # fmt: skip
+    label = _plain(f"{long_date(day)}: {what}{said}")
+    count = f'<span class="many" aria-hidden="true">({len(releases)})</span>' if more or len(
+        releases) > 1 else ""  # fmt: skip
+    kind = "on gone" if all(r.status is Status.CANCELLED for r in releases) else "on"
+    return (f'<td class="{kind}"><a href="#{escape(anchor(releases[0]))}" aria-label="{label}" '
+            f'title="{label}">{day.day}</a>{count}{symbols}</td>')  # fmt: skip
+
+
+def _plain(text: str) -> str:
+    """A text for an attribute: escaped, without control characters or direction overrides,
+    which no attribute can hold to itself."""
+    return escape(BIDI.sub("", CONTROL.sub("", text)))
 
 
 def _month(month: YearMonth, by_day: dict[dt.date, list[Release]]) -> str:
@@ -71,13 +80,15 @@ def _month(month: YearMonth, by_day: dict[dt.date, list[Release]]) -> str:
             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")  # fmt: skip
 
 
-def year_at_a_glance(releases: list[Release]) -> str:
-    """The section: a table for each month from the first release listed to the last."""
-    if not releases:
-        return ""
+def year_at_a_glance(releases: list[Release], since: YearMonth) -> str:
+    """The section: a table for each month from the first release listed (but none before
+    `since`, the period's first: the years before are history) to the last."""
     by_day: dict[dt.date, list[Release]] = defaultdict(list)
     for r in sorted(releases, key=lambda r: (r.start, r.publication.id)):
-        by_day[r.date].append(r)
+        if r.date >= since.first_day:
+            by_day[r.date].append(r)
+    if not by_day:
+        return ""
     first, last = YearMonth.of(min(by_day)), YearMonth.of(max(by_day))
     count = min((last.year - first.year) * 12 + last.month - first.month + 1, MAX_MONTHS)
     months = "".join(_month(first.plus(n), by_day) for n in range(count))

@@ -61,7 +61,7 @@ def _notes(release: Release) -> str:
     notes = [c.text() for c in release.changes]
     if release.publication.time_reason:
         notes.append(f"Released at {release.start:%H:%M}: {release.publication.time_reason}")
-    return "".join(f'\n<p class="note">{escape(n)}</p>' for n in notes)
+    return "".join(f'\n<p class="note"><bdi>{escape(n)}</bdi></p>' for n in notes)
 
 
 def _when(release: Release) -> str:
@@ -91,7 +91,8 @@ def _release_item(release: Release) -> str:
     return (
         f'<li class="release {status}" id="{escape(anchor(release))}" {data}>\n'
         f'<p class="when">{_when(release)} <span class="status">{status}</span></p>\n'
-        f'<div class="what"><p class="title">{escape(p.title)}</p>{_notes(release)}</div>\n'
+        f'<div class="what"><p class="title"><bdi>{escape(p.title)}</bdi></p>{_notes(release)}'
+        "</div>\n"
         f'<p class="meta"><span class="topic">{escape(release.topic.name)}</span>'
         f'<span class="designation">{escape(p.designation)}</span></p></li>'
     )
@@ -270,7 +271,7 @@ Or open a Subscribe link. News of every confirmation, move and cancellation is i
 {_feeds(programme, releases)}
 </ul>
 <p id="copied" class="vh" role="status"></p>
-{year_at_a_glance(_shown(releases, as_of))}
+{year_at_a_glance(_shown(releases, as_of), period.first)}
 <h2 id="releases" tabindex="-1">Releases</h2>
 {_filters(programme, releases)}
 {_release_lists(releases, as_of)}

@@ -154,13 +154,18 @@ def _notice(programme: Programme) -> Section:
     weeks = programme.notice_weeks
     broad = [p for p in programme.publications if p.precision is not Precision.EXACT]
     confirmed = sum(a.confirmed is not None for a in programme.announcements.values())
+    ahead = (
+        f"to the programme's end, {long_date(programme.ends)}"
+        if programme.ends
+        else "the twelve months ahead"
+    )
     paragraphs = (
         f"The calendar covers the programme's period ({programme.period}) and, from each day "
-        "it is published, the twelve months ahead. Every release in it is shown first as "
-        "provisional.",
-        f"A release is confirmed, with its date and time, {plural(weeks, 'week')} before its "
-        "day, and the day it was confirmed is kept in the record. The record holds "
-        f"{plural(confirmed, 'confirmed release')}.",
+        f"it is published, {ahead}. A release is shown as provisional until it is confirmed.",
+        f"A release is to be confirmed, with its date and time, {plural(weeks, 'week')} before "
+        "its day, by the build of the calendar that day, and the day it was confirmed is kept "
+        f"in the record. The record holds {plural(confirmed, 'confirmed release')}; the "
+        "compliance report (calendar-gen report) gives the notice each was given.",
         "Provisional dates are given to the day"
         + (", except these:" if broad else ", for every publication."),
     )
@@ -233,7 +238,10 @@ def _blackouts(programme: Programme) -> Section:
     items = tuple(
         f"{long_date(b.start)} to {long_date(b.end)}: {b.reason}" for b in programme.blackouts
     )
-    paragraphs = ("Nothing is released in these periods:",)
+    paragraphs = (
+        "Releases are not planned in these periods; one that falls in them is reported as a "
+        "clash (calendar-gen clashes) for the Head of Profession to decide on:",
+    )
     return Section("When nothing is released", paragraphs, items, (STANDARD,))
 
 

@@ -3,23 +3,39 @@ its data as a table) and the lists behind them. Every text from a schedule is es
 
 from __future__ import annotations
 
-from html import escape
+from html import escape as html_escape
 
 from calendar_gen.assets import STYLE
 from calendar_gen.compliance import ChangeMade, Compliance, Confirmation
-from calendar_gen.texts import long_date, plural, short_date
+from calendar_gen.texts import BIDI, CONTROL, long_date, plural, short_date
+
+
+def escape(text: str) -> str:
+    """A text of the schedules or the record, as the page shows it: escaped, without control
+    characters, and in its own direction, so a right-to-left override cannot turn the words
+    around it ("exe.PDF")."""
+    return f"<bdi>{html_escape(CONTROL.sub('', text))}</bdi>"
+
+
+def plain(text: str) -> str:
+    """Such a text where no markup may go (a title, an SVG description): escaped, without
+    control characters or direction overrides."""
+    return html_escape(BIDI.sub("", CONTROL.sub("", text)))
+
 
 EXTRA_STYLE = """
+.wide{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.95rem}
+td{overflow-wrap:anywhere}
 caption{text-align:left;font-weight:600;padding:.25rem 0}
 th,td{border:1px solid #bbb;padding:.25rem .5rem;text-align:left;vertical-align:top}
 td.n{text-align:right}
 .figures{display:flex;flex-wrap:wrap;gap:.75rem;list-style:none;padding:0}
 .figures li{border:1px solid #bbb;padding:.5rem .75rem;min-width:11rem}
 .figures strong{display:block;font-size:1.4rem}
-svg{max-width:100%;height:auto}
-svg text{font:12px system-ui,sans-serif;fill:#1b1b1b}
-.bar{fill:#1d4f91}.late{fill:#a4000f}
+svg{width:100%;max-width:40rem;height:auto}
+svg text{font:14px system-ui,sans-serif;fill:#1b1b1b}
+.bar{fill:#1d4f91}.late{fill:#a4000f}.late-key{color:#a4000f}
 """.strip()
 
 BAR_HEIGHT, CHART_WIDTH = 22, 640
@@ -27,8 +43,8 @@ BAR_HEIGHT, CHART_WIDTH = 22, 640
 
 def render_report(c: Compliance) -> str:
     """The whole page."""
-    org = escape(c.organisation)
-    title = f"{org}: how the {escape(c.period.name)} release calendar was kept"
+    title = f"{plain(c.organisation)}: how the {c.period.name} release calendar was kept"
+    heading = f"{escape(c.organisation)}: how the {c.period.name} release calendar was kept"
     return f"""<!doctype html>
 <html lang="en">
 <head>
@@ -42,11 +58,14 @@ def render_report(c: Compliance) -> str:
 </head>
 <body>
 <header>
-<h1>{title}</h1>
-<p>From the announcement record, as of {escape(long_date(c.as_of))}: each release's notice,
-whether it came out on the day and at the time first confirmed, and every change with its
-reason. The Code of Practice for Statistics asks for dates confirmed {c.notice_weeks} weeks
-ahead at the standard time, {c.standard_time:%H:%M}, and every change explained.</p>
+<h1>{heading}</h1>
+<p>From the announcement record, as it stood at the end of {long_date(c.as_of)}: the
+releases announced by then and dated in the period, the notice each was given, whether each
+came out on the day and at the time it was confirmed for, and every change with its reason.
+The Code of Practice for Statistics asks for a 12-month release calendar, a specific date and
+time four weeks ahead where possible, release at a standard time (usually 9.30am) and every
+change explained; this programme confirms each release {plural(c.notice_weeks, "week")} ahead
+and releases at {c.standard_time:%H:%M} unless it says otherwise.</p>
 </header>
 <main>
 {_figures(c)}
@@ -65,17 +84,17 @@ ahead at the standard time, {c.standard_time:%H:%M}, and every change explained.
 def _figures(c: Compliance) -> str:
     confirmed, due = len(c.confirmations), len(c.due)
     share = f"{100 * c.kept / due:.0f}%" if due else "none due yet"
+    changed = c.plans_changed
     items = [
-        (f"{c.releases:,}", f"{_noun(c.releases, 'release')} in the period's calendar"),
+        (f"{c.releases:,}", f"{_noun(c.releases, 'release')} announced in the period"),
         (f"{confirmed:,}", "confirmed in the record"),
-        (share, f"of those due, released on the day and time first confirmed ({c.kept} of "
-                f"{due})"),
-        (f"{len(c.changes):,}", f"{_noun(len(c.changes), 'change')} recorded, each with its "
-                                "reason"),
+        (share, f"of those due, released on the day and at the time they were confirmed for "
+                f"({c.kept} of {due})"),
+        (f"{changed:,}", f"{_noun(changed, 'change')} of plan recorded, each with its reason"),
         (f"{len(c.late):,}", f"confirmed with less than {c.notice_weeks} weeks' notice"),
         (f"{len(c.passed):,}", "passed without confirmation"),
     ]  # fmt: skip
-    cells = "".join(f"<li><strong>{escape(n)}</strong>{escape(t)}</li>" for n, t in items)
+    cells = "".join(f"<li><strong>{n}</strong>{html_escape(t)}</li>" for n, t in items)
     return f'<h2 id="figures">In figures</h2>\n<ul class="figures">{cells}</ul>'
 
 
@@ -104,7 +123,9 @@ def _notice(c: Compliance) -> str:
     head = '<tr><th scope="col">Days of notice</th><th scope="col">Releases</th></tr>'
     chart = _chart("notice", "Notice given", alt, len(counts) * BAR_HEIGHT, "".join(bars), head,
                    "".join(rows))  # fmt: skip
-    return chart + _worked_out(sum(x.worked_out for x in c.confirmations))
+    legend = (f'<p>Bars in red (<span class="late-key">\u25a0</span>) are fewer than {limit} days:'
+              " short notice.</p>" if any(d < limit for d, _ in counts) else "")  # fmt: skip
+    return chart + legend + _worked_out(sum(x.worked_out for x in c.confirmations))
 
 
 def _worked_out(count: int) -> str:
@@ -124,9 +145,10 @@ def _chart(key: str, heading: str, alt: str, height: int, marks: str, head: str,
         f'<h2 id="{key}">{heading}</h2>\n'
         f'<svg role="img" aria-labelledby="{key}-title {key}-desc" viewBox="0 0 {CHART_WIDTH} '
         f'{height + 4}" width="{CHART_WIDTH}" height="{height + 4}"><title id="{key}-title">'
-        f'{heading}</title><desc id="{key}-desc">{escape(alt)}</desc>{marks}</svg>\n'
-        f"<details><summary>{heading}: the figures</summary><table><caption>{heading}"
-        f"</caption><thead>{head}</thead><tbody>{rows}</tbody></table></details>"
+        f'{heading}</title><desc id="{key}-desc">{plain(alt)}</desc>{marks}</svg>\n'
+        f'<details><summary>{heading}: the figures</summary><div class="wide"><table>'
+        f"<caption>{heading}</caption><thead>{head}</thead><tbody>{rows}</tbody></table></div>"
+        "</details>"
     )
 
 
@@ -146,17 +168,21 @@ def _change_row(x: ChangeMade) -> str:
     what = f"{x.action.value} {short_date(x.old)}"
     if x.new is not None and x.new != x.old:
         what += f" to {short_date(x.new)}"
+    if x.time is not None:
+        what += f" to {x.time:%H:%M}"
     notice = plural(x.notice_days, "day") if x.notice_days is not None else "none to give"
     return (
         f"<tr><td>{short_date(x.on)}</td><td>{escape(x.title)} ({escape(x.month)})</td>"
-        f"<td>{escape(what)}</td><td>{notice}</td><td>{escape(x.reason)}</td></tr>"
+        f"<td>{what}</td><td>{notice}</td><td>{escape(x.reason)}</td></tr>"
     )
 
 
 def _late(c: Compliance) -> str:
     heading = f'<h2 id="late">Confirmed with less than {c.notice_weeks} weeks\' notice</h2>\n'
     if not c.late:
-        return heading + "<p>None: every release was confirmed with the full notice.</p>"
+        worked = sum(x.worked_out for x in c.confirmations)
+        caveat = f" ({worked} of them by days worked out, above)" if worked else ""
+        return heading + f"<p>None: every release was confirmed with the full notice{caveat}.</p>"
     return heading + _confirmation_table(c.late)
 
 
@@ -167,9 +193,10 @@ def _confirmation_table(found: tuple[Confirmation, ...]) -> str:
         for x in found
     )
     return (
-        '<table><caption>Releases confirmed late</caption><thead><tr><th scope="col">Release'
+        '<div class="wide"><table><caption>Releases confirmed with less notice than the '
+        'programme gives</caption><thead><tr><th scope="col">Release'
         '</th><th scope="col">Confirmed for</th><th scope="col">Confirmed on</th>'
-        f'<th scope="col">Days of notice</th></tr></thead><tbody>{rows}</tbody></table>'
+        f'<th scope="col">Days of notice</th></tr></thead><tbody>{rows}</tbody></table></div>'
     )
 
 
@@ -177,7 +204,11 @@ def _passed(c: Compliance) -> str:
     heading = '<h2 id="passed">Passed without confirmation</h2>\n'
     if not c.passed:
         return heading + "<p>None.</p>"
-    items = "".join(f"<li>{escape(f.text)}</li>" for f in c.passed)
+    items = "".join(
+        f"<li>{escape(x.title)} ({escape(x.month)}), {long_date(x.date)}"
+        f"{': recorded since as released' if x.released else ''}</li>"
+        for x in c.passed
+    )
     return f"{heading}<ul>{items}</ul>"
 
 

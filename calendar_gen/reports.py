@@ -417,7 +417,7 @@ class ComplianceReport:
         return [
             f"{self.period}: {plural(self.releases, 'release')}, {self.confirmed} confirmed; "
             f"of the {self.due} due, {share} released on the day and time first confirmed; "
-            f"{plural(self.changes, 'change')} recorded; {self.late} confirmed late; "
+            f"{plural(self.changes, 'change')} of plan recorded; {self.late} confirmed late; "
             f"{self.passed} passed without confirmation",
             *(f"wrote {path}" for path in self.files),
         ]

@@ -9,6 +9,8 @@ from calendar_gen.history import long_date as long_date  # dates as people read 
 
 # Control characters that can end a property, forge a line or move a terminal's cursor.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Direction overrides and isolates: in a title or an attribute no element can contain them.
+BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 

@@ -580,6 +580,10 @@ def test_the_year_at_a_glance_links_each_release_day_to_its_release():
         "Terrorism Act 2000, quarterly update, a release moved to this day"
     )
     assert glance.days[moved] == "immigration-statistics-2014-08"
+    page = (GOLDEN / "index.html").read_text()
+    # Two releases that day: the count is shown, and the name is a tooltip too.
+    assert '>28</a><span class="many" aria-hidden="true">(2)</span>' in page
+    assert f'title="{moved}"' in page
 
 
 def test_the_year_at_a_glance_says_a_release_was_cancelled_in_words(tmp_path):
@@ -589,3 +593,6 @@ def test_the_year_at_a_glance_says_a_release_was_cancelled_in_words(tmp_path):
     glance.feed((tmp_path / "feeds" / "index.html").read_text())
     (cancelled,) = [label for label in glance.days if label.startswith("Tuesday 11 November")]
     assert cancelled.endswith(", a release cancelled")
+    # Only a cancelled release that day: it is not marked as a day something comes out.
+    assert '<td class="on gone"><a href="#hostile-2014-11"' in (
+        tmp_path / "feeds" / "index.html").read_text()  # fmt: skip

@@ -68,9 +68,13 @@ def test_the_shipped_policy_names_the_animals_statistics_time_and_its_reason(shi
 def test_the_shipped_policy_gives_the_standard_time_and_four_weeks_notice(shipped):
     markdown, _ = shipped
     assert "Statistics are released at 09:30 UK time (Europe/London) on a working day" in markdown
-    assert "A release is confirmed, with its date and time, 4 weeks before its day" in markdown
+    assert (
+        "A release is to be confirmed, with its date and time, 4 weeks before its day" in markdown
+    )
+    # The shipped programme ends with its year: its calendar reaches no twelve months on.
+    assert "it is published, to the programme's end, Tuesday 31 March 2015." in markdown
     # 47 [[release]] tables in schedules/announcements.toml, each with its confirmed day.
-    assert "The record holds 47 confirmed releases." in markdown
+    assert "The record holds 47 confirmed releases;" in markdown
     assert "Provisional dates are given to the day, for every publication." in markdown
 
 

@@ -37,6 +37,6 @@ def report(
         publish(files)
     return ComplianceReport(
         tuple(path for path, _ in files), period, figures.releases, len(figures.confirmations),
-        len(figures.due), figures.kept, len(figures.changes), len(figures.late),
+        len(figures.due), figures.kept, figures.plans_changed, len(figures.late),
         len(figures.passed),
     )  # fmt: skip
