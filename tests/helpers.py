@@ -208,6 +208,10 @@ def _held_to_the_schemas(args: tuple[str, ...], stdout: str, cwd: Path) -> None:
             valid(json.loads(data.read_text()), "releases")
         if (data := cwd / out / "feeds.json").is_file():
             valid(json.loads(data.read_text()), "feeds")
+    if command == "report":
+        out = Path(args[args.index("--out") + 1]) if "--out" in args else Path("feeds")
+        for data in (cwd / out).glob("report-*.json"):
+            valid(json.loads(data.read_text()), "report")
 
 
 def run_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
