@@ -11,6 +11,7 @@ from calendar_gen.history import Cancelled, Moved, Postponed, Reinstated, Releas
 from calendar_gen.model import Announcement, Programme, Status
 from calendar_gen.record import plausible
 from calendar_gen.releases import Release, expand
+from calendar_gen.schedule import TEXT_LIMITS
 from calendar_gen.texts import long_date
 from calendar_gen.workdays import closed_reason
 
@@ -42,6 +43,10 @@ def _check_reason(reason: str) -> str:
     reason = " ".join(reason.split())
     if not reason:
         raise ChangeError("--reason is required: say why, for the public record")
+    # The limit a schedule's reasons have: every feed, page and news entry carries it.
+    if len(reason) > (limit := TEXT_LIMITS["reason"]):
+        raise ChangeError(f"--reason is {len(reason):,} characters long; at most {limit:,} are "
+                          "allowed: say why in a sentence or two")  # fmt: skip
     return reason
 
 

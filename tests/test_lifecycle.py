@@ -117,6 +117,8 @@ def test_lifecycle(tmp_path):
         (("move", "monthly-bulletin", "2014-05-13", "2014-05-20", "--reason", "x"),
          "'monthly-bulletin' has no release on 2014-05-13; its releases near then: "),
         (("cancel", "weather", "2014-05-15", "--reason", "x"), "'weather' is not a publication"),
+        (("move", "monthly-bulletin", "2014-05-15", "2014-05-20", "--reason", "why " * 126),
+         "--reason is 503 characters long; at most 500 are allowed"),
     ]  # fmt: skip
     for args, message in refusals:
         result = run_cli(*args, "--as-of", "2014-05-02", cwd=tmp_path)
