@@ -229,16 +229,8 @@ def _feeds(programme: Programme, releases: list[Release]) -> str:
     return "\n".join(items)
 
 
-def render_index(
-    programme: Programme, releases: list[Release], period: Period, as_of: dt.date,
-    digest: str = "", events: str = "",
-) -> str:  # fmt: skip
-    """index.html: every feed's address and links, the releases, and what is paused;
-    `digest`, releases.json's, and `events`, the record's seals', which the record keeps too.
-
-    `as_of` matters only for a calendar too long to list whole: the browser, not the build,
-    works out which releases are upcoming, so rebuilding never changes the page.
-    """
+def _head(programme: Programme, shown: list[Release], period: Period) -> str:
+    """The page's head: its title, the news feed, the style and the structured data."""
     org = escape(programme.organisation)
     heading = escape(statistics_of(programme.organisation))
     return f"""<!doctype html>
@@ -252,8 +244,22 @@ def render_index(
 <style>
 {STYLE}
 </style>
-{json_ld(programme, _shown(releases, as_of))}
-</head>
+{json_ld(programme, shown)}
+</head>"""
+
+
+def render_index(
+    programme: Programme, releases: list[Release], period: Period, as_of: dt.date,
+    digest: str = "", events: str = "",
+) -> str:  # fmt: skip
+    """index.html: every feed's address and links, the releases, and what is paused;
+    `digest`, releases.json's, and `events`, the record's seals', which the record keeps too.
+
+    `as_of` matters only for a calendar too long to list whole: the browser, not the build,
+    works out which releases are upcoming, so rebuilding never changes the page.
+    """
+    heading = escape(statistics_of(programme.organisation))
+    return f"""{_head(programme, _shown(releases, as_of), period)}
 <body>
 <a class="skip" href="#releases">Skip to the releases</a>
 <header>

@@ -298,7 +298,6 @@ def _releases(
     from the wall clock, so rebuilding the same schedules gives the same bytes.
     """
     rule, recorded, pub_id = publication.rule, programme.announcements, publication.id
-    seals = programme.seals.by_key
     # Confirmations recorded before the first build that kept true days were worked out.
     first = programme.builds.first if programme.builds else as_of
     # Past the programme's end or the publication's, the rules give nothing new.
@@ -317,36 +316,47 @@ def _releases(
             if not announced or not (announced.confirmed or announced.changes):
                 continue
             rule_date = None
-        date = announced.date if announced else rule_date
-        assert date is not None
-        state = announced.state if announced else State(date)
-        status, confirmed = _status(state, programme.firm_from(date), announced, as_of)
-        shown = programme.shown.get(key)
-        revised = _revised(status, confirmed, announced, shown, programme.firm_from(date), floor)
-        # SEQUENCE counts each new day or time the rules gave it while it was shown, its
-        # confirmation and each change (RFC 5545 3.8.7.4), so clients take every one.
-        revisions = (shown.revisions if shown else 0) + (confirmed is not None)
-        found.append(
-            Release(
-                publication=publication,
-                topic=topic,
-                scheduled=slot,
-                date=date,
-                start=_start(date, state.time or publication.time, programme.timezone),
-                status=status,
-                sequence=revisions + (len(announced.changes) if announced else 0),
-                uid=release_uid(pub_id, slot, programme.uid_domain),
-                revised=_midnight(revised),
-                confirmed=confirmed,
-                nominal=nominal,
-                rule_date=rule_date,
-                announcement=announced,
-                worked_out=_worked_out(programme, announced, first),
-                first_shown=shown.first if shown else None,
-                seal=(seals.get(key) or ("",))[-1],
-            )
-        )
+        found.append(_release(programme, topic, publication, slot, nominal, rule_date,
+                              announced, (as_of, floor, first)))  # fmt: skip
     return found
+
+
+def _release(
+    programme: Programme, topic: Topic, publication: Publication, slot: Slot,
+    nominal: dt.date | None, rule_date: dt.date | None, announced: Announcement | None,
+    days: tuple[dt.date | None, dt.date, dt.date | None],
+) -> Release:  # fmt: skip
+    """One release, from its record entry or its rule's day. `days`: the build's today,
+    the floor of its revision days, and the first build that kept true confirmation days."""
+    as_of, floor, first = days
+    key = ReleaseKey(publication.id, slot)
+    date = announced.date if announced else rule_date
+    assert date is not None
+    state = announced.state if announced else State(date)
+    status, confirmed = _status(state, programme.firm_from(date), announced, as_of)
+    shown = programme.shown.get(key)
+    revised = _revised(status, confirmed, announced, shown, programme.firm_from(date), floor)
+    # SEQUENCE counts each new day or time the rules gave it while it was shown, its
+    # confirmation and each change (RFC 5545 3.8.7.4), so clients take every one.
+    revisions = (shown.revisions if shown else 0) + (confirmed is not None)
+    return Release(
+        publication=publication,
+        topic=topic,
+        scheduled=slot,
+        date=date,
+        start=_start(date, state.time or publication.time, programme.timezone),
+        status=status,
+        sequence=revisions + (len(announced.changes) if announced else 0),
+        uid=release_uid(publication.id, slot, programme.uid_domain),
+        revised=_midnight(revised),
+        confirmed=confirmed,
+        nominal=nominal,
+        rule_date=rule_date,
+        announcement=announced,
+        worked_out=_worked_out(programme, announced, first),
+        first_shown=shown.first if shown else None,
+        seal=(programme.seals.by_key.get(key) or ("",))[-1],
+    )
 
 
 def _worked_out(programme: Programme, a: Announcement | None, first: dt.date | None) -> bool:

@@ -7,6 +7,7 @@ import difflib
 import os
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -849,6 +850,34 @@ def _no_folder(root: Path) -> str:
     return f"{what} (looked for {looked}); {hint}"
 
 
+def _programme_settings(root: Path, shown: str) -> tuple[_Settings | None, list[Problem]]:
+    """programme.toml's settings, or None and why they cannot be read."""
+    settings_file = root / PROGRAMME_FILE
+    file = str(Path(shown) / PROGRAMME_FILE)
+    if not os.path.lexists(settings_file):  # anything else there, read_toml says what it is
+        return None, [Problem(file, "is missing")]
+    data, text, problem = read_toml_text(settings_file, file, FILE_LIMIT)
+    if problem:
+        return None, [problem]
+    if data is None:
+        return None, []
+    reader = _Reader(file)
+    _misplaced(data, text, PROGRAMME_LAYOUT, reader)
+    settings = _read_settings(data, reader)
+    return settings, list(reader.problems)
+
+
+def _released_with(topics: list[Topic], regions: Mapping[str, object]) -> list[Problem]:
+    """Each `released_with` naming no publication of the schedules."""
+    return [
+        Problem(p.file, f"released_with '{other}' is not a publication in the schedules", p.id)
+        for t in topics
+        for p in t.publications
+        for other in p.released_with
+        if other not in regions
+    ]
+
+
 def load_programme(folder: str | Path, *, promises_first: bool = False) -> Programme:
     """Read and validate a schedules folder; raise ScheduleError listing every problem.
     With `promises_first` (a build's), an event taken out of the record is left to it."""
@@ -856,30 +885,11 @@ def load_programme(folder: str | Path, *, promises_first: bool = False) -> Progr
     shown = str(folder).rstrip("/") or "/"
     if not root.is_dir():
         raise ScheduleError([Problem(shown, _no_folder(root))])
-    problems: list[Problem] = []
-    settings_file = root / PROGRAMME_FILE
-    settings = None
-    if not os.path.lexists(settings_file):  # anything else there, read_toml says what it is
-        problems.append(Problem(str(Path(shown) / PROGRAMME_FILE), "is missing"))
-    else:
-        file = str(Path(shown) / PROGRAMME_FILE)
-        data, text, problem = read_toml_text(settings_file, file, FILE_LIMIT)
-        if problem:
-            problems.append(problem)
-        elif data is not None:
-            reader = _Reader(file)
-            _misplaced(data, text, PROGRAMME_LAYOUT, reader)
-            settings = _read_settings(data, reader)
-            problems += reader.problems
-
+    settings, problems = _programme_settings(root, shown)
     topics, topic_problems = _read_topics(root, shown, settings)
     problems += topic_problems
     regions = {p.id: p.rule.region for t in topics for p in t.publications}
-    for publication in (p for t in topics for p in t.publications):
-        for other in publication.released_with:
-            if other not in regions:
-                message = f"released_with '{other}' is not a publication in the schedules"
-                problems.append(Problem(publication.file, message, publication.id))
+    problems += _released_with(topics, regions)
     record, record_problems = read_record(
         root / RECORD_FILE, str(Path(shown) / RECORD_FILE), regions
     )

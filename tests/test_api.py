@@ -1,6 +1,7 @@
 """The public Python API, used as the README shows, through public names only."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from helpers import ROOT, write_schedules
@@ -126,3 +127,18 @@ def test_every_use_case_is_found_where_the_package_says_it_lives():
     assert all(callable(getattr(usecases, name)) for name in usecases.__all__)
     with pytest.raises(AttributeError):
         usecases.no_such_command  # noqa: B018
+
+
+def test_no_function_of_the_package_is_over_fifty_lines():
+    """A function a newcomer reads in one screen: the house's rule, held by the suite."""
+    import ast
+
+    package = Path(cg.__file__).parent
+    long = [
+        f"{path.relative_to(package)}:{node.lineno} {node.name} ({lines} lines)"
+        for path in sorted(package.rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and (lines := node.end_lineno - node.lineno + 1) > 50
+    ]
+    assert long == []
