@@ -150,3 +150,22 @@ SCRIPT = r"""
   apply();
 })();
 """.strip()
+
+
+def standalone(title: str, style: str, body: str) -> str:
+    """A page of its own (the report, the policy): `title` and `body` already escaped."""
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+{style}
+</style>
+</head>
+<body>
+{body}
+</body>
+</html>
+"""

@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 from html import escape
 
+from calendar_gen.assets import standalone
 from calendar_gen.feeds import feed_list, statistics_of
 from calendar_gen.history import Action
 from calendar_gen.model import Precision, Programme, Publication
@@ -326,20 +327,4 @@ def html(policy: Policy) -> str:
         _html_quote(POLICY_PRACTICE), *(_html_section(s) for s in policy.sections),
         f"<h2>Sources</h2>\n<ul>\n{sources}\n</ul>",
     ])  # fmt: skip
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-{_STYLE}
-</style>
-</head>
-<body>
-<main>
-{body}
-</main>
-</body>
-</html>
-"""
+    return standalone(title, _STYLE, f"<main>\n{body}\n</main>")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape as html_escape
 
-from calendar_gen.assets import STYLE
+from calendar_gen.assets import STYLE, standalone
 from calendar_gen.compliance import ChangeMade, Compliance, Confirmation
 from calendar_gen.texts import BIDI, CONTROL, long_date, plural, short_date
 
@@ -45,19 +45,10 @@ def render_report(c: Compliance) -> str:
     """The whole page."""
     title = f"{plain(c.organisation)}: how the {c.period.name} release calendar was kept"
     heading = f"{escape(c.organisation)}: how the {c.period.name} release calendar was kept"
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-{STYLE}
-{EXTRA_STYLE}
-</style>
-</head>
-<body>
-<header>
+    return standalone(
+        title,
+        f"{STYLE}\n{EXTRA_STYLE}",
+        f"""<header>
 <h1>{heading}</h1>
 <p>From the announcement record, as it stood at the end of {long_date(c.as_of)}: the
 releases announced by then and dated in the period, the notice each was given, whether each
@@ -75,10 +66,8 @@ and releases at {c.standard_time:%H:%M} unless it says otherwise.</p>
 {_passed(c)}
 {_times(c)}
 {_weeks(c)}
-</main>
-</body>
-</html>
-"""
+</main>""",
+    )
 
 
 def _figures(c: Compliance) -> str:
@@ -200,28 +189,27 @@ def _confirmation_table(found: tuple[Confirmation, ...]) -> str:
     )
 
 
-def _passed(c: Compliance) -> str:
-    heading = '<h2 id="passed">Passed without confirmation</h2>\n'
-    if not c.passed:
-        return heading + "<p>None.</p>"
-    items = "".join(
-        f"<li>{escape(x.title)} ({escape(x.month)}), {long_date(x.date)}"
-        f"{': recorded since as released' if x.released else ''}</li>"
-        for x in c.passed
+def _listed(key: str, heading: str, items: list[str], none: str) -> str:
+    """A section listing `items` (markup), or saying `none`."""
+    listed = "".join(f"<li>{item}</li>" for item in items)
+    return f'<h2 id="{key}">{heading}</h2>\n' + (
+        f"<ul>{listed}</ul>" if items else f"<p>{none}</p>"
     )
-    return f"{heading}<ul>{items}</ul>"
+
+
+def _passed(c: Compliance) -> str:
+    since = ": recorded since as released"
+    items = [f"{escape(x.title)} ({escape(x.month)}), {long_date(x.date)}"
+             f"{since if x.released else ''}" for x in c.passed]  # fmt: skip
+    return _listed("passed", "Passed without confirmation", items, "None.")
 
 
 def _times(c: Compliance) -> str:
-    heading = '<h2 id="times">Alternative release times</h2>\n'
-    if not c.times:
-        return heading + f"<p>None: every release is at {c.standard_time:%H:%M}.</p>"
-    items = "".join(
-        f"<li>{escape(t.title)}, at {t.time:%H:%M}: "
-        f"{escape(t.reason) if t.reason else '<strong>No reason is given.</strong>'}</li>"
-        for t in c.times
-    )
-    return f"{heading}<ul>{items}</ul>"
+    items = [f"{escape(t.title)}, at {t.time:%H:%M}: "
+             f"{escape(t.reason) if t.reason else '<strong>No reason is given.</strong>'}"
+             for t in c.times]  # fmt: skip
+    return _listed("times", "Alternative release times", items,
+                   f"None: every release is at {c.standard_time:%H:%M}.")  # fmt: skip
 
 
 def _weeks(c: Compliance) -> str:
