@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -121,6 +122,36 @@ _PUBLISHED = re.compile(
     r'(?:events = "[a-z0-9:]*"\n(?:seal = "[0-9a-f]*"\n)?)?',
     re.M,
 )
+
+
+def moved_on(text: str, as_of: dt.date) -> str | None:
+    """The record's text with [published] last moved on to `as_of` and sealed again, for a
+    build that publishes just what the last one did; None when its table is not as a build
+    wrote it (the full build then says what is wrong)."""
+    found = _PUBLISHED.search(text)
+    fields = dict(re.findall(r'^(\w+) = "?([^"\n]*)"?$', found.group(0), re.M)) if found else {}
+    try:
+        builds = Builds(dt.date.fromisoformat(fields["first"]), dt.date.fromisoformat(
+            fields["last"]), fields["releases"], fields.get("events", ""))  # fmt: skip
+    except (KeyError, ValueError):
+        return None
+    if found is None or not builds.events or fields.get(SEAL) != builds_seal(builds):
+        return None
+    if as_of <= builds.last:
+        return None
+    return (
+        text[: found.start()] + _published_text(replace(builds, last=as_of)) + text[found.end() :]
+    )
+
+
+def published_masked(text: str) -> str:
+    """The record's text with its [published] last day and seal left out: what a build's
+    fingerprint reads, so a day with nothing to publish leaves the next one to skip too."""
+    found = _PUBLISHED.search(text)
+    if found is None:
+        return text
+    table = re.sub(r"^(last|seal) = .*$", r"\1 = ?", found.group(0), flags=re.M)
+    return text[: found.start()] + table + text[found.end() :]
 
 
 def _published_fields(builds: Builds) -> list[tuple[str, Any]]:

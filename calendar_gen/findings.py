@@ -37,6 +37,24 @@ class FindingKind(StrEnum):
     SUSPENDED = "suspended"  # a publication suspended for a period
 
     @property
+    def of_the_day(self) -> bool:
+        """Whether it tells what a build did on its day (a late confirmation, days with no
+        build), not how the calendar stands: a later build that writes nothing says it not."""
+        match self:
+            case FindingKind.SHORT_NOTICE | FindingKind.MISSED_BUILDS:
+                return True
+            case FindingKind.LATE_CHANGE | FindingKind.UNEXPLAINED_TIME:
+                return False
+            case FindingKind.PASSED_UNCONFIRMED | FindingKind.NOT_A_WORKING_DAY:
+                return False
+            case FindingKind.UNSCHEDULED | FindingKind.RULE_DIFFERS | FindingKind.CLASH:
+                return False
+            case FindingKind.EMPTY_CALENDAR | FindingKind.ROLLED | FindingKind.SUSPENDED:
+                return False
+            case _:
+                assert_never(self)
+
+    @property
     def severity(self) -> Severity:
         match self:
             case FindingKind.LATE_CHANGE | FindingKind.SHORT_NOTICE | FindingKind.UNEXPLAINED_TIME:

@@ -14,7 +14,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, assert_never
 
-from calendar_gen.edits import render_updates
+from calendar_gen.edits import published_masked, render_updates
 from calendar_gen.feeds import feed_chunks, feed_list
 from calendar_gen.files import Refused, read_regular
 from calendar_gen.history import ReleaseKey
@@ -213,9 +213,14 @@ def _contents(path: Path) -> bytes:
     """A file's bytes, or a mark when it is not read (a FIFO, a folder, too large): NUL is in
     no TOML file, so the digest matches no earlier build, and loading says what is wrong."""
     try:  # the record grows with every announcement: it has no limit
-        return read_regular(path, None if path.name == RECORD_FILE else FILE_LIMIT)
+        data = read_regular(path, None if path.name == RECORD_FILE else FILE_LIMIT)
     except (Refused, OSError) as error:
         return b"\0\1" + str(error).encode()
+    if path.name != RECORD_FILE:
+        return data
+    # The day of the last build is not an input: a quiet day's build moves it on.
+    return published_masked(data.decode("utf-8", "surrogateescape")).encode(
+        "utf-8", "surrogateescape")  # fmt: skip
 
 
 def _state(folder: Path, names: list[str]) -> dict[str, list[int]] | None:

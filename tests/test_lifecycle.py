@@ -606,3 +606,34 @@ def test_a_month_release_that_passed_unconfirmed_is_reported_as_it_was_shown(tmp
     said = ("quarterly-bulletin 2014-05: shown as provisional for May 2014 (by its rules, "
             "Thursday 29 May 2014), which passed without confirmation")  # fmt: skip
     assert said in result.stderr
+
+
+def test_a_quiet_days_build_moves_the_last_day_on_so_no_change_is_dated_before_it(tmp_path):
+    write_schedules(tmp_path / "schedules")
+    record = tmp_path / "schedules" / "announcements.toml"
+    # 1 April 2014 confirms 8 April with 7 days' notice; the 2nd publishes just the same.
+    first = build(tmp_path, "2014-04-01")
+    assert "less than the 4 weeks' notice" in first.stderr
+    quiet = build(tmp_path, "2014-04-02")
+    assert quiet.stdout.endswith("(feeds/ unchanged)\n")
+    assert quiet.stderr == ""  # the 1st's late confirmation is not said again as the 2nd's
+    assert "last = 2014-04-02" in record.read_text()
+    # Subscribers were shown the calendar as it stood on the 2nd: no change dated the 1st.
+    moved = run_cli("move", "monthly-bulletin", "2014-04-08", "2014-04-09", "--reason", "x",
+                    "--as-of", "2014-04-01", cwd=tmp_path)  # fmt: skip
+    assert moved.returncode == 2
+    assert "was as of 2014-04-02" in moved.stderr
+    # And the next quiet day skips as well, the record's day moving on again.
+    assert build(tmp_path, "2014-04-03").stdout.endswith("(feeds/ unchanged)\n")
+    assert "last = 2014-04-03" in record.read_text()
+    assert run_cli("check", "--as-of", "2014-04-03", cwd=tmp_path).returncode in (0, 1)
+
+
+def test_a_hand_edited_published_table_is_never_sealed_again_by_a_quiet_day(tmp_path):
+    write_schedules(tmp_path / "schedules")
+    record = tmp_path / "schedules" / "announcements.toml"
+    build(tmp_path, "2014-04-01")
+    record.write_text(record.read_text().replace("first = 2014-04-01", "first = 2014-03-01"))
+    result = run_cli("build", "--as-of", "2014-04-02", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "[published] is not what the last build wrote" in result.stderr

@@ -10,10 +10,18 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from calendar_gen.errors import CalendarGenError, Problem, PromiseError, ScheduleError
 from calendar_gen.findings import Finding
-from calendar_gen.model import Announcement, Period, Programme, ShownRow, fold_shown
+from calendar_gen.model import (
+    RECORD_FILE,
+    Announcement,
+    Period,
+    Programme,
+    ShownRow,
+    fold_shown,
+)
 from calendar_gen.output import JOURNAL, Content, ensure_folder, publish, remove_leftovers
 from calendar_gen.practice import missed_builds, passed_unconfirmed, short_notice
 from calendar_gen.releases import Release, quiet_until, rule_conflicts, to_announce
@@ -54,8 +62,11 @@ def build(
         ):
             listed = note.get("warnings")
             said = [Finding.read(w) for w in listed] if isinstance(listed, list) else [None]
-            if None not in said:
-                warnings = tuple(w for w in said if w is not None)
+            later = as_of.isoformat() != note.get("as_of")
+            if None not in said and (not later or _moved_on(Path(schedules), Path(out), note,
+                                                            as_of)):  # fmt: skip
+                # A later day says again how the calendar stands, not what was done then.
+                warnings = tuple(w for w in said if w and not (later and w.kind.of_the_day))
                 return BuildReport(str(note.get("summary")), Path(out), warnings=warnings,
                                    unchanged=True, format=shown)  # fmt: skip
         programme = load_programme(schedules, promises_first=True)
@@ -67,6 +78,28 @@ def build(
             )
         report = run(programme, out, as_of, through=period, published=published)
     return replace(report, format=shown)
+
+
+def _moved_on(schedules: Path, out: Path, note: dict[str, Any], as_of: dt.date) -> bool:
+    """On a later day that publishes just what the last build did, write only the day: the
+    record's [published] last and the manifest's, so no change can be dated before a day
+    subscribers were shown the calendar as it stood. False if the record cannot say it."""
+    import json
+
+    from calendar_gen.edits import kept_form, moved_on
+    from calendar_gen.site import MANIFEST
+
+    record = schedules / RECORD_FILE
+    try:
+        before = record.read_bytes()
+        text = kept_form(record, lambda t: moved_on(t, as_of) or t)
+    except OSError:
+        return False
+    if text.encode() == before:  # not as a build wrote it: the full build says why
+        return False
+    day = json.dumps({**note, "as_of": as_of.isoformat()}, indent=1) + "\n"
+    publish([(record, text), (out / MANIFEST, day)], schedules / JOURNAL)
+    return True
 
 
 @dataclass(frozen=True)
