@@ -134,7 +134,11 @@ def _announced(programme: Programme, period: Period, as_of: dt.date) -> list[Rel
     """The releases a build had shown or confirmed by `as_of` whose day, as it stands, is in
     `period`: a release moved in from the next period counts here, one never shown nowhere."""
     found = {}
-    for near in (period.preceding(), period, period.following()):
+    try:
+        following: Period | None = period.following()
+    except ValueError:  # the last year the calendar reaches
+        following = None
+    for near in (period.preceding(), period, following):
         for r in expand(programme, near, as_of=as_of) if near else ():
             key = ReleaseKey(r.publication.id, r.scheduled)
             shown = programme.shown.get(key)

@@ -229,3 +229,10 @@ def test_bidirectional_overrides_and_control_characters_cannot_turn_the_report_a
         tmp_path / "feeds" / "report-2014-15.html").read_text()  # fmt: skip
     assert "<bdi>Report \u202efdp.exe</bdi>" in page  # its direction kept to itself
     assert "\x07" not in page and "\x1b" not in page
+
+
+def test_a_report_of_the_last_year_the_calendar_reaches(tmp_path):
+    # 2098/99 has no following period (the calendar reaches 2098): it is no internal error.
+    shutil.copytree(SHIPPED, tmp_path / "schedules")
+    data = _report(tmp_path, "--period", "2098/99", "--as-of", "2015-04-01")
+    assert (data["releases"], data["weeks"][0]["week_of"]) == (0, "2098-03-31")
