@@ -17,7 +17,7 @@ from calendar_gen.history import Action, Status
 from calendar_gen.news import anchor
 from calendar_gen.releases import Release
 from calendar_gen.slots import YearMonth
-from calendar_gen.texts import BIDI, CONTROL, long_date
+from calendar_gen.texts import long_date, plain_html
 
 MAX_MONTHS = 24  # the page's calendar reaches twelve months ahead of its period
 NAMED = 3  # releases named in a day's link; the rest are counted
@@ -53,18 +53,12 @@ def _day(day: dt.date, releases: list[Release]) -> str:
     said = "".join(f", {words}" for key, _, words in MARKS if key in marks)
     symbols = "".join(f'<span class="mark {key}" aria-hidden="true">{symbol}</span>'
                       for key, symbol, _ in MARKS if key in marks)  # fmt: skip
-    label = _plain(f"{long_date(day)}: {what}{said}")
-    count = f'<span class="many" aria-hidden="true">({len(releases)})</span>' if more or len(
-        releases) > 1 else ""  # fmt: skip
+    label = plain_html(f"{long_date(day)}: {what}{said}")
+    many = len(releases) > 1
+    count = f'<span class="many" aria-hidden="true">({len(releases)})</span>' if many else ""
     kind = "on gone" if all(r.status is Status.CANCELLED for r in releases) else "on"
     return (f'<td class="{kind}"><a href="#{escape(anchor(releases[0]))}" aria-label="{label}" '
             f'title="{label}">{day.day}</a>{count}{symbols}</td>')  # fmt: skip
-
-
-def _plain(text: str) -> str:
-    """A text for an attribute: escaped, without control characters or direction overrides,
-    which no attribute can hold to itself."""
-    return escape(BIDI.sub("", CONTROL.sub("", text)))
 
 
 def _month(month: YearMonth, by_day: dict[dt.date, list[Release]]) -> str:

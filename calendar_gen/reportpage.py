@@ -7,7 +7,7 @@ from html import escape as html_escape
 
 from calendar_gen.assets import STYLE, standalone
 from calendar_gen.compliance import ChangeMade, Compliance, Confirmation
-from calendar_gen.texts import BIDI, CONTROL, long_date, plural, short_date
+from calendar_gen.texts import CONTROL, long_date, plain_html, plural, short_date
 
 
 def escape(text: str) -> str:
@@ -15,12 +15,6 @@ def escape(text: str) -> str:
     characters, and in its own direction, so a right-to-left override cannot turn the words
     around it ("exe.PDF")."""
     return f"<bdi>{html_escape(CONTROL.sub('', text))}</bdi>"
-
-
-def plain(text: str) -> str:
-    """Such a text where no markup may go (a title, an SVG description): escaped, without
-    control characters or direction overrides."""
-    return html_escape(BIDI.sub("", CONTROL.sub("", text)))
 
 
 EXTRA_STYLE = """
@@ -43,7 +37,7 @@ BAR_HEIGHT, CHART_WIDTH = 22, 640
 
 def render_report(c: Compliance) -> str:
     """The whole page."""
-    title = f"{plain(c.organisation)}: how the {c.period.name} release calendar was kept"
+    title = f"{plain_html(c.organisation)}: how the {c.period.name} release calendar was kept"
     heading = f"{escape(c.organisation)}: how the {c.period.name} release calendar was kept"
     return standalone(
         title,
@@ -134,7 +128,7 @@ def _chart(key: str, heading: str, alt: str, height: int, marks: str, head: str,
         f'<h2 id="{key}">{heading}</h2>\n'
         f'<svg role="img" aria-labelledby="{key}-title {key}-desc" viewBox="0 0 {CHART_WIDTH} '
         f'{height + 4}" width="{CHART_WIDTH}" height="{height + 4}"><title id="{key}-title">'
-        f'{heading}</title><desc id="{key}-desc">{plain(alt)}</desc>{marks}</svg>\n'
+        f'{heading}</title><desc id="{key}-desc">{plain_html(alt)}</desc>{marks}</svg>\n'
         f'<details><summary>{heading}: the figures</summary><div class="wide"><table>'
         f"<caption>{heading}</caption><thead>{head}</thead><tbody>{rows}</tbody></table></div>"
         "</details>"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
 from calendar_gen.history import long_date as long_date  # dates as people read them
@@ -21,3 +22,9 @@ def short_date(day: dt.date) -> str:
 def plural(count: int, noun: str, many: str | None = None) -> str:
     """'1 release', '2 releases', '2 clashes' (with `many`)."""
     return f"{count:,} {noun if count == 1 else many or noun + 's'}"
+
+
+def plain_html(text: str) -> str:
+    """A text where no markup may go (an attribute, a title, an SVG description): escaped,
+    without control characters or direction overrides, which it cannot hold to itself."""
+    return html.escape(BIDI.sub("", CONTROL.sub("", text)))

@@ -444,6 +444,11 @@ provisional = "Two Months"
 """
 
 
+def _rows(folder) -> dict[str, dict]:
+    """releases.json's rows by UID."""
+    return {r["uid"]: r for r in json.loads((folder / "feeds" / "releases.json").read_text())}
+
+
 def _published_as(feed, uid: str) -> tuple:
     e = events(feed)[uid]
     return (e.decoded("DTSTART"), e.decoded("DTEND") if "DTEND" in e else e.decoded("DURATION"),
@@ -468,7 +473,7 @@ def test_a_release_announced_to_the_month_is_shown_across_it_until_confirmed(tmp
     assert '<time datetime="2014-05">May 2014</time>' in html
     assert '<time datetime="2014-12">December 2014 to January 2015</time>' in html
     assert "2014-05-29" not in html and "2014-12-02" not in html  # no day never announced
-    rows = {r["uid"]: r for r in json.loads((tmp_path / "feeds" / "releases.json").read_text())}
+    rows = _rows(tmp_path)
     assert (rows[may]["date"], rows[may]["precision"]) == ("2014-05-29", "month")
     assert rows[december]["precision"] == "two months"
     table = run_cli("list", "--as-of", "2014-04-01", cwd=tmp_path).stdout.splitlines()
@@ -484,7 +489,7 @@ def test_a_release_announced_to_the_month_is_shown_across_it_until_confirmed(tmp
         1,
         "Quarterly bulletin",
     )
-    rows = {r["uid"]: r for r in json.loads((tmp_path / "feeds" / "releases.json").read_text())}
+    rows = _rows(tmp_path)
     assert (rows[may]["precision"], rows[may]["confirmed_on"]) == ("exact", "2014-05-01")
     html = page.read_text()
     assert '<time datetime="2014-05-29T09:30:00+01:00">Thu 29 May 2014</time>' in html
@@ -593,7 +598,7 @@ def test_a_change_to_a_release_announced_to_the_month_shows_it_to_the_day(tmp_pa
         1,
         "Quarterly bulletin (provisional)",
     )
-    rows = {r["uid"]: r for r in json.loads((tmp_path / "feeds" / "releases.json").read_text())}
+    rows = _rows(tmp_path)
     assert rows[aug]["precision"] == "exact"
     assert rows["quarterly-bulletin-2014-11@test-office"]["precision"] == "month"
 

@@ -568,8 +568,11 @@ class _Glance(HTMLParser):
 def test_the_year_at_a_glance_links_each_release_day_to_its_release():
     glance = _Glance()
     glance.feed((GOLDEN / "index.html").read_text())
-    assert glance.captions == [f"{dt.date(2014, 4, 1) + dt.timedelta(days=31 * n):%B %Y}"
-                               for n in range(12)]  # fmt: skip
+    assert glance.captions == [
+        *(f"{m} 2014" for m in ("April", "May", "June", "July", "August", "September",
+                                "October", "November", "December")),
+        "January 2015", "February 2015", "March 2015",
+    ]  # fmt: skip
     rows = json.loads((GOLDEN / "releases.json").read_text())
     assert len(glance.days) == len({r["date"] for r in rows})
     assert set(glance.days.values()) <= glance.ids  # each link lands on a listed release
