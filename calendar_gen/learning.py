@@ -118,10 +118,7 @@ def _monthly(series: Series, region: str, convention: Roll) -> Proposal:
         for d in series.dates
         if (given := _gives(best, d.year, d.month, region, convention)) != d
     )
-    frequency = {1: Frequency.ANNUAL, 2: Frequency.BI_ANNUAL, 4: Frequency.QUARTERLY}.get(
-        len(months), Frequency.MONTHLY
-    )
-    return Proposal(series, frequency, months, str(best), None, misses)
+    return Proposal(series, Frequency.naming(len(months)), months, str(best), None, misses)
 
 
 def _weekly(series: Series, every: int) -> Proposal:
@@ -133,7 +130,8 @@ def _weekly(series: Series, every: int) -> Proposal:
         for d in series.dates
         if d.weekday() != weekday or (every == 2 and (d - start).days % 14)
     )
-    frequency = Frequency.WEEKLY if every == 1 else Frequency.FORTNIGHTLY
+    frequency = Frequency.every(every)
+    assert frequency is not None  # asked only for the weeks a frequency has
     months = tuple(sorted({d.month for d in series.dates}))
     return Proposal(series, frequency, months, WEEKDAYS[weekday], start if every == 2 else None,
                     misses)  # fmt: skip

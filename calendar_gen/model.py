@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import assert_never
 
@@ -16,7 +16,7 @@ from calendar_gen.history import Announcement as Announcement
 from calendar_gen.history import Change as Change
 from calendar_gen.history import ReleaseKey, long_date
 from calendar_gen.history import Status as Status
-from calendar_gen.rules import Rule
+from calendar_gen.rules import AdHocRule, MonthlyRule, Rule, WeeklyRule
 from calendar_gen.slots import YearMonth as YearMonth  # part of the model's vocabulary
 from calendar_gen.workdays import FIRST_YEAR, LAST_YEAR
 
@@ -65,8 +65,50 @@ def choose(text: str, allowed: Iterable[str]) -> str | None:
     return next((a for a in allowed if a.casefold() == wanted), None)
 
 
+class Shape(Enum):
+    """How a frequency's rule is written: which keys it takes and what its slot is."""
+
+    MONTHS = "months"  # `months` and a `day` in each; the slot is the month
+    WEEKS = "weeks"  # a weekday every so many weeks (`day`, `from`); the slot is the ISO week
+    DAYS = "days"  # `dates` named one by one; the slot is the day named
+
+
+@dataclass(frozen=True)
+class Cadence:
+    """A frequency's entry in the registry: everything the schedule reader, `learn` and the
+    checks need to know of it."""
+
+    shape: Shape
+    months: int | None  # how many months a year it names; None: any, all twelve by default
+    example: str  # a `months` line for it, as error messages suggest
+    weeks: int = 0  # for the WEEKS shape: every how many weeks
+
+    @property
+    def exact_only(self) -> bool:
+        """Announced to the day even while provisional: a month would hold several of its
+        releases, or (ad hoc) its UID names the day."""
+        return self.shape is not Shape.MONTHS
+
+    def fits(self, rule: Rule) -> bool:
+        """Whether `rule` is one this frequency can have."""
+        match rule:
+            case MonthlyRule():
+                wanted = self.months or len(rule.months)
+                return self.shape is Shape.MONTHS and len(rule.months) == wanted
+            case WeeklyRule():
+                return self.shape is Shape.WEEKS and rule.every == self.weeks
+            case AdHocRule():
+                return self.shape is Shape.DAYS
+            case _:
+                assert_never(rule)
+
+
+_ALL_BUT_AUGUST = "[1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12] (every month but August)"
+
+
 class Frequency(StrEnum):
-    """How often a publication comes out."""
+    """How often a publication comes out. A new frequency is a member here and its entry in
+    `_CADENCES`; the rule shapes it can take are in rules.py."""
 
     WEEKLY = "weekly"
     FORTNIGHTLY = "fortnightly"
@@ -77,9 +119,35 @@ class Frequency(StrEnum):
     AD_HOC = "ad hoc"  # on days named one by one
 
     @property
+    def cadence(self) -> Cadence:
+        return _CADENCES[self]
+
+    @property
     def months(self) -> int:
         """How many months it names: any up to 12 for weekly, fortnightly and monthly."""
-        return {"quarterly": 4, "bi-annual": 2, "annual": 1}.get(self.value, 12)
+        return self.cadence.months or 12
+
+    @classmethod
+    def naming(cls, months: int) -> Frequency:
+        """The month-shaped frequency that names `months` months a year (else monthly)."""
+        fixed = (f for f in cls if f.cadence.shape is Shape.MONTHS and f.cadence.months == months)
+        return next(fixed, Frequency.MONTHLY)
+
+    @classmethod
+    def every(cls, weeks: int) -> Frequency | None:
+        """The week-shaped frequency that comes every `weeks` weeks, if there is one."""
+        return next((f for f in cls if f.cadence.weeks == weeks), None)
+
+
+_CADENCES = {
+    Frequency.WEEKLY: Cadence(Shape.WEEKS, None, _ALL_BUT_AUGUST, weeks=1),
+    Frequency.FORTNIGHTLY: Cadence(Shape.WEEKS, None, _ALL_BUT_AUGUST, weeks=2),
+    Frequency.MONTHLY: Cadence(Shape.MONTHS, None, _ALL_BUT_AUGUST),
+    Frequency.QUARTERLY: Cadence(Shape.MONTHS, 4, "[2, 5, 8, 11]"),
+    Frequency.BI_ANNUAL: Cadence(Shape.MONTHS, 2, "[5, 11]"),
+    Frequency.ANNUAL: Cadence(Shape.MONTHS, 1, "[7]"),
+    Frequency.AD_HOC: Cadence(Shape.DAYS, None, ""),
+}
 
 
 class Precision(StrEnum):
@@ -250,6 +318,11 @@ class Publication:
     time_reason: str = ""  # why it is released at other than the standard time
     ended: Ending | None = None
     precision: Precision = Precision.EXACT  # how its provisional dates are announced
+
+    def __post_init__(self) -> None:
+        # The reader gives only pairs that fit; any other is a bug, caught where it is made.
+        if not self.frequency.cadence.fits(self.rule):
+            raise ValueError(f"a {self.frequency} publication cannot have the rule {self.rule}")
 
     def suspension_in(self, month: YearMonth) -> Suspension | None:
         """The suspension, if any, covering a release the rule gives in `month`."""

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 
 from calendar_gen.errors import Problem, ScheduleError, shown
 from calendar_gen.files import NOT_A_SCHEDULE, not_a_file, read_toml_text
@@ -28,6 +28,7 @@ from calendar_gen.model import (
     Precision,
     Programme,
     Publication,
+    Shape,
     Suspension,
     Topic,
     choose,
@@ -420,52 +421,38 @@ def _read_blackouts(data: dict[str, Any], r: _Reader) -> tuple[Blackout, ...] | 
     return tuple(found) if len(found) == len(value) else None
 
 
-# Frequencies whose months default to all twelve; `months` may name fewer.
-_EVERY_MONTH = (Frequency.WEEKLY, Frequency.FORTNIGHTLY, Frequency.MONTHLY)
-_EXAMPLE_MONTHS = {
-    Frequency.WEEKLY: "[1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12] (every month but August)",
-    Frequency.FORTNIGHTLY: "[1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12] (every month but August)",
-    Frequency.MONTHLY: "[1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12] (every month but August)",
-    Frequency.QUARTERLY: "[2, 5, 8, 11]",
-    Frequency.BI_ANNUAL: "[5, 11]",
-    Frequency.ANNUAL: "[7]",
-}
-
-
 def _read_months(table: dict[str, Any], frequency: Frequency | None, r: _Reader) -> tuple[int, ...]:
     value = table.get("months")
+    # With an unknown frequency (reported already), check the months as a quarterly's.
+    cadence = (frequency or Frequency.QUARTERLY).cadence
     if value is None:
-        if frequency in _EVERY_MONTH:
+        if cadence.months is None:
             return tuple(range(1, 13))
-        if frequency is not None:  # an unknown frequency is reported already
+        if frequency is not None:
             r.missing(
                 "months",
-                f"months = {_EXAMPLE_MONTHS[frequency]} ({frequency}: "
-                f"{frequency.months} month numbers)",
+                f"months = {cadence.example} ({frequency}: {cadence.months} month numbers)",
             )
         return ()
     if not isinstance(value, list) or not all(
         isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 12 for m in value
     ):
-        example = _EXAMPLE_MONTHS.get(frequency or Frequency.QUARTERLY, "[2, 5, 8, 11]")
         r.problem(
             f"months {shown(value)} is not a list of month numbers from 1 to 12; write it like "
-            f"months = {example.split(' (')[0]}"
+            f"months = {cadence.example.split(' (')[0]}"
         )
         return ()
     if len(set(value)) != len(value):
         r.problem(f"months {shown(value)} names a month twice; name each month once")
         return ()
     if not value:
-        example = _EXAMPLE_MONTHS[frequency or Frequency.QUARTERLY]
-        r.problem(f"months [] names no month; write it like months = {example}")
+        r.problem(f"months [] names no month; write it like months = {cadence.example}")
         return ()
     # A monthly series may skip months (months then says which); the others have their count.
-    if frequency is not None and frequency not in _EVERY_MONTH and len(value) != frequency.months:
+    if frequency is not None and cadence.months not in (None, len(value)):
         r.problem(
             f"months {shown(value)} names {plural(len(value), 'month')} but a {frequency} "
-            f"publication has {frequency.months}; write it like "
-            f"months = {_EXAMPLE_MONTHS[frequency]}"
+            f"publication has {cadence.months}; write it like months = {cadence.example}"
         )
         return ()
     return tuple(sorted(value))
@@ -569,11 +556,12 @@ def _read_precision(table: dict[str, Any], frequency: str | None, r: _Reader) ->
     or a month would hold four or five of one publication; ad hoc ones too, as each is named
     by its day, in its UID."""
     precision = r.choice(table, "provisional", tuple(Precision), default=Precision.EXACT.value)
-    exact = (Frequency.WEEKLY, Frequency.FORTNIGHTLY, Frequency.AD_HOC)
-    if precision not in (None, Precision.EXACT) and frequency in exact:
+    known = Frequency(frequency) if frequency else None
+    if precision not in (None, Precision.EXACT) and known and known.cadence.exact_only:
+        loose = ", ".join(f.value for f in Frequency if not f.cadence.exact_only)
         r.problem(
-            f'provisional "{precision}" is for monthly, quarterly, bi-annual and annual '
-            f"publications: {'an' if frequency == Frequency.AD_HOC else 'a'} {frequency} one is "
+            f'provisional "{precision}" is for {" and ".join(loose.rsplit(", ", 1))} '
+            f"publications: {_either([known])} one is "
             "announced to the day; remove provisional "
             '(or write provisional = "exact")'
         )
@@ -590,23 +578,46 @@ def _read_rule(
     roll = r.choice(table, "roll", tuple(Roll), default=settings.roll if settings else "following")
     default = settings.holidays if settings else REGIONS_DEFAULT
     region = r.choice(table, "holidays", tuple(REGIONS), default=default)
-    for key, user in (("from", Frequency.FORTNIGHTLY), ("dates", Frequency.AD_HOC)):
-        if key in table and frequency not in (None, user):
-            r.problem(f"{key} is used only by a {user} publication, not a {frequency} one; "
-                      "remove it")  # fmt: skip
-    if frequency is Frequency.AD_HOC:
-        days = _read_dates(table, r)
-        return AdHocRule(days, Roll(roll), region) if days and roll and region else None
-    months = _read_months(table, frequency, r)
-    if frequency in (Frequency.WEEKLY, Frequency.FORTNIGHTLY):
-        weekly = _read_weekly(table, frequency, r)
-        if weekly is None or not (months and roll and region):
-            return None
-        return WeeklyRule(weekly[0], weekly[1], weekly[2], months, Roll(roll), region)
-    day = _read_day(table, r)
-    if day is None or not (months and roll and region):
-        return None
-    return MonthlyRule(months, day, Roll(roll), region)
+    _refuse_others_keys(table, frequency, r)
+    # With an unknown frequency (reported already), check the rest as a monthly rule's.
+    shape = frequency.cadence.shape if frequency else Shape.MONTHS
+    match shape:
+        case Shape.DAYS:
+            days = _read_dates(table, r)
+            return AdHocRule(days, Roll(roll), region) if days and roll and region else None
+        case Shape.WEEKS:
+            assert frequency is not None
+            months = _read_months(table, frequency, r)
+            weekly = _read_weekly(table, frequency, r)
+            if weekly is None or not (months and roll and region):
+                return None
+            return WeeklyRule(weekly[0], weekly[1], weekly[2], months, Roll(roll), region)
+        case Shape.MONTHS:
+            months = _read_months(table, frequency, r)
+            day = _read_day(table, r)
+            if day is None or not (months and roll and region):
+                return None
+            return MonthlyRule(months, day, Roll(roll), region)
+        case _:
+            assert_never(shape)
+
+
+def _refuse_others_keys(table: dict[str, Any], frequency: Frequency | None, r: _Reader) -> None:
+    """`from` and `dates` belong to the frequencies that use them."""
+    uses = {
+        "from": [f for f in Frequency if f.cadence.weeks > 1],
+        "dates": [f for f in Frequency if f.cadence.shape is Shape.DAYS],
+    }
+    for key, users in uses.items():
+        if key in table and frequency is not None and frequency not in users:
+            r.problem(f"{key} is used only by {_either(users)} publication, not a {frequency} "
+                      "one; remove it")  # fmt: skip
+
+
+def _either(frequencies: list[Frequency]) -> str:
+    """'a fortnightly', 'an ad hoc', 'a weekly or monthly'."""
+    names = " or ".join(f.value for f in frequencies)
+    return ("an " if names[0] in "aeiou" else "a ") + names
 
 
 def _read_day(table: dict[str, Any], r: _Reader) -> DaySpec | None:
@@ -632,7 +643,8 @@ def _read_weekly(
     except RuleError as error:
         r.problem(str(error))
         return None
-    if frequency is Frequency.WEEKLY:
+    weeks = frequency.cadence.weeks
+    if weeks == 1:
         return weekday, 1, dt.date(2000, 1, 3) + dt.timedelta(days=weekday)  # a Monday on
     anchor = r.date(table, "from") if "from" in table else None
     if "from" not in table:
@@ -643,7 +655,7 @@ def _read_weekly(
             f"{WEEKDAYS[weekday]} the series falls on"
         )
         return None
-    return (weekday, 2, anchor) if anchor else None
+    return (weekday, weeks, anchor) if anchor else None
 
 
 def _read_dates(table: dict[str, Any], r: _Reader) -> tuple[dt.date, ...]:

@@ -9,8 +9,8 @@ import pytest
 from helpers import MONTHLY, PROGRAMME, SHIPPED, run_cli, run_process, write_schedules
 
 from calendar_gen.errors import ScheduleError
-from calendar_gen.model import Period, YearMonth
-from calendar_gen.rules import OrdinalWeekday
+from calendar_gen.model import Designation, Frequency, Period, Publication, YearMonth
+from calendar_gen.rules import MonthlyRule, OrdinalWeekday, WeeklyRule
 from calendar_gen.schedule import load_programme
 from calendar_gen.workdays import Roll
 
@@ -325,3 +325,52 @@ def test_a_topic_file_may_not_take_the_name_of_a_designation_feed(tmp_path):
     assert "not all.toml or designation-....toml (the names of calendar-gen's own feeds)" in (
         result.stderr
     )
+
+
+# Each frequency's registry entry, as the schedule guide describes them.
+@pytest.mark.parametrize(
+    ("frequency", "shape", "months", "weeks"),
+    [
+        ("weekly", "weeks", 12, 1),
+        ("fortnightly", "weeks", 12, 2),
+        ("monthly", "months", 12, 0),
+        ("quarterly", "months", 4, 0),
+        ("bi-annual", "months", 2, 0),
+        ("annual", "months", 1, 0),
+        ("ad hoc", "days", 12, 0),
+    ],
+)
+def test_each_frequency_has_its_shape_and_count(frequency, shape, months, weeks):
+    cadence = Frequency(frequency).cadence
+    assert (cadence.shape.value, Frequency(frequency).months, cadence.weeks) == (
+        shape,
+        months,
+        weeks,
+    )
+
+
+@pytest.mark.parametrize(
+    ("months", "weeks", "named", "every"),
+    [(1, 1, "annual", "weekly"), (2, 2, "bi-annual", "fortnightly"), (4, 3, "quarterly", None),
+     (6, 4, "monthly", None)],
+)  # fmt: skip
+def test_learn_finds_frequencies_by_their_months_and_weeks(months, weeks, named, every):
+    assert Frequency.naming(months) == named
+    assert Frequency.every(weeks) == (Frequency(every) if every else None)
+
+
+def test_a_publication_whose_rule_its_frequency_cannot_have_is_a_bug():
+    # The reader never makes one: a weekly publication with a rule of months, or a quarterly
+    # one with three months, is refused where it is built.
+    monthly = MonthlyRule((2, 5, 8), OrdinalWeekday(-1, 3), Roll.FOLLOWING, "england-and-wales")
+    for frequency in (Frequency.WEEKLY, Frequency.QUARTERLY, Frequency.AD_HOC):
+        with pytest.raises(ValueError, match=f"a {frequency} publication cannot have"):
+            Publication(id="p", title="P", designation=Designation.OFFICIAL, frequency=frequency,
+                        description="", rule=monthly, time=dt.time(9, 30), suspensions=(),
+                        released_with=(), topic="t", file="schedules/t.toml")  # fmt: skip
+    weekly = WeeklyRule(3, 1, dt.date(2000, 1, 6), (1, 2), Roll.FOLLOWING, "england-and-wales")
+    with pytest.raises(ValueError, match="a fortnightly publication cannot have"):
+        Publication(id="p", title="P", designation=Designation.OFFICIAL,
+                    frequency=Frequency.FORTNIGHTLY, description="", rule=weekly,
+                    time=dt.time(9, 30), suspensions=(), released_with=(), topic="t",
+                    file="schedules/t.toml")  # fmt: skip
