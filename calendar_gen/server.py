@@ -29,6 +29,8 @@ from calendar_gen.model import RECORD_FILE
 from calendar_gen.site import Output
 
 TYPES = {kind.suffix: kind.media_type for kind in Output}  # what a build writes
+# `policy` writes a Markdown draft beside the page: shown as text, not downloaded (RFC 7763).
+TYPES[".md"] = "text/markdown; charset=utf-8"
 ALLOWED = "GET, HEAD"
 # The page runs one inline script of its own and loads nothing from anywhere.
 PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"

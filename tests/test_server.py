@@ -21,6 +21,7 @@ def site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("site")
     write_schedules(folder / "schedules")
     assert run_cli("build", "--as-of", "2014-04-01", cwd=folder).returncode == 0
+    assert run_cli("policy", "--out", "feeds", cwd=folder).returncode == 0
     (folder / "secret.txt").write_text("outside the feeds folder")
     os.symlink(folder / "secret.txt", folder / "feeds" / "link.txt")
     with serving(folder / "feeds") as served:
@@ -87,6 +88,15 @@ def test_index_page_and_data(site):
     assert request(port, "GET", "/releases.json")[0].getheader("Content-Type") == (
         "application/json"
     )
+
+
+def test_the_policy_drafts_are_served_as_text_to_read(site):
+    folder, port, _ = site
+    markdown, body = request(port, "GET", "/release-practice-policy.md")
+    assert markdown.getheader("Content-Type") == "text/markdown; charset=utf-8"
+    assert body == (folder / "feeds" / "release-practice-policy.md").read_bytes()
+    page, _ = request(port, "GET", "/release-practice-policy.html")
+    assert page.getheader("Content-Type") == "text/html; charset=utf-8"
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "BREW"])
