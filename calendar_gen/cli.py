@@ -47,6 +47,14 @@ def _parsed(kind: str) -> Callable[[click.Context, click.Parameter, str | None],
 _date, _period = _parsed("date"), _parsed("period")
 
 
+def _folder(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A folder's name; an empty one would mean the folder the command runs in, unasked."""
+    if not value.strip():
+        raise click.BadParameter(f"{value!r} names no folder; write the folder's name, like "
+                                 f"{param.opts[0]} {param.default}")  # fmt: skip
+    return value
+
+
 def _show(report: Report) -> NoReturn:
     """Print the report and exit: 1 when it found something to put right. A report that
     comes in pieces (a whole government's data) is written as it is made, never held twice.
@@ -69,9 +77,10 @@ def _show(report: Report) -> NoReturn:
 
 # fmt: off
 schedules_option = click.option("--schedules", default="schedules", show_default=True,
-    metavar="DIR", help="Folder of schedule files: programme.toml and one .toml file per topic.")
+    metavar="DIR", callback=_folder,
+    help="Folder of schedule files: programme.toml and one .toml file per topic.")
 out_option = click.option("--out", default="feeds", show_default=True, metavar="DIR",
-                          help="Feeds folder.")
+                          callback=_folder, help="Feeds folder.")
 period_option = click.option("--period", callback=_period, metavar="P", help="A financial "
     "year like 2014/15 or a year like 2015 (default: the programme's).")
 as_of_option = click.option("--as-of", callback=_date, metavar="DATE", help="Treat DATE "
@@ -412,7 +421,7 @@ def next_year(schedules: str, out: str, as_of: dt.date | None, against: tuple[st
 
 @cli.command()
 @schedules_option
-@click.option("--out", default="feeds", show_default=True, metavar="DIR",
+@click.option("--out", default="feeds", show_default=True, metavar="DIR", callback=_folder,
               help="Folder to write the policy into; - prints the Markdown instead.")  # fmt: skip
 def policy(schedules: str, out: str) -> None:
     """Write a draft release practice policy, release-practice-policy.md and .html, from

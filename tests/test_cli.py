@@ -380,3 +380,21 @@ def test_init_help_gives_the_period_it_really_defaults_to():
     text = run_cli("init", "--help").stdout
     assert "the financial year holding today" in " ".join(text.split())
     assert "programme's" not in text
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "default"),
+    [("build", "--out", "feeds"), ("report", "--out", "feeds"), ("policy", "--out", "feeds"),
+     ("check", "--schedules", "schedules"), ("build", "--schedules", "schedules")],
+)  # fmt: skip
+@pytest.mark.parametrize("value", ["", "  "])
+def test_an_empty_folder_name_is_refused_not_taken_as_here(tmp_path, command, option, default,
+                                                           value):  # fmt: skip
+    write_schedules(tmp_path / "schedules")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = run_cli(command, option, value, cwd=tmp_path)
+    assert result.returncode == 2
+    assert f"{value!r} names no folder; write the folder's name, like {option} {default}" in (
+        result.stderr
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing written here
