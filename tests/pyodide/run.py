@@ -27,8 +27,23 @@ def _fcntl() -> str:
     return "a stand-in whose flock does nothing"
 
 
+def _run(args: list[str]) -> dict:
+    """Run one command as the installed calendar-gen does: its exit code and what it printed."""
+    from calendar_gen.cli import main as calendar_gen
+
+    sys.argv = ["calendar-gen", *args]
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            calendar_gen()
+            code = 0
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else 1
+    return {"exit": code, "stdout": out.getvalue(), "stderr": err.getvalue()}
+
+
 def main(config: str) -> str:
-    """Run the command `config` names in its folder; answer in JSON."""
+    """Run the commands `config` names, one after another in its folder; answer in JSON."""
     run = json.loads(config)
     sys.dont_write_bytecode = True  # no cpython-3xx.pyc of ours left in the host's source
     for wheel in run["wheels"]:
@@ -37,26 +52,15 @@ def main(config: str) -> str:
     sys.path[:0] = [SITE_PACKAGES, run["source"]]
     lock = _fcntl()
     os.chdir(run["cwd"])
-    sys.argv = ["calendar-gen", *run["args"]]
-    out, err = io.StringIO(), io.StringIO()
-    from calendar_gen.cli import main as calendar_gen
-
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            calendar_gen()
-            code = 0
-        except SystemExit as stop:
-            code = stop.code if isinstance(stop.code, int) else 1
-    import calendar_gen as package
+    runs = [_run(args) for args in run["commands"]]
+    import calendar_gen
 
     answer = {
         "python": ".".join(map(str, sys.version_info[:3])),
         "platform": sys.platform,
         "fcntl": lock,
-        "source": package.__file__,
+        "source": calendar_gen.__file__,
         "distributions": {name: metadata.version(name) for name in run["distributions"]},
-        "exit": code,
-        "stdout": out.getvalue(),
-        "stderr": err.getvalue(),
+        "runs": runs,
     }
     return json.dumps(answer)
