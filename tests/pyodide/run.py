@@ -1,5 +1,5 @@
-"""Inside Pyodide (run.mjs): one calendar-gen command, from this checkout's source with the
-wheels of its dependencies, answered in JSON: what it printed, its exit code, what it ran on."""
+"""Inside Pyodide (run.mjs): calendar-gen commands, from this checkout's source with the wheels
+of its dependencies, answered in JSON: what each printed and its exit code, what they ran on."""
 
 import contextlib
 import io
@@ -15,8 +15,9 @@ SITE_PACKAGES = "/lib/calendar-gen-wheels"  # in Pyodide's own memory, not on th
 
 def _fcntl() -> str:
     """Make fcntl importable, with a stand-in where Pyodide leaves it out (3.12, 3.13): which."""
-    # calendar_gen.output imports it for its lock. Emscripten's own flock grants every lock
-    # (a second one on the same file too), so the stand-in's does nothing, as there.
+    # calendar_gen.output imports it for its lock. Emscripten's own flock (3.14's) grants
+    # every lock, a second one on the same file too: the stand-in's does nothing, as there.
+    # Emscripten's fsync does nothing either, on every version; its renames are the host's.
     with contextlib.suppress(ModuleNotFoundError):
         import fcntl  # noqa: F401
 
