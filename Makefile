@@ -70,11 +70,18 @@ golden: setup
 # The interop and browser tests need ical.js, playwright-core and axe-core (npm); Chromium,
 # gcc and libical's headers (Debian) to run a browser and build the libical reader; and Java
 # for the Atom schema check. Install them where this machine can; the tests fail saying
-# what is missing where it cannot. npm ci runs again whenever the lock file is newer.
-test-tools:
-	@if command -v npm >/dev/null && \
-		[ ! tests/js/node_modules/.package-lock.json -nt tests/js/package-lock.json ]; then \
-		npm ci --silent --prefix tests/js; fi
+# what is missing where it cannot. npm ci runs again whenever a lock file is newer.
+# tests/test_portability.py builds on Pyodide's CPython 3.12, 3.13 and 3.14 (npm), with the
+# wheels of the versions of calendar-gen's dependencies installed in .venv (PyPI): those not
+# yet in tests/pyodide/wheels are downloaded, so an upgrade in .venv brings its own.
+test-tools: test-setup
+	@for dir in tests/js tests/pyodide; do \
+		if command -v npm >/dev/null && \
+			[ ! $$dir/node_modules/.package-lock.json -nt $$dir/package-lock.json ]; then \
+			npm ci --silent --prefix $$dir; fi; done
+	@need=$$($(BIN)/python tests/portability.py) && if [ -n "$$need" ]; then \
+		$(BIN)/pip download --quiet --only-binary=:all: --no-deps \
+			--dest tests/pyodide/wheels $$need; fi
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v gcc >/dev/null || missing="$$missing gcc"; \
