@@ -1,0 +1,136 @@
+"""Handing one message to an SMTP server (RFC 5321): over STARTTLS or implicit TLS, the
+server's certificate always verified, every socket operation under a time limit.
+
+A server takes responsibility for a message only when it answers 250 to the end of its data
+(RFC 5321, section 6.1): any failure before that answer means it was not taken.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import smtplib
+import ssl
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import assert_never
+
+from calendar_gen.errors import CalendarGenError
+
+LOOPBACK_NAMES = ("localhost",)
+
+
+class NotSent(CalendarGenError):
+    """The digest did not go out, or may not have: the message says what to do."""
+
+
+class Security(StrEnum):
+    """How the connection is protected."""
+
+    STARTTLS = "starttls"  # submission, port 587 (RFC 6409), upgraded by STARTTLS (RFC 3207)
+    TLS = "tls"  # implicit TLS from the first byte, port 465 (RFC 8314)
+    NONE = "none"  # plain text: only to a server on this machine
+
+
+@dataclass(frozen=True)
+class Server:
+    host: str
+    port: int
+    security: Security = Security.STARTTLS
+    cafile: str | None = None  # the certificate authorities to trust instead of the system's
+    timeout: float = 30.0  # seconds, for each connect, read and write
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+def loopback(host: str) -> bool:
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _context(server: Server) -> ssl.SSLContext:
+    """Verification on, always: with --cafile, against those authorities only."""
+    try:
+        return ssl.create_default_context(cafile=server.cafile)
+    except (OSError, ssl.SSLError) as error:
+        raise CalendarGenError(
+            f"--cafile {server.cafile}: cannot be read as PEM certificates ({error}); give the "
+            "file holding the certificate of the authority that signed the server's"
+        ) from None
+
+
+def _connect(server: Server) -> smtplib.SMTP:
+    match server.security:
+        case Security.TLS:
+            return smtplib.SMTP_SSL(server.host, server.port, timeout=server.timeout,
+                                    context=_context(server))  # fmt: skip
+        case Security.STARTTLS:
+            smtp = smtplib.SMTP(server.host, server.port, timeout=server.timeout)
+            smtp.ehlo()
+            if not smtp.has_extn("starttls"):
+                smtp.close()
+                raise NotSent(f"{server} does not offer STARTTLS; nothing was sent. Use its "
+                              "submission port (587) or --tls tls on port 465")  # fmt: skip
+            smtp.starttls(context=_context(server))
+            smtp.ehlo()
+            return smtp
+        case Security.NONE:
+            return smtplib.SMTP(server.host, server.port, timeout=server.timeout)
+        case _:
+            assert_never(server.security)
+
+
+def deliver(server: Server, sender: str, to: str, message: bytes,
+            login: tuple[str, str] | None) -> None:  # fmt: skip
+    """Hand `message` to the server for `to`; NotSent saying why if it was not taken."""
+    try:
+        smtp = _connect(server)
+    except (OSError, smtplib.SMTPException) as error:
+        raise NotSent(f"{server}: {_why(error)}; nothing was sent") from None
+    try:
+        if login is not None:
+            smtp.login(*login)
+        smtp.sendmail(sender, [to], message)
+    except (OSError, smtplib.SMTPException) as error:
+        raise NotSent(f"{server}: {_why(error)}; nothing was sent") from None
+    finally:
+        try:
+            smtp.quit()  # the message is taken or not by now: a failure here changes nothing
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
+
+
+def _why(error: OSError | smtplib.SMTPException) -> str:
+    """The server's answer, or what happened to the connection, in words."""
+    match error:
+        case smtplib.SMTPRecipientsRefused():
+            code, said = next(iter(error.recipients.values()))
+            return f"the server refused the list address: {code} {_said(said)}"
+        case smtplib.SMTPResponseException():
+            return f"the server refused the message: {error.smtp_code} {_said(error.smtp_error)}"
+        case smtplib.SMTPServerDisconnected():
+            return "the server closed the connection before it took the message"
+        case ssl.SSLCertVerificationError():
+            return (
+                f"the server's certificate cannot be trusted ({error.verify_message}); "
+                "if it is signed by your own authority, give its certificate with --cafile"
+            )
+        case TimeoutError():
+            return "the server did not answer in time"
+        case ConnectionRefusedError():
+            return "nothing is listening there (connection refused)"
+        case OSError():
+            return f"cannot reach it: {error.strerror or error}"
+        case _:
+            return str(error)
+
+
+def _said(text: bytes | str) -> str:
+    from calendar_gen.terminal import terminal_safe
+
+    said = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+    return terminal_safe(" ".join(said.split()))[:300]
