@@ -93,15 +93,25 @@ def deliver(server: Server, sender: str, to: str, message: bytes,
         raise NotSent(f"{server}: {_why(error)}; nothing was sent") from None
     try:
         if login is not None:
-            smtp.login(*login)
+            _log_in(smtp, server, login)
         smtp.sendmail(sender, [to], message)
     except (OSError, smtplib.SMTPException) as error:
         raise NotSent(f"{server}: {_why(error)}; nothing was sent") from None
+    # NotSent from the login goes out as it is.
     finally:
         try:
             smtp.quit()  # the message is taken or not by now: a failure here changes nothing
         except (OSError, smtplib.SMTPException):
             smtp.close()
+
+
+def _log_in(smtp: smtplib.SMTP, server: Server, login: tuple[str, str]) -> None:
+    try:
+        smtp.login(*login)
+    except smtplib.SMTPAuthenticationError as error:
+        raise NotSent(f"{server}: the server refused the login (CALENDAR_GEN_SMTP_USER and "
+                      f"_PASSWORD): {error.smtp_code} {_said(error.smtp_error)}; nothing was "
+                      "sent") from None  # fmt: skip
 
 
 def _why(error: OSError | smtplib.SMTPException) -> str:
@@ -112,6 +122,8 @@ def _why(error: OSError | smtplib.SMTPException) -> str:
             return f"the server refused the list address: {code} {_said(said)}"
         case smtplib.SMTPResponseException():
             return f"the server refused the message: {error.smtp_code} {_said(error.smtp_error)}"
+        case smtplib.SMTPServerDisconnected() if isinstance(error.__context__, TimeoutError):
+            return "the server did not answer in time"  # a read timed out, smtplib says so
         case smtplib.SMTPServerDisconnected():
             return "the server closed the connection before it took the message"
         case ssl.SSLCertVerificationError():
