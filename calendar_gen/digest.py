@@ -57,11 +57,11 @@ SPECIALS = re.compile(r'[()<>\[\]:;@\\,."]+')
 
 
 class Delivery(StrEnum):
-    """Where the last digest stands: handed to the server with no answer recorded yet, or
-    accepted by it (250 to the end of its data)."""
+    """Where the last digest stands."""
 
-    SENDING = "sending"
-    SENT = "sent"
+    PREPARED = "prepared"  # noted to be sent by the next step (notify --send-prepared)
+    SENDING = "sending"  # handed to the server, its answer not yet noted
+    SENT = "sent"  # taken by the server: 250 to the end of its data
 
 
 class Section(StrEnum):

@@ -447,6 +447,8 @@ class Outcome(StrEnum):
 
     STARTED = "started"  # a list's first run: the present taken as told, nothing sent
     NOTHING = "nothing"  # nothing new since the last digest: nothing sent
+    PREPARED = "prepared"  # noted, to be sent by notify --send-prepared
+    NONE_PREPARED = "none prepared"  # --send-prepared with nothing prepared: nothing sent
     SENT = "sent"
     RESENT = "resent"  # the last digest again, as asked
     MARKED = "marked"  # the last digest noted as sent, as asked
@@ -466,6 +468,10 @@ class NotifyReport:
     found: bool = False
 
     @property
+    def _told(self) -> str:
+        return "; ".join(f"{section.lower()}: {n}" for section, n in self.counts.items())
+
+    @property
     def _id(self) -> str:
         return self.last.message_id if self.last else ""
 
@@ -481,10 +487,16 @@ class NotifyReport:
             case Outcome.NOTHING:
                 return [f"nothing new since the last digest to {self.to} (published up to "
                         f"{built}); nothing was sent"]  # fmt: skip
+            case Outcome.PREPARED:
+                return [f"prepared the digest to {self.to} ({self._told}), Message-ID "
+                        f"{self._id}: nothing was sent. Commit and push the note, then send "
+                        "it with calendar-gen notify --send-prepared"]  # fmt: skip
+            case Outcome.NONE_PREPARED:
+                return [f"no digest to {self.to} was prepared; nothing was sent"]
             case Outcome.SENT:
-                told = "; ".join(f"{section.lower()}: {n}" for section, n in self.counts.items())
-                return [f"sent the digest to {self.to} through {self.server} "
-                        f"({told}), Message-ID {self._id}"]  # fmt: skip
+                told = f" ({self._told})" if self.counts else ""
+                return [f"sent the digest to {self.to} through {self.server}{told}, "
+                        f"Message-ID {self._id}"]  # fmt: skip
             case Outcome.RESENT:
                 return [f"sent the last digest to {self.to} again through {self.server}, "
                         f"Message-ID {self._id}"]  # fmt: skip

@@ -546,3 +546,48 @@ def test_a_header_never_takes_a_line_break_whatever_the_text():
     )
     assert header_text("\x1b]0;x\x07Title\u2066") == "]0;x Title"
     assert header_text("x" * 300) == "x" * 199 + "…"
+
+
+# --- in two steps, for a job whose disk does not outlast it ---------------------------------
+
+
+def test_prepared_then_sent_in_two_steps(started):
+    with smtp_server(handler := Recorder()) as port:
+        prepared = ok(run_cli(*notify_args(port, "--prepare"), cwd=started))
+        assert handler.messages == [] and note(started)["last"]["delivery"] == "prepared"
+        assert prepared.stdout.startswith(
+            f"prepared the digest to {LIST} (changes of plan: 1), Message-ID <digest."
+        )
+        assert prepared.stdout.endswith(
+            ": nothing was sent. Commit and push the note, then "
+            "send it with calendar-gen notify --send-prepared\n"
+        )
+        sent = ok(run_cli(*notify_args(port, "--send-prepared"), cwd=started))
+        assert sent.stdout.startswith(f"sent the digest to {LIST} through 127.0.0.1:{port}, ")
+        none = ok(run_cli(*notify_args(port, "--send-prepared"), cwd=started))
+        assert none.stdout == f"no digest to {LIST} was prepared; nothing was sent\n"
+    assert len(handler.messages) == 1 and note(started)["last"]["delivery"] == "sent"
+
+
+def test_a_prepared_digest_found_by_the_next_job_is_not_sent(started):
+    with smtp_server(handler := Recorder()) as port:
+        ok(run_cli(*notify_args(port, "--prepare"), cwd=started))
+        # The job stopped after pushing the note: the next job's clone has it as prepared.
+        for args in (("--prepare",), ()):
+            again = run_cli(*notify_args(port, *args), cwd=started)
+            assert again.returncode == 1 and "may or may not have gone out: it was prepared" in (
+                again.stderr
+            )
+    assert handler.messages == []
+
+
+def test_a_prepared_digest_refused_is_worked_out_again_by_the_next_job(started):
+    with smtp_server(Recorder(data="451 4.3.0 try again later")) as port:
+        ok(run_cli(*notify_args(port, "--prepare"), cwd=started))
+        failed = run_cli(*notify_args(port, "--send-prepared"), cwd=started)
+    assert failed.returncode == 1 and "451 4.3.0 try again later" in failed.stderr
+    assert note(started)["last"] is None
+    with smtp_server(handler := Recorder()) as port:
+        ok(run_cli(*notify_args(port, "--prepare"), cwd=started))
+        ok(run_cli(*notify_args(port, "--send-prepared"), cwd=started))
+    assert parsed(handler.messages[0])["Subject"].endswith("Moved: Monthly bulletin")

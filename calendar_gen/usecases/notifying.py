@@ -9,8 +9,10 @@ two: it may or may not have gone out, so nothing sends it again unless asked to.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from enum import StrEnum
 from pathlib import Path
+from typing import assert_never
 
 from calendar_gen.digest import (
     NOTE,
@@ -35,6 +37,18 @@ from calendar_gen.schedule import load_programme
 from calendar_gen.usecases.shared import Waiting, not_half_written, writing
 
 
+class Step(StrEnum):
+    """What a run of notify does. Where the note lives on no disk that outlasts the run (a
+    CI runner), PREPARE notes the digest to be committed and pushed before SEND_PREPARED
+    hands it over: a job stopped after that push leaves a note the next one finds."""
+
+    ALL = "all"  # work the digest out, note it as sending, send it, note it as sent
+    PREPARE = "prepare"  # work it out and note it as prepared; send nothing
+    SEND_PREPARED = "send-prepared"  # send the digest just prepared
+    RESEND_LAST = "resend-last"  # send the last digest again, as it was
+    MARK_LAST_SENT = "mark-last-sent"  # note the last digest as sent, sending nothing
+
+
 def notify(
     schedules: str | Path = "schedules",
     out: str | Path = "feeds",
@@ -44,50 +58,29 @@ def notify(
     now: dt.datetime,
     login: tuple[str, str] | None = None,
     since: dt.date | None = None,
-    resend_last: bool = False,
-    mark_last_sent: bool = False,
+    step: Step = Step.ALL,
     wait: float = 60.0,
     on_wait: Waiting | None = None,
 ) -> NotifyReport:
     """Send one email to `addresses.to` telling what the builds published since its last
     digest (`since` a day, for the first), and note it in `out`; NotSent if it did not go."""
-    _refuse_settings(server, addresses, since, resend_last, mark_last_sent)
+    _refuse_settings(server, addresses, since, step)
     not_half_written(schedules)
     with writing(schedules, wait, on_wait):
-        folder = ensure_folder(out)
-        lists = read_note(folder)
-        key = addresses.to.lower()
-        told = lists.get(key)
-        if resend_last or mark_last_sent:
-            return _settle(folder, lists, key, told, server, addresses, login, mark_last_sent)
-        if told is not None and told.last and told.last.delivery is Delivery.SENDING:
-            raise NotSent(_unsure(told.last, addresses.to, folder))
-        if told is not None and since is not None:
-            raise CalendarGenError(
-                f"--since is for the first digest to {addresses.to}, and {folder / NOTE} "
-                f"says it has had digests; leave --since out: each run sends what is new"
-            )
-        programme = load_programme(schedules)
-        through, events = _published(programme)
-        if told is None and since is None:  # the first run: the present is the start
-            start = Told(through, {e.id: e.on for e in events if e.on >= through})
-            _note(folder, {**lists, key: start})
-            return NotifyReport(Outcome.STARTED, addresses.to, through=through)
-        base = told or Told(since or through)
-        untold = base.untold(events)
-        if not untold:
-            return NotifyReport(Outcome.NOTHING, addresses.to, through=through)
-        message = compose(programme, untold, addresses, now)
-        last = Last(Delivery.SENDING, str(message["Message-ID"]), through,
-                    {e.id: e.on for e in untold}, message.as_bytes().decode("ascii"),
-                    str(message["Date"]))  # fmt: skip
-        _send(folder, lists, key, base, last, server, addresses, login)
-        return NotifyReport(Outcome.SENT, addresses.to, through=through, last=last,
-                            counts=_counts(untold), server=str(server))  # fmt: skip
+        run = Run(ensure_folder(out), read_note(Path(out)), addresses, server, login)
+        match step:
+            case Step.ALL | Step.PREPARE:
+                return run.digest(schedules, since, now, step)
+            case Step.SEND_PREPARED:
+                return run.send_prepared()
+            case Step.RESEND_LAST | Step.MARK_LAST_SENT:
+                return run.settle(step is Step.MARK_LAST_SENT)
+            case _:
+                assert_never(step)
 
 
 def _refuse_settings(server: Server, addresses: Addresses, since: dt.date | None,
-                     resend: bool, mark: bool) -> None:  # fmt: skip
+                     step: Step) -> None:  # fmt: skip
     """Bad options, before anything is read: exit 2 with what to write instead."""
     problems = [refuse_address("--to", addresses.to), refuse_address("--from", addresses.sender),
                 refuse_unsubscribe(addresses.unsubscribe)]  # fmt: skip
@@ -95,13 +88,113 @@ def _refuse_settings(server: Server, addresses: Addresses, since: dt.date | None
         problems.append(f"--tls none sends in plain text, so only to a server on this machine "
                         f"(127.0.0.1, ::1, localhost), not {server.host}; use --tls starttls "
                         "or --tls tls")  # fmt: skip
-    if resend and mark:
-        problems.append("give --resend-last or --mark-last-sent, not both")
-    if since is not None and (resend or mark):
-        problems.append("--since starts a list's first digest; it does not go with "
-                        "--resend-last or --mark-last-sent")  # fmt: skip
+    if since is not None and step not in (Step.ALL, Step.PREPARE):
+        problems.append(f"--since starts a list's first digest; it does not go with --{step}")
     if found := [p for p in problems if p]:
         raise CalendarGenError("\n".join(found))
+
+
+@dataclass
+class Run:
+    """One run of notify on one list, holding the note as it stands."""
+
+    folder: Path
+    lists: dict[str, Told]
+    addresses: Addresses
+    server: Server
+    login: tuple[str, str] | None
+
+    @property
+    def key(self) -> str:
+        return self.addresses.to.lower()
+
+    @property
+    def told(self) -> Told | None:
+        return self.lists.get(self.key)
+
+    def note(self, told: Told) -> None:
+        """Replace the note atomically: a reader sees the old one or the new, never half."""
+        self.lists = {**self.lists, self.key: told}
+        publish([(self.folder / NOTE, note_text(self.lists))])
+
+    def refuse_unsure(self) -> None:
+        """A digest prepared or being sent, found by a run that did not just prepare it, may
+        have gone out: nothing sends it again but a person, who can look."""
+        last = self.told.last if self.told else None
+        if last is not None and last.delivery in (Delivery.PREPARED, Delivery.SENDING):
+            raise NotSent(_unsure(last, self.addresses.to, self.folder))
+
+    def digest(self, schedules: str | Path, since: dt.date | None, now: dt.datetime,
+               step: Step) -> NotifyReport:  # fmt: skip
+        """Work out what is new since the last digest, and send it or note it prepared."""
+        self.refuse_unsure()
+        told, to = self.told, self.addresses.to
+        if told is not None and since is not None:
+            raise CalendarGenError(
+                f"--since is for the first digest to {to}, and {self.folder / NOTE} says it "
+                "has had digests; leave --since out: each run sends what is new"
+            )
+        programme = load_programme(schedules)
+        through, events = _published(programme)
+        if told is None and since is None:  # the first run: the present is the start
+            self.note(Told(through, {e.id: e.on for e in events if e.on >= through}))
+            return NotifyReport(Outcome.STARTED, to, through=through)
+        base = told or Told(since or through)
+        if not (untold := base.untold(events)):
+            return NotifyReport(Outcome.NOTHING, to, through=through)
+        message = compose(programme, untold, self.addresses, now)
+        last = Last(Delivery.PREPARED, str(message["Message-ID"]), through,
+                    {e.id: e.on for e in untold}, message.as_bytes().decode("ascii"),
+                    str(message["Date"]))  # fmt: skip
+        counts = _counts(untold)
+        if step is Step.PREPARE:
+            self.note(replace(base, last=last))
+            return NotifyReport(Outcome.PREPARED, to, through=through, last=last, counts=counts)
+        self.send(base, last)
+        return NotifyReport(Outcome.SENT, to, through=through, last=last, counts=counts,
+                            server=str(self.server))  # fmt: skip
+
+    def send_prepared(self) -> NotifyReport:
+        told = self.told
+        last = told.last if told else None
+        if told is None or last is None or last.delivery is not Delivery.PREPARED:
+            self.refuse_unsure()
+            through = told.since if told else dt.date.min
+            return NotifyReport(Outcome.NONE_PREPARED, self.addresses.to, through=through)
+        # Not taken, it goes back to no digest, and the next run works it out again.
+        self.send(replace(told, last=None), last)
+        return NotifyReport(Outcome.SENT, self.addresses.to, through=last.through, last=last,
+                            server=str(self.server))  # fmt: skip
+
+    def send(self, told: Told, last: Last) -> None:
+        """Note `last` as sending, hand it over, then note it as sent; if the server did not
+        take it, note `told` instead, so the next run sends it."""
+        self.note(replace(told, last=replace(last, delivery=Delivery.SENDING)))
+        a = self.addresses
+        try:
+            deliver(self.server, a.sender, a.to, last.message.encode("ascii"), self.login)
+        except NotSent as error:
+            self.note(told)
+            raise NotSent(f"{error}; the next run sends it") from None
+        # Killed here, the note says "sending": the next run says so and sends nothing.
+        self.note(told.after(last))
+
+    def settle(self, mark: bool) -> NotifyReport:
+        """--resend-last or --mark-last-sent: what a person decided after looking at the
+        list's archive."""
+        told, to = self.told, self.addresses.to
+        last = told.last if told else None
+        if told is None or last is None:
+            raise CalendarGenError(f"{self.folder / NOTE} notes no digest to {to}: there is "
+                                   "no last digest to send again or mark as sent")  # fmt: skip
+        if mark:
+            if last.delivery is not Delivery.SENT:
+                self.note(told.after(last))
+            return NotifyReport(Outcome.MARKED, to, through=last.through, last=last)
+        # Should this fail too, the note is left as it was.
+        self.send(told, last)
+        return NotifyReport(Outcome.RESENT, to, through=last.through, last=last,
+                            server=str(self.server))  # fmt: skip
 
 
 def _published(programme: Programme) -> tuple[dt.date, list[Event]]:
@@ -117,61 +210,19 @@ def _published(programme: Programme) -> tuple[dt.date, list[Event]]:
     return builds.last, published(programme, calendar(programme, builds.last))
 
 
-def _note(folder: Path, lists: dict[str, Told]) -> None:
-    """Replace the note atomically: a reader sees the old one or the new, never half."""
-    publish([(folder / NOTE, note_text(lists))])
-
-
-def _send(folder: Path, lists: dict[str, Told], key: str, told: Told, last: Last,
-          server: Server, addresses: Addresses, login: tuple[str, str] | None) -> None:  # fmt: skip
-    """Note `last` as sending, hand it over, then note it as sent; if the server did not
-    take it, put the note back as it was, so the next run sends it."""
-    _note(folder, {**lists, key: replace(told, last=last)})
-    try:
-        deliver(server, addresses.sender, addresses.to, last.message.encode("ascii"), login)
-    except NotSent as error:
-        _note(folder, {**lists, key: told})
-        raise NotSent(f"{error}; the next run sends it") from None
-    # Killed here, the note says "sending": the next run says so and sends nothing.
-    _note(folder, {**lists, key: told.after(last)})
-
-
-def _settle(
-    folder: Path,
-    lists: dict[str, Told],
-    key: str,
-    told: Told | None,
-    server: Server,
-    addresses: Addresses,
-    login: tuple[str, str] | None,
-    mark: bool,
-) -> NotifyReport:
-    """--resend-last or --mark-last-sent: what a person decided after looking at the
-    list's archive."""
-    last = told.last if told else None
-    if told is None or last is None:
-        raise CalendarGenError(f"{folder / NOTE} notes no digest to {addresses.to}: there is "
-                               "no last digest to send again or mark as sent")  # fmt: skip
-    if mark:
-        if last.delivery is Delivery.SENDING:
-            _note(folder, {**lists, key: told.after(last)})
-        return NotifyReport(Outcome.MARKED, addresses.to, through=last.through, last=last)
-    # Should this fail too, the note stays as it was: still sending, or sent.
-    _send(folder, lists, key, told, replace(last, delivery=Delivery.SENDING), server,
-          addresses, login)  # fmt: skip
-    return NotifyReport(Outcome.RESENT, addresses.to, through=last.through, last=last,
-                        server=str(server))  # fmt: skip
-
-
 def _unsure(last: Last, to: str, folder: Path) -> str:
     told = len(last.events)
+    if last.delivery is Delivery.PREPARED:
+        stage = "was prepared, and the job that prepared it stopped before it noted its sending"
+    else:
+        stage = "was handed to the server by a run that stopped before it noted the answer"
     return (
         f"{folder / NOTE}: the last digest to {to} ({last.message_id}, of {told} "
         f"event{'s' if told != 1 else ''}, dated {last.noted}) may or may not have gone "
-        "out: the run sending it stopped before it noted the server's answer. Nothing was "
-        "sent now, since a digest must never go out twice. Look for it in the list's archive: "
-        "if it is not there, send it again with the same command and --resend-last; if it "
-        "is, note that with --mark-last-sent. Then the next run sends what is new."
+        f"out: it {stage}. Nothing was sent now, since a digest must never go out twice. "
+        "Look for it in the list's archive: if it is not there, send it again with the same "
+        "command and --resend-last; if it is, note that with --mark-last-sent. Then the next "
+        "run sends what is new."
     )
 
 
