@@ -2,7 +2,6 @@
 examples/ and the cron line, in a new programme with a remote to push to, its email alerts
 going to an SMTP server on loopback."""
 
-import contextlib
 import email
 import email.policy
 import json
@@ -25,6 +24,7 @@ GIT = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}  # fmt: skip
 
 
+DAILY = "Daily build of the release calendar"
 # The settings a job takes from the environment (repository variables, the crontab).
 MAIL: dict[str, str] = {}
 
@@ -108,7 +108,7 @@ def test_the_workflow_builds_commits_pushes_alerts_and_checks(tmp_path, mail_ser
     run_steps(steps[:-1], work)
     log = shell("git log --format=%s main", remote).stdout.splitlines()
     # The first alert run takes what is published as told, and sends nothing.
-    assert log == ["Email alert noted", "Daily build of the release calendar", "start"]
+    assert log == ["Email alert noted", DAILY, "start"]
     assert mail_server.messages == []
     files = shell("git show --name-only --format= main~1", remote).stdout.split()
     assert "feeds/all.ics" in files and "schedules/announcements.toml" in files
@@ -127,7 +127,7 @@ def test_the_workflow_builds_commits_pushes_alerts_and_checks(tmp_path, mail_ser
     (message,) = mail_server.messages
     assert message["Subject"].strip().endswith(f"release calendar: Postponed: {title}")
     log = shell("git log --format=%s main", remote).stdout.splitlines()
-    assert log[:3] == ["Email alert sent", "Email alert noted", "Daily build of the release calendar"]
+    assert log[:3] == ["Email alert sent", "Email alert noted", DAILY]
     pushed = shell("git show main:feeds/.calendar-gen-notify.json", remote).stdout
     assert json.loads(pushed)["lists"][MAIL["CALENDAR_GEN_LIST"]]["last"]["delivery"] == "sent"
 

@@ -535,6 +535,7 @@ def test_a_record_no_build_has_published_from_has_nothing_to_tell(tmp_path):
         title='"Monthly bulletin"')}, PROGRAMME)  # fmt: skip
     refused = run_cli(*notify_args(1), cwd=tmp_path)
     assert refused.returncode == 2 and "Run calendar-gen build first" in refused.stderr
+    assert not (tmp_path / "feeds").exists()
 
 
 def test_a_header_never_takes_a_line_break_whatever_the_text():

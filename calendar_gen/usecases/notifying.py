@@ -31,7 +31,7 @@ from calendar_gen.digest import (
 from calendar_gen.errors import CalendarGenError
 from calendar_gen.mailing import NotSent, Security, Server, deliver, loopback
 from calendar_gen.model import Programme
-from calendar_gen.output import ensure_folder, publish
+from calendar_gen.output import publish
 from calendar_gen.reports import NotifyReport, Outcome
 from calendar_gen.schedule import load_programme
 from calendar_gen.usecases.shared import Waiting, not_half_written, writing
@@ -67,7 +67,13 @@ def notify(
     _refuse_settings(server, addresses, since, step)
     not_half_written(schedules)
     with writing(schedules, wait, on_wait):
-        run = Run(ensure_folder(out), read_note(Path(out)), addresses, server, login)
+        folder = Path(out)
+        if not (folder / "releases.json").is_file():
+            raise CalendarGenError(
+                f"{folder}/: no build has written it, so there is nothing subscribers were "
+                f"shown to tell them of. Run calendar-gen build first (with --out {out})"
+            )
+        run = Run(folder, read_note(folder), addresses, server, login)
         match step:
             case Step.ALL | Step.PREPARE:
                 return run.digest(schedules, since, now, step)
