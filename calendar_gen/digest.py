@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, assert_never
 
 from calendar_gen.errors import shown
+from calendar_gen.feeds import statistics_of
 from calendar_gen.history import (
     Cancelled,
     Change,
@@ -170,8 +171,6 @@ def line_text(text: str) -> str:
 
 
 def _calendar_name(programme: Programme) -> str:
-    from calendar_gen.feeds import statistics_of
-
     return f"{statistics_of(programme.organisation)} release calendar"
 
 
@@ -289,11 +288,10 @@ def list_id(programme: Programme, to: str) -> str:
 
 def compose(programme: Programme, events: list[Event], to: Addresses,
             now: dt.datetime) -> EmailMessage:  # fmt: skip
-    """The digest as one message: plain text and HTML alternatives (RFC 2046), with the
-    list headers of RFC 2369 and RFC 2919. Headers go through the email package's policy,
-    which refuses a line break in a value and encodes what is not ASCII (RFC 2047)."""
+    """The digest as one message, plain text and HTML (RFC 2046), with the list headers of
+    RFC 2369 and 2919; the SMTP policy refuses a line break in a header, encodes the rest."""
     message = EmailMessage(policy=SMTP)
-    name = header_text(statistics_name(programme))
+    name = header_text(statistics_of(programme.organisation))
     message["From"] = Address(display_name=name, addr_spec=to.sender)
     message["To"] = to.to
     message["Subject"] = subject(programme, events)
@@ -306,12 +304,6 @@ def compose(programme: Programme, events: list[Event], to: Addresses,
     message.add_alternative(html_part(programme, events, to.unsubscribe), subtype="html",
                             cte="quoted-printable")  # fmt: skip
     return message
-
-
-def statistics_name(programme: Programme) -> str:
-    from calendar_gen.feeds import statistics_of
-
-    return statistics_of(programme.organisation)
 
 
 # --- the note -------------------------------------------------------------------------------

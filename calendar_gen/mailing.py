@@ -52,8 +52,9 @@ def loopback(host: str) -> bool:
         return False
 
 
-def _context(server: Server) -> ssl.SSLContext:
-    """Verification on, always: with --cafile, against those authorities only."""
+def context(server: Server) -> ssl.SSLContext:
+    """Verification on, always: with --cafile, against those authorities only; an error
+    naming the file when it holds none."""
     try:
         return ssl.create_default_context(cafile=server.cafile)
     except (OSError, ssl.SSLError) as error:
@@ -63,23 +64,24 @@ def _context(server: Server) -> ssl.SSLContext:
         ) from None
 
 
-def _connect(server: Server) -> smtplib.SMTP:
+def _connect(server: Server, tls: ssl.SSLContext) -> smtplib.SMTP:
+    if server.security is Security.TLS:
+        return smtplib.SMTP_SSL(server.host, server.port, timeout=server.timeout, context=tls)
+    return smtplib.SMTP(server.host, server.port, timeout=server.timeout)
+
+
+def _upgrade(smtp: smtplib.SMTP, server: Server, tls: ssl.SSLContext) -> None:
+    """STARTTLS where asked for (RFC 3207), never a fall back to plain text."""
     match server.security:
-        case Security.TLS:
-            return smtplib.SMTP_SSL(server.host, server.port, timeout=server.timeout,
-                                    context=_context(server))  # fmt: skip
         case Security.STARTTLS:
-            smtp = smtplib.SMTP(server.host, server.port, timeout=server.timeout)
             smtp.ehlo()
             if not smtp.has_extn("starttls"):
-                smtp.close()
                 raise NotSent(f"{server} does not offer STARTTLS; nothing was sent. Use its "
                               "submission port (587) or --tls tls on port 465")  # fmt: skip
-            smtp.starttls(context=_context(server))
+            smtp.starttls(context=tls)
             smtp.ehlo()
-            return smtp
-        case Security.NONE:
-            return smtplib.SMTP(server.host, server.port, timeout=server.timeout)
+        case Security.TLS | Security.NONE:
+            pass
         case _:
             assert_never(server.security)
 
@@ -87,17 +89,18 @@ def _connect(server: Server) -> smtplib.SMTP:
 def deliver(server: Server, sender: str, to: str, message: bytes,
             login: tuple[str, str] | None) -> None:  # fmt: skip
     """Hand `message` to the server for `to`; NotSent saying why if it was not taken."""
+    tls = context(server)
     try:
-        smtp = _connect(server)
+        smtp = _connect(server, tls)
     except (OSError, smtplib.SMTPException) as error:
         raise NotSent(f"{server}: {_why(error)}; nothing was sent") from None
     try:
+        _upgrade(smtp, server, tls)
         if login is not None:
             _log_in(smtp, server, login)
         smtp.sendmail(sender, [to], message)
     except (OSError, smtplib.SMTPException) as error:
         raise NotSent(f"{server}: {_why(error)}; nothing was sent") from None
-    # NotSent from the login goes out as it is.
     finally:
         try:
             smtp.quit()  # the message is taken or not by now: a failure here changes nothing
@@ -117,6 +120,9 @@ def _log_in(smtp: smtplib.SMTP, server: Server, login: tuple[str, str]) -> None:
 def _why(error: OSError | smtplib.SMTPException) -> str:
     """The server's answer, or what happened to the connection, in words."""
     match error:
+        case smtplib.SMTPSenderRefused():
+            answer = _said(error.smtp_error)
+            return f"the server refused the --from address: {error.smtp_code} {answer}"
         case smtplib.SMTPRecipientsRefused():
             code, said = next(iter(error.recipients.values()))
             return f"the server refused the list address: {code} {_said(said)}"

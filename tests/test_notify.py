@@ -54,7 +54,8 @@ class Recorder:
     def __init__(self, rcpt: str | None = None, data: str | None = None) -> None:
         self.rcpt, self.data = rcpt, data
         self.messages: list = []  # the envelopes of what it accepted
-        self.victim: int | None = None  # a pid to SIGKILL once it has the data, before 250
+        self.victim: int | None = None  # a pid to SIGKILL at `kill_at`
+        self.kill_at = "DATA"  # once it has the data, before its 250; or at the QUIT after
 
     async def handle_RCPT(self, server, session, envelope, address, options):
         if self.rcpt:
@@ -66,9 +67,15 @@ class Recorder:
         if self.data:
             return self.data
         self.messages.append(envelope)
-        if self.victim is not None:
+        if self.victim is not None and self.kill_at == "DATA":
             os.kill(self.victim, signal.SIGKILL)
         return "250 OK"
+
+    async def handle_QUIT(self, server, session, envelope):
+        # The client has had its 250 and says goodbye before it notes the digest as sent.
+        if self.victim is not None and self.kill_at == "QUIT":
+            os.kill(self.victim, signal.SIGKILL)
+        return "221 Bye"
 
 
 @contextlib.contextmanager
@@ -419,8 +426,10 @@ def test_starttls_not_offered_is_not_fallen_back_from(started):
 # --- killed between handing it over and noting it ------------------------------------------
 
 
-def test_a_run_killed_after_the_server_took_the_digest_never_sends_it_again(started):
+@pytest.mark.parametrize("kill_at", ["DATA", "QUIT"])
+def test_a_run_killed_after_handing_the_digest_over_never_sends_it_again(started, kill_at):
     handler = Recorder()
+    handler.kill_at = kill_at  # awaiting the server's answer, or just after it
     with smtp_server(handler) as port:
         process = subprocess.Popen([sys.executable, "-m", "calendar_gen", *notify_args(port)],
                                    cwd=started, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -592,3 +601,12 @@ def test_a_prepared_digest_refused_is_worked_out_again_by_the_next_job(started):
         ok(run_cli(*notify_args(port, "--prepare"), cwd=started))
         ok(run_cli(*notify_args(port, "--send-prepared"), cwd=started))
     assert parsed(handler.messages[0])["Subject"].endswith("Moved: Monthly bulletin")
+
+
+def test_a_cafile_with_no_certificate_is_refused_before_anything_is_noted(started):
+    before = (started / NOTE).read_bytes()
+    (started / "not-a-ca.pem").write_text("nothing here\n")
+    refused = run_cli(*notify_args(1, "--cafile", "not-a-ca.pem", tls="starttls"), cwd=started)
+    assert refused.returncode == 2
+    assert "--cafile not-a-ca.pem: cannot be read as PEM certificates" in refused.stderr
+    assert (started / NOTE).read_bytes() == before

@@ -29,7 +29,7 @@ from calendar_gen.digest import (
     refuse_unsubscribe,
 )
 from calendar_gen.errors import CalendarGenError
-from calendar_gen.mailing import NotSent, Security, Server, deliver, loopback
+from calendar_gen.mailing import NotSent, Security, Server, context, deliver, loopback
 from calendar_gen.model import Programme
 from calendar_gen.output import publish
 from calendar_gen.reports import NotifyReport, Outcome
@@ -94,18 +94,20 @@ def _refuse_settings(server: Server, addresses: Addresses, since: dt.date | None
         problems.append(f"--tls none sends in plain text, so only to a server on this machine "
                         f"(127.0.0.1, ::1, localhost), not {server.host}; use --tls starttls "
                         "or --tls tls")  # fmt: skip
+    if server.security is not Security.NONE:
+        context(server)  # a --cafile that holds no certificate: before anything is noted
     if since is not None and step not in (Step.ALL, Step.PREPARE):
         problems.append(f"--since starts a list's first digest; it does not go with --{step}")
     if found := [p for p in problems if p]:
         raise CalendarGenError("\n".join(found))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Run:
     """One run of notify on one list, holding the note as it stands."""
 
     folder: Path
-    lists: dict[str, Told]
+    lists: dict[str, Told]  # as the note now says: each step replaces its list's
     addresses: Addresses
     server: Server
     login: tuple[str, str] | None
@@ -120,7 +122,7 @@ class Run:
 
     def note(self, told: Told) -> None:
         """Replace the note atomically: a reader sees the old one or the new, never half."""
-        self.lists = {**self.lists, self.key: told}
+        self.lists[self.key] = told
         publish([(self.folder / NOTE, note_text(self.lists))])
 
     def refuse_unsure(self) -> None:
