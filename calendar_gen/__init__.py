@@ -10,7 +10,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from calendar_gen.digest import Addresses
+    from calendar_gen.digest import Addresses, NotifyStep
     from calendar_gen.errors import (
         CalendarFileError,
         CalendarGenError,
@@ -86,6 +86,7 @@ __all__ = [
     "Frequency",
     "Moved",
     "NotSent",
+    "NotifyStep",
     "OutputError",
     "Period",
     "Postponed",

@@ -490,16 +490,16 @@ def notify(schedules: str, out: str, smtp: tuple[str, int], tls: str, cafile: st
     Example: calendar-gen notify --smtp smtp.example.gov.uk:587 --to list@jiscmail.ac.uk ...
     """
     from calendar_gen import usecases
-    from calendar_gen.digest import Addresses
+    from calendar_gen.digest import Addresses, NotifyStep
     from calendar_gen.mailing import NotSent, Security, Server
     from calendar_gen.terminal import terminal_safe
-    from calendar_gen.usecases.notifying import Step
 
     server = Server(*smtp, Security(tls), cafile, timeout)
+    chosen = NotifyStep(step or "all")
     try:
         report = usecases.notify(schedules, out, server=server, now=dt.datetime.now(dt.UTC),
                                  addresses=Addresses(to, sender, unsubscribe), login=_login(),
-                                 since=since, step=Step(step or "all"), **_writer())  # fmt: skip
+                                 since=since, step=chosen, **_writer())  # fmt: skip
     except NotSent as error:
         click.echo(terminal_safe(str(error)), err=True)
         sys.exit(EXIT_FOUND)

@@ -65,6 +65,17 @@ class Delivery(StrEnum):
     SENT = "sent"  # taken by the server: 250 to the end of its data
 
 
+class NotifyStep(StrEnum):
+    """What a run of notify does. A CI runner's disk does not outlast the job, so there
+    PREPARE's note is pushed before SEND_PREPARED hands the digest over."""
+
+    ALL = "all"  # work the digest out, note it as sending, send it, note it as sent
+    PREPARE = "prepare"  # work it out and note it as prepared; send nothing
+    SEND_PREPARED = "send-prepared"  # send the digest just prepared
+    RESEND_LAST = "resend-last"  # send the last digest again, as it was
+    MARK_LAST_SENT = "mark-last-sent"  # note the last digest as sent, sending nothing
+
+
 class Section(StrEnum):
     """The parts of a digest, in the order it gives them: changes of plan first."""
 

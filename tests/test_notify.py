@@ -610,3 +610,29 @@ def test_a_cafile_with_no_certificate_is_refused_before_anything_is_noted(starte
     assert refused.returncode == 2
     assert "--cafile not-a-ca.pem: cannot be read as PEM certificates" in refused.stderr
     assert (started / NOTE).read_bytes() == before
+
+
+def test_resend_and_mark_need_a_last_digest(tmp_path):
+    root = programme(tmp_path)
+    for step in ("--resend-last", "--mark-last-sent"):
+        refused = run_cli(*notify_args(1, step), cwd=root)
+        assert refused.returncode == 2
+        assert f"notes no digest to {LIST}: there is no last digest" in refused.stderr
+
+
+def test_through_the_python_api(started):
+    import datetime as dt
+
+    import calendar_gen as cg
+
+    with smtp_server(handler := Recorder(data="554 no")) as port:
+        server = cg.Server("127.0.0.1", port, cg.Security.NONE, timeout=5)
+        addresses = cg.Addresses(LIST, SENDER, LEAVE)
+        now = dt.datetime(2015, 3, 27, 7, 0, tzinfo=dt.UTC)
+        report = cg.notify(started / "schedules", started / "feeds", server=server,
+                           addresses=addresses, now=now, step=cg.NotifyStep.PREPARE)  # fmt: skip
+        assert report.outcome == "prepared" and handler.messages == []
+        with pytest.raises(cg.NotSent, match="554 no; nothing was sent; the next run sends it"):
+            cg.notify(started / "schedules", started / "feeds", server=server,
+                      addresses=addresses, now=now, step=cg.NotifyStep.SEND_PREPARED)  # fmt: skip
+    assert note(started)["last"] is None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from pathlib import Path
 from typing import assert_never
 
@@ -20,6 +19,7 @@ from calendar_gen.digest import (
     Delivery,
     Event,
     Last,
+    NotifyStep,
     Told,
     compose,
     note_text,
@@ -37,18 +37,6 @@ from calendar_gen.schedule import load_programme
 from calendar_gen.usecases.shared import Waiting, not_half_written, writing
 
 
-class Step(StrEnum):
-    """What a run of notify does. Where the note lives on no disk that outlasts the run (a
-    CI runner), PREPARE notes the digest to be committed and pushed before SEND_PREPARED
-    hands it over: a job stopped after that push leaves a note the next one finds."""
-
-    ALL = "all"  # work the digest out, note it as sending, send it, note it as sent
-    PREPARE = "prepare"  # work it out and note it as prepared; send nothing
-    SEND_PREPARED = "send-prepared"  # send the digest just prepared
-    RESEND_LAST = "resend-last"  # send the last digest again, as it was
-    MARK_LAST_SENT = "mark-last-sent"  # note the last digest as sent, sending nothing
-
-
 def notify(
     schedules: str | Path = "schedules",
     out: str | Path = "feeds",
@@ -58,7 +46,7 @@ def notify(
     now: dt.datetime,
     login: tuple[str, str] | None = None,
     since: dt.date | None = None,
-    step: Step = Step.ALL,
+    step: NotifyStep = NotifyStep.ALL,
     wait: float = 60.0,
     on_wait: Waiting | None = None,
 ) -> NotifyReport:
@@ -75,18 +63,18 @@ def notify(
             )
         run = Run(folder, read_note(folder), addresses, server, login)
         match step:
-            case Step.ALL | Step.PREPARE:
+            case NotifyStep.ALL | NotifyStep.PREPARE:
                 return run.digest(schedules, since, now, step)
-            case Step.SEND_PREPARED:
+            case NotifyStep.SEND_PREPARED:
                 return run.send_prepared()
-            case Step.RESEND_LAST | Step.MARK_LAST_SENT:
-                return run.settle(step is Step.MARK_LAST_SENT)
+            case NotifyStep.RESEND_LAST | NotifyStep.MARK_LAST_SENT:
+                return run.settle(step is NotifyStep.MARK_LAST_SENT)
             case _:
                 assert_never(step)
 
 
 def _refuse_settings(server: Server, addresses: Addresses, since: dt.date | None,
-                     step: Step) -> None:  # fmt: skip
+                     step: NotifyStep) -> None:  # fmt: skip
     """Bad options, before anything is read: exit 2 with what to write instead."""
     problems = [refuse_address("--to", addresses.to), refuse_address("--from", addresses.sender),
                 refuse_unsubscribe(addresses.unsubscribe)]  # fmt: skip
@@ -96,7 +84,7 @@ def _refuse_settings(server: Server, addresses: Addresses, since: dt.date | None
                         "or --tls tls")  # fmt: skip
     if server.security is not Security.NONE:
         context(server)  # a --cafile that holds no certificate: before anything is noted
-    if since is not None and step not in (Step.ALL, Step.PREPARE):
+    if since is not None and step not in (NotifyStep.ALL, NotifyStep.PREPARE):
         problems.append(f"--since starts a list's first digest; it does not go with --{step}")
     if found := [p for p in problems if p]:
         raise CalendarGenError("\n".join(found))
@@ -133,7 +121,7 @@ class Run:
             raise NotSent(_unsure(last, self.addresses.to, self.folder))
 
     def digest(self, schedules: str | Path, since: dt.date | None, now: dt.datetime,
-               step: Step) -> NotifyReport:  # fmt: skip
+               step: NotifyStep) -> NotifyReport:  # fmt: skip
         """Work out what is new since the last digest, and send it or note it prepared."""
         self.refuse_unsure()
         told, to = self.told, self.addresses.to
@@ -155,7 +143,7 @@ class Run:
                     {e.id: e.on for e in untold}, message.as_bytes().decode("ascii"),
                     str(message["Date"]))  # fmt: skip
         counts = _counts(untold)
-        if step is Step.PREPARE:
+        if step is NotifyStep.PREPARE:
             self.note(replace(base, last=last))
             return NotifyReport(Outcome.PREPARED, to, through=through, last=last, counts=counts)
         self.send(base, last)
