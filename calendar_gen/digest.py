@@ -308,9 +308,11 @@ def compose(programme: Programme, events: list[Event], to: Addresses,
     message["Subject"] = subject(programme, events)
     message["Date"] = format_datetime(now.astimezone(dt.UTC))
     message["Message-ID"] = message_id(to.to, events, programme.uid_domain)
+    # https://www.rfc-editor.org/rfc/rfc2919 and https://www.rfc-editor.org/rfc/rfc2369
     message["List-Id"] = list_id(programme, to.to)
     message["List-Unsubscribe"] = f"<{to.unsubscribe}>"
-    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to it
+    # https://www.rfc-editor.org/rfc/rfc3834#section-5: no vacation replies to it
+    message["Auto-Submitted"] = "auto-generated"
     message.set_content(plain_part(programme, events, to.unsubscribe), cte="quoted-printable")
     message.add_alternative(html_part(programme, events, to.unsubscribe), subtype="html",
                             cte="quoted-printable")  # fmt: skip

@@ -2,7 +2,8 @@
 server's certificate always verified, every socket operation under a time limit.
 
 A server takes responsibility for a message only when it answers 250 to the end of its data
-(RFC 5321, section 6.1): any failure before that answer means it was not taken.
+(https://www.rfc-editor.org/rfc/rfc5321#section-6.1): any failure before that answer means
+it was not taken, and a client treats a dropped connection as a 451, to try again (3.8).
 """
 
 from __future__ import annotations
