@@ -426,6 +426,7 @@ def test_starttls_not_offered_is_not_fallen_back_from(started):
 # --- killed between handing it over and noting it ------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kill_at", ["DATA", "QUIT"])
 def test_a_run_killed_after_handing_the_digest_over_never_sends_it_again(started, kill_at):
     handler = Recorder()
@@ -458,6 +459,7 @@ def test_a_run_killed_after_handing_the_digest_over_never_sends_it_again(started
     assert len(handler.messages) == 1
 
 
+@pytest.mark.slow
 def test_resend_last_sends_the_same_message_again_when_asked(started):
     handler = Recorder()
     with smtp_server(handler) as port:
