@@ -206,18 +206,18 @@ def what_happened(item: News) -> str:
     c: Change | None = item.change
     if c is None:
         return f"Confirmed for {long_date(item.day)} at {item.release.start:%H:%M} UK time."
-    made = f"(announced on {long_date(c.on)})"
+    on = long_date(c.on)
     match c:
         case Moved():
-            return f"Moved from {long_date(c.old)} to {long_date(c.new)} {made}."
+            return f"Moved on {on} from {long_date(c.old)} to {long_date(c.new)}."
         case Cancelled():
-            return f"Cancelled: it was due on {long_date(c.old)} {made}."
+            return f"Cancelled on {on}; it was due on {long_date(c.old)}."
         case Reinstated():
-            return f"Reinstated for {long_date(c.new)} {made}."
+            return f"Reinstated on {on} for {long_date(c.new)}."
         case Retimed():
-            return f"Now released at {c.time:%H:%M} UK time on {long_date(c.old)} {made}."
+            return f"Retimed on {on}: released at {c.time:%H:%M} UK time on {long_date(c.old)}."
         case Postponed():
-            return f"Postponed from {long_date(c.old)}, its new date to be announced {made}."
+            return f"Postponed on {on} from {long_date(c.old)}; its new date is to be announced."
         case Released():
             link = f"; the statistics: {c.url}" if c.url else ""
             return f"Released on {long_date(c.old)}{link}."

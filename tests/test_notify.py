@@ -162,7 +162,7 @@ Changes of plan:
 
 * Monthly bulletin (Migration statistics)
   Reason: late data from the police forces
-  Moved from Thursday 23 April 2015 to Thursday 30 April 2015 (announced on Friday 27 March 2015).
+  Moved on Friday 27 March 2015 from Thursday 23 April 2015 to Thursday 30 April 2015.
 
 To leave this list: mailto:listserv@lists.example.ac.uk?body=SIGNOFF%20RELEASE-CALENDAR
 """
@@ -198,8 +198,8 @@ def test_a_move_goes_out_as_one_digest_with_the_list_headers_and_both_parts(star
     page = message.text("html")
     assert "<h2>Changes of plan</h2>" in page
     assert ("<li><strong><bdi>Monthly bulletin</bdi></strong> (<bdi>Migration statistics</bdi>)"
-            "<br>\nReason: <bdi>late data from the police forces</bdi><br>\nMoved from Thursday "
-            "23 April 2015 to Thursday 30 April 2015 (announced on Friday 27 March 2015).</li>"
+            "<br>\nReason: <bdi>late data from the police forces</bdi><br>\nMoved on Friday 27 "
+            "March 2015 from Thursday 23 April 2015 to Thursday 30 April 2015.</li>"
             ) in page  # fmt: skip
     assert f'<a href="{LEAVE}">Leave this list</a>' in page
     assert sent.stdout == (
@@ -238,8 +238,8 @@ def test_a_change_not_yet_built_waits_for_the_build_that_publishes_it(started):
     )
     assert second["Message-ID"] != first["Message-ID"]
     # 30 March 2015 is a Monday; the release had moved to Thursday the 30th of April.
-    assert ("  Reason: series stopped\n  Cancelled: it was due on Thursday 30 April 2015 "
-            "(announced on Monday 30 March 2015).\n") in second.text("plain")  # fmt: skip
+    assert ("  Reason: series stopped\n  Cancelled on Monday 30 March 2015; it was due on "
+            "Thursday 30 April 2015.\n") in second.text("plain")  # fmt: skip
 
 
 def test_a_confirmation_and_changes_together_are_counted_in_the_subject(started):
@@ -258,8 +258,8 @@ def test_a_confirmation_and_changes_together_are_counted_in_the_subject(started)
     text = message.text("plain")
     # Changes of plan first, each with its reason first; then the confirmations.
     assert text.index("Changes of plan:") < text.index("Newly confirmed:")
-    assert ("  Reason: same time as the ONS figures\n  Now released at 10:00 UK time on "
-            "Thursday 30 April 2015 (announced on Wednesday 1 April 2015).\n") in text  # fmt: skip
+    assert ("  Reason: same time as the ONS figures\n  Retimed on Wednesday 1 April 2015: "
+            "released at 10:00 UK time on Thursday 30 April 2015.\n") in text  # fmt: skip
     assert "  Confirmed for Thursday 28 May 2015 at 09:30 UK time.\n" in text
 
 
@@ -638,3 +638,31 @@ def test_through_the_python_api(started):
             cg.notify(started / "schedules", started / "feeds", server=server,
                       addresses=addresses, now=now, step=cg.NotifyStep.SEND_PREPARED)  # fmt: skip
     assert note(started)["last"] is None
+
+
+def test_with_feed_url_each_release_links_to_the_page_and_a_reason_stays_text(tmp_path):
+    root = tmp_path
+    programme_toml = PROGRAMME + 'feed_url = "https://example.gov.uk/statistics/feeds"\n'
+    write_schedules(root / "schedules", {"migration": FOURTH_THURSDAY.format(
+        title='"Monthly bulletin"')}, programme_toml)  # fmt: skip
+    ok(run_cli("build", "--as-of", "2015-03-26", cwd=root))
+    with smtp_server(handler := Recorder()) as port:
+        ok(run_cli(*notify_args(port), cwd=root))
+        ok(run_cli("postpone", "monthly-bulletin", "2015-04-23", "--reason",
+                   '<img src=x onerror="alert(1)"> \u202ekcab', "--as-of", "2015-03-27",
+                   cwd=root))  # fmt: skip
+        ok(run_cli("build", "--as-of", "2015-03-27", cwd=root))
+        ok(run_cli(*notify_args(port), cwd=root))
+    message = parsed(handler.messages[0])
+    page = "https://example.gov.uk/statistics/feeds/index.html"
+    text, html = message.text("plain"), message.text("html")
+    assert (
+        '  Reason: <img src=x onerror="alert(1)"> kcab\n'
+        "  Postponed on Friday 27 March 2015 from Thursday 23 April 2015; its new date is to be "
+        "announced.\n"
+        f"  {page}#monthly-bulletin-2015-04\n"
+    ) in text
+    assert text.endswith(f"Every release, and the feeds: {page}\nTo leave this list: {LEAVE}\n")
+    assert "<img" not in html and "\u202e" not in html
+    assert "Reason: <bdi>&lt;img src=x onerror=&quot;alert(1)&quot;&gt; kcab</bdi>" in html
+    assert f'<a href="{page}#monthly-bulletin-2015-04">On the release calendar</a>' in html
