@@ -194,6 +194,11 @@ def test_a_move_goes_out_as_one_digest_with_the_list_headers_and_both_parts(star
     assert message.message.get_content_type() == "multipart/alternative"
     plain, html = message.message.iter_parts()
     assert (plain.get_content_type(), html.get_content_type()) == ("text/plain", "text/html")
+    assert message["MIME-Version"] == "1.0"
+    # Quoted-printable, so the message is 7-bit whatever the server offers (no 8BITMIME).
+    assert {part["Content-Transfer-Encoding"] for part in (plain, html)} == {"quoted-printable"}
+    assert {part.get_content_charset() for part in (plain, html)} == {"utf-8"}
+    assert max(envelope.original_content) < 0x80
     assert message.text("plain") == PLAIN
     page = message.text("html")
     assert "<h2>Changes of plan</h2>" in page
