@@ -321,7 +321,10 @@ def compose(programme: Programme, events: list[Event], to: Addresses,
 
 # --- the note -------------------------------------------------------------------------------
 
-FIX = f"calendar-gen did not write it as it is: put back the {NOTE} it wrote (git log -p)"
+FIX = (
+    f"put back the {NOTE} calendar-gen wrote (git log -p shows it), or remove it: the next "
+    "run then starts afresh, sending nothing already published"
+)
 
 
 def read_note(folder: Path) -> dict[str, Told]:

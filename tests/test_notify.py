@@ -671,3 +671,17 @@ def test_with_feed_url_each_release_links_to_the_page_and_a_reason_stays_text(tm
     assert "<img" not in html and "\u202e" not in html
     assert "Reason: <bdi>&lt;img src=x onerror=&quot;alert(1)&quot;&gt; kcab</bdi>" in html
     assert f'<a href="{page}#monthly-bulletin-2015-04">On the release calendar</a>' in html
+
+
+@pytest.mark.parametrize("planted", ["not json", '{"format": 1, "lists": {"x": 3}}', "link"])
+def test_a_note_calendar_gen_did_not_write_is_refused(started, planted):
+    path = started / NOTE
+    path.unlink(missing_ok=True)
+    if planted == "link":
+        path.symlink_to(started / "schedules" / "programme.toml")
+    else:
+        path.write_text(planted)
+    refused = run_cli(*notify_args(1), cwd=started)
+    assert refused.returncode == 2 and refused.stderr.startswith(f"{NOTE}: ")
+    assert "or remove it: the next run then starts afresh" in refused.stderr
+    assert (started / "schedules" / "programme.toml").read_text() == PROGRAMME
