@@ -83,6 +83,18 @@ class Section(StrEnum):
     CONFIRMED = "Newly confirmed"
     RELEASED = "Recorded as released"
 
+    def counted(self, n: int) -> str:
+        """How many, as the Subject says it: "2 changes of plan", "1 newly confirmed"."""
+        match self:
+            case Section.CHANGED:
+                return f"{plural(n, 'change')} of plan"
+            case Section.CONFIRMED:
+                return f"{n} newly confirmed"
+            case Section.RELEASED:
+                return f"{n} released"
+            case _:
+                assert_never(self)
+
 
 @dataclass(frozen=True)
 class Event:
@@ -192,12 +204,7 @@ def subject(programme: Programme, events: list[Event]) -> str:
         told = f"{what}: {item.release.publication.title}"
     else:
         counts = {s: sum(e.section is s for e in events) for s in Section}
-        told = ", ".join(
-            f"{plural(n, 'change')} of plan" if s is Section.CHANGED
-            else f"{n} newly confirmed" if s is Section.CONFIRMED
-            else f"{n} released"
-            for s, n in counts.items() if n
-        )  # fmt: skip
+        told = ", ".join(s.counted(n) for s, n in counts.items() if n)
     return header_text(f"{_calendar_name(programme)}: {told}")
 
 
