@@ -85,6 +85,7 @@ test-tools: test-setup
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v gcc >/dev/null || missing="$$missing gcc"; \
+	command -v openssl >/dev/null || missing="$$missing openssl"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	[ -e /usr/include/libical/ical.h ] || missing="$$missing libical-dev"; \
 	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

@@ -10,6 +10,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from calendar_gen.digest import Addresses, NotifyStep
     from calendar_gen.errors import (
         CalendarFileError,
         CalendarGenError,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
         State,
         Status,
     )
+    from calendar_gen.mailing import NotSent, Security, Server
     from calendar_gen.model import (
         Designation,
         Frequency,
@@ -56,6 +58,7 @@ if TYPE_CHECKING:
         list_releases,
         move,
         next_year,
+        notify,
         policy,
         postpone,
         reinstate,
@@ -69,6 +72,7 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 __all__ = [
     "Action",
+    "Addresses",
     "Announcement",
     "CalendarFileError",
     "CalendarGenError",
@@ -81,6 +85,8 @@ __all__ = [
     "Format",
     "Frequency",
     "Moved",
+    "NotSent",
+    "NotifyStep",
     "OutputError",
     "Period",
     "Postponed",
@@ -95,6 +101,8 @@ __all__ = [
     "Remedy",
     "Retimed",
     "ScheduleError",
+    "Security",
+    "Server",
     "Severity",
     "State",
     "Status",
@@ -111,6 +119,7 @@ __all__ = [
     "load_programme",
     "move",
     "next_year",
+    "notify",
     "policy",
     "postpone",
     "reinstate",
@@ -124,7 +133,18 @@ __all__ = [
 # The modules the names above come from. A name is imported when first used: the command
 # imports this package for `calendar-gen --help` too, which must not wait for the holiday
 # tables.
-_MODULES = ("errors", "findings", "history", "model", "releases", "reports", "schedule", "usecases")
+_MODULES = (
+    "errors",
+    "findings",
+    "history",
+    "model",
+    "releases",
+    "reports",
+    "schedule",
+    "usecases",
+    "digest",
+    "mailing",
+)
 
 
 def __getattr__(name: str) -> Any:

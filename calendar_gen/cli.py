@@ -419,6 +419,102 @@ def next_year(schedules: str, out: str, as_of: dt.date | None, against: tuple[st
                              strict=strict, early=early, **_writer()))  # fmt: skip
 
 
+def _smtp_address(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, int]:
+    """HOST:PORT, [IPv6]:PORT too."""
+    host, _, port = value.rpartition(":")
+    host = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    if (
+        not host
+        or not port.isdigit()
+        or not 0 < int(port) < 65536
+        or any(c.isspace() or c in "/@" for c in host)
+    ):
+        raise click.BadParameter(f"{value!r} is not HOST:PORT, like smtp.example.gov.uk:587")
+    return host, int(port)
+
+
+def _login() -> tuple[str, str] | None:
+    """The server's login, from the environment only: an argument shows in `ps`."""
+    user = os.environ.get("CALENDAR_GEN_SMTP_USER")
+    password = os.environ.get("CALENDAR_GEN_SMTP_PASSWORD")
+    if bool(user) != bool(password):
+        raise click.UsageError("set both CALENDAR_GEN_SMTP_USER and CALENDAR_GEN_SMTP_PASSWORD "
+                               "to log in to the server, or neither")  # fmt: skip
+    return (user, password) if user and password else None
+
+
+def _env(name: str) -> dict[str, Any]:
+    """An option that may be set in the environment instead, as a daily job sets it."""
+    return {"envvar": f"CALENDAR_GEN_{name}", "show_envvar": True}
+
+
+# fmt: off
+_notify_options = _all([
+    click.option("--smtp", "smtp", required=True, callback=_smtp_address, metavar="HOST:PORT",
+                 help="The mail server to hand the digest to, like smtp.example.gov.uk:587.",
+                 **_env("SMTP")),
+    click.option("--tls", type=click.Choice(("starttls", "tls", "none")), default="starttls",
+                 show_default=True, help="STARTTLS (port 587), implicit TLS (port 465), or "
+                 "none: plain text, to a server on this machine only.", **_env("SMTP_TLS")),
+    click.option("--cafile", metavar="FILE", help="Trust the certificate authorities in FILE "
+                 "(PEM) instead of the system's, for a server with a certificate of your own.",
+                 **_env("SMTP_CAFILE")),
+    click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, 600),
+                 metavar="SECONDS", help="How long to wait on each step of talking to the "
+                 "server."),
+    click.option("--to", required=True, metavar="ADDRESS", help="The list's address, like "
+                 "release-calendar@jiscmail.ac.uk.", **_env("LIST")),
+    click.option("--from", "sender", required=True, metavar="ADDRESS",
+                 help="The address the digest comes from: one the list lets post.",
+                 **_env("FROM")),
+    click.option("--unsubscribe", required=True, metavar="URL", help="How to leave the list, "
+                 "for List-Unsubscribe: a mailto: or https: address the list server gives.",
+                 **_env("UNSUBSCRIBE")),
+    click.option("--since", callback=_date, metavar="DATE", help="On a list's first run: "
+                 "send what was published from DATE on (default: send nothing, start now)."),
+    click.option("--prepare", "step", flag_value="prepare", help="Work the digest out and "
+                 "note it, sending nothing: commit and push the note, then --send-prepared."),
+    click.option("--send-prepared", "step", flag_value="send-prepared",
+                 help="Send the digest --prepare noted."),
+    click.option("--resend-last", "step", flag_value="resend-last", help="Send the last "
+                 "digest again, as it was: only after finding it is not in the list's archive."),
+    click.option("--mark-last-sent", "step", flag_value="mark-last-sent",
+                 help="Note the last digest as sent, having found it in the list's archive."),
+])
+# fmt: on
+
+
+@cli.command()
+@schedules_option
+@out_option
+@_notify_options
+def notify(schedules: str, out: str, smtp: tuple[str, int], tls: str, cafile: str | None,
+           timeout: float, to: str, sender: str, unsubscribe: str, since: dt.date | None,
+           step: str | None) -> None:  # fmt: skip
+    """Email the list one digest of what the builds published since the last one (each
+    change with its reason, confirmations, releases), never the same change twice. Log in
+    with CALENDAR_GEN_SMTP_USER and CALENDAR_GEN_SMTP_PASSWORD. Exit 1 when it did not go
+    out, or may not have.
+
+    Example: calendar-gen notify --smtp smtp.example.gov.uk:587 --to list@jiscmail.ac.uk ...
+    """
+    from calendar_gen import usecases
+    from calendar_gen.digest import Addresses, NotifyStep
+    from calendar_gen.mailing import NotSent, Security, Server
+    from calendar_gen.terminal import terminal_safe
+
+    server = Server(*smtp, Security(tls), cafile, timeout)
+    chosen = NotifyStep(step or "all")
+    try:
+        report = usecases.notify(schedules, out, server=server, now=dt.datetime.now(dt.UTC),
+                                 addresses=Addresses(to, sender, unsubscribe), login=_login(),
+                                 since=since, step=chosen, **_writer())  # fmt: skip
+    except NotSent as error:
+        click.echo(terminal_safe(str(error)), err=True)
+        sys.exit(EXIT_FOUND)
+    _show(report)
+
+
 @cli.command()
 @schedules_option
 @click.option("--out", default="feeds", show_default=True, metavar="DIR", callback=_folder,

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol, assert_never
 
 from calendar_gen.clash import Clash, ClashKind, Move
+from calendar_gen.digest import Last
 from calendar_gen.findings import SCHEMA as FINDINGS_SCHEMA
 from calendar_gen.findings import Command, Finding, Severity
 from calendar_gen.learning import Proposal
@@ -439,3 +440,68 @@ class PolicyReport:
         return [
             f"wrote {path}" if path in self.changed else f"{path} unchanged" for path in self.files
         ]
+
+
+class Outcome(StrEnum):
+    """What a notify run did."""
+
+    STARTED = "started"  # a list's first run: the present taken as told, nothing sent
+    NOTHING = "nothing"  # nothing new since the last digest: nothing sent
+    PREPARED = "prepared"  # noted, to be sent by notify --send-prepared
+    NONE_PREPARED = "none prepared"  # --send-prepared with nothing prepared: nothing sent
+    SENT = "sent"
+    RESENT = "resent"  # the last digest again, as asked
+    MARKED = "marked"  # the last digest noted as sent, as asked
+
+
+@dataclass(frozen=True)
+class NotifyReport:
+    """What notify sent, or why it sent nothing."""
+
+    outcome: Outcome
+    to: str
+    through: dt.date  # the day of the last build the list has now been told of
+    last: Last | None = None  # the digest sent, resent or marked
+    counts: dict[str, int] = field(default_factory=dict)  # events sent, by section
+    server: str = ""
+    warnings: tuple[Finding, ...] = ()
+    found: bool = False
+
+    @property
+    def _told(self) -> str:
+        return "; ".join(f"{section.lower()}: {n}" for section, n in self.counts.items())
+
+    @property
+    def _id(self) -> str:
+        return self.last.message_id if self.last else ""
+
+    def lines(self) -> list[str]:
+        built = long_date(self.through)
+        match self.outcome:
+            case Outcome.STARTED:
+                return [
+                    f"first digest to {self.to}: what the builds published up to {built} "
+                    "is taken as told; nothing was sent. From now on each run sends what "
+                    "is new (--since DATE on a first run sends what is new since DATE)"
+                ]
+            case Outcome.NOTHING:
+                return [f"nothing new since the last digest to {self.to} (published up to "
+                        f"{built}); nothing was sent"]  # fmt: skip
+            case Outcome.PREPARED:
+                return [f"prepared the digest to {self.to} ({self._told}), Message-ID "
+                        f"{self._id}: nothing was sent. Commit and push the note, then send "
+                        "it with calendar-gen notify --send-prepared"]  # fmt: skip
+            case Outcome.NONE_PREPARED:
+                return [f"no digest to {self.to} was prepared; nothing was sent"]
+            case Outcome.SENT:
+                told = f" ({self._told})" if self.counts else ""
+                return [f"sent the digest to {self.to} through {self.server}{told}, "
+                        f"Message-ID {self._id}"]  # fmt: skip
+            case Outcome.RESENT:
+                return [f"sent the last digest to {self.to} again through {self.server}, "
+                        f"Message-ID {self._id}"]  # fmt: skip
+            case Outcome.MARKED:
+                return [f"the last digest to {self.to} ({self._id}) is noted as "
+                        "sent; the next run sends what is new"]  # fmt: skip
+            case _:
+                assert_never(self.outcome)

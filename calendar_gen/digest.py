@@ -1,0 +1,397 @@
+"""The email digest: which published events subscribers have not been told of, the one
+message that tells them, and the note of what each list was told, kept beside the feeds.
+
+An event is a release's confirmation or one of its recorded changes, known by the record's
+identity (publication id, slot, index: 0 the confirmation, n its nth change) and sealed by
+the build that published it: an event no build has sealed is not published, so not told.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, assert_never
+
+from calendar_gen.errors import shown
+from calendar_gen.feeds import statistics_of
+from calendar_gen.history import (
+    Cancelled,
+    Change,
+    Moved,
+    Postponed,
+    Reinstated,
+    Released,
+    Retimed,
+)
+from calendar_gen.model import Programme
+from calendar_gen.news import News, anchor, news
+from calendar_gen.readback import NOTE_LIMIT, ReadBackError, loads, read_back
+from calendar_gen.releases import Release
+from calendar_gen.texts import BIDI, CONTROL, long_date, plain_html, plural
+
+NOTE = ".calendar-gen-notify.json"  # in the output folder: what each list was told
+NOTE_FORMAT = 1
+# An address as a list server takes it: ASCII dot-atom local part and domain, nothing that
+# could end a header or open a comment.
+ADDRESS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                     r"@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")  # fmt: skip
+UNSUBSCRIBE = re.compile(
+    r"(mailto:[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+(\?[A-Za-z0-9\-._~%!$&'()*+,;=:@/?]*)?"
+    r"|https://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][A-Za-z0-9\-._~%!$&'()*+,;=:@/?#]*)?)"
+)
+MAX_UNSUBSCRIBE = 900  # the header stays within SMTP's 998-octet line
+MAX_SUBJECT = 200
+# Characters that end a line somewhere (NEL, the Unicode separators), and those a phrase
+# may not hold unquoted (RFC 5322 specials).
+BREAKS = re.compile("[\r\n\x0b\x0c\x1c-\x1f\x85\u2028\u2029]")
+SPECIALS = re.compile(r'[()<>\[\]:;@\\,."]+')
+
+
+class Delivery(StrEnum):
+    """Where the last digest stands."""
+
+    PREPARED = "prepared"  # noted to be sent by the next step (notify --send-prepared)
+    SENDING = "sending"  # handed to the server, its answer not yet noted
+    SENT = "sent"  # taken by the server: 250 to the end of its data
+
+
+class NotifyStep(StrEnum):
+    """What a run of notify does. A CI runner's disk does not outlast the job, so there
+    PREPARE's note is pushed before SEND_PREPARED hands the digest over."""
+
+    ALL = "all"  # work the digest out, note it as sending, send it, note it as sent
+    PREPARE = "prepare"  # work it out and note it as prepared; send nothing
+    SEND_PREPARED = "send-prepared"  # send the digest just prepared
+    RESEND_LAST = "resend-last"  # send the last digest again, as it was
+    MARK_LAST_SENT = "mark-last-sent"  # note the last digest as sent, sending nothing
+
+
+class Section(StrEnum):
+    """The parts of a digest, in the order it gives them: changes of plan first."""
+
+    CHANGED = "Changes of plan"
+    CONFIRMED = "Newly confirmed"
+    RELEASED = "Recorded as released"
+
+    def counted(self, n: int) -> str:
+        """How many, as the Subject says it: "2 changes of plan", "1 newly confirmed"."""
+        match self:
+            case Section.CHANGED:
+                return f"{plural(n, 'change')} of plan"
+            case Section.CONFIRMED:
+                return f"{n} newly confirmed"
+            case Section.RELEASED:
+                return f"{n} released"
+            case _:
+                assert_never(self)
+
+
+@dataclass(frozen=True)
+class Event:
+    """A published event: its identity in the record, the day it happened and its seal."""
+
+    id: str  # "publication slot index"
+    on: dt.date
+    seal: str
+    item: News
+
+    @property
+    def section(self) -> Section:
+        c = self.item.change
+        if c is None:
+            return Section.CONFIRMED
+        return Section.RELEASED if isinstance(c, Released) else Section.CHANGED
+
+
+@dataclass(frozen=True)
+class Last:
+    """The last digest to a list: the message as handed over, byte for byte, to send again
+    only when asked."""
+
+    delivery: Delivery
+    message_id: str
+    through: dt.date  # the day of the last build it told of
+    events: Mapping[str, dt.date]  # what it told, by identity
+    message: str  # the whole message, ASCII (RFC 2047 headers, quoted-printable parts)
+    noted: str  # when it was handed over, as its Date header says
+
+
+@dataclass(frozen=True)
+class Told:
+    """What a list has been told: every event before `since`, and those in `told`."""
+
+    since: dt.date
+    told: Mapping[str, dt.date] = field(default_factory=dict)
+    last: Last | None = None
+
+    def untold(self, events: Iterable[Event]) -> list[Event]:
+        """The events not yet told: no event a later build publishes is dated before the
+        last build, which `since` is, so those before it were all there to be told."""
+        return [e for e in events if e.on >= self.since and e.id not in self.told]
+
+    def after(self, last: Last) -> Told:
+        """What the list knows once `last` was accepted."""
+        told = {**self.told, **last.events}
+        kept = {k: on for k, on in told.items() if on >= last.through}
+        return Told(max(self.since, last.through), kept, replace(last, delivery=Delivery.SENT))
+
+
+# --- the events -----------------------------------------------------------------------------
+
+
+def published(programme: Programme, releases: Iterable[Release]) -> list[Event]:
+    """Every confirmation and change a build has sealed, in a stable order."""
+    sealed = programme.seals.by_key
+    events = []
+    for item in news(r for r in releases if r.announcement is not None):
+        a = item.release.announcement
+        assert a is not None
+        seals = sealed.get(a.key, ())
+        if item.index >= len(seals) or (item.change is None and a.confirmed is None):
+            continue  # recorded since the last build: not published yet
+        events.append(Event(f"{a.id} {a.month} {item.index}", item.on, seals[item.index], item))
+    return events
+
+
+def message_id(to: str, events: Iterable[Event], domain: str) -> str:
+    """A Message-ID from what the message tells and to whom: the same digest always has
+    the same one, so a server that has it already can drop a second copy."""
+    text = "\n".join([to.lower(), *sorted(f"{e.id} {e.seal}" for e in events)])
+    return f"<digest.{hashlib.sha256(text.encode()).hexdigest()[:32]}@{domain}>"
+
+
+# --- the message ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Addresses:
+    """Where a digest goes, who it is from, and how a subscriber leaves the list."""
+
+    to: str
+    sender: str
+    unsubscribe: str
+
+
+def header_text(text: str, limit: int = MAX_SUBJECT) -> str:
+    """Schedule text fit for a header: one line, no controls or direction overrides."""
+    one = " ".join(BIDI.sub("", CONTROL.sub(" ", BREAKS.sub(" ", text))).split())
+    return one if len(one) <= limit else one[: limit - 1].rstrip() + "…"
+
+
+def line_text(text: str) -> str:
+    """Schedule text for one line of the plain part."""
+    return header_text(text, 10_000)
+
+
+def _calendar_name(programme: Programme) -> str:
+    return f"{statistics_of(programme.organisation)} release calendar"
+
+
+def subject(programme: Programme, events: list[Event]) -> str:
+    if len(events) == 1:
+        item = events[0].item
+        what = "Confirmed" if item.change is None else item.change.headline
+        told = f"{what}: {item.release.publication.title}"
+    else:
+        counts = {s: sum(e.section is s for e in events) for s in Section}
+        told = ", ".join(s.counted(n) for s, n in counts.items() if n)
+    return header_text(f"{_calendar_name(programme)}: {told}")
+
+
+def what_happened(item: News) -> str:
+    """The change, or the confirmation, in a sentence, its reason left to be said first."""
+    c: Change | None = item.change
+    if c is None:
+        return f"Confirmed for {long_date(item.day)} at {item.release.start:%H:%M} UK time."
+    on = long_date(c.on)
+    match c:
+        case Moved():
+            return f"Moved on {on} from {long_date(c.old)} to {long_date(c.new)}."
+        case Cancelled():
+            return f"Cancelled on {on}; it was due on {long_date(c.old)}."
+        case Reinstated():
+            return f"Reinstated on {on} for {long_date(c.new)}."
+        case Retimed():
+            return f"Retimed on {on}: released at {c.time:%H:%M} UK time on {long_date(c.old)}."
+        case Postponed():
+            return f"Postponed on {on} from {long_date(c.old)}; its new date is to be announced."
+        case Released():
+            link = f"; the statistics: {c.url}" if c.url else ""
+            return f"Released on {long_date(c.old)}{link}."
+        case _:
+            assert_never(c)
+
+
+def _reason(item: News) -> str | None:
+    c = item.change
+    return c.reason if c is not None and c.needs_reason else None
+
+
+def _link(programme: Programme, item: News) -> str | None:
+    base = programme.feed_url
+    return f"{base}/index.html#{anchor(item.release)}" if base else None
+
+
+def _ordered(events: list[Event]) -> dict[Section, list[Event]]:
+    by = {s: [e for e in events if e.section is s] for s in Section}
+    return {s: sorted(es, key=lambda e: (e.item.day, e.item.release.uid, e.item.index))
+            for s, es in by.items() if es}  # fmt: skip
+
+
+def plain_part(programme: Programme, events: list[Event], unsubscribe: str) -> str:
+    lines = [f"{line_text(_calendar_name(programme))}: what has changed.", ""]
+    for section, items in _ordered(events).items():
+        lines += [f"{section.value}:", ""]
+        for e in items:
+            r = e.item.release
+            lines.append(f"* {line_text(r.publication.title)} ({line_text(r.topic.name)})")
+            if (reason := _reason(e.item)) is not None:
+                lines.append(f"  Reason: {line_text(reason)}")
+            lines.append(f"  {what_happened(e.item)}")
+            if link := _link(programme, e.item):
+                lines.append(f"  {link}")
+            lines.append("")
+    if programme.feed_url:
+        lines.append(f"Every release, and the feeds: {programme.feed_url}/index.html")
+    lines.append(f"To leave this list: {unsubscribe}")
+    return "\n".join(lines) + "\n"
+
+
+def _shown(text: str) -> str:
+    """Schedule text in the HTML part: escaped, held to its own direction."""
+    return f"<bdi>{plain_html(BREAKS.sub(' ', text))}</bdi>"
+
+
+def html_part(programme: Programme, events: list[Event], unsubscribe: str) -> str:
+    name = plain_html(header_text(_calendar_name(programme), 10_000))
+    body = [f"<h1>{name}: what has changed</h1>"]
+    for section, items in _ordered(events).items():
+        body.append(f"<h2>{section.value}</h2>\n<ul>")
+        for e in items:
+            r = e.item.release
+            parts = [f"<strong>{_shown(r.publication.title)}</strong> ({_shown(r.topic.name)})"]
+            if (reason := _reason(e.item)) is not None:
+                parts.append(f"Reason: {_shown(reason)}")
+            parts.append(plain_html(what_happened(e.item)))
+            if link := _link(programme, e.item):
+                parts.append(f'<a href="{plain_html(link)}">On the release calendar</a>')
+            body.append("<li>" + "<br>\n".join(parts) + "</li>")
+        body.append("</ul>")
+    if programme.feed_url:
+        page = plain_html(f"{programme.feed_url}/index.html")
+        body.append(f'<p><a href="{page}">Every release, and the feeds</a></p>')
+    body.append(f'<p><a href="{plain_html(unsubscribe)}">Leave this list</a></p>')
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8">'
+        f"<title>{name}</title></head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
+    )
+
+
+def list_id(programme: Programme, to: str) -> str:
+    """List-Id (RFC 2919): a phrase, and the list's address as a dotted identifier."""
+    local, _, domain = to.partition("@")
+    phrase = " ".join(SPECIALS.sub(" ", header_text(_calendar_name(programme))).split())
+    return f"{phrase} <{local.lower()}.{domain.lower()}>"
+
+
+def compose(programme: Programme, events: list[Event], to: Addresses,
+            now: dt.datetime) -> EmailMessage:  # fmt: skip
+    """The digest as one message, plain text and HTML (RFC 2046), with the list headers of
+    RFC 2369 and 2919; the SMTP policy refuses a line break in a header, encodes the rest."""
+    message = EmailMessage(policy=SMTP)
+    name = header_text(statistics_of(programme.organisation))
+    message["From"] = Address(display_name=name, addr_spec=to.sender)
+    message["To"] = to.to
+    message["Subject"] = subject(programme, events)
+    message["Date"] = format_datetime(now.astimezone(dt.UTC))
+    message["Message-ID"] = message_id(to.to, events, programme.uid_domain)
+    # https://www.rfc-editor.org/rfc/rfc2919 and https://www.rfc-editor.org/rfc/rfc2369
+    message["List-Id"] = list_id(programme, to.to)
+    message["List-Unsubscribe"] = f"<{to.unsubscribe}>"
+    # https://www.rfc-editor.org/rfc/rfc3834#section-5: no vacation replies to it
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(plain_part(programme, events, to.unsubscribe), cte="quoted-printable")
+    message.add_alternative(html_part(programme, events, to.unsubscribe), subtype="html",
+                            cte="quoted-printable")  # fmt: skip
+    return message
+
+
+# --- the note -------------------------------------------------------------------------------
+
+FIX = (
+    f"put back the {NOTE} calendar-gen wrote (git log -p shows it), or remove it: the next "
+    "run then starts afresh, sending nothing already published"
+)
+
+
+def read_note(folder: Path) -> dict[str, Told]:
+    """What each list was told, by its address in lower case; empty when none was."""
+    path = folder / NOTE
+    try:
+        data = loads(read_back(path, NOTE_LIMIT, FIX))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as error:
+        raise ReadBackError(f"{path}: cannot be read ({error}); {FIX}") from None
+    try:
+        if data.get("format") != NOTE_FORMAT:
+            raise ValueError("format")
+        return {to: _told(value) for to, value in data["lists"].items()}
+    except (AttributeError, KeyError, TypeError, ValueError):
+        raise ReadBackError(f"{path}: is not a note calendar-gen wrote; {FIX}") from None
+
+
+def _days(value: Any) -> dict[str, dt.date]:
+    return {str(k): dt.date.fromisoformat(v) for k, v in dict(value).items()}
+
+
+def _told(value: Any) -> Told:
+    last = value.get("last")
+    if last is not None:
+        last = Last(Delivery(last["delivery"]), str(last["message_id"]),
+                    dt.date.fromisoformat(last["through"]), _days(last["events"]),
+                    str(last["message"]), str(last["noted"]))  # fmt: skip
+    return Told(dt.date.fromisoformat(value["since"]), _days(value["told"]), last)
+
+
+def note_text(lists: Mapping[str, Told]) -> str:
+    def days(d: Mapping[str, dt.date]) -> dict[str, str]:
+        return {k: v.isoformat() for k, v in sorted(d.items())}
+
+    def last(x: Last | None) -> dict[str, Any] | None:
+        return None if x is None else {
+            "delivery": x.delivery.value, "message_id": x.message_id,
+            "through": x.through.isoformat(), "events": days(x.events),
+            "noted": x.noted, "message": x.message}  # fmt: skip
+
+    data = {"format": NOTE_FORMAT, "lists": {
+        to: {"since": t.since.isoformat(), "told": days(t.told), "last": last(t.last)}
+        for to, t in sorted(lists.items())}}  # fmt: skip
+    return json.dumps(data, indent=1, ensure_ascii=True) + "\n"
+
+
+def refuse_address(option: str, value: str) -> str | None:
+    """Why an address given as `option` cannot be used; None when it can."""
+    if not ADDRESS.fullmatch(value) or len(value) > 254:
+        return (f"{option} {shown(value)} is not an email address: write it like "
+                "calendar@example.gov.uk (ASCII, one @, no spaces or display name)")  # fmt: skip
+    return None
+
+
+def refuse_unsubscribe(value: str) -> str | None:
+    """Why a List-Unsubscribe address cannot be used; None when it can."""
+    if not UNSUBSCRIBE.fullmatch(value) or len(value) > MAX_UNSUBSCRIBE:
+        return (f"--unsubscribe {shown(value)} is not a mailto: or https: address of at most "
+                f"{MAX_UNSUBSCRIBE} characters, like mailto:listserv@example.ac.uk?body=SIGNOFF"
+                "%20MYLIST or https://example.gov.uk/leave")  # fmt: skip
+    return None
