@@ -80,7 +80,8 @@ reason_option = click.option("--reason", required=True,
     help="Why, in words for the public: it is shown to subscribers.")
 against_option = click.option("--against", multiple=True, metavar="[NAME=]FILE|URL",
     help="Another producer's calendar, a file or an http(s) or webcal address, with a name "
-    "to show: a release on a day with one of its events clashes.")
+    "to show: a release on a day with one of its events clashes. govuk (or "
+    "govuk:ORGANISATION, or a saved Search API answer, .json) is GOV.UK's announcements.")
 format_option = click.option("--format", type=click.Choice(("table", "json", "csv")),
                              default="table", show_default=True)
 report_format = click.option("--format", type=click.Choice(("table", "json")),
@@ -361,11 +362,13 @@ def released(pub_id: str, date: dt.date, url: str | None, schedules: str,
 @past_option
 @click.option("--only", type=click.Choice(("external", "same-day", "blackout")),
               help="Only this kind of clash.")  # fmt: skip
+@click.option("--with-own", is_flag=True, help="Keep the organisation's own announcements "
+              "on GOV.UK among those checked against.")  # fmt: skip
 @report_format
 def clashes(schedules: str, period: Period | None, as_of: dt.date | None,
             start: dt.date | None, end: dt.date | None, month: YearMonth | None,
             against: tuple[str, ...], include_past: bool, only: str | None,
-            format: str) -> None:  # fmt: skip
+            with_own: bool, format: str) -> None:  # fmt: skip
     """Find releases from today on that clash: too many on one day, on another calendar's
     events, or in a blackout period. Exit 1 if there are any not accepted.
 
@@ -375,7 +378,7 @@ def clashes(schedules: str, period: Period | None, as_of: dt.date | None,
 
     _show(usecases.clashes(schedules, as_of=_today(as_of), period=period, start=start,
                            end=end, month=month, against=against, include_past=include_past,
-                           only=only, format=format))  # fmt: skip
+                           only=only, format=format, with_own=with_own))  # fmt: skip
 
 
 @cli.command("next-year")
