@@ -381,6 +381,31 @@ def clashes(schedules: str, period: Period | None, as_of: dt.date | None,
                            only=only, format=format, with_own=with_own))  # fmt: skip
 
 
+@cli.command()
+@schedules_option
+@as_of_option
+@click.option("--govuk", "source", is_flag=False, flag_value="", default="",
+              metavar="[FILE|URL]", help="Where to read the announcements: a saved Search API "
+              "answer or an address (default: govuk_api in programme.toml).")  # fmt: skip
+@click.option("--titles", metavar="FILE", help="Publication ids and their titles on GOV.UK "
+              "(default: govuk-titles.toml in the schedules, when there).")  # fmt: skip
+@click.option("--export", metavar="DIR", help="Write what to type into GOV.UK for each "
+              "drift there: govuk-announcements.csv and .json.")  # fmt: skip
+@report_format
+def reconcile(schedules: str, as_of: dt.date | None, source: str, titles: str | None,
+              export: str | None, format: str) -> None:  # fmt: skip
+    """Line the record up with the organisation's statistics announcements on GOV.UK and
+    report each drift: another day or time, another state, one missing on either side, one
+    out here and still announced there. Exit 1 if there is any.
+
+    Example: calendar-gen reconcile --govuk --export govuk
+    """
+    from calendar_gen import usecases
+
+    _show(usecases.reconcile(schedules, as_of=_today(as_of), govuk=source, titles=titles,
+                             export=export, format=format))  # fmt: skip
+
+
 @cli.command("next-year")
 @schedules_option
 @out_option

@@ -49,7 +49,8 @@ from calendar_gen.rules import (
 from calendar_gen.texts import CONTROL, CONTROL_OR_NEWLINE, plural
 from calendar_gen.workdays import FIRST_YEAR, LAST_YEAR, REGIONS, Roll
 
-NOT_TOPICS = ("programme", "announcements")  # the settings and the announcement record
+# The settings, the announcement record, and the titles `reconcile` looks for on GOV.UK.
+NOT_TOPICS = ("programme", "announcements", "govuk-titles")
 RESERVED_SLUGS = ("all",)  # all.ics is the feed of every release
 # Feeds carry a VTIMEZONE written out with yearly rules (the only form Outlook reads), and
 # that is written for the UK's zone only.

@@ -57,15 +57,13 @@ YEAR = [
     # Cancelled on the day of the August release: nothing to clash with.
     result("Dropped figures", "2014-08-12T09:30:00+01:00", state="cancelled"),
     # Given only to the month: June, and September to October, as whitehall writes them.
-    result(
-        "House prices", "2014-06-01T09:30:00+01:00", display="June 2014", state="provisional"
-    ),  # fmt: skip
+    result("House prices", "2014-06-01T09:30:00+01:00", display="June 2014", state="provisional"),
     result(
         "Farm incomes",
         "2014-09-01T09:30:00+01:00",
         display="September to October 2014",
         state="provisional",
-    ),  # fmt: skip
+    ),
     # The programme's own (Test Office): left out unless asked for.
     result("Our own figures", "2014-11-11T09:30:00+00:00", orgs=("test-office",)),
 ]
@@ -225,9 +223,10 @@ def test_a_huge_answer_is_refused_by_the_size_of_all_its_pages(tmp_path, api, mo
     monkeypatch.setattr(govuk, "PAGE", 3)
     found = clashes(tmp_path, api)
     assert found.returncode == 2
-    assert found.stderr.endswith(f": the answers are more than {sum(pages) - 1:,} bytes in all, too large "
-                                 "for a calendar: ask for one organisation "
-                                 "(govuk:ORGANISATION)\n")  # fmt: skip
+    assert found.stderr.endswith(
+        f": the answers are more than {sum(pages) - 1:,} bytes in all, too large for a "
+        "calendar: ask for one organisation (govuk:ORGANISATION)\n"
+    )
     assert len(api.asked) == 2
 
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from calendar_gen.usecases.clashing import clashes
     from calendar_gen.usecases.drafting import policy
     from calendar_gen.usecases.looking import check, list_releases
+    from calendar_gen.usecases.reconciling import reconcile
     from calendar_gen.usecases.reporting import report
     from calendar_gen.usecases.rolling import next_year
     from calendar_gen.usecases.serving import serve
@@ -27,7 +28,8 @@ _HOMES = {
     "build": "building", "cancel": "changing", "move": "changing", "postpone": "changing",
     "reinstate": "changing", "released": "changing", "retime": "changing",
     "clashes": "clashing", "check": "looking", "list_releases": "looking",
-    "next_year": "rolling", "policy": "drafting", "report": "reporting", "serve": "serving",
+    "next_year": "rolling", "policy": "drafting", "reconcile": "reconciling",
+    "report": "reporting", "serve": "serving",
     "releases_between": "shared",
     "today_in_london": "shared", "init": "starting", "learn": "starting",
 }  # fmt: skip
@@ -44,6 +46,7 @@ __all__ = [
     "next_year",
     "policy",
     "postpone",
+    "reconcile",
     "reinstate",
     "released",
     "releases_between",
