@@ -30,7 +30,6 @@ import urllib.parse
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, assert_never
 from zoneinfo import ZoneInfo
 
@@ -135,7 +134,7 @@ def open_answers(spec: str, api: str, since: dt.date) -> Answers:
         return Answers(name or NAME, api, tuple(fetch_all(api, since, organisation)))
     if (url := web_address(where)) is not None:
         return Answers(name or NAME, url, tuple(fetch_all(url, since)))
-    return Answers(name or Path(where).stem, where, tuple(read_saved(read_file(where), where)))
+    return Answers(name or NAME, where, tuple(read_saved(read_file(where), where)))
 
 
 def page_address(base: str, since: dt.date, start: int, organisation: str = "") -> str:

@@ -196,7 +196,7 @@ def test_a_saved_answer_is_read_like_the_api(tmp_path, api):
     found = run_cli("clashes", "--period", "2014/15", "--as-of", "2014-04-01", "--against",
                     "saved.json", "--only", "external", cwd=tmp_path)  # fmt: skip
     assert found.returncode == 1
-    assert "Labour market overview (09:30, saved: Office For National Statistics, confirmed)" \
+    assert "Labour market overview (09:30, GOV.UK: Office For National Statistics, confirmed)" \
         in found.stdout  # fmt: skip
     assert found.stdout.splitlines()[-1] == "2 clashes in 2014/15"
     assert api.asked == []

@@ -7,8 +7,9 @@ import json
 import tomllib
 
 import pytest
-from helpers import PROGRAMME, run_cli, valid, write_schedules
-from test_govuk import answer, result
+from helpers import PROGRAMME, run_cli, run_process, valid, write_schedules
+from test_against import RAW_TITLE
+from test_govuk import answer, api, result  # noqa: F401  (api: the local Search API)
 
 from calendar_gen.drift import DRIFTS
 from calendar_gen.findings import Severity
@@ -247,3 +248,44 @@ def test_the_title_rules_of_gov_uk(programme):
 
 def test_drifts_are_warnings():
     assert {kind.severity for kind in DRIFTS} == {Severity.WARNING}
+
+
+def test_the_search_api_is_asked_for_the_organisations_own(programme, api):  # noqa: F811
+    # test_govuk's local Search API, serving this programme's announcements.
+    api.results = ANNOUNCED
+    settings = programme / "schedules" / "programme.toml"
+    settings.write_text(settings.read_text() + f'govuk_api = "{api.url}/api/search.json"\n')
+    found = run_cli("reconcile", "--as-of", "2014-05-20", "--govuk", cwd=programme)
+    assert found.returncode == 1, found.stderr
+    [asked] = api.asked
+    assert asked["filter_organisations"] == ["test-office"]
+    # From a quarter (92 days) before 20 May 2014: 17 February.
+    assert asked["filter_release_timestamp"] == ["from:2014-02-17"]
+    assert found.stdout.splitlines()[-1].endswith(
+        f"11 announcements of test-office read from {api.url}/api/search.json, 10 lined up "
+        "with the record"
+    )
+    # An address given is asked the same way.
+    again = run_cli("reconcile", "--as-of", "2014-05-20", "--govuk",
+                    f"{api.url}/api/search.json", "--format", "json", cwd=programme)  # fmt: skip
+    assert json.loads(again.stdout)["source"].startswith(f"{api.url}/api/search.json")
+
+
+def test_a_hostile_title_on_gov_uk_never_reaches_the_terminal(programme):
+    hostile = [on_govuk(RAW_TITLE, "2014-09-04T08:30:00Z")]
+    (programme / "govuk.json").write_text(json.dumps(answer(hostile)))
+    found = reconcile(programme)
+    assert found.returncode == 1
+    assert "\\x1b]0;owned\\x07" in found.stdout  # shown as escapes
+    assert not set("\x1b\x07\x9b\u202e\u2066") & set(found.stdout + found.stderr)
+
+
+def test_a_real_process_exits_1_on_drift_and_0_in_step(programme):
+    found = run_process("reconcile", "--as-of", "2014-05-20", "--govuk", "govuk.json",
+                        cwd=programme)  # fmt: skip
+    assert found.returncode == 1, found.stderr
+    assert found.stdout.startswith("govuk-live: ")
+    (programme / "govuk.json").write_text("{")
+    broken = run_process("reconcile", "--as-of", "2014-05-20", "--govuk", "govuk.json",
+                         cwd=programme)  # fmt: skip
+    assert broken.returncode == 2 and broken.stderr.startswith("govuk.json: is not readable JSON")
