@@ -64,6 +64,9 @@ class State(StrEnum):
     CANCELLED = "cancelled"
 
 
+STATES = frozenset(State)
+
+
 @dataclass(frozen=True)
 class Notice:
     """One statistics announcement on GOV.UK, its release time in UK time."""
@@ -247,7 +250,7 @@ def _notice(item: Any, where: str, n: int) -> Notice:
     if start is None or start.tzinfo is None:
         raise _shape(where, f"result {n} ({shown(title)}) has release_timestamp {shown(stamp)}, "
                      "not a time with its offset like 2027-05-20T09:30:00.000+01:00")  # fmt: skip
-    if state not in set(State):
+    if state not in STATES:
         raise _shape(where, f"result {n} ({shown(title)}) has statistics_announcement_state "
                      f"{shown(state)}, not one of {', '.join(State)}")  # fmt: skip
     names, slugs = _organisations(item.get("organisations"), where, n)
