@@ -498,8 +498,9 @@ def init(folder: str, organisation: str, period: Period | None, as_of: dt.date |
 def learn(past: str, folder: str, organisation: str, period: Period | None, holidays: str,
           as_of: dt.date | None) -> None:  # fmt: skip
     """Start a new programme in DIR from past release dates: PAST is a CSV of id, title and
-    date, or a calendar (.ics file or address). Each series gets the rule that gives the
-    most of its dates, with the dates it does not give. Nothing is overwritten.
+    date, saved GOV.UK Search API answers (.json), or a calendar (.ics file or address).
+    Each series gets the rule that gives the most of its dates, with the dates it does not
+    give. Nothing is overwritten.
 
     Example: calendar-gen learn past-releases.csv schedules --organisation 'Home Office'
     """

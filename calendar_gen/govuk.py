@@ -243,18 +243,11 @@ def _notice(item: Any, where: str, n: int) -> Notice:
     title, stamp = _text(item, "title", where, n), _text(item, "release_timestamp", where, n)
     state = _text(item, "statistics_announcement_state", where, n)
     display = _text(item, "display_date", where, n, required=False)
-    try:
-        start = dt.datetime.fromisoformat(stamp)
-    except ValueError:
-        start = None
-    if start is None or start.tzinfo is None:
-        raise _shape(where, f"result {n} ({shown(title)}) has release_timestamp {shown(stamp)}, "
-                     "not a time with its offset like 2027-05-20T09:30:00.000+01:00")  # fmt: skip
+    local = _timestamp(stamp, title, "release_timestamp", where, n)
     if state not in STATES:
         raise _shape(where, f"result {n} ({shown(title)}) has statistics_announcement_state "
                      f"{shown(state)}, not one of {', '.join(State)}")  # fmt: skip
     names, slugs = _organisations(item.get("organisations"), where, n)
-    local = start.astimezone(UK)
     return Notice(title, _text(item, "link", where, n, required=False), local,
                   precision_of(display), display or said(local, Precision.EXACT), State(state),
                   names, slugs, _text(item, "format_sub_type", where, n, required=False),
@@ -367,3 +360,48 @@ def possible_clashes(
         notes.append(Finding(FindingKind.POSSIBLE_CLASH, text, r.publication.id,
                              str(r.scheduled), r.date))  # fmt: skip
     return notes
+
+
+# "Immigration statistics, April to June 2014": a title, then its period after a last comma.
+_PERIOD = re.compile(r"(.+?),\s+[^,]*\d{4}[^,]*")
+
+
+def series_title(title: str) -> str:
+    """The publication a release's title names, its period left out: what comes before a
+    colon, or before a last comma whose part names a year."""
+    head = title.split(":", 1)[0].strip()
+    return m.group(1).strip() if (m := _PERIOD.fullmatch(head)) else head
+
+
+def past_dates(data: bytes, where: str) -> list[tuple[str, dt.date]]:
+    """(series title, UK day) of each release in saved Search API answers: announcements by
+    release_timestamp, publications by public_timestamp; cancelled ones and those given only
+    to the month, which name no day, left out."""
+    answer = _json(data, where)
+    found = []
+    for page in answer if isinstance(answer, list) else [answer]:
+        if not isinstance(page, dict) or not isinstance(page.get("results"), list):
+            raise _shape(where, "it has no list of results")
+        for n, item in enumerate(page["results"], 1):
+            if not isinstance(item, dict):
+                raise _shape(where, f"result {n} is {shown(item)}, not an object")
+            key = "release_timestamp" if "release_timestamp" in item else "public_timestamp"
+            stamp = _text(item, key, where, n)
+            start = _timestamp(stamp, _text(item, "title", where, n), key, where, n)
+            display = _text(item, "display_date", where, n, required=False)
+            gone = item.get("statistics_announcement_state") == State.CANCELLED
+            if not gone and precision_of(display) is Precision.EXACT:
+                found.append((series_title(item["title"][:MAX_TEXT]), start.date()))
+    return found
+
+
+def _timestamp(stamp: str, title: str, key: str, where: str, n: int) -> dt.datetime:
+    """A time with its offset, as UK time."""
+    try:
+        start = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        start = None
+    if start is None or start.tzinfo is None:
+        raise _shape(where, f"result {n} ({shown(title)}) has {key} {shown(stamp)}, not a "
+                     "time with its offset like 2027-05-20T09:30:00.000+01:00")  # fmt: skip
+    return start.astimezone(UK)

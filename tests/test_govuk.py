@@ -309,3 +309,19 @@ def test_the_address_is_checked_in_programme_toml(tmp_path):
     assert found.returncode == 2
     assert 'govuk_api "gov.uk" is not a web address; write it like govuk_api = ' \
         '"https://www.gov.uk/api/search.json"' in found.stderr  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("title", "series"),
+    [
+        ("Immigration statistics, April to June 2014", "Immigration statistics"),
+        (
+            "Police workforce, England and Wales: 31 March 2014",
+            "Police workforce, England and Wales",
+        ),
+        ("Crime in England and Wales, year ending March 2014", "Crime in England and Wales"),
+        ("Knife crime figures", "Knife crime figures"),
+    ],
+)
+def test_a_release_title_names_its_series_without_its_period(title, series):
+    assert govuk.series_title(title) == series
