@@ -209,7 +209,8 @@ def _compared(r: Release, n: Notice, as_of: dt.date) -> list[Drift]:
         text = (f"{title} on {long_date(r.date)} is {r.status.value} here, {n.state.value} "
                 "on GOV.UK")  # fmt: skip
         found.append(_finding(FindingKind.GOVUK_STATE, text, r, n))
-    if r.status is not Status.CANCELLED and not _same_days(r, n):
+    # A cancelled release has no day to agree on; a postponed one's is to be announced.
+    if r.status not in (Status.CANCELLED, Status.POSTPONED) and not _same_days(r, n):
         here = said(r.start, r.precision)
         text = f"{title} is announced here for {here}, on GOV.UK for {n.display_date}"
         found.append(_finding(FindingKind.GOVUK_DATE, text, r, n))

@@ -289,3 +289,22 @@ def test_a_real_process_exits_1_on_drift_and_0_in_step(programme):
     broken = run_process("reconcile", "--as-of", "2014-05-20", "--govuk", "govuk.json",
                          cwd=programme)  # fmt: skip
     assert broken.returncode == 2 and broken.stderr.startswith("govuk.json: is not readable JSON")
+
+
+def test_a_postponed_release_has_no_day_to_agree_on(programme):
+    postponed = run_cli("postpone", "police", "2014-09-09", "--reason", "Awaiting force data",
+                        "--as-of", "2014-05-20", cwd=programme)  # fmt: skip
+    assert postponed.returncode == 0, postponed.stderr
+    # GOV.UK has no postponed state: provisional there, on its old day, is in step.
+    found = reconcile(programme)
+    assert "9 September 2014" not in found.stdout
+    assert found.stdout.splitlines()[-1].startswith("9 drifts from GOV.UK")
+    # Confirmed there is not.
+    announced = json.loads((programme / "govuk.json").read_text())
+    july = next(r for r in announced["results"] if r["title"].endswith("July 2014"))
+    july["statistics_announcement_state"] = "confirmed"
+    (programme / "govuk.json").write_text(json.dumps(announced))
+    assert (
+        "govuk-state: Police workforce statistics on Tuesday 9 September 2014 is postponed "
+        "here, confirmed on GOV.UK"
+    ) in reconcile(programme).stdout.splitlines()
