@@ -80,8 +80,9 @@ class SearchAPI(http.server.BaseHTTPRequestHandler):
         server.asked.append(query)
         if url.path in ("/api/search.json", "/slow/search.json"):
             start, count = int(query["start"][0]), int(query["count"][0])
+            total = server.total or len(server.results)
             body = json.dumps(answer(server.results[start:start + count], start,
-                                     len(server.results))).encode()  # fmt: skip
+                                     total)).encode()  # fmt: skip
         else:
             body = server.bodies[url.path]
         if url.path == "/slow/search.json" and query["start"] != ["0"]:
@@ -114,7 +115,7 @@ class SearchAPI(http.server.BaseHTTPRequestHandler):
 def api():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), SearchAPI)
     server.daemon_threads = True
-    server.results, server.bodies, server.asked = list(YEAR), {}, []
+    server.results, server.bodies, server.asked, server.total = list(YEAR), {}, [], None
     server.release, server.cut_off = threading.Event(), threading.Event()
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
@@ -325,3 +326,39 @@ def test_the_address_is_checked_in_programme_toml(tmp_path):
 )
 def test_a_release_title_names_its_series_without_its_period(title, series):
     assert govuk.series_title(title) == series
+
+
+def test_pages_are_followed_only_so_far(tmp_path, api, monkeypatch):
+    # Seven announcements at three a page take three pages: more than the two allowed.
+    monkeypatch.setattr(govuk, "PAGE", 3)
+    monkeypatch.setattr(govuk, "MAX_PAGES", 2)
+    found = clashes(tmp_path, api)
+    assert found.returncode == 2
+    assert found.stderr == (
+        f"{api.url}/api/search.json: more than 2 pages of 3 announcements, more than a whole "
+        "government announces: is it the Search API's address?\n"
+    )
+    assert len(api.asked) == 2
+
+
+def test_a_page_with_nothing_ends_the_paging(tmp_path, api):
+    # A total the pages never reach (announcements withdrawn while paging): no loop.
+    api.results, api.total = YEAR[:2], 500
+    found = clashes(tmp_path, api)
+    assert found.returncode == 1, found.stderr
+    assert len(api.asked) == 2  # the second page was empty
+    # And a server answering the same page whatever is asked stops at the most pages.
+    api.bodies["/same/search.json"] = json.dumps(answer(YEAR[:2], 0, 500)).encode()
+    found = clashes(tmp_path, api, path="/same/search.json")
+    assert found.returncode == 2
+    assert "more than 40 pages of 1000 announcements" in found.stderr
+
+
+def test_the_organisation_on_gov_uk_is_checked_in_programme_toml(tmp_path):
+    settings = PROGRAMME + 'govuk_organisation = "Home Office"\n'
+    write_schedules(tmp_path / "schedules", {"t": ONE}, settings)
+    found = run_cli("clashes", "--as-of", "2014-04-01", cwd=tmp_path)
+    assert found.returncode == 2
+    assert 'govuk_organisation "Home Office" is not the organisation\'s slug on GOV.UK' \
+        in found.stderr  # fmt: skip
+    assert 'write it like govuk_organisation = "home-office"' in found.stderr
