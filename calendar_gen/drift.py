@@ -3,9 +3,11 @@ fields a publisher types into GOV.UK to put each drift right.
 
 An announcement on GOV.UK is a publication's when its title is the publication's title (or
 the title or slug govuk-titles.toml gives for it), alone or followed by its period after a
-colon or comma ("Immigration statistics: October to December 2014"), case and spacing aside;
-the longest such title wins. A publication's releases and its announcements are then paired
-nearest day first, never more than MAX_APART days apart.
+colon or comma ("Immigration statistics: October to December 2014"), case and spacing aside,
+or its address's slug is the slug given, alone or followed by more words
+("immigration-statistics-october-to-december-2014"); the longest such title wins. A
+publication's releases and its announcements are then paired nearest day first, never more
+than MAX_APART days apart.
 """
 
 from __future__ import annotations
@@ -94,7 +96,7 @@ def _owner(notice: Notice, keys: Sequence[tuple[str, str]]) -> str | None:
     """The publication whose title (or slug) the announcement has: keys longest first."""
     title = _key(notice.title)
     for key, pub_id in keys:
-        if title == key or (" " not in key and notice.slug.startswith(key)):
+        if title == key or (" " not in key and f"{notice.slug}-".startswith(f"{key}-")):
             return pub_id
         if any(title.startswith(key + sep) for sep in _SEPARATOR):
             return pub_id

@@ -25,7 +25,8 @@ from calendar_gen.model import Precision
 def result(title, stamp, *, display="", state="confirmed", orgs=("office-for-national-statistics",),
            link=None):  # fmt: skip
     """One statistics announcement as the Search API gives it, organisations expanded."""
-    slug = link or title.lower().replace(" ", "-")
+    # As whitehall's friendly_id makes it: lower case, each run of other characters a dash.
+    slug = link or "-".join("".join(c if c.isalnum() else " " for c in title.lower()).split())
     return {
         "title": title,
         "link": f"/government/statistics/announcements/{slug}",

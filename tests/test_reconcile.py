@@ -89,7 +89,7 @@ def test_each_drift_between_the_record_and_gov_uk(programme):
     assert found.returncode == 1, found.stderr
     assert found.stdout.splitlines() == [
         "govuk-live: Police workforce statistics came out on Tuesday 13 May 2014, yet its "
-        "announcement on GOV.UK (/government/statistics/announcements/police-workforce:-april-"
+        "announcement on GOV.UK (/government/statistics/announcements/police-workforce-april-"
         "2014) is still live",
         "govuk-state: Police workforce statistics on Tuesday 10 June 2014 is confirmed here, "
         "provisional on GOV.UK",
@@ -276,7 +276,7 @@ def test_a_hostile_title_on_gov_uk_never_reaches_the_terminal(programme):
     (programme / "govuk.json").write_text(json.dumps(answer(hostile)))
     found = reconcile(programme)
     assert found.returncode == 1
-    assert "\\x1b]0;owned\\x07" in found.stdout  # shown as escapes
+    assert "\\u001B]0;owned\\u0007" in found.stdout  # shown as escapes
     assert not set("\x1b\x07\x9b\u202e\u2066") & set(found.stdout + found.stderr)
 
 
@@ -308,3 +308,17 @@ def test_a_postponed_release_has_no_day_to_agree_on(programme):
         "govuk-state: Police workforce statistics on Tuesday 9 September 2014 is postponed "
         "here, confirmed on GOV.UK"
     ) in reconcile(programme).stdout.splitlines()
+
+
+def test_a_slug_in_the_titles_file_lines_up_by_the_address(programme):
+    # GOV.UK's titles here say nothing of the police: their addresses do.
+    renamed = json.loads((programme / "govuk.json").read_text())
+    for r in renamed["results"]:
+        r["title"] = r["title"].replace("Police workforce", "Officers and staff")
+    (programme / "govuk.json").write_text(json.dumps(renamed))
+    (programme / "schedules" / "govuk-titles.toml").write_text('police = "police-workforce"\n')
+    found = reconcile(programme)
+    assert found.stdout.splitlines()[-1].endswith("10 lined up with the record")
+    # A slug is a whole word of the address: "police" alone is not "police-workforce".
+    (programme / "schedules" / "govuk-titles.toml").write_text('police = "police-work"\n')
+    assert reconcile(programme).stdout.splitlines()[-1].endswith("0 lined up with the record")
