@@ -322,3 +322,19 @@ def test_a_slug_in_the_titles_file_lines_up_by_the_address(programme):
     # A slug is a whole word of the address: "police" alone is not "police-workforce".
     (programme / "schedules" / "govuk-titles.toml").write_text('police = "police-work"\n')
     assert reconcile(programme).stdout.splitlines()[-1].endswith("0 lined up with the record")
+
+
+def test_a_release_recorded_out_gives_gov_uk_the_statistics_address(programme):
+    url = "https://www.gov.uk/government/statistics/police-workforce-april-2014"
+    released = run_cli("released", "police", "2014-05-13", "--url", url, "--as-of",
+                       "2014-05-20", cwd=programme)  # fmt: skip
+    assert released.returncode == 0, released.stderr
+    found = reconcile(programme, "--export", "out")
+    assert found.stdout.startswith("govuk-live: Police workforce statistics came out on Tuesday "
+                                   "13 May 2014")  # fmt: skip
+    data = json.loads((programme / "out" / "govuk-announcements.json").read_text())
+    [unpublish] = [e for e in data["entries"] if e["action"] == "unpublish"]
+    assert (unpublish["published_url"], unpublish["govuk_link"]) == (
+        url,
+        "/government/statistics/announcements/police-workforce-april-2014",
+    )
