@@ -303,11 +303,19 @@ def _action(found: Sequence[Drift]) -> Action | None:
         return Action.UNPUBLISH
     if FindingKind.GOVUK_MISSING in kinds:
         return Action.ANNOUNCE
-    if release.status is Status.CANCELLED:
-        return Action.CANCEL
-    if FindingKind.GOVUK_DATE not in kinds and release.status is Status.CONFIRMED:
-        return Action.CONFIRM
-    return Action.CHANGE_DATE
+    if FindingKind.GOVUK_DATE in kinds and release.status is not Status.CANCELLED:
+        return Action.CHANGE_DATE
+    match release.status:  # the state differs, on the same day
+        case Status.CANCELLED:
+            return Action.CANCEL
+        case Status.CONFIRMED:
+            return Action.CONFIRM
+        case Status.PROVISIONAL:  # confirmed there on its day: a build confirms it here
+            return None
+        case Status.POSTPONED | Status.NOT_ANNOUNCED:
+            return Action.CHANGE_DATE
+        case _:
+            assert_never(release.status)
 
 
 def _reason(release: Release, kinds: tuple[type, ...]) -> str:

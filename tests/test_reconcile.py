@@ -338,3 +338,18 @@ def test_a_release_recorded_out_gives_gov_uk_the_statistics_address(programme):
         url,
         "/government/statistics/announcements/police-workforce-april-2014",
     )
+
+
+def test_confirmed_there_and_provisional_here_is_for_the_build_to_put_right(programme):
+    # GOV.UK confirmed 8 July (09:30, 08:30Z) before the record's notice period began.
+    announced = json.loads((programme / "govuk.json").read_text())
+    june = next(r for r in announced["results"] if r["title"].endswith("June 2014"))
+    june.update(release_timestamp="2014-07-08T08:30:00Z", statistics_announcement_state="confirmed")
+    (programme / "govuk.json").write_text(json.dumps(announced))
+    found = reconcile(programme, "--export", "out")
+    assert (
+        "govuk-state: Police workforce statistics on Tuesday 8 July 2014 is provisional here, "
+        "confirmed on GOV.UK"
+    ) in found.stdout.splitlines()
+    rows = json.loads((programme / "out" / "govuk-announcements.json").read_text())["entries"]
+    assert "2014-07-08" not in [r["release_date"] for r in rows]  # nothing to type there
