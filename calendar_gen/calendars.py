@@ -180,11 +180,13 @@ class _HTTPS(urllib.request.HTTPSHandler):
         return self.do_open(connection, req, context=self._context)  # type: ignore[attr-defined]
 
 
-def fetch(url: str) -> bytes:
-    """The body at `url`, within TIMEOUT seconds in all and MAX_BYTES; a clear error otherwise."""
-    with _Deadline(TIMEOUT) as deadline:
+def fetch(url: str, *, seconds: float | None = None, limit: int | None = None) -> bytes:
+    """The body at `url`, within TIMEOUT seconds in all and MAX_BYTES; a clear error otherwise.
+
+    `seconds` and `limit`, when given, are what is left of them to a fetch of several pages."""
+    with _Deadline(TIMEOUT if seconds is None else seconds) as deadline:
         try:
-            return _get(url, deadline)
+            return _get(url, deadline, MAX_BYTES if limit is None else limit)
         except CalendarFileError:
             raise
         except urllib.error.HTTPError as error:
@@ -197,17 +199,17 @@ def fetch(url: str) -> bytes:
         raise CalendarFileError(f"{url}: cannot be fetched: {why}")
 
 
-def _get(url: str, deadline: _Deadline) -> bytes:
+def _get(url: str, deadline: _Deadline, limit: int) -> bytes:
     opener = urllib.request.build_opener(_Redirects(), _HTTP(deadline), _HTTPS(deadline))
     request = urllib.request.Request(url, headers={"User-Agent": "calendar-gen"})
     with opener.open(request, timeout=TIMEOUT) as answer:
         length = answer.headers.get("Content-Length", "")
-        if length.isdigit() and int(length) > MAX_BYTES:
+        if length.isdigit() and int(length) > limit:
             raise _too_big(url)
         body = bytearray()
         while chunk := answer.read(CHUNK):
             body += chunk
-            if len(body) > MAX_BYTES:
+            if len(body) > limit:
                 raise _too_big(url)
     if deadline.expired:  # cut short by the deadline: not the whole calendar
         raise TimeoutError
@@ -222,5 +224,9 @@ def _plain(error: BaseException) -> str:
     return getattr(error, "strerror", None) or str(error) or type(error).__name__
 
 
+class TooBig(CalendarFileError):
+    """More than MAX_BYTES, or than what a fetch of several pages has left of it."""
+
+
 def _too_big(url: str) -> CalendarFileError:
-    return CalendarFileError(f"{url}: is more than {MAX_BYTES:,} bytes, too large for a calendar")
+    return TooBig(f"{url}: is more than {MAX_BYTES:,} bytes, too large for a calendar")

@@ -89,7 +89,8 @@ reason_option = click.option("--reason", required=True,
     help="Why, in words for the public: it is shown to subscribers.")
 against_option = click.option("--against", multiple=True, metavar="[NAME=]FILE|URL",
     help="Another producer's calendar, a file or an http(s) or webcal address, with a name "
-    "to show: a release on a day with one of its events clashes.")
+    "to show: a release on a day with one of its events clashes. govuk (or "
+    "govuk:ORGANISATION, or a saved Search API answer, .json) is GOV.UK's announcements.")
 format_option = click.option("--format", type=click.Choice(("table", "json", "csv")),
                              default="table", show_default=True)
 report_format = click.option("--format", type=click.Choice(("table", "json")),
@@ -370,11 +371,13 @@ def released(pub_id: str, date: dt.date, url: str | None, schedules: str,
 @past_option
 @click.option("--only", type=click.Choice(("external", "same-day", "blackout")),
               help="Only this kind of clash.")  # fmt: skip
+@click.option("--with-own", is_flag=True, help="Keep the organisation's own announcements "
+              "on GOV.UK among those checked against.")  # fmt: skip
 @report_format
 def clashes(schedules: str, period: Period | None, as_of: dt.date | None,
             start: dt.date | None, end: dt.date | None, month: YearMonth | None,
             against: tuple[str, ...], include_past: bool, only: str | None,
-            format: str) -> None:  # fmt: skip
+            with_own: bool, format: str) -> None:  # fmt: skip
     """Find releases from today on that clash: too many on one day, on another calendar's
     events, or in a blackout period. Exit 1 if there are any not accepted.
 
@@ -384,7 +387,32 @@ def clashes(schedules: str, period: Period | None, as_of: dt.date | None,
 
     _show(usecases.clashes(schedules, as_of=_today(as_of), period=period, start=start,
                            end=end, month=month, against=against, include_past=include_past,
-                           only=only, format=format))  # fmt: skip
+                           only=only, format=format, with_own=with_own))  # fmt: skip
+
+
+@cli.command()
+@schedules_option
+@as_of_option
+@click.option("--govuk", "source", is_flag=False, flag_value="", default="",
+              metavar="[FILE|URL]", help="Where to read the announcements: a saved Search API "
+              "answer or an address (default: govuk_api in programme.toml).")  # fmt: skip
+@click.option("--titles", metavar="FILE", help="Publication ids and their titles on GOV.UK "
+              "(default: govuk-titles.toml in the schedules, when there).")  # fmt: skip
+@click.option("--export", metavar="DIR", help="Write what to type into GOV.UK for each "
+              "drift there: govuk-announcements.csv and .json.")  # fmt: skip
+@report_format
+def reconcile(schedules: str, as_of: dt.date | None, source: str, titles: str | None,
+              export: str | None, format: str) -> None:  # fmt: skip
+    """Line the record up with the organisation's statistics announcements on GOV.UK and
+    report each drift: another day or time, another state, one missing on either side, one
+    out here and still announced there. Exit 1 if there is any.
+
+    Example: calendar-gen reconcile --govuk --export govuk
+    """
+    from calendar_gen import usecases
+
+    _show(usecases.reconcile(schedules, as_of=_today(as_of), govuk=source, titles=titles,
+                             export=export, format=format))  # fmt: skip
 
 
 @cli.command("next-year")
@@ -575,8 +603,9 @@ def init(folder: str, organisation: str, period: Period | None, as_of: dt.date |
 def learn(past: str, folder: str, organisation: str, period: Period | None, holidays: str,
           as_of: dt.date | None) -> None:  # fmt: skip
     """Start a new programme in DIR from past release dates: PAST is a CSV of id, title and
-    date, or a calendar (.ics file or address). Each series gets the rule that gives the
-    most of its dates, with the dates it does not give. Nothing is overwritten.
+    date, saved GOV.UK Search API answers (.json), or a calendar (.ics file or address).
+    Each series gets the rule that gives the most of its dates, with the dates it does not
+    give. Nothing is overwritten.
 
     Example: calendar-gen learn past-releases.csv schedules --organisation 'Home Office'
     """

@@ -35,6 +35,13 @@ class FindingKind(StrEnum):
     EMPTY_CALENDAR = "empty-calendar"  # an --against calendar with no events in the time
     ROLLED = "rolled"  # the rule's day was closed, so it rolled
     SUSPENDED = "suspended"  # a publication suspended for a period
+    POSSIBLE_CLASH = "possible-clash"  # in the month of an announcement given to the month
+    GOVUK_DATE = "govuk-date"  # GOV.UK announces another day or time
+    GOVUK_STATE = "govuk-state"  # GOV.UK has it in another state (confirmed, cancelled)
+    GOVUK_MISSING = "govuk-missing"  # announced here, not on GOV.UK
+    GOVUK_UNKNOWN = "govuk-unknown"  # announced on GOV.UK, not here
+    GOVUK_LIVE = "govuk-live"  # out, and its GOV.UK announcement still live
+    GOVUK_STYLE = "govuk-style"  # breaks one of GOV.UK's rules for announcements' words
 
     @property
     def of_the_day(self) -> bool:
@@ -50,6 +57,12 @@ class FindingKind(StrEnum):
             case FindingKind.UNSCHEDULED | FindingKind.RULE_DIFFERS | FindingKind.CLASH:
                 return False
             case FindingKind.EMPTY_CALENDAR | FindingKind.ROLLED | FindingKind.SUSPENDED:
+                return False
+            case FindingKind.POSSIBLE_CLASH | FindingKind.GOVUK_STYLE:
+                return False
+            case FindingKind.GOVUK_DATE | FindingKind.GOVUK_STATE | FindingKind.GOVUK_MISSING:
+                return False
+            case FindingKind.GOVUK_UNKNOWN | FindingKind.GOVUK_LIVE:
                 return False
             case _:
                 assert_never(self)
@@ -67,7 +80,11 @@ class FindingKind(StrEnum):
                 return Severity.WARNING
             case FindingKind.CLASH | FindingKind.EMPTY_CALENDAR:
                 return Severity.WARNING
-            case FindingKind.ROLLED | FindingKind.SUSPENDED:
+            case FindingKind.GOVUK_DATE | FindingKind.GOVUK_STATE | FindingKind.GOVUK_MISSING:
+                return Severity.WARNING
+            case FindingKind.GOVUK_UNKNOWN | FindingKind.GOVUK_LIVE | FindingKind.GOVUK_STYLE:
+                return Severity.WARNING
+            case FindingKind.ROLLED | FindingKind.SUSPENDED | FindingKind.POSSIBLE_CLASH:
                 return Severity.NOTE
             case _:
                 assert_never(self)

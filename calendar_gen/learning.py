@@ -158,8 +158,9 @@ def propose(series: Series, region: str, convention: Roll) -> Proposal:
 
 
 def read_past(spec: str, today: dt.date, timezone: str = "Europe/London") -> list[Series]:
-    """The past release dates in `spec`: a CSV of id, title and date, or a calendar (a file
-    or a web address, read within --against's limits), its events grouped by title."""
+    """The past release dates in `spec`: a CSV of id, title and date, saved GOV.UK Search API
+    answers (.json), or a calendar (a file or a web address, read within --against's
+    limits), its events grouped by title."""
     from calendar_gen.calendars import open_source, web_address
     from calendar_gen.clash import read_calendar
     from calendar_gen.files import Refused, read_regular
@@ -171,12 +172,28 @@ def read_past(spec: str, today: dt.date, timezone: str = "Europe/London") -> lis
         except (Refused, OSError, UnicodeDecodeError) as error:
             raise CalendarGenError(f"{spec}: {error}") from None
         return read_csv(text, spec)
+    if spec.lower().endswith(".json"):
+        return _searched(spec, today)
     source = open_source(spec)
     days = read_calendar(source.where, dt.date(2000, 1, 1), today, timezone, data=source.data)
     found: dict[str, tuple[str, set[dt.date]]] = {}
     for day, events in days.items():
         for event in events:
             found.setdefault(slugify(event.title), (event.title, set()))[1].add(day)
+    return [Series(key, title, tuple(sorted(d))) for key, (title, d) in sorted(found.items())]
+
+
+def _searched(spec: str, today: dt.date) -> list[Series]:
+    """Saved Search API answers, grouped by the title each release's period is taken from."""
+    from calendar_gen.calendars import fetch, read_file, web_address
+    from calendar_gen.govuk import past_dates
+    from calendar_gen.schedule import slugify
+
+    url = web_address(spec)
+    found: dict[str, tuple[str, set[dt.date]]] = {}
+    for title, day in past_dates(read_file(spec) if url is None else fetch(url), spec):
+        if day <= today:
+            found.setdefault(slugify(title), (title, set()))[1].add(day)
     return [Series(key, title, tuple(sorted(d))) for key, (title, d) in sorted(found.items())]
 
 

@@ -27,6 +27,10 @@ PROGRAMME_FILE = "programme.toml"
 DESIGNATION_FEED = "designation-"  # designation-<slug>.ics: no topic file may be so named
 
 
+# GOV.UK's Search API (github.com/alphagov/search-api, docs/using-the-search-api.md).
+GOVUK_API = "https://www.gov.uk/api/search.json"
+
+
 class Designation(StrEnum):
     """The statistics' designation under the Code of Practice, in its standard form.
 
@@ -455,6 +459,8 @@ class Programme:
     builds: Builds | None = None  # None: no build of this version has published from it
     shown: Mapping[Key, Shown] = field(default_factory=dict)  # by the record's [[shown]] rows
     seals: Seals = NO_SEALS
+    govuk_api: str = GOVUK_API  # the Search API answering `--against govuk`
+    govuk_organisation: str = ""  # its slug on GOV.UK; "" for a programme made in code
 
     @property
     def record_path(self) -> Path:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Protocol, assert_never
+from typing import TYPE_CHECKING, Any, Protocol, assert_never
 
 from calendar_gen.clash import Clash, ClashKind, Move
 from calendar_gen.digest import Last
@@ -22,6 +22,9 @@ from calendar_gen.learning import Proposal
 from calendar_gen.model import Announcement, Period, Precision, Programme
 from calendar_gen.releases import Release
 from calendar_gen.texts import long_date, plural, short_date
+
+if TYPE_CHECKING:  # drift loads the web client, which a build never needs
+    from calendar_gen.drift import Drift
 
 
 class Format(StrEnum):
@@ -505,3 +508,50 @@ class NotifyReport:
                         "sent; the next run sends what is new"]  # fmt: skip
             case _:
                 assert_never(self.outcome)
+
+
+@dataclass(frozen=True)
+class ReconcileReport:
+    """How the record and GOV.UK's announcements stand: each drift, and what was exported."""
+
+    drifts: tuple[Drift, ...]
+    source: str  # the file or address the announcements were read from
+    organisation: str  # its slug on GOV.UK
+    as_of: dt.date
+    read: int  # announcements read
+    paired: int  # of them, lined up with a release
+    exported: tuple[Path, ...] = ()
+    format: Format = Format.TABLE
+    warnings: tuple[Finding, ...] = ()
+
+    @property
+    def found(self) -> bool:
+        return bool(self.drifts)
+
+    def lines(self) -> list[str]:
+        if self.format is Format.JSON:
+            return [json.dumps(self._data(), indent=2, ensure_ascii=False)]
+        lines = [f"{d.finding.kind.value}: {d.finding.text}" for d in self.drifts]
+        lines += [f"wrote {path}" for path in self.exported]
+        read = (f"{plural(self.read, 'announcement')} of {self.organisation} read from "
+                f"{self.source}, {self.paired:,} lined up with the record")  # fmt: skip
+        if self.drifts:
+            lines.append(f"{plural(len(self.drifts), 'drift')} from GOV.UK as of "
+                         f"{short_date(self.as_of)}: {read}")  # fmt: skip
+        else:
+            lines.append(f"in step with GOV.UK as of {short_date(self.as_of)}: {read}")
+        return lines
+
+    def _data(self) -> dict[str, Any]:
+        from calendar_gen.drift import SCHEMA
+
+        return {
+            "schema": SCHEMA,
+            "source": self.source,
+            "organisation": self.organisation,
+            "as_of": self.as_of.isoformat(),
+            "announcements": self.read,
+            "lined_up": self.paired,
+            "drifts": [d.as_dict() for d in self.drifts],
+            "exported": [str(path) for path in self.exported],
+        }

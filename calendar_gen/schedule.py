@@ -16,6 +16,7 @@ from calendar_gen.errors import Problem, ScheduleError, shown
 from calendar_gen.files import NOT_A_SCHEDULE, not_a_file, read_toml_text
 from calendar_gen.model import (
     DESIGNATION_FEED,
+    GOVUK_API,
     MAX_RELEASES,
     PROGRAMME_FILE,
     RECORD_FILE,
@@ -49,7 +50,8 @@ from calendar_gen.rules import (
 from calendar_gen.texts import CONTROL, CONTROL_OR_NEWLINE, plural
 from calendar_gen.workdays import FIRST_YEAR, LAST_YEAR, REGIONS, Roll
 
-NOT_TOPICS = ("programme", "announcements")  # the settings and the announcement record
+# The settings, the announcement record, and the titles `reconcile` looks for on GOV.UK.
+NOT_TOPICS = ("programme", "announcements", "govuk-titles")
 RESERVED_SLUGS = ("all",)  # all.ics is the feed of every release
 # Feeds carry a VTIMEZONE written out with yearly rules (the only form Outlook reads), and
 # that is written for the UK's zone only.
@@ -59,7 +61,7 @@ REGIONS_DEFAULT = "england-and-wales"
 PROGRAMME_KEYS = (
     "organisation", "period", "timezone", "release_time", "holidays", "roll", "uid_domain",
     "notice_weeks", "max_releases_per_day", "max_releases", "blackout", "feed_url", "ends",
-    "accept",
+    "accept", "govuk_api", "govuk_organisation",
 )  # fmt: skip
 BLACKOUT_KEYS = ("from", "until", "reason")
 ACCEPT_KEYS = ("date", "ids", "reason")
@@ -250,6 +252,8 @@ class _Settings:
     ends: dt.date | None
     accepted: tuple[AcceptedClash, ...]
     max_releases: int
+    govuk_api: str
+    govuk_organisation: str
 
 
 # The tables each file may hold: the keys of each, and the tables below it.
@@ -342,6 +346,7 @@ def _read_settings(data: dict[str, Any], r: _Reader) -> _Settings | None:
         r.problem(f"ends {ends} is before the period {period} starts ({period.start}): the "
                   "programme would have no release; write its real last day")  # fmt: skip
     accepted = _read_accepted(data, r)
+    govuk_api, govuk_organisation = _read_govuk(data, r)
     if r.problems:
         return None
     assert organisation and period and timezone and release_time and holidays and roll
@@ -362,7 +367,24 @@ def _read_settings(data: dict[str, Any], r: _Reader) -> _Settings | None:
         ends,
         accepted,
         max_releases,
+        govuk_api,
+        govuk_organisation or slugify(organisation),
     )
+
+
+def _read_govuk(data: dict[str, Any], r: _Reader) -> tuple[str, str]:
+    """The Search API's address and the organisation's slug on GOV.UK, each checked."""
+    api, slug = data.get("govuk_api", GOVUK_API), data.get("govuk_organisation", "")
+    if not (isinstance(api, str) and re.fullmatch(r"https?://[^\s\"'<>]+", api)):
+        example = f'govuk_api = "{GOVUK_API}"'
+        r.problem(f"govuk_api {shown(api)} is not a web address; write it like {example}")
+        api = GOVUK_API
+    if not (isinstance(slug, str) and re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*|", slug)):
+        example = 'govuk_organisation = "home-office"'
+        r.problem(f"govuk_organisation {shown(slug)} is not the organisation's slug on "
+                  f"GOV.UK (its address's last part); write it like {example}")  # fmt: skip
+        slug = ""
+    return api, slug
 
 
 def _read_addresses(data: dict[str, Any], r: _Reader) -> tuple[str | None, str | None]:
@@ -925,6 +947,8 @@ def load_programme(folder: str | Path, *, promises_first: bool = False) -> Progr
         ends=settings.ends,
         accepted=settings.accepted,
         max_releases=settings.max_releases,
+        govuk_api=settings.govuk_api,
+        govuk_organisation=settings.govuk_organisation,
         topics=tuple(topics),
         folder=shown,
         announcements=record.announcements,

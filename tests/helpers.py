@@ -186,7 +186,8 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
 
 
 SCHEMAS = ROOT / "calendar_gen" / "schemas"
-SCHEMA_OF = {"list": "releases", "check": "findings", "build": "findings", "clashes": "clashes"}
+SCHEMA_OF = {"list": "releases", "check": "findings", "build": "findings", "clashes": "clashes",
+             "reconcile": "reconcile"}  # fmt: skip
 
 
 def valid(data: object, name: str) -> None:

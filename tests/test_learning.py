@@ -134,3 +134,60 @@ def test_more_dates_than_learn_reads_are_refused_not_dropped(tmp_path, monkeypat
     result = run_cli("learn", "past.csv", "--as-of", "2015-09-01", cwd=tmp_path)
     assert result.returncode == 2
     assert "past.csv: 4 dates, more than the 3 learn reads from one file" in result.stderr
+
+
+# The same dates as GOV.UK's Search API gives them: the Home Office's quarterly immigration
+# statistics (their dates as in IMMIGRATION), half as published documents (public_timestamp)
+# and half as announcements (release_timestamp). 09:30 in London is 08:30Z in summer time
+# (May, August) and 09:30Z in winter (November, February).
+QUARTERS = {5: "January to March", 8: "April to June", 11: "July to September",
+            2: "October to December"}  # fmt: skip
+STAMPS = ["2013-05-23T08:30:00.000Z", "2013-08-29T08:30:00.000Z", "2013-11-28T09:30:00.000Z",
+          "2014-02-27T09:30:00.000Z", "2014-05-22T08:30:00.000Z", "2014-08-28T08:30:00.000Z",
+          "2014-11-27T09:30:00.000Z", "2015-02-26T09:30:00.000Z", "2015-05-21T08:30:00.000Z",
+          "2015-08-27T08:30:00.000Z"]  # fmt: skip
+
+
+def _searched(stamp, n):
+    year, month = int(stamp[:4]), int(stamp[5:7])
+    title = f"Immigration statistics, {QUARTERS[month]} {year - (month == 2)}"
+    if n % 2:
+        return {"title": title, "link": "/government/statistics/x", "public_timestamp": stamp,
+                "format": "official_statistics"}  # fmt: skip
+    return {"title": title, "link": "/government/statistics/announcements/x",
+            "release_timestamp": stamp, "statistics_announcement_state": "confirmed",
+            "display_date": ""}  # fmt: skip
+
+
+def test_learn_reads_saved_search_api_answers(tmp_path):
+    import json
+
+    results = [_searched(stamp, n) for n, stamp in enumerate(STAMPS)]
+    # Neither a cancelled release nor one given only to the month names a day it came out.
+    results += [
+        {"title": "Immigration statistics, special release 2014", "link": "/x",
+         "release_timestamp": "2014-06-12T08:30:00Z", "statistics_announcement_state": "cancelled"},
+        {"title": "Immigration statistics: July to September 2014", "link": "/y",
+         "release_timestamp": "2014-11-01T09:30:00Z", "display_date": "November 2014",
+         "statistics_announcement_state": "provisional"},
+    ]  # fmt: skip
+    pages = [{"results": results[:6], "total": 12, "start": 0},
+             {"results": results[6:], "total": 12, "start": 6}]  # fmt: skip
+    (tmp_path / "past.json").write_text(json.dumps(pages))
+    result = run_cli("learn", "past.json", "--as-of", "2015-09-01", "--organisation",
+                     "Home Office", cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    # As from the CSV of the same dates: the title's period left out, the same series.
+    assert result.stdout.splitlines()[0] == (
+        'immigration-statistics: quarterly, "fourth thursday" in Feb, May, Aug, Nov: gives 8 '
+        "of its 10 past dates"
+    )
+    assert run_cli("build", "--as-of", "2015-09-01", cwd=tmp_path).returncode == 0
+
+
+def test_a_broken_search_api_answer_is_a_plain_error(tmp_path):
+    (tmp_path / "past.json").write_text('{"results": [{"title": "X", "public_timestamp": "soon"}]}')
+    result = run_cli("learn", "past.json", "--as-of", "2015-09-01", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("past.json: is not an answer of the GOV.UK Search API")
+    assert 'has public_timestamp "soon", not a time with its offset' in result.stderr

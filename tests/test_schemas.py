@@ -8,11 +8,14 @@ import pytest
 from helpers import GOLDEN, SCHEMAS, SHIPPED, run_cli, valid, write_schedules
 
 from calendar_gen.clash import ClashKind
+from calendar_gen.drift import DRIFTS
+from calendar_gen.drift import Action as ExportAction
 from calendar_gen.findings import SCHEMA, Command, FindingKind, Severity
+from calendar_gen.govuk import State
 from calendar_gen.history import Action, Status
 from calendar_gen.model import Designation, Frequency, Precision
 
-NAMES = ["releases", "findings", "clashes", "report", "feeds"]
+NAMES = ["releases", "findings", "clashes", "report", "feeds", "reconcile"]
 
 
 def _schema(name):
@@ -38,6 +41,15 @@ def test_each_schema_is_a_2020_12_schema_with_a_versioned_id(name):
         ("findings", ("$defs", "finding", "properties", "kind"), FindingKind),
         ("findings", ("$defs", "finding", "properties", "severity"), Severity),
         ("clashes", ("items", "properties", "kind"), ClashKind),
+        ("reconcile", ("$defs", "drift", "properties", "kind"), DRIFTS),
+        ("reconcile", ("$defs", "announcement", "properties", "state"), State),
+        ("reconcile", ("$defs", "announcement", "properties", "precision"), Precision),
+        (
+            "reconcile",
+            ("$defs", "drift", "properties", "here", "anyOf", 1, "properties", "status"),
+            Status,
+        ),
+        ("reconcile", ("$defs", "entry", "properties", "action"), ExportAction),
     ],
 )
 def test_every_value_the_code_writes_is_in_its_schema(name, where, kinds):

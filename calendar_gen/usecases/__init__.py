@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from calendar_gen.usecases.drafting import policy
     from calendar_gen.usecases.looking import check, list_releases
     from calendar_gen.usecases.notifying import notify
+    from calendar_gen.usecases.reconciling import reconcile
     from calendar_gen.usecases.reporting import report
     from calendar_gen.usecases.rolling import next_year
     from calendar_gen.usecases.serving import serve
@@ -29,6 +30,7 @@ _HOMES = {
     "reinstate": "changing", "released": "changing", "retime": "changing",
     "clashes": "clashing", "check": "looking", "list_releases": "looking",
     "next_year": "rolling", "notify": "notifying", "policy": "drafting",
+    "reconcile": "reconciling",
     "report": "reporting", "serve": "serving",
     "releases_between": "shared",
     "today_in_london": "shared", "init": "starting", "learn": "starting",
@@ -47,6 +49,7 @@ __all__ = [
     "notify",
     "policy",
     "postpone",
+    "reconcile",
     "reinstate",
     "released",
     "releases_between",

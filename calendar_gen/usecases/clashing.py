@@ -28,13 +28,15 @@ def clashes(
     include_past: bool = False,
     only: str | None = None,
     format: str = "table",
+    with_own: bool = False,
 ) -> ClashReport:
     """Releases that clash: too many on one day, on another calendar's events, in a blackout.
 
     From `as_of` on (all of them with `include_past`), over the published calendar or one
     `period`; `only` one kind of clash when given. Clashes accepted in programme.toml are
     listed apart and not counted. `against` holds files or http(s)/webcal addresses, each
-    optionally `NAME=...`.
+    optionally `NAME=...`, or GOV.UK's announcements (`govuk`, `govuk:ORGANISATION`, a
+    saved Search API answer), the programme's own left out unless `with_own`.
     """
     from calendar_gen.releases import calendar
 
@@ -52,7 +54,8 @@ def clashes(
         releases = [r for r in releases if r.date >= as_of]
     if not releases:
         return ClashReport((), (), scope, shown)
-    busy, warnings = external(against, releases[0].date, releases[-1].date, programme)
+    first, last = releases[0].date, releases[-1].date
+    busy, warnings = external(against, first, last, programme, releases, with_own=with_own)
     found = clash.find_clashes(programme, releases, busy, as_of)
     found = [c for c in found if kind in (None, c.kind)]
     kept = [c for c in found if accepted(programme, c)]

@@ -95,27 +95,48 @@ def releases_between(
 
 
 def external(
-    against: Sequence[str | Path], first: dt.date, last: dt.date, programme: Programme
+    against: Sequence[str | Path],
+    first: dt.date,
+    last: dt.date,
+    programme: Programme,
+    releases: Sequence[Release] = (),
+    *,
+    with_own: bool = False,
 ) -> tuple[dict[dt.date, list[str]], list[Finding]]:
     """Every other calendar's busy days from `first` to `last`, merged, each event named with
-    its time and calendar; and a warning for each calendar with nothing in that time."""
+    its time and calendar; and a warning for each calendar with nothing in that time.
+
+    GOV.UK's announcements (govuk.is_govuk) leave out the programme's own unless `with_own`;
+    those given only to the month are no busy day but a note for each of `releases` in it."""
+    from calendar_gen import govuk
     from calendar_gen.calendars import open_source
     from calendar_gen.clash import read_calendar
 
     busy: dict[dt.date, list[str]] = {}
     warnings: list[Finding] = []
-    for spec in against:
-        source = open_source(str(spec))
-        days = read_calendar(source.where, first, last, programme.timezone,
+    for spec in map(str, against):
+        if govuk.is_govuk(spec):
+            answers = govuk.open_answers(spec, programme.govuk_api, first)
+            kept = [n for n in answers.notices
+                    if with_own or not govuk.ours(n, programme.govuk_organisation)]  # fmt: skip
+            labelled = govuk.named(kept, answers.name)
+            days = govuk.busy_days(labelled, first, last)
+            warnings += govuk.possible_clashes(releases, labelled)
+            name, where = answers.name, answers.where
+            any_in = bool(days) or any(n.span[1] > first and n.span[0] <= last for n in kept)
+        else:
+            source = open_source(spec)
+            events = read_calendar(source.where, first, last, programme.timezone,
                                    name=source.name, data=source.data)  # fmt: skip
-        if not any(first <= day <= last for day in days):
-            text = (
-                f"{source.name} ({source.where}) has no events from {short_date(first)} to "
-                f"{short_date(last)}: is it the calendar you meant?"
-            )
+            days = {day: [e.label for e in day_events] for day, day_events in events.items()}
+            name, where = source.name, source.where
+            any_in = any(first <= day <= last for day in days)
+        if not any_in:
+            text = (f"{name} ({where}) has no events from {short_date(first)} to "
+                    f"{short_date(last)}: is it the calendar you meant?")  # fmt: skip
             warnings.append(Finding(FindingKind.EMPTY_CALENDAR, text))
-        for day, events in days.items():
-            busy.setdefault(day, []).extend(event.label for event in events)
+        for day, labels in days.items():
+            busy.setdefault(day, []).extend(labels)
     return busy, warnings
 
 

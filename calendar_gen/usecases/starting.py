@@ -38,8 +38,9 @@ def learn(
     period: Period | None = None,
     holidays: str = "england-and-wales",
 ) -> LearnReport:
-    """Start a programme from past release dates (`past`: a CSV of id, title and date, or a
-    calendar file or address): a rule for each series that gives the most of its dates."""
+    """Start a programme from past release dates (`past`: a CSV of id, title and date, saved
+    Search API answers, or a calendar file or address): a rule for each series that gives
+    the most of its dates."""
     from calendar_gen.learning import propose, read_past, topic_text
     from calendar_gen.starter import TOPIC_SLUG, starter_files
     from calendar_gen.workdays import Roll
