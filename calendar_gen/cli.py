@@ -595,12 +595,12 @@ def init(folder: str, organisation: str, period: Period | None, as_of: dt.date |
     help="A financial year like "
     "2027/28 or a year like 2027 (default: the financial year holding today).",
 )
-@click.option("--holidays", default="england-and-wales", show_default=True,
-              type=click.Choice(("england-and-wales", "scotland", "northern-ireland",
-                                 "great-britain", "united-kingdom")),
-              help="Whose bank holidays the past dates rolled off.")  # fmt: skip
+@click.option("--holidays", type=click.Choice(("england-and-wales", "scotland",
+              "northern-ireland", "great-britain", "united-kingdom")),
+              help="Whose bank holidays the past dates rolled off (default: the nation's "
+              "that explain them best).")  # fmt: skip
 @as_of_option
-def learn(past: str, folder: str, organisation: str, period: Period | None, holidays: str,
+def learn(past: str, folder: str, organisation: str, period: Period | None, holidays: str | None,
           as_of: dt.date | None) -> None:  # fmt: skip
     """Start a new programme in DIR from past release dates: PAST is a CSV of id, title and
     date, saved GOV.UK Search API answers (.json), or a calendar (.ics file or address).

@@ -26,8 +26,9 @@ from calendar_gen.rules import (
     OrdinalWeekday,
     WorkingDay,
 )
+from calendar_gen.schedule import REGIONS_DEFAULT
 from calendar_gen.texts import long_date
-from calendar_gen.workdays import Roll, roll, working_days_in_month
+from calendar_gen.workdays import REGIONS, Roll, roll, working_days_in_month
 
 MAX_DATES = 100_000  # past dates read from one file
 
@@ -51,6 +52,8 @@ class Proposal:
     day: str | None  # a `day` form; None for ad hoc (its dates are listed)
     start: dt.date | None  # a fortnightly series' `from`
     misses: tuple[tuple[dt.date, dt.date | None], ...]  # a past date, and the rule's day then
+    roll: Roll = Roll.FOLLOWING  # how its days off working days rolled
+    region: str = REGIONS_DEFAULT  # whose bank holidays they rolled off
 
     @property
     def kept(self) -> int:
@@ -104,6 +107,13 @@ def _gives(form: DaySpec, year: int, month: int, region: str, convention: Roll) 
     return roll(form.date_in(year, month, region), convention, region)
 
 
+def _best_monthly(series: Series, regions: tuple[str, ...], rolls: tuple[Roll, ...]) -> Proposal:
+    """Of every nation's holidays and roll asked about, the monthly rule giving the most of
+    its dates; on a tie the first asked, so the usual ones win unless others do better."""
+    tried = [_monthly(series, region, convention) for region in regions for convention in rolls]
+    return max(tried, key=lambda p: p.kept)
+
+
 def _monthly(series: Series, region: str, convention: Roll) -> Proposal:
     """The months it comes out in, and the day form that gives the most of its dates."""
     months = tuple(sorted({d.month for d in series.dates}))
@@ -118,7 +128,8 @@ def _monthly(series: Series, region: str, convention: Roll) -> Proposal:
         for d in series.dates
         if (given := _gives(best, d.year, d.month, region, convention)) != d
     )
-    return Proposal(series, Frequency.naming(len(months)), months, str(best), None, misses)
+    return Proposal(series, Frequency.naming(len(months)), months, str(best), None, misses,
+                    convention, region)  # fmt: skip
 
 
 def _weekly(series: Series, every: int) -> Proposal:
@@ -137,9 +148,10 @@ def _weekly(series: Series, every: int) -> Proposal:
                     misses)  # fmt: skip
 
 
-def propose(series: Series, region: str, convention: Roll) -> Proposal:
+def propose(series: Series, region: str | None = None, convention: Roll | None = None) -> Proposal:
     """The rule that best explains `series`: weekly or fortnightly by its gaps, by month if
-    it comes at most once a month, or ad hoc when nothing regular fits."""
+    it comes at most once a month, or ad hoc when nothing regular fits. Without a `region`
+    or a `convention`, the nation's holidays and the roll that explain it best."""
     dates = series.dates
     if len(dates) < 3:
         return Proposal(series, Frequency.AD_HOC, (), None, None, ())
@@ -151,7 +163,8 @@ def propose(series: Series, region: str, convention: Roll) -> Proposal:
     by_month = Counter((d.year, d.month) for d in dates)
     if max(by_month.values()) > 1:
         return Proposal(series, Frequency.AD_HOC, (), None, None, ())
-    proposal = _monthly(series, region, convention)
+    regions = (region,) if region else tuple(REGIONS)  # England and Wales's first
+    proposal = _best_monthly(series, regions, (convention,) if convention else tuple(Roll))
     if proposal.kept * 2 < len(dates):  # no rule gives even half of them
         return Proposal(series, Frequency.AD_HOC, (), None, None, ())
     return proposal
@@ -235,4 +248,8 @@ def _rule_lines(p: Proposal) -> list[str]:
         lines.insert(0, "months = [" + ", ".join(str(m) for m in p.months) + "]")
     if p.start is not None:
         lines.append(f"from = {p.start.isoformat()}")
+    if p.roll is not Roll.FOLLOWING:  # the programme's own default roll
+        lines.append(f"roll = {shown(p.roll.value)}")
+    if p.region != REGIONS_DEFAULT:
+        lines.append(f"holidays = {shown(p.region)}")
     return lines

@@ -21,7 +21,9 @@ from calendar_gen.findings import Command, Finding, Severity
 from calendar_gen.learning import Proposal
 from calendar_gen.model import Announcement, Period, Precision, Programme
 from calendar_gen.releases import Release
+from calendar_gen.schedule import REGIONS_DEFAULT
 from calendar_gen.texts import long_date, plural, short_date
+from calendar_gen.workdays import Roll
 
 if TYPE_CHECKING:  # drift loads the web client, which a build never needs
     from calendar_gen.drift import Drift
@@ -390,8 +392,11 @@ class LearnReport:
                 lines.append(f"{p.series.id}: ad hoc: no rule fits its {plural(n, 'past date')}")
                 continue
             months = ", ".join(f"{dt.date(2000, m, 1):%b}" for m in p.months)
-            lines.append(f'{p.series.id}: {p.frequency.value}, "{p.day}" in {months}: gives '
-                         f"{p.kept} of its {plural(n, 'past date')}")  # fmt: skip
+            rolled = "" if p.roll is Roll.FOLLOWING else f", rolled {p.roll.value}"
+            nation = "" if p.region == REGIONS_DEFAULT else f", {p.region} holidays"
+            gives = f"gives {p.kept} of its {plural(n, 'past date')}"
+            lines.append(f'{p.series.id}: {p.frequency.value}, "{p.day}" in {months}'
+                         f"{rolled}{nation}: {gives}")  # fmt: skip
         return [
             *lines,
             *(f"wrote {path}" for path in self.files),

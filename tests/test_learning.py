@@ -1,7 +1,9 @@
 """learn: a programme proposed from past release dates, checked against rules worked out by
 hand, then loaded and built like any other."""
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from helpers import run_cli
@@ -191,3 +193,56 @@ def test_a_broken_search_api_answer_is_a_plain_error(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("past.json: is not an answer of the GOV.UK Search API")
     assert 'has public_timestamp "soon", not a time with its offset' in result.stderr
+
+
+# Without --holidays, learn tries every nation's bank holidays and every roll; a tie goes to
+# England and Wales and "following", what programme.toml says when nothing is written.
+@pytest.mark.parametrize(
+    ("days", "day", "roll", "region", "kept"),
+    [
+        # First working days in Scotland, where 2 January is a bank holiday: Monday 5 January
+        # 2015 (Thursday 1 and Friday 2 closed), Monday 2 February, Monday 2 March, Wednesday
+        # 1 April, Friday 1 May, Monday 1 June, and Tuesday 5 January 2016 (2 January a
+        # Saturday, so Monday 4 January closed in its stead). In England and Wales the first
+        # working days of those Januaries are Friday 2 January 2015 and Monday 4 January
+        # 2016: 5 of 7. Great Britain's holidays give all 7 too; Scotland's come first.
+        (("2015-01-05", "2015-02-02", "2015-03-02", "2015-04-01", "2015-05-01", "2015-06-01",
+          "2016-01-05"), "first working day", Roll.FOLLOWING, "scotland", 7),
+        # The 15th, rolled back: Saturday 15 November 2014 to Friday 14 November, Sunday 15
+        # February 2015 to Friday 13 February, Sunday 15 March 2015 to Friday 13 March.
+        # Rolled on they would be Monday 17 November, 16 February and 16 March: 3 of 6.
+        (("2014-11-14", "2014-12-15", "2015-01-15", "2015-02-13", "2015-03-13", "2015-04-15"),
+         "15", Roll.PRECEDING, "england-and-wales", 6),
+        # Nothing to choose between: the usual ones.
+        (("2014-01-15", "2014-02-17", "2014-03-17", "2014-04-15", "2014-05-15", "2014-06-16"),
+         "15", Roll.FOLLOWING, "england-and-wales", 6),
+    ],
+)  # fmt: skip
+def test_the_roll_and_the_nation_that_explain_the_dates_best_are_found(days, day, roll, region,
+                                                                        kept):  # fmt: skip
+    proposal = propose(_series(*days))
+    assert (proposal.day, proposal.roll, proposal.region, proposal.kept) == (day, roll, region,
+                                                                              kept)  # fmt: skip
+
+
+def test_a_learned_scottish_series_builds_on_the_days_it_came_out(tmp_path):
+    days = ["2015-01-05", "2015-02-02", "2015-03-02", "2015-04-01", "2015-05-01",
+            "2015-06-01", "2016-01-05"]  # fmt: skip
+    _csv(tmp_path / "past.csv", days, "scottish-series", "A Scottish series")
+    result = run_cli("learn", "past.csv", "--as-of", "2016-02-01", "--period", "2016",
+                     cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == (
+        'scottish-series: monthly, "first working day" in Jan, Feb, Mar, Apr, May, Jun, '
+        "scotland holidays: gives 7 of its 7 past dates"
+    )
+    topic = (tmp_path / "schedules" / "statistics.toml").read_text()
+    assert 'day = "first working day"\nholidays = "scotland"\n' in topic
+    # 2016 in Scotland: Tuesday 5 January (as above), Monday 1 February, Tuesday 1 March,
+    # Friday 1 April, Tuesday 3 May (Sunday 1 May, and Monday 2 May the Early May bank
+    # holiday), Wednesday 1 June.
+    listed = run_cli("list", "--as-of", "2016-02-01", "--format", "csv", cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    rows = list(csv.DictReader(io.StringIO(listed.stdout)))
+    assert [row["date"] for row in rows] == ["2016-01-05", "2016-02-01", "2016-03-01",
+                                             "2016-04-01", "2016-05-03", "2016-06-01"]  # fmt: skip

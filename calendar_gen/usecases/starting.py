@@ -36,19 +36,19 @@ def learn(
     as_of: dt.date,
     organisation: str = "Example Statistics Office",
     period: Period | None = None,
-    holidays: str = "england-and-wales",
+    holidays: str | None = None,
 ) -> LearnReport:
     """Start a programme from past release dates (`past`: a CSV of id, title and date, saved
     Search API answers, or a calendar file or address): a rule for each series that gives
-    the most of its dates."""
+    the most of its dates, with the roll and (unless `holidays` names them) the nation's
+    bank holidays that explain them best."""
     from calendar_gen.learning import propose, read_past, topic_text
     from calendar_gen.starter import TOPIC_SLUG, starter_files
-    from calendar_gen.workdays import Roll
 
     series = [s for s in read_past(str(past), as_of) if s.dates]
     if not series:
         raise CalendarGenError(f"{past}: no past release dates in it to learn from")
-    proposals = [propose(s, holidays, Roll.FOLLOWING) for s in series]
+    proposals = [propose(s, holidays) for s in series]
     period = period or Period.parse("2000/01").holding(as_of)
     files = starter_files(organisation, period)
     files[f"{TOPIC_SLUG}.toml"] = topic_text(proposals, str(past))
