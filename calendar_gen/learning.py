@@ -110,8 +110,15 @@ def _gives(form: DaySpec, year: int, month: int, region: str, convention: Roll) 
 def _best_monthly(series: Series, regions: tuple[str, ...], rolls: tuple[Roll, ...]) -> Proposal:
     """Of every nation's holidays and roll asked about, the monthly rule giving the most of
     its dates; on a tie the first asked, so the usual ones win unless others do better."""
-    tried = [_monthly(series, region, convention) for region in regions for convention in rolls]
-    return max(tried, key=lambda p: p.kept)
+    best: Proposal | None = None
+    for region, convention in itertools.product(regions, rolls):
+        proposal = _monthly(series, region, convention)
+        if best is None or proposal.kept > best.kept:
+            best = proposal
+        if best.kept == len(series.dates):  # none can do better: most series stop at once
+            break
+    assert best is not None  # a region and a roll at the least
+    return best
 
 
 def _monthly(series: Series, region: str, convention: Roll) -> Proposal:
