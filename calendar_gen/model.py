@@ -200,6 +200,7 @@ class Period:
 class Suspension:
     period: Period
     reason: str
+    reason_cy: str = ""  # in Welsh, when the programme is published in Welsh too
 
 
 @dataclass(frozen=True)
@@ -220,6 +221,7 @@ class Ending:
 
     on: dt.date
     reason: str
+    reason_cy: str = ""
 
 
 @dataclass(frozen=True)
@@ -250,6 +252,10 @@ class Publication:
     time_reason: str = ""  # why it is released at other than the standard time
     ended: Ending | None = None
     precision: Precision = Precision.EXACT  # how its provisional dates are announced
+    # In Welsh, when the programme is published in Welsh too ("" when it is not).
+    title_cy: str = ""
+    description_cy: str = ""
+    time_reason_cy: str = ""
 
     def suspension_in(self, month: YearMonth) -> Suspension | None:
         """The suspension, if any, covering a release the rule gives in `month`."""
@@ -264,6 +270,7 @@ class Topic:
     name: str
     file: str
     publications: tuple[Publication, ...]
+    name_cy: str = ""  # in Welsh, when the programme is published in Welsh too
 
 
 Key = ReleaseKey  # publication id, scheduled month (week, day): a release's identity
@@ -382,6 +389,12 @@ class Programme:
     builds: Builds | None = None  # None: no build of this version has published from it
     shown: Mapping[Key, Shown] = field(default_factory=dict)  # by the record's [[shown]] rows
     seals: Seals = NO_SEALS
+    organisation_cy: str = ""  # set: the programme is published in Welsh too
+
+    @property
+    def welsh(self) -> bool:
+        """Whether its feeds and page are published in Welsh beside English."""
+        return bool(self.organisation_cy)
 
     @property
     def record_path(self) -> Path:

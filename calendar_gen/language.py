@@ -1,0 +1,256 @@
+"""The languages a calendar is published in, English and Welsh, and every word and date form
+the feeds and the page write in each.
+
+English is the calendar as it has always been written (its words stay where they were, in
+history.py, feeds.py and pages.py, and come through here unchanged); Welsh is written from
+the terms GOV.UK, the ONS and the Welsh Government publish. docs/sources-welsh.md gives the
+source of each Welsh word, and says which were not found and were composed from those.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import assert_never
+
+from calendar_gen.history import (
+    Cancelled,
+    Change,
+    Moved,
+    Postponed,
+    Reinstated,
+    Released,
+    Retimed,
+    Status,
+    long_date,
+    status_word,
+)
+from calendar_gen.model import Designation, Precision
+
+# rails-i18n's Welsh (rails/locale/cy.yml: date.day_names, abbr_day_names, month_names,
+# abbr_month_names), the tables GOV.UK's Rails applications write Welsh dates with; the
+# same names as GOV.UK's Welsh bank holidays page (www.gov.uk/gwyliau-banc, alphagov/
+# frontend) and the Welsh Government's pages (llyw.cymru).
+WELSH_DAYS = ("Dydd Llun", "Dydd Mawrth", "Dydd Mercher", "Dydd Iau", "Dydd Gwener",
+              "Dydd Sadwrn", "Dydd Sul")  # fmt: skip  (Monday first, as date.weekday())
+WELSH_DAYS_SHORT = ("Llun", "Maw", "Mer", "Iau", "Gwe", "Sad", "Sul")
+WELSH_MONTHS = ("Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf",
+                "Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr")  # fmt: skip
+WELSH_MONTHS_SHORT = ("Ion", "Chw", "Maw", "Ebr", "Mai", "Meh", "Gor", "Awst", "Med", "Hyd",
+                      "Tach", "Rha")  # fmt: skip
+
+
+class Language(StrEnum):
+    """A language a calendar is published in, by its BCP 47 tag (RFC 5646), which is what
+    HTML's lang and hreflang and iCalendar's LANGUAGE parameter (RFC 5545 3.2.10) take."""
+
+    EN = "en"
+    CY = "cy"
+
+    @property
+    def other(self) -> Language:
+        return Language.CY if self is Language.EN else Language.EN
+
+    def file(self, name: str) -> str:
+        """The file of this language: 'all.ics' is 'all.cy.ics' in Welsh, 'index.html'
+        'index.cy.html'; English keeps the name, so an English-only folder is as it was."""
+        match self:
+            case Language.EN:
+                return name
+            case Language.CY:
+                stem, dot, ending = name.rpartition(".")
+                return f"{stem}.cy.{ending}" if dot else f"{name}.cy"
+            case _:
+                assert_never(self)
+
+    @property
+    def name_in_itself(self) -> str:
+        """'English', 'Cymraeg' (GOV.UK's language_names: cy: Cymraeg)."""
+        return "English" if self is Language.EN else "Cymraeg"
+
+    def long_date(self, day: dt.date) -> str:
+        """'Thursday 23 April 2015', 'Dydd Iau 23 Ebrill 2015'."""
+        if self is Language.EN:
+            return long_date(day)
+        return f"{WELSH_DAYS[day.weekday()]} {day.day} {WELSH_MONTHS[day.month - 1]} {day.year}"
+
+    def short_date(self, day: dt.date) -> str:
+        """'Thu 23 Apr 2015', 'Iau 23 Ebr 2015' (the page's rows)."""
+        if self is Language.EN:
+            return f"{day:%a %d %b %Y}"
+        month = WELSH_MONTHS_SHORT[day.month - 1]
+        return f"{WELSH_DAYS_SHORT[day.weekday()]} {day.day:02d} {month} {day.year}"
+
+    def month(self, day: dt.date, *, year: bool = True) -> str:
+        """'May 2027', 'Mai 2027'; without the year, 'May', 'Mai'."""
+        name = f"{day:%B}" if self is Language.EN else WELSH_MONTHS[day.month - 1]
+        return f"{name} {day.year}" if year else name
+
+    def months(self, first: dt.date, last: dt.date) -> str:
+        """Two months a release is announced for: 'May to June 2027' as GOV.UK writes it;
+        in Welsh 'Mai\u2013Mehefin 2027' (an en dash): after 'i' ('to') a month's name takes the
+        soft mutation ('i Fehefin'), which a dash leaves out."""
+        opening = self.month(first, year=first.year != last.year)
+        if self is Language.EN:
+            return f"{opening} to {self.month(last)}"
+        return f"{opening}\u2013{self.month(last)}"
+
+    def announced(self, precision: Precision, day: dt.date) -> str:
+        """A release's day as announced: 'Dydd Iau 20 Mai 2027', 'Mai 2027', 'Mai\u2013Mehefin
+        2027'."""
+        if self is Language.EN:
+            return precision.said(day)
+        start, after = precision.span(day)
+        match precision:
+            case Precision.EXACT:
+                return self.long_date(day)
+            case Precision.MONTH:
+                return self.month(start)
+            case Precision.TWO_MONTHS:
+                return self.months(start, after - dt.timedelta(days=1))
+            case _:
+                assert_never(precision)
+
+    def designation(self, designation: Designation) -> str:
+        """The designation's name. Welsh: "Ystadegau swyddogol achrededig" (the Welsh
+        Government's statement of release practice, llyw.cymru), "Ystadegau swyddogol" and
+        "Ystadegau Gwladol" (GOV.UK's Welsh document types, alphagov/frontend); the Welsh
+        of the other two was not found, so they keep their English names."""
+        if self is Language.EN:
+            return designation.value
+        match designation:
+            case Designation.ACCREDITED:
+                return "Ystadegau swyddogol achrededig"
+            case Designation.OFFICIAL:
+                return "Ystadegau swyddogol"
+            case Designation.NATIONAL:
+                return "Ystadegau Gwladol"
+            case Designation.IN_DEVELOPMENT | Designation.EXPERIMENTAL:
+                return designation.value  # not found
+            case _:
+                assert_never(designation)
+
+    def status(self, status: Status) -> str:
+        """The status word on the page: 'confirmed'; 'Cadarnhawyd' (the ONS's Welsh release
+        calendar: ReleaseStateConfirmed, ...Provisional, ...Postponed, ...Cancelled)."""
+        if self is Language.EN:
+            return status.value
+        match status:
+            case Status.CONFIRMED:
+                return "Cadarnhawyd"
+            case Status.PROVISIONAL:
+                return "Dros dro"
+            case Status.CANCELLED:
+                return "Canslwyd"
+            case Status.POSTPONED:
+                return "Gohiriwyd"
+            case Status.NOT_ANNOUNCED:
+                return "Heb ei gyhoeddi"  # not found: no feed or page has it
+            case _:
+                assert_never(status)
+
+    def event_title(self, status: Status, title: str) -> str:
+        """The title calendars show, the status in it (some clients hide STATUS)."""
+        if self is Language.EN:
+            return status_word(status, title)
+        match status:
+            case Status.CONFIRMED:
+                return title
+            case Status.PROVISIONAL:
+                return f"{title} (dros dro)"
+            case Status.CANCELLED:
+                return f"Canslwyd: {title}"
+            case Status.POSTPONED:
+                return f"Gohiriwyd: {title} (dyddiad newydd i'w gyhoeddi)"
+            case Status.NOT_ANNOUNCED:
+                return f"{title} (heb ei gyhoeddi)"
+            case _:
+                assert_never(status)
+
+    def provisional_title(self, title: str, announced: str) -> str:
+        """'Bulletin (provisional, May 2027)', 'Bwletin (dros dro, Mai 2027)'."""
+        word = "provisional" if self is Language.EN else "dros dro"
+        return f"{title} ({word}, {announced})"
+
+    def meaning(self, status: Status, notice: str) -> str:
+        """What the page's legend says of a status; `notice` like '4 weeks', '4 wythnos'."""
+        if self is Language.EN:
+            return status.meaning(notice)
+        match status:
+            case Status.PROVISIONAL:
+                return f"gall ei ddyddiad newid hyd at {notice} cyn y datganiad"
+            case Status.CONFIRMED:
+                return "dim ond am reswm a ddangosir gyda'r datganiad y mae ei ddyddiad yn newid"
+            case Status.CANCELLED:
+                return "ni chaiff ei gyhoeddi; mae'n aros yn y rhestr gyda'r rheswm"
+            case Status.POSTPONED:
+                return ("cyhoeddir dyddiad newydd; tan hynny mae'n aros yn y rhestr ar y "
+                        "dyddiad a oedd ganddo")  # fmt: skip
+            case Status.NOT_ANNOUNCED:
+                return "ni chafodd ei gyhoeddi: nid yw mewn unrhyw ffrwd"
+            case _:
+                assert_never(status)
+
+    def weeks(self, count: int) -> str:
+        """'4 weeks', '4 wythnos': a Welsh noun after a numeral stays singular, and
+        'wythnos' takes no mutation after any numeral a notice period has."""
+        if self is Language.EN:
+            return f"{count:,} week" + ("" if count == 1 else "s")
+        return f"{count:,} wythnos"
+
+    def change(self, change: Change, reason_cy: str) -> str:
+        """A change as its release's history says it. Welsh gives each day after a label
+        ('Dyddiad blaenorol: Dydd Iau 4 Medi 2014', the ONS's words): a date after 'ar', 'o'
+        or 'i' would take a mutation ('ar ddydd Iau')."""
+        if self is Language.EN:
+            return change.text()
+        d = self.long_date
+        reason = f"; Rheswm dros newid: {reason_cy}" if reason_cy else ""
+        made = f"Dyddiad y newid: {d(change.on)}"
+        match change:
+            case Moved():
+                return (f"Symudwyd. {made}; Dyddiad blaenorol: {d(change.old)}; Dyddiad y "
+                        f"datganiad: {d(change.new)}{reason}")  # fmt: skip
+            case Cancelled():
+                return f"Canslwyd. {made}; Dyddiad blaenorol: {d(change.old)}{reason}"
+            case Reinstated():
+                return f"Adferwyd. {made}; Dyddiad y datganiad: {d(change.new)}{reason}"
+            case Retimed():
+                return f"Amser newydd: {change.time:%H:%M}. {made}{reason}"
+            case Postponed():
+                return (f"Gohiriwyd, dyddiad newydd i'w gyhoeddi. {made}; Dyddiad blaenorol: "
+                        f"{d(change.old)}{reason}")  # fmt: skip
+            case Released():
+                link = f"; yr ystadegau: {change.url}" if change.url else ""
+                return f"Rhyddhawyd: {d(change.old)}{link}"
+            case _:
+                assert_never(change)
+
+
+@dataclass(frozen=True)
+class FeedWords:
+    """What a feed's header says, in one language."""
+
+    everything: str  # the all.ics feed's title on the page
+    all_name: str  # "{org}: all statistics releases"
+    about: str  # "Pre-announced release dates of {what}, {period}."
+    also: str  # "This calendar is also available in Welsh (Cymraeg): {address}"
+
+
+FEED_WORDS = {
+    Language.EN: FeedWords(
+        "All releases",
+        "{org}: all statistics releases",
+        "Pre-announced release dates of {what}, {period}.",
+        "This calendar is also in Welsh (Cymraeg): {address}",
+    ),
+    # "Calendr datganiadau": the ONS's Welsh release calendar; "ar gael yn Saesneg
+    # (English)": GOV.UK's Welsh pages (alphagov/frontend, bank_holiday_translation_html).
+    Language.CY: FeedWords(
+        "Pob datganiad",
+        "{org}: pob datganiad ystadegau",
+        "Calendr datganiadau {what}, {period}.",
+        "Mae'r calendr hwn hefyd ar gael yn Saesneg (English): {address}",
+    ),
+}
