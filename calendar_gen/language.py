@@ -32,8 +32,9 @@ from calendar_gen.model import Designation, Precision
 # abbr_month_names), the tables GOV.UK's Rails applications write Welsh dates with; the
 # same names as GOV.UK's Welsh bank holidays page (www.gov.uk/gwyliau-banc, alphagov/
 # frontend) and the Welsh Government's pages (llyw.cymru).
+# Monday first, as date.weekday() counts.
 WELSH_DAYS = ("Dydd Llun", "Dydd Mawrth", "Dydd Mercher", "Dydd Iau", "Dydd Gwener",
-              "Dydd Sadwrn", "Dydd Sul")  # fmt: skip  (Monday first, as date.weekday())
+              "Dydd Sadwrn", "Dydd Sul")  # fmt: skip
 WELSH_DAYS_SHORT = ("Llun", "Maw", "Mer", "Iau", "Gwe", "Sad", "Sul")
 WELSH_MONTHS = ("Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf",
                 "Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr")  # fmt: skip

@@ -259,8 +259,10 @@ class _Reader:
 
 def missing_welsh(key: str, english: str) -> str:
     """What a Welsh text missing from a programme with Welsh says."""
-    return (f'{key} is missing: the programme has Welsh, so every text needs it; write '
-            f'{key} = "..." with the Welsh for {shown(english)}')
+    return (
+        f"{key} is missing: the programme has Welsh, so every text needs it; write "
+        f'{key} = "..." with the Welsh for {shown(english)}'
+    )
 
 
 def _quoted_date(text: str) -> bool:
