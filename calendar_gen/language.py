@@ -255,3 +255,154 @@ FEED_WORDS = {
         "Mae'r calendr hwn hefyd ar gael yn Saesneg (English): {address}",
     ),
 }
+
+
+@dataclass(frozen=True)
+class PageWords:
+    """What the page says around the schedules' texts, in one language. Each text with a
+    {placeholder} is formatted with it; none holds markup."""
+
+    title: str  # the page's <title>: {heading} is the calendar's, {period} the period
+    heading: str  # "{org_statistics} release calendar"
+    news_title: str  # the title of changes.atom's link: "Changes to the {org} release calendar"
+    skip: str
+    intro: str  # "Pre-announced release dates of {what}{span}."
+    span: str  # " from {first} to {last}"
+    release_time: str  # "Statistics are released at {time} UK time on working days ..."
+    updated: str  # "Last updated {date}."; {date} is the marked-up date
+    subscribe: str
+    subscribe_help: str  # the paragraph under it; {atom} is the news feed's link
+    releases: str
+    count: str  # "{n} release(s)": a feed's count before the script counts upcoming ones
+    count_one: str
+    address: str
+    copy: str  # the copy button, then its hidden words naming the feed
+    copy_of: str
+    subscribe_to: str
+    download: str  # "Download {name}"
+    released_at: str  # "Released at {time}: {reason}"
+    topic: str
+    all_topics: str
+    designation: str
+    all_designations: str
+    month: str
+    all_months: str
+    filter_label: str
+    show_all: str
+    upcoming: str
+    no_upcoming: str
+    past: str
+    every: str
+    none: str
+    more: str  # "And {n} more: every release is in {csv}."
+    paused: str
+    suspended: str  # "{where}: suspended for {period}: {reason}"
+    ended: str  # "{where}: ended on {date}: {reason}"
+    data: str  # "The same releases as data: {csv}, {json}."
+    digest: str  # "releases.json as published has the digest {code}, ..."
+    sealed: str
+
+
+PAGE_WORDS = {
+    Language.EN: PageWords(
+        title="{heading}, {period}",
+        heading="{org_statistics} release calendar",
+        news_title="Changes to the {org} release calendar",
+        skip="Skip to the releases",
+        intro="Pre-announced release dates of {what}{span}.",
+        span=" from {first} to {last}",
+        release_time="Statistics are released at {time} UK time on working days unless a "
+        "release shows another time.",
+        updated=" Last updated {date}.",
+        subscribe="Subscribe",
+        subscribe_help="Subscribe to a feed and your calendar follows every change. Copy its "
+        "address, then: in\nOutlook, Add calendar, Subscribe from web; in Google Calendar, "
+        "Other calendars, From URL; in\nApple Calendar, File, New Calendar Subscription; in "
+        "Thunderbird, New Calendar, On the Network.\nOr open a Subscribe link. News of every "
+        "confirmation, move and cancellation is in\n{atom}, for a news reader.",
+        releases="Releases",
+        count="{n} releases",
+        count_one="1 release",
+        address="Address: ",
+        copy="Copy address",
+        copy_of=" of {label}",
+        subscribe_to=" to {label}",
+        download="Download {name}",
+        released_at="Released at {time}: {reason}",
+        topic="Topic",
+        all_topics="All topics",
+        designation="Designation",
+        all_designations="All designations",
+        month="Month",
+        all_months="All months",
+        filter_label="Filter the releases",
+        show_all="Show all",
+        upcoming="Upcoming releases, soonest first",
+        no_upcoming="No upcoming releases.",
+        past="Past releases, newest first",
+        every="All releases, newest first",
+        none="No releases.",
+        more="And {n} more: every release is in {csv}.",
+        paused="Suspended and ended publications",
+        suspended="{where}: suspended for {period}: {reason}",
+        ended="{where}: ended on {date}: {reason}",
+        data="The same releases as data: {csv},\n{json}.",
+        digest="releases.json as published has the digest {code}, which the programme's "
+        "record keeps ([published] releases).",
+        sealed=" The record's events, as sealed by this build, have the digest {code} "
+        "([published] events).",
+    ),
+    # "Calendr datganiadau", "Ar ddod", "Dyddiad": the ONS's Welsh release calendar;
+    # "Neidio i'r prif gynnwys", "Tanysgrifio i'r ffrwd", "Diweddarwyd ddiwethaf", "Pwnc",
+    # "yn Saesneg (English)": GOV.UK's Welsh (alphagov/govuk_publishing_components, frontend,
+    # whitehall). The sentences are composed from those; docs/sources-welsh.md says which.
+    Language.CY: PageWords(
+        title="{heading}, {period}",
+        heading="Calendr datganiadau {org}",
+        news_title="Newidiadau i galendr datganiadau {org}",
+        skip="Neidio i'r datganiadau",
+        intro="Dyddiadau datganiadau {what} a gyhoeddir ymlaen llaw{span}.",
+        span=": {first}\u2013{last}",
+        release_time="Caiff ystadegau eu rhyddhau am {time} (amser y DU) ar ddiwrnodau gwaith "
+        "oni bai bod datganiad yn dangos amser arall.",
+        updated=" Diweddarwyd ddiwethaf: {date}.",
+        subscribe="Tanysgrifio",
+        subscribe_help="Tanysgrifiwch i ffrwd a bydd eich calendr yn dilyn pob newid. Copïwch "
+        "ei chyfeiriad, yna: yn\nOutlook, Add calendar, Subscribe from web; yn Google Calendar, "
+        "Other calendars, From URL; yn\nApple Calendar, File, New Calendar Subscription; yn "
+        "Thunderbird, New Calendar, On the Network.\nNeu agorwch ddolen Tanysgrifio. Mae "
+        "newyddion am bob cadarnhad, symud a chanslo yn\n{atom} (yn Saesneg), ar gyfer "
+        "darllenydd newyddion.",
+        releases="Datganiadau",
+        count="Datganiadau: {n}",
+        count_one="Datganiadau: 1",
+        address="Cyfeiriad: ",
+        copy="Copïo'r cyfeiriad",
+        copy_of=": {label}",
+        subscribe_to=": {label}",
+        download="Llwytho {name} i lawr",
+        released_at="Amser rhyddhau {time}: {reason}",
+        topic="Pwnc",
+        all_topics="Pob pwnc",
+        designation="Dynodiad",
+        all_designations="Pob dynodiad",
+        month="Mis",
+        all_months="Pob mis",
+        filter_label="Hidlo'r datganiadau",
+        show_all="Dangos y cyfan",
+        upcoming="Datganiadau ar ddod, y cynharaf yn gyntaf",
+        no_upcoming="Dim datganiadau ar ddod.",
+        past="Datganiadau blaenorol, y diweddaraf yn gyntaf",
+        every="Pob datganiad, y diweddaraf yn gyntaf",
+        none="Dim datganiadau.",
+        more="A {n} arall: mae pob datganiad yn {csv}.",
+        paused="Cyhoeddiadau a ataliwyd neu a ddaeth i ben",
+        suspended="{where}: ataliwyd am {period}: {reason}",
+        ended="{where}: daeth i ben: {date}: {reason}",
+        data="Yr un datganiadau fel data (yn Saesneg): {csv},\n{json}.",
+        digest="Crynodeb SHA-256 releases.json fel y'i cyhoeddwyd: {code}; mae cofnod y "
+        "rhaglen yn ei gadw ([published] releases).",
+        sealed=" Crynodeb digwyddiadau'r cofnod, fel y'u seliwyd gan yr adeiladu hwn: {code} "
+        "([published] events).",
+    ),
+}
