@@ -10,10 +10,15 @@ import pytest
 import tomlkit
 from helpers import SHIPPED, run_cli, write_schedules
 from interop import assert_parsers_agree
+from test_pages import NASTY, Page, write_hostile
 
+from calendar_gen.assets import script
 from calendar_gen.history import Status
 from calendar_gen.language import Language
 from calendar_gen.model import Precision
+from calendar_gen.pages import render_index
+from calendar_gen.releases import expand
+from calendar_gen.schedule import load_programme
 
 CY, EN = Language.CY, Language.EN
 
@@ -271,19 +276,23 @@ def test_the_shipped_english_programme_writes_no_welsh(shipped_site):
 # --- the shipped programme in Welsh, for the parsers and the browser ------------------------
 
 
-def in_welsh(folder: Path) -> Path:
-    """The shipped schedules at `folder`, every text given a Welsh one (marked as such: the
-    test reads where each goes, not the translation)."""
-    shutil.copytree(SHIPPED, folder)
+def in_welsh(folder: Path, source: Path = SHIPPED) -> Path:
+    """The schedules of `source` at `folder` (the shipped ones unless given), every text
+    given a Welsh one, "Cymraeg: " and the English: the tests read where each goes, not the
+    translation."""
+    if folder != source:
+        shutil.copytree(source, folder)
     for path in folder.glob("*.toml"):
         if path.name == "announcements.toml":
-            text = path.read_text()
-            path.write_text(re.sub(r'^(reason = "(.*)")$', r'\1\nreason_cy = "Cymraeg: \2"', text,
-                                   flags=re.M))  # fmt: skip
+            doc = tomlkit.parse(path.read_text())
+            for change in (c for r in doc.get("release", []) for c in r.get("change", [])):
+                if "reason" in change:
+                    change["reason_cy"] = f"Cymraeg: {change['reason']}"
+            path.write_text(tomlkit.dumps(doc))
             continue
         doc = tomlkit.parse(path.read_text())
         if "organisation" in doc:
-            doc["organisation_cy"] = "Y Swyddfa Gartref"
+            doc["organisation_cy"] = f"Cymraeg: {doc['organisation']}"
         if "topic" in doc:
             doc["topic_cy"] = f"Cymraeg: {doc['topic']}"
         for p in doc.get("publication", []):
@@ -305,3 +314,53 @@ def test_the_shipped_programme_in_welsh_builds_both(tmp_path):
     assert "Rheswm dros newid: Cymraeg: reason not published" in page
     assert "Amser rhyddhau 10:00: Cymraeg: " in page
     assert "ataliwyd am 2015/16: Cymraeg: " in page  # alcohol licensing, suspended
+
+
+@pytest.mark.interop
+def test_the_shipped_programme_in_welsh_reads_alike_in_six_parsers(tmp_path):
+    in_welsh(tmp_path / "schedules")
+    assert run_cli("build", "--as-of", "2014-06-01", cwd=tmp_path).returncode == 0
+    events = assert_parsers_agree((tmp_path / "feeds" / "all.cy.ics").read_bytes())
+    english = assert_parsers_agree((tmp_path / "feeds" / "all.ics").read_bytes())
+    # The same releases, with the same UIDs, starts and statuses, in each language.
+    assert [(e.uid, e.start, e.status, e.sequence) for e in events] == [
+        (e.uid, e.start, e.status, e.sequence) for e in english
+    ]
+    assert len(events) == 47
+    assert all(e.summary.startswith(("Cymraeg: ", "Canslwyd: Cymraeg: ")) for e in events)
+
+
+def hostile_in_welsh(folder: Path) -> Path:
+    """test_pages' hostile programme, each text in Welsh as hostile as in English."""
+    write_hostile(folder)
+    return in_welsh(folder, folder)
+
+
+def test_hostile_welsh_text_stays_text(tmp_path):
+    programme = load_programme(hostile_in_welsh(tmp_path / "schedules"))
+    releases = expand(programme, as_of=dt.date(2014, 6, 1))
+    text = render_index(programme, releases, programme.period, dt.date(2014, 6, 1),
+                        lang=CY)  # fmt: skip
+    page = Page(text)
+    assert page.scripts == [f"\n{script(welsh=True)}\n"]
+    assert "b" not in page.tags and "onmouseover" not in str(page.rows)
+    shown = "".join(page.text)
+    raw = NASTY.replace('\\"', '"')  # as TOML reads it
+    # Moved on Thursday 1 May 2014 from Tuesday 13 May to Wednesday 14 May 2014.
+    moved = ("Symudwyd. Dyddiad y newid: Dydd Iau 1 Mai 2014; Dyddiad blaenorol: Dydd Mawrth "
+             "13 Mai 2014; Dyddiad y datganiad: Dydd Mercher 14 Mai 2014; Rheswm dros newid: "
+             "Cymraeg: moved ")  # fmt: skip
+    for where in ("Cymraeg: Office ", moved, "Cymraeg: cancelled ", "Cymraeg: early ",
+                  "Cymraeg: paused ", "Cymraeg: ended ", "Cymraeg: Odd "):  # fmt: skip
+        assert where + raw in shown, where
+
+
+@pytest.mark.interop
+def test_hostile_welsh_feeds_read_alike_in_six_parsers(tmp_path):
+    hostile_in_welsh(tmp_path / "schedules")
+    assert run_cli("build", "--as-of", "2014-06-01", cwd=tmp_path).returncode == 0
+    events = assert_parsers_agree((tmp_path / "feeds" / "all.cy.ics").read_bytes())
+    # As of 1 June 2014 the feeds reach twelve months on, to May 2015 (odd-time is
+    # suspended for 2015/16).
+    assert {e.uid.split("@")[0] for e in events} == {
+        "hostile-2014-05", "hostile-2014-11", "odd-time-2014-09", "hostile-2015-05"}  # fmt: skip
