@@ -2,13 +2,14 @@
 the Welsh reasons of changes, and the one error that names every Welsh text missing."""
 
 import datetime as dt
+import json
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 import tomlkit
-from helpers import SHIPPED, run_cli, write_schedules
+from helpers import SHIPPED, run_cli, valid, write_schedules
 from interop import assert_parsers_agree
 from test_pages import NASTY, Page, write_hostile
 
@@ -191,6 +192,10 @@ def test_a_change_in_a_welsh_programme_needs_its_welsh_reason(welsh_site):
             "newid: data yn hwyr") in feed  # fmt: skip
     english = unfolded(welsh_site / "feeds" / "crime.ics")
     assert "to Friday 24 April 2015: late data" in english
+    rows = json.loads((welsh_site / "feeds" / "releases.json").read_text())
+    valid(rows, "releases")
+    (moved_row,) = [r for r in rows if r["history"]]
+    assert moved_row["history"][0]["reason_cy"] == "data yn hwyr"
 
 
 def test_an_english_programme_takes_no_welsh_reason(tmp_path):
