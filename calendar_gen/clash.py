@@ -444,6 +444,7 @@ class Move:
     release: Release
     new_date: dt.date
     reason: str
+    reason_cy: str = ""  # in Welsh, for a programme published in Welsh too
 
 
 def avoid_clashes(
@@ -471,17 +472,24 @@ def avoid_clashes(
                 and r not in stuck
                 and (not_before is None or r.date >= not_before)
             ]
-            mover, reason = None, ""
+            mover, reason, welsh = None, "", ""
             if day in external and movable:
                 mover = max(movable, key=lambda r: priority(r, board.order))
                 reason = f"to avoid {'; '.join(external[day])} on the same day"
+                welsh = f"i osgoi digwyddiad arall ar yr un diwrnod: {'; '.join(external[day])}"
             elif (blackout := board.blackout(day)) and movable:
                 mover = max(movable, key=lambda r: priority(r, board.order))
                 reason = f"outside the blackout: {blackout.reason}"
+                welsh = f"y tu allan i gyfnod heb ddatganiadau: {blackout.reason_cy}"
             elif board.units(here) > programme.max_releases_per_day:
                 mover = board.same_day_mover(here, movable)
-                others = [r.publication.title for r in here if r is not mover]
-                reason = f"to avoid a clash with {', '.join(others)} on the same day"
+                others = [r.publication for r in here if r is not mover]
+                reason = (
+                    f"to avoid a clash with {', '.join(p.title for p in others)} on the same day"
+                )
+                welsh = (
+                    f"i osgoi gwrthdaro ar yr un diwrnod: {', '.join(p.title_cy for p in others)}"
+                )
             if mover is None:
                 break
             target = board.nearest_clear(mover)
@@ -489,7 +497,8 @@ def avoid_clashes(
                 stuck.append(mover)
                 continue
             board.move(mover, target, _on(mover, target))
-            moves.append(Move(mover, target, reason))
+            # The Welsh (composed, as docs/sources-welsh.md says) only for a Welsh programme.
+            moves.append(Move(mover, target, reason, welsh if programme.welsh else ""))
     return moves
 
 

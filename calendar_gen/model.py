@@ -210,6 +210,7 @@ class Blackout:
     start: dt.date
     end: dt.date  # inclusive
     reason: str
+    reason_cy: str = ""  # in Welsh, when the programme is published in Welsh too
 
     def covers(self, day: dt.date) -> bool:
         return self.start <= day <= self.end

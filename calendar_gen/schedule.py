@@ -62,7 +62,7 @@ PROGRAMME_KEYS = (
     "notice_weeks", "max_releases_per_day", "max_releases", "blackout", "feed_url", "ends",
     "accept", "organisation_cy",
 )  # fmt: skip
-BLACKOUT_KEYS = ("from", "until", "reason")
+BLACKOUT_KEYS = ("from", "until", "reason", "reason_cy")
 ACCEPT_KEYS = ("date", "ids", "reason")
 ENDED_KEYS = ("on", "reason", "reason_cy")
 TOPIC_KEYS = ("topic", "publication", "topic_cy")
@@ -459,7 +459,7 @@ def _read_blackouts(data: dict[str, Any], r: _Reader) -> tuple[Blackout, ...] | 
         if start > end:
             r.problem(f"blackout from {start} until {end} ends before it starts")
         elif reason:
-            found.append(Blackout(start, end, reason))
+            found.append(Blackout(start, end, reason, r.welsh_text(table, "reason")))
     return tuple(found) if len(found) == len(value) else None
 
 

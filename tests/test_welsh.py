@@ -369,3 +369,21 @@ def test_hostile_welsh_feeds_read_alike_in_six_parsers(tmp_path):
     # suspended for 2015/16).
     assert {e.uid.split("@")[0] for e in events} == {
         "hostile-2014-05", "hostile-2014-11", "odd-time-2014-09", "hostile-2015-05"}  # fmt: skip
+
+
+def test_next_years_moves_are_recorded_with_their_welsh(tmp_path):
+    # Two monthly bulletins on every fourth Thursday clash; rolling to 2016/17 moves one of
+    # each pair, and a Welsh programme's record takes each move's reason in Welsh too, so
+    # the next command reads the record calendar-gen wrote.
+    other = CRIME_CY.split("[[publication]]")[1].replace("crime-bulletin", "crime-extra")
+    other = other.replace("Crime bulletin", "Extra bulletin").replace(
+        "Bwletin troseddu", "Bwletin ychwanegol"
+    )
+    write_schedules(tmp_path / "schedules", {"crime": CRIME_CY + "[[publication]]" + other},
+                    PROGRAMME_CY)  # fmt: skip
+    rolled = run_cli("next-year", "--avoid-clashes", "--as-of", "2016-03-01", cwd=tmp_path)
+    assert rolled.returncode == 0, rolled.stderr
+    record = (tmp_path / "schedules" / "announcements.toml").read_text()
+    assert 'reason_cy = "i osgoi gwrthdaro ar yr un diwrnod: Bwletin troseddu"' in record
+    checked = run_cli("check", cwd=tmp_path)
+    assert checked.returncode in (0, 1), checked.stderr
