@@ -130,6 +130,9 @@ def welsh_site(tmp_path):
     write_schedules(tmp_path / "schedules", {"crime": CRIME_CY}, PROGRAMME_CY)
     built = run_cli("build", "--as-of", "2015-04-01", cwd=tmp_path)
     assert built.returncode == 0, built.stderr
+    # all.ics, crime.ics and the two designations' feeds, and each in Welsh.
+    assert built.stdout.rstrip().endswith(": 4 feeds and index.html and each in Welsh in feeds/ "
+                                          "(16 files changed)")  # fmt: skip
     return tmp_path
 
 
