@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TypeVar, assert_never
 
 from calendar_gen.history import Status, ical_status, status_word
-from calendar_gen.language import FEED_WORDS, Language
+from calendar_gen.language import FEED_WORDS, Language, releases_of
 from calendar_gen.model import Designation, Period, Precision, Programme, Topic
 from calendar_gen.releases import Release
 from calendar_gen.texts import CONTROL
@@ -339,7 +339,7 @@ def _feeds_in(
             case _:
                 assert_never(feed.holds)
         held = feed.pick(by_feed, events)
-        description = words.about.format(what=what, period=period)
+        description = words.about.format(what=what, of=releases_of(what), period=period)
         if others:  # where the same calendar is in the other language
             base = f"{programme.feed_url}/" if programme.feed_url else ""
             description += "\n\n" + words.also.format(address=base + others[n].name)

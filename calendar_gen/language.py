@@ -10,6 +10,7 @@ source of each Welsh word, and says which were not found and were composed from 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import assert_never
@@ -229,6 +230,14 @@ class Language(StrEnum):
                 assert_never(change)
 
 
+def releases_of(name: str) -> str:
+    """'datganiadau Swyddfa Brawf' (the releases of ...); a name with the article, 'Y Swyddfa
+    Gartref', takes it as "'r" after the vowel: "datganiadau'r Swyddfa Gartref"."""
+    if found := re.match(r"[Yy]r? (.+)", name):
+        return f"datganiadau'r {found.group(1)}"
+    return f"datganiadau {name}"
+
+
 @dataclass(frozen=True)
 class FeedWords:
     """What a feed's header says, in one language."""
@@ -251,7 +260,7 @@ FEED_WORDS = {
     Language.CY: FeedWords(
         "Pob datganiad",
         "{org}: pob datganiad ystadegau",
-        "Calendr datganiadau {what}, {period}.",
+        "Calendr {of}, {period}.",
         "Mae'r calendr hwn hefyd ar gael yn Saesneg (English): {address}",
     ),
 }
@@ -358,10 +367,10 @@ PAGE_WORDS = {
     # whitehall). The sentences are composed from those; docs/sources-welsh.md says which.
     Language.CY: PageWords(
         title="{heading}, {period}",
-        heading="Calendr datganiadau {org}",
-        news_title="Newidiadau i galendr datganiadau {org}",
+        heading="Calendr {of}",
+        news_title="Newidiadau i galendr {of}",
         skip="Neidio i'r datganiadau",
-        intro="Dyddiadau datganiadau {what} a gyhoeddir ymlaen llaw{span}.",
+        intro="Dyddiadau {of} a gyhoeddir ymlaen llaw{span}.",
         span=": {first}\u2013{last}",
         release_time="Caiff ystadegau eu rhyddhau am {time} (amser y DU) ar ddiwrnodau gwaith "
         "oni bai bod datganiad yn dangos amser arall.",

@@ -11,7 +11,7 @@ from html import escape
 from calendar_gen.assets import STYLE, script
 from calendar_gen.feeds import feed_list, sorted_by_feed, statistics_of
 from calendar_gen.glance import year_at_a_glance
-from calendar_gen.language import PAGE_WORDS, Language
+from calendar_gen.language import PAGE_WORDS, Language, releases_of
 from calendar_gen.model import Designation, Period, Precision, Programme, Status
 from calendar_gen.news import ATOM, anchor, last_updated
 from calendar_gen.releases import (
@@ -209,7 +209,8 @@ def _organisation(programme: Programme, lang: Language) -> str:
 def _heading(programme: Programme, lang: Language) -> str:
     """'Home Office statistics release calendar', 'Calendr datganiadau Y Swyddfa Gartref'."""
     org = _organisation(programme, lang)
-    return escape(PAGE_WORDS[lang].heading.format(org=org, org_statistics=statistics_of(org)))
+    heading = PAGE_WORDS[lang].heading
+    return escape(heading.format(org=org, org_statistics=statistics_of(org), of=releases_of(org)))
 
 
 def _introduction(programme: Programme, releases: list[Release], lang: Language) -> str:
@@ -228,9 +229,8 @@ def _introduction(programme: Programme, releases: list[Release], lang: Language)
     )
     what = org if lang is Language.CY else statistics_of(org)
     time = w.release_time.format(time=f"{programme.release_time:%H:%M}")
-    return f"<p>{w.intro.format(what=escape(what), span=span)} {time}{stamp}</p>\n" + _legend(
-        lang.weeks(programme.notice_weeks), lang
-    )
+    intro = w.intro.format(what=escape(what), of=escape(releases_of(what)), span=span)
+    return f"<p>{intro} {time}{stamp}</p>\n" + _legend(lang.weeks(programme.notice_weeks), lang)
 
 
 def _legend(notice: str, lang: Language = Language.EN) -> str:
@@ -282,7 +282,7 @@ def _head(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <link rel="alternate" type="application/atom+xml" href="{ATOM}"
- title="{w.news_title.format(org=org)}">{_languages(programme, lang)[0]}
+ title="{w.news_title.format(org=org, of=releases_of(org))}">{_languages(programme, lang)[0]}
 <style>
 {STYLE}
 </style>

@@ -390,3 +390,12 @@ def test_next_years_moves_are_recorded_with_their_welsh(tmp_path):
     assert 'reason_cy = "i osgoi gwrthdaro ar yr un diwrnod: Bwletin troseddu"' in record
     checked = run_cli("check", cwd=tmp_path)
     assert checked.returncode in (0, 1), checked.stderr
+
+
+def test_a_welsh_name_with_the_article_takes_it_after_a_vowel():
+    from calendar_gen.language import releases_of
+
+    assert releases_of("Y Swyddfa Gartref") == "datganiadau'r Swyddfa Gartref"
+    assert releases_of("Yr Arolygiaeth") == "datganiadau'r Arolygiaeth"
+    assert releases_of("Swyddfa Brawf") == "datganiadau Swyddfa Brawf"
+    assert releases_of("Ystadegau Cymru") == "datganiadau Ystadegau Cymru"
