@@ -52,7 +52,13 @@ class Language(StrEnum):
 
     @property
     def other(self) -> Language:
-        return Language.CY if self is Language.EN else Language.EN
+        match self:
+            case Language.EN:
+                return Language.CY
+            case Language.CY:
+                return Language.EN
+            case _:
+                assert_never(self)
 
     def file(self, name: str) -> str:
         """The file of this language: 'all.ics' is 'all.cy.ics' in Welsh, 'index.html'
@@ -69,24 +75,45 @@ class Language(StrEnum):
     @property
     def name_in_itself(self) -> str:
         """'English', 'Cymraeg' (GOV.UK's language_names: cy: Cymraeg)."""
-        return "English" if self is Language.EN else "Cymraeg"
+        match self:
+            case Language.EN:
+                return "English"
+            case Language.CY:
+                return "Cymraeg"
+            case _:
+                assert_never(self)
 
     def long_date(self, day: dt.date) -> str:
         """'Thursday 23 April 2015', 'Dydd Iau 23 Ebrill 2015'."""
-        if self is Language.EN:
-            return long_date(day)
-        return f"{WELSH_DAYS[day.weekday()]} {day.day} {WELSH_MONTHS[day.month - 1]} {day.year}"
+        match self:
+            case Language.EN:
+                return long_date(day)
+            case Language.CY:
+                month = WELSH_MONTHS[day.month - 1]
+                return f"{WELSH_DAYS[day.weekday()]} {day.day} {month} {day.year}"
+            case _:
+                assert_never(self)
 
     def short_date(self, day: dt.date) -> str:
         """'Thu 23 Apr 2015', 'Iau 23 Ebr 2015' (the page's rows)."""
-        if self is Language.EN:
-            return f"{day:%a %d %b %Y}"
-        month = WELSH_MONTHS_SHORT[day.month - 1]
-        return f"{WELSH_DAYS_SHORT[day.weekday()]} {day.day:02d} {month} {day.year}"
+        match self:
+            case Language.EN:
+                return f"{day:%a %d %b %Y}"
+            case Language.CY:
+                month = WELSH_MONTHS_SHORT[day.month - 1]
+                return f"{WELSH_DAYS_SHORT[day.weekday()]} {day.day:02d} {month} {day.year}"
+            case _:
+                assert_never(self)
 
     def month(self, day: dt.date, *, year: bool = True) -> str:
         """'May 2027', 'Mai 2027'; without the year, 'May', 'Mai'."""
-        name = f"{day:%B}" if self is Language.EN else WELSH_MONTHS[day.month - 1]
+        match self:
+            case Language.EN:
+                name = f"{day:%B}"
+            case Language.CY:
+                name = WELSH_MONTHS[day.month - 1]
+            case _:
+                assert_never(self)
         return f"{name} {day.year}" if year else name
 
     def months(self, first: dt.date, last: dt.date) -> str:
@@ -94,140 +121,176 @@ class Language(StrEnum):
         in Welsh 'Mai\u2013Mehefin 2027' (an en dash): after 'i' ('to') a month's name takes the
         soft mutation ('i Fehefin'), which a dash leaves out."""
         opening = self.month(first, year=first.year != last.year)
-        if self is Language.EN:
-            return f"{opening} to {self.month(last)}"
-        return f"{opening}\u2013{self.month(last)}"
+        match self:
+            case Language.EN:
+                return f"{opening} to {self.month(last)}"
+            case Language.CY:
+                return f"{opening}\u2013{self.month(last)}"
+            case _:
+                assert_never(self)
 
     def announced(self, precision: Precision, day: dt.date) -> str:
         """A release's day as announced: 'Dydd Iau 20 Mai 2027', 'Mai 2027', 'Mai\u2013Mehefin
         2027'."""
-        if self is Language.EN:
-            return precision.said(day)
-        start, after = precision.span(day)
-        match precision:
-            case Precision.EXACT:
-                return self.long_date(day)
-            case Precision.MONTH:
-                return self.month(start)
-            case Precision.TWO_MONTHS:
-                return self.months(start, after - dt.timedelta(days=1))
+        match self:
+            case Language.EN:
+                return precision.said(day)
+            case Language.CY:
+                start, after = precision.span(day)
+                match precision:
+                    case Precision.EXACT:
+                        return self.long_date(day)
+                    case Precision.MONTH:
+                        return self.month(start)
+                    case Precision.TWO_MONTHS:
+                        return self.months(start, after - dt.timedelta(days=1))
+                    case _:
+                        assert_never(precision)
             case _:
-                assert_never(precision)
+                assert_never(self)
 
     def designation(self, designation: Designation) -> str:
         """The designation's name. Welsh: "Ystadegau swyddogol achrededig" (the Welsh
         Government's statement of release practice, llyw.cymru), "Ystadegau swyddogol" and
         "Ystadegau Gwladol" (GOV.UK's Welsh document types, alphagov/frontend); the Welsh
         of the other two was not found, so they keep their English names."""
-        if self is Language.EN:
-            return designation.value
-        match designation:
-            case Designation.ACCREDITED:
-                return "Ystadegau swyddogol achrededig"
-            case Designation.OFFICIAL:
-                return "Ystadegau swyddogol"
-            case Designation.NATIONAL:
-                return "Ystadegau Gwladol"
-            case Designation.IN_DEVELOPMENT | Designation.EXPERIMENTAL:
-                return designation.value  # not found
+        match self:
+            case Language.EN:
+                return designation.value
+            case Language.CY:
+                match designation:
+                    case Designation.ACCREDITED:
+                        return "Ystadegau swyddogol achrededig"
+                    case Designation.OFFICIAL:
+                        return "Ystadegau swyddogol"
+                    case Designation.NATIONAL:
+                        return "Ystadegau Gwladol"
+                    case Designation.IN_DEVELOPMENT | Designation.EXPERIMENTAL:
+                        return designation.value  # not found
+                    case _:
+                        assert_never(designation)
             case _:
-                assert_never(designation)
+                assert_never(self)
 
     def status(self, status: Status) -> str:
         """The status word on the page: 'confirmed'; 'Cadarnhawyd' (the ONS's Welsh release
         calendar: ReleaseStateConfirmed, ...Provisional, ...Postponed, ...Cancelled)."""
-        if self is Language.EN:
-            return status.value
-        match status:
-            case Status.CONFIRMED:
-                return "Cadarnhawyd"
-            case Status.PROVISIONAL:
-                return "Dros dro"
-            case Status.CANCELLED:
-                return "Canslwyd"
-            case Status.POSTPONED:
-                return "Gohiriwyd"
-            case Status.NOT_ANNOUNCED:
-                return "Heb ei gyhoeddi"  # not found: no feed or page has it
+        match self:
+            case Language.EN:
+                return status.value
+            case Language.CY:
+                match status:
+                    case Status.CONFIRMED:
+                        return "Cadarnhawyd"
+                    case Status.PROVISIONAL:
+                        return "Dros dro"
+                    case Status.CANCELLED:
+                        return "Canslwyd"
+                    case Status.POSTPONED:
+                        return "Gohiriwyd"
+                    case Status.NOT_ANNOUNCED:
+                        return "Heb ei gyhoeddi"  # not found: no feed or page has it
+                    case _:
+                        assert_never(status)
             case _:
-                assert_never(status)
+                assert_never(self)
 
     def event_title(self, status: Status, title: str) -> str:
         """The title calendars show, the status in it (some clients hide STATUS)."""
-        if self is Language.EN:
-            return status_word(status, title)
-        match status:
-            case Status.CONFIRMED:
-                return title
-            case Status.PROVISIONAL:
-                return f"{title} (dros dro)"
-            case Status.CANCELLED:
-                return f"Canslwyd: {title}"
-            case Status.POSTPONED:
-                return f"Gohiriwyd: {title} (dyddiad newydd i'w gyhoeddi)"
-            case Status.NOT_ANNOUNCED:
-                return f"{title} (heb ei gyhoeddi)"
+        match self:
+            case Language.EN:
+                return status_word(status, title)
+            case Language.CY:
+                match status:
+                    case Status.CONFIRMED:
+                        return title
+                    case Status.PROVISIONAL:
+                        return f"{title} (dros dro)"
+                    case Status.CANCELLED:
+                        return f"Canslwyd: {title}"
+                    case Status.POSTPONED:
+                        return f"Gohiriwyd: {title} (dyddiad newydd i'w gyhoeddi)"
+                    case Status.NOT_ANNOUNCED:
+                        return f"{title} (heb ei gyhoeddi)"
+                    case _:
+                        assert_never(status)
             case _:
-                assert_never(status)
+                assert_never(self)
 
     def provisional_title(self, title: str, announced: str) -> str:
         """'Bulletin (provisional, May 2027)', 'Bwletin (dros dro, Mai 2027)'."""
-        word = "provisional" if self is Language.EN else "dros dro"
-        return f"{title} ({word}, {announced})"
+        return f"{title} ({self.status(Status.PROVISIONAL).lower()}, {announced})"
 
     def meaning(self, status: Status, notice: str) -> str:
         """What the page's legend says of a status; `notice` like '4 weeks', '4 wythnos'."""
-        if self is Language.EN:
-            return status.meaning(notice)
-        match status:
-            case Status.PROVISIONAL:
-                return f"gall ei ddyddiad newid hyd at {notice} cyn y datganiad"
-            case Status.CONFIRMED:
-                return "dim ond am reswm a ddangosir gyda'r datganiad y mae ei ddyddiad yn newid"
-            case Status.CANCELLED:
-                return "ni chaiff ei gyhoeddi; mae'n aros yn y rhestr gyda'r rheswm"
-            case Status.POSTPONED:
-                return ("cyhoeddir dyddiad newydd; tan hynny mae'n aros yn y rhestr ar y "
-                        "dyddiad a oedd ganddo")  # fmt: skip
-            case Status.NOT_ANNOUNCED:
-                return "ni chafodd ei gyhoeddi: nid yw mewn unrhyw ffrwd"
+        match self:
+            case Language.EN:
+                return status.meaning(notice)
+            case Language.CY:
+                match status:
+                    case Status.PROVISIONAL:
+                        return f"gall ei ddyddiad newid hyd at {notice} cyn y datganiad"
+                    case Status.CONFIRMED:
+                        return ("dim ond am reswm a ddangosir gyda'r datganiad y mae ei ddyddiad "
+                                "yn newid")  # fmt: skip
+                    case Status.CANCELLED:
+                        return "ni chaiff ei gyhoeddi; mae'n aros yn y rhestr gyda'r rheswm"
+                    case Status.POSTPONED:
+                        return ("cyhoeddir dyddiad newydd; tan hynny mae'n aros yn y rhestr ar y "
+                                "dyddiad a oedd ganddo")  # fmt: skip
+                    case Status.NOT_ANNOUNCED:
+                        return "ni chafodd ei gyhoeddi: nid yw mewn unrhyw ffrwd"
+                    case _:
+                        assert_never(status)
             case _:
-                assert_never(status)
+                assert_never(self)
 
     def weeks(self, count: int) -> str:
         """'4 weeks', '4 wythnos': a Welsh noun after a numeral stays singular, and
         'wythnos' takes no mutation after any numeral a notice period has."""
-        if self is Language.EN:
-            return f"{count:,} week" + ("" if count == 1 else "s")
-        return f"{count:,} wythnos"
+        match self:
+            case Language.EN:
+                return f"{count:,} week" + ("" if count == 1 else "s")
+            case Language.CY:
+                return f"{count:,} wythnos"
+            case _:
+                assert_never(self)
 
     def change(self, change: Change, reason_cy: str) -> str:
         """A change as its release's history says it. Welsh gives each day after a label
         ('Dyddiad blaenorol: Dydd Iau 4 Medi 2014', the ONS's words): a date after 'ar', 'o'
         or 'i' would take a mutation ('ar ddydd Iau')."""
-        if self is Language.EN:
-            return change.text()
-        d = self.long_date
-        reason = f"; Rheswm dros newid: {reason_cy}" if reason_cy else ""
-        made = f"Dyddiad y newid: {d(change.on)}"
-        match change:
-            case Moved():
-                return (f"Symudwyd. {made}; Dyddiad blaenorol: {d(change.old)}; Dyddiad y "
-                        f"datganiad: {d(change.new)}{reason}")  # fmt: skip
-            case Cancelled():
-                return f"Canslwyd. {made}; Dyddiad blaenorol: {d(change.old)}{reason}"
-            case Reinstated():
-                return f"Adferwyd. {made}; Dyddiad y datganiad: {d(change.new)}{reason}"
-            case Retimed():
-                return f"Amser newydd: {change.time:%H:%M}. {made}{reason}"
-            case Postponed():
-                return (f"Gohiriwyd, dyddiad newydd i'w gyhoeddi. {made}; Dyddiad blaenorol: "
-                        f"{d(change.old)}{reason}")  # fmt: skip
-            case Released():
-                link = f"; yr ystadegau: {change.url}" if change.url else ""
-                return f"Rhyddhawyd: {d(change.old)}{link}"
+        match self:
+            case Language.EN:
+                return change.text()
+            case Language.CY:
+                return _welsh_change(change, reason_cy)
             case _:
-                assert_never(change)
+                assert_never(self)
+
+
+def _welsh_change(change: Change, reason_cy: str) -> str:
+    d = Language.CY.long_date
+    reason = f"; Rheswm dros newid: {reason_cy}" if reason_cy else ""
+    made = f"Dyddiad y newid: {d(change.on)}"
+    match change:
+        case Moved():
+            return (f"Symudwyd. {made}; Dyddiad blaenorol: {d(change.old)}; Dyddiad y "
+                    f"datganiad: {d(change.new)}{reason}")  # fmt: skip
+        case Cancelled():
+            return f"Canslwyd. {made}; Dyddiad blaenorol: {d(change.old)}{reason}"
+        case Reinstated():
+            return f"Adferwyd. {made}; Dyddiad y datganiad: {d(change.new)}{reason}"
+        case Retimed():
+            return f"Amser newydd: {change.time:%H:%M}. {made}{reason}"
+        case Postponed():
+            return (f"Gohiriwyd, dyddiad newydd i'w gyhoeddi. {made}; Dyddiad blaenorol: "
+                    f"{d(change.old)}{reason}")  # fmt: skip
+        case Released():
+            link = f"; yr ystadegau: {change.url}" if change.url else ""
+            return f"Rhyddhawyd: {d(change.old)}{link}"
+        case _:
+            assert_never(change)
 
 
 def releases_of(name: str) -> str:
