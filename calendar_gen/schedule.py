@@ -141,7 +141,10 @@ class _Reader:
         """The Welsh of `key` (`key`_cy); "" when there is none, noted as missing where the
         English is written, so that a programme with any Welsh gets every one asked for."""
         welsh = key + WELSH
-        if welsh in table:
+        if welsh in table and key not in table:
+            self.problem(f"{welsh} is the Welsh of {key}, which is not written; write {key} "
+                         f"too, or take {welsh} out")  # fmt: skip
+        elif welsh in table:
             self.welsh.found.append(self.file)
             return self.text(table, welsh, lines=lines) or ""
         english = table.get(key)

@@ -399,3 +399,14 @@ def test_a_welsh_name_with_the_article_takes_it_after_a_vowel():
     assert releases_of("Yr Arolygiaeth") == "datganiadau'r Arolygiaeth"
     assert releases_of("Swyddfa Brawf") == "datganiadau Swyddfa Brawf"
     assert releases_of("Ystadegau Cymru") == "datganiadau Ystadegau Cymru"
+
+
+def test_a_welsh_text_without_its_english_is_refused(tmp_path):
+    crime = CRIME_CY.replace('description = "Crimes recorded by the police."\n', "")
+    write_schedules(tmp_path / "schedules", {"crime": crime}, PROGRAMME_CY)
+    result = run_cli("check", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0] == (
+        "schedules/crime.toml: publication 'crime-bulletin': description_cy is the Welsh of "
+        "description, which is not written; write description too, or take description_cy out"
+    )
