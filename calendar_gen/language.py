@@ -195,6 +195,33 @@ class Language(StrEnum):
             case _:
                 assert_never(self)
 
+    def headline(self, change: Change | None) -> str:
+        """What a news item is: 'Confirmed' (None), or the change's headline, 'Moved'; in
+        Welsh the ONS's words where it has them, 'Cadarnhawyd', 'Canslwyd', ..."""
+        match self:
+            case Language.EN:
+                return "Confirmed" if change is None else change.headline
+            case Language.CY:
+                match change:
+                    case None:
+                        return "Cadarnhawyd"
+                    case Moved():
+                        return "Symudwyd"  # not found
+                    case Cancelled():
+                        return "Canslwyd"
+                    case Reinstated():
+                        return "Adferwyd"  # not found
+                    case Retimed():
+                        return "Amser newydd"  # not found
+                    case Postponed():
+                        return "Gohiriwyd"
+                    case Released():
+                        return "Rhyddhawyd"
+                    case _:
+                        assert_never(change)
+            case _:
+                assert_never(self)
+
     def event_title(self, status: Status, title: str) -> str:
         """The title calendars show, the status in it (some clients hide STATUS)."""
         match self:
@@ -443,7 +470,7 @@ PAGE_WORDS = {
         "ei chyfeiriad, yna: yn\nOutlook, Add calendar, Subscribe from web; yn Google Calendar, "
         "Other calendars, From URL; yn\nApple Calendar, File, New Calendar Subscription; yn "
         "Thunderbird, New Calendar, On the Network.\nNeu agorwch ddolen Tanysgrifio. Mae "
-        "newyddion am bob cadarnhad, symud a chanslo yn\n{atom} (yn Saesneg), ar gyfer "
+        "newyddion am bob cadarnhad, symud a chanslo yn\n{atom}, ar gyfer "
         "darllenydd newyddion.",
         releases="Datganiadau",
         count="Datganiadau: {n}",

@@ -281,7 +281,7 @@ def _head(
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
-<link rel="alternate" type="application/atom+xml" href="{ATOM}"
+<link rel="alternate" type="application/atom+xml" href="{lang.file(ATOM)}"
  title="{w.news_title.format(org=org, of=releases_of(org))}">{_languages(programme, lang)[0]}
 <style>
 {STYLE}
@@ -301,7 +301,7 @@ def render_index(
     works out which releases are upcoming, so rebuilding never changes the page.
     """
     w = PAGE_WORDS[lang]
-    atom = f'<a href="{ATOM}">{ATOM}</a>'
+    atom = f'<a href="{lang.file(ATOM)}">{lang.file(ATOM)}</a>'
     data = w.data.format(csv='<a href="releases.csv">releases.csv</a>',
                          json='<a href="releases.json">releases.json</a>')  # fmt: skip
     return f"""{_head(programme, _shown(releases, as_of), period, lang)}

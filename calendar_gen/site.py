@@ -113,8 +113,9 @@ class Output(Enum):
                         for lang in languages(e.programme)]  # fmt: skip
             case Output.CSV:
                 return [(self.value, csv_lines(e.releases, byte_order_mark=True))]
-            case Output.CHANGES:
-                return [(self.value, render_atom(e.programme, e.releases))]
+            case Output.CHANGES:  # and changes.cy.atom
+                return [(lang.file(self.value), render_atom(e.programme, e.releases, lang))
+                        for lang in languages(e.programme)]  # fmt: skip
             case Output.FEED_LIST:
                 return [(self.value, _feed_list(e.programme))]
             case _:

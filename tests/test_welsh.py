@@ -132,7 +132,7 @@ def welsh_site(tmp_path):
     assert built.returncode == 0, built.stderr
     # all.ics, crime.ics and the two designations' feeds, and each in Welsh.
     assert built.stdout.rstrip().endswith(": 4 feeds and index.html and each in Welsh in feeds/ "
-                                          "(16 files changed)")  # fmt: skip
+                                          "(17 files changed)")  # fmt: skip
     return tmp_path
 
 
@@ -410,3 +410,29 @@ def test_a_welsh_text_without_its_english_is_refused(tmp_path):
         "schedules/crime.toml: publication 'crime-bulletin': description_cy is the Welsh of "
         "description, which is not written; write description too, or take description_cy out"
     )
+
+
+def test_welsh_news_beside_the_english(welsh_site):
+    atom = (welsh_site / "feeds" / "changes.cy.atom").read_text()
+    assert '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="cy">' in atom
+    assert "<title>Calendr datganiadau Swyddfa Brawf: newidiadau</title>" in atom
+    # The bulletin of Thursday 23 April 2015, confirmed by the build of 1 April.
+    assert "<title>Cadarnhawyd: Bwletin troseddu, Dydd Iau 23 Ebrill 2015</title>" in atom
+    assert ("<summary>Cadarnhawyd. Dyddiad y datganiad: Dydd Iau 23 Ebrill 2015, 09:30 (amser "
+            "y DU).</summary>") in atom  # fmt: skip
+    assert 'href="index.cy.html#crime-bulletin-2015-04"' in atom
+    english = (welsh_site / "feeds" / "changes.atom").read_text()
+    assert "<title>Confirmed: Crime bulletin, Thursday 23 April 2015</title>" in english
+    ids = re.findall(r"<id>(.*?)</id>", atom)
+    assert ids and not set(ids) & set(re.findall(r"<id>(.*?)</id>", english))
+    page = (welsh_site / "feeds" / "index.cy.html").read_text()
+    assert 'type="application/atom+xml" href="changes.cy.atom"' in page
+
+
+@pytest.mark.interop
+def test_the_welsh_news_feed_is_valid_atom(tmp_path):
+    from test_news import validate
+
+    hostile_in_welsh(tmp_path / "schedules")
+    assert run_cli("build", "--as-of", "2014-06-01", cwd=tmp_path).returncode == 0
+    validate(tmp_path / "feeds" / "changes.cy.atom")
