@@ -436,3 +436,21 @@ def test_the_welsh_news_feed_is_valid_atom(tmp_path):
     hostile_in_welsh(tmp_path / "schedules")
     assert run_cli("build", "--as-of", "2014-06-01", cwd=tmp_path).returncode == 0
     validate(tmp_path / "feeds" / "changes.cy.atom")
+
+
+def test_welsh_texts_have_their_english_ones_limits(tmp_path):
+    long_title = "B" * 201
+    crime = CRIME_CY.replace('title_cy = "Bwletin troseddu"', f'title_cy = "{long_title}"')
+    write_schedules(tmp_path / "schedules", {"crime": crime}, PROGRAMME_CY)
+    result = run_cli("check", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0] == (
+        "schedules/crime.toml: publication 'crime-bulletin': title_cy is 201 characters long; "
+        "at most 200 are allowed"
+    )
+    write_schedules(tmp_path / "schedules", {"crime": CRIME_CY}, PROGRAMME_CY)
+    assert run_cli("build", "--as-of", "2015-04-01", cwd=tmp_path).returncode == 0
+    refused = run_cli("cancel", "crime-bulletin", "2015-04-23", "--reason", "review",
+                      "--reason-cy", "a" * 501, "--as-of", "2015-04-02", cwd=tmp_path)  # fmt: skip
+    assert refused.returncode == 2
+    assert "--reason-cy is 501 characters long; at most 500 are allowed" in refused.stderr
