@@ -152,6 +152,28 @@ SCRIPT = r"""
 """.strip()
 
 
+# The script's words in Welsh, each replacing its English: the script stays one program.
+# "ar ddod" (upcoming): the ONS's Welsh release calendar; the rest composed (sources-welsh.md).
+WELSH_SCRIPT = (
+    ("`Copied ${text}`", "`Wedi copïo ${text}`"),
+    ('"Press Ctrl+C (Cmd+C on a Mac) to copy the selected address"',
+     '"Pwyswch Ctrl+C (Cmd+C ar Mac) i gopïo\'r cyfeiriad a ddewiswyd"'),
+    ('`${n || "No"} upcoming release${n === 1 ? "" : "s"}`', "`Datganiadau ar ddod: ${n}`"),
+    ("`Showing all ${n} releases`", "`Yn dangos pob datganiad: ${n}`"),
+    ("`Showing ${n} of ${rows.length} releases`",
+     "`Yn dangos ${n} o ${rows.length} datganiad`"),
+)  # fmt: skip
+
+
+def script(welsh: bool) -> str:
+    """The page's script, its words in Welsh for the Welsh page."""
+    text = SCRIPT
+    for english, cymraeg in WELSH_SCRIPT if welsh else ():
+        assert english in text, english  # a word changed in SCRIPT must change here too
+        text = text.replace(english, cymraeg)
+    return text
+
+
 def standalone(title: str, style: str, body: str) -> str:
     """A page of its own (the report, the policy): `title` and `body` already escaped."""
     return f"""<!doctype html>

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from dataclasses import replace
 
 from calendar_gen.errors import ChangeError
 from calendar_gen.history import Cancelled, Moved, Postponed, Reinstated, Released, Retimed
@@ -48,6 +49,27 @@ def _check_reason(reason: str) -> str:
         raise ChangeError(f"--reason is {len(reason):,} characters long; at most {limit:,} are "
                           "allowed: say why in a sentence or two")  # fmt: skip
     return reason
+
+
+def in_welsh(programme: Programme, announcement: Announcement, reason_cy: str) -> Announcement:
+    """The announcement with its latest change given its reason in Welsh: a programme
+    published in Welsh needs it (--reason-cy), and one that is not takes none."""
+    reason_cy = " ".join(reason_cy.split())
+    change = announcement.changes[-1]
+    if not programme.welsh:
+        if reason_cy:
+            raise ChangeError("--reason-cy is for a programme published in Welsh, whose "
+                              "programme.toml gives organisation_cy; leave it out")  # fmt: skip
+        return announcement
+    if not reason_cy and change.reason:
+        raise ChangeError("--reason-cy is required: the programme is published in Welsh too "
+                          "(organisation_cy), so say why in Welsh as well, for the public "
+                          "record")  # fmt: skip
+    if len(reason_cy) > (limit := TEXT_LIMITS["reason_cy"]):
+        raise ChangeError(f"--reason-cy is {len(reason_cy):,} characters long; at most "
+                          f"{limit:,} are allowed")  # fmt: skip
+    welsh = replace(change, reason_cy=reason_cy)
+    return replace(announcement, changes=(*announcement.changes[:-1], welsh))
 
 
 def _entry(release: Release) -> Announcement:

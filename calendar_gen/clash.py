@@ -444,6 +444,7 @@ class Move:
     release: Release
     new_date: dt.date
     reason: str
+    reason_cy: str = ""  # in Welsh, for a programme published in Welsh too
 
 
 def avoid_clashes(
@@ -471,17 +472,7 @@ def avoid_clashes(
                 and r not in stuck
                 and (not_before is None or r.date >= not_before)
             ]
-            mover, reason = None, ""
-            if day in external and movable:
-                mover = max(movable, key=lambda r: priority(r, board.order))
-                reason = f"to avoid {'; '.join(external[day])} on the same day"
-            elif (blackout := board.blackout(day)) and movable:
-                mover = max(movable, key=lambda r: priority(r, board.order))
-                reason = f"outside the blackout: {blackout.reason}"
-            elif board.units(here) > programme.max_releases_per_day:
-                mover = board.same_day_mover(here, movable)
-                others = [r.publication.title for r in here if r is not mover]
-                reason = f"to avoid a clash with {', '.join(others)} on the same day"
+            mover, reason, welsh = _mover(board, day, here, movable, external)
             if mover is None:
                 break
             target = board.nearest_clear(mover)
@@ -489,8 +480,33 @@ def avoid_clashes(
                 stuck.append(mover)
                 continue
             board.move(mover, target, _on(mover, target))
-            moves.append(Move(mover, target, reason))
+            # The Welsh (composed, as docs/sources-welsh.md says) only for a Welsh programme.
+            moves.append(Move(mover, target, reason, welsh if programme.welsh else ""))
     return moves
+
+
+def _mover(
+    board: Board, day: dt.date, here: list[Release], movable: list[Release],
+    external: dict[dt.date, list[str]],
+) -> tuple[Release | None, str, str]:  # fmt: skip
+    """The release that gives way on `day`, if one must, and why, in English and Welsh."""
+    if day in external and movable:
+        events = "; ".join(external[day])
+        return (max(movable, key=lambda r: priority(r, board.order)),
+                f"to avoid {events} on the same day",
+                f"i osgoi digwyddiad arall ar yr un diwrnod: {events}")  # fmt: skip
+    if (blackout := board.blackout(day)) and movable:
+        return (max(movable, key=lambda r: priority(r, board.order)),
+                f"outside the blackout: {blackout.reason}",
+                f"y tu allan i gyfnod heb ddatganiadau: {blackout.reason_cy}")  # fmt: skip
+    if board.units(here) > board.programme.max_releases_per_day:
+        mover = board.same_day_mover(here, movable)
+        others = [r.publication for r in here if r is not mover]
+        english, welsh = (", ".join(p.title for p in others),
+                          ", ".join(p.title_cy for p in others))  # fmt: skip
+        return (mover, f"to avoid a clash with {english} on the same day",
+                f"i osgoi gwrthdaro ar yr un diwrnod: {welsh}")  # fmt: skip
+    return None, "", ""
 
 
 def _on(release: Release, day: dt.date) -> Release:

@@ -87,6 +87,9 @@ as_of_option = click.option("--as-of", callback=_date, metavar="DATE", help="Tre
     "(YYYY-MM-DD) as today: releases within the notice period are confirmed.")
 reason_option = click.option("--reason", required=True,
     help="Why, in words for the public: it is shown to subscribers.")
+reason_cy_option = click.option("--reason-cy", "reason_cy", default="",
+    metavar="TEXT", help="Why, in Welsh: required when the programme is published in Welsh "
+    "(organisation_cy in programme.toml).")
 against_option = click.option("--against", multiple=True, metavar="[NAME=]FILE|URL",
     help="Another producer's calendar, a file or an http(s) or webcal address, with a name "
     "to show: a release on a day with one of its events clashes. govuk (or "
@@ -113,7 +116,7 @@ def _all(decorators: list[Callable[[F], F]]) -> Callable[[F], F]:
 
 between_options, id_date = _all(_between), _all(_id_date)
 # What every change to a release asks: why, and in which schedules as of which day.
-change_options = _all([reason_option, schedules_option, as_of_option])
+change_options = _all([reason_option, reason_cy_option, schedules_option, as_of_option])
 
 
 class _Guarded(click.Group):
@@ -265,7 +268,8 @@ def report(schedules: str, out: str, period: Period | None, as_of: dt.date | Non
 @id_date
 @click.argument("new_date", callback=_date, metavar="NEW_DATE")
 @change_options
-def move(pub_id: str, date: dt.date, new_date: dt.date, reason: str, schedules: str,
+def move(pub_id: str, date: dt.date, new_date: dt.date, reason: str, reason_cy: str,
+         schedules: str,
          as_of: dt.date | None) -> None:  # fmt: skip
     """Move the release of ID now on DATE to NEW_DATE, recording why.
 
@@ -274,13 +278,13 @@ def move(pub_id: str, date: dt.date, new_date: dt.date, reason: str, schedules: 
     from calendar_gen import usecases
 
     _show(usecases.move(pub_id, date, new_date, reason, as_of=_today(as_of),
-                        schedules=schedules, **_writer()))  # fmt: skip
+                        schedules=schedules, reason_cy=reason_cy, **_writer()))  # fmt: skip
 
 
 @cli.command()
 @id_date
 @change_options
-def cancel(pub_id: str, date: dt.date, reason: str, schedules: str,
+def cancel(pub_id: str, date: dt.date, reason: str, reason_cy: str, schedules: str,
            as_of: dt.date | None) -> None:  # fmt: skip
     """Cancel the release of ID now on DATE, recording why; it stays in the feeds as
     cancelled.
@@ -290,7 +294,7 @@ def cancel(pub_id: str, date: dt.date, reason: str, schedules: str,
     from calendar_gen import usecases
 
     _show(usecases.cancel(pub_id, date, reason, as_of=_today(as_of), schedules=schedules,
-                          **_writer()))  # fmt: skip
+                          reason_cy=reason_cy, **_writer()))  # fmt: skip
 
 
 @cli.command()
@@ -298,8 +302,8 @@ def cancel(pub_id: str, date: dt.date, reason: str, schedules: str,
 @change_options
 @click.option("--to", callback=_date, metavar="NEW_DATE",
               help="Reinstate it on another day (default: the day it had).")  # fmt: skip
-def reinstate(pub_id: str, date: dt.date, reason: str, schedules: str, as_of: dt.date | None,
-              to: dt.date | None) -> None:  # fmt: skip
+def reinstate(pub_id: str, date: dt.date, reason: str, reason_cy: str, schedules: str,
+              as_of: dt.date | None, to: dt.date | None) -> None:  # fmt: skip
     """Bring back the cancelled release of ID on DATE, recording why.
 
     Example: calendar-gen reinstate hate-crimes 2014-10-16 --to 2014-10-23 --reason 'data ready'
@@ -307,14 +311,14 @@ def reinstate(pub_id: str, date: dt.date, reason: str, schedules: str, as_of: dt
     from calendar_gen import usecases
 
     _show(usecases.reinstate(pub_id, date, reason, as_of=_today(as_of), to=to,
-                             schedules=schedules, **_writer()))  # fmt: skip
+                             schedules=schedules, reason_cy=reason_cy, **_writer()))  # fmt: skip
 
 
 @cli.command()
 @id_date
 @click.argument("time", callback=_parsed("time"), metavar="TIME")
 @change_options
-def retime(pub_id: str, date: dt.date, time: dt.time, reason: str, schedules: str,
+def retime(pub_id: str, date: dt.date, time: dt.time, reason: str, reason_cy: str, schedules: str,
            as_of: dt.date | None) -> None:  # fmt: skip
     """Release the release of ID on DATE at TIME (HH:MM, UK time) instead, recording why:
     the Code of Practice asks for the reason for an alternative time.
@@ -324,13 +328,13 @@ def retime(pub_id: str, date: dt.date, time: dt.time, reason: str, schedules: st
     from calendar_gen import usecases
 
     _show(usecases.retime(pub_id, date, time, reason, as_of=_today(as_of),
-                          schedules=schedules, **_writer()))  # fmt: skip
+                          schedules=schedules, reason_cy=reason_cy, **_writer()))  # fmt: skip
 
 
 @cli.command()
 @id_date
 @change_options
-def postpone(pub_id: str, date: dt.date, reason: str, schedules: str,
+def postpone(pub_id: str, date: dt.date, reason: str, reason_cy: str, schedules: str,
              as_of: dt.date | None) -> None:  # fmt: skip
     """Postpone the release of ID on DATE, its new date to be announced, recording why. It
     stays in the feeds, marked postponed, until a move gives it its new date.
@@ -340,7 +344,7 @@ def postpone(pub_id: str, date: dt.date, reason: str, schedules: str,
     from calendar_gen import usecases
 
     _show(usecases.postpone(pub_id, date, reason, as_of=_today(as_of), schedules=schedules,
-                            **_writer()))  # fmt: skip
+                            reason_cy=reason_cy, **_writer()))  # fmt: skip
 
 
 @cli.command()

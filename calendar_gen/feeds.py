@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TypeVar, assert_never
 
 from calendar_gen.history import Status, ical_status, status_word
+from calendar_gen.language import FEED_WORDS, Language, releases_of
 from calendar_gen.model import Designation, Period, Precision, Programme, Topic
 from calendar_gen.releases import Release
 from calendar_gen.texts import CONTROL
@@ -74,9 +75,10 @@ def escape_text(value: str, *, multiline: bool = True) -> str:
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
-def category(topic: Topic) -> str:
+def category(topic: Topic, language: Language = Language.EN) -> str:
     """The topic's name as a category that every client reads alike, or else its slug."""
-    return NOT_IN_CATEGORY.sub(" ", topic.name).strip() or topic.slug
+    name = topic.name_cy if language is Language.CY else topic.name
+    return NOT_IN_CATEGORY.sub(" ", name).strip() or topic.slug
 
 
 def fold(line: str) -> str:
@@ -105,10 +107,15 @@ def _utc(moment: dt.datetime) -> str:
     return f"{m.year:04d}{m.month:02d}{m.day:02d}T{m.hour:02d}{m.minute:02d}{m.second:02d}Z"
 
 
-def event_title(release: Release) -> str:
+def event_title(release: Release, language: Language = Language.EN) -> str:
     """The title shown in calendars; the status is in it because some clients hide STATUS,
     and the month of a release announced to the month, as its event spans all of it."""
     p = release.publication
+    if language is Language.CY:
+        announced = language.announced(release.precision, release.date)
+        if release.precision is not Precision.EXACT and release.status is Status.PROVISIONAL:
+            return language.provisional_title(p.title_cy, announced)
+        return language.event_title(release.status, p.title_cy)
     if release.precision is not Precision.EXACT and release.status is Status.PROVISIONAL:
         return f"{p.title} (provisional, {release.announced})"
     return status_word(release.status, p.title)
@@ -122,28 +129,52 @@ def _when(release: Release) -> str:
     return f"{release.status}, {release.announced}"
 
 
-def event_description(release: Release) -> str:
+def _welsh_when(release: Release) -> str:
+    """When, in Welsh: each fact after its label, the ONS's words where they have one."""
+    cy = Language.CY
+    status = cy.status(release.status)
+    if release.precision is Precision.EXACT:
+        return f"Amser: {release.start:%H:%M} (amser y DU). Statws: {status}."
+    announced = cy.announced(release.precision, release.date)
+    if release.status is Status.PROVISIONAL:
+        return (f"Dyddiad dros dro'r datganiad: {announced}; cyhoeddir y dyddiad pan gaiff ei "
+                "gadarnhau.")  # fmt: skip
+    return f"Dyddiad y datganiad: {announced}. Statws: {status}."
+
+
+def event_description(release: Release, language: Language = Language.EN) -> str:
     """History first (what a subscriber most needs when a date moves), then the facts."""
     p = release.publication
-    facts = f"{p.designation}. {p.frequency.value.capitalize()} release, {_when(release)}."
-    parts = ["\n".join(c.text() for c in release.changes), p.description, facts]
+    if language is Language.CY:
+        history = "\n".join(language.change(c, c.reason_cy) for c in release.changes)
+        facts = f"{language.designation(p.designation)}. {_welsh_when(release)}"
+        parts = [history, p.description_cy, facts]
+    else:
+        facts = f"{p.designation}. {p.frequency.value.capitalize()} release, {_when(release)}."
+        parts = ["\n".join(c.text() for c in release.changes), p.description, facts]
     return "\n\n".join(part for part in parts if part)
 
 
-def _details(release: Release) -> str:
-    """The folded lines that depend on the publication, its status and its history."""
+def _details(release: Release, language: Language = Language.EN) -> str:
+    """The folded lines that depend on the publication, its status and its history; in
+    Welsh, its texts say so with RFC 5545's LANGUAGE parameter (3.2.10)."""
     p = release.publication
-    # The designation is one of two plain names: no character in it needs care.
-    categories = f"{category(release.topic)},{p.designation}"
+    # The designation is one of a few plain names: no character in it needs care.
+    designation = language.designation(p.designation)
+    categories = f"{category(release.topic, language)},{designation}"
+    tag = "" if language is Language.EN else f";LANGUAGE={language}"
+    title = escape_text(event_title(release, language), multiline=False)
     return (
-        fold(f"SUMMARY:{escape_text(event_title(release), multiline=False)}")
-        + fold(f"DESCRIPTION:{escape_text(event_description(release))}")
-        + fold(f"CATEGORIES:{categories}")
+        fold(f"SUMMARY{tag}:{title}")
+        + fold(f"DESCRIPTION{tag}:{escape_text(event_description(release, language))}")
+        + fold(f"CATEGORIES{tag}:{categories}")
         + f"STATUS:{ical_status(release.status)}\r\n"
     )
 
 
-def render_events(releases: Iterable[Release], tzid: str) -> list[str]:
+def render_events(
+    releases: Iterable[Release], tzid: str, language: Language = Language.EN
+) -> list[str]:
     """Each release as one VEVENT, folded and CRLF-terminated.
 
     Thousands of releases share a publication and a status, and hundreds a start or a
@@ -158,7 +189,7 @@ def render_events(releases: Iterable[Release], tzid: str) -> list[str]:
         key = (id(r.publication), id(r.topic), r.status, r.changes, r.start.hour, r.start.minute,
                r.precision, r.announced if r.precision is not Precision.EXACT else "")  # fmt: skip
         if key not in details:
-            details[key] = _details(r)
+            details[key] = _details(r, language)
         if r.revised not in stamps:
             stamp = _utc(r.revised)
             stamps[r.revised] = f"DTSTAMP:{stamp}\r\nLAST-MODIFIED:{stamp}\r\n"
@@ -190,16 +221,20 @@ def _day(day: dt.date) -> str:
     return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
-def calendar_chunks(name: str, description: str, events: list[str], timezone: str) -> list[str]:
+def calendar_chunks(
+    name: str, description: str, events: list[str], timezone: str,
+    language: Language = Language.EN,
+) -> list[str]:  # fmt: skip
     """A VCALENDAR as pieces to write one after another: its header, events and end."""
+    tag = "" if language is Language.EN else f";LANGUAGE={language}"  # RFC 7986 5.1, 5.2
     header = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
-        f"NAME:{escape_text(name, multiline=False)}",
+        f"NAME{tag}:{escape_text(name, multiline=False)}",
         f"X-WR-CALNAME:{escape_text(name, multiline=False)}",
-        f"DESCRIPTION:{escape_text(description)}",
+        f"DESCRIPTION{tag}:{escape_text(description)}",
         f"X-WR-CALDESC:{escape_text(description)}",
         f"X-WR-TIMEZONE:{timezone}",
         f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}",
@@ -256,33 +291,56 @@ def sorted_by_feed(releases: list[Release], items: list[T]) -> dict[str, list[T]
     return by
 
 
-def feed_list(programme: Programme) -> list[Feed]:
-    """The feeds of a programme: all releases, each topic's, each designation's it has."""
+def languages(programme: Programme) -> tuple[Language, ...]:
+    """The languages its feeds and page are published in: English, and Welsh if it has it."""
+    return (Language.EN, Language.CY) if programme.welsh else (Language.EN,)
+
+
+def feed_list(programme: Programme, language: Language = Language.EN) -> list[Feed]:
+    """The feeds of a programme: all releases, each topic's, each designation's it has; in
+    Welsh the same, each named with .cy before .ics."""
     used = {p.designation for p in programme.publications}
+    welsh = language is Language.CY
     return [
-        Feed("all.ics", "All releases", None),
-        *(Feed(f"{t.slug}.ics", t.name, t) for t in programme.topics),
-        *(Feed(d.feed, d.value, d) for d in Designation if d in used),
-    ]
+        Feed(language.file("all.ics"), FEED_WORDS[language].everything, None),
+        *(Feed(language.file(f"{t.slug}.ics"), t.name_cy if welsh else t.name, t)
+          for t in programme.topics),
+        *(Feed(language.file(d.feed), language.designation(d), d) for d in Designation
+          if d in used),
+    ]  # fmt: skip
 
 
 def feed_chunks(
     programme: Programme, releases: list[Release], period: Period
 ) -> Iterator[tuple[str, list[str]]]:
-    """Every feed of a build as (file name, pieces). Each event is rendered once and shared
-    by every feed that holds it."""
-    org, zone = programme.organisation, programme.timezone
-    events = render_events(releases, zone)
+    """Every feed of a build as (file name, pieces), in each of its languages. Each event is
+    rendered once a language and shared by every feed that holds it."""
+    for language in languages(programme):
+        yield from _feeds_in(programme, releases, period, language)
+
+
+def _feeds_in(
+    programme: Programme, releases: list[Release], period: Period, language: Language
+) -> Iterator[tuple[str, list[str]]]:
+    welsh = language is Language.CY
+    org = programme.organisation_cy if welsh else programme.organisation
+    zone, words = programme.timezone, FEED_WORDS[language]
+    events = render_events(releases, zone, language)
     by_feed = sorted_by_feed(releases, events)
-    for feed in feed_list(programme):
+    others = feed_list(programme, language.other) if programme.welsh else []
+    for n, feed in enumerate(feed_list(programme, language)):
         match feed.holds:
             case None:
-                name, about = f"{org}: all statistics releases", f"all {statistics_of(org)}"
+                name = words.all_name.format(org=org)
+                what = org if welsh else f"all {statistics_of(org)}"
             case Topic() | Designation():
                 name = f"{org}: {feed.title}"
-                about = f"{statistics_of(org)}: {feed.title}"
+                what = f"{org if welsh else statistics_of(org)}: {feed.title}"
             case _:
                 assert_never(feed.holds)
         held = feed.pick(by_feed, events)
-        description = f"Pre-announced release dates of {about}, {period}."
-        yield feed.name, calendar_chunks(name, description, held, zone)
+        description = words.about.format(what=what, of=releases_of(what), period=period)
+        if others:  # where the same calendar is in the other language
+            base = f"{programme.feed_url}/" if programme.feed_url else ""
+            description += "\n\n" + words.also.format(address=base + others[n].name)
+        yield feed.name, calendar_chunks(name, description, held, zone, language)

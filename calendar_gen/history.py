@@ -149,6 +149,7 @@ class Moved:
     old: dt.date  # the date it had
     new: dt.date
     reason: str
+    reason_cy: str = ""  # the reason in Welsh, for a programme published in Welsh
     action: ClassVar[Action] = Action.MOVED
     headline: ClassVar[str] = "Moved"
     keys: ClassVar[tuple[str, ...]] = ()  # its keys besides COMMON_KEYS
@@ -185,6 +186,7 @@ class Cancelled:
     on: dt.date
     old: dt.date
     reason: str
+    reason_cy: str = ""  # the reason in Welsh, for a programme published in Welsh
     action: ClassVar[Action] = Action.CANCELLED
     headline: ClassVar[str] = "Cancelled"
     keys: ClassVar[tuple[str, ...]] = ()
@@ -220,6 +222,7 @@ class Reinstated:
     old: dt.date
     new: dt.date
     reason: str
+    reason_cy: str = ""  # the reason in Welsh, for a programme published in Welsh
     action: ClassVar[Action] = Action.REINSTATED
     headline: ClassVar[str] = "Reinstated"
     keys: ClassVar[tuple[str, ...]] = ()
@@ -255,6 +258,7 @@ class Retimed:
     old: dt.date
     time: dt.time
     reason: str
+    reason_cy: str = ""  # the reason in Welsh, for a programme published in Welsh
     action: ClassVar[Action] = Action.RETIMED
     headline: ClassVar[str] = "Retimed"
     keys: ClassVar[tuple[str, ...]] = ("time",)
@@ -290,6 +294,7 @@ class Postponed:
     on: dt.date
     old: dt.date
     reason: str
+    reason_cy: str = ""  # the reason in Welsh, for a programme published in Welsh
     action: ClassVar[Action] = Action.POSTPONED
     headline: ClassVar[str] = "Postponed"
     keys: ClassVar[tuple[str, ...]] = ()
@@ -328,6 +333,7 @@ class Released:
     old: dt.date  # the day it came out
     url: str  # "" when none is given
     reason: str = ""
+    reason_cy: str = ""  # the reason in Welsh, for a programme published in Welsh
     action: ClassVar[Action] = Action.RELEASED
     headline: ClassVar[str] = "Released"
     keys: ClassVar[tuple[str, ...]] = ("url",)
@@ -414,7 +420,8 @@ KINDS: dict[Action, type[Change]] = {
     kind.action: kind for kind in (Moved, Cancelled, Reinstated, Retimed, Postponed, Released)
 }
 COMMON_KEYS = ("on", "action", "from", "to", "reason")  # every row of releases.json has them
-CHANGE_KEYS = (*COMMON_KEYS, *(key for kind in KINDS.values() for key in kind.keys))
+WELSH_REASON = "reason_cy"  # the reason in Welsh: kept beside it, and not sealed
+CHANGE_KEYS = (*COMMON_KEYS, *(key for kind in KINDS.values() for key in kind.keys), WELSH_REASON)
 
 
 class Unreadable(ValueError):
@@ -442,8 +449,9 @@ def read_change(action: Action, on: dt.date, old: dt.date, reason: str,
 def change_fields(change: Change) -> Fields:
     """Every key of the change, in the order the record writes them."""
     reason = {"reason": change.reason} if change.reason or change.needs_reason else {}
+    welsh = {WELSH_REASON: change.reason_cy} if change.reason_cy else {}
     return {"on": change.on, "action": change.action.value, "from": change.old,
-            **change.fields(), **reason}  # fmt: skip
+            **change.fields(), **reason, **welsh}  # fmt: skip
 
 
 def change_row(change: Change) -> dict[str, str | None]:

@@ -272,6 +272,7 @@ class Period:
 class Suspension:
     period: Period
     reason: str
+    reason_cy: str = ""  # in Welsh, when the programme is published in Welsh too
 
 
 @dataclass(frozen=True)
@@ -281,6 +282,7 @@ class Blackout:
     start: dt.date
     end: dt.date  # inclusive
     reason: str
+    reason_cy: str = ""  # in Welsh, when the programme is published in Welsh too
 
     def covers(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
@@ -292,6 +294,7 @@ class Ending:
 
     on: dt.date
     reason: str
+    reason_cy: str = ""
 
 
 @dataclass(frozen=True)
@@ -322,6 +325,10 @@ class Publication:
     time_reason: str = ""  # why it is released at other than the standard time
     ended: Ending | None = None
     precision: Precision = Precision.EXACT  # how its provisional dates are announced
+    # In Welsh, when the programme is published in Welsh too ("" when it is not).
+    title_cy: str = ""
+    description_cy: str = ""
+    time_reason_cy: str = ""
 
     def __post_init__(self) -> None:
         # The reader gives only pairs that fit; any other is a bug, caught where it is made.
@@ -341,6 +348,7 @@ class Topic:
     name: str
     file: str
     publications: tuple[Publication, ...]
+    name_cy: str = ""  # in Welsh, when the programme is published in Welsh too
 
 
 Key = ReleaseKey  # publication id, scheduled month (week, day): a release's identity
@@ -461,6 +469,12 @@ class Programme:
     seals: Seals = NO_SEALS
     govuk_api: str = GOVUK_API  # the Search API answering `--against govuk`
     govuk_organisation: str = ""  # its slug on GOV.UK; "" for a programme made in code
+    organisation_cy: str = ""  # set: the programme is published in Welsh too
+
+    @property
+    def welsh(self) -> bool:
+        """Whether its feeds and page are published in Welsh beside English."""
+        return bool(self.organisation_cy)
 
     @property
     def record_path(self) -> Path:

@@ -11,10 +11,12 @@ import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import assert_never
 from xml.sax.saxutils import escape, quoteattr
 
 from calendar_gen.feeds import statistics_of
 from calendar_gen.history import Change, lands_on
+from calendar_gen.language import Language, releases_of
 from calendar_gen.model import Programme
 from calendar_gen.releases import Release
 from calendar_gen.texts import long_date
@@ -52,14 +54,29 @@ class News:
 
     @property
     def title(self) -> str:
-        what = "Confirmed" if self.change is None else self.change.headline
-        return f"{what}: {self.release.publication.title}, {long_date(self.day)}"
+        return self.title_in(Language.EN)
 
     @property
     def summary(self) -> str:
+        return self.summary_in(Language.EN)
+
+    def title_in(self, lang: Language) -> str:
+        p = self.release.publication
+        title = p.title_cy if lang is Language.CY else p.title
+        return f"{lang.headline(self.change)}: {title}, {lang.long_date(self.day)}"
+
+    def summary_in(self, lang: Language) -> str:
         if self.change is not None:
-            return self.change.text()
-        return f"Confirmed for {long_date(self.day)} at {self.release.start:%H:%M} UK time."
+            return lang.change(self.change, self.change.reason_cy)
+        at = f"{self.release.start:%H:%M}"
+        match lang:
+            case Language.EN:
+                return f"Confirmed for {long_date(self.day)} at {at} UK time."
+            case Language.CY:
+                day = lang.long_date(self.day)
+                return f"Cadarnhawyd. Dyddiad y datganiad: {day}, {at} (amser y DU)."
+            case _:
+                assert_never(lang)
 
 
 def news(releases: Iterable[Release]) -> list[News]:
@@ -100,41 +117,61 @@ def _stamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def _entry(item: News, page: str) -> str:
+def _entry(item: News, page: str, lang: Language) -> str:
     link = f"{page}#{anchor(item.release)}"
     r = item.release
+    # The Welsh items are translations, not the same entries: ids of their own.
+    entry_id = item.id if lang is Language.EN else (
+        f"urn:uuid:{uuid.uuid5(NAMESPACE, f'{r.uid}/{item.index}/{lang}')}")  # fmt: skip
+    topic = r.topic.name_cy if lang is Language.CY else r.topic.name
     return (
         "<entry>\n"
-        f"  <id>{item.id}</id>\n"
-        f"  <title>{_text(item.title)}</title>\n"
+        f"  <id>{entry_id}</id>\n"
+        f"  <title>{_text(item.title_in(lang))}</title>\n"
         f"  <updated>{_stamp(item.on)}</updated>\n"
         f'  <link rel="alternate" type="text/html" href={_attr(link)}/>\n'
-        f"  <category term={_attr(r.topic.slug)} label={_attr(r.topic.name)}/>\n"
-        f"  <summary>{_text(item.summary)}</summary>\n"
+        f"  <category term={_attr(r.topic.slug)} label={_attr(topic)}/>\n"
+        f"  <summary>{_text(item.summary_in(lang))}</summary>\n"
         "</entry>\n"
     )
 
 
-def render_atom(programme: Programme, releases: Iterable[Release]) -> str:
-    """changes.atom: an Atom feed (RFC 4287) of the calendar's news, newest first."""
+# The Atom feed's title and subtitle in each language; {org} the organisation's name.
+ATOM_WORDS = {
+    Language.EN: ("{statistics} release calendar: changes",
+                  "Releases confirmed, moved, cancelled and reinstated, with the reason"),
+    Language.CY: ("Calendr {of}: newidiadau",
+                  "Datganiadau a gadarnhawyd, a symudwyd, a ganslwyd ac a adferwyd, gyda'r "
+                  "rheswm"),
+}  # fmt: skip
+
+
+def render_atom(
+    programme: Programme, releases: Iterable[Release], lang: Language = Language.EN
+) -> str:
+    """changes.atom: an Atom feed (RFC 4287) of the calendar's news, newest first; in
+    Welsh, changes.cy.atom."""
     items = news(releases)
     base = f"{programme.feed_url}/" if programme.feed_url else ""
     # A feed must say when it last changed: with no news yet, the start of the period.
     updated = items[0].on if items else programme.period.start
-    org = programme.organisation
-    feed_id = f"urn:uuid:{uuid.uuid5(NAMESPACE, programme.uid_domain)}"
-    entries = "".join(_entry(item, f"{base}index.html") for item in items[:MAX_ENTRIES])
+    org = programme.organisation_cy if lang is Language.CY else programme.organisation
+    domain = programme.uid_domain if lang is Language.EN else f"{programme.uid_domain}/{lang}"
+    feed_id = f"urn:uuid:{uuid.uuid5(NAMESPACE, domain)}"
+    page = base + lang.file("index.html")
+    entries = "".join(_entry(item, page, lang) for item in items[:MAX_ENTRIES])
+    title, subtitle = ATOM_WORDS[lang]
+    title = title.format(statistics=statistics_of(org), of=releases_of(org))
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
-        '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">\n'
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{lang}">\n'
         f"<id>{feed_id}</id>\n"
-        f"<title>{_text(f'{statistics_of(org)} release calendar: changes')}</title>\n"
-        f"<subtitle>Releases confirmed, moved, cancelled and reinstated, with the reason"
-        "</subtitle>\n"
+        f"<title>{_text(title)}</title>\n"
+        f"<subtitle>{subtitle}</subtitle>\n"
         f"<updated>{_stamp(updated)}</updated>\n"
         f"<author><name>{_text(org)}</name></author>\n"
-        f'<link rel="self" type="application/atom+xml" href={_attr(base + ATOM)}/>\n'
-        f'<link rel="alternate" type="text/html" href={_attr(base + "index.html")}/>\n'
+        f'<link rel="self" type="application/atom+xml" href={_attr(base + lang.file(ATOM))}/>\n'
+        f'<link rel="alternate" type="text/html" href={_attr(page)}/>\n'
         "<generator>calendar-gen</generator>\n"
         f"{entries}</feed>\n"
     )

@@ -8,9 +8,10 @@ import re
 from collections.abc import Iterator
 from html import escape
 
-from calendar_gen.assets import SCRIPT, STYLE
+from calendar_gen.assets import STYLE, script
 from calendar_gen.feeds import feed_list, sorted_by_feed, statistics_of
 from calendar_gen.glance import year_at_a_glance
+from calendar_gen.language import PAGE_WORDS, Language, releases_of
 from calendar_gen.model import Designation, Period, Precision, Programme, Status
 from calendar_gen.news import ATOM, anchor, last_updated
 from calendar_gen.releases import (
@@ -21,7 +22,6 @@ from calendar_gen.releases import (
     publication_fields,
 )
 from calendar_gen.structured import json_ld
-from calendar_gen.texts import long_date, plural
 
 # A page is for reading: a whole government's calendar lists the thousand releases from the
 # day of the build on and the 250 before, and leaves the rest to releases.csv.
@@ -36,47 +36,56 @@ def _address(programme: Programme, name: str) -> tuple[str, str]:
     return name, name
 
 
-def _feed_item(programme: Programme, name: str, label: str, held: str, total: int) -> str:
+def _feed_item(
+    programme: Programme, name: str, label: str, held: str, total: int,
+    lang: Language = Language.EN,
+) -> str:  # fmt: skip
     """One feed: its address in full with a copy button, and its webcal and https links.
     `held`: what the page's script counts for it ("all", "topic:crime", "designation:...")."""
+    w = PAGE_WORDS[lang]
     subscribe, download = _address(programme, name)
     code_id = f"address-{name.removesuffix('.ics')}"
     relative = "" if programme.feed_url else f' data-relative="{escape(name)}"'
     label = escape(label)
+    count = w.count_one if total == 1 else w.count.format(n=f"{total:,}")
     return (
         f'<li><h3>{label}</h3>: <span class="count" data-holds="{escape(held)}">'
-        f"{plural(total, 'release')}</span>\n"
-        f'<p class="address">Address: <code class="address" id="{code_id}"{relative}>'
+        f"{count}</span>\n"
+        f'<p class="address">{w.address}<code class="address" id="{code_id}"{relative}>'
         f"{escape(download)}</code></p>\n"
         f'<p class="links"><button type="button" class="copy" data-copy="{code_id}" hidden>'
-        f'Copy address<span class="vh"> of {label}</span></button> '
-        f'<a class="subscribe" href="{escape(subscribe)}">Subscribe<span class="vh"> to '
-        f'{label}</span></a> <a class="download" href="{escape(download)}">'
-        f"Download {escape(name)}</a></p></li>"
+        f'{w.copy}<span class="vh">{w.copy_of.format(label=label)}</span></button> '
+        f'<a class="subscribe" href="{escape(subscribe)}">{w.subscribe}<span class="vh">'
+        f'{w.subscribe_to.format(label=label)}</span></a> <a class="download" '
+        f'href="{escape(download)}">{w.download.format(name=escape(name))}</a></p></li>'
     )
 
 
-def _notes(release: Release) -> str:
+def _notes(release: Release, lang: Language = Language.EN) -> str:
     """The release's history and the reason for an unusual time; nothing when it has none."""
-    notes = [c.text() for c in release.changes]
-    if release.publication.time_reason:
-        notes.append(f"Released at {release.start:%H:%M}: {release.publication.time_reason}")
+    p, welsh = release.publication, lang is Language.CY
+    notes = [lang.change(c, c.reason_cy) for c in release.changes]
+    if p.time_reason:
+        reason = p.time_reason_cy if welsh else p.time_reason
+        notes.append(PAGE_WORDS[lang].released_at.format(time=f"{release.start:%H:%M}",
+                                                         reason=reason))  # fmt: skip
     return "".join(f'\n<p class="note"><bdi>{escape(n)}</bdi></p>' for n in notes)
 
 
-def _when(release: Release) -> str:
+def _when(release: Release, lang: Language = Language.EN) -> str:
     """Its day and time; or, announced to the month, only the month or months."""
     if release.precision is Precision.EXACT:
         return (
-            f'<time datetime="{release.start.isoformat()}">{release.date:%a %d %b %Y}</time> '
-            f'<span class="time">{release.start:%H:%M}</span>'
+            f'<time datetime="{release.start.isoformat()}">{lang.short_date(release.date)}'
+            f'</time> <span class="time">{release.start:%H:%M}</span>'
         )
-    return f'<time datetime="{release.date:%Y-%m}">{release.announced}</time>'
+    announced = lang.announced(release.precision, release.date)
+    return f'<time datetime="{release.date:%Y-%m}">{announced}</time>'
 
 
-def _release_item(release: Release) -> str:
+def _release_item(release: Release, lang: Language = Language.EN) -> str:
     """One release: when and its status, then the title, then topic and designation."""
-    p = release.publication
+    p, welsh = release.publication, lang is Language.CY
     status = release.status.value
     # Announced to the month, it is to come until its last day: no day that was never
     # announced is in the page.
@@ -90,11 +99,13 @@ def _release_item(release: Release) -> str:
     )
     return (
         f'<li class="release {status}" id="{escape(anchor(release))}" {data}>\n'
-        f'<p class="when">{_when(release)} <span class="status">{status}</span></p>\n'
-        f'<div class="what"><p class="title"><bdi>{escape(p.title)}</bdi></p>{_notes(release)}'
-        "</div>\n"
-        f'<p class="meta"><span class="topic">{escape(release.topic.name)}</span>'
-        f'<span class="designation">{escape(p.designation)}</span></p></li>'
+        f'<p class="when">{_when(release, lang)} <span class="status">'
+        f"{lang.status(release.status)}</span></p>\n"
+        f'<div class="what"><p class="title"><bdi>{escape(p.title_cy if welsh else p.title)}'
+        f"</bdi></p>{_notes(release, lang)}</div>\n"
+        f'<p class="meta"><span class="topic">'
+        f"{escape(release.topic.name_cy if welsh else release.topic.name)}</span>"
+        f'<span class="designation">{escape(lang.designation(p.designation))}</span></p></li>'
     )
 
 
@@ -102,15 +113,17 @@ def _option(value: str, label: str) -> str:
     return f'<option value="{escape(value)}">{escape(label)}</option>'
 
 
-def _filters(programme: Programme, releases: list[Release]) -> str:
+def _filters(programme: Programme, releases: list[Release], lang: Language = Language.EN) -> str:
     """Topic, designation and month selectors, shown once the script can act on them."""
+    w, welsh = PAGE_WORDS[lang], lang is Language.CY
     months = sorted({(r.date.year, r.date.month) for r in releases}, reverse=True)
     choices = {
-        "topic": ("Topic", "All topics", [(t.slug, t.name) for t in programme.topics]),
-        "designation": ("Designation", "All designations",
-                        [(d.slug, d.value) for d in Designation]),
-        "month": ("Month", "All months",
-                  [(f"{y}-{m:02d}", f"{dt.date(y, m, 1):%B %Y}") for y, m in months]),
+        "topic": (w.topic, w.all_topics,
+                  [(t.slug, t.name_cy if welsh else t.name) for t in programme.topics]),
+        "designation": (w.designation, w.all_designations,
+                        [(d.slug, lang.designation(d)) for d in Designation]),
+        "month": (w.month, w.all_months,
+                  [(f"{y}-{m:02d}", lang.month(dt.date(y, m, 1))) for y, m in months]),
     }  # fmt: skip
     fields = "".join(
         f'<div><label for="filter-{name}">{label}</label><select id="filter-{name}" name="{name}">'
@@ -120,8 +133,8 @@ def _filters(programme: Programme, releases: list[Release]) -> str:
         for name, (label, everything, options) in choices.items()
     )
     return (
-        f'<form class="filters" id="filters" aria-label="Filter the releases" hidden>{fields}'
-        '<div><button type="reset">Show all</button></div></form>\n'
+        f'<form class="filters" id="filters" aria-label="{w.filter_label}" hidden>{fields}'
+        f'<div><button type="reset">{w.show_all}</button></div></form>\n'
         '<p class="shown" id="shown" role="status" hidden></p>'
     )
 
@@ -133,124 +146,153 @@ def _shown(releases: list[Release], as_of: dt.date) -> list[Release]:
     return [*reversed(coming), *reversed(before)]
 
 
-def _release_lists(releases: list[Release], as_of: dt.date) -> str:
+def _release_lists(releases: list[Release], as_of: dt.date, lang: Language = Language.EN) -> str:
     """Every release newest first; the script moves those from today on into Upcoming."""
+    w = PAGE_WORDS[lang]
     shown = _shown(releases, as_of)
-    rows = "\n".join(_release_item(r) for r in shown)
+    rows = "\n".join(_release_item(r, lang) for r in shown)
+    csv = '<a href="releases.csv">releases.csv</a>'
     more = (
-        f'<p>And {len(releases) - len(shown):,} more: every release is in <a href="releases.csv">'
-        "releases.csv</a>.</p>"
+        f"<p>{w.more.format(n=f'{len(releases) - len(shown):,}', csv=csv)}</p>"
         if len(shown) < len(releases)
         else ""
     )
     return (
         '<section class="list" id="upcoming" aria-labelledby="upcoming-heading" hidden>\n'
-        '<h3 id="upcoming-heading">Upcoming releases, soonest first</h3>\n'
-        '<p class="empty" hidden>No upcoming releases.</p>\n'
+        f'<h3 id="upcoming-heading">{w.upcoming}</h3>\n'
+        f'<p class="empty" hidden>{w.no_upcoming}</p>\n'
         '<ol class="releases" id="upcoming-list"></ol></section>\n'
         '<section class="list" id="past" aria-labelledby="past-heading">\n'
-        '<h3 id="past-heading" data-split="Past releases, newest first">'
-        "All releases, newest first</h3>\n"
-        f'<p class="empty"{"" if not shown else " hidden"}>No releases.</p>\n'
+        f'<h3 id="past-heading" data-split="{w.past}">'
+        f"{w.every}</h3>\n"
+        f'<p class="empty"{"" if not shown else " hidden"}>{w.none}</p>\n'
         f'<ol class="releases">\n{rows}\n</ol></section>{more}'
     )
 
 
-def _paused(programme: Programme) -> str:
+def _paused(programme: Programme, lang: Language = Language.EN) -> str:
     """Publications suspended for a period or ended, each with the reason."""
-    items = []
+    w, welsh, items = PAGE_WORDS[lang], lang is Language.CY, []
     for topic in programme.topics:
         for p in topic.publications:
-            where = f"<strong>{escape(p.title)}</strong> ({escape(topic.name)})"
+            title, name = (p.title_cy, topic.name_cy) if welsh else (p.title, topic.name)
+            where = f"<strong>{escape(title)}</strong> ({escape(name)})"
             items += [
-                f"<li>{where}: suspended for {escape(s.period.name)}: {escape(s.reason)}</li>"
+                "<li>" + w.suspended.format(where=where, period=escape(s.period.name),
+                                            reason=escape(s.reason_cy if welsh else s.reason))
+                + "</li>"
                 for s in p.suspensions
-            ]
-            if p.ended:
-                items.append(f"<li>{where}: ended on {long_date(p.ended.on)}: "
-                             f"{escape(p.ended.reason)}</li>")  # fmt: skip
+            ]  # fmt: skip
+            if e := p.ended:
+                reason = escape(e.reason_cy if welsh else e.reason)
+                items.append("<li>" + w.ended.format(where=where, date=lang.long_date(e.on),
+                                                     reason=reason) + "</li>")  # fmt: skip
     if not items:
         return ""
-    return (
-        '<h2 id="paused">Suspended and ended publications</h2>\n'
-        "<ul>\n" + "\n".join(items) + "\n</ul>\n"
-    )
+    return f'<h2 id="paused">{w.paused}</h2>\n<ul>\n' + "\n".join(items) + "\n</ul>\n"
 
 
-def _digest(digest: str, events: str) -> str:
+def _digest(digest: str, events: str, lang: Language = Language.EN) -> str:
     """The digests of releases.json and of the record's seals, as the record keeps them:
     anyone holding a copy of the record can see it is the one this page was published from."""
     if not digest:
         return ""
-    code = '<code class="digest">{}</code>'.format
-    sealed = (f" The record's events, as sealed by this build, have the digest "
-              f"{code(escape(events))} ([published] events)." if events else "")  # fmt: skip
-    return (f"\n<p>releases.json as published has the digest {code(escape(digest))}, which "
-            f"the programme's record keeps ([published] releases).{sealed}</p>")  # fmt: skip
+    w, code = PAGE_WORDS[lang], '<code class="digest">{}</code>'.format
+    sealed = w.sealed.format(code=code(escape(events))) if events else ""
+    return f"\n<p>{w.digest.format(code=code(escape(digest)))}{sealed}</p>"
 
 
-def _introduction(programme: Programme, releases: list[Release]) -> str:
+def _organisation(programme: Programme, lang: Language) -> str:
+    return programme.organisation_cy if lang is Language.CY else programme.organisation
+
+
+def _heading(programme: Programme, lang: Language) -> str:
+    """'Home Office statistics release calendar', 'Calendr datganiadau Y Swyddfa Gartref'."""
+    org = _organisation(programme, lang)
+    heading = PAGE_WORDS[lang].heading
+    return escape(heading.format(org=org, org_statistics=statistics_of(org), of=releases_of(org)))
+
+
+def _introduction(programme: Programme, releases: list[Release], lang: Language) -> str:
     """What the calendar covers, its release time, what the status words mean, its date."""
+    w, org = PAGE_WORDS[lang], _organisation(programme, lang)
     span = ""
     if releases:
-        span = f" from {releases[0].date:%B %Y} to {releases[-1].date:%B %Y}"
+        span = w.span.format(first=lang.month(releases[0].date), last=lang.month(releases[-1].date))
     updated = last_updated(releases)
     stamp = (
-        f' Last updated <time datetime="{updated.isoformat()}">{long_date(updated)}</time>.'
+        w.updated.format(
+            date=f'<time datetime="{updated.isoformat()}">{lang.long_date(updated)}</time>'
+        )
         if updated
         else ""
     )
-    return (
-        f"<p>Pre-announced release dates of {escape(statistics_of(programme.organisation))}{span}. "
-        f"Statistics are released at {programme.release_time:%H:%M} UK time on working days "
-        f"unless a release shows another time.{stamp}</p>\n"
-        + _legend(plural(programme.notice_weeks, "week"))
-    )
+    what = org if lang is Language.CY else statistics_of(org)
+    time = w.release_time.format(time=f"{programme.release_time:%H:%M}")
+    intro = w.intro.format(what=escape(what), of=escape(releases_of(what)), span=span)
+    return f"<p>{intro} {time}{stamp}</p>\n" + _legend(lang.weeks(programme.notice_weeks), lang)
 
 
-def _legend(notice: str) -> str:
+def _legend(notice: str, lang: Language = Language.EN) -> str:
     """What each status means, as the releases below show it."""
     said = (
-        f"<strong>{s.value.capitalize()}</strong>: {escape(s.meaning(notice))}."
+        f"<strong>{lang.status(s).capitalize()}</strong>: {escape(lang.meaning(s, notice))}."
         for s in Status
         if s.published
     )
     return f"<p>{' '.join(said)}</p>"
 
 
-def _feeds(programme: Programme, releases: list[Release]) -> str:
+def _feeds(programme: Programme, releases: list[Release], lang: Language = Language.EN) -> str:
     """Every feed with its address and count: all releases, each topic, each designation."""
     coming = [r for r in releases if r.status.comes_out]
     by_feed = sorted_by_feed(coming, coming)
     items = [
-        _feed_item(programme, feed.name, feed.title, feed.key, len(feed.pick(by_feed, coming)))
-        for feed in feed_list(programme)
+        _feed_item(
+            programme, feed.name, feed.title, feed.key, len(feed.pick(by_feed, coming)), lang
+        )
+        for feed in feed_list(programme, lang)
     ]
     return "\n".join(items)
 
 
-def _head(programme: Programme, shown: list[Release], period: Period) -> str:
+def _languages(programme: Programme, lang: Language) -> tuple[str, str]:
+    """The head's link to the page in the other language, and the header's; none for a
+    programme in English only."""
+    if not programme.welsh:
+        return "", ""
+    other = lang.other
+    href = other.file("index.html")
+    head = f'\n<link rel="alternate" hreflang="{other}" href="{href}">'
+    link = (f'\n<p class="language"><a href="{href}" hreflang="{other}" lang="{other}">'
+            f"{other.name_in_itself}</a></p>")  # fmt: skip
+    return head, link
+
+
+def _head(
+    programme: Programme, shown: list[Release], period: Period, lang: Language = Language.EN
+) -> str:
     """The page's head: its title, the news feed, the style and the structured data."""
-    org = escape(programme.organisation)
-    heading = escape(statistics_of(programme.organisation))
+    w, org = PAGE_WORDS[lang], escape(_organisation(programme, lang))
+    title = w.title.format(heading=_heading(programme, lang), period=escape(period.name))
     return f"""<!doctype html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{heading} release calendar, {escape(period.name)}</title>
-<link rel="alternate" type="application/atom+xml" href="{ATOM}"
- title="Changes to the {org} release calendar">
+<title>{title}</title>
+<link rel="alternate" type="application/atom+xml" href="{lang.file(ATOM)}"
+ title="{w.news_title.format(org=org, of=releases_of(org))}">{_languages(programme, lang)[0]}
 <style>
 {STYLE}
 </style>
-{json_ld(programme, shown)}
+{json_ld(programme, shown, lang)}
 </head>"""
 
 
 def render_index(
     programme: Programme, releases: list[Release], period: Period, as_of: dt.date,
-    digest: str = "", events: str = "",
+    digest: str = "", events: str = "", lang: Language = Language.EN,
 ) -> str:  # fmt: skip
     """index.html: every feed's address and links, the releases, and what is paused;
     `digest`, releases.json's, and `events`, the record's seals', which the record keeps too.
@@ -258,36 +300,34 @@ def render_index(
     `as_of` matters only for a calendar too long to list whole: the browser, not the build,
     works out which releases are upcoming, so rebuilding never changes the page.
     """
-    heading = escape(statistics_of(programme.organisation))
-    return f"""{_head(programme, _shown(releases, as_of), period)}
+    w = PAGE_WORDS[lang]
+    atom = f'<a href="{lang.file(ATOM)}">{lang.file(ATOM)}</a>'
+    data = w.data.format(csv='<a href="releases.csv">releases.csv</a>',
+                         json='<a href="releases.json">releases.json</a>')  # fmt: skip
+    return f"""{_head(programme, _shown(releases, as_of), period, lang)}
 <body>
-<a class="skip" href="#releases">Skip to the releases</a>
-<header>
-<h1>{heading} release calendar</h1>
-{_introduction(programme, releases)}
+<a class="skip" href="#releases">{w.skip}</a>
+<header>{_languages(programme, lang)[1]}
+<h1>{_heading(programme, lang)}</h1>
+{_introduction(programme, releases, lang)}
 </header>
 <main>
-<h2 id="subscribe">Subscribe</h2>
-<p>Subscribe to a feed and your calendar follows every change. Copy its address, then: in
-Outlook, Add calendar, Subscribe from web; in Google Calendar, Other calendars, From URL; in
-Apple Calendar, File, New Calendar Subscription; in Thunderbird, New Calendar, On the Network.
-Or open a Subscribe link. News of every confirmation, move and cancellation is in
-<a href="{ATOM}">{ATOM}</a>, for a news reader.</p>
+<h2 id="subscribe">{w.subscribe}</h2>
+<p>{w.subscribe_help.format(atom=atom)}</p>
 <ul class="feeds">
-{_feeds(programme, releases)}
+{_feeds(programme, releases, lang)}
 </ul>
 <p id="copied" class="vh" role="status"></p>
-{year_at_a_glance(_shown(releases, as_of), period.first)}
-<h2 id="releases" tabindex="-1">Releases</h2>
-{_filters(programme, releases)}
-{_release_lists(releases, as_of)}
-{_paused(programme)}</main>
+{year_at_a_glance(_shown(releases, as_of), period.first, lang)}
+<h2 id="releases" tabindex="-1">{w.releases}</h2>
+{_filters(programme, releases, lang)}
+{_release_lists(releases, as_of, lang)}
+{_paused(programme, lang)}</main>
 <footer>
-<p>The same releases as data: <a href="releases.csv">releases.csv</a>,
-<a href="releases.json">releases.json</a>.</p>{_digest(digest, events)}
+<p>{data}</p>{_digest(digest, events, lang)}
 </footer>
 <script>
-{SCRIPT}
+{script(lang is Language.CY)}
 </script>
 </body>
 </html>

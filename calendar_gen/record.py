@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from calendar_gen.files import read_toml
 from calendar_gen.history import (
     CHANGE_KEYS,
     KINDS,
+    WELSH_REASON,
     Action,
     State,
     Unreadable,
@@ -496,11 +497,18 @@ def _read_change(table: dict[str, Any], problem: Callable[[str], None]) -> Chang
         problem("a change needs a reason")
     if action is None:
         return None
+    welsh = table.get(WELSH_REASON, "")
+    if not isinstance(welsh, str) or (WELSH_REASON in table and not welsh.strip()):
+        problem(f'{WELSH_REASON} {written(welsh)} is not the reason in Welsh; write it like '
+                f'{WELSH_REASON} = "..."')  # fmt: skip
+        return None
     try:
         change = read_change(Action(action), on or _NEVER, old or _NEVER, str(reason), table)
     except Unreadable as error:
         problem(error.message or _not_a_date(error.key, table[error.key]))
         return None
+    if welsh:
+        change = replace(change, reason_cy=welsh.strip())
     return change if on and old and isinstance(reason, str) else None
 
 

@@ -7,13 +7,14 @@ import difflib
 import os
 import re
 from collections import Counter
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, assert_never
 
 from calendar_gen.errors import Problem, ScheduleError, shown
 from calendar_gen.files import NOT_A_SCHEDULE, not_a_file, read_toml_text
+from calendar_gen.history import WELSH_REASON
 from calendar_gen.model import (
     DESIGNATION_FEED,
     GOVUK_API,
@@ -21,6 +22,7 @@ from calendar_gen.model import (
     PROGRAMME_FILE,
     RECORD_FILE,
     AcceptedClash,
+    Announcement,
     Blackout,
     Designation,
     Ending,
@@ -61,24 +63,28 @@ REGIONS_DEFAULT = "england-and-wales"
 PROGRAMME_KEYS = (
     "organisation", "period", "timezone", "release_time", "holidays", "roll", "uid_domain",
     "notice_weeks", "max_releases_per_day", "max_releases", "blackout", "feed_url", "ends",
-    "accept", "govuk_api", "govuk_organisation",
+    "accept", "govuk_api", "govuk_organisation", "organisation_cy",
 )  # fmt: skip
-BLACKOUT_KEYS = ("from", "until", "reason")
+BLACKOUT_KEYS = ("from", "until", "reason", "reason_cy")
 ACCEPT_KEYS = ("date", "ids", "reason")
-ENDED_KEYS = ("on", "reason")
-TOPIC_KEYS = ("topic", "publication")
+ENDED_KEYS = ("on", "reason", "reason_cy")
+TOPIC_KEYS = ("topic", "publication", "topic_cy")
 PUBLICATION_KEYS = (
     "id", "title", "designation", "frequency", "description", "months", "day", "roll",
     "holidays", "time", "time_reason", "suspended", "released_with", "ended", "from", "dates",
-    "provisional",
+    "provisional", "title_cy", "description_cy", "time_reason_cy",
 )  # fmt: skip
-SUSPENSION_KEYS = ("period", "reason")
+SUSPENSION_KEYS = ("period", "reason", "reason_cy")
 
+WELSH = "_cy"  # organisation_cy, topic_cy, title_cy, ...: the text in Welsh
 # The longest text each key takes, in characters: what fits a calendar's title line or a
 # page, with room to spare. A 20 MB description in a monthly publication once wrote 935 MB
 # of feeds and data. The README lists these.
 TEXT_LIMITS = {"organisation": 200, "topic": 200, "title": 200, "description": 2_000,
                "reason": 500}  # fmt: skip
+# The Welsh of each: organisation_cy, title_cy, ... (a Welsh text runs longer than its
+# English, but not past these).
+TEXT_LIMITS |= {f"{key}{WELSH}": limit for key, limit in list(TEXT_LIMITS.items())}
 FILE_LIMIT = 1_048_576  # bytes of one schedule file (1 MiB), checked before it is parsed
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -109,17 +115,46 @@ def slugify(text: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", text.lower())) or "calendar-gen"
 
 
+@dataclass
+class _Welsh:
+    """The Welsh texts a programme's files hold and lack: all or none of them."""
+
+    found: list[str] = field(default_factory=list)  # where one was found
+    missing: list[Problem] = field(default_factory=list)
+
+    def problems(self) -> list[Problem]:
+        """Every Welsh text missing, once any is written; none when the programme has none."""
+        return self.missing if self.found else []
+
+
 class _Reader:
     """Collects problems while reading values, so one run reports them all.
 
     Each message names the key, shows the value as it was written and says what to write.
     """
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, welsh: _Welsh | None = None) -> None:
         self.file = file
         self.problems: list[Problem] = []
         self.publication: str | None = None
         self.suggested: set[str] = set()  # keys a misspelt key was taken for
+        self.welsh = welsh or _Welsh()
+
+    def welsh_text(self, table: dict[str, Any], key: str, *, lines: bool = False) -> str:
+        """The Welsh of `key` (`key`_cy); "" when there is none, noted as missing where the
+        English is written, so that a programme with any Welsh gets every one asked for."""
+        welsh = key + WELSH
+        if welsh in table and key not in table:
+            self.problem(f"{welsh} is the Welsh of {key}, which is not written; write {key} "
+                         f"too, or take {welsh} out")  # fmt: skip
+        elif welsh in table:
+            self.welsh.found.append(self.file)
+            return self.text(table, welsh, lines=lines) or ""
+        english = table.get(key)
+        if isinstance(english, str) and english.strip():
+            self.welsh.missing.append(Problem(self.file, missing_welsh(welsh, english),
+                                              self.publication))  # fmt: skip
+        return ""
 
     def problem(self, message: str) -> None:
         self.problems.append(Problem(self.file, message, self.publication))
@@ -228,6 +263,14 @@ class _Reader:
             return None
 
 
+def missing_welsh(key: str, english: str) -> str:
+    """What a Welsh text missing from a programme with Welsh says."""
+    return (
+        f"{key} is missing: the programme has Welsh, so every text needs it; write "
+        f'{key} = "..." with the Welsh for {shown(english)}'
+    )
+
+
 def _quoted_date(text: str) -> bool:
     try:
         dt.date.fromisoformat(text.strip())
@@ -254,6 +297,7 @@ class _Settings:
     max_releases: int
     govuk_api: str
     govuk_organisation: str
+    organisation_cy: str = ""
 
 
 # The tables each file may hold: the keys of each, and the tables below it.
@@ -329,6 +373,7 @@ def _misplaced_message(text: str, key: str, path: str, home: str) -> str:
 def _read_settings(data: dict[str, Any], r: _Reader) -> _Settings | None:
     r.unknown_keys(data, PROGRAMME_KEYS, "in the programme")
     organisation = r.text(data, "organisation")
+    organisation_cy = r.welsh_text(data, "organisation")
     period = r.period(data["period"], "period") if "period" in data else None
     if "period" not in data:
         r.missing("period", 'period = "2014/15" (a financial year) or period = "2015"')
@@ -369,6 +414,7 @@ def _read_settings(data: dict[str, Any], r: _Reader) -> _Settings | None:
         max_releases,
         govuk_api,
         govuk_organisation or slugify(organisation),
+        organisation_cy,
     )
 
 
@@ -439,7 +485,7 @@ def _read_blackouts(data: dict[str, Any], r: _Reader) -> tuple[Blackout, ...] | 
         if start > end:
             r.problem(f"blackout from {start} until {end} ends before it starts")
         elif reason:
-            found.append(Blackout(start, end, reason))
+            found.append(Blackout(start, end, reason, r.welsh_text(table, "reason")))
     return tuple(found) if len(found) == len(value) else None
 
 
@@ -490,7 +536,7 @@ def _read_ended(table: dict[str, Any], r: _Reader) -> Ending | None:
         return None
     r.unknown_keys(value, ENDED_KEYS, "in ended")
     on, reason = r.date(value, "on"), r.text(value, "reason")
-    return Ending(on, reason) if on and reason else None
+    return Ending(on, reason, r.welsh_text(value, "reason")) if on and reason else None
 
 
 def _read_suspensions(table: dict[str, Any], r: _Reader) -> tuple[Suspension, ...]:
@@ -506,7 +552,7 @@ def _read_suspensions(table: dict[str, Any], r: _Reader) -> tuple[Suspension, ..
         period = r.period(entry.get("period"), "suspended period")
         reason = r.text(entry, "reason")
         if period and reason:
-            found.append(Suspension(period, reason))
+            found.append(Suspension(period, reason, r.welsh_text(entry, "reason")))
     return tuple(found)
 
 
@@ -533,6 +579,8 @@ def _read_publication(
     pub_id = _read_id(table, index, r)
     r.unknown_keys(table, PUBLICATION_KEYS, "in a publication")
     title = r.text(table, "title")
+    welsh = {f"{key}{WELSH}": r.welsh_text(table, key, lines=key == "description")
+             for key in ("title", "description", "time_reason")}  # fmt: skip
     designation = r.choice(table, "designation", tuple(Designation))
     frequency = r.choice(table, "frequency", tuple(Frequency))
     description = r.text(table, "description", required=False, lines=True) or ""
@@ -570,6 +618,7 @@ def _read_publication(
         precision=Precision(precision),
         topic=slug,
         file=r.file,
+        **welsh,
     )
 
 
@@ -713,6 +762,7 @@ def _read_topic(
 ) -> Topic | None:
     r.unknown_keys(data, TOPIC_KEYS, "in a topic file")
     name = r.text(data, "topic")
+    name_cy = r.welsh_text(data, "topic")
     tables = data.get("publication", [])
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
         r.problem("publication must be a list of tables, written [[publication]]")
@@ -720,7 +770,7 @@ def _read_topic(
     publications = [_read_publication(t, i, slug, settings, r) for i, t in enumerate(tables)]
     if name is None or None in publications:
         return None
-    return Topic(slug, name, r.file, tuple(p for p in publications if p is not None))
+    return Topic(slug, name, r.file, tuple(p for p in publications if p is not None), name_cy)
 
 
 def _duplicate_ids(data: dict[str, Any], file: str, seen: dict[str, str]) -> list[Problem]:
@@ -765,7 +815,7 @@ def _misnamed(root: Path, shown: str) -> list[Problem]:
 
 
 def _read_topics(
-    root: Path, shown: str, settings: _Settings | None
+    root: Path, shown: str, settings: _Settings | None, welsh: _Welsh
 ) -> tuple[list[Topic], list[Problem]]:
     """Every topic file in the folder, read and checked, and the problems found."""
     topics: list[Topic] = []
@@ -796,7 +846,7 @@ def _read_topics(
             problems.append(problem)
             continue
         assert data is not None
-        reader = _Reader(file)
+        reader = _Reader(file, welsh)
         _misplaced(data, text, TOPIC_LAYOUT, reader)
         topic = _read_topic(data, slug, settings, reader)
         problems += reader.problems + _duplicate_ids(data, file, seen)
@@ -884,7 +934,9 @@ def _no_folder(root: Path) -> str:
     return f"{what} (looked for {looked}); {hint}"
 
 
-def _programme_settings(root: Path, shown: str) -> tuple[_Settings | None, list[Problem]]:
+def _programme_settings(
+    root: Path, shown: str, welsh: _Welsh
+) -> tuple[_Settings | None, list[Problem]]:
     """programme.toml's settings, or None and why they cannot be read."""
     settings_file = root / PROGRAMME_FILE
     file = str(Path(shown) / PROGRAMME_FILE)
@@ -895,7 +947,7 @@ def _programme_settings(root: Path, shown: str) -> tuple[_Settings | None, list[
         return None, [problem]
     if data is None:
         return None, []
-    reader = _Reader(file)
+    reader = _Reader(file, welsh)
     _misplaced(data, text, PROGRAMME_LAYOUT, reader)
     settings = _read_settings(data, reader)
     return settings, list(reader.problems)
@@ -912,6 +964,18 @@ def _released_with(topics: list[Topic], regions: Mapping[str, object]) -> list[P
     ]
 
 
+def _welsh_reasons(announcements: Iterable[Announcement], file: str, welsh: _Welsh) -> None:
+    """The record's changes' Welsh reasons, found and missing, as the schedules' texts."""
+    for a in announcements:
+        for change in a.changes:
+            if change.reason_cy:
+                welsh.found.append(file)
+            elif change.reason:
+                why = missing_welsh(WELSH_REASON, change.reason)
+                welsh.missing.append(Problem(file, f"the change of {change.on} ({change.action}): "
+                                             f"{why}", a.id))  # fmt: skip
+
+
 def load_programme(folder: str | Path, *, promises_first: bool = False) -> Programme:
     """Read and validate a schedules folder; raise ScheduleError listing every problem.
     With `promises_first` (a build's), an event taken out of the record is left to it."""
@@ -919,8 +983,9 @@ def load_programme(folder: str | Path, *, promises_first: bool = False) -> Progr
     shown = str(folder).rstrip("/") or "/"
     if not root.is_dir():
         raise ScheduleError([Problem(shown, _no_folder(root))])
-    settings, problems = _programme_settings(root, shown)
-    topics, topic_problems = _read_topics(root, shown, settings)
+    welsh = _Welsh()
+    settings, problems = _programme_settings(root, shown, welsh)
+    topics, topic_problems = _read_topics(root, shown, settings, welsh)
     problems += topic_problems
     regions = {p.id: p.rule.region for t in topics for p in t.publications}
     problems += _released_with(topics, regions)
@@ -930,6 +995,8 @@ def load_programme(folder: str | Path, *, promises_first: bool = False) -> Progr
     if not problems:  # ids in the record are checked against complete schedules only
         announced = {a.id for a in record.announcements.values()}
         problems += _one_per_renamed_id(record_problems, topics, announced)
+    _welsh_reasons(record.announcements.values(), str(Path(shown) / RECORD_FILE), welsh)
+    problems += welsh.problems()
     if not problems and record.seals.taken_out and not promises_first:
         problems.append(record.seals.taken_out)
     if problems or settings is None:
@@ -955,4 +1022,5 @@ def load_programme(folder: str | Path, *, promises_first: bool = False) -> Progr
         builds=record.builds,
         shown=fold_shown(record.shown),
         seals=record.seals,
+        organisation_cy=settings.organisation_cy,
     )

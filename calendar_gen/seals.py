@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 
-from calendar_gen.history import change_fields
+from calendar_gen.history import WELSH_REASON, change_fields
 from calendar_gen.model import Announcement, Builds, Key, ShownRow
 
 SEAL = "seal"  # the key each sealed table of the record carries
@@ -45,7 +45,9 @@ def change_seals(a: Announcement) -> list[str]:
 def _change_seals(a: Announcement, before: str) -> list[str]:
     seals = []
     for change in a.changes:
-        fields = change_fields(change).items()
+        # Not the Welsh reason: a translation added to a change already published, as a
+        # programme takes up Welsh, changes no date, status or reason of it.
+        fields = [(k, v) for k, v in change_fields(change).items() if k != WELSH_REASON]
         before = _digest(before, "\x1f".join(f"{key}={value}" for key, value in fields))
         seals.append(before)
     return seals

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, assert_never
 
 from calendar_gen.edits import published_masked, render_updates
-from calendar_gen.feeds import feed_chunks, feed_list
+from calendar_gen.feeds import feed_chunks, feed_list, languages
 from calendar_gen.files import Refused, read_regular
 from calendar_gen.history import ReleaseKey
 from calendar_gen.model import (
@@ -107,13 +107,15 @@ class Output(Enum):
                 ]
             case Output.FEEDS:
                 return feed_chunks(e.programme, e.releases, e.period)
-            case Output.INDEX:
-                page = render_index(e.programme, e.releases, e.period, e.as_of, e.digest, e.events)
-                return [(self.value, page)]
+            case Output.INDEX:  # and index.cy.html, for a programme with Welsh
+                return [(lang.file(self.value), render_index(e.programme, e.releases, e.period,
+                                                             e.as_of, e.digest, e.events, lang))
+                        for lang in languages(e.programme)]  # fmt: skip
             case Output.CSV:
                 return [(self.value, csv_lines(e.releases, byte_order_mark=True))]
-            case Output.CHANGES:
-                return [(self.value, render_atom(e.programme, e.releases))]
+            case Output.CHANGES:  # and changes.cy.atom
+                return [(lang.file(self.value), render_atom(e.programme, e.releases, lang))
+                        for lang in languages(e.programme)]  # fmt: skip
             case Output.FEED_LIST:
                 return [(self.value, _feed_list(e.programme))]
             case _:

@@ -13,6 +13,7 @@ import json
 from typing import Any, assert_never
 
 from calendar_gen.history import Status, lands_on
+from calendar_gen.language import Language
 from calendar_gen.model import Precision, Programme
 from calendar_gen.news import anchor
 from calendar_gen.releases import Release
@@ -61,22 +62,25 @@ def _end(release: Release) -> dict[str, str]:
     return {"endDate": f"{after - dt.timedelta(days=1):%Y-%m}"}
 
 
-def _event(programme: Programme, release: Release, page: str) -> dict[str, Any]:
+def _event(programme: Programme, release: Release, page: str, lang: Language) -> dict[str, Any]:
     where = f"{page}#{anchor(release)}"
+    welsh = lang is Language.CY
     event: dict[str, Any] = {
         "@type": "PublicationEvent",
         "@id": where,
         "url": where,
         "identifier": release.uid,
-        "name": release.publication.title,
+        "name": release.publication.title_cy if welsh else release.publication.title,
         "startDate": _start(release),
         "eventStatus": event_status(release),
         **_end(release),
-        "organizer": {"@type": "Organization", "name": programme.organisation},
-    }
+        "organizer": {"@type": "Organization",
+                      "name": programme.organisation_cy if welsh else programme.organisation},
+        **({"inLanguage": str(lang)} if welsh else {}),
+    }  # fmt: skip
     if earlier := earlier_days(release):
         event["previousStartDate"] = earlier
-    if history := "\n".join(c.text() for c in release.changes):
+    if history := "\n".join(lang.change(c, c.reason_cy) for c in release.changes):
         event["description"] = history
     links = [str(c.fields()["url"]) for c in release.changes if "url" in c.fields()]
     if links:  # the statistics as published, once released
@@ -84,10 +88,12 @@ def _event(programme: Programme, release: Release, page: str) -> dict[str, Any]:
     return event
 
 
-def json_ld(programme: Programme, releases: list[Release]) -> str:
+def json_ld(programme: Programme, releases: list[Release], lang: Language = Language.EN) -> str:
     """A script element of JSON-LD for `releases`, safe inside HTML whatever their text."""
-    page = f"{programme.feed_url}/index.html" if programme.feed_url else "index.html"
-    graph = {"@context": SCHEMA_ORG, "@graph": [_event(programme, r, page) for r in releases]}
+    page = lang.file("index.html")
+    page = f"{programme.feed_url}/{page}" if programme.feed_url else page
+    graph = {"@context": SCHEMA_ORG,
+             "@graph": [_event(programme, r, page, lang) for r in releases]}  # fmt: skip
     text = json.dumps(graph, ensure_ascii=False, indent=None, separators=(",", ":"))
     # Nothing in it can end the element or open a comment: "<", ">" and "&" as escapes.
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

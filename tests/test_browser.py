@@ -171,3 +171,43 @@ def test_phone_layout_print_and_page_without_scripts(used):
     assert bare["rows"] == sorted(bare["rows"], reverse=True) and len(bare["rows"]) == 47
     assert bare["hidden"] == [True, True, True] and bare["buttons"] == 0
     assert bare["addresses"][:2] == ["all.ics", "crime.ics"]
+
+
+@pytest.fixture(scope="module")
+def welsh_sites(tmp_path_factory):
+    """The shipped programme and the hostile one, each with every text in Welsh too."""
+    from test_welsh import hostile_in_welsh, in_welsh
+
+    root = tmp_path_factory.mktemp("welsh-sites")
+    in_welsh(root / "shipped" / "schedules")
+    hostile_in_welsh(root / "hostile" / "schedules")
+    for name in ("shipped", "hostile"):
+        assert run_cli("build", "--as-of", "2014-06-01", cwd=root / name).returncode == 0
+    with serving(root / "shipped" / "feeds") as shipped, serving(root / "hostile" / "feeds") as bad:
+        yield {"shipped": shipped.url, "hostile": bad.url}
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("site", ["shipped", "hostile"])
+@pytest.mark.parametrize("page", ["index.cy.html", "index.html"])  # each links the other
+def test_the_welsh_page_has_no_accessibility_violations(welsh_sites, site, width, page):
+    result = page_script("audit", f"{welsh_sites[site]}/{page}", str(width))
+    assert result["violations"] == []
+    assert result["passes"] >= 15
+    assert result["problems"] == []
+
+
+def test_the_welsh_page_in_use(welsh_sites):
+    base = welsh_sites["shipped"]
+    used = page_script("use", f"{base}/index.cy.html")
+    assert used["problems"] == []
+    # As on the English page (test_upcoming_filters_and_copy), 40 releases from 5 June 2014.
+    assert len(used["upcoming"]) == 40
+    assert used["headings"] == ["Datganiadau ar ddod, y cynharaf yn gyntaf",
+                                "Datganiadau blaenorol, y diweddaraf yn gyntaf"]  # fmt: skip
+    assert used["counts"][:2] == ["Datganiadau ar ddod: 40", "Datganiadau ar ddod: 7"]
+    assert used["addresses"][0] == f"{base}/all.cy.ics"
+    assert used["filters"]["shown"] == "Yn dangos 3 o 47 datganiad"
+    assert used["said"] == f"Wedi copïo {base}/all.cy.ics"
+    assert not used["scrolls"]
+    assert used["keyboard"][0]["text"] == "Neidio i'r datganiadau"

@@ -15,12 +15,13 @@ DESIGNATIONS = (
 )
 PUBLICATION_KEYS = (
     "id, title, designation, frequency, description, months, day, roll, holidays, time, "
-    "time_reason, suspended, released_with, ended, from, dates, provisional"
+    "time_reason, suspended, released_with, ended, from, dates, provisional, title_cy, "
+    "description_cy, time_reason_cy"
 )
 PROGRAMME_KEYS = (
     "organisation, period, timezone, release_time, holidays, roll, uid_domain, notice_weeks, "
     "max_releases_per_day, max_releases, blackout, feed_url, ends, accept, govuk_api, "
-    "govuk_organisation"
+    "govuk_organisation, organisation_cy"
 )
 DAY_FORMS = (
     "an ordinal weekday ('first|second|third|fourth|last <weekday>', also '1st'..'4th'), a day "

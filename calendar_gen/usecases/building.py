@@ -307,5 +307,7 @@ def _summary(
         f"{plural(len(programme.publications), 'publication')} from "
         f"{first.first_day:%B %Y} to {last.first_day:%B %Y}"
         + (f" and {history} announced before, kept as history" if history else "")
-        + f": {len(feed_list(programme))} feeds and index.html in {out}/"
+        + f": {len(feed_list(programme))} feeds and index.html"
+        + (" and each in Welsh" if programme.welsh else "")
+        + f" in {out}/"
     )

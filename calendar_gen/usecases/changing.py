@@ -30,6 +30,7 @@ def _change(
     wait: float,
     on_wait: Waiting | None,
     apply: Callable[[Programme, Release], Announcement],
+    reason_cy: str = "",
 ) -> ChangeReport:
     """Find the release of `pub_id` on `date`, record one change to it atomically, report it."""
     from calendar_gen.edits import render_updates
@@ -38,7 +39,7 @@ def _change(
         programme = load_programme(schedules)
         _after_the_last_build(programme, as_of)
         release = changes.find_release(programme, pub_id, date, as_of)
-        announcement = apply(programme, release)
+        announcement = changes.in_welsh(programme, apply(programme, release), reason_cy)
         record = programme.record_path
         publish([(record, render_updates(record, [announcement]))])
     clashing = _lands_on_a_clash(programme, announcement, as_of)
@@ -79,42 +80,48 @@ def _lands_on_a_clash(
 
 def move(pub_id: str, date: dt.date, new_date: dt.date, reason: str, *, as_of: dt.date,
          schedules: str | Path = "schedules", wait: float = 60.0,
-         on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
+         reason_cy: str = "", on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
     """Move the release of `pub_id` now on `date` to `new_date`, recording why."""
     return _change(schedules, pub_id, date, as_of, wait, on_wait,
-                   lambda p, r: changes.move(p, r, new_date, reason, as_of))  # fmt: skip
+                   lambda p, r: changes.move(p, r, new_date, reason, as_of),
+                   reason_cy)  # fmt: skip
 
 
 def cancel(pub_id: str, date: dt.date, reason: str, *, as_of: dt.date,
            schedules: str | Path = "schedules", wait: float = 60.0,
-           on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
+           reason_cy: str = "", on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
     """Cancel the release of `pub_id` now on `date`, recording why; it stays as cancelled."""
     return _change(schedules, pub_id, date, as_of, wait, on_wait,
-                   lambda p, r: changes.cancel(p, r, reason, as_of))  # fmt: skip
+                   lambda p, r: changes.cancel(p, r, reason, as_of),
+                   reason_cy)  # fmt: skip
 
 
 def reinstate(pub_id: str, date: dt.date, reason: str, *, as_of: dt.date,
               to: dt.date | None = None, schedules: str | Path = "schedules",
-              wait: float = 60.0, on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
+              wait: float = 60.0, reason_cy: str = "",
+              on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
     """Bring back the cancelled release of `pub_id` on `date` (or on `to`), recording why."""
     return _change(schedules, pub_id, date, as_of, wait, on_wait,
-                   lambda p, r: changes.reinstate(p, r, reason, as_of, to))  # fmt: skip
+                   lambda p, r: changes.reinstate(p, r, reason, as_of, to),
+                   reason_cy)  # fmt: skip
 
 
 def retime(pub_id: str, date: dt.date, time: dt.time, reason: str, *, as_of: dt.date,
            schedules: str | Path = "schedules", wait: float = 60.0,
-           on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
+           reason_cy: str = "", on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
     """Release the release of `pub_id` on `date` at `time` instead, recording why."""
     return _change(schedules, pub_id, date, as_of, wait, on_wait,
-                   lambda p, r: changes.retime(p, r, time, reason, as_of))  # fmt: skip
+                   lambda p, r: changes.retime(p, r, time, reason, as_of),
+                   reason_cy)  # fmt: skip
 
 
 def postpone(pub_id: str, date: dt.date, reason: str, *, as_of: dt.date,
              schedules: str | Path = "schedules", wait: float = 60.0,
-             on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
+             reason_cy: str = "", on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
     """Postpone the release of `pub_id` on `date`, new date to be announced, recording why."""
     return _change(schedules, pub_id, date, as_of, wait, on_wait,
-                   lambda p, r: changes.postpone(p, r, reason, as_of))  # fmt: skip
+                   lambda p, r: changes.postpone(p, r, reason, as_of),
+                   reason_cy)  # fmt: skip
 
 
 def released(pub_id: str, date: dt.date, url: str | None = None, *, as_of: dt.date,

@@ -53,7 +53,7 @@ def next_year(
         rest = _rest_of(programme, as_of)
         entries = [
             Announcement(m.release.publication.id, m.release.scheduled, m.new_date, None,
-                         (Moved(as_of, m.release.date, m.new_date, m.reason),))
+                         (Moved(as_of, m.release.date, m.new_date, m.reason, m.reason_cy),))
             for m in moves
         ] + rest  # fmt: skip
         announcements = {**programme.announcements, **{e.key: e for e in entries}}
