@@ -6,13 +6,25 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from enum import Enum
 from typing import TypeVar, assert_never
+from zoneinfo import ZoneInfo
 
-from calendar_gen.history import Status, ical_status, status_word
-from calendar_gen.model import Designation, Period, Precision, Programme, Topic
+from calendar_gen.history import Released, Status, ical_status, status_word
+from calendar_gen.model import (
+    NATION_FEED,
+    PUBLICATION_FEED,
+    Designation,
+    Period,
+    Precision,
+    Programme,
+    Publication,
+    Topic,
+)
 from calendar_gen.releases import Release
 from calendar_gen.texts import CONTROL
+from calendar_gen.workdays import Nation, nations, previous_working_day
 
 
 def statistics_of(organisation: str) -> str:
@@ -105,12 +117,47 @@ def _utc(moment: dt.datetime) -> str:
     return f"{m.year:04d}{m.month:02d}{m.day:02d}T{m.hour:02d}{m.minute:02d}{m.second:02d}Z"
 
 
-def event_title(release: Release) -> str:
+class Variant(Enum):
+    """How a feed shows each release; every feed comes in each (the reminders only when
+    programme.toml sets `reminder`)."""
+
+    TIMED = "timed"  # at its time, for half an hour
+    ALL_DAY = "all-day"  # as its day, the time in the title
+    REMINDER = "reminder"  # at its time, with a reminder the working day before
+
+    @property
+    def ending(self) -> str:
+        """The end of its feeds' file names: a dot never in a slug, so no name is two feeds'."""
+        return ".ics" if self is Variant.TIMED else f".{self.value}.ics"
+
+    @property
+    def short(self) -> str:
+        """How a calendar's name calls it: "all day", "with reminders"."""
+        return {"timed": "", "all-day": "all day", "reminder": "with reminders"}[self.value]
+
+    @property
+    def label(self) -> str:
+        """How the page calls it."""
+        match self:
+            case Variant.TIMED:
+                return "at its time"
+            case Variant.ALL_DAY:
+                return "all day, the time in the title"
+            case Variant.REMINDER:
+                return "with a reminder the working day before"
+            case _:
+                assert_never(self)
+
+
+def event_title(release: Release, variant: Variant | None = None) -> str:
     """The title shown in calendars; the status is in it because some clients hide STATUS,
-    and the month of a release announced to the month, as its event spans all of it."""
+    and the month of a release announced to the month, as its event spans all of it. An
+    all-day event names its time first ("09:30 Immigration Statistics")."""
     p = release.publication
     if release.precision is not Precision.EXACT and release.status is Status.PROVISIONAL:
         return f"{p.title} (provisional, {release.announced})"
+    if variant is Variant.ALL_DAY and release.precision is Precision.EXACT:
+        return status_word(release.status, f"{release.start:%H:%M} {p.title}")
     return status_word(release.status, p.title)
 
 
@@ -130,21 +177,32 @@ def event_description(release: Release) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
-def _details(release: Release) -> str:
+def _details(release: Release, variant: Variant) -> str:
     """The folded lines that depend on the publication, its status and its history."""
     p = release.publication
     # The designation is one of two plain names: no character in it needs care.
     categories = f"{category(release.topic)},{p.designation}"
     return (
-        fold(f"SUMMARY:{escape_text(event_title(release), multiline=False)}")
+        fold(f"SUMMARY:{escape_text(event_title(release, variant), multiline=False)}")
         + fold(f"DESCRIPTION:{escape_text(event_description(release))}")
         + fold(f"CATEGORIES:{categories}")
         + f"STATUS:{ical_status(release.status)}\r\n"
     )
 
 
-def render_events(releases: Iterable[Release], tzid: str) -> list[str]:
-    """Each release as one VEVENT, folded and CRLF-terminated.
+def event_url(release: Release, page: str) -> str:
+    """Where a subscriber reads more: the statistics once recorded as released with a link,
+    else the release's entry on the page (`page`: the page's address)."""
+    out = next((c.url for c in release.changes if isinstance(c, Released) and c.url), "")
+    return out or f"{page}#{release.publication.id}-{release.scheduled}"
+
+
+def render_events(
+    releases: Iterable[Release], tzid: str, variant: Variant = Variant.TIMED, *,
+    page: str | None = None, reminder: dt.time | None = None,
+) -> list[str]:  # fmt: skip
+    """Each release as one VEVENT of `variant`, folded and CRLF-terminated; with a URL when
+    the page's address `page` is known, and a VALARM at `reminder` in the reminder variant.
 
     Thousands of releases share a publication and a status, and hundreds a start or a
     revision day, so their lines are made once; the fixed lines never need folding.
@@ -152,32 +210,75 @@ def render_events(releases: Iterable[Release], tzid: str) -> list[str]:
     details: dict[tuple[object, ...], str] = {}
     stamps: dict[dt.datetime, str] = {}
     starts: dict[tuple[dt.datetime, Precision], str] = {}
+    alarms: dict[tuple[object, ...], str] = {}
     events = []
     for r in releases:
         when = (r.start, r.precision)
         key = (id(r.publication), id(r.topic), r.status, r.changes, r.start.hour, r.start.minute,
                r.precision, r.announced if r.precision is not Precision.EXACT else "")  # fmt: skip
         if key not in details:
-            details[key] = _details(r)
+            details[key] = _details(r, variant)
         if r.revised not in stamps:
             stamp = _utc(r.revised)
             stamps[r.revised] = f"DTSTAMP:{stamp}\r\nLAST-MODIFIED:{stamp}\r\n"
         if when not in starts:
-            starts[when] = _times(r, tzid)
+            starts[when] = _times(r, tzid, variant)
+        url = fold(f"URL:{event_url(r, page)}") if page else ""
+        alarm = ""
+        if variant is Variant.REMINDER and reminder and r.status.comes_out:
+            at = (*key, r.date, r.publication.rule.region)
+            if at not in alarms:
+                alarms[at] = _alarm(r, reminder, tzid)
+            alarm = alarms[at]
         events.append(
             f"BEGIN:VEVENT\r\n{fold(f'UID:{r.uid}')}{stamps[r.revised]}{starts[when]}"
             f"{details[key]}SEQUENCE:{r.sequence}\r\nTRANSP:TRANSPARENT\r\nCLASS:PUBLIC\r\n"
-            "END:VEVENT\r\n"
+            f"{url}{alarm}END:VEVENT\r\n"
         )
     return events
 
 
-def _times(release: Release, tzid: str) -> str:
-    """When the event is: its half hour on its day; or, announced to the month, all-day
-    events across the month or months (DTEND is the day after, RFC 5545 3.6.1), which is
-    what was announced: calendars show a bar over them, not a day never promised."""
-    start = release.start
+def reminder_day(release: Release) -> dt.date:
+    """The working day, in its region, before the first day the release is announced for:
+    weekends and its nations' bank holidays skipped."""
+    first = release.precision.span(release.date)[0]
+    return previous_working_day(first - dt.timedelta(days=1), release.publication.rule.region)
+
+
+def _alarm(release: Release, at: dt.time, tzid: str) -> str:
+    """One VALARM at `at` UK time on the reminder day, as a trigger before the event's start
+    (RFC 5545 3.8.6.3), the form every client reads; a trigger at a moment is not."""
+    day = reminder_day(release)
     if release.precision is Precision.EXACT:
+        # An instant: exact hours and minutes (no days, whose length a clock change alters).
+        moment = dt.datetime.combine(day, at, ZoneInfo(tzid)).astimezone(dt.UTC)
+        before = release.start.astimezone(dt.UTC) - moment
+        trigger = _duration(0, int(before.total_seconds()) // 60)
+    else:  # a day's start (floating midnight): nominal days, then the time of day
+        first = release.precision.span(release.date)[0]
+        minutes = (first - day).days * 1440 - at.hour * 60 - at.minute
+        trigger = _duration(*divmod(minutes, 1440))
+    text = escape_text(event_title(release), multiline=False)
+    return (
+        f"BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:{trigger}\r\n"
+        f"{fold(f'DESCRIPTION:{text}')}END:VALARM\r\n"
+    )
+
+
+def _duration(days: int, minutes: int) -> str:
+    """A negative RFC 5545 duration (3.3.6): "-P3DT8H", "-PT89H30M", "-P1D"."""
+    hours, minutes = divmod(minutes, 60)
+    time = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+    return f"-P{f'{days}D' if days else ''}{f'T{time}' if time else ''}"
+
+
+def _times(release: Release, tzid: str, variant: Variant = Variant.TIMED) -> str:
+    """When the event is: its half hour on its day (all day in the all-day variant); or,
+    announced to the month, all-day events across the month or months (DTEND is the day
+    after, RFC 5545 3.6.1), which is what was announced: calendars show a bar over them,
+    not a day never promised."""
+    start = release.start
+    if release.precision is Precision.EXACT and variant is not Variant.ALL_DAY:
         return (
             f"DTSTART;TZID={tzid}:{start.year:04d}{start.month:02d}{start.day:02d}"
             f"T{start.hour:02d}{start.minute:02d}00\r\nDURATION:{DURATION}\r\n"
@@ -190,8 +291,12 @@ def _day(day: dt.date) -> str:
     return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
-def calendar_chunks(name: str, description: str, events: list[str], timezone: str) -> list[str]:
-    """A VCALENDAR as pieces to write one after another: its header, events and end."""
+def calendar_chunks(
+    name: str, description: str, events: list[str], timezone: str,
+    about: tuple[str, str, str] | None = None,
+) -> list[str]:  # fmt: skip
+    """A VCALENDAR as pieces to write one after another: its header, events and end.
+    `about`: its RFC 7986 URL (the page), SOURCE (its own address) and COLOR."""
     header = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -204,8 +309,13 @@ def calendar_chunks(name: str, description: str, events: list[str], timezone: st
         f"X-WR-TIMEZONE:{timezone}",
         f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}",
         f"X-PUBLISHED-TTL:{REFRESH}",
-        *VTIMEZONES[timezone],
     ]
+    if about:
+        page, source, colour = about
+        if page:
+            header += [f"URL;VALUE=URI:{page}", f"SOURCE;VALUE=URI:{source}"]
+        header.append(f"COLOR:{colour}")
+    header += VTIMEZONES[timezone]
     return ["".join(fold(line) for line in header), *events, "END:VCALENDAR\r\n"]
 
 
@@ -215,14 +325,22 @@ def render_calendar(name: str, description: str, releases: Iterable[Release], ti
     return "".join(calendar_chunks(name, description, events, timezone))
 
 
+Holds = Topic | Designation | Nation | Publication | None  # None: every release
+
+
 @dataclass(frozen=True)
 class Feed:
-    """One feed a build writes: its file, its title, and the releases it holds: all of
-    them, one topic's, or those of one designation."""
+    """One feed a build writes: its file, its title, the releases it holds (all of them, or
+    one topic's, designation's, nation's or publication's) and how it shows them."""
 
-    name: str
+    stem: str  # its file name without the variant's ending: "crime", "nation-scotland"
     title: str  # as the page lists it
-    holds: Topic | Designation | None  # None: every release
+    holds: Holds
+    variant: Variant = Variant.TIMED
+
+    @property
+    def name(self) -> str:
+        return self.stem + self.variant.ending
 
     @property
     def key(self) -> str:
@@ -234,6 +352,27 @@ class Feed:
                 return f"topic:{self.holds.slug}"
             case Designation():
                 return f"designation:{self.holds.slug}"
+            case Nation():
+                return f"nation:{self.holds.slug}"
+            case Publication():
+                return f"publication:{self.holds.id}"
+            case _:
+                assert_never(self.holds)
+
+    @property
+    def colour(self) -> str:
+        """Its RFC 7986 COLOR, a CSS colour name: one a kind of feed, so they can be told apart."""
+        match self.holds:
+            case None:
+                return "darkslateblue"
+            case Topic():
+                return "teal"
+            case Designation():
+                return "darkgreen"
+            case Nation():
+                return "saddlebrown"
+            case Publication():
+                return "darkslategray"
             case _:
                 assert_never(self.holds)
 
@@ -246,43 +385,85 @@ class Feed:
 T = TypeVar("T")
 
 
-def sorted_by_feed(releases: list[Release], items: list[T]) -> dict[str, list[T]]:
+def sorted_by_feed(
+    releases: list[Release], items: list[T], publications: bool = True
+) -> dict[str, list[T]]:
     """The item of each release (its event, or itself) under the key of each feed but all.ics
-    that holds it: its topic's and its designation's."""
+    that holds it: its topic's, designation's, nations' and (with `publications`) its own."""
     by: dict[str, list[T]] = defaultdict(list)
     for release, item in zip(releases, items, strict=True):
+        p = release.publication
         by[f"topic:{release.topic.slug}"].append(item)
-        by[f"designation:{release.publication.designation.slug}"].append(item)
+        by[f"designation:{p.designation.slug}"].append(item)
+        for nation in nations(p.rule.region):
+            by[f"nation:{nation.slug}"].append(item)
+        if publications:
+            by[f"publication:{p.id}"].append(item)
     return by
 
 
-def feed_list(programme: Programme) -> list[Feed]:
-    """The feeds of a programme: all releases, each topic's, each designation's it has."""
-    used = {p.designation for p in programme.publications}
+def feed_bases(programme: Programme) -> list[Feed]:
+    """The feeds of a programme as filters: all releases, each topic's, each designation's
+    and nation's it has, and each publication's unless publication_feeds is 0."""
+    publications = programme.publications
+    used = {p.designation for p in publications}
+    followed = {n for p in publications for n in nations(p.rule.region)}
+    own = publications if programme.publication_feeds else ()
     return [
-        Feed("all.ics", "All releases", None),
-        *(Feed(f"{t.slug}.ics", t.name, t) for t in programme.topics),
-        *(Feed(d.feed, d.value, d) for d in Designation if d in used),
+        Feed("all", "All releases", None),
+        *(Feed(t.slug, t.name, t) for t in programme.topics),
+        *(Feed(d.feed.removesuffix(".ics"), d.value, d) for d in Designation if d in used),
+        *(Feed(f"{NATION_FEED}{n.slug}", n.value, n) for n in Nation if n in followed),
+        *(Feed(f"{PUBLICATION_FEED}{p.id}", p.title, p) for p in own),
     ]
+
+
+def variants(programme: Programme) -> tuple[Variant, ...]:
+    """The variants a programme's feeds come in: the reminders only when it sets a time."""
+    return tuple(v for v in Variant if v is not Variant.REMINDER or programme.reminder)
+
+
+def feed_list(programme: Programme) -> list[Feed]:
+    """Every feed a build writes, each filter followed by its variants."""
+    return [replace(f, variant=v) for f in feed_bases(programme) for v in variants(programme)]
+
+
+def page_address(programme: Programme) -> str | None:
+    """The page's public address, known from feed_url; None without it (the feeds then
+    carry no URL or SOURCE: RFC 5545 and 7986 take only whole addresses)."""
+    return f"{programme.feed_url}/index.html" if programme.feed_url else None
+
+
+def _naming(programme: Programme, feed: Feed, period: Period) -> tuple[str, str]:
+    """The calendar's name and description."""
+    org = programme.organisation
+    match feed.holds:
+        case None:
+            name, about = f"{org}: all statistics releases", f"all {statistics_of(org)}"
+        case Topic() | Designation() | Nation() | Publication():
+            name = f"{org}: {feed.title}"
+            about = f"{statistics_of(org)}: {feed.title}"
+        case _:
+            assert_never(feed.holds)
+    if feed.variant is not Variant.TIMED:
+        name, about = f"{name} ({feed.variant.short})", f"{about} ({feed.variant.short})"
+    return name, f"Pre-announced release dates of {about}, {period}."
 
 
 def feed_chunks(
     programme: Programme, releases: list[Release], period: Period
 ) -> Iterator[tuple[str, list[str]]]:
-    """Every feed of a build as (file name, pieces). Each event is rendered once and shared
-    by every feed that holds it."""
-    org, zone = programme.organisation, programme.timezone
-    events = render_events(releases, zone)
-    by_feed = sorted_by_feed(releases, events)
-    for feed in feed_list(programme):
-        match feed.holds:
-            case None:
-                name, about = f"{org}: all statistics releases", f"all {statistics_of(org)}"
-            case Topic() | Designation():
-                name = f"{org}: {feed.title}"
-                about = f"{statistics_of(org)}: {feed.title}"
-            case _:
-                assert_never(feed.holds)
-        held = feed.pick(by_feed, events)
-        description = f"Pre-announced release dates of {about}, {period}."
-        yield feed.name, calendar_chunks(name, description, held, zone)
+    """Every feed of a build as (file name, pieces). Each event is rendered once a variant
+    and shared by every feed that holds it."""
+    zone, page = programme.timezone, page_address(programme)
+    bases, publications = feed_bases(programme), bool(programme.publication_feeds)
+    for variant in variants(programme):
+        events = render_events(releases, zone, variant, page=page, reminder=programme.reminder)
+        by_feed = sorted_by_feed(releases, events, publications)
+        for base in bases:
+            feed = replace(base, variant=variant)
+            name, description = _naming(programme, feed, period)
+            source = f"{programme.feed_url}/{feed.name}" if programme.feed_url else ""
+            held = feed.pick(by_feed, events)
+            about = (page or "", source, feed.colour)
+            yield feed.name, calendar_chunks(name, description, held, zone, about)

@@ -25,6 +25,13 @@ PROGRAMME_FILE = "programme.toml"
 
 
 DESIGNATION_FEED = "designation-"  # designation-<slug>.ics: no topic file may be so named
+# The other feeds of one filter each, so named: nation-<slug>.ics, publication-<id>.ics.
+NATION_FEED, PUBLICATION_FEED = "nation-", "publication-"
+FEED_PREFIXES = (DESIGNATION_FEED, NATION_FEED, PUBLICATION_FEED)
+# A feed for each publication, up to this many publications: with more, the programme
+# says how many it wants (programme.toml's publication_feeds), so a whole government's
+# calendar never writes tens of thousands of files unasked.
+PUBLICATION_FEEDS = 500
 
 
 class Designation(StrEnum):
@@ -382,6 +389,8 @@ class Programme:
     builds: Builds | None = None  # None: no build of this version has published from it
     shown: Mapping[Key, Shown] = field(default_factory=dict)  # by the record's [[shown]] rows
     seals: Seals = NO_SEALS
+    reminder: dt.time | None = None  # the reminder feeds' time on the working day before
+    publication_feeds: int = PUBLICATION_FEEDS  # at most this many publications; 0: none
 
     @property
     def record_path(self) -> Path:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from html import escape
 
 from calendar_gen.assets import SCRIPT, STYLE
-from calendar_gen.feeds import feed_list, sorted_by_feed, statistics_of
+from calendar_gen.feeds import statistics_of
 from calendar_gen.glance import year_at_a_glance
 from calendar_gen.model import Designation, Period, Precision, Programme, Status
 from calendar_gen.news import ATOM, anchor, last_updated
@@ -21,39 +21,13 @@ from calendar_gen.releases import (
     publication_fields,
 )
 from calendar_gen.structured import json_ld
+from calendar_gen.subscribing import CANCELLATIONS, feed_groups
 from calendar_gen.texts import long_date, plural
+from calendar_gen.workdays import nations
 
 # A page is for reading: a whole government's calendar lists the thousand releases from the
 # day of the build on and the 250 before, and leaves the rest to releases.csv.
 UPCOMING_ROWS, PAST_ROWS = 1000, 250
-
-
-def _address(programme: Programme, name: str) -> tuple[str, str]:
-    """The (webcal, https) addresses of one feed; relative without feed_url."""
-    if programme.feed_url:
-        download = f"{programme.feed_url}/{name}"
-        return "webcal:" + download.split(":", 1)[1], download
-    return name, name
-
-
-def _feed_item(programme: Programme, name: str, label: str, held: str, total: int) -> str:
-    """One feed: its address in full with a copy button, and its webcal and https links.
-    `held`: what the page's script counts for it ("all", "topic:crime", "designation:...")."""
-    subscribe, download = _address(programme, name)
-    code_id = f"address-{name.removesuffix('.ics')}"
-    relative = "" if programme.feed_url else f' data-relative="{escape(name)}"'
-    label = escape(label)
-    return (
-        f'<li><h3>{label}</h3>: <span class="count" data-holds="{escape(held)}">'
-        f"{plural(total, 'release')}</span>\n"
-        f'<p class="address">Address: <code class="address" id="{code_id}"{relative}>'
-        f"{escape(download)}</code></p>\n"
-        f'<p class="links"><button type="button" class="copy" data-copy="{code_id}" hidden>'
-        f'Copy address<span class="vh"> of {label}</span></button> '
-        f'<a class="subscribe" href="{escape(subscribe)}">Subscribe<span class="vh"> to '
-        f'{label}</span></a> <a class="download" href="{escape(download)}">'
-        f"Download {escape(name)}</a></p></li>"
-    )
 
 
 def _notes(release: Release) -> str:
@@ -86,7 +60,8 @@ def _release_item(release: Release) -> str:
     data = (
         f'data-date="{day.isoformat()}" data-month="{release.date:%Y-%m}" '
         f'data-topic="{escape(release.topic.slug)}" '
-        f'data-designation="{p.designation.slug}" data-status="{status}"'
+        f'data-designation="{p.designation.slug}" data-status="{status}" '
+        f'data-publication="{p.id}" data-nation="{_nations(p.rule.region)}"'
     )
     return (
         f'<li class="release {status}" id="{escape(anchor(release))}" {data}>\n'
@@ -96,6 +71,11 @@ def _release_item(release: Release) -> str:
         f'<p class="meta"><span class="topic">{escape(release.topic.name)}</span>'
         f'<span class="designation">{escape(p.designation)}</span></p></li>'
     )
+
+
+def _nations(region: str) -> str:
+    """The nations whose holidays the release keeps, as the page's script reads them."""
+    return " ".join(n.slug for n in nations(region))
 
 
 def _option(value: str, label: str) -> str:
@@ -218,15 +198,12 @@ def _legend(notice: str) -> str:
     return f"<p>{' '.join(said)}</p>"
 
 
-def _feeds(programme: Programme, releases: list[Release]) -> str:
-    """Every feed with its address and count: all releases, each topic, each designation."""
-    coming = [r for r in releases if r.status.comes_out]
-    by_feed = sorted_by_feed(coming, coming)
-    items = [
-        _feed_item(programme, feed.name, feed.title, feed.key, len(feed.pick(by_feed, coming)))
-        for feed in feed_list(programme)
-    ]
-    return "\n".join(items)
+def _reminders(programme: Programme) -> str:
+    """What the reminder feeds do, when the programme has them."""
+    if programme.reminder is None:
+        return ""
+    return (f", and with a reminder at {programme.reminder:%H:%M} on the working day before "
+            "each release (the feeds without it carry none)")  # fmt: skip
 
 
 def _head(programme: Programme, shown: list[Release], period: Period) -> str:
@@ -268,14 +245,14 @@ def render_index(
 </header>
 <main>
 <h2 id="subscribe">Subscribe</h2>
-<p>Subscribe to a feed and your calendar follows every change. Copy its address, then: in
-Outlook, Add calendar, Subscribe from web; in Google Calendar, Other calendars, From URL; in
-Apple Calendar, File, New Calendar Subscription; in Thunderbird, New Calendar, On the Network.
-Or open a Subscribe link. News of every confirmation, move and cancellation is in
-<a href="{ATOM}">{ATOM}</a>, for a news reader.</p>
-<ul class="feeds">
-{_feeds(programme, releases)}
-</ul>
+<p>Subscribe to a feed and your calendar follows every change. Open its link for your
+calendar app, or copy its address, then: in Outlook, Add calendar, Subscribe from web; in
+Google Calendar, Other calendars, From URL; in Apple Calendar, File, New Calendar
+Subscription; in Thunderbird, New Calendar, On the Network. Each feed comes at the
+releases' times, all day (the time in the title){_reminders(programme)}. News of every
+confirmation, move and cancellation is in <a href="{ATOM}">{ATOM}</a>, for a news reader.</p>
+<p>{CANCELLATIONS}</p>
+{feed_groups(programme, releases)}
 <p id="copied" class="vh" role="status"></p>
 {year_at_a_glance(_shown(releases, as_of), period.first)}
 <h2 id="releases" tabindex="-1">Releases</h2>
