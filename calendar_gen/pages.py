@@ -202,7 +202,7 @@ def _reminders(programme: Programme) -> str:
     """What the reminder feeds do, when the programme has them."""
     if programme.reminder is None:
         return ""
-    return (f", and with a reminder at {programme.reminder:%H:%M} on the working day before "
+    return (f", and with a reminder at {programme.reminder:%H:%M} on the working day\nbefore "
             "each release (the feeds without it carry none)")  # fmt: skip
 
 
@@ -251,7 +251,7 @@ Google Calendar, Other calendars, From URL; in Apple Calendar, File, New Calenda
 Subscription; in Thunderbird, New Calendar, On the Network. Each feed comes at the
 releases' times, all day (the time in the title){_reminders(programme)}. News of every
 confirmation, move and cancellation is in <a href="{ATOM}">{ATOM}</a>, for a news reader.</p>
-<p>{CANCELLATIONS}</p>
+<p id="cancellations">{CANCELLATIONS}</p>
 {feed_groups(programme, releases)}
 <p id="copied" class="vh" role="status"></p>
 {year_at_a_glance(_shown(releases, as_of), period.first)}

@@ -19,7 +19,8 @@ PUBLICATION_KEYS = (
 )
 PROGRAMME_KEYS = (
     "organisation, period, timezone, release_time, holidays, roll, uid_domain, notice_weeks, "
-    "max_releases_per_day, max_releases, blackout, feed_url, ends, accept"
+    "max_releases_per_day, max_releases, blackout, feed_url, ends, accept, reminder, "
+    "publication_feeds"
 )
 DAY_FORMS = (
     "an ordinal weekday ('first|second|third|fourth|last <weekday>', also '1st'..'4th'), a day "

@@ -123,7 +123,19 @@ def test_links_use_feed_url(tmp_path):
     # The address is shown in full, ready to paste into a calendar.
     assert '<code class="address" id="address-t">https://stats.example.gov.uk/feeds/t.ics' in text
     assert " data-relative=" not in text
-    assert not re.search(r"""(src|href)=["']?(https?:)?//(?!stats\.example)""", text)
+    # Links elsewhere only to the calendar apps' own pages for adding a feed by its address.
+    apps = r"stats\.example|calendar\.google\.com/calendar/render\?cid=webcal%3A%2F%2Fstats|"
+    apps += r"outlook\.live\.com/calendar/0/addfromweb\?url=https%3A%2F%2Fstats"
+    assert not re.search(rf"""(src|href)=["']?(https?:)?//(?!{apps})""", text)
+    google = "https://calendar.google.com/calendar/render?cid="
+    outlook = "https://outlook.live.com/calendar/0/addfromweb?url="
+    assert ("google", f"{google}webcal%3A%2F%2Fstats.example.gov.uk%2Ffeeds%2Ft.all-day.ics"
+            ) in page.links  # fmt: skip
+    assert (
+        "outlook",
+        f"{outlook}https%3A%2F%2Fstats.example.gov.uk%2Ffeeds%2Ft.ics&name=%3Cb%3EBold%3C%2Fb%3E"
+        "%20%26%20co",
+    ) in page.links
 
 
 def test_links_are_relative_without_feed_url(tmp_path):
@@ -133,6 +145,8 @@ def test_links_are_relative_without_feed_url(tmp_path):
     # Without a script the relative address is what shows; the script makes it absolute.
     assert '<code class="address" id="address-t" data-relative="t.ics">t.ics</code>' in text
     assert '<button type="button" class="copy" data-copy="address-t" hidden>' in text
+    # The apps that take only a whole address wait for the script to know it.
+    assert re.search(r'<a class="google" href="[^"]*" data-name="[^"]*" hidden>', text)
 
 
 def test_every_release_newest_first_whatever_the_day_of_the_build(tmp_path):
