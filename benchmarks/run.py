@@ -179,7 +179,10 @@ def write_programme(folder: Path, publications: int, seed: int = 2014, ends: boo
         'holidays = "england-and-wales"\n'
         'roll = "following"\n'
         'uid_domain = "gov.example"\n'
-        "max_releases_per_day = 100\n" + ("ends = 2015-03-31\n" if ends else "")
+        "max_releases_per_day = 100\n"
+        # Every feed there can be: one a publication, each with its reminders too.
+        'reminder = "16:00"\n'
+        f"publication_feeds = {max(publications, 1)}\n" + ("ends = 2015-03-31\n" if ends else "")
         # The year's programme ends with it: a year later, every release is confirmed and
         # the feeds hold the year's twelve months.
     )

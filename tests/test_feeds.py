@@ -904,7 +904,7 @@ def test_each_event_links_its_entry_on_the_page_then_the_statistics(reminded, tm
 
 
 def test_a_feed_for_each_publication_up_to_the_setting(tmp_path):
-    two = REMINDED.split("[[publication]]\nid = \"english-new-year\"")[0]
+    two = REMINDED.split('[[publication]]\nid = "english-new-year"')[0]
     limited = PROGRAMME + "publication_feeds = 1\n"
     write_schedules(tmp_path / "schedules", {"reminded": two}, limited)
     result = run_cli("build", "--as-of", "2014-04-01", cwd=tmp_path)
