@@ -920,3 +920,30 @@ def test_a_feed_for_each_publication_up_to_the_setting(tmp_path):
     assert names == {f"{stem}{ending}" for ending in (".ics", ".all-day.ics") for stem in
                      ("all", "reminded", "designation-official-statistics",
                       "nation-england-and-wales", "nation-scotland")}  # fmt: skip
+
+
+@pytest.mark.interop
+@pytest.mark.parametrize("variant", [Variant.ALL_DAY, Variant.REMINDER])
+def test_hostile_text_stays_inside_each_variant(release, variant):
+    releases = [
+        dataclasses.replace(edited(release, title=text, description=text), uid=f"hostile-{i}@t")
+        for i, text in enumerate(HOSTILE)
+    ]
+    page = "https://stats.example.gov.uk/feeds/index.html"
+    events = "".join(
+        render_events(releases, "Europe/London", variant, reminder=dt.time(16), page=page)
+    )
+    timed = "".join(render_events(releases, "Europe/London"))
+    text = feed(*releases).replace(timed, events)
+    read = assert_parsers_agree(text)
+    assert [e.uid for e in read] == [f"hostile-{i}@t" for i in range(len(HOSTILE))]
+    prefix = "09:30 " if variant is Variant.ALL_DAY else ""
+    assert [e.summary for e in read] == [prefix + read_as(t, " ") for t in HOSTILE]
+    lines = content_lines(text)
+    assert names(lines).count("BEGIN") == 4 + len(HOSTILE) * (1 + (variant is Variant.REMINDER))
+    if variant is Variant.REMINDER:
+        # Friday 24 October 2014 09:30 BST; Thursday 23 at 16:00 BST: 17.5 hours before.
+        assert assert_alarms_agree(text) == [[("DISPLAY", -63000)]] * len(HOSTILE)
+        descriptions = [str(a["DESCRIPTION"]) for e in icalendar.Calendar.from_ical(text).events
+                        for a in e.walk("VALARM")]  # fmt: skip
+        assert descriptions == [read_as(t, " ") for t in HOSTILE]
