@@ -194,6 +194,7 @@ def event_url(release: Release, page: str) -> str:
     """Where a subscriber reads more: the statistics once recorded as released with a link,
     else the release's entry on the page (`page`: the page's address)."""
     out = next((c.url for c in release.changes if isinstance(c, Released) and c.url), "")
+    # The page's id of the release's row, as news.anchor makes it (news imports this module).
     return out or f"{page}#{release.publication.id}-{release.scheduled}"
 
 
