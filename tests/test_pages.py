@@ -613,3 +613,27 @@ def test_the_year_at_a_glance_says_a_release_was_cancelled_in_words(tmp_path):
     # Only a cancelled release that day: it is not marked as a day something comes out.
     assert '<td class="on gone"><a href="#hostile-2014-11"' in (
         tmp_path / "feeds" / "index.html").read_text()  # fmt: skip
+
+
+def test_the_feeds_are_listed_in_groups_each_variant_with_its_links(tmp_path):
+    settings = 'feed_url = "https://stats.example.gov.uk/feeds"\nreminder = "16:00"\n'
+    text, _ = page_for(tmp_path, settings)
+    page = Page(text)
+    summaries = re.findall(r"<summary>([^<]*)</summary>", text)
+    # One topic (so all and it), one designation, England and Wales, one publication.
+    assert summaries == ["All releases, and each topic's (2 feeds)", "By designation (1 feed)",
+                         "By the nation whose bank holidays a release keeps (1 feed)",
+                         "By publication (1 feed)"]  # fmt: skip
+    assert text.count("<details") == 4 and text.count('<details class="feeds" open>') == 1
+    base = "https://stats.example.gov.uk/feeds/publication-hostile"
+    for ending in (".ics", ".all-day.ics", ".reminder.ics"):
+        assert ("download", base + ending) in page.links
+        assert ("subscribe", "webcal" + base.removeprefix("https") + ending) in page.links
+    assert 'data-holds="nation:england-and-wales"' in text
+    assert 'data-holds="publication:hostile"' in text
+    # Each release row says which feeds' counts it is in.
+    assert all(r["data-nation"] == "england-and-wales" for r in page.rows)
+    assert all(r["data-publication"] == "hostile" for r in page.rows)
+    said = "".join(page.text)
+    assert "Google Calendar deletes it, so its users never see the cancellation" in said
+    assert "with a reminder at 16:00 on the working day" in said
