@@ -7,8 +7,11 @@ The benchmark runs this as its own process, beside `calendar-gen build`:
 It reads programme.toml and the topic files with tomllib and nothing else (no checking, no
 announcement record), works out each release date by date arithmetic against a holiday set
 made once up front, and builds each feed as one string. A release counts as confirmed once
-its notice period has begun, as a build that recorded every confirmation finds it, so on the
-benchmark's programme its feeds are byte for byte calendar-gen's; the benchmark checks that.
+its notice period has begun, as a build that recorded every confirmation finds it (its
+SEQUENCE one for the confirmation; one still provisional dated the day it is first shown),
+so on the benchmark's programme its feeds (each topic's, designation's, nation's and
+publication's, and all.ics, each at its time, all day and with reminders) are byte for byte
+calendar-gen's; the benchmark checks that.
 Only what that programme uses is handled: every `day` form and roll, one period, the UK zone.
 """
 
@@ -98,10 +101,11 @@ def rolled(day: dt.date, roll: str, closed: frozenset[dt.date]) -> dt.date:
     return back if back.month == day.month else forward
 
 
-def details(p: dict, topic: str, time: str, confirmed: bool) -> str:
-    """The lines a publication's releases share, once per status."""
+def details(p: dict, topic: str, time: str, confirmed: bool, all_day: bool = False) -> str:
+    """The lines a publication's releases share, once per status and variant."""
     status = "confirmed" if confirmed else "provisional"
-    title = p["title"] if confirmed else f"{p['title']} (provisional)"
+    title = f"{time} {p['title']}" if all_day else p["title"]
+    title = title if confirmed else f"{title} (provisional)"
     designation = DESIGNATIONS[p["designation"].lower()]  # as the feeds write it
     facts = f"{designation}. Monthly release, {time} UK time, {status}."
     text = "\n\n".join(part for part in (p.get("description", ""), facts) if part)
@@ -113,23 +117,44 @@ def details(p: dict, topic: str, time: str, confirmed: bool) -> str:
     )
 
 
-def event(uid: str, start: dt.datetime, stamp: str, shared: str) -> str:
+def event(uid: str, when: str, stamp: str, shared: str, alarm: str = "", sequence: int = 0) -> str:
+    # SEQUENCE counts the confirmation (the record holds no [[shown]] rows or changes here).
     return (
         f"BEGIN:VEVENT\r\n{fold(uid)}DTSTAMP:{stamp}\r\nLAST-MODIFIED:{stamp}\r\n"
-        f"DTSTART;TZID=Europe/London:{start:%Y%m%dT%H%M%S}\r\nDURATION:PT30M\r\n{shared}"
-        "SEQUENCE:0\r\nTRANSP:TRANSPARENT\r\nCLASS:PUBLIC\r\nEND:VEVENT\r\n"
+        f"{when}{shared}SEQUENCE:{sequence}\r\nTRANSP:TRANSPARENT\r\nCLASS:PUBLIC\r\n{alarm}"
+        "END:VEVENT\r\n"
     )
 
 
-def feed(name: str, description: str, events: list[str]) -> str:
+def alarm(start: dt.datetime, day: dt.date, at: dt.time, title: str) -> str:
+    """A reminder at `at` on `day`, as exact hours and minutes before the start."""
+    moment = dt.datetime.combine(day, at, start.tzinfo).astimezone(dt.UTC)
+    minutes = int((start.astimezone(dt.UTC) - moment).total_seconds()) // 60
+    h, m = divmod(minutes, 60)
+    trigger = "-PT" + (f"{h}H" if h else "") + (f"{m}M" if m else "")
+    return (f"BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:{trigger}\r\n"
+            f"{fold(f'DESCRIPTION:{escape_text(title)}')}END:VALARM\r\n")  # fmt: skip
+
+
+def feed(name: str, description: str, events: list[str], colour: str) -> str:
     header = [
         "BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
         f"NAME:{escape_text(name)}", f"X-WR-CALNAME:{escape_text(name)}",
         f"DESCRIPTION:{escape_text(description)}", f"X-WR-CALDESC:{escape_text(description)}",
         "X-WR-TIMEZONE:Europe/London", "REFRESH-INTERVAL;VALUE=DURATION:PT12H",
-        "X-PUBLISHED-TTL:PT12H", *VTIMEZONES["Europe/London"],
+        "X-PUBLISHED-TTL:PT12H", f"COLOR:{colour}", *VTIMEZONES["Europe/London"],
     ]  # fmt: skip
     return "".join(fold(line) for line in header) + "".join(events) + "END:VCALENDAR\r\n"
+
+
+# The nations whose holidays each region keeps (feeds.py, workdays.py): each has a feed.
+NATIONS = {"ENG": "England and Wales", "SCT": "Scotland", "NIR": "Northern Ireland"}
+VARIANTS = {"": ("", ".ics"), "all day": (" (all day)", ".all-day.ics"),
+            "with reminders": (" (with reminders)", ".reminder.ics")}  # fmt: skip
+
+
+def slug(text: str) -> str:
+    return "-".join(text.lower().split())
 
 
 def main() -> None:
@@ -145,53 +170,94 @@ def main() -> None:
     months = [(first_year + (m < 4), m) for m in (*range(4, 13), 1, 2, 3)]
     closed = closed_days(range(first_year, first_year + 2))
     zone, notice = ZoneInfo("Europe/London"), dt.timedelta(weeks=settings.get("notice_weeks", 4))
-    floor = dt.date(first_year, 4, 1)
-    by_topic: dict[str, list[tuple[tuple[dt.datetime, str, str], str]]] = defaultdict(list)
-    by_designation: dict[str, list[tuple[tuple[dt.datetime, str, str], str]]] = defaultdict(list)
-    names = {}
+    at = dt.time.fromisoformat(settings["reminder"]) if "reminder" in settings else None
+    own_feeds = settings.get("publication_feeds", 500) > 0
+    variants = [v for v in VARIANTS if v != "with reminders" or at]
+    # Each feed's events, by (kind, what it holds) and variant; and the feeds' titles.
+    feeds: dict[tuple[str, str], dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    titles = {("all", ""): "all statistics releases"}
     for path in sorted(args.schedules.glob("*.toml")):
         if path.stem in ("programme", "announcements"):
             continue
-        data, slug = tomllib.loads(path.read_text("utf-8")), path.stem
-        names[slug] = topic = data["topic"]
+        data, topic_slug = tomllib.loads(path.read_text("utf-8")), path.stem
+        titles["topic", topic_slug] = topic = data["topic"]
         for p in data["publication"]:
-            region = closed[p.get("holidays", settings["holidays"])]
+            region_name = p.get("holidays", settings["holidays"])
+            region = closed[region_name]
             time = str(p.get("time", settings["release_time"]))[:5]
             h, m = int(time[:2]), int(time[3:])
-            shared = {c: details(p, topic, time, c) for c in (False, True)}
+            shared = {(c, a): details(p, topic, time, c, a)
+                      for c in (False, True) for a in (False, True)}  # fmt: skip
+            designation = DESIGNATIONS[p["designation"].lower()]
+            titles["designation", designation] = designation
+            held = [("all", ""), ("topic", topic_slug), ("designation", designation)]
+            for code in REGIONS[region_name]:
+                titles["nation", NATIONS[code]] = NATIONS[code]
+                held.append(("nation", NATIONS[code]))
+            if own_feeds:
+                titles["publication", p["id"]] = p["title"]
+                held.append(("publication", p["id"]))
             for year, month in months:
                 day = rolled(nominal(p["day"], year, month, region), p.get("roll", "following"),
                              region)  # fmt: skip
                 start = dt.datetime(day.year, day.month, day.day, h, m, tzinfo=zone)
                 firm = day - notice
                 confirmed = firm <= args.as_of
-                stamp = f"{firm if confirmed else min(floor, firm):%Y%m%d}T000000Z"
+                stamp = f"{firm if confirmed else args.as_of:%Y%m%d}T000000Z"  # the day first shown
                 uid = f"UID:{p['id']}-{year:04d}-{month:02d}@{domain}"
-                text = event(uid, start, stamp, shared[confirmed])
-                by_topic[slug].append(((start, slug, p["id"]), text))
-                by_designation[DESIGNATIONS[p["designation"].lower()]].append(
-                    ((start, slug, p["id"]), text)
+                timed = f"DTSTART;TZID=Europe/London:{start:%Y%m%dT%H%M%S}\r\nDURATION:PT30M\r\n"
+                dated = (
+                    f"DTSTART;VALUE=DATE:{day:%Y%m%d}\r\nDTEND;VALUE=DATE:{day + DAY:%Y%m%d}\r\n"
                 )
+                n = int(confirmed)
+                texts = {
+                    "": event(uid, timed, stamp, shared[confirmed, False], "", n),
+                    "all day": event(uid, dated, stamp, shared[confirmed, True], "", n),
+                }
+                if at:
+                    title = p["title"] if confirmed else f"{p['title']} (provisional)"
+                    before = rolled(day - DAY, "preceding", region)
+                    texts["with reminders"] = event(
+                        uid,
+                        timed,
+                        stamp,
+                        shared[confirmed, False],
+                        alarm(start, before, at, title),
+                        n,
+                    )
+                order = (start, topic_slug, p["id"])
+                for where in held:
+                    for variant in variants:
+                        feeds[where][variant].append((order, texts[variant]))
     args.out.mkdir(parents=True, exist_ok=True)
-    everything = []
-    for slug, events in by_topic.items():
-        events.sort(key=lambda e: e[0])
-        everything += events
-        about = f"Pre-announced release dates of {org} statistics: {names[slug]}, {period}."
-        text = feed(f"{org}: {names[slug]}", about, [e for _, e in events])
-        (args.out / f"{slug}.ics").write_text(text, encoding="utf-8", newline="")
-    everything.sort(key=lambda e: e[0])
-    about = f"Pre-announced release dates of all {org} statistics, {period}."
-    text = feed(f"{org}: all statistics releases", about, [e for _, e in everything])
-    (args.out / "all.ics").write_text(text, encoding="utf-8", newline="")
-    for designation, events in by_designation.items():  # a feed of each designation used
-        events.sort(key=lambda e: e[0])
-        about = f"Pre-announced release dates of {org} statistics: {designation}, {period}."
-        text = feed(f"{org}: {designation}", about, [e for _, e in events])
-        name = "designation-" + "-".join(designation.lower().split()) + ".ics"
-        (args.out / name).write_text(text, encoding="utf-8", newline="")
-    feeds = len(by_topic) + 1 + len(by_designation)
-    print(f"{len(everything)} releases: {feeds} feeds in {args.out}/")
+    colours = {"all": "darkslateblue", "topic": "teal", "designation": "darkgreen",
+               "nation": "saddlebrown", "publication": "darkslategray"}  # fmt: skip
+    prefixes = {"all": "", "topic": "", "designation": "designation-", "nation": "nation-",
+                "publication": "publication-"}  # fmt: skip
+    for (kind, holds), by_variant in feeds.items():
+        stem = (
+            "all"
+            if kind == "all"
+            else prefixes[kind] + (holds if kind in ("topic", "publication") else slug(holds))
+        )
+        title = titles[kind, holds]
+        for variant, events in by_variant.items():
+            events.sort(key=lambda e: e[0])
+            suffix, ending = VARIANTS[variant]
+            if kind == "all":
+                about = f"all {org} statistics{suffix}"
+                name = f"{org}: all statistics releases{suffix}"
+            else:
+                about, name = f"{org} statistics: {title}{suffix}", f"{org}: {title}{suffix}"
+            text = feed(
+                name,
+                f"Pre-announced release dates of {about}, {period}.",
+                [e for _, e in events],
+                colours[kind],
+            )
+            (args.out / f"{stem}{ending}").write_text(text, encoding="utf-8", newline="")
+    total = len(feeds[("all", "")][""])
+    print(f"{total} releases: {len(feeds) * len(variants)} feeds in {args.out}/")
 
 
 if __name__ == "__main__":

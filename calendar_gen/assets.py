@@ -16,7 +16,9 @@ a{color:#1d4f91}a:hover{color:#0b2e5c}
 .vh{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;
 clip-path:inset(50%);white-space:nowrap;border:0}
 .feeds{list-style:none;padding:0;margin:0}
+details.feeds{margin:.75rem 0}details.feeds>summary{font-weight:600;padding:.35rem 0;cursor:pointer}
 .feeds>li{border-top:1px solid #bbb;padding:.6rem 0}
+.variants{list-style:none;padding:0 0 0 1rem;margin:.25rem 0 0}.variants>li{padding:.2rem 0}
 .feeds h3{display:inline;margin:0;font-size:1.05rem}
 .feeds p{margin:.25rem 0}
 .address{display:flex;flex-wrap:wrap;align-items:center;gap:.25rem .5rem}
@@ -62,7 +64,7 @@ body{padding:0 .75rem 1.5rem}h1{font-size:1.35rem}
 .meta span{display:inline}.meta .designation::before{content:" · "}
 }
 @media print{
-.skip,.filters,.copy,.shown,.links .subscribe{display:none!important}
+.skip,.filters,.copy,.shown,.links .subscribe,.links .google,.links .outlook{display:none!important}
 body{max-width:none;font-size:10pt;padding:0}a{color:inherit}
 .release{break-inside:avoid;grid-template-columns:8rem 1fr 11rem}
 h2,h3{break-after:avoid}
@@ -81,7 +83,16 @@ SCRIPT = r"""
     const url = new URL(code.dataset.relative, location.href);
     if (!/^https?:$/.test(url.protocol)) continue;
     code.textContent = url.href;
-    code.closest("li").querySelector("a.subscribe").href = url.href.replace(/^https?:/, "webcal:");
+    const item = code.closest("li");
+    const webcal = url.href.replace(/^https?:/, "webcal:");
+    item.querySelector("a.subscribe").href = webcal;
+    // Google Calendar and Outlook take only a whole address: shown once it is known.
+    const google = item.querySelector("a.google");
+    google.href = `https://calendar.google.com/calendar/render?cid=${encodeURIComponent(webcal)}`;
+    const outlook = item.querySelector("a.outlook");
+    outlook.href = "https://outlook.live.com/calendar/0/addfromweb?url="
+      + `${encodeURIComponent(url.href)}&name=${outlook.dataset.name}`;
+    google.hidden = outlook.hidden = false;
   }
 
   const said = document.getElementById("copied");
@@ -118,10 +129,11 @@ SCRIPT = r"""
   const pastHeading = document.getElementById("past-heading");
   pastHeading.textContent = pastHeading.dataset.split;
   for (const count of all(".count")) {
-    // "all", "topic:crime" or "designation:official-statistics": the rows its feed holds.
+    // "all", "topic:crime", "nation:scotland" ...: the rows its feed holds (a row keeps the
+    // holidays of one nation or several, named with spaces between).
     const [kind, value] = count.dataset.holds.split(":");
     const n = coming.filter((row) => !["cancelled", "postponed"].includes(row.dataset.status)
-      && (kind === "all" || row.dataset[kind] === value)).length;
+      && (kind === "all" || (row.dataset[kind] || "").split(" ").includes(value))).length;
     count.textContent = `${n || "No"} upcoming release${n === 1 ? "" : "s"}`;
   }
 

@@ -6,14 +6,26 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from enum import Enum
 from typing import TypeVar, assert_never
+from zoneinfo import ZoneInfo
 
-from calendar_gen.history import Status, ical_status, status_word
+from calendar_gen.history import Released, Status, ical_status, status_word
 from calendar_gen.language import FEED_WORDS, Language, releases_of
-from calendar_gen.model import Designation, Period, Precision, Programme, Topic
+from calendar_gen.model import (
+    NATION_FEED,
+    PUBLICATION_FEED,
+    Designation,
+    Period,
+    Precision,
+    Programme,
+    Publication,
+    Topic,
+)
 from calendar_gen.releases import Release
 from calendar_gen.texts import CONTROL
+from calendar_gen.workdays import Nation, nations, previous_working_day
 
 
 def statistics_of(organisation: str) -> str:
@@ -107,18 +119,60 @@ def _utc(moment: dt.datetime) -> str:
     return f"{m.year:04d}{m.month:02d}{m.day:02d}T{m.hour:02d}{m.minute:02d}{m.second:02d}Z"
 
 
-def event_title(release: Release, language: Language = Language.EN) -> str:
+class Variant(Enum):
+    """How a feed shows each release; every feed comes in each (the reminders only when
+    programme.toml sets `reminder`)."""
+
+    TIMED = "timed"  # at its time, for half an hour
+    ALL_DAY = "all-day"  # as its day, the time in the title
+    REMINDER = "reminder"  # at its time, with a reminder the working day before
+
+    @property
+    def ending(self) -> str:
+        """The end of its feeds' file names: a dot never in a slug, so no name is two feeds'."""
+        return ".ics" if self is Variant.TIMED else f".{self.value}.ics"
+
+    def short(self, language: Language = Language.EN) -> str:
+        """How a calendar's name calls it: "all day", "with reminders"."""
+        return language.variant(self.value)
+
+    @property
+    def label(self) -> str:
+        """How the page calls it."""
+        match self:
+            case Variant.TIMED:
+                return "at its time"
+            case Variant.ALL_DAY:
+                return "all day, the time in the title"
+            case Variant.REMINDER:
+                return "with a reminder the working day before"
+            case _:
+                assert_never(self)
+
+
+def event_title(
+    release: Release, variant: Variant | None = None, language: Language = Language.EN
+) -> str:
     """The title shown in calendars; the status is in it because some clients hide STATUS,
-    and the month of a release announced to the month, as its event spans all of it."""
+    and the month of a release announced to the month, as its event spans all of it. An
+    all-day event names its time first ("09:30 Immigration Statistics")."""
     p = release.publication
     if language is Language.CY:
-        announced = language.announced(release.precision, release.date)
-        if release.precision is not Precision.EXACT and release.status is Status.PROVISIONAL:
-            return language.provisional_title(p.title_cy, announced)
-        return language.event_title(release.status, p.title_cy)
+        return _welsh_title(release, variant)
     if release.precision is not Precision.EXACT and release.status is Status.PROVISIONAL:
         return f"{p.title} (provisional, {release.announced})"
+    if variant is Variant.ALL_DAY and release.precision is Precision.EXACT:
+        return status_word(release.status, f"{release.start:%H:%M} {p.title}")
     return status_word(release.status, p.title)
+
+
+def _welsh_title(release: Release, variant: Variant | None) -> str:
+    cy, p = Language.CY, release.publication
+    if release.precision is not Precision.EXACT and release.status is Status.PROVISIONAL:
+        return cy.provisional_title(p.title_cy, cy.announced(release.precision, release.date))
+    if variant is Variant.ALL_DAY and release.precision is Precision.EXACT:
+        return cy.event_title(release.status, f"{release.start:%H:%M} {p.title_cy}")
+    return cy.event_title(release.status, p.title_cy)
 
 
 def _when(release: Release) -> str:
@@ -155,15 +209,14 @@ def event_description(release: Release, language: Language = Language.EN) -> str
     return "\n\n".join(part for part in parts if part)
 
 
-def _details(release: Release, language: Language = Language.EN) -> str:
+def _details(release: Release, variant: Variant, language: Language) -> str:
     """The folded lines that depend on the publication, its status and its history; in
     Welsh, its texts say so with RFC 5545's LANGUAGE parameter (3.2.10)."""
     p = release.publication
     # The designation is one of a few plain names: no character in it needs care.
-    designation = language.designation(p.designation)
-    categories = f"{category(release.topic, language)},{designation}"
-    tag = "" if language is Language.EN else f";LANGUAGE={language}"
-    title = escape_text(event_title(release, language), multiline=False)
+    categories = f"{category(release.topic, language)},{language.designation(p.designation)}"
+    tag = _tag(language)
+    title = escape_text(event_title(release, variant, language), multiline=False)
     return (
         fold(f"SUMMARY{tag}:{title}")
         + fold(f"DESCRIPTION{tag}:{escape_text(event_description(release, language))}")
@@ -172,10 +225,26 @@ def _details(release: Release, language: Language = Language.EN) -> str:
     )
 
 
+def _tag(language: Language) -> str:
+    """The LANGUAGE parameter of a text in `language`: none in English, as before Welsh."""
+    return "" if language is Language.EN else f";LANGUAGE={language}"
+
+
+def event_url(release: Release, page: str) -> str:
+    """Where a subscriber reads more: the statistics once recorded as released with a link,
+    else the release's entry on the page (`page`: the page's address)."""
+    out = next((c.url for c in release.changes if isinstance(c, Released) and c.url), "")
+    # The page's id of the release's row, as news.anchor makes it (news imports this module).
+    return out or f"{page}#{release.publication.id}-{release.scheduled}"
+
+
 def render_events(
-    releases: Iterable[Release], tzid: str, language: Language = Language.EN
-) -> list[str]:
-    """Each release as one VEVENT, folded and CRLF-terminated.
+    releases: Iterable[Release], tzid: str, variant: Variant = Variant.TIMED, *,
+    page: str | None = None, reminder: dt.time | None = None,
+    language: Language = Language.EN,
+) -> list[str]:  # fmt: skip
+    """Each release as one VEVENT of `variant`, folded and CRLF-terminated; with a URL when
+    the page's address `page` is known, and a VALARM at `reminder` in the reminder variant.
 
     Thousands of releases share a publication and a status, and hundreds a start or a
     revision day, so their lines are made once; the fixed lines never need folding.
@@ -183,32 +252,75 @@ def render_events(
     details: dict[tuple[object, ...], str] = {}
     stamps: dict[dt.datetime, str] = {}
     starts: dict[tuple[dt.datetime, Precision], str] = {}
+    alarms: dict[tuple[object, ...], str] = {}
     events = []
     for r in releases:
         when = (r.start, r.precision)
         key = (id(r.publication), id(r.topic), r.status, r.changes, r.start.hour, r.start.minute,
                r.precision, r.announced if r.precision is not Precision.EXACT else "")  # fmt: skip
         if key not in details:
-            details[key] = _details(r, language)
+            details[key] = _details(r, variant, language)
         if r.revised not in stamps:
             stamp = _utc(r.revised)
             stamps[r.revised] = f"DTSTAMP:{stamp}\r\nLAST-MODIFIED:{stamp}\r\n"
         if when not in starts:
-            starts[when] = _times(r, tzid)
+            starts[when] = _times(r, tzid, variant)
+        url = fold(f"URL:{event_url(r, page)}") if page else ""
+        alarm = ""
+        if variant is Variant.REMINDER and reminder and r.status.comes_out:
+            at = (*key, r.date, r.publication.rule.region)
+            if at not in alarms:
+                alarms[at] = _alarm(r, reminder, tzid, language)
+            alarm = alarms[at]
         events.append(
             f"BEGIN:VEVENT\r\n{fold(f'UID:{r.uid}')}{stamps[r.revised]}{starts[when]}"
             f"{details[key]}SEQUENCE:{r.sequence}\r\nTRANSP:TRANSPARENT\r\nCLASS:PUBLIC\r\n"
-            "END:VEVENT\r\n"
+            f"{url}{alarm}END:VEVENT\r\n"
         )
     return events
 
 
-def _times(release: Release, tzid: str) -> str:
-    """When the event is: its half hour on its day; or, announced to the month, all-day
-    events across the month or months (DTEND is the day after, RFC 5545 3.6.1), which is
-    what was announced: calendars show a bar over them, not a day never promised."""
-    start = release.start
+def reminder_day(release: Release) -> dt.date:
+    """The working day, in its region, before the first day the release is announced for:
+    weekends and its nations' bank holidays skipped."""
+    first = release.precision.span(release.date)[0]
+    return previous_working_day(first - dt.timedelta(days=1), release.publication.rule.region)
+
+
+def _alarm(release: Release, at: dt.time, tzid: str, language: Language) -> str:
+    """One VALARM at `at` UK time on the reminder day, as a trigger before the event's start
+    (RFC 5545 3.8.6.3), the form every client reads; a trigger at a moment is not."""
+    day = reminder_day(release)
     if release.precision is Precision.EXACT:
+        # An instant: exact hours and minutes (no days, whose length a clock change alters).
+        moment = dt.datetime.combine(day, at, ZoneInfo(tzid)).astimezone(dt.UTC)
+        before = release.start.astimezone(dt.UTC) - moment
+        trigger = _duration(0, int(before.total_seconds()) // 60)
+    else:  # a day's start (floating midnight): nominal days, then the time of day
+        first = release.precision.span(release.date)[0]
+        minutes = (first - day).days * 1440 - at.hour * 60 - at.minute
+        trigger = _duration(*divmod(minutes, 1440))
+    text = escape_text(event_title(release, language=language), multiline=False)
+    return (
+        f"BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:{trigger}\r\n"
+        f"{fold(f'DESCRIPTION{_tag(language)}:{text}')}END:VALARM\r\n"
+    )
+
+
+def _duration(days: int, minutes: int) -> str:
+    """A negative RFC 5545 duration (3.3.6): "-P3DT8H", "-PT89H30M", "-P1D"."""
+    hours, minutes = divmod(minutes, 60)
+    time = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+    return f"-P{f'{days}D' if days else ''}{f'T{time}' if time else ''}"
+
+
+def _times(release: Release, tzid: str, variant: Variant = Variant.TIMED) -> str:
+    """When the event is: its half hour on its day (all day in the all-day variant); or,
+    announced to the month, all-day events across the month or months (DTEND is the day
+    after, RFC 5545 3.6.1), which is what was announced: calendars show a bar over them,
+    not a day never promised."""
+    start = release.start
+    if release.precision is Precision.EXACT and variant is not Variant.ALL_DAY:
         return (
             f"DTSTART;TZID={tzid}:{start.year:04d}{start.month:02d}{start.day:02d}"
             f"T{start.hour:02d}{start.minute:02d}00\r\nDURATION:{DURATION}\r\n"
@@ -223,10 +335,11 @@ def _day(day: dt.date) -> str:
 
 def calendar_chunks(
     name: str, description: str, events: list[str], timezone: str,
-    language: Language = Language.EN,
+    about: tuple[str, str, str] | None = None, language: Language = Language.EN,
 ) -> list[str]:  # fmt: skip
-    """A VCALENDAR as pieces to write one after another: its header, events and end."""
-    tag = "" if language is Language.EN else f";LANGUAGE={language}"  # RFC 7986 5.1, 5.2
+    """A VCALENDAR as pieces to write one after another: its header, events and end.
+    `about`: its RFC 7986 URL (the page), SOURCE (its own address) and COLOR."""
+    tag = _tag(language)  # RFC 7986 5.1, 5.2
     header = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -239,8 +352,13 @@ def calendar_chunks(
         f"X-WR-TIMEZONE:{timezone}",
         f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}",
         f"X-PUBLISHED-TTL:{REFRESH}",
-        *VTIMEZONES[timezone],
     ]
+    if about:
+        page, source, colour = about
+        if page:
+            header += [f"URL;VALUE=URI:{page}", f"SOURCE;VALUE=URI:{source}"]
+        header.append(f"COLOR:{colour}")
+    header += VTIMEZONES[timezone]
     return ["".join(fold(line) for line in header), *events, "END:VCALENDAR\r\n"]
 
 
@@ -250,14 +368,24 @@ def render_calendar(name: str, description: str, releases: Iterable[Release], ti
     return "".join(calendar_chunks(name, description, events, timezone))
 
 
+Holds = Topic | Designation | Nation | Publication | None  # None: every release
+
+
 @dataclass(frozen=True)
 class Feed:
-    """One feed a build writes: its file, its title, and the releases it holds: all of
-    them, one topic's, or those of one designation."""
+    """One feed a build writes: its file, its title, the releases it holds (all of them, or
+    one topic's, designation's, nation's or publication's) and how it shows them."""
 
-    name: str
-    title: str  # as the page lists it
-    holds: Topic | Designation | None  # None: every release
+    stem: str  # its file name without the variant's ending: "crime", "nation-scotland"
+    title: str  # as the page lists it, in its language
+    holds: Holds
+    variant: Variant = Variant.TIMED
+    language: Language = Language.EN
+
+    @property
+    def name(self) -> str:
+        """Its file: "crime.all-day.ics", and in Welsh "crime.all-day.cy.ics"."""
+        return self.language.file(self.stem + self.variant.ending)
 
     @property
     def key(self) -> str:
@@ -269,6 +397,27 @@ class Feed:
                 return f"topic:{self.holds.slug}"
             case Designation():
                 return f"designation:{self.holds.slug}"
+            case Nation():
+                return f"nation:{self.holds.slug}"
+            case Publication():
+                return f"publication:{self.holds.id}"
+            case _:
+                assert_never(self.holds)
+
+    @property
+    def colour(self) -> str:
+        """Its RFC 7986 COLOR, a CSS colour name: one a kind of feed, so they can be told apart."""
+        match self.holds:
+            case None:
+                return "darkslateblue"
+            case Topic():
+                return "teal"
+            case Designation():
+                return "darkgreen"
+            case Nation():
+                return "saddlebrown"
+            case Publication():
+                return "darkslategray"
             case _:
                 assert_never(self.holds)
 
@@ -281,13 +430,20 @@ class Feed:
 T = TypeVar("T")
 
 
-def sorted_by_feed(releases: list[Release], items: list[T]) -> dict[str, list[T]]:
+def sorted_by_feed(
+    releases: list[Release], items: list[T], publications: bool = True
+) -> dict[str, list[T]]:
     """The item of each release (its event, or itself) under the key of each feed but all.ics
-    that holds it: its topic's and its designation's."""
+    that holds it: its topic's, designation's, nations' and (with `publications`) its own."""
     by: dict[str, list[T]] = defaultdict(list)
     for release, item in zip(releases, items, strict=True):
+        p = release.publication
         by[f"topic:{release.topic.slug}"].append(item)
-        by[f"designation:{release.publication.designation.slug}"].append(item)
+        by[f"designation:{p.designation.slug}"].append(item)
+        for nation in nations(p.rule.region):
+            by[f"nation:{nation.slug}"].append(item)
+        if publications:
+            by[f"publication:{p.id}"].append(item)
     return by
 
 
@@ -296,51 +452,87 @@ def languages(programme: Programme) -> tuple[Language, ...]:
     return (Language.EN, Language.CY) if programme.welsh else (Language.EN,)
 
 
-def feed_list(programme: Programme, language: Language = Language.EN) -> list[Feed]:
-    """The feeds of a programme: all releases, each topic's, each designation's it has; in
-    Welsh the same, each named with .cy before .ics."""
-    used = {p.designation for p in programme.publications}
-    welsh = language is Language.CY
+def feed_bases(programme: Programme, language: Language = Language.EN) -> list[Feed]:
+    """The feeds of a programme as filters: all releases, each topic's, each designation's
+    and nation's it has, and each publication's unless publication_feeds is 0; in Welsh the
+    same, with Welsh titles and .cy before .ics."""
+    publications = programme.publications
+    used = {p.designation for p in publications}
+    followed = {n for p in publications for n in nations(p.rule.region)}
+    own = publications if programme.publication_feeds else ()
+    welsh, lang = language is Language.CY, language
     return [
-        Feed(language.file("all.ics"), FEED_WORDS[language].everything, None),
-        *(Feed(language.file(f"{t.slug}.ics"), t.name_cy if welsh else t.name, t)
+        Feed("all", FEED_WORDS[language].everything, None, language=lang),
+        *(Feed(t.slug, t.name_cy if welsh else t.name, t, language=lang)
           for t in programme.topics),
-        *(Feed(language.file(d.feed), language.designation(d), d) for d in Designation
-          if d in used),
+        *(Feed(d.feed.removesuffix(".ics"), language.designation(d), d, language=lang)
+          for d in Designation if d in used),
+        *(Feed(f"{NATION_FEED}{n.slug}", language.nation(n), n, language=lang)
+          for n in Nation if n in followed),
+        *(Feed(f"{PUBLICATION_FEED}{p.id}", p.title_cy if welsh else p.title, p, language=lang)
+          for p in own),
     ]  # fmt: skip
+
+
+def variants(programme: Programme) -> tuple[Variant, ...]:
+    """The variants a programme's feeds come in: the reminders only when it sets a time."""
+    return tuple(v for v in Variant if v is not Variant.REMINDER or programme.reminder)
+
+
+def feed_list(programme: Programme, language: Language = Language.EN) -> list[Feed]:
+    """Every feed a build writes in `language`, each filter followed by its variants."""
+    return [
+        replace(f, variant=v) for f in feed_bases(programme, language) for v in variants(programme)
+    ]
+
+
+def page_address(programme: Programme, language: Language = Language.EN) -> str | None:
+    """The page's public address, known from feed_url; None without it (the feeds then
+    carry no URL or SOURCE: RFC 5545 and 7986 take only whole addresses)."""
+    return f"{programme.feed_url}/{language.file('index.html')}" if programme.feed_url else None
+
+
+def _naming(programme: Programme, feed: Feed, period: Period) -> tuple[str, str]:
+    """The calendar's name and description, in the feed's language."""
+    language = feed.language
+    welsh, words = language is Language.CY, FEED_WORDS[language]
+    org = programme.organisation_cy if welsh else programme.organisation
+    match feed.holds:
+        case None:
+            name = words.all_name.format(org=org)
+            what = org if welsh else f"all {statistics_of(org)}"
+        case Topic() | Designation() | Nation() | Publication():
+            name = f"{org}: {feed.title}"
+            what = f"{org if welsh else statistics_of(org)}: {feed.title}"
+        case _:
+            assert_never(feed.holds)
+    if feed.variant is not Variant.TIMED:
+        short = feed.variant.short(language)
+        name, what = f"{name} ({short})", f"{what} ({short})"
+    description = words.about.format(what=what, of=releases_of(what), period=period)
+    if programme.welsh:  # where the same calendar is in the other language
+        base = f"{programme.feed_url}/" if programme.feed_url else ""
+        other = replace(feed, language=language.other).name
+        description += "\n\n" + words.also.format(address=base + other)
+    return name, description
 
 
 def feed_chunks(
     programme: Programme, releases: list[Release], period: Period
 ) -> Iterator[tuple[str, list[str]]]:
     """Every feed of a build as (file name, pieces), in each of its languages. Each event is
-    rendered once a language and shared by every feed that holds it."""
+    rendered once a language and variant, and shared by every feed that holds it."""
+    zone, publications = programme.timezone, bool(programme.publication_feeds)
     for language in languages(programme):
-        yield from _feeds_in(programme, releases, period, language)
-
-
-def _feeds_in(
-    programme: Programme, releases: list[Release], period: Period, language: Language
-) -> Iterator[tuple[str, list[str]]]:
-    welsh = language is Language.CY
-    org = programme.organisation_cy if welsh else programme.organisation
-    zone, words = programme.timezone, FEED_WORDS[language]
-    events = render_events(releases, zone, language)
-    by_feed = sorted_by_feed(releases, events)
-    others = feed_list(programme, language.other) if programme.welsh else []
-    for n, feed in enumerate(feed_list(programme, language)):
-        match feed.holds:
-            case None:
-                name = words.all_name.format(org=org)
-                what = org if welsh else f"all {statistics_of(org)}"
-            case Topic() | Designation():
-                name = f"{org}: {feed.title}"
-                what = f"{org if welsh else statistics_of(org)}: {feed.title}"
-            case _:
-                assert_never(feed.holds)
-        held = feed.pick(by_feed, events)
-        description = words.about.format(what=what, of=releases_of(what), period=period)
-        if others:  # where the same calendar is in the other language
-            base = f"{programme.feed_url}/" if programme.feed_url else ""
-            description += "\n\n" + words.also.format(address=base + others[n].name)
-        yield feed.name, calendar_chunks(name, description, held, zone, language)
+        page, bases = page_address(programme, language), feed_bases(programme, language)
+        for variant in variants(programme):
+            events = render_events(releases, zone, variant, page=page,
+                                   reminder=programme.reminder, language=language)  # fmt: skip
+            by_feed = sorted_by_feed(releases, events, publications)
+            for base in bases:
+                feed = replace(base, variant=variant)
+                name, description = _naming(programme, feed, period)
+                source = f"{programme.feed_url}/{feed.name}" if programme.feed_url else ""
+                about = (page or "", source, feed.colour)
+                yield feed.name, calendar_chunks(name, description, feed.pick(by_feed, events),
+                                                 zone, about, language)  # fmt: skip

@@ -28,6 +28,7 @@ from calendar_gen.history import (
     status_word,
 )
 from calendar_gen.model import Designation, Precision
+from calendar_gen.workdays import Nation
 
 # rails-i18n's Welsh (rails/locale/cy.yml: date.day_names, abbr_day_names, month_names,
 # abbr_month_names), the tables GOV.UK's Rails applications write Welsh dates with; the
@@ -39,6 +40,19 @@ WELSH_DAYS = ("Dydd Llun", "Dydd Mawrth", "Dydd Mercher", "Dydd Iau", "Dydd Gwen
 WELSH_DAYS_SHORT = ("Llun", "Maw", "Mer", "Iau", "Gwe", "Sad", "Sul")
 WELSH_MONTHS = ("Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf",
                 "Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr")  # fmt: skip
+# The nations as Directgov's Welsh bank holidays page (DG_073741CY) and Welsh Wikipedia's
+# "Gŵyl banc" (cy.wikipedia.org/wiki/Gŵyl_Banc) name them.
+WELSH_NATIONS = {
+    Nation.ENGLAND_AND_WALES: "Cymru a Lloegr",
+    Nation.SCOTLAND: "Yr Alban",
+    Nation.NORTHERN_IRELAND: "Gogledd Iwerddon",
+}
+# The feeds' variants in a calendar's name: not found in a source, composed (see
+# docs/sources-welsh.md) and to be checked by a translator.
+VARIANTS = {
+    "en": {"timed": "", "all-day": "all day", "reminder": "with reminders"},
+    "cy": {"timed": "", "all-day": "drwy'r dydd", "reminder": "gyda nodiadau atgoffa"},
+}
 WELSH_MONTHS_SHORT = ("Ion", "Chw", "Maw", "Ebr", "Mai", "Meh", "Gor", "Awst", "Med", "Hyd",
                       "Tach", "Rha")  # fmt: skip
 
@@ -148,6 +162,14 @@ class Language(StrEnum):
                         assert_never(precision)
             case _:
                 assert_never(self)
+
+    def nation(self, nation: Nation) -> str:
+        """A nation whose bank holidays a release keeps, by name."""
+        return nation.value if self is Language.EN else WELSH_NATIONS[nation]
+
+    def variant(self, value: str) -> str:
+        """How a calendar's name calls a variant of the feeds ("all day")."""
+        return VARIANTS[self.value][value]
 
     def designation(self, designation: Designation) -> str:
         """The designation's name. Welsh: "Ystadegau swyddogol achrededig" (the Welsh
@@ -400,6 +422,14 @@ class PageWords:
     data: str  # "The same releases as data: {csv}, {json}."
     digest: str  # "releases.json as published has the digest {code}, ..."
     sealed: str
+    # The Subscribe section's feeds: how many in a group, the groups, each variant's label,
+    # the apps' links and what each app does with a cancellation.
+    feeds: str  # "{n} feeds"
+    groups: tuple[str, str, str, str]  # all and topics, designations, nations, publications
+    variants: tuple[str, str, str]  # timed, all day, with reminders
+    add: str  # Google Calendar's and Outlook's hidden words naming the feed
+    reminders: str  # ", and with a reminder at {time} ..."
+    cancellations: str
 
 
 PAGE_WORDS = {
@@ -414,11 +444,12 @@ PAGE_WORDS = {
         "release shows another time.",
         updated=" Last updated {date}.",
         subscribe="Subscribe",
-        subscribe_help="Subscribe to a feed and your calendar follows every change. Copy its "
-        "address, then: in\nOutlook, Add calendar, Subscribe from web; in Google Calendar, "
-        "Other calendars, From URL; in\nApple Calendar, File, New Calendar Subscription; in "
-        "Thunderbird, New Calendar, On the Network.\nOr open a Subscribe link. News of every "
-        "confirmation, move and cancellation is in\n{atom}, for a news reader.",
+        subscribe_help="Subscribe to a feed and your calendar follows every change. Open its "
+        "link for your\ncalendar app, or copy its address, then: in Outlook, Add calendar, "
+        "Subscribe from web; in\nGoogle Calendar, Other calendars, From URL; in Apple Calendar, "
+        "File, New Calendar\nSubscription; in Thunderbird, New Calendar, On the Network. Each "
+        "feed comes at the\nreleases' times, all day (the time in the title){reminders}. News "
+        "of every\nconfirmation, move and cancellation is in {atom}, for a news reader.",
         releases="Releases",
         count="{n} releases",
         count_one="1 release",
@@ -450,6 +481,26 @@ PAGE_WORDS = {
         "record keeps ([published] releases).",
         sealed=" The record's events, as sealed by this build, have the digest {code} "
         "([published] events).",
+        feeds="{n} feeds",
+        groups=(
+            "All releases, and each topic's",
+            "By designation",
+            "By the nation whose bank holidays a release keeps",
+            "By publication",
+        ),
+        variants=(
+            "at its time",
+            "all day, the time in the title",
+            "with a reminder the working day before",
+        ),
+        add=": add {label}",
+        reminders=", and with a reminder at {time} on the working day\nbefore each release "
+        "(the feeds without it carry none)",
+        # Sources: subscribing.py.
+        cancellations="What each app does with a cancelled release: Google Calendar deletes "
+        "it, so its users never see the cancellation (the page and changes.atom keep it, with "
+        "its reason); Outlook shows it as if it went ahead, its title beginning "
+        "\u201cCancelled:\u201d; Apple Calendar and Thunderbird show it struck through.",
     ),
     # "Calendr datganiadau", "Ar ddod", "Dyddiad": the ONS's Welsh release calendar;
     # "Neidio i'r prif gynnwys", "Tanysgrifio i'r ffrwd", "Diweddarwyd ddiwethaf", "Pwnc",
@@ -466,12 +517,13 @@ PAGE_WORDS = {
         "oni bai bod datganiad yn dangos amser arall.",
         updated=" Diweddarwyd ddiwethaf: {date}.",
         subscribe="Tanysgrifio",
-        subscribe_help="Tanysgrifiwch i ffrwd a bydd eich calendr yn dilyn pob newid. Copïwch "
-        "ei chyfeiriad, yna: yn\nOutlook, Add calendar, Subscribe from web; yn Google Calendar, "
-        "Other calendars, From URL; yn\nApple Calendar, File, New Calendar Subscription; yn "
-        "Thunderbird, New Calendar, On the Network.\nNeu agorwch ddolen Tanysgrifio. Mae "
-        "newyddion am bob cadarnhad, symud a chanslo yn\n{atom}, ar gyfer "
-        "darllenydd newyddion.",
+        subscribe_help="Tanysgrifiwch i ffrwd a bydd eich calendr yn dilyn pob newid. Agorwch "
+        "ei dolen ar gyfer eich\nap calendr, neu copïwch ei chyfeiriad, yna: yn Outlook, Add "
+        "calendar, Subscribe from web; yn\nGoogle Calendar, Other calendars, From URL; yn "
+        "Apple Calendar, File, New Calendar\nSubscription; yn Thunderbird, New Calendar, On "
+        "the Network. Daw pob ffrwd ar amseroedd y\ndatganiadau, a drwy'r dydd (yr amser yn y "
+        "teitl){reminders}. Mae newyddion am bob cadarnhad,\nsymud a chanslo yn {atom}, ar "
+        "gyfer darllenydd newyddion.",
         releases="Datganiadau",
         count="Datganiadau: {n}",
         count_one="Datganiadau: 1",
@@ -503,5 +555,27 @@ PAGE_WORDS = {
         "rhaglen yn ei gadw ([published] releases).",
         sealed=" Crynodeb digwyddiadau'r cofnod, fel y'u seliwyd gan yr adeiladu hwn: {code} "
         "([published] events).",
+        # The Subscribe section's words below were not found in a source: composed from the
+        # sourced terms, to be checked by a translator (docs/sources-welsh.md).
+        feeds="Ffrydiau: {n}",
+        groups=(
+            "Pob datganiad, a phob pwnc",
+            "Yn ôl dynodiad",
+            "Yn ôl y wlad y mae datganiad yn cadw ei gwyliau banc",
+            "Yn ôl cyhoeddiad",
+        ),
+        variants=(
+            "ar ei amser",
+            "drwy'r dydd, yr amser yn y teitl",
+            "gyda nodyn atgoffa y diwrnod gwaith cynt",
+        ),
+        add=": {label}",
+        reminders=", a gyda nodyn atgoffa am {time} ar y diwrnod gwaith\ncyn pob datganiad "
+        "(nid oes un yn y ffrydiau eraill)",
+        cancellations="Beth mae pob ap yn ei wneud â datganiad a ganslwyd: mae Google Calendar "
+        "yn ei ddileu, felly nid yw ei ddefnyddwyr byth yn gweld y canslo (mae'r dudalen a "
+        "changes.cy.atom yn ei gadw, gyda'i reswm); mae Outlook yn ei ddangos fel pe bai wedi "
+        "digwydd, a'i deitl yn dechrau \u201cCanslwyd:\u201d; mae Apple Calendar a "
+        "Thunderbird yn ei ddangos wedi'i groesi allan.",
     ),
 }

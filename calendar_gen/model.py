@@ -25,6 +25,13 @@ PROGRAMME_FILE = "programme.toml"
 
 
 DESIGNATION_FEED = "designation-"  # designation-<slug>.ics: no topic file may be so named
+# The other feeds of one filter each, so named: nation-<slug>.ics, publication-<id>.ics.
+NATION_FEED, PUBLICATION_FEED = "nation-", "publication-"
+FEED_PREFIXES = (DESIGNATION_FEED, NATION_FEED, PUBLICATION_FEED)
+# A feed for each publication, up to this many publications: with more, the programme
+# says how many it wants (programme.toml's publication_feeds), so a whole government's
+# calendar never writes tens of thousands of files unasked.
+PUBLICATION_FEEDS = 500
 
 
 # GOV.UK's Search API (github.com/alphagov/search-api, docs/using-the-search-api.md).
@@ -475,6 +482,9 @@ class Programme:
     def welsh(self) -> bool:
         """Whether its feeds and page are published in Welsh beside English."""
         return bool(self.organisation_cy)
+
+    reminder: dt.time | None = None  # the reminder feeds' time on the working day before
+    publication_feeds: int = PUBLICATION_FEEDS  # at most this many publications; 0: none
 
     @property
     def record_path(self) -> Path:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from html import escape
 
 from calendar_gen.assets import STYLE, script
-from calendar_gen.feeds import feed_list, sorted_by_feed, statistics_of
+from calendar_gen.feeds import statistics_of
 from calendar_gen.glance import year_at_a_glance
 from calendar_gen.language import PAGE_WORDS, Language, releases_of
 from calendar_gen.model import Designation, Period, Precision, Programme, Status
@@ -22,43 +22,12 @@ from calendar_gen.releases import (
     publication_fields,
 )
 from calendar_gen.structured import json_ld
+from calendar_gen.subscribing import cancellations, feed_groups
+from calendar_gen.workdays import nations
 
 # A page is for reading: a whole government's calendar lists the thousand releases from the
 # day of the build on and the 250 before, and leaves the rest to releases.csv.
 UPCOMING_ROWS, PAST_ROWS = 1000, 250
-
-
-def _address(programme: Programme, name: str) -> tuple[str, str]:
-    """The (webcal, https) addresses of one feed; relative without feed_url."""
-    if programme.feed_url:
-        download = f"{programme.feed_url}/{name}"
-        return "webcal:" + download.split(":", 1)[1], download
-    return name, name
-
-
-def _feed_item(
-    programme: Programme, name: str, label: str, held: str, total: int,
-    lang: Language = Language.EN,
-) -> str:  # fmt: skip
-    """One feed: its address in full with a copy button, and its webcal and https links.
-    `held`: what the page's script counts for it ("all", "topic:crime", "designation:...")."""
-    w = PAGE_WORDS[lang]
-    subscribe, download = _address(programme, name)
-    code_id = f"address-{name.removesuffix('.ics')}"
-    relative = "" if programme.feed_url else f' data-relative="{escape(name)}"'
-    label = escape(label)
-    count = w.count_one if total == 1 else w.count.format(n=f"{total:,}")
-    return (
-        f'<li><h3>{label}</h3>: <span class="count" data-holds="{escape(held)}">'
-        f"{count}</span>\n"
-        f'<p class="address">{w.address}<code class="address" id="{code_id}"{relative}>'
-        f"{escape(download)}</code></p>\n"
-        f'<p class="links"><button type="button" class="copy" data-copy="{code_id}" hidden>'
-        f'{w.copy}<span class="vh">{w.copy_of.format(label=label)}</span></button> '
-        f'<a class="subscribe" href="{escape(subscribe)}">{w.subscribe}<span class="vh">'
-        f'{w.subscribe_to.format(label=label)}</span></a> <a class="download" '
-        f'href="{escape(download)}">{w.download.format(name=escape(name))}</a></p></li>'
-    )
 
 
 def _notes(release: Release, lang: Language = Language.EN) -> str:
@@ -95,7 +64,8 @@ def _release_item(release: Release, lang: Language = Language.EN) -> str:
     data = (
         f'data-date="{day.isoformat()}" data-month="{release.date:%Y-%m}" '
         f'data-topic="{escape(release.topic.slug)}" '
-        f'data-designation="{p.designation.slug}" data-status="{status}"'
+        f'data-designation="{p.designation.slug}" data-status="{status}" '
+        f'data-publication="{p.id}" data-nation="{_nations(p.rule.region)}"'
     )
     return (
         f'<li class="release {status}" id="{escape(anchor(release))}" {data}>\n'
@@ -107,6 +77,11 @@ def _release_item(release: Release, lang: Language = Language.EN) -> str:
         f"{escape(release.topic.name_cy if welsh else release.topic.name)}</span>"
         f'<span class="designation">{escape(lang.designation(p.designation))}</span></p></li>'
     )
+
+
+def _nations(region: str) -> str:
+    """The nations whose holidays the release keeps, as the page's script reads them."""
+    return " ".join(n.slug for n in nations(region))
 
 
 def _option(value: str, label: str) -> str:
@@ -243,17 +218,11 @@ def _legend(notice: str, lang: Language = Language.EN) -> str:
     return f"<p>{' '.join(said)}</p>"
 
 
-def _feeds(programme: Programme, releases: list[Release], lang: Language = Language.EN) -> str:
-    """Every feed with its address and count: all releases, each topic, each designation."""
-    coming = [r for r in releases if r.status.comes_out]
-    by_feed = sorted_by_feed(coming, coming)
-    items = [
-        _feed_item(
-            programme, feed.name, feed.title, feed.key, len(feed.pick(by_feed, coming)), lang
-        )
-        for feed in feed_list(programme, lang)
-    ]
-    return "\n".join(items)
+def _reminders(programme: Programme, lang: Language) -> str:
+    """What the reminder feeds do, when the programme has them."""
+    if programme.reminder is None:
+        return ""
+    return PAGE_WORDS[lang].reminders.format(time=f"{programme.reminder:%H:%M}")
 
 
 def _languages(programme: Programme, lang: Language) -> tuple[str, str]:
@@ -313,10 +282,9 @@ def render_index(
 </header>
 <main>
 <h2 id="subscribe">{w.subscribe}</h2>
-<p>{w.subscribe_help.format(atom=atom)}</p>
-<ul class="feeds">
-{_feeds(programme, releases, lang)}
-</ul>
+<p>{w.subscribe_help.format(atom=atom, reminders=_reminders(programme, lang))}</p>
+<p id="cancellations">{cancellations(lang)}</p>
+{feed_groups(programme, releases, lang)}
 <p id="copied" class="vh" role="status"></p>
 {year_at_a_glance(_shown(releases, as_of), period.first, lang)}
 <h2 id="releases" tabindex="-1">{w.releases}</h2>

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from html import escape
 
 from calendar_gen.assets import standalone
-from calendar_gen.feeds import feed_list, statistics_of
+from calendar_gen.feeds import feed_bases, statistics_of
 from calendar_gen.history import Action
 from calendar_gen.model import Precision, Programme, Publication
 from calendar_gen.news import ATOM
@@ -223,7 +223,7 @@ def _where(programme: Programme) -> Section:
         "Calendar, On the Network. The feeds:",
     )
     items = (
-        *(f"{f.title}: {base}{f.name}" for f in feed_list(programme)),
+        *(f"{f.title}: {base}{f.name}" for f in feed_bases(programme)),
         f"News of every confirmation and change, for a news reader: {base}{ATOM}",
     )
     return Section("Where the calendar is, and how to follow it", paragraphs, items, (CALENDAR,))

@@ -17,9 +17,11 @@ from calendar_gen.files import NOT_A_SCHEDULE, not_a_file, read_toml_text
 from calendar_gen.history import WELSH_REASON
 from calendar_gen.model import (
     DESIGNATION_FEED,
+    FEED_PREFIXES,
     GOVUK_API,
     MAX_RELEASES,
     PROGRAMME_FILE,
+    PUBLICATION_FEEDS,
     RECORD_FILE,
     AcceptedClash,
     Announcement,
@@ -63,7 +65,8 @@ REGIONS_DEFAULT = "england-and-wales"
 PROGRAMME_KEYS = (
     "organisation", "period", "timezone", "release_time", "holidays", "roll", "uid_domain",
     "notice_weeks", "max_releases_per_day", "max_releases", "blackout", "feed_url", "ends",
-    "accept", "govuk_api", "govuk_organisation", "organisation_cy",
+    "accept", "govuk_api", "govuk_organisation", "organisation_cy", "reminder",
+    "publication_feeds",
 )  # fmt: skip
 BLACKOUT_KEYS = ("from", "until", "reason", "reason_cy")
 ACCEPT_KEYS = ("date", "ids", "reason")
@@ -298,6 +301,8 @@ class _Settings:
     govuk_api: str
     govuk_organisation: str
     organisation_cy: str = ""
+    reminder: dt.time | None = None
+    publication_feeds: int = PUBLICATION_FEEDS
 
 
 # The tables each file may hold: the keys of each, and the tables below it.
@@ -392,6 +397,8 @@ def _read_settings(data: dict[str, Any], r: _Reader) -> _Settings | None:
                   "programme would have no release; write its real last day")  # fmt: skip
     accepted = _read_accepted(data, r)
     govuk_api, govuk_organisation = _read_govuk(data, r)
+    reminder = r.time(data, "reminder", dt.time(16)) if "reminder" in data else None
+    publication_feeds = r.number(data, "publication_feeds", PUBLICATION_FEEDS, 0, 20_000)
     if r.problems:
         return None
     assert organisation and period and timezone and release_time and holidays and roll
@@ -415,6 +422,8 @@ def _read_settings(data: dict[str, Any], r: _Reader) -> _Settings | None:
         govuk_api,
         govuk_organisation or slugify(organisation),
         organisation_cy,
+        reminder,
+        publication_feeds if publication_feeds is not None else PUBLICATION_FEEDS,
     )
 
 
@@ -831,13 +840,14 @@ def _read_topics(
             continue
         if slug in NOT_TOPICS:
             continue
-        if not SLUG.fullmatch(slug) or slug in RESERVED_SLUGS or slug.startswith(DESIGNATION_FEED):
+        if not SLUG.fullmatch(slug) or slug in RESERVED_SLUGS or slug.startswith(FEED_PREFIXES):
             problems.append(
                 Problem(
                     file,
                     "a topic file's name must be a lower-case slug like 'crime.toml', and not "
-                    f"all.toml or {DESIGNATION_FEED}....toml (the names of calendar-gen's own "
-                    "feeds)",
+                    f"all.toml or {DESIGNATION_FEED}....toml (nor "
+                    + ", ".join(f"{p}....toml" for p in FEED_PREFIXES[1:])
+                    + ": the names of calendar-gen's own feeds)",
                 )
             )
             continue
@@ -953,6 +963,22 @@ def _programme_settings(
     return settings, list(reader.problems)
 
 
+def _too_many_feeds(settings: _Settings, publications: int, shown: str) -> list[Problem]:
+    """A feed a publication, for more publications than publication_feeds allows: refused,
+    not cut short, so no feed a subscriber follows disappears because another was added."""
+    most = settings.publication_feeds
+    if not most or publications <= most:
+        return []
+    files = 3 if settings.reminder else 2
+    message = (
+        f"publication_feeds = {most}: the schedules have {publications:,} publications, and a "
+        f"feed for each would be {publications * files:,} files (each feed has {files} "
+        f"versions); write publication_feeds = {publications} or more to have them, or "
+        "publication_feeds = 0 for none (the topic, designation and nation feeds stay)"
+    )
+    return [Problem(str(Path(shown) / PROGRAMME_FILE), message)]
+
+
 def _released_with(topics: list[Topic], regions: Mapping[str, object]) -> list[Problem]:
     """Each `released_with` naming no publication of the schedules."""
     return [
@@ -989,6 +1015,8 @@ def load_programme(folder: str | Path, *, promises_first: bool = False) -> Progr
     problems += topic_problems
     regions = {p.id: p.rule.region for t in topics for p in t.publications}
     problems += _released_with(topics, regions)
+    if settings:
+        problems += _too_many_feeds(settings, len(regions), shown)
     record, record_problems = read_record(
         root / RECORD_FILE, str(Path(shown) / RECORD_FILE), regions
     )
@@ -1016,6 +1044,8 @@ def load_programme(folder: str | Path, *, promises_first: bool = False) -> Progr
         max_releases=settings.max_releases,
         govuk_api=settings.govuk_api,
         govuk_organisation=settings.govuk_organisation,
+        reminder=settings.reminder,
+        publication_feeds=settings.publication_feeds,
         topics=tuple(topics),
         folder=shown,
         announcements=record.announcements,

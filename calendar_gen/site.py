@@ -123,10 +123,10 @@ class Output(Enum):
 
 
 def _feed_list(programme: Programme) -> str:
-    """feeds.json: each feed's file, title, what it holds and its address."""
+    """feeds.json: each feed's file, title, what it holds, its variant and its address."""
     base = f"{programme.feed_url}/" if programme.feed_url else ""
-    feeds = [{"name": f.name, "title": f.title, "holds": f.key, "address": base + f.name}
-             for f in feed_list(programme)]  # fmt: skip
+    feeds = [{"name": f.name, "title": f.title, "holds": f.key, "variant": f.variant.value,
+              "address": base + f.name} for f in feed_list(programme)]  # fmt: skip
     return json.dumps(feeds, indent=1, ensure_ascii=False) + "\n"
 
 

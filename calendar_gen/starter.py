@@ -33,8 +33,15 @@ roll = "following"
 # Releases this close to today are confirmed, and from then on change only with a reason.
 notice_weeks = 4
 
-# The address the feeds folder will be published at, for the page's subscribe links:
+# The address the feeds folder will be published at, for the page's subscribe links and
+# each event's link to its release on the page:
 # feed_url = "https://www.example.gov.uk/statistics/feeds"
+
+# Reminder feeds too: each release with one reminder at this time on the working day before.
+# reminder = "16:00"
+
+# A feed for each publication, for up to this many publications (0: none).
+# publication_feeds = 500
 """
 
 TOPIC = """\

@@ -21,6 +21,31 @@ REGIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+class Nation(StrEnum):
+    """A nation whose bank holidays a release may follow (Wales keeps England's): each has
+    a feed of the releases whose region's holidays include its own."""
+
+    ENGLAND_AND_WALES = "England and Wales"
+    SCOTLAND = "Scotland"
+    NORTHERN_IRELAND = "Northern Ireland"
+
+    @property
+    def slug(self) -> str:
+        """'england-and-wales': the region name it shares, and its feed's file name."""
+        return "-".join(self.value.lower().split())
+
+    @property
+    def code(self) -> str:
+        """Its subdivision in the `holidays` package."""
+        return {"England and Wales": "ENG", "Scotland": "SCT", "Northern Ireland": "NIR"}[self]
+
+
+@lru_cache(maxsize=16)
+def nations(region: str) -> tuple[Nation, ...]:
+    """The nations whose bank holidays close a day in `region`."""
+    return tuple(n for n in Nation if n.code in REGIONS[region])
+
+
 # The years a period may start in: the calendar's reach, and the feeds' VTIMEZONE's.
 FIRST_YEAR, LAST_YEAR = 2000, 2098
 

@@ -44,6 +44,7 @@ class Event(NamedTuple):
     summary: str | None
     description: str | None
     categories: tuple[str, ...] | None
+    url: str | None = None
 
 
 def _utc(value):
@@ -70,6 +71,7 @@ def _from_icalendar(e: icalendar.Event) -> Event:
         summary=_str(e.get("SUMMARY")),
         description=_str(e.get("DESCRIPTION")),
         categories=tuple(str(c) for c in e.categories),
+        url=_str(e.get("URL")),
     )
 
 
@@ -96,6 +98,7 @@ def read_ical(text: str) -> list[Event]:
             summary=e.summary,
             description=e.description,
             categories=tuple(e.categories),
+            url=e.url,
         )
         for e in IcsCalendarStream.calendar_from_ics(text).events
     ]
@@ -129,6 +132,7 @@ def read_vobject(text: str) -> list[Event]:
                 summary=_value(e, "summary"),
                 description=_value(e, "description"),
                 categories=tuple(c for p in e.contents.get("categories", []) for c in p.value),
+                url=_value(e, "url"),
             )
         )
     return events
@@ -155,8 +159,8 @@ def _when(value: str | None):
 def _from_json(events: list[dict]) -> list[Event]:
     """Events a reader in another language printed, with times as ISO 8601 text."""
     return [
-        Event(**{**e, "start": _when(e["start"]), "end": _when(e["end"]),
-                 "categories": tuple(e["categories"])})
+        Event(**{**{k: v for k, v in e.items() if k != "alarms"}, "start": _when(e["start"]),
+                 "end": _when(e["end"]), "categories": tuple(e["categories"])})
         for e in events
     ]  # fmt: skip
 
@@ -189,6 +193,40 @@ def read_libical(text: str) -> list[Event]:
     # libical keeps going past a property it cannot parse, and says so only in X-LIC-ERROR.
     assert not found["errors"], f"libical could not parse: {found['errors']}"
     return _from_json(found["events"])
+
+
+Alarm = tuple[str, int]  # (ACTION, TRIGGER as seconds from the event's start)
+
+
+def alarms_icalendar(text: str) -> list[list[Alarm]]:
+    return [
+        [(str(a["ACTION"]), int(a["TRIGGER"].dt.total_seconds())) for a in e.walk("VALARM")]
+        for e in icalendar.Calendar.from_ical(text).events
+    ]
+
+
+def alarms_icaljs(text: str) -> list[list[Alarm]]:
+    outside_tool("node (ical.js)")
+    assert NODE and ICALJS, "ical.js is not installed: run make test-tools (node and npm)"
+    events = _run("ical.js", [NODE, str(JS / "parse.mjs")], text)
+    return [[(a["action"], a["trigger"]) for a in e["alarms"]] for e in events]
+
+
+def alarms_libical(text: str) -> list[list[Alarm]]:
+    outside_tool("libical")
+    found = _run("libical", [_libical_reader()], text)
+    assert not found["errors"], f"libical could not parse: {found['errors']}"
+    return [[(a["action"], a["trigger"]) for a in e["alarms"]] for e in found["events"]]
+
+
+def assert_alarms_agree(ics: str | bytes) -> list[list[Alarm]]:
+    """Each event's alarms as icalendar, ical.js and libical read them; fail if they differ."""
+    text = ics.decode() if isinstance(ics, bytes) else ics
+    found = {"icalendar": alarms_icalendar(text), "ical.js": alarms_icaljs(text),
+             "libical": alarms_libical(text)}  # fmt: skip
+    assert found["ical.js"] == found["icalendar"], found
+    assert found["libical"] == found["icalendar"], found
+    return found["icalendar"]
 
 
 READERS = {

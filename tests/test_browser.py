@@ -5,6 +5,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from helpers import PROGRAMME, SHIPPED, outside_tool, run_cli, serving, write_schedules
@@ -50,6 +51,12 @@ def test_page_in_a_browser(tmp_path, feed_url):
     assert ("subscribe", f"{webcal}/all.ics") in page.links
     assert ("subscribe", f"{webcal}/t.ics") in page.links
     assert ("download", f"{feed_url}/t.ics" if feed_url else "t.ics") in page.links
+    # Google Calendar and Outlook take the whole address: made by the script without feed_url.
+    google = "https://calendar.google.com/calendar/render?cid=" + quote(f"{webcal}/t.ics", safe="")
+    assert ("google", google) in page.links
+    outlook = "https://outlook.live.com/calendar/0/addfromweb?url="
+    assert ("outlook", f"{outlook}{quote(f'{base}/t.all-day.ics', safe='')}&name=%3Cb%3EBold"
+            "%3C%2Fb%3E%20%26%20co") in page.links  # fmt: skip
     text = "".join(page.text)
     # The hostile title is text in the table, and its script never ran (no alert element).
     assert "<script>alert('x')</script>" in text
@@ -170,7 +177,7 @@ def test_phone_layout_print_and_page_without_scripts(used):
     bare = used["noScript"]
     assert bare["rows"] == sorted(bare["rows"], reverse=True) and len(bare["rows"]) == 47
     assert bare["hidden"] == [True, True, True] and bare["buttons"] == 0
-    assert bare["addresses"][:2] == ["all.ics", "crime.ics"]
+    assert bare["addresses"][:4] == ["all.ics", "all.all-day.ics", "all.reminder.ics", "crime.ics"]
 
 
 @pytest.fixture(scope="module")

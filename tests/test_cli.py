@@ -10,18 +10,12 @@ import click
 import pytest
 from helpers import MONTHLY, ROOT, published, run_cli, write_schedules
 from interop import assert_parsers_agree
+from test_golden import GOLDEN_FILES
 
 from calendar_gen.cli import cli
 
-SHIPPED_FEEDS = [
-    "all.ics",
-    "crime.ics",
-    "migration.ics",
-    "other.ics",
-    "policing.ics",
-    "designation-national-statistics.ics",
-    "designation-official-statistics.ics",
-]
+# Every feed of the shipped programme, each in its variants (the golden list, pages aside).
+SHIPPED_FEEDS = [name for name in GOLDEN_FILES if name.endswith(".ics")]
 PAGES = [
     "index.html",
     "releases.csv",
@@ -102,9 +96,10 @@ def test_refused_build_writes_nothing_and_keeps_feeds(tmp_path):
         "schedules/test.toml: publication 'monthly-bulletin': frequency \"biweekly\" is not one of "
     ) in result.stderr
     assert (tmp_path / "feeds" / "test.ics").read_bytes() == kept
-    assert sorted(p.name for p in published(tmp_path / "feeds")) == sorted(
-        ["all.ics", "test.ics", "designation-official-statistics.ics", *PAGES]
-    )
+    stems = ["all", "test", "designation-official-statistics", "nation-england-and-wales",
+             "publication-monthly-bulletin"]  # fmt: skip
+    feeds = [f"{stem}{ending}" for stem in stems for ending in (".ics", ".all-day.ics")]
+    assert sorted(p.name for p in published(tmp_path / "feeds")) == sorted([*feeds, *PAGES])
 
 
 def _statuses(cwd, *args):

@@ -8,12 +8,7 @@ import typing
 
 import pytest
 from helpers import GOLDEN, SHIPPED, assert_same_files, published, run_process, write_schedules
-
-SHIPPED_FILES = ["all.ics", "crime.ics", "migration.ics", "other.ics", "policing.ics",
-                 "index.html", "releases.csv", "releases.json", "releases.schema.json",
-                 "changes.atom", "feeds.json", "feeds.schema.json",
-                 "designation-national-statistics.ics",
-                 "designation-official-statistics.ics"]  # fmt: skip
+from test_golden import GOLDEN_FILES as SHIPPED_FILES
 
 
 def test_the_installed_command_builds_the_shipped_feeds(tmp_path, shipped_schedules):

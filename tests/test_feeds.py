@@ -12,23 +12,28 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import vobject
-from helpers import examples, generated_releases, write_schedules
+from helpers import PROGRAMME, examples, generated_releases, run_cli, write_schedules
 from hypothesis import given
 from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
 from icalendar.parser import Contentline, Contentlines
-from interop import assert_parsers_agree, parse_all, read_libical
+from interop import assert_alarms_agree, assert_parsers_agree, parse_all, read_libical
 from reference import event_as_first_written, render_feeds
 
 from calendar_gen.feeds import (
     PRODID,
     VTIMEZONES,
+    Variant,
     escape_text,
     fold,
+    reminder_day,
     render_calendar,
     render_events,
 )
-from calendar_gen.model import FIRST_YEAR, LAST_YEAR, Period, Status
+from calendar_gen.history import Released
+from calendar_gen.model import FIRST_YEAR, LAST_YEAR, Announcement, Period, Precision, Status
+from calendar_gen.news import anchor
+from calendar_gen.pages import render_index
 from calendar_gen.releases import expand
 from calendar_gen.schedule import load_programme
 
@@ -387,7 +392,10 @@ def test_every_line_ends_in_crlf(release):
 
 def test_calendar_properties(programme, release):
     feeds = render_feeds(programme, [release], programme.period)
-    assert list(feeds) == ["all.ics", "crime.ics", "designation-official-statistics.ics"]
+    # Each filter, then each again as all-day events (no reminder time is set: no reminders).
+    filters = ["all", "crime", "designation-official-statistics", "nation-england-and-wales",
+               "publication-hate-crimes"]  # fmt: skip
+    assert list(feeds) == [f"{f}.ics" for f in filters] + [f"{f}.all-day.ics" for f in filters]
     lines = content_lines(feeds["crime.ics"])
     assert lines[: lines.index("BEGIN:VTIMEZONE")] == [
         "BEGIN:VCALENDAR",
@@ -403,6 +411,7 @@ def test_calendar_properties(programme, release):
         "X-WR-TIMEZONE:Europe/London",
         "REFRESH-INTERVAL;VALUE=DURATION:PT12H",
         "X-PUBLISHED-TTL:PT12H",
+        "COLOR:teal",  # RFC 7986; without feed_url, no URL or SOURCE: they must be whole
     ]
     assert lines[-1] == "END:VCALENDAR"
     assert "METHOD" not in names(lines)  # a feed, not an invitation (RFC 5546)
@@ -455,6 +464,7 @@ def test_event_properties(release):
         "Hate Crimes, England and Wales",
         f"Hate crimes recorded by the police.\n\n{FACTS}",
         ("Crime statistics", "Official statistics"),
+        None,  # no URL: the page's address is not known without feed_url
     )
     (event,) = icalendar.Calendar.from_ical(feed(stamped)).events
     assert event["DTSTART"].params["TZID"] == "Europe/London"
@@ -592,17 +602,31 @@ def test_rerender_is_byte_identical(shipped):
 def test_shipped_feeds_agree_across_parsers(shipped, shipped_read):
     (releases, feeds), read = shipped, shipped_read
     assert len(releases) == 47
-    counts = {name: len(events) for name, events in read.items()}
-    assert counts == {
-        "crime.ics": 8,
-        "migration.ics": 28,
-        "other.ics": 2,
-        "policing.ics": 9,
-        "all.ics": 47,
+    counts = {name: len(events) for name, events in read.items()
+              if not name.startswith("publication-")}  # fmt: skip
+    expected = {
+        "crime": 8,
+        "migration": 28,
+        "other": 2,
+        "policing": 9,
+        "all": 47,
         # 13 of the 47 National Statistics, 34 official statistics.
-        "designation-national-statistics.ics": 13,
-        "designation-official-statistics.ics": 34,
+        "designation-national-statistics": 13,
+        "designation-official-statistics": 34,
+        # Every region keeps England's bank holidays; the migration series (28) keep the
+        # whole UK's, so Scotland's and Northern Ireland's too; the animals statistics (1)
+        # and the quarterly Terrorism Act figures (4) keep Great Britain's, Scotland's too.
+        "nation-england-and-wales": 47,
+        "nation-scotland": 28 + 1 + 4,
+        "nation-northern-ireland": 28,
     }
+    assert counts == {f"{stem}{ending}": n for stem, n in expected.items()
+                      for ending in (".ics", ".all-day.ics", ".reminder.ics")}  # fmt: skip
+    # One feed a publication: 15, holding the 47 between them; quarterly immigration, 4.
+    own = {name: len(events) for name, events in read.items() if name.endswith(".reminder.ics")
+           and name.startswith("publication-")}  # fmt: skip
+    assert len(own) == 15 and sum(own.values()) == 47
+    assert own["publication-immigration-statistics.reminder.ics"] == 4
     for text in feeds.values():
         for octets in text.encode().split(b"\r\n"):
             assert len(octets) <= 75
@@ -610,12 +634,16 @@ def test_shipped_feeds_agree_across_parsers(shipped, shipped_read):
 
 @pytest.mark.interop
 def test_all_feed_is_the_union_of_the_topic_feeds(shipped_read):
-    read = shipped_read
+    read = {name: events for name, events in shipped_read.items() if name.count(".") == 1}
     order = attrgetter("start", "uid")
-    for prefix in ("", "designation-"):  # the topics' feeds, and the designations'
+    kinds = ("designation-", "publication-")  # each splits the releases among its feeds
+    for prefix in ("", *kinds):  # the topics' feeds, the designations', the publications'
         shares = [e for name, events in read.items() if name != "all.ics"
-                  and name.startswith("designation-") == bool(prefix) for e in events]  # fmt: skip
+                  and not name.startswith("nation-")
+                  and (name.startswith(prefix) if prefix else not name.startswith(kinds))
+                  for e in events]  # fmt: skip
         assert sorted(read["all.ics"], key=order) == sorted(shares, key=order)
+    assert read["nation-england-and-wales.ics"] == read["all.ics"]
     assert len({e.uid for e in read["all.ics"]}) == 47
 
 
@@ -712,7 +740,9 @@ def test_each_designation_has_a_feed_of_its_releases_listed_in_feeds_json(shippe
         assert uids == {r["uid"] for r in rows if r["designation"] == designation}
         assert f"X-WR-CALNAME:Home Office: {designation}" in text
         assert by_name[name]["holds"] == "designation:" + "-".join(designation.lower().split())
-    assert [f["name"] for f in listed][:2] == ["all.ics", "crime.ics"]
+    # Each filter, with its variants after it.
+    assert [f["name"] for f in listed][:4] == [
+        "all.ics", "all.all-day.ics", "all.reminder.ics", "crime.ics"]  # fmt: skip
     assert {f["name"] for f in listed} == {p.name for p in folder.glob("*.ics")}
     assert all(f["address"] == f["name"] for f in listed)  # no feed_url: relative
 
@@ -726,3 +756,194 @@ def test_the_page_lists_each_designation_feed_with_its_count(shipped_site):
         f'data-holds="designation:national-statistics">{national} releases</span>'
     ) in page
     assert 'href="designation-national-statistics.ics">Download' in page
+
+
+# --- Variants: all day, and with a reminder the working day before ------------------------
+
+REMINDED = """\
+topic = "Reminded"
+
+[[publication]]
+id = "after-spring-holiday"
+title = "After the spring holiday"
+designation = "Official Statistics"
+frequency = "ad hoc"
+dates = [2014-05-27, 2015-03-30]
+
+[[publication]]
+id = "scottish-new-year"
+title = "Scottish new year"
+designation = "Official Statistics"
+frequency = "ad hoc"
+holidays = "scotland"
+dates = [2015-01-05]
+
+[[publication]]
+id = "english-new-year"
+title = "English new year"
+designation = "Official Statistics"
+frequency = "ad hoc"
+dates = [2015-01-05]
+"""
+URL_SETTINGS = 'feed_url = "https://stats.example.gov.uk/feeds"\nreminder = "16:00"\n'
+
+
+@pytest.fixture
+def reminded(tmp_path):
+    """The REMINDED releases, confirmed, with the feeds they make, by file name."""
+    folder = write_schedules(tmp_path / "schedules", {"reminded": REMINDED},
+                             PROGRAMME + URL_SETTINGS)  # fmt: skip
+    programme = load_programme(folder)
+    releases = [dataclasses.replace(r, status=Status.CONFIRMED) for r in expand(programme)]
+    return programme, releases, render_feeds(programme, releases, programme.period)
+
+
+@pytest.mark.interop
+def test_a_reminder_on_the_working_day_before_skips_weekends_and_the_nations_holidays(reminded):
+    _, _, feeds = reminded
+    text = feeds["reminded.reminder.ics"]
+    events = {e.uid: e for e in assert_parsers_agree(text)}
+    alarms = dict(zip(events, assert_alarms_agree(text), strict=True))
+    hours = 3600
+    # Tuesday 27 May 2014 09:30 BST (08:30 UTC), after the Spring bank holiday on Monday 26
+    # May: the reminder is on Friday 23 May at 16:00 BST (15:00 UTC), 3 days 17.5 hours before.
+    assert alarms["after-spring-holiday-2014-05-27@test-office"] == [
+        ("DISPLAY", -(3 * 24 + 17.5) * hours)]  # fmt: skip
+    # Monday 30 March 2015 09:30 BST (08:30 UTC), the day after the clocks went forward: the
+    # reminder is on Friday 27 March at 16:00 GMT (16:00 UTC), 2 days 16.5 hours before.
+    assert alarms["after-spring-holiday-2015-03-30@test-office"] == [
+        ("DISPLAY", -(2 * 24 + 16.5) * hours)]  # fmt: skip
+    # Monday 5 January 2015 09:30 GMT. In England and Wales the working day before is Friday
+    # 2 January; in Scotland, 2 January is a bank holiday and 1 January too, so it is
+    # Wednesday 31 December 2014 at 16:00, 4 days 17.5 hours before.
+    assert alarms["english-new-year-2015-01-05@test-office"] == [
+        ("DISPLAY", -(2 * 24 + 17.5) * hours)]  # fmt: skip
+    assert alarms["scottish-new-year-2015-01-05@test-office"] == [
+        ("DISPLAY", -(4 * 24 + 17.5) * hours)]  # fmt: skip
+    assert "TRIGGER:-PT89H30M" in text  # exact hours: the length of a day is no question
+    # The reminder feed's events are the timed feed's, with the alarm: the same reading.
+    assert list(events.values()) == assert_parsers_agree(feeds["reminded.ics"])
+
+
+@pytest.mark.interop
+def test_the_feeds_without_reminders_carry_no_alarm(reminded):
+    _, _, feeds = reminded
+    for name, text in feeds.items():
+        if not name.endswith(".reminder.ics"):
+            assert "VALARM" not in text, name
+            assert all(a == [] for a in assert_alarms_agree(text))
+
+
+def test_a_cancelled_release_has_no_reminder_and_a_month_one_before_its_month(programme):
+    (release,) = expand(programme)  # Friday 24 October 2014
+    cancelled = dataclasses.replace(release, status=Status.CANCELLED)
+    month = dataclasses.replace(release, status=Status.PROVISIONAL, publication=dataclasses.replace(
+        release.publication, precision=Precision.MONTH))  # fmt: skip
+    cancelled_text, month_text = (
+        "".join(render_events([r], "Europe/London", Variant.REMINDER, reminder=dt.time(16)))
+        for r in (cancelled, month)
+    )
+    assert "VALARM" not in cancelled_text  # it will not come out: nothing to remind of
+    # Announced for October 2014 (all day from Wednesday 1 October): the working day before
+    # is Tuesday 30 September, 16:00 there is 8 hours before the month's first midnight.
+    assert reminder_day(month) == dt.date(2014, 9, 30)
+    assert "DTSTART;VALUE=DATE:20141001\r\n" in month_text
+    assert "TRIGGER:-PT8H\r\n" in month_text
+
+
+@pytest.mark.interop
+@pytest.mark.parametrize(
+    ("status", "summary"),
+    [
+        (Status.CONFIRMED, "09:30 Hate Crimes, England and Wales"),
+        (Status.PROVISIONAL, "09:30 Hate Crimes, England and Wales (provisional)"),
+        (Status.CANCELLED, "Cancelled: 09:30 Hate Crimes, England and Wales"),
+    ],
+)
+def test_the_all_day_variant_is_the_day_with_the_time_in_the_title(release, status, summary):
+    changed = dataclasses.replace(release, status=status)
+    events = render_events([changed], "Europe/London", Variant.ALL_DAY)
+    (read,) = assert_parsers_agree(render_calendar("T", "T.", [changed], "Europe/London")
+                                   .replace(render_events([changed], "Europe/London")[0],
+                                            events[0]))  # fmt: skip
+    # Friday 24 October 2014, as a day: DTEND is the day after (RFC 5545 3.6.1).
+    assert (read.start, read.end) == (dt.date(2014, 10, 24), dt.date(2014, 10, 25))
+    assert read.summary == summary and read.uid == HATE_CRIMES_UID
+
+
+def test_a_release_announced_to_the_month_is_the_same_in_both_variants(release):
+    month = dataclasses.replace(release, status=Status.PROVISIONAL, publication=dataclasses.replace(
+        release.publication, precision=Precision.MONTH))  # fmt: skip
+    timed, all_day = (render_events([month], "Europe/London", v)[0]
+                      for v in (Variant.TIMED, Variant.ALL_DAY))  # fmt: skip
+    assert timed == all_day
+    assert "DTSTART;VALUE=DATE:20141001\r\nDTEND;VALUE=DATE:20141101\r\n" in timed
+    assert "SUMMARY:Hate Crimes\\, England and Wales (provisional\\, October 2014)" in timed
+
+
+@pytest.mark.interop
+def test_each_event_links_its_entry_on_the_page_then_the_statistics(reminded, tmp_path):
+    programme, releases, feeds = reminded
+    out = "https://www.gov.uk/government/statistics/after-the-spring-holiday"
+    released = Released(dt.date(2014, 5, 27), dt.date(2014, 5, 27), out)
+    first = releases[0]
+    entry = Announcement(first.publication.id, first.scheduled, first.date, dt.date(2014, 4, 1),
+                         (released,))  # fmt: skip
+    releases[0] = dataclasses.replace(first, announcement=entry)
+    events = assert_parsers_agree(render_feeds(programme, releases, programme.period)["all.ics"])
+    page = "https://stats.example.gov.uk/feeds/index.html"
+    assert [e.url for e in events] == [out, *(f"{page}#{anchor(r)}" for r in releases[1:])]
+    html = render_index(programme, releases, programme.period, dt.date(2014, 4, 1))
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert all(anchor(r) in ids for r in releases)  # each anchor is on the page
+    calendar = IcsCalendarStream.calendar_from_ics(feeds["nation-scotland.all-day.ics"])
+    assert calendar.url == page
+    assert calendar.source == "https://stats.example.gov.uk/feeds/nation-scotland.all-day.ics"
+    assert calendar.color == "saddlebrown"
+    assert calendar.name == ["Test Office: Scotland (all day)"]
+
+
+def test_a_feed_for_each_publication_up_to_the_setting(tmp_path):
+    two = REMINDED.split('[[publication]]\nid = "english-new-year"')[0]
+    limited = PROGRAMME + "publication_feeds = 1\n"
+    write_schedules(tmp_path / "schedules", {"reminded": two}, limited)
+    result = run_cli("build", "--as-of", "2014-04-01", cwd=tmp_path)
+    assert result.returncode == 2 and not (tmp_path / "feeds").exists()
+    assert (
+        "schedules/programme.toml: publication_feeds = 1: the schedules have 2 publications, "
+        "and a feed for each would be 4 files (each feed has 2 versions); write "
+        "publication_feeds = 2 or more to have them, or publication_feeds = 0 for none"
+    ) in result.stderr
+    (tmp_path / "schedules" / "programme.toml").write_text(PROGRAMME + "publication_feeds = 0\n")
+    assert run_cli("build", "--as-of", "2014-04-01", cwd=tmp_path).returncode == 0
+    names = {p.name for p in (tmp_path / "feeds").glob("*.ics")}
+    assert names == {f"{stem}{ending}" for ending in (".ics", ".all-day.ics") for stem in
+                     ("all", "reminded", "designation-official-statistics",
+                      "nation-england-and-wales", "nation-scotland")}  # fmt: skip
+
+
+@pytest.mark.interop
+@pytest.mark.parametrize("variant", [Variant.ALL_DAY, Variant.REMINDER])
+def test_hostile_text_stays_inside_each_variant(release, variant):
+    releases = [
+        dataclasses.replace(edited(release, title=text, description=text), uid=f"hostile-{i}@t")
+        for i, text in enumerate(HOSTILE)
+    ]
+    page = "https://stats.example.gov.uk/feeds/index.html"
+    events = "".join(
+        render_events(releases, "Europe/London", variant, reminder=dt.time(16), page=page)
+    )
+    timed = "".join(render_events(releases, "Europe/London"))
+    text = feed(*releases).replace(timed, events)
+    read = assert_parsers_agree(text)
+    assert [e.uid for e in read] == [f"hostile-{i}@t" for i in range(len(HOSTILE))]
+    prefix = "09:30 " if variant is Variant.ALL_DAY else ""
+    assert [e.summary for e in read] == [prefix + read_as(t, " ") for t in HOSTILE]
+    lines = content_lines(text)
+    assert names(lines).count("BEGIN") == 4 + len(HOSTILE) * (1 + (variant is Variant.REMINDER))
+    if variant is Variant.REMINDER:
+        # Friday 24 October 2014 09:30 BST; Thursday 23 at 16:00 BST: 17.5 hours before.
+        assert assert_alarms_agree(text) == [[("DISPLAY", -63000)]] * len(HOSTILE)
+        descriptions = [str(a["DESCRIPTION"]) for e in icalendar.Calendar.from_ical(text).events
+                        for a in e.walk("VALARM")]  # fmt: skip
+        assert descriptions == [read_as(t, " ") for t in HOSTILE]

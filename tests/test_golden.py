@@ -5,11 +5,23 @@ golden` rebuilds feeds/ and `git diff feeds/` shows what changed, for review."""
 import pytest
 from helpers import GOLDEN, SHIPPED, assert_same_files, published
 
-GOLDEN_FILES = sorted(["all.ics", "changes.atom", "crime.ics", "index.html", "migration.ics",
-                       "other.ics", "policing.ics", "releases.csv", "releases.json",
-                       "releases.schema.json", "feeds.json", "feeds.schema.json",
-                       "designation-national-statistics.ics",
-                       "designation-official-statistics.ics"])  # fmt: skip
+from calendar_gen.schedule import load_programme
+
+# Each feed of one filter: all, the four topics, the two designations the programme uses, the
+# three nations its regions' holidays reach, and its fifteen publications.
+PUBLICATIONS = ["alcohol-licensing", "asylum-statistics", "children-entering-detention",
+                "crime-outcomes", "crimes-against-businesses", "drug-misuse", "drug-seizures",
+                "firearm-certificates", "hate-crimes", "immigration-statistics",
+                "police-powers-and-procedures", "police-workforce", "recorded-crime-open-data",
+                "scientific-procedures-on-animals", "terrorism-act-quarterly"]  # fmt: skip
+FILTERS = ["all", "crime", "migration", "other", "policing", "designation-national-statistics",
+           "designation-official-statistics", "nation-england-and-wales", "nation-scotland",
+           "nation-northern-ireland", *(f"publication-{p}" for p in PUBLICATIONS)]  # fmt: skip
+# Each in its three variants (the shipped programme sets a reminder time), then the rest.
+GOLDEN_FILES = sorted([*(f + ending for f in FILTERS
+                         for ending in (".ics", ".all-day.ics", ".reminder.ics")),
+                       "changes.atom", "index.html", "releases.csv", "releases.json",
+                       "releases.schema.json", "feeds.json", "feeds.schema.json"])  # fmt: skip
 
 
 def test_the_golden_set_is_every_shipped_output():
@@ -19,6 +31,7 @@ def test_the_golden_set_is_every_shipped_output():
     topics.remove("programme.ics")
     assert sorted(p.name for p in published(GOLDEN)) == GOLDEN_FILES
     assert set(topics) < set(GOLDEN_FILES)
+    assert len(PUBLICATIONS) == len({p.id for p in load_programme(SHIPPED).publications}) == 15
 
 
 def test_the_shipped_schedules_build_exactly_the_golden_files(shipped_site):

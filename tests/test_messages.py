@@ -21,7 +21,7 @@ PUBLICATION_KEYS = (
 PROGRAMME_KEYS = (
     "organisation, period, timezone, release_time, holidays, roll, uid_domain, notice_weeks, "
     "max_releases_per_day, max_releases, blackout, feed_url, ends, accept, govuk_api, "
-    "govuk_organisation, organisation_cy"
+    "govuk_organisation, organisation_cy, reminder, publication_feeds"
 )
 DAY_FORMS = (
     "an ordinal weekday ('first|second|third|fourth|last <weekday>', also '1st'..'4th'), a day "
@@ -125,6 +125,11 @@ PROGRAMME_MISTAKES = [
     ('period = "2014/15"\nnotice_weeks = "4"',
      f'{P}notice_weeks "4" is not a whole number from 1 to 52; write it without quotes, like '
      "notice_weeks = 4"),
+    ('period = "2014/15"\nreminder = "4pm"',
+     f'{P}reminder "4pm" is not a time of day; write it like reminder = "09:30"'),
+    ('period = "2014/15"\npublication_feeds = -1',
+     f"{P}publication_feeds -1 is not a whole number from 0 to 20000; write it without quotes, "
+     "like publication_feeds = 500"),
 ]  # fmt: skip
 
 

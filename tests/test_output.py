@@ -132,7 +132,7 @@ def test_a_build_keeps_other_programs_files_and_sweeps_ours(tmp_path):
     assert (schedules / ".notes.tmp").read_text() == "the user's"
     left = [p.name for p in [*out.iterdir(), *schedules.iterdir()] if p.name.endswith(".tmp")]
     assert sorted(left) == [".notes.tmp", ".session.tmp"]
-    assert [p.name for p in published(out)][:1] == ["all.ics"]
+    assert "all.ics" in [p.name for p in published(out)]
 
 
 @pytest.fixture

@@ -123,7 +123,19 @@ def test_links_use_feed_url(tmp_path):
     # The address is shown in full, ready to paste into a calendar.
     assert '<code class="address" id="address-t">https://stats.example.gov.uk/feeds/t.ics' in text
     assert " data-relative=" not in text
-    assert not re.search(r"""(src|href)=["']?(https?:)?//(?!stats\.example)""", text)
+    # Links elsewhere only to the calendar apps' own pages for adding a feed by its address.
+    apps = r"stats\.example|calendar\.google\.com/calendar/render\?cid=webcal%3A%2F%2Fstats|"
+    apps += r"outlook\.live\.com/calendar/0/addfromweb\?url=https%3A%2F%2Fstats"
+    assert not re.search(rf"""(src|href)=["']?(https?:)?//(?!{apps})""", text)
+    google = "https://calendar.google.com/calendar/render?cid="
+    outlook = "https://outlook.live.com/calendar/0/addfromweb?url="
+    assert ("google", f"{google}webcal%3A%2F%2Fstats.example.gov.uk%2Ffeeds%2Ft.all-day.ics"
+            ) in page.links  # fmt: skip
+    assert (
+        "outlook",
+        f"{outlook}https%3A%2F%2Fstats.example.gov.uk%2Ffeeds%2Ft.ics&name=%3Cb%3EBold%3C%2Fb%3E"
+        "%20%26%20co",
+    ) in page.links
 
 
 def test_links_are_relative_without_feed_url(tmp_path):
@@ -133,6 +145,8 @@ def test_links_are_relative_without_feed_url(tmp_path):
     # Without a script the relative address is what shows; the script makes it absolute.
     assert '<code class="address" id="address-t" data-relative="t.ics">t.ics</code>' in text
     assert '<button type="button" class="copy" data-copy="address-t" hidden>' in text
+    # The apps that take only a whole address wait for the script to know it.
+    assert re.search(r'<a class="google" href="[^"]*" data-name="[^"]*" hidden>', text)
 
 
 def test_every_release_newest_first_whatever_the_day_of_the_build(tmp_path):
@@ -599,3 +613,27 @@ def test_the_year_at_a_glance_says_a_release_was_cancelled_in_words(tmp_path):
     # Only a cancelled release that day: it is not marked as a day something comes out.
     assert '<td class="on gone"><a href="#hostile-2014-11"' in (
         tmp_path / "feeds" / "index.html").read_text()  # fmt: skip
+
+
+def test_the_feeds_are_listed_in_groups_each_variant_with_its_links(tmp_path):
+    settings = 'feed_url = "https://stats.example.gov.uk/feeds"\nreminder = "16:00"\n'
+    text, _ = page_for(tmp_path, settings)
+    page = Page(text)
+    summaries = re.findall(r"<summary>([^<]*)</summary>", text)
+    # One topic (so all and it), one designation, England and Wales, one publication.
+    assert summaries == ["All releases, and each topic's (2 feeds)", "By designation (1 feed)",
+                         "By the nation whose bank holidays a release keeps (1 feed)",
+                         "By publication (1 feed)"]  # fmt: skip
+    assert text.count("<details") == 4 and text.count('<details class="feeds" open>') == 1
+    base = "https://stats.example.gov.uk/feeds/publication-hostile"
+    for ending in (".ics", ".all-day.ics", ".reminder.ics"):
+        assert ("download", base + ending) in page.links
+        assert ("subscribe", "webcal" + base.removeprefix("https") + ending) in page.links
+    assert 'data-holds="nation:england-and-wales"' in text
+    assert 'data-holds="publication:hostile"' in text
+    # Each release row says which feeds' counts it is in.
+    assert all(r["data-nation"] == "england-and-wales" for r in page.rows)
+    assert all(r["data-publication"] == "hostile" for r in page.rows)
+    said = "".join(page.text)
+    assert "Google Calendar deletes it, so its users never see the cancellation" in said
+    assert "with a reminder at 16:00 on the working day" in said

@@ -265,14 +265,25 @@ def test_expansion_and_feeds_are_deterministic(drawn, as_of):
     feeds = render_feeds(programme, first, programme.period)
     assert feeds == render_feeds(programme, second, programme.period)
     designations = {p.designation for p in programme.publications}
-    assert set(feeds) == {f"{t.slug}.ics" for t in programme.topics} | {"all.ics"} | {
-        d.feed for d in designations
-    }
+    # The nations whose bank holidays each region keeps.
+    kept = {"england-and-wales": {"england-and-wales"}, "scotland": {"scotland"},
+            "northern-ireland": {"northern-ireland"},
+            "great-britain": {"england-and-wales", "scotland"},
+            "united-kingdom": {"england-and-wales", "scotland", "northern-ireland"}}  # fmt: skip
+    nations = {n for p in programme.publications for n in kept[p.rule.region]}
+    stems = ({t.slug for t in programme.topics} | {"all"}
+             | {d.feed.removesuffix(".ics") for d in designations}
+             | {f"nation-{n}" for n in nations}
+             | {f"publication-{p.id}" for p in programme.publications})  # fmt: skip
+    assert set(feeds) == {s + ending for s in stems for ending in (".ics", ".all-day.ics")}
     assert feeds["all.ics"].count("BEGIN:VEVENT") == len(first)
     for r in first:
         assert f"UID:{r.uid}\r\n" in feeds["all.ics"]
         assert f"UID:{r.uid}\r\n" in feeds[f"{r.topic.slug}.ics"]
         assert f"UID:{r.uid}\r\n" in feeds[r.publication.designation.feed]
+        assert f"UID:{r.uid}\r\n" in feeds[f"publication-{r.publication.id}.all-day.ics"]
+        for nation in kept[r.publication.rule.region]:
+            assert f"UID:{r.uid}\r\n" in feeds[f"nation-{nation}.ics"]
 
 
 @PROPERTY

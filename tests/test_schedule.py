@@ -316,15 +316,18 @@ def test_a_programme_starting_in_2000_builds_in_its_first_months(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
-def test_a_topic_file_may_not_take_the_name_of_a_designation_feed(tmp_path):
+@pytest.mark.parametrize("name", ["designation-official-statistics", "nation-scotland",
+                                  "publication-monthly-bulletin"])  # fmt: skip
+def test_a_topic_file_may_not_take_the_name_of_a_feed_of_another_kind(tmp_path, name):
     from helpers import MONTHLY, run_cli, write_schedules
 
-    write_schedules(tmp_path / "schedules", {"designation-official-statistics": MONTHLY})
+    write_schedules(tmp_path / "schedules", {name: MONTHLY})
     result = run_cli("check", cwd=tmp_path)
     assert result.returncode == 2
-    assert "not all.toml or designation-....toml (the names of calendar-gen's own feeds)" in (
-        result.stderr
-    )
+    assert (
+        "not all.toml or designation-....toml (nor nation-....toml, publication-....toml: the "
+        "names of calendar-gen's own feeds)"
+    ) in result.stderr
 
 
 # Each frequency's registry entry, as the schedule guide describes them.

@@ -10,6 +10,7 @@ from helpers import GOLDEN, SCHEMAS, SHIPPED, run_cli, valid, write_schedules
 from calendar_gen.clash import ClashKind
 from calendar_gen.drift import DRIFTS
 from calendar_gen.drift import Action as ExportAction
+from calendar_gen.feeds import Variant
 from calendar_gen.findings import SCHEMA, Command, FindingKind, Severity
 from calendar_gen.govuk import State
 from calendar_gen.history import Action, Status
@@ -50,6 +51,7 @@ def test_each_schema_is_a_2020_12_schema_with_a_versioned_id(name):
             Status,
         ),
         ("reconcile", ("$defs", "entry", "properties", "action"), ExportAction),
+        ("feeds", ("items", "properties", "variant"), Variant),
     ],
 )
 def test_every_value_the_code_writes_is_in_its_schema(name, where, kinds):
@@ -70,6 +72,20 @@ def test_the_shipped_data_is_valid_and_carries_its_schema_beside_it():
     assert (GOLDEN / "releases.schema.json").read_text() == (
         SCHEMAS / "releases.schema.json"
     ).read_text()
+
+
+def test_the_shipped_feed_list_is_valid_and_names_every_feed_written():
+    listed = json.loads((GOLDEN / "feeds.json").read_text())
+    valid(listed, "feeds")
+    assert {f["name"] for f in listed} == {p.name for p in GOLDEN.glob("*.ics")}
+    # Each filter's kinds, as feeds.json names them, and every variant of each.
+    kinds = {f["holds"].split(":")[0] for f in listed}
+    assert kinds == {"all", "topic", "designation", "nation", "publication"}
+    assert {f["variant"] for f in listed} == {"timed", "all-day", "reminder"}
+    bad = [{**listed[0], "holds": "region:wales"}, {**listed[0], "variant": "hourly"}]
+    for row in bad:
+        with pytest.raises(jsonschema.ValidationError):
+            valid([row], "feeds")
 
 
 @pytest.mark.parametrize(

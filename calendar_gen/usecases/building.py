@@ -296,7 +296,7 @@ def _summary(
     out: str | Path,
 ) -> str:
     """What a build publishes, in a line: the window's releases and the history kept."""
-    from calendar_gen.feeds import feed_list
+    from calendar_gen.feeds import feed_bases
     from calendar_gen.releases import window
 
     first, last = window(programme, as_of, through)
@@ -307,7 +307,7 @@ def _summary(
         f"{plural(len(programme.publications), 'publication')} from "
         f"{first.first_day:%B %Y} to {last.first_day:%B %Y}"
         + (f" and {history} announced before, kept as history" if history else "")
-        + f": {len(feed_list(programme))} feeds and index.html"
+        + f": {len(feed_bases(programme))} feeds and index.html"
         + (" and each in Welsh" if programme.welsh else "")
         + f" in {out}/"
     )

@@ -24,6 +24,11 @@ const events = root.getAllSubcomponents("vevent").map((vevent) => {
     summary: event.summary,
     description: event.description,
     categories: vevent.getAllProperties("categories").flatMap((p) => p.getValues()),
+    url: vevent.getFirstPropertyValue("url"),
+    alarms: vevent.getAllSubcomponents("valarm").map((alarm) => ({
+      action: alarm.getFirstPropertyValue("action"),
+      trigger: alarm.getFirstPropertyValue("trigger").toSeconds(),
+    })),
   };
 });
 process.stdout.write(JSON.stringify(events));

@@ -75,6 +75,26 @@ static void json_errors(icalcomponent *component, const char **comma) {
         json_errors(c, comma);
 }
 
+/* Each VALARM's ACTION and its TRIGGER as seconds from the event's start. */
+static void json_alarms(icalcomponent *event) {
+    putchar('[');
+    const char *comma = "";
+    for (icalcomponent *a = icalcomponent_get_first_component(event, ICAL_VALARM_COMPONENT); a;
+         a = icalcomponent_get_next_component(event, ICAL_VALARM_COMPONENT)) {
+        icalproperty *action = icalcomponent_get_first_property(a, ICAL_ACTION_PROPERTY);
+        icalproperty *trigger = icalcomponent_get_first_property(a, ICAL_TRIGGER_PROPERTY);
+        fputs(comma, stdout);
+        fputs("{\"action\":", stdout);
+        json_string(action ? icalproperty_get_value_as_string(action) : NULL);
+        if (trigger)
+            printf(",\"trigger\":%d}",
+                   icaldurationtype_as_int(icalproperty_get_trigger(trigger).duration));
+        else fputs(",\"trigger\":null}", stdout);
+        comma = ",";
+    }
+    putchar(']');
+}
+
 static void json_event(icalcomponent *event) {
     icalproperty *status = icalcomponent_get_first_property(event, ICAL_STATUS_PROPERTY);
     icalproperty *sequence = icalcomponent_get_first_property(event, ICAL_SEQUENCE_PROPERTY);
@@ -94,6 +114,11 @@ static void json_event(icalcomponent *event) {
     json_string(icalcomponent_get_description(event));
     fputs(",\"categories\":", stdout);
     json_categories(event);
+    icalproperty *url = icalcomponent_get_first_property(event, ICAL_URL_PROPERTY);
+    fputs(",\"url\":", stdout);
+    json_string(url ? icalproperty_get_url(url) : NULL);
+    fputs(",\"alarms\":", stdout);
+    json_alarms(event);
     putchar('}');
 }
 
