@@ -428,6 +428,7 @@ class PageWords:
     groups: tuple[str, str, str, str]  # all and topics, designations, nations, publications
     variants: tuple[str, str, str]  # timed, all day, with reminders
     add: str  # Google Calendar's and Outlook's hidden words naming the feed
+    apple: str  # Apple Calendar's
     reminders: str  # ", and with a reminder at {time} ..."
     cancellations: str
 
@@ -494,6 +495,7 @@ PAGE_WORDS = {
             "with a reminder the working day before",
         ),
         add=": add {label}",
+        apple=": subscribe to {label}",
         reminders=", and with a reminder at {time} on the working day\nbefore each release "
         "(the feeds without it carry none)",
         # Sources: subscribing.py.
@@ -570,6 +572,7 @@ PAGE_WORDS = {
             "gyda nodyn atgoffa y diwrnod gwaith cynt",
         ),
         add=": {label}",
+        apple=": {label}",
         reminders=", a gyda nodyn atgoffa am {time} ar y diwrnod gwaith\ncyn pob datganiad "
         "(nid oes un yn y ffrydiau eraill)",
         cancellations="Beth mae pob ap yn ei wneud â datganiad a ganslwyd: mae Google Calendar "

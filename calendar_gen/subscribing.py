@@ -100,7 +100,7 @@ def _variant_item(programme: Programme, feed: Feed) -> str:
         f'<p class="links"><button type="button" class="copy" data-copy="{code_id}" hidden>'
         f'{w.copy}<span class="vh">{w.copy_of.format(label=label)}</span></button> '
         f'<a class="subscribe" href="{escape(subscribe)}">Apple Calendar<span class="vh">'
-        f"{w.subscribe_to.format(label=label)}</span></a> {_app_links(programme, feed, label)} "
+        f"{w.apple.format(label=label)}</span></a> {_app_links(programme, feed, label)} "
         f'<a class="download" href="{escape(download)}">'
         f"{w.download.format(name=escape(feed.name))}</a></p></li>"
     )

@@ -130,9 +130,11 @@ def welsh_site(tmp_path):
     write_schedules(tmp_path / "schedules", {"crime": CRIME_CY}, PROGRAMME_CY)
     built = run_cli("build", "--as-of", "2015-04-01", cwd=tmp_path)
     assert built.returncode == 0, built.stderr
-    # all.ics, crime.ics and the two designations' feeds, and each in Welsh.
-    assert built.stdout.rstrip().endswith(": 4 feeds and index.html and each in Welsh in feeds/ "
-                                          "(17 files changed)")  # fmt: skip
+    # all, crime, the two designations', England and Wales's and the two publications' feeds,
+    # each at its time and all day, and each in Welsh: 28; two pages, two news feeds,
+    # releases.json, releases.csv, feeds.json and the two schemas: 37.
+    assert built.stdout.rstrip().endswith(": 7 feeds and index.html and each in Welsh in feeds/ "
+                                          "(37 files changed)")  # fmt: skip
     return tmp_path
 
 
