@@ -243,9 +243,19 @@ def _link(programme: Programme, item: News) -> str | None:
 
 
 def _ordered(events: list[Event]) -> dict[Section, list[Event]]:
+    """Each section by the day its release's first told event left it, and a release's
+    events in the order they were made: by each one's own day, a move and a move back
+    would be told back to front."""
     by = {s: [e for e in events if e.section is s] for s in Section}
-    return {s: sorted(es, key=lambda e: (e.item.day, e.item.release.uid, e.item.index))
-            for s, es in by.items() if es}  # fmt: skip
+    return {s: _in_order(es) for s, es in by.items() if es}
+
+
+def _in_order(events: list[Event]) -> list[Event]:
+    first: dict[str, dt.date] = {}
+    for e in sorted(events, key=lambda e: e.item.index):
+        first.setdefault(e.item.release.uid, e.item.day)
+    return sorted(events, key=lambda e: (first[e.item.release.uid], e.item.release.uid,
+                                         e.item.index))  # fmt: skip
 
 
 def plain_part(programme: Programme, events: list[Event], unsubscribe: str) -> str:

@@ -685,3 +685,19 @@ def test_a_note_calendar_gen_did_not_write_is_refused(started, planted):
     assert refused.returncode == 2 and refused.stderr.startswith(f"{NOTE}: ")
     assert "or remove it: the next run then starts afresh" in refused.stderr
     assert (started / "schedules" / "programme.toml").read_text() == PROGRAMME
+
+
+def test_changes_to_one_release_are_told_in_the_order_they_were_made(started):
+    # The April release moved from Thursday 23 to Thursday 30 April on Friday 27 March
+    # (`started`); on Monday 30 March it moves back to Thursday 16 April (2, 9, 16, 23, 30).
+    # Told by the day each move left, the second would come first, and the subscriber
+    # would read 30 April as where it ended.
+    ok(run_cli("move", "monthly-bulletin", "2015-04-30", "2015-04-16", "--reason",
+               "the police data came early", "--as-of", "2015-03-30", cwd=started))  # fmt: skip
+    ok(run_cli("build", "--as-of", "2015-03-30", cwd=started))
+    with smtp_server(handler := Recorder()) as port:
+        ok(run_cli(*notify_args(port), cwd=started))
+    text = parsed(handler.messages[0]).text("plain")
+    first = "Moved on Friday 27 March 2015 from Thursday 23 April 2015 to Thursday 30 April 2015."
+    second = "Moved on Monday 30 March 2015 from Thursday 30 April 2015 to Thursday 16 April 2015."
+    assert text.index(first) < text.index(second)
