@@ -183,14 +183,15 @@ class Addresses:
 
 
 def header_text(text: str, limit: int = MAX_SUBJECT) -> str:
-    """Schedule text fit for a header: one line, no controls or direction overrides."""
+    """Schedule text fit for a header: one line, no controls or direction overrides, and
+    no RFC 2047 encoded word, which setting the header would decode into a line break."""
+    return line_text(text, limit).replace("=?", "=\u200b?")
+
+
+def line_text(text: str, limit: int = 10_000) -> str:
+    """Schedule text for one line of the plain part."""
     one = " ".join(BIDI.sub("", CONTROL.sub(" ", BREAKS.sub(" ", text))).split())
     return one if len(one) <= limit else one[: limit - 1].rstrip() + "…"
-
-
-def line_text(text: str) -> str:
-    """Schedule text for one line of the plain part."""
-    return header_text(text, 10_000)
 
 
 def _calendar_name(programme: Programme) -> str:
@@ -283,7 +284,7 @@ def _shown(text: str) -> str:
 
 
 def html_part(programme: Programme, events: list[Event], unsubscribe: str) -> str:
-    name = plain_html(header_text(_calendar_name(programme), 10_000))
+    name = plain_html(line_text(_calendar_name(programme)))
     body = [f"<h1>{name}: what has changed</h1>"]
     for section, items in _ordered(events).items():
         body.append(f"<h2>{section.value}</h2>\n<ul>")

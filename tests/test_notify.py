@@ -701,3 +701,24 @@ def test_changes_to_one_release_are_told_in_the_order_they_were_made(started):
     first = "Moved on Friday 27 March 2015 from Thursday 23 April 2015 to Thursday 30 April 2015."
     second = "Moved on Monday 30 March 2015 from Thursday 30 April 2015 to Thursday 16 April 2015."
     assert text.index(first) < text.index(second)
+
+
+# An RFC 2047 encoded word is decoded when the header is set: one carrying CR LF would come
+# out as a header of its own, and one carrying U+202E as a direction override.
+ENCODED = "=?utf-8?q?Bulletin=0D=0AReply-To:_thief@example.org?= =?utf-8?b?4oCuZXhl?="
+
+
+def test_encoded_words_in_titles_and_the_organisation_stay_text(tmp_path):
+    root = programme(tmp_path, title=f'"{ENCODED}"')
+    settings = root / "schedules" / "programme.toml"
+    settings.write_text(settings.read_text().replace("Test Office", ENCODED))
+    with smtp_server(handler := Recorder()) as port:
+        ok(run_cli(*notify_args(port, "--since", "2015-03-26"), cwd=root))
+    (envelope,) = handler.messages
+    raw, message = envelope.original_content, parsed(envelope)
+    assert b"\nReply-To:" not in raw and message["Reply-To"] is None
+    assert "\u202e" not in str(message["Subject"]) + str(message["From"]) + str(message["List-Id"])
+    # The subscriber reads the text as written (a zero-width space keeps "=" from "?").
+    shown = message["Subject"].replace("\u200b", "")
+    assert shown.endswith(f": Confirmed: {ENCODED}"), shown
+    assert message.message["From"].addresses[0].addr_spec == SENDER
