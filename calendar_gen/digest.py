@@ -51,6 +51,11 @@ UNSUBSCRIBE = re.compile(
 )
 MAX_UNSUBSCRIBE = 900  # the header stays within SMTP's 998-octet line
 MAX_SUBJECT = 200
+# A digest is at most this many bytes, the rest of what is new left to the next: well under
+# Postfix's default message_size_limit of 10,240,000 bytes
+# (https://www.postfix.org/postconf.5.html#message_size_limit), and a note that holds it
+# stays well within NOTE_LIMIT, so notify can always read back what it wrote.
+MAX_MESSAGE = 2_000_000
 # Characters that end a line somewhere (NEL, the Unicode separators), and those a phrase
 # may not hold unquoted (RFC 5322 specials).
 BREAKS = re.compile("[\r\n\x0b\x0c\x1c-\x1f\x85\u2028\u2029]")
@@ -259,7 +264,12 @@ def _in_order(events: list[Event]) -> list[Event]:
                                          e.item.index))  # fmt: skip
 
 
-def plain_part(programme: Programme, events: list[Event], unsubscribe: str) -> str:
+def _more(n: int) -> str:
+    return f"{n:,} more to tell, too many for one message: the next digest tells them."
+
+
+def plain_part(programme: Programme, events: list[Event], unsubscribe: str,
+               more: int = 0) -> str:  # fmt: skip
     lines = [f"{line_text(_calendar_name(programme))}: what has changed.", ""]
     for section, items in _ordered(events).items():
         lines += [f"{section.value}:", ""]
@@ -272,6 +282,8 @@ def plain_part(programme: Programme, events: list[Event], unsubscribe: str) -> s
             if link := _link(programme, e.item):
                 lines.append(f"  {link}")
             lines.append("")
+    if more:
+        lines += [_more(more), ""]
     if programme.feed_url:
         lines.append(f"Every release, and the feeds: {programme.feed_url}/index.html")
     lines.append(f"To leave this list: {unsubscribe}")
@@ -283,7 +295,8 @@ def _shown(text: str) -> str:
     return f"<bdi>{plain_html(BREAKS.sub(' ', text))}</bdi>"
 
 
-def html_part(programme: Programme, events: list[Event], unsubscribe: str) -> str:
+def html_part(programme: Programme, events: list[Event], unsubscribe: str,
+              more: int = 0) -> str:  # fmt: skip
     name = plain_html(line_text(_calendar_name(programme)))
     body = [f"<h1>{name}: what has changed</h1>"]
     for section, items in _ordered(events).items():
@@ -298,6 +311,8 @@ def html_part(programme: Programme, events: list[Event], unsubscribe: str) -> st
                 parts.append(f'<a href="{plain_html(link)}">On the release calendar</a>')
             body.append("<li>" + "<br>\n".join(parts) + "</li>")
         body.append("</ul>")
+    if more:
+        body.append(f"<p>{_more(more)}</p>")
     if programme.feed_url:
         page = plain_html(f"{programme.feed_url}/index.html")
         body.append(f'<p><a href="{page}">Every release, and the feeds</a></p>')
@@ -315,8 +330,22 @@ def list_id(programme: Programme, to: str) -> str:
     return f"{phrase} <{local.lower()}.{domain.lower()}>"
 
 
+def fitted(programme: Programme, events: list[Event], to: Addresses,
+           now: dt.datetime) -> tuple[EmailMessage, list[Event]]:  # fmt: skip
+    """The digest of as many of `events`, in the order it tells them, as MAX_MESSAGE
+    holds, and the events left for the next."""
+    ordered = [e for es in _ordered(events).values() for e in es]
+    n = len(ordered)
+    while True:
+        message = compose(programme, ordered[:n], to, now, more=len(ordered) - n)
+        size = len(message.as_bytes())
+        if size <= MAX_MESSAGE or n == 1:  # one event is a few kilobytes at most
+            return message, ordered[n:]
+        n = max(1, min(n - 1, n * MAX_MESSAGE // size * 9 // 10))
+
+
 def compose(programme: Programme, events: list[Event], to: Addresses,
-            now: dt.datetime) -> EmailMessage:  # fmt: skip
+            now: dt.datetime, more: int = 0) -> EmailMessage:  # fmt: skip
     """The digest as one message, plain text and HTML (RFC 2046), with the list headers of
     RFC 2369 and 2919; the SMTP policy refuses a line break in a header, encodes the rest."""
     message = EmailMessage(policy=SMTP)
@@ -331,8 +360,9 @@ def compose(programme: Programme, events: list[Event], to: Addresses,
     message["List-Unsubscribe"] = f"<{to.unsubscribe}>"
     # https://www.rfc-editor.org/rfc/rfc3834#section-5: no vacation replies to it
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(plain_part(programme, events, to.unsubscribe), cte="quoted-printable")
-    message.add_alternative(html_part(programme, events, to.unsubscribe), subtype="html",
+    message.set_content(plain_part(programme, events, to.unsubscribe, more),
+                        cte="quoted-printable")  # fmt: skip
+    message.add_alternative(html_part(programme, events, to.unsubscribe, more), subtype="html",
                             cte="quoted-printable")  # fmt: skip
     return message
 

@@ -4,6 +4,8 @@ sockets that misbehave, each message read back with the standard email parser.""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import datetime as dt
 import email
 import email.policy
 import email.utils
@@ -722,3 +724,44 @@ def test_encoded_words_in_titles_and_the_organisation_stay_text(tmp_path):
     shown = message["Subject"].replace("\u200b", "")
     assert shown.endswith(f": Confirmed: {ENCODED}"), shown
     assert message.message["From"].addresses[0].addr_spec == SENDER
+
+
+def test_a_digest_too_big_for_one_message_leaves_the_rest_to_the_next(started, monkeypatch):
+    import calendar_gen.digest
+
+    # Retimed on Monday 30 March: two changes of plan, the move (`started`) and this.
+    ok(run_cli("retime", "monthly-bulletin", "2015-04-30", "07:00", "--reason",
+               "market sensitive", "--as-of", "2015-03-30", cwd=started))  # fmt: skip
+    ok(run_cli("build", "--as-of", "2015-03-30", cwd=started))
+    monkeypatch.setattr(calendar_gen.digest, "MAX_MESSAGE", 1)  # room for one event each
+    with smtp_server(handler := Recorder()) as port:
+        first = ok(run_cli(*notify_args(port), cwd=started))
+        second = ok(run_cli(*notify_args(port), cwd=started))
+        third = ok(run_cli(*notify_args(port), cwd=started))
+    one, two = (parsed(m).text("plain") for m in handler.messages)
+    assert "Moved on Friday 27 March 2015" in one and "Retimed" not in one
+    assert "1 more to tell, too many for one message: the next digest tells them." in one
+    assert "Retimed on Monday 30 March 2015" in two and "Moved" not in two
+    assert "more to tell" not in two
+    assert "(changes of plan: 1; 1 more left to the next digest)" in first.stdout
+    assert "(changes of plan: 1), Message-ID" in second.stdout
+    assert "nothing new since the last digest" in third.stdout
+
+
+@pytest.mark.slow
+def test_ten_thousand_events_stay_within_the_message_bound(started):
+    from calendar_gen.digest import MAX_MESSAGE, Addresses, fitted, published
+    from calendar_gen.releases import calendar
+    from calendar_gen.schedule import load_programme
+
+    programme = load_programme(started / "schedules")
+    (event,) = [e for e in published(programme, calendar(programme, programme.builds.last))
+                if e.item.change is not None]  # fmt: skip
+    many = [dataclasses.replace(event, id=f"monthly-bulletin 2015-04 {n}") for n in range(10_000)]
+    to = Addresses(LIST, SENDER, LEAVE)
+    message, rest = fitted(programme, many, to, dt.datetime(2015, 3, 30, tzinfo=dt.UTC))
+    size = len(message.as_bytes())
+    told = message.get_body(("plain",)).get_content().count("  Reason: late data")
+    # About 600 bytes an event: some 3,000 fit, and all 10,000 are told or left, none twice.
+    assert MAX_MESSAGE * 0.8 < size <= MAX_MESSAGE
+    assert told + len(rest) == 10_000 and 2_000 < told < 5_000

@@ -21,7 +21,7 @@ from calendar_gen.digest import (
     Last,
     NotifyStep,
     Told,
-    compose,
+    fitted,
     note_text,
     published,
     read_note,
@@ -138,17 +138,22 @@ class Run:
         base = told or Told(since or through)
         if not (untold := base.untold(events)):
             return NotifyReport(Outcome.NOTHING, to, through=through)
-        message = compose(programme, untold, self.addresses, now)
-        last = Last(Delivery.PREPARED, str(message["Message-ID"]), through,
-                    {e.id: e.on for e in untold}, message.as_bytes().decode("ascii"),
+        message, rest = fitted(programme, untold, self.addresses, now)
+        left = {e.id for e in rest}
+        told_now = [e for e in untold if e.id not in left]
+        # What is left is untold from its first day on: the list's start stays there.
+        start = min((e.on for e in rest), default=through)
+        last = Last(Delivery.PREPARED, str(message["Message-ID"]), start,
+                    {e.id: e.on for e in told_now}, message.as_bytes().decode("ascii"),
                     str(message["Date"]))  # fmt: skip
-        counts = _counts(untold)
+        counts, more = _counts(told_now), len(rest)
         if step is NotifyStep.PREPARE:
             self.note(replace(base, last=last))
-            return NotifyReport(Outcome.PREPARED, to, through=through, last=last, counts=counts)
+            return NotifyReport(Outcome.PREPARED, to, through=through, last=last, counts=counts,
+                                more=more)  # fmt: skip
         self.send(base, last)
         return NotifyReport(Outcome.SENT, to, through=through, last=last, counts=counts,
-                            server=str(self.server))  # fmt: skip
+                            server=str(self.server), more=more)  # fmt: skip
 
     def send_prepared(self) -> NotifyReport:
         told = self.told
