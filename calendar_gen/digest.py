@@ -396,12 +396,19 @@ def _days(value: Any) -> dict[str, dt.date]:
     return {str(k): dt.date.fromisoformat(v) for k, v in dict(value).items()}
 
 
+def _ascii(value: Any) -> str:
+    """A text as notify wrote it: the message goes to the server as it is, in ASCII."""
+    if not isinstance(value, str) or not value.isascii():
+        raise ValueError("not ASCII text")
+    return value
+
+
 def _told(value: Any) -> Told:
     last = value.get("last")
     if last is not None:
-        last = Last(Delivery(last["delivery"]), str(last["message_id"]),
+        last = Last(Delivery(last["delivery"]), _ascii(last["message_id"]),
                     dt.date.fromisoformat(last["through"]), _days(last["events"]),
-                    str(last["message"]), str(last["noted"]))  # fmt: skip
+                    _ascii(last["message"]), _ascii(last["noted"]))  # fmt: skip
     return Told(dt.date.fromisoformat(value["since"]), _days(value["told"]), last)
 
 

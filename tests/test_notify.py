@@ -765,3 +765,18 @@ def test_ten_thousand_events_stay_within_the_message_bound(started):
     # About 600 bytes an event: some 3,000 fit, and all 10,000 are told or left, none twice.
     assert MAX_MESSAGE * 0.8 < size <= MAX_MESSAGE
     assert told + len(rest) == 10_000 and 2_000 < told < 5_000
+
+
+@pytest.mark.parametrize("edit", ["Moved: Relé", 12])
+def test_a_hand_edited_last_digest_is_refused_not_sent_or_crashed_on(started, edit):
+    with smtp_server(handler := Recorder()) as port:
+        ok(run_cli(*notify_args(port), cwd=started))
+        data = json.loads((started / NOTE).read_text())
+        last = data["lists"][LIST]["last"]
+        # Sent as it is by --resend-last, it must be the ASCII message notify wrote.
+        last["message"] = last["message"].replace("Moved:", edit) if isinstance(edit, str) else edit
+        (started / NOTE).write_text(json.dumps(data))
+        refused = run_cli(*notify_args(port, "--resend-last"), cwd=started)
+    assert refused.returncode == 2, refused.stderr
+    assert refused.stderr.startswith(f"{NOTE}: is not a note calendar-gen wrote; put back")
+    assert len(handler.messages) == 1
