@@ -238,6 +238,18 @@ def what_happened(item: News) -> str:
             assert_never(c)
 
 
+def _told_as(e: Event, changed: set[str]) -> str:
+    """What happened; a confirmation whose release this digest also moves or cancels says
+    so, lest the day it was confirmed for be read as its day."""
+    since = e.item.change is None and e.item.release.uid in changed
+    return what_happened(e.item) + (" It has changed since: see Changes of plan above."
+                                    if since else "")  # fmt: skip
+
+
+def _changed(events: list[Event]) -> set[str]:
+    return {e.item.release.uid for e in events if e.section is Section.CHANGED}
+
+
 def _reason(item: News) -> str | None:
     c = item.change
     return c.reason if c is not None and c.needs_reason else None
@@ -271,6 +283,7 @@ def _more(n: int) -> str:
 def plain_part(programme: Programme, events: list[Event], unsubscribe: str,
                more: int = 0) -> str:  # fmt: skip
     lines = [f"{line_text(_calendar_name(programme))}: what has changed.", ""]
+    changed = _changed(events)
     for section, items in _ordered(events).items():
         lines += [f"{section.value}:", ""]
         for e in items:
@@ -278,7 +291,7 @@ def plain_part(programme: Programme, events: list[Event], unsubscribe: str,
             lines.append(f"* {line_text(r.publication.title)} ({line_text(r.topic.name)})")
             if (reason := _reason(e.item)) is not None:
                 lines.append(f"  Reason: {line_text(reason)}")
-            lines.append(f"  {what_happened(e.item)}")
+            lines.append(f"  {_told_as(e, changed)}")
             if link := _link(programme, e.item):
                 lines.append(f"  {link}")
             lines.append("")
@@ -298,7 +311,7 @@ def _shown(text: str) -> str:
 def html_part(programme: Programme, events: list[Event], unsubscribe: str,
               more: int = 0) -> str:  # fmt: skip
     name = plain_html(line_text(_calendar_name(programme)))
-    body = [f"<h1>{name}: what has changed</h1>"]
+    body, changed = [f"<h1>{name}: what has changed</h1>"], _changed(events)
     for section, items in _ordered(events).items():
         body.append(f"<h2>{section.value}</h2>\n<ul>")
         for e in items:
@@ -306,7 +319,7 @@ def html_part(programme: Programme, events: list[Event], unsubscribe: str,
             parts = [f"<strong>{_shown(r.publication.title)}</strong> ({_shown(r.topic.name)})"]
             if (reason := _reason(e.item)) is not None:
                 parts.append(f"Reason: {_shown(reason)}")
-            parts.append(plain_html(what_happened(e.item)))
+            parts.append(plain_html(_told_as(e, changed)))
             if link := _link(programme, e.item):
                 parts.append(f'<a href="{plain_html(link)}">On the release calendar</a>')
             body.append("<li>" + "<br>\n".join(parts) + "</li>")

@@ -780,3 +780,17 @@ def test_a_hand_edited_last_digest_is_refused_not_sent_or_crashed_on(started, ed
     assert refused.returncode == 2, refused.stderr
     assert refused.stderr.startswith(f"{NOTE}: is not a note calendar-gen wrote; put back")
     assert len(handler.messages) == 1
+
+
+def test_a_confirmation_told_with_its_later_move_says_it_has_changed_since(tmp_path):
+    # Confirmed on 26 March for Thursday 23 April, moved on the 27th to Thursday 30 April:
+    # a digest from the 26th tells both, and the confirmation must not read as its day.
+    root = programme(tmp_path)
+    moved(root)
+    with smtp_server(handler := Recorder()) as port:
+        ok(run_cli(*notify_args(port, "--since", "2015-03-26"), cwd=root))
+    message = parsed(handler.messages[0])
+    said = ("Confirmed for Thursday 23 April 2015 at 09:30 UK time. It has changed since: see "
+            "Changes of plan above.")  # fmt: skip
+    assert f"  {said}\n" in message.text("plain") and said in message.text("html")
+    assert message.text("plain").count("It has changed since") == 1
