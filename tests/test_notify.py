@@ -794,3 +794,25 @@ def test_a_confirmation_told_with_its_later_move_says_it_has_changed_since(tmp_p
             "Changes of plan above.")  # fmt: skip
     assert f"  {said}\n" in message.text("plain") and said in message.text("html")
     assert message.text("plain").count("It has changed since") == 1
+
+
+def test_a_server_dripping_its_answer_is_given_up_on_within_ten_timeouts(started):
+    def dripping(connection: socket.socket) -> None:
+        # A byte every 0.2 s: no single read waits its 0.5 s, and the greeting never ends.
+        connection.sendall(b"220-")
+        while True:
+            connection.sendall(b"x")
+            time.sleep(0.2)
+
+    before = (started / NOTE).read_bytes()
+    with raw_server(dripping) as port:
+        start = time.monotonic()
+        failed = run_cli(*notify_args(port)[:-2], "--timeout", "0.5", cwd=started)
+        took = time.monotonic() - start
+    assert 5 <= took < 8, took  # 10 times the 0.5 s --timeout, then given up on
+    assert failed.returncode == 1
+    assert failed.stderr == (
+        f"127.0.0.1:{port}: the server did not finish in 5 seconds (10 times --timeout); "
+        "nothing was sent; the next run sends it\n"
+    )
+    assert (started / NOTE).read_bytes() == before
