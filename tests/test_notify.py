@@ -816,3 +816,16 @@ def test_a_server_dripping_its_answer_is_given_up_on_within_ten_timeouts(started
         "nothing was sent; the next run sends it\n"
     )
     assert (started / NOTE).read_bytes() == before
+
+
+def test_a_first_run_with_since_and_nothing_to_send_still_starts_the_list(tmp_path):
+    # Confirmed on Thursday 26 March, before --since 27 March: nothing to send. The move
+    # built on the 27th is then new to a run without --since, not taken as told.
+    root = programme(tmp_path)
+    with smtp_server(handler := Recorder()) as port:
+        quiet = ok(run_cli(*notify_args(port, "--since", "2015-03-27"), cwd=root))
+        moved(root)
+        ok(run_cli(*notify_args(port), cwd=root))
+    assert "nothing was sent" in quiet.stdout
+    (envelope,) = handler.messages
+    assert "Moved on Friday 27 March 2015" in parsed(envelope).text("plain")

@@ -137,6 +137,8 @@ class Run:
             return NotifyReport(Outcome.STARTED, to, through=through)
         base = told or Told(since or through)
         if not (untold := base.untold(events)):
+            if told is None:  # the first, with --since: a later run goes on from that day
+                self.note(base)
             return NotifyReport(Outcome.NOTHING, to, through=through)
         message, rest = fitted(programme, untold, self.addresses, now)
         left = {e.id for e in rest}
