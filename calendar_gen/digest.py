@@ -384,7 +384,8 @@ def compose(programme: Programme, events: list[Event], to: Addresses,
 
 FIX = (
     f"put back the {NOTE} calendar-gen wrote (git log -p shows it), or remove it: the next "
-    "run then starts afresh, sending nothing already published"
+    "run then starts afresh, sending nothing already published (with --since DATE, what was "
+    "published from DATE on: the day of the latest change the last digest told)"
 )
 
 
