@@ -829,3 +829,26 @@ def test_a_first_run_with_since_and_nothing_to_send_still_starts_the_list(tmp_pa
     assert "nothing was sent" in quiet.stdout
     (envelope,) = handler.messages
     assert "Moved on Friday 27 March 2015" in parsed(envelope).text("plain")
+
+
+def test_a_change_built_only_into_a_preview_folder_is_not_told(started):
+    # The move of `started` is in feeds/; a cancellation built into preview/ alone is
+    # sealed in the record, but the feeds subscribers read do not show it.
+    with smtp_server(handler := Recorder()) as port:
+        ok(run_cli(*notify_args(port), cwd=started))
+        ok(run_cli("cancel", "monthly-bulletin", "2015-04-30", "--reason", "series stopped",
+                   "--as-of", "2015-03-30", cwd=started))  # fmt: skip
+        ok(run_cli("build", "--as-of", "2015-03-30", "--out", "preview", cwd=started))
+        refused = run_cli(*notify_args(port), cwd=started)
+        ok(run_cli("build", "--as-of", "2015-03-30", "--published", "preview/releases.json",
+                   cwd=started))  # fmt: skip
+        ok(run_cli(*notify_args(port), cwd=started))
+    assert refused.returncode == 2
+    assert refused.stderr.startswith(
+        "feeds/releases.json is not what the last build (as of 2015-03-30) wrote"
+    ), refused.stderr
+    assert refused.stderr.endswith("(calendar-gen build --out feeds --published FILE, naming "
+                                   "the releases.json it wrote)\n")  # fmt: skip
+    first, second = (parsed(m).text("plain") for m in handler.messages)
+    assert "Moved on Friday 27 March 2015" in first and "Cancelled" not in first
+    assert "Cancelled on Monday 30 March 2015" in second

@@ -132,6 +132,7 @@ class Run:
             )
         programme = load_programme(schedules)
         through, events = _published(programme)
+        _refuse_another_build(self.folder, programme)
         if told is None and since is None:  # the first run: the present is the start
             self.note(Told(through, {e.id: e.on for e in events if e.on >= through}))
             return NotifyReport(Outcome.STARTED, to, through=through)
@@ -211,6 +212,23 @@ def _published(programme: Programme) -> tuple[dt.date, list[Event]]:
             "is nothing subscribers were shown to tell them of. Run calendar-gen build first"
         )
     return builds.last, published(programme, calendar(programme, builds.last))
+
+
+def _refuse_another_build(folder: Path, programme: Programme) -> None:
+    """The folder must hold what the last build wrote: one that wrote another (a preview)
+    sealed events that subscribers of this one were never shown."""
+    from calendar_gen.site import file_digest
+
+    builds = programme.builds
+    assert builds is not None
+    if builds.releases and file_digest(folder / "releases.json") != builds.releases:
+        raise CalendarGenError(
+            f"{folder}/releases.json is not what the last build (as of {builds.last}) wrote, "
+            f"as {programme.record_path} says: that build wrote another folder, or this one "
+            "was changed since, so its subscribers were not shown what it published. Give "
+            "--out the folder it wrote, or build into this one first (calendar-gen build "
+            f"--out {folder} --published FILE, naming the releases.json it wrote)"
+        )
 
 
 def _unsure(last: Last, to: str, folder: Path) -> str:
