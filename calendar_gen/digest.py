@@ -32,6 +32,7 @@ from calendar_gen.history import (
     Reinstated,
     Released,
     Retimed,
+    replay,
 )
 from calendar_gen.model import Programme
 from calendar_gen.news import News, anchor, news
@@ -228,7 +229,8 @@ def what_happened(item: News) -> str:
         case Reinstated():
             return f"Reinstated on {on} for {long_date(c.new)}."
         case Retimed():
-            return f"Retimed on {on}: released at {c.time:%H:%M} UK time on {long_date(c.old)}."
+            was = f"{_time_before(item):%H:%M}"
+            return f"Retimed on {on} from {was} to {c.time:%H:%M} UK time, on {long_date(c.old)}."
         case Postponed():
             return f"Postponed on {on} from {long_date(c.old)}; its new date is to be announced."
         case Released():
@@ -248,6 +250,12 @@ def _told_as(e: Event, changed: set[str]) -> str:
 
 def _changed(events: list[Event]) -> set[str]:
     return {e.item.release.uid for e in events if e.section is Section.CHANGED}
+
+
+def _time_before(item: News) -> dt.time:
+    """The release time the item's change replaced: the record keeps only the new one."""
+    r = item.release
+    return replay(r.changes[0].old, r.changes[: item.index - 1]).time or r.publication.time
 
 
 def _reason(item: News) -> str | None:

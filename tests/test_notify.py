@@ -256,17 +256,23 @@ def test_a_confirmation_and_changes_together_are_counted_in_the_subject(started)
         retimed = ("retime", "monthly-bulletin", "2015-04-30", "10:00", "--reason",
                    "same time as the ONS figures", "--as-of", "2015-04-01")  # fmt: skip
         ok(run_cli(*retimed, cwd=started))
+        # And again, on Thursday 2 April: from the 10:00 just set, to 10:30.
+        ok(run_cli(*retimed[:3], "10:30", *retimed[4:7], "2015-04-02", cwd=started))
         ok(run_cli("build", "--as-of", "2015-04-30", cwd=started))
         ok(run_cli(*notify_args(port), cwd=started))
     message = parsed(handler.messages[-1])
     assert message["Subject"] == (
-        "Test Office statistics release calendar: 1 change of plan, 1 newly confirmed"
+        "Test Office statistics release calendar: 2 changes of plan, 1 newly confirmed"
     )
     text = message.text("plain")
     # Changes of plan first, each with its reason first; then the confirmations.
     assert text.index("Changes of plan:") < text.index("Newly confirmed:")
-    assert ("  Reason: same time as the ONS figures\n  Retimed on Wednesday 1 April 2015: "
-            "released at 10:00 UK time on Thursday 30 April 2015.\n") in text  # fmt: skip
+    # The time it had before each retime, worked out from the one before: 09:30, the
+    # standard time, then 10:00.
+    assert ("  Reason: same time as the ONS figures\n  Retimed on Wednesday 1 April 2015 from "
+            "09:30 to 10:00 UK time, on Thursday 30 April 2015.\n") in text  # fmt: skip
+    assert ("  Retimed on Thursday 2 April 2015 from 10:00 to 10:30 UK time, on Thursday 30 "
+            "April 2015.\n") in text  # fmt: skip
     assert "  Confirmed for Thursday 28 May 2015 at 09:30 UK time.\n" in text
 
 
