@@ -858,3 +858,18 @@ def test_a_change_built_only_into_a_preview_folder_is_not_told(started):
     first, second = (parsed(m).text("plain") for m in handler.messages)
     assert "Moved on Friday 27 March 2015" in first and "Cancelled" not in first
     assert "Cancelled on Monday 30 March 2015" in second
+
+
+def test_a_note_told_past_the_last_build_is_refused_not_obeyed(started):
+    # Hand-edited (or from another record) to say the list was told up to 30 April, when
+    # the last build was on 27 March: obeyed, it would hold back every change until May.
+    data = json.loads((started / NOTE).read_text())
+    data["lists"][LIST]["since"] = "2015-04-30"
+    (started / NOTE).write_text(json.dumps(data))
+    with smtp_server(handler := Recorder()) as port:
+        refused = run_cli(*notify_args(port), cwd=started)
+    assert refused.returncode == 2 and handler.messages == []
+    assert refused.stderr.startswith(
+        f"{NOTE}: says {LIST} was told of what was published up to 2015-04-30, after this "
+        "record's last build (2015-03-27)"
+    ), refused.stderr

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import assert_never
 
 from calendar_gen.digest import (
+    FIX,
     NOTE,
     Addresses,
     Delivery,
@@ -32,6 +33,7 @@ from calendar_gen.errors import CalendarGenError
 from calendar_gen.mailing import NotSent, Security, Server, context, deliver, loopback
 from calendar_gen.model import Programme
 from calendar_gen.output import publish
+from calendar_gen.readback import ReadBackError
 from calendar_gen.reports import NotifyReport, Outcome
 from calendar_gen.schedule import load_programme
 from calendar_gen.usecases.shared import Waiting, not_half_written, writing
@@ -133,6 +135,12 @@ class Run:
         programme = load_programme(schedules)
         through, events = _published(programme)
         _refuse_another_build(self.folder, programme)
+        if told is not None and told.since > through:  # it would hold back all until then
+            raise ReadBackError(
+                f"{self.folder / NOTE}: says {to} was told of what was published up to "
+                f"{told.since}, after this record's last build ({through}), so it is not a "
+                f"note notify wrote from this record; {FIX}"
+            )
         if told is None and since is None:  # the first run: the present is the start
             self.note(Told(through, {e.id: e.on for e in events if e.on >= through}))
             return NotifyReport(Outcome.STARTED, to, through=through)
