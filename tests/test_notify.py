@@ -825,9 +825,11 @@ def test_a_server_dripping_its_answer_is_given_up_on_within_ten_timeouts(started
 
 
 def test_a_first_run_with_since_and_nothing_to_send_still_starts_the_list(tmp_path):
-    # Confirmed on Thursday 26 March, before --since 27 March: nothing to send. The move
-    # built on the 27th is then new to a run without --since, not taken as told.
+    # Confirmed on Thursday 26 March, before --since 27 March, and the build on the 27th
+    # publishes nothing new: nothing to send. The move built later on the 27th is then new
+    # to a run without --since, not taken as told.
     root = programme(tmp_path)
+    ok(run_cli("build", "--as-of", "2015-03-27", cwd=root))
     with smtp_server(handler := Recorder()) as port:
         quiet = ok(run_cli(*notify_args(port, "--since", "2015-03-27"), cwd=root))
         moved(root)
@@ -873,3 +875,13 @@ def test_a_note_told_past_the_last_build_is_refused_not_obeyed(started):
         f"{NOTE}: says {LIST} was told of what was published up to 2015-04-30, after this "
         "record's last build (2015-03-27)"
     ), refused.stderr
+
+
+def test_since_after_the_last_build_is_refused(tmp_path):
+    # Built on Thursday 26 March 2015: a start on the 27th has nothing published to give.
+    root = programme(tmp_path)
+    refused = run_cli(*notify_args(1, "--since", "2015-03-27"), cwd=root)
+    assert refused.returncode == 2
+    assert refused.stderr == ("--since 2015-03-27 is after the last build (2015-03-26): give a "
+                              "day it or a build before it published\n")  # fmt: skip
+    assert not (root / NOTE).exists()

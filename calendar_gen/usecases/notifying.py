@@ -122,6 +122,19 @@ class Run:
         if last is not None and last.delivery in (Delivery.PREPARED, Delivery.SENDING):
             raise NotSent(_unsure(last, self.addresses.to, self.folder))
 
+    def refuse_after(self, since: dt.date | None, through: dt.date) -> None:
+        """A start after the last build would hold back every change until that day."""
+        told = self.told
+        if since is not None and since > through:
+            raise CalendarGenError(f"--since {since} is after the last build ({through}): "
+                                   "give a day it or a build before it published")  # fmt: skip
+        if told is not None and told.since > through:
+            raise ReadBackError(
+                f"{self.folder / NOTE}: says {self.addresses.to} was told of what was "
+                f"published up to {told.since}, after this record's last build ({through}), "
+                f"so it is not a note notify wrote from this record; {FIX}"
+            )
+
     def digest(self, schedules: str | Path, since: dt.date | None, now: dt.datetime,
                step: NotifyStep) -> NotifyReport:  # fmt: skip
         """Work out what is new since the last digest, and send it or note it prepared."""
@@ -135,12 +148,7 @@ class Run:
         programme = load_programme(schedules)
         through, events = _published(programme)
         _refuse_another_build(self.folder, programme)
-        if told is not None and told.since > through:  # it would hold back all until then
-            raise ReadBackError(
-                f"{self.folder / NOTE}: says {to} was told of what was published up to "
-                f"{told.since}, after this record's last build ({through}), so it is not a "
-                f"note notify wrote from this record; {FIX}"
-            )
+        self.refuse_after(since, through)
         if told is None and since is None:  # the first run: the present is the start
             self.note(Told(through, {e.id: e.on for e in events if e.on >= through}))
             return NotifyReport(Outcome.STARTED, to, through=through)
