@@ -32,6 +32,7 @@ from calendar_gen.history import (
     Reinstated,
     Released,
     Retimed,
+    replay,
 )
 from calendar_gen.model import Programme
 from calendar_gen.news import News, anchor, news
@@ -51,6 +52,11 @@ UNSUBSCRIBE = re.compile(
 )
 MAX_UNSUBSCRIBE = 900  # the header stays within SMTP's 998-octet line
 MAX_SUBJECT = 200
+# A digest is at most this many bytes, the rest of what is new left to the next: well under
+# Postfix's default message_size_limit of 10,240,000 bytes
+# (https://www.postfix.org/postconf.5.html#message_size_limit), and a note that holds it
+# stays well within NOTE_LIMIT, so notify can always read back what it wrote.
+MAX_MESSAGE = 2_000_000
 # Characters that end a line somewhere (NEL, the Unicode separators), and those a phrase
 # may not hold unquoted (RFC 5322 specials).
 BREAKS = re.compile("[\r\n\x0b\x0c\x1c-\x1f\x85\u2028\u2029]")
@@ -183,14 +189,15 @@ class Addresses:
 
 
 def header_text(text: str, limit: int = MAX_SUBJECT) -> str:
-    """Schedule text fit for a header: one line, no controls or direction overrides."""
+    """Schedule text fit for a header: one line, no controls or direction overrides, and
+    no RFC 2047 encoded word, which setting the header would decode into a line break."""
+    return line_text(text, limit).replace("=?", "=\u200b?")
+
+
+def line_text(text: str, limit: int = 10_000) -> str:
+    """Schedule text for one line of the plain part."""
     one = " ".join(BIDI.sub("", CONTROL.sub(" ", BREAKS.sub(" ", text))).split())
     return one if len(one) <= limit else one[: limit - 1].rstrip() + "…"
-
-
-def line_text(text: str) -> str:
-    """Schedule text for one line of the plain part."""
-    return header_text(text, 10_000)
 
 
 def _calendar_name(programme: Programme) -> str:
@@ -222,7 +229,8 @@ def what_happened(item: News) -> str:
         case Reinstated():
             return f"Reinstated on {on} for {long_date(c.new)}."
         case Retimed():
-            return f"Retimed on {on}: released at {c.time:%H:%M} UK time on {long_date(c.old)}."
+            was = f"{_time_before(item):%H:%M}"
+            return f"Retimed on {on} from {was} to {c.time:%H:%M} UK time, on {long_date(c.old)}."
         case Postponed():
             return f"Postponed on {on} from {long_date(c.old)}; its new date is to be announced."
         case Released():
@@ -230,6 +238,24 @@ def what_happened(item: News) -> str:
             return f"Released on {long_date(c.old)}{link}."
         case _:
             assert_never(c)
+
+
+def _told_as(e: Event, changed: set[str]) -> str:
+    """What happened; a confirmation whose release this digest also moves or cancels says
+    so, lest the day it was confirmed for be read as its day."""
+    since = e.item.change is None and e.item.release.uid in changed
+    return what_happened(e.item) + (" It has changed since: see Changes of plan above."
+                                    if since else "")  # fmt: skip
+
+
+def _changed(events: list[Event]) -> set[str]:
+    return {e.item.release.uid for e in events if e.section is Section.CHANGED}
+
+
+def _time_before(item: News) -> dt.time:
+    """The release time the item's change replaced: the record keeps only the new one."""
+    r = item.release
+    return replay(r.changes[0].old, r.changes[: item.index - 1]).time or r.publication.time
 
 
 def _reason(item: News) -> str | None:
@@ -243,13 +269,29 @@ def _link(programme: Programme, item: News) -> str | None:
 
 
 def _ordered(events: list[Event]) -> dict[Section, list[Event]]:
+    """Each section by the day its release's first told event left it, and a release's
+    events in the order they were made: by each one's own day, a move and a move back
+    would be told back to front."""
     by = {s: [e for e in events if e.section is s] for s in Section}
-    return {s: sorted(es, key=lambda e: (e.item.day, e.item.release.uid, e.item.index))
-            for s, es in by.items() if es}  # fmt: skip
+    return {s: _in_order(es) for s, es in by.items() if es}
 
 
-def plain_part(programme: Programme, events: list[Event], unsubscribe: str) -> str:
+def _in_order(events: list[Event]) -> list[Event]:
+    first: dict[str, dt.date] = {}
+    for e in sorted(events, key=lambda e: e.item.index):
+        first.setdefault(e.item.release.uid, e.item.day)
+    return sorted(events, key=lambda e: (first[e.item.release.uid], e.item.release.uid,
+                                         e.item.index))  # fmt: skip
+
+
+def _more(n: int) -> str:
+    return f"{n:,} more to tell, too many for one message: the next digest tells them."
+
+
+def plain_part(programme: Programme, events: list[Event], unsubscribe: str,
+               more: int = 0) -> str:  # fmt: skip
     lines = [f"{line_text(_calendar_name(programme))}: what has changed.", ""]
+    changed = _changed(events)
     for section, items in _ordered(events).items():
         lines += [f"{section.value}:", ""]
         for e in items:
@@ -257,10 +299,12 @@ def plain_part(programme: Programme, events: list[Event], unsubscribe: str) -> s
             lines.append(f"* {line_text(r.publication.title)} ({line_text(r.topic.name)})")
             if (reason := _reason(e.item)) is not None:
                 lines.append(f"  Reason: {line_text(reason)}")
-            lines.append(f"  {what_happened(e.item)}")
+            lines.append(f"  {_told_as(e, changed)}")
             if link := _link(programme, e.item):
                 lines.append(f"  {link}")
             lines.append("")
+    if more:
+        lines += [_more(more), ""]
     if programme.feed_url:
         lines.append(f"Every release, and the feeds: {programme.feed_url}/index.html")
     lines.append(f"To leave this list: {unsubscribe}")
@@ -272,9 +316,10 @@ def _shown(text: str) -> str:
     return f"<bdi>{plain_html(BREAKS.sub(' ', text))}</bdi>"
 
 
-def html_part(programme: Programme, events: list[Event], unsubscribe: str) -> str:
-    name = plain_html(header_text(_calendar_name(programme), 10_000))
-    body = [f"<h1>{name}: what has changed</h1>"]
+def html_part(programme: Programme, events: list[Event], unsubscribe: str,
+              more: int = 0) -> str:  # fmt: skip
+    name = plain_html(line_text(_calendar_name(programme)))
+    body, changed = [f"<h1>{name}: what has changed</h1>"], _changed(events)
     for section, items in _ordered(events).items():
         body.append(f"<h2>{section.value}</h2>\n<ul>")
         for e in items:
@@ -282,11 +327,13 @@ def html_part(programme: Programme, events: list[Event], unsubscribe: str) -> st
             parts = [f"<strong>{_shown(r.publication.title)}</strong> ({_shown(r.topic.name)})"]
             if (reason := _reason(e.item)) is not None:
                 parts.append(f"Reason: {_shown(reason)}")
-            parts.append(plain_html(what_happened(e.item)))
+            parts.append(plain_html(_told_as(e, changed)))
             if link := _link(programme, e.item):
                 parts.append(f'<a href="{plain_html(link)}">On the release calendar</a>')
             body.append("<li>" + "<br>\n".join(parts) + "</li>")
         body.append("</ul>")
+    if more:
+        body.append(f"<p>{_more(more)}</p>")
     if programme.feed_url:
         page = plain_html(f"{programme.feed_url}/index.html")
         body.append(f'<p><a href="{page}">Every release, and the feeds</a></p>')
@@ -304,8 +351,22 @@ def list_id(programme: Programme, to: str) -> str:
     return f"{phrase} <{local.lower()}.{domain.lower()}>"
 
 
+def fitted(programme: Programme, events: list[Event], to: Addresses,
+           now: dt.datetime) -> tuple[EmailMessage, list[Event]]:  # fmt: skip
+    """The digest of as many of `events`, in the order it tells them, as MAX_MESSAGE
+    holds, and the events left for the next."""
+    ordered = [e for es in _ordered(events).values() for e in es]
+    n = len(ordered)
+    while True:
+        message = compose(programme, ordered[:n], to, now, more=len(ordered) - n)
+        size = len(message.as_bytes())
+        if size <= MAX_MESSAGE or n == 1:  # one event is a few kilobytes at most
+            return message, ordered[n:]
+        n = max(1, min(n - 1, n * MAX_MESSAGE // size * 9 // 10))
+
+
 def compose(programme: Programme, events: list[Event], to: Addresses,
-            now: dt.datetime) -> EmailMessage:  # fmt: skip
+            now: dt.datetime, more: int = 0) -> EmailMessage:  # fmt: skip
     """The digest as one message, plain text and HTML (RFC 2046), with the list headers of
     RFC 2369 and 2919; the SMTP policy refuses a line break in a header, encodes the rest."""
     message = EmailMessage(policy=SMTP)
@@ -320,8 +381,9 @@ def compose(programme: Programme, events: list[Event], to: Addresses,
     message["List-Unsubscribe"] = f"<{to.unsubscribe}>"
     # https://www.rfc-editor.org/rfc/rfc3834#section-5: no vacation replies to it
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(plain_part(programme, events, to.unsubscribe), cte="quoted-printable")
-    message.add_alternative(html_part(programme, events, to.unsubscribe), subtype="html",
+    message.set_content(plain_part(programme, events, to.unsubscribe, more),
+                        cte="quoted-printable")  # fmt: skip
+    message.add_alternative(html_part(programme, events, to.unsubscribe, more), subtype="html",
                             cte="quoted-printable")  # fmt: skip
     return message
 
@@ -330,7 +392,8 @@ def compose(programme: Programme, events: list[Event], to: Addresses,
 
 FIX = (
     f"put back the {NOTE} calendar-gen wrote (git log -p shows it), or remove it: the next "
-    "run then starts afresh, sending nothing already published"
+    "run then starts afresh, sending nothing already published (with --since DATE, what was "
+    "published from DATE on: the day of the latest change the last digest told)"
 )
 
 
@@ -355,12 +418,19 @@ def _days(value: Any) -> dict[str, dt.date]:
     return {str(k): dt.date.fromisoformat(v) for k, v in dict(value).items()}
 
 
+def _ascii(value: Any) -> str:
+    """A text as notify wrote it: the message goes to the server as it is, in ASCII."""
+    if not isinstance(value, str) or not value.isascii():
+        raise ValueError("not ASCII text")
+    return value
+
+
 def _told(value: Any) -> Told:
     last = value.get("last")
     if last is not None:
-        last = Last(Delivery(last["delivery"]), str(last["message_id"]),
+        last = Last(Delivery(last["delivery"]), _ascii(last["message_id"]),
                     dt.date.fromisoformat(last["through"]), _days(last["events"]),
-                    str(last["message"]), str(last["noted"]))  # fmt: skip
+                    _ascii(last["message"]), _ascii(last["noted"]))  # fmt: skip
     return Told(dt.date.fromisoformat(value["since"]), _days(value["told"]), last)
 
 

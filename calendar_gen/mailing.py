@@ -8,9 +8,12 @@ it was not taken, and a client treats a dropped connection as a 451, to try agai
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import smtplib
+import socket
 import ssl
+import threading
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import assert_never
@@ -18,6 +21,9 @@ from typing import assert_never
 from calendar_gen.errors import CalendarGenError
 
 LOOPBACK_NAMES = ("localhost",)
+# The whole conversation is given this many times --timeout: a server dripping a byte at a
+# time never lets one read wait that long, and notify holds the schedules' lock meanwhile.
+DEADLINE_STEPS = 10
 
 
 class NotSent(CalendarGenError):
@@ -65,10 +71,38 @@ def context(server: Server) -> ssl.SSLContext:
         ) from None
 
 
-def _connect(server: Server, tls: ssl.SSLContext) -> smtplib.SMTP:
+def _client(server: Server, tls: ssl.SSLContext) -> smtplib.SMTP:
+    """Not yet connected, so that the deadline covers the greeting too."""
     if server.security is Security.TLS:
-        return smtplib.SMTP_SSL(server.host, server.port, timeout=server.timeout, context=tls)
-    return smtplib.SMTP(server.host, server.port, timeout=server.timeout)
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(timeout=server.timeout, context=tls)
+    else:
+        smtp = smtplib.SMTP(timeout=server.timeout)
+    # The name TLS checks the certificate against (and sends as SNI): smtplib keeps it from
+    # its constructor only, and connect() does not set it.
+    setattr(smtp, "_host", server.host)  # noqa: B010
+    return smtp
+
+
+class Deadline:
+    """Cuts the connection once the conversation has taken DEADLINE_STEPS timeouts: the
+    read under way then fails, as a dropped connection does, before the server's 250."""
+
+    def __init__(self, smtp: smtplib.SMTP, seconds: float) -> None:
+        self.smtp, self.seconds, self.passed = smtp, seconds, False
+        self.timer = threading.Timer(seconds, self.cut)
+        self.timer.daemon = True
+
+    def cut(self) -> None:
+        self.passed = True
+        if (sock := self.smtp.sock) is not None:
+            with contextlib.suppress(OSError):
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    def why(self, error: OSError | smtplib.SMTPException) -> str:
+        if self.passed:
+            return (f"the server did not finish in {self.seconds:g} seconds ({DEADLINE_STEPS} "
+                    "times --timeout)")  # fmt: skip
+        return _why(error)
 
 
 def _upgrade(smtp: smtplib.SMTP, server: Server, tls: ssl.SSLContext) -> None:
@@ -91,22 +125,23 @@ def deliver(server: Server, sender: str, to: str, message: bytes,
             login: tuple[str, str] | None) -> None:  # fmt: skip
     """Hand `message` to the server for `to`; NotSent saying why if it was not taken."""
     tls = context(server)
+    smtp = _client(server, tls)
+    deadline = Deadline(smtp, server.timeout * DEADLINE_STEPS)
+    deadline.timer.start()
     try:
-        smtp = _connect(server, tls)
-    except (OSError, smtplib.SMTPException) as error:
-        raise NotSent(f"{server}: {_why(error)}; nothing was sent") from None
-    try:
+        smtp.connect(server.host, server.port)
         _upgrade(smtp, server, tls)
         if login is not None:
             _log_in(smtp, server, login)
         smtp.sendmail(sender, [to], message)
     except (OSError, smtplib.SMTPException) as error:
-        raise NotSent(f"{server}: {_why(error)}; nothing was sent") from None
+        raise NotSent(f"{server}: {deadline.why(error)}; nothing was sent") from None
     finally:
         try:
             smtp.quit()  # the message is taken or not by now: a failure here changes nothing
         except (OSError, smtplib.SMTPException):
             smtp.close()
+        deadline.timer.cancel()  # only now: a QUIT answered a byte at a time is cut too
 
 
 def _log_in(smtp: smtplib.SMTP, server: Server, login: tuple[str, str]) -> None:

@@ -472,12 +472,14 @@ class NotifyReport:
     last: Last | None = None  # the digest sent, resent or marked
     counts: dict[str, int] = field(default_factory=dict)  # events sent, by section
     server: str = ""
+    more: int = 0  # events left to the next digest, too many for this one
     warnings: tuple[Finding, ...] = ()
     found: bool = False
 
     @property
     def _told(self) -> str:
-        return "; ".join(f"{section.lower()}: {n}" for section, n in self.counts.items())
+        told = "; ".join(f"{section.lower()}: {n}" for section, n in self.counts.items())
+        return f"{told}; {self.more:,} more left to the next digest" if self.more else told
 
     @property
     def _id(self) -> str:

@@ -150,3 +150,11 @@ def test_the_cron_line_builds_alerts_commits_and_pushes(tmp_path, mail_server):
     assert shell(command, tmp_path).returncode == 0
     (message,) = mail_server.messages
     assert message["Subject"].strip().endswith(f"release calendar: Postponed: {title}")
+
+
+def test_the_workflow_checks_even_when_an_alert_did_not_go_out():
+    # A step runs only if those before it succeeded, unless its `if` says otherwise: an
+    # alert that failed (exit 1) would skip the check, and a late confirmation go unsaid.
+    check = re.search(r"^ +- run: calendar-gen check .*\n +if: (.+?)(?: # .*)?$",
+                      WORKFLOW.read_text(), flags=re.M)  # fmt: skip
+    assert check is not None and check.group(1) == "success() || failure()"

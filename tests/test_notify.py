@@ -4,6 +4,8 @@ sockets that misbehave, each message read back with the standard email parser.""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import datetime as dt
 import email
 import email.policy
 import email.utils
@@ -254,17 +256,23 @@ def test_a_confirmation_and_changes_together_are_counted_in_the_subject(started)
         retimed = ("retime", "monthly-bulletin", "2015-04-30", "10:00", "--reason",
                    "same time as the ONS figures", "--as-of", "2015-04-01")  # fmt: skip
         ok(run_cli(*retimed, cwd=started))
+        # And again, on Thursday 2 April: from the 10:00 just set, to 10:30.
+        ok(run_cli(*retimed[:3], "10:30", *retimed[4:7], "2015-04-02", cwd=started))
         ok(run_cli("build", "--as-of", "2015-04-30", cwd=started))
         ok(run_cli(*notify_args(port), cwd=started))
     message = parsed(handler.messages[-1])
     assert message["Subject"] == (
-        "Test Office statistics release calendar: 1 change of plan, 1 newly confirmed"
+        "Test Office statistics release calendar: 2 changes of plan, 1 newly confirmed"
     )
     text = message.text("plain")
     # Changes of plan first, each with its reason first; then the confirmations.
     assert text.index("Changes of plan:") < text.index("Newly confirmed:")
-    assert ("  Reason: same time as the ONS figures\n  Retimed on Wednesday 1 April 2015: "
-            "released at 10:00 UK time on Thursday 30 April 2015.\n") in text  # fmt: skip
+    # The time it had before each retime, worked out from the one before: 09:30, the
+    # standard time, then 10:00.
+    assert ("  Reason: same time as the ONS figures\n  Retimed on Wednesday 1 April 2015 from "
+            "09:30 to 10:00 UK time, on Thursday 30 April 2015.\n") in text  # fmt: skip
+    assert ("  Retimed on Thursday 2 April 2015 from 10:00 to 10:30 UK time, on Thursday 30 "
+            "April 2015.\n") in text  # fmt: skip
     assert "  Confirmed for Thursday 28 May 2015 at 09:30 UK time.\n" in text
 
 
@@ -685,3 +693,195 @@ def test_a_note_calendar_gen_did_not_write_is_refused(started, planted):
     assert refused.returncode == 2 and refused.stderr.startswith(f"{NOTE}: ")
     assert "or remove it: the next run then starts afresh" in refused.stderr
     assert (started / "schedules" / "programme.toml").read_text() == PROGRAMME
+
+
+def test_changes_to_one_release_are_told_in_the_order_they_were_made(started):
+    # The April release moved from Thursday 23 to Thursday 30 April on Friday 27 March
+    # (`started`); on Monday 30 March it moves back to Thursday 16 April (2, 9, 16, 23, 30).
+    # Told by the day each move left, the second would come first, and the subscriber
+    # would read 30 April as where it ended.
+    ok(run_cli("move", "monthly-bulletin", "2015-04-30", "2015-04-16", "--reason",
+               "the police data came early", "--as-of", "2015-03-30", cwd=started))  # fmt: skip
+    ok(run_cli("build", "--as-of", "2015-03-30", cwd=started))
+    with smtp_server(handler := Recorder()) as port:
+        ok(run_cli(*notify_args(port), cwd=started))
+    text = parsed(handler.messages[0]).text("plain")
+    first = "Moved on Friday 27 March 2015 from Thursday 23 April 2015 to Thursday 30 April 2015."
+    second = "Moved on Monday 30 March 2015 from Thursday 30 April 2015 to Thursday 16 April 2015."
+    assert text.index(first) < text.index(second)
+
+
+# An RFC 2047 encoded word is decoded when the header is set: one carrying CR LF would come
+# out as a header of its own, and one carrying U+202E as a direction override.
+ENCODED = "=?utf-8?q?Bulletin=0D=0AReply-To:_thief@example.org?= =?utf-8?b?4oCuZXhl?="
+
+
+def test_encoded_words_in_titles_and_the_organisation_stay_text(tmp_path):
+    root = programme(tmp_path, title=f'"{ENCODED}"')
+    settings = root / "schedules" / "programme.toml"
+    settings.write_text(settings.read_text().replace("Test Office", ENCODED))
+    with smtp_server(handler := Recorder()) as port:
+        ok(run_cli(*notify_args(port, "--since", "2015-03-26"), cwd=root))
+    (envelope,) = handler.messages
+    raw, message = envelope.original_content, parsed(envelope)
+    assert b"\nReply-To:" not in raw and message["Reply-To"] is None
+    assert "\u202e" not in str(message["Subject"]) + str(message["From"]) + str(message["List-Id"])
+    # The subscriber reads the text as written (a zero-width space keeps "=" from "?").
+    shown = message["Subject"].replace("\u200b", "")
+    assert shown.endswith(f": Confirmed: {ENCODED}"), shown
+    assert message.message["From"].addresses[0].addr_spec == SENDER
+
+
+def test_a_digest_too_big_for_one_message_leaves_the_rest_to_the_next(started, monkeypatch):
+    import calendar_gen.digest
+
+    # Retimed on Monday 30 March: two changes of plan, the move (`started`) and this.
+    ok(run_cli("retime", "monthly-bulletin", "2015-04-30", "07:00", "--reason",
+               "market sensitive", "--as-of", "2015-03-30", cwd=started))  # fmt: skip
+    ok(run_cli("build", "--as-of", "2015-03-30", cwd=started))
+    monkeypatch.setattr(calendar_gen.digest, "MAX_MESSAGE", 1)  # room for one event each
+    with smtp_server(handler := Recorder()) as port:
+        first = ok(run_cli(*notify_args(port), cwd=started))
+        second = ok(run_cli(*notify_args(port), cwd=started))
+        third = ok(run_cli(*notify_args(port), cwd=started))
+    one, two = (parsed(m).text("plain") for m in handler.messages)
+    assert "Moved on Friday 27 March 2015" in one and "Retimed" not in one
+    assert "1 more to tell, too many for one message: the next digest tells them." in one
+    assert "Retimed on Monday 30 March 2015" in two and "Moved" not in two
+    assert "more to tell" not in two
+    assert "(changes of plan: 1; 1 more left to the next digest)" in first.stdout
+    assert "(changes of plan: 1), Message-ID" in second.stdout
+    assert "nothing new since the last digest" in third.stdout
+
+
+@pytest.mark.slow
+def test_ten_thousand_events_stay_within_the_message_bound(started):
+    from calendar_gen.digest import MAX_MESSAGE, Addresses, fitted, published
+    from calendar_gen.releases import calendar
+    from calendar_gen.schedule import load_programme
+
+    programme = load_programme(started / "schedules")
+    (event,) = [e for e in published(programme, calendar(programme, programme.builds.last))
+                if e.item.change is not None]  # fmt: skip
+    many = [dataclasses.replace(event, id=f"monthly-bulletin 2015-04 {n}") for n in range(10_000)]
+    to = Addresses(LIST, SENDER, LEAVE)
+    message, rest = fitted(programme, many, to, dt.datetime(2015, 3, 30, tzinfo=dt.UTC))
+    size = len(message.as_bytes())
+    told = message.get_body(("plain",)).get_content().count("  Reason: late data")
+    # About 600 bytes an event: some 3,000 fit, and all 10,000 are told or left, none twice.
+    assert MAX_MESSAGE * 0.8 < size <= MAX_MESSAGE
+    assert told + len(rest) == 10_000 and 2_000 < told < 5_000
+
+
+@pytest.mark.parametrize("edit", ["Moved: Relé", 12])
+def test_a_hand_edited_last_digest_is_refused_not_sent_or_crashed_on(started, edit):
+    with smtp_server(handler := Recorder()) as port:
+        ok(run_cli(*notify_args(port), cwd=started))
+        data = json.loads((started / NOTE).read_text())
+        last = data["lists"][LIST]["last"]
+        # Sent as it is by --resend-last, it must be the ASCII message notify wrote.
+        last["message"] = last["message"].replace("Moved:", edit) if isinstance(edit, str) else edit
+        (started / NOTE).write_text(json.dumps(data))
+        refused = run_cli(*notify_args(port, "--resend-last"), cwd=started)
+    assert refused.returncode == 2, refused.stderr
+    assert refused.stderr.startswith(f"{NOTE}: is not a note calendar-gen wrote; put back")
+    assert len(handler.messages) == 1
+
+
+def test_a_confirmation_told_with_its_later_move_says_it_has_changed_since(tmp_path):
+    # Confirmed on 26 March for Thursday 23 April, moved on the 27th to Thursday 30 April:
+    # a digest from the 26th tells both, and the confirmation must not read as its day.
+    root = programme(tmp_path)
+    moved(root)
+    with smtp_server(handler := Recorder()) as port:
+        ok(run_cli(*notify_args(port, "--since", "2015-03-26"), cwd=root))
+    message = parsed(handler.messages[0])
+    said = ("Confirmed for Thursday 23 April 2015 at 09:30 UK time. It has changed since: see "
+            "Changes of plan above.")  # fmt: skip
+    assert f"  {said}\n" in message.text("plain") and said in message.text("html")
+    assert message.text("plain").count("It has changed since") == 1
+
+
+def test_a_server_dripping_its_answer_is_given_up_on_within_ten_timeouts(started):
+    def dripping(connection: socket.socket) -> None:
+        # A byte every 0.2 s: no single read waits its 0.5 s, and the greeting never ends.
+        connection.sendall(b"220-")
+        while True:
+            connection.sendall(b"x")
+            time.sleep(0.2)
+
+    before = (started / NOTE).read_bytes()
+    with raw_server(dripping) as port:
+        start = time.monotonic()
+        failed = run_cli(*notify_args(port)[:-2], "--timeout", "0.5", cwd=started)
+        took = time.monotonic() - start
+    assert 5 <= took < 8, took  # 10 times the 0.5 s --timeout, then given up on
+    assert failed.returncode == 1
+    assert failed.stderr == (
+        f"127.0.0.1:{port}: the server did not finish in 5 seconds (10 times --timeout); "
+        "nothing was sent; the next run sends it\n"
+    )
+    assert (started / NOTE).read_bytes() == before
+
+
+def test_a_first_run_with_since_and_nothing_to_send_still_starts_the_list(tmp_path):
+    # Confirmed on Thursday 26 March, before --since 27 March, and the build on the 27th
+    # publishes nothing new: nothing to send. The move built later on the 27th is then new
+    # to a run without --since, not taken as told.
+    root = programme(tmp_path)
+    ok(run_cli("build", "--as-of", "2015-03-27", cwd=root))
+    with smtp_server(handler := Recorder()) as port:
+        quiet = ok(run_cli(*notify_args(port, "--since", "2015-03-27"), cwd=root))
+        moved(root)
+        ok(run_cli(*notify_args(port), cwd=root))
+    assert "nothing was sent" in quiet.stdout
+    (envelope,) = handler.messages
+    assert "Moved on Friday 27 March 2015" in parsed(envelope).text("plain")
+
+
+def test_a_change_built_only_into_a_preview_folder_is_not_told(started):
+    # The move of `started` is in feeds/; a cancellation built into preview/ alone is
+    # sealed in the record, but the feeds subscribers read do not show it.
+    with smtp_server(handler := Recorder()) as port:
+        ok(run_cli(*notify_args(port), cwd=started))
+        ok(run_cli("cancel", "monthly-bulletin", "2015-04-30", "--reason", "series stopped",
+                   "--as-of", "2015-03-30", cwd=started))  # fmt: skip
+        ok(run_cli("build", "--as-of", "2015-03-30", "--out", "preview", cwd=started))
+        refused = run_cli(*notify_args(port), cwd=started)
+        ok(run_cli("build", "--as-of", "2015-03-30", "--published", "preview/releases.json",
+                   cwd=started))  # fmt: skip
+        ok(run_cli(*notify_args(port), cwd=started))
+    assert refused.returncode == 2
+    assert refused.stderr.startswith(
+        "feeds/releases.json is not what the last build (as of 2015-03-30) wrote"
+    ), refused.stderr
+    assert refused.stderr.endswith("(calendar-gen build --out feeds --published FILE, naming "
+                                   "the releases.json it wrote)\n")  # fmt: skip
+    first, second = (parsed(m).text("plain") for m in handler.messages)
+    assert "Moved on Friday 27 March 2015" in first and "Cancelled" not in first
+    assert "Cancelled on Monday 30 March 2015" in second
+
+
+def test_a_note_told_past_the_last_build_is_refused_not_obeyed(started):
+    # Hand-edited (or from another record) to say the list was told up to 30 April, when
+    # the last build was on 27 March: obeyed, it would hold back every change until May.
+    data = json.loads((started / NOTE).read_text())
+    data["lists"][LIST]["since"] = "2015-04-30"
+    (started / NOTE).write_text(json.dumps(data))
+    with smtp_server(handler := Recorder()) as port:
+        refused = run_cli(*notify_args(port), cwd=started)
+    assert refused.returncode == 2 and handler.messages == []
+    assert refused.stderr.startswith(
+        f"{NOTE}: says {LIST} was told of what was published up to 2015-04-30, after this "
+        "record's last build (2015-03-27)"
+    ), refused.stderr
+
+
+def test_since_after_the_last_build_is_refused(tmp_path):
+    # Built on Thursday 26 March 2015: a start on the 27th has nothing published to give.
+    root = programme(tmp_path)
+    refused = run_cli(*notify_args(1, "--since", "2015-03-27"), cwd=root)
+    assert refused.returncode == 2
+    assert refused.stderr == ("--since 2015-03-27 is after the last build (2015-03-26): give a "
+                              "day it or a build before it published\n")  # fmt: skip
+    assert not (root / NOTE).exists()

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import assert_never
 
 from calendar_gen.digest import (
+    FIX,
     NOTE,
     Addresses,
     Delivery,
@@ -21,7 +22,7 @@ from calendar_gen.digest import (
     Last,
     NotifyStep,
     Told,
-    compose,
+    fitted,
     note_text,
     published,
     read_note,
@@ -32,6 +33,7 @@ from calendar_gen.errors import CalendarGenError
 from calendar_gen.mailing import NotSent, Security, Server, context, deliver, loopback
 from calendar_gen.model import Programme
 from calendar_gen.output import publish
+from calendar_gen.readback import ReadBackError
 from calendar_gen.reports import NotifyReport, Outcome
 from calendar_gen.schedule import load_programme
 from calendar_gen.usecases.shared import Waiting, not_half_written, writing
@@ -120,6 +122,19 @@ class Run:
         if last is not None and last.delivery in (Delivery.PREPARED, Delivery.SENDING):
             raise NotSent(_unsure(last, self.addresses.to, self.folder))
 
+    def refuse_after(self, since: dt.date | None, through: dt.date) -> None:
+        """A start after the last build would hold back every change until that day."""
+        told = self.told
+        if since is not None and since > through:
+            raise CalendarGenError(f"--since {since} is after the last build ({through}): "
+                                   "give a day it or a build before it published")  # fmt: skip
+        if told is not None and told.since > through:
+            raise ReadBackError(
+                f"{self.folder / NOTE}: says {self.addresses.to} was told of what was "
+                f"published up to {told.since}, after this record's last build ({through}), "
+                f"so it is not a note notify wrote from this record; {FIX}"
+            )
+
     def digest(self, schedules: str | Path, since: dt.date | None, now: dt.datetime,
                step: NotifyStep) -> NotifyReport:  # fmt: skip
         """Work out what is new since the last digest, and send it or note it prepared."""
@@ -132,23 +147,32 @@ class Run:
             )
         programme = load_programme(schedules)
         through, events = _published(programme)
+        _refuse_another_build(self.folder, programme)
+        self.refuse_after(since, through)
         if told is None and since is None:  # the first run: the present is the start
             self.note(Told(through, {e.id: e.on for e in events if e.on >= through}))
             return NotifyReport(Outcome.STARTED, to, through=through)
         base = told or Told(since or through)
         if not (untold := base.untold(events)):
+            if told is None:  # the first, with --since: a later run goes on from that day
+                self.note(base)
             return NotifyReport(Outcome.NOTHING, to, through=through)
-        message = compose(programme, untold, self.addresses, now)
-        last = Last(Delivery.PREPARED, str(message["Message-ID"]), through,
-                    {e.id: e.on for e in untold}, message.as_bytes().decode("ascii"),
+        message, rest = fitted(programme, untold, self.addresses, now)
+        left = {e.id for e in rest}
+        told_now = [e for e in untold if e.id not in left]
+        # What is left is untold from its first day on: the list's start stays there.
+        start = min((e.on for e in rest), default=through)
+        last = Last(Delivery.PREPARED, str(message["Message-ID"]), start,
+                    {e.id: e.on for e in told_now}, message.as_bytes().decode("ascii"),
                     str(message["Date"]))  # fmt: skip
-        counts = _counts(untold)
+        counts, more = _counts(told_now), len(rest)
         if step is NotifyStep.PREPARE:
             self.note(replace(base, last=last))
-            return NotifyReport(Outcome.PREPARED, to, through=through, last=last, counts=counts)
+            return NotifyReport(Outcome.PREPARED, to, through=through, last=last, counts=counts,
+                                more=more)  # fmt: skip
         self.send(base, last)
         return NotifyReport(Outcome.SENT, to, through=through, last=last, counts=counts,
-                            server=str(self.server))  # fmt: skip
+                            server=str(self.server), more=more)  # fmt: skip
 
     def send_prepared(self) -> NotifyReport:
         told = self.told
@@ -204,6 +228,23 @@ def _published(programme: Programme) -> tuple[dt.date, list[Event]]:
             "is nothing subscribers were shown to tell them of. Run calendar-gen build first"
         )
     return builds.last, published(programme, calendar(programme, builds.last))
+
+
+def _refuse_another_build(folder: Path, programme: Programme) -> None:
+    """The folder must hold what the last build wrote: one that wrote another (a preview)
+    sealed events that subscribers of this one were never shown."""
+    from calendar_gen.site import file_digest
+
+    builds = programme.builds
+    assert builds is not None
+    if builds.releases and file_digest(folder / "releases.json") != builds.releases:
+        raise CalendarGenError(
+            f"{folder}/releases.json is not what the last build (as of {builds.last}) wrote, "
+            f"as {programme.record_path} says: that build wrote another folder, or this one "
+            "was changed since, so its subscribers were not shown what it published. Give "
+            "--out the folder it wrote, or build into this one first (calendar-gen build "
+            f"--out {folder} --published FILE, naming the releases.json it wrote)"
+        )
 
 
 def _unsure(last: Last, to: str, folder: Path) -> str:
