@@ -39,7 +39,7 @@ from calendar_gen.model import (
     choose,
     fold_shown,
 )
-from calendar_gen.record import read_record
+from calendar_gen.record import Record, read_record
 from calendar_gen.rules import (
     WEEKDAYS,
     AdHocRule,
@@ -1029,6 +1029,13 @@ def load_programme(folder: str | Path, *, promises_first: bool = False) -> Progr
         problems.append(record.seals.taken_out)
     if problems or settings is None:
         raise ScheduleError(problems)
+    return _programme(settings, tuple(topics), shown, record)
+
+
+def _programme(
+    settings: _Settings, topics: tuple[Topic, ...], shown: str, record: Record
+) -> Programme:
+    """The programme its settings, topics and record make."""
     return Programme(
         organisation=settings.organisation,
         period=settings.period,
@@ -1046,7 +1053,7 @@ def load_programme(folder: str | Path, *, promises_first: bool = False) -> Progr
         govuk_organisation=settings.govuk_organisation,
         reminder=settings.reminder,
         publication_feeds=settings.publication_feeds,
-        topics=tuple(topics),
+        topics=topics,
         folder=shown,
         announcements=record.announcements,
         builds=record.builds,
