@@ -13,8 +13,12 @@ github.com/alphagov/whitehall at 06ae02d):
   lib/search/presenters/entity_expander.rb: organisations come as objects with `title` and
   `slug`.
 - whitehall app/presenters/publishing_api/statistics_announcement_presenter.rb: what a
-  statistics announcement sends (display_date, release_timestamp, state, `format_sub_type`
-  "national" or "official", cancellation_reason, latest_change_note);
+  statistics announcement sends (display_date, release_timestamp, state, cancellation_reason,
+  latest_change_note, and its document type "national_statistics_announcement" or
+  "official_statistics_announcement"). Its `format_sub_type` is no field of the Search API's
+  (not in field_definitions.json), and lib/parameter_parser/search_parameter_parser.rb
+  refuses the whole search, 422, when `fields` names one it does not define: the type is read
+  from `content_store_document_type` (lib/govuk_index/presenters/common_fields_presenter.rb).
   app/models/statistics_announcement_date.rb and config/initializers/formats.rb: a
   display_date is "20 May 2027 9:30am" (exact), "May 2027" (one month) or "May to June 2027"
   (two months, the month of the release date and the next).
@@ -47,7 +51,8 @@ PAGE = 1000  # announcements asked for a page: the Search API gives at most 1500
 MAX_PAGES = 40  # a whole government's year is a few thousand: forty pages is ten times that
 MAX_TEXT = 500  # characters of a title or summary kept: GOV.UK's are a few dozen
 FIELDS = ("title", "link", "description", "release_timestamp", "display_date",
-          "statistics_announcement_state", "organisations", "format_sub_type")  # fmt: skip
+          "statistics_announcement_state", "organisations",
+          "content_store_document_type")  # fmt: skip
 UK = ZoneInfo("Europe/London")
 NAME = "GOV.UK"  # how clashes name the calendar unless told otherwise
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -79,7 +84,7 @@ class Notice:
     state: State
     organisations: tuple[str, ...]  # their names
     slugs: tuple[str, ...]  # their slugs on GOV.UK ("home-office")
-    sub_type: str  # "national", "official" or "" when not given
+    sub_type: str  # "national", "official" or "" when not given (content_store_document_type)
     summary: str = ""
 
     @property
@@ -250,8 +255,15 @@ def _notice(item: Any, where: str, n: int) -> Notice:
     names, slugs = _organisations(item.get("organisations"), where, n)
     return Notice(title, _text(item, "link", where, n, required=False), local,
                   precision_of(display), display or said(local, Precision.EXACT), State(state),
-                  names, slugs, _text(item, "format_sub_type", where, n, required=False),
+                  names, slugs, _sub_type(_text(item, "content_store_document_type", where, n,
+                                              required=False)),
                   _text(item, "description", where, n, required=False))  # fmt: skip
+
+
+def _sub_type(document_type: str) -> str:
+    """National or official, from national_statistics_announcement and its like."""
+    kind = document_type.removesuffix("_statistics_announcement")
+    return kind if kind in ("national", "official") else ""
 
 
 def _organisations(value: Any, where: str, n: int) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -35,7 +35,7 @@ def result(title, stamp, *, display="", state="confirmed", orgs=("office-for-nat
         "display_date": display,
         "statistics_announcement_state": state,
         "organisations": [{"title": o.replace("-", " ").title(), "slug": o} for o in orgs],
-        "format_sub_type": "official",
+        "content_store_document_type": "official_statistics_announcement",
     }
 
 
@@ -70,6 +70,30 @@ YEAR = [
 ]
 
 
+# Some of the fields the Search API defines (search-api config/schema/field_definitions.json at
+# 392b480): a search whose `fields` names any other is refused whole, 422, and so is one with a
+# parameter it does not know (lib/parameter_parser/search_parameter_parser.rb, return_fields
+# and "Unexpected parameters"; lib/rummager/app.rb answers a ParseError with 422).
+REAL_FIELDS = {
+    *("title", "link", "description", "release_timestamp", "display_date", "organisations"),
+    *("statistics_announcement_state", "content_store_document_type", "display_type"),
+    *("public_timestamp", "slug", "format", "latest_change_note"),
+}
+REAL_PARAMETERS = {
+    *("q", "start", "count", "order", "fields", "filter_format", "filter_release_timestamp"),
+    *("filter_organisations", "reject_organisations"),
+}
+
+
+def refused(query):
+    """The Search API's own error for what it does not know, or None."""
+    errors = [f"Some requested fields are not valid return fields: {sorted(wrong)}"
+              for wrong in [set(query.get("fields", [])) - REAL_FIELDS] if wrong]  # fmt: skip
+    if unknown := set(query) - REAL_PARAMETERS:
+        errors.append(f"Unexpected parameters: {', '.join(sorted(unknown))}")
+    return ". ".join(errors) or None
+
+
 class SearchAPI(http.server.BaseHTTPRequestHandler):
     """/api/search.json paged by start and count, as the Search API pages; a few answers
     that break, on other paths."""
@@ -79,6 +103,8 @@ class SearchAPI(http.server.BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         query = urllib.parse.parse_qs(url.query)
         server.asked.append(query)
+        if (error := refused(query)) is not None:
+            return self._send(json.dumps({"error": error}).encode(), 422)
         if url.path in ("/api/search.json", "/slow/search.json"):
             start, count = int(query["start"][0]), int(query["count"][0])
             total = server.total or len(server.results)
@@ -88,8 +114,11 @@ class SearchAPI(http.server.BaseHTTPRequestHandler):
             body = server.bodies[url.path]
         if url.path == "/slow/search.json" and query["start"] != ["0"]:
             return self._drip(body)
+        self._send(body)
+
+    def _send(self, body, code=200):
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            self.send_response(200)
+            self.send_response(code)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -363,3 +392,14 @@ def test_the_organisation_on_gov_uk_is_checked_in_programme_toml(tmp_path):
     assert 'govuk_organisation "Home Office" is not the organisation\'s slug on GOV.UK' \
         in found.stderr  # fmt: skip
     assert 'write it like govuk_organisation = "home-office"' in found.stderr
+
+
+def test_the_type_comes_from_the_document_type_the_search_api_has():
+    # whitehall sends national_statistics_announcement or official_statistics_announcement as
+    # the document type; the Search API keeps it as content_store_document_type.
+    items = [result("A", "2027-05-20T08:30:00Z"), result("B", "2027-05-20T08:30:00Z"),
+             result("C", "2027-05-20T08:30:00Z")]  # fmt: skip
+    items[0]["content_store_document_type"] = "national_statistics_announcement"
+    del items[2]["content_store_document_type"]
+    notices = govuk.read_saved(json.dumps(answer(items)).encode(), "x.json")
+    assert [n.sub_type for n in notices] == ["national", "official", ""]
