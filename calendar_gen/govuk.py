@@ -170,7 +170,8 @@ def fetch_all(base: str, since: dt.date, organisation: str = "") -> list[Notice]
             raise CalendarFileError(f"{url}: cannot be fetched: no complete answer within "
                                     f"{calendars.TIMEOUT:g} seconds for all its pages")  # fmt: skip
         try:
-            data = fetch(url, seconds=seconds, limit=left)
+            # Never a redirect: a server could send the next page's request to another host.
+            data = fetch(url, seconds=seconds, limit=left, redirects=False)
         except TooBig:
             raise CalendarFileError(
                 f"{url}: the answers are more than {calendars.MAX_BYTES:,} bytes in all, too "

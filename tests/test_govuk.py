@@ -105,7 +105,10 @@ class SearchAPI(http.server.BaseHTTPRequestHandler):
         server.asked.append(query)
         if (error := refused(query)) is not None:
             return self._send(json.dumps({"error": error}).encode(), 422)
-        if url.path in ("/api/search.json", "/slow/search.json"):
+        if url.path == "/moved/search.json" and query["start"] != ["0"]:
+            where = f"http://localhost:{server.server_address[1]}/api/search.json?{url.query}"
+            return self._moved(where)
+        if url.path in ("/api/search.json", "/slow/search.json", "/moved/search.json"):
             start, count = int(query["start"][0]), int(query["count"][0])
             total = server.total or len(server.results)
             body = json.dumps(answer(server.results[start:start + count], start,
@@ -123,6 +126,13 @@ class SearchAPI(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+
+    def _moved(self, where):
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.send_response(302)
+            self.send_header("Location", where)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
 
     def _drip(self, body):
         """A byte every 20 ms: each read well within any per-read timeout."""
@@ -403,3 +413,18 @@ def test_the_type_comes_from_the_document_type_the_search_api_has():
     del items[2]["content_store_document_type"]
     notices = govuk.read_saved(json.dumps(answer(items)).encode(), "x.json")
     assert [n.sub_type for n in notices] == ["national", "official", ""]
+
+
+def test_a_page_that_redirects_elsewhere_is_not_followed(tmp_path, api, monkeypatch):
+    # The first page comes; the second redirects to another host (localhost, not 127.0.0.1):
+    # a link the server made, not us, so it is refused, never asked.
+    monkeypatch.setattr(govuk, "PAGE", 3)
+    found = clashes(tmp_path, api, path="/moved/search.json")
+    assert found.returncode == 2 and "Traceback" not in found.stderr
+    assert found.stderr.startswith(f"{api.url}/moved/search.json?filter_format=")
+    assert found.stderr.endswith(
+        f": redirects to http://localhost:{api.server_address[1]}/api/search.json?"
+        f"{found.stderr.split('?', 1)[1].split(':', 1)[0]}, which is not followed: a page of "
+        "answers is read only at the address asked for; write the address the answers are at\n"
+    )
+    assert len(api.asked) == 2 and found.stdout == ""
