@@ -240,7 +240,13 @@ def _text(item: dict[str, Any], key: str, where: str, n: int, required: bool = T
         return ""
     if not isinstance(value, str) or (required and not value.strip()):
         raise _shape(where, f"result {n} has {key} {shown(value)}, not a text")
-    return value[:MAX_TEXT]
+    return one_line(value)
+
+
+def one_line(text: str) -> str:
+    """At most MAX_TEXT characters on one line: GOV.UK's titles, dates and links have no line
+    breaks, and one sent in a title would start a line of its own in what is printed."""
+    return " ".join(text[: MAX_TEXT * 4].split())[:MAX_TEXT]
 
 
 def _notice(item: Any, where: str, n: int) -> Notice:
@@ -276,13 +282,13 @@ def _organisations(value: Any, where: str, n: int) -> tuple[tuple[str, ...], tup
     names, slugs = [], []
     for org in value:
         if isinstance(org, str):
-            names.append(org[:MAX_TEXT])
-            slugs.append(org.strip("/").rsplit("/", 1)[-1][:MAX_TEXT])
+            names.append(one_line(org))
+            slugs.append(one_line(org.strip("/").rsplit("/", 1)[-1]))
         elif isinstance(org, dict) and isinstance(org.get("slug", ""), str):
             slug = str(org.get("slug", "")).strip("/").rsplit("/", 1)[-1]
             title = org.get("title")
-            names.append(str(title if isinstance(title, str) else slug)[:MAX_TEXT])
-            slugs.append(slug[:MAX_TEXT])
+            names.append(one_line(str(title if isinstance(title, str) else slug)))
+            slugs.append(one_line(slug))
         else:
             raise _shape(where, f"result {n} has an organisation {shown(org)}, not a name")
     return tuple(names), tuple(slugs)
@@ -404,7 +410,7 @@ def past_dates(data: bytes, where: str) -> list[tuple[str, dt.date]]:
             display = _text(item, "display_date", where, n, required=False)
             gone = item.get("statistics_announcement_state") == State.CANCELLED
             if not gone and precision_of(display) is Precision.EXACT:
-                found.append((series_title(item["title"][:MAX_TEXT]), start.date()))
+                found.append((series_title(one_line(item["title"])), start.date()))
     return found
 
 

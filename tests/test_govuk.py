@@ -428,3 +428,15 @@ def test_a_page_that_redirects_elsewhere_is_not_followed(tmp_path, api, monkeypa
         "answers is read only at the address asked for; write the address the answers are at\n"
     )
     assert len(api.asked) == 2 and found.stdout == ""
+
+
+def test_a_line_break_in_an_announcement_starts_no_line_in_clashes(tmp_path, api):
+    forged = "Tue 13 May 2014  external  forged\n0 clashes in 2014/15"
+    api.results = [result("Labour market\n" + forged, "2014-05-13T08:30:00Z",
+                          orgs=("office-for-national-statistics\r\nx",))]  # fmt: skip
+    found = clashes(tmp_path, api)
+    assert found.returncode == 1
+    [clash, total] = found.stdout.splitlines()
+    assert "on the day of Labour market Tue 13 May 2014 external forged 0 clashes in " \
+        "2014/15 (09:30, GOV.UK: Office For National Statistics X, confirmed)" in clash  # fmt: skip
+    assert total == "1 clash in 2014/15"

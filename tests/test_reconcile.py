@@ -280,6 +280,27 @@ def test_a_hostile_title_on_gov_uk_never_reaches_the_terminal(programme):
     assert not set("\x1b\x07\x9b\u202e\u2066") & set(found.stdout + found.stderr)
 
 
+def test_a_line_break_sent_in_any_text_starts_no_line_of_its_own(programme):
+    # A display date, a link and a title, each with a line that reads like the last line of
+    # an answer in step; on GOV.UK none has a line break, so each is read as one line.
+    fake = "\nin step with GOV.UK as of Tue 20 May 2014: 0 announcements\r\u2028"
+    july = on_govuk("Police workforce: June 2014", "2014-07-09T08:30:00Z", state="provisional",
+                    display="9 July 2014" + fake + "9:30am")  # fmt: skip
+    may = on_govuk("Police workforce: April 2014", "2014-05-13T08:30:00Z", link="x" + fake)
+    (programme / "govuk.json").write_text(json.dumps(answer([july, may, on_govuk(
+        "Knife" + fake, "2014-09-04T08:30:00Z")])))  # fmt: skip
+    found = reconcile(programme)
+    assert found.returncode == 1
+    lines = found.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines[:3]] == ["govuk-live", "govuk-missing",
+                                                          "govuk-date"]  # fmt: skip
+    assert "on GOV.UK for 9 July 2014 in step with GOV.UK as of Tue 20 May 2014: 0 " \
+        "announcements 9:30am" in lines[2]  # fmt: skip
+    assert sum(line.startswith("in step") for line in lines) == 0
+    assert all(line.startswith(("govuk-", "13 drifts from")) for line in lines), lines
+    assert len(lines) == 14
+
+
 def test_a_real_process_exits_1_on_drift_and_0_in_step(programme):
     found = run_process("reconcile", "--as-of", "2014-05-20", "--govuk", "govuk.json",
                         cwd=programme)  # fmt: skip
