@@ -2,9 +2,10 @@
 fields a publisher types into GOV.UK to put each drift right.
 
 An announcement on GOV.UK is a publication's when its title is the publication's title (or
-the title or slug govuk-titles.toml gives for it), alone or followed by its period after a
-colon or comma ("Immigration statistics: October to December 2014"), case and spacing aside,
-or its address's slug is the slug given, alone or followed by more words
+the title govuk-titles.toml gives for it), alone or followed by its period after a colon,
+comma, semicolon, full stop, dash or bracket ("Immigration statistics: October to December
+2014"), case, punctuation and spacing aside; or, for a slug govuk-titles.toml gives, when its
+address's slug is that slug, alone or followed by more words
 ("immigration-statistics-october-to-december-2014"); the longest such title wins. A
 publication's releases and its announcements are then paired nearest day first, never more
 than MAX_APART days apart.
@@ -34,13 +35,9 @@ TITLES_FILE = "govuk-titles.toml"
 MAX_APART = 45  # days: a monthly release is paired with its own month's announcement
 DRIFTS = (FindingKind.GOVUK_DATE, FindingKind.GOVUK_STATE, FindingKind.GOVUK_MISSING,
           FindingKind.GOVUK_UNKNOWN, FindingKind.GOVUK_LIVE)  # fmt: skip
-_SEPARATOR = (
-    ":",
-    ",",
-    " -",
-    " \u2013",
-    " (",
-)  # the last but one an en dash  # what follows a title before its period
+# What ends a title before its period: a colon, comma, semicolon or full stop, or a dash (en
+# and em dashes too) or bracket after a space.
+_SEPARATOR = re.compile(r"[:,;.]|\s[-\u2013\u2014(]")
 
 
 @dataclass(frozen=True)
@@ -64,7 +61,18 @@ class Drift:
 
 
 def _key(text: str) -> str:
-    return " ".join(text.casefold().split())
+    """Its words, case and punctuation aside: "Hate crime, England and Wales" is
+    "hate crime england and wales"."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+@dataclass(frozen=True)
+class _Name:
+    """A publication's title on GOV.UK as a key, or the slug of its announcements' address."""
+
+    key: str
+    publication: str
+    slug: bool  # given in govuk-titles.toml as one word: matched to the address too
 
 
 def read_titles(path: Path, programme: Programme) -> dict[str, str]:
@@ -92,14 +100,25 @@ def read_titles(path: Path, programme: Programme) -> dict[str, str]:
     return {k: str(v) for k, v in data.items()}
 
 
-def _owner(notice: Notice, keys: Sequence[tuple[str, str]]) -> str | None:
-    """The publication whose title (or slug) the announcement has: keys longest first."""
-    title = _key(notice.title)
-    for key, pub_id in keys:
-        if title == key or (" " not in key and f"{notice.slug}-".startswith(f"{key}-")):
-            return pub_id
-        if any(title.startswith(key + sep) for sep in _SEPARATOR):
-            return pub_id
+def _names(programme: Programme, titles: dict[str, str]) -> list[_Name]:
+    """Each publication's title on GOV.UK as a key, longest first."""
+    names = []
+    for p in programme.publications:
+        given = titles.get(p.id, p.title)
+        slug = p.id in titles and len(given.split()) == 1
+        names.append(_Name(given.strip().casefold() if slug else _key(given), p.id, slug))
+    return sorted(names, key=lambda n: -len(n.key))
+
+
+def _owner(notice: Notice, names: Sequence[_Name]) -> str | None:
+    """The publication whose title (or slug) the announcement has: names longest first."""
+    title = notice.title
+    heads = {_key(title), *(_key(title[: m.start()]) for m in _SEPARATOR.finditer(title))}
+    for name in names:
+        if name.slug and f"{notice.slug}-".startswith(f"{name.key}-"):
+            return name.publication
+        if name.key in heads:
+            return name.publication
     return None
 
 
@@ -134,8 +153,7 @@ def drifts(
     as_of: dt.date,
 ) -> tuple[list[Drift], int]:
     """Every drift between the releases and the announcements, and how many were paired."""
-    keys = sorted(((_key(titles.get(p.id, p.title)), p.id) for p in programme.publications),
-                  key=lambda k: -len(k[0]))  # fmt: skip
+    keys = _names(programme, titles)
     theirs: dict[str, list[Notice]] = {}
     found: list[Drift] = []
     for n in notices:

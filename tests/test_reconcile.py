@@ -374,3 +374,45 @@ def test_confirmed_there_and_provisional_here_is_for_the_build_to_put_right(prog
     ) in found.stdout.splitlines()
     rows = json.loads((programme / "out" / "govuk-announcements.json").read_text())["entries"]
     assert "2014-07-08" not in [r["release_date"] for r in rows]  # nothing to type there
+
+
+SIMILAR = "".join(
+    f"""
+[[publication]]
+id = "{pub_id}"
+title = "{title}"
+description = "Figures."
+designation = "Official Statistics"
+frequency = "monthly"
+day = "second tuesday"
+"""
+    for pub_id, title in [
+        ("one-word", "Immigration"),
+        ("immigration", "Immigration statistics"),
+        ("quarterly", "Immigration statistics quarterly release"),
+        ("hate", "Hate crime, England and Wales"),
+    ]
+)
+
+
+def test_titles_pair_case_punctuation_and_period_aside_and_never_a_similar_one(tmp_path):
+    write_schedules(tmp_path / "schedules", {"t": 'topic = "T"\n' + SIMILAR})
+    # Every one a day after the release of 8 July 2014, so each pairing shows as a date drift.
+    titles = [
+        "IMMIGRATION STATISTICS \u2014 April to June 2014",  # an em dash
+        "Immigration statistics quarterly release: April to June 2014",
+        "Hate crime England and Wales: 2013 to 2014",  # no comma
+        # Like "Immigration" but no publication's: its slug starts immigration-, yet the
+        # title is no slug, so it is unknown, not the one-word publication's.
+        "Immigration enforcement figures: June 2014",
+    ]
+    (tmp_path / "govuk.json").write_text(json.dumps(answer(
+        [on_govuk(t, "2014-07-09T08:30:00Z", state="provisional") for t in titles])))  # fmt: skip
+    found = run_cli("reconcile", "--as-of", "2014-06-20", "--govuk", "govuk.json", "--format",
+                    "json", cwd=tmp_path)  # fmt: skip
+    data = json.loads(found.stdout)
+    paired = {(d["here"]["publication"], d["govuk"]["title"]) for d in data["drifts"]
+              if d["kind"] == "govuk-date"}  # fmt: skip
+    assert paired == {("immigration", titles[0]), ("quarterly", titles[1]), ("hate", titles[2])}
+    [unknown] = [d["govuk"]["title"] for d in data["drifts"] if d["kind"] == "govuk-unknown"]
+    assert unknown == titles[3]
