@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -77,27 +76,34 @@ class _Name:
 
 def read_titles(path: Path, programme: Programme) -> dict[str, str]:
     """govuk-titles.toml: each publication id = its title on GOV.UK, or its slug there."""
-    from calendar_gen.files import Refused, read_regular
+    from calendar_gen.files import read_toml_text
     from calendar_gen.schedule import FILE_LIMIT
 
-    def problem(message: str, publication: str | None = None) -> ScheduleError:
-        return ScheduleError([Problem(str(path), message, publication)])
-
-    try:
-        data = tomllib.loads(read_regular(path, FILE_LIMIT).decode("utf-8"))
-    except (Refused, OSError, UnicodeDecodeError) as error:
-        raise problem(f"cannot be read: {error}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise problem(f"is not valid TOML: {error}") from None
-    ids = {p.id for p in programme.publications}
+    # Read as a schedule is: a byte-order mark, Windows line ends and Word's quotes are met.
+    data, text, problem = read_toml_text(path, str(path), FILE_LIMIT)
+    if data is None:
+        raise ScheduleError([problem or Problem(str(path), "cannot be read")])
+    ids, problems = sorted(p.id for p in programme.publications), []
+    like = f'{ids[0] if ids else "its-id"} = "Its title on GOV.UK"'
     for pub_id, value in data.items():
+        at = _line_of(text, pub_id)
         if pub_id not in ids:
-            raise problem(f"{pub_id} is no publication of the programme: write one of its ids, "
-                          f"like {sorted(ids)[0]} = \"Its title on GOV.UK\"")  # fmt: skip
-        if not isinstance(value, str) or not value.strip():
-            raise problem(f"{pub_id} = {shown(value)}: write its title on GOV.UK, or the last "
-                          "part of its announcements' address, as text", pub_id)  # fmt: skip
+            problems.append(Problem(str(path), f"{at}{shown(pub_id)} is no publication of the "
+                                    f"programme: write one of its ids, like {like}"))  # fmt: skip
+        elif not isinstance(value, str) or not value.strip():
+            problems.append(Problem(str(path), f"{at}{pub_id} = {shown(value)}: write its "
+                                    "title on GOV.UK, or the last part of its announcements' "
+                                    "address, as text", pub_id))  # fmt: skip
+    if problems:
+        raise ScheduleError(problems)
     return {k: str(v) for k, v in data.items()}
+
+
+def _line_of(text: str, key: str) -> str:
+    """Where `key` is given, bare or quoted ("line 3: "), or "" when it is not found."""
+    written = re.compile(rf"\s*(?:{re.escape(key)}|[\"']{re.escape(key)}[\"'])\s*=")
+    lines = text.splitlines()
+    return next((f"line {n}: " for n, line in enumerate(lines, 1) if written.match(line)), "")
 
 
 def _names(programme: Programme, titles: dict[str, str]) -> list[_Name]:

@@ -170,12 +170,17 @@ def test_without_the_titles_file_nothing_lines_up(programme):
     ("text", "message"),
     [
         (
-            'nowhere = "X"\n',
-            "nowhere is no publication of the programme: write one of its "
+            '# ids and titles\nnowhere = "X"\n',
+            'line 2: "nowhere" is no publication of the programme: write one of its '
             'ids, like police = "Its title on GOV.UK"',
         ),
-        ("police = 3\n", "publication 'police': police = 3: write its title on GOV.UK"),
-        ("police = \n", "is not valid TOML"),
+        ("police = 3\n", "publication 'police': line 1: police = 3: write its title on GOV.UK"),
+        ("police = \n", "invalid TOML: Invalid value (at line 1, column 10); text must be in "),
+        # Word's quotes, as a statistician's editor may type them.
+        (
+            "police = \u201cPolice workforce\u201d\n",
+            'use straight quotes "...": police = "Police workforce"',
+        ),
     ],
 )
 def test_a_broken_titles_file_is_a_plain_error(programme, text, message):
@@ -184,6 +189,25 @@ def test_a_broken_titles_file_is_a_plain_error(programme, text, message):
     assert found.returncode == 2 and "Traceback" not in found.stderr
     assert found.stderr.startswith("schedules/govuk-titles.toml: ")
     assert message in found.stderr
+
+
+def test_a_titles_file_saved_by_notepad_is_read_and_every_problem_is_told(programme):
+    # A byte-order mark and Windows line ends, as Windows Notepad saves it: read as it is.
+    titles = programme / "schedules" / "govuk-titles.toml"
+    titles.write_bytes(b"\xef\xbb\xbf" + TITLES.replace("\n", "\r\n").encode())
+    assert reconcile(programme).returncode == 1  # drifts, read as with the plain file
+    assert "10 lined up with the record" in reconcile(programme).stdout
+    # Two wrong lines: both told, each by its line, nothing printed but the problems.
+    titles.write_text('police = ""\n"no-such" = "X"\n')
+    found = reconcile(programme)
+    assert found.returncode == 2 and found.stdout == ""
+    assert found.stderr.splitlines() == [
+        "schedules/govuk-titles.toml: publication 'police': line 1: police = \"\": write its "
+        "title on GOV.UK, or the last part of its announcements' address, as text",
+        'schedules/govuk-titles.toml: line 2: "no-such" is no publication of the programme: '
+        'write one of its ids, like police = "Its title on GOV.UK"',
+        "2 problems found; nothing was written.",
+    ]
 
 
 def test_a_broken_answer_exits_2(programme):
