@@ -440,3 +440,29 @@ def test_a_line_break_in_an_announcement_starts_no_line_in_clashes(tmp_path, api
     assert "on the day of Labour market Tue 13 May 2014 external forged 0 clashes in " \
         "2014/15 (09:30, GOV.UK: Office For National Statistics X, confirmed)" in clash  # fmt: skip
     assert total == "1 clash in 2014/15"
+
+
+@pytest.mark.parametrize(
+    ("stamp", "uk"),
+    [
+        # Clocks go forward at 01:00 UTC on Sunday 28 March 2027 (the last Sunday of March):
+        # 23:30 UTC the Saturday before is 23:30 GMT, still Saturday 27 March.
+        ("2027-03-27T23:30:00Z", "27 March 2027 11:30pm"),
+        ("2027-03-28T00:30:00Z", "28 March 2027 12:30am"),  # GMT still: half past midnight
+        ("2027-03-28T01:30:00Z", "28 March 2027 2:30am"),  # BST (UTC+1) from 01:00 UTC
+        # Clocks go back at 01:00 UTC on Sunday 31 October 2027: at 23:30 UTC on Saturday 30
+        # October it is 00:30 BST on Sunday 31 October.
+        ("2027-10-30T23:30:00Z", "31 October 2027 12:30am"),
+        ("2027-10-31T00:30:00Z", "31 October 2027 1:30am"),  # BST: the first 01:30
+        ("2027-10-31T01:30:00Z", "31 October 2027 1:30am"),  # GMT: the second
+        # The same instants as whitehall writes them, with their UK offset.
+        ("2027-10-31T00:30:00.000+01:00", "31 October 2027 12:30am"),
+        ("2027-05-20T09:30:00.000+01:00", "20 May 2027 9:30am"),
+        ("2027-05-20T12:00:00.000+01:00", "20 May 2027 12:00pm"),  # %l:%M%P: noon is 12pm
+    ],
+)
+def test_a_release_timestamp_is_read_on_its_uk_day_across_the_clock_changes(stamp, uk):
+    [notice] = govuk.read_saved(json.dumps(answer([result("X", stamp)])).encode(), "x.json")
+    assert govuk.said(notice.start, Precision.EXACT) == uk
+    assert notice.day.isoformat() == {"27": "2027-03-27", "28": "2027-03-28", "31": "2027-10-31",
+                                      "20": "2027-05-20"}[uk.split()[0]]  # fmt: skip
