@@ -178,7 +178,7 @@ def fetch_all(base: str, since: dt.date, organisation: str = "") -> list[Notice]
                 "large for a calendar: ask for one organisation (govuk:ORGANISATION)"
             ) from None
         left -= len(data)
-        page, total = read_page(data, url)
+        page, total = read_page(data, url, start)
         found += page
         start += len(page)
         if not page or start >= total:
@@ -196,13 +196,17 @@ def read_saved(data: bytes, where: str) -> list[Notice]:
     return [n for page in pages for n in _results(page, where)]
 
 
-def read_page(data: bytes, where: str) -> tuple[list[Notice], int]:
-    """One page's announcements, and how many match in all (`total`)."""
+def read_page(data: bytes, where: str, start: int = 0) -> tuple[list[Notice], int]:
+    """One page's announcements, and how many match in all (`total`). The Search API says
+    where its page starts (`start`): a page that starts elsewhere than asked is another's."""
     answer = _json(data, where)
     notices = _results(answer, where)
     total = answer.get("total")
     if not isinstance(total, int) or isinstance(total, bool) or total < 0:
         raise _shape(where, f"its total is {shown(total)}, not a count")
+    if answer.get("start", start) != start:
+        raise _shape(where, f"asked for the page from {start:,}, it answered the page from "
+                     f"{shown(answer.get('start'))}, so it does not page by start")  # fmt: skip
     return notices, total
 
 

@@ -389,9 +389,17 @@ def test_a_page_with_nothing_ends_the_paging(tmp_path, api):
     assert len(api.asked) == 2  # the second page was empty
     # And a server answering the same page whatever is asked stops at the most pages.
     api.bodies["/same/search.json"] = json.dumps(answer(YEAR[:2], 0, 500)).encode()
+    # The Search API says where each page starts: the second, from 2, says 0, and is
+    # refused at once.
     found = clashes(tmp_path, api, path="/same/search.json")
     assert found.returncode == 2
-    assert "more than 40 pages of 1000 announcements" in found.stderr
+    assert found.stderr.endswith(": asked for the page from 2, it answered the page from "
+                                 "0, so it does not page by start; it reads /api/search.json?"
+                                 "filter_format=statistics_announcement with the fields title, "
+                                 "link, description, release_timestamp, display_date, "
+                                 "statistics_announcement_state, organisations, "
+                                 "content_store_document_type\n")  # fmt: skip
+    assert len(api.asked) == 2 + 2  # two for the first, two for this
 
 
 def test_the_organisation_on_gov_uk_is_checked_in_programme_toml(tmp_path):
