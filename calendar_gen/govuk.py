@@ -396,10 +396,16 @@ def series_title(title: str) -> str:
     return m.group(1).strip() if (m := _PERIOD.fullmatch(head)) else head
 
 
+# When each came out: an announcement's release_timestamp; a publication's first_published_at
+# ("the date the content was first published", search-api field_definitions.json), for its
+# public_timestamp is a later edition's major change (whitehall app/models/edition.rb,
+# set_public_timestamp) and is read only when no other is given.
+_PAST = ("release_timestamp", "first_published_at", "public_timestamp")
+
+
 def past_dates(data: bytes, where: str) -> list[tuple[str, dt.date]]:
-    """(series title, UK day) of each release in saved Search API answers: announcements by
-    release_timestamp, publications by public_timestamp; cancelled ones and those given only
-    to the month, which name no day, left out."""
+    """(series title, UK day) of each release in saved Search API answers (see _PAST);
+    cancelled ones and those given only to the month, which name no day, left out."""
     answer = _json(data, where)
     found = []
     for page in answer if isinstance(answer, list) else [answer]:
@@ -408,7 +414,7 @@ def past_dates(data: bytes, where: str) -> list[tuple[str, dt.date]]:
         for n, item in enumerate(page["results"], 1):
             if not isinstance(item, dict):
                 raise _shape(where, f"result {n} is {shown(item)}, not an object")
-            key = "release_timestamp" if "release_timestamp" in item else "public_timestamp"
+            key = next((k for k in _PAST if item.get(k) is not None), _PAST[-1])
             stamp = _text(item, key, where, n)
             start = _timestamp(stamp, _text(item, "title", where, n), key, where, n)
             display = _text(item, "display_date", where, n, required=False)

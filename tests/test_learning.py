@@ -187,6 +187,31 @@ def test_learn_reads_saved_search_api_answers(tmp_path):
     assert run_cli("build", "--as-of", "2015-09-01", cwd=tmp_path).returncode == 0
 
 
+def test_a_publication_revised_since_counts_on_the_day_it_first_came_out(tmp_path):
+    import json
+
+    # whitehall's public_timestamp is a later edition's major change (app/models/edition.rb,
+    # set_public_timestamp); first_published_at, a Search API field, is the first day
+    # (search-api config/schema/field_definitions.json). Each publication here was revised
+    # on 3 March of the year after, a day no rule of the others gives.
+    results = []
+    for n, stamp in enumerate(STAMPS):
+        item = _searched(stamp, n)
+        if "public_timestamp" in item:
+            item["first_published_at"] = stamp
+            item["public_timestamp"] = f"{int(stamp[:4]) + 1}-03-03T12:00:00.000Z"
+            item["release_timestamp"] = None  # asked for, and none: the others are read
+        results.append(item)
+    (tmp_path / "past.json").write_text(json.dumps({"results": results, "total": 10}))
+    result = run_cli("learn", "past.json", "--as-of", "2017-01-01", "--organisation",
+                     "Home Office", cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == (
+        'immigration-statistics: quarterly, "fourth thursday" in Feb, May, Aug, Nov: gives 8 '
+        "of its 10 past dates"
+    )
+
+
 def test_a_broken_search_api_answer_is_a_plain_error(tmp_path):
     (tmp_path / "past.json").write_text('{"results": [{"title": "X", "public_timestamp": "soon"}]}')
     result = run_cli("learn", "past.json", "--as-of", "2015-09-01", cwd=tmp_path)
