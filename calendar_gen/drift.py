@@ -77,7 +77,9 @@ class _Name:
 def read_titles(path: Path, programme: Programme) -> dict[str, str]:
     """govuk-titles.toml: each publication id = its title on GOV.UK, or its slug there."""
     from calendar_gen.files import read_toml_text
+    from calendar_gen.govuk import MAX_TEXT
     from calendar_gen.schedule import FILE_LIMIT
+    from calendar_gen.texts import CONTROL_OR_NEWLINE
 
     # Read as a schedule is: a byte-order mark, Windows line ends and Word's quotes are met.
     data, text, problem = read_toml_text(path, str(path), FILE_LIMIT)
@@ -94,6 +96,11 @@ def read_titles(path: Path, programme: Programme) -> dict[str, str]:
             problems.append(Problem(str(path), f"{at}{pub_id} = {shown(value)}: write its "
                                     "title on GOV.UK, or the last part of its announcements' "
                                     "address, as text", pub_id))  # fmt: skip
+        elif CONTROL_OR_NEWLINE.search(value) or len(value) > MAX_TEXT:
+            problems.append(Problem(str(path), f"{at}{pub_id} = {shown(value[:MAX_TEXT])}: "
+                                    f"keep it to one line of at most {MAX_TEXT} characters, "
+                                    "without control characters, as GOV.UK's titles are",
+                                    pub_id))  # fmt: skip
     if problems:
         raise ScheduleError(problems)
     return {k: str(v) for k, v in data.items()}

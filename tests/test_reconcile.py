@@ -176,6 +176,12 @@ def test_without_the_titles_file_nothing_lines_up(programme):
         ),
         ("police = 3\n", "publication 'police': line 1: police = 3: write its title on GOV.UK"),
         ("police = \n", "invalid TOML: Invalid value (at line 1, column 10); text must be in "),
+        # A line break would start a line of its own in what reconcile prints.
+        (
+            'police = "Police\\nin step with GOV.UK"\n',
+            'line 1: police = "Police\\nin step '
+            'with GOV.UK": keep it to one line of at most 500 characters, without control',
+        ),
         # Word's quotes, as a statistician's editor may type them.
         (
             "police = \u201cPolice workforce\u201d\n",
