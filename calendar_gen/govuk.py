@@ -235,7 +235,16 @@ def _shape(where: str, what: str) -> CalendarFileError:
 def _results(answer: Any, where: str) -> list[Notice]:
     if not isinstance(answer, dict) or not isinstance(answer.get("results"), list):
         raise _shape(where, "it has no list of results")
-    return [_notice(item, where, n) for n, item in enumerate(answer["results"], 1)]
+    return [_notice(item, where, n) for n, item in enumerate(answer["results"], 1)
+            if not _dayless_cancelled(item)]  # fmt: skip
+
+
+def _dayless_cancelled(item: Any) -> bool:
+    """A cancelled announcement with no release_timestamp: it names no day to clash with or
+    line up, so it is passed over. Whitehall sends one for each (statistics_announcement_
+    presenter.rb), but nothing in the Search API requires it."""
+    return (isinstance(item, dict) and item.get("release_timestamp") is None
+            and item.get("statistics_announcement_state") == State.CANCELLED)  # fmt: skip
 
 
 def _text(item: dict[str, Any], key: str, where: str, n: int, required: bool = True) -> str:
@@ -414,12 +423,13 @@ def past_dates(data: bytes, where: str) -> list[tuple[str, dt.date]]:
         for n, item in enumerate(page["results"], 1):
             if not isinstance(item, dict):
                 raise _shape(where, f"result {n} is {shown(item)}, not an object")
+            if item.get("statistics_announcement_state") == State.CANCELLED:
+                continue  # it never came out, whatever day it names, or none
             key = next((k for k in _PAST if item.get(k) is not None), _PAST[-1])
             stamp = _text(item, key, where, n)
             start = _timestamp(stamp, _text(item, "title", where, n), key, where, n)
             display = _text(item, "display_date", where, n, required=False)
-            gone = item.get("statistics_announcement_state") == State.CANCELLED
-            if not gone and precision_of(display) is Precision.EXACT:
+            if precision_of(display) is Precision.EXACT:
                 found.append((series_title(one_line(item["title"])), start.date()))
     return found
 

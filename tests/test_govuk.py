@@ -474,3 +474,15 @@ def test_a_release_timestamp_is_read_on_its_uk_day_across_the_clock_changes(stam
     assert govuk.said(notice.start, Precision.EXACT) == uk
     assert notice.day.isoformat() == {"27": "2027-03-27", "28": "2027-03-28", "31": "2027-10-31",
                                       "20": "2027-05-20"}[uk.split()[0]]  # fmt: skip
+
+
+def test_a_cancelled_announcement_without_its_day_is_passed_over():
+    gone = result("Dropped", "2027-05-20T08:30:00Z", state="cancelled")
+    del gone["release_timestamp"]
+    kept = result("Kept", "2027-05-20T08:30:00Z")
+    notices = govuk.read_saved(json.dumps(answer([gone, kept])).encode(), "x.json")
+    assert [n.title for n in notices] == ["Kept"]
+    # One that is not cancelled still needs its day.
+    del kept["release_timestamp"]
+    with pytest.raises(govuk.CalendarFileError, match="result 1 has release_timestamp None"):
+        govuk.read_saved(json.dumps(answer([kept])).encode(), "x.json")

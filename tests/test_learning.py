@@ -169,12 +169,14 @@ def test_learn_reads_saved_search_api_answers(tmp_path):
     results += [
         {"title": "Immigration statistics, special release 2014", "link": "/x",
          "release_timestamp": "2014-06-12T08:30:00Z", "statistics_announcement_state": "cancelled"},
+        {"title": "Immigration statistics, dropped 2014", "link": "/z",
+         "statistics_announcement_state": "cancelled"},  # no day at all
         {"title": "Immigration statistics: July to September 2014", "link": "/y",
          "release_timestamp": "2014-11-01T09:30:00Z", "display_date": "November 2014",
          "statistics_announcement_state": "provisional"},
     ]  # fmt: skip
-    pages = [{"results": results[:6], "total": 12, "start": 0},
-             {"results": results[6:], "total": 12, "start": 6}]  # fmt: skip
+    pages = [{"results": results[:6], "total": 13, "start": 0},
+             {"results": results[6:], "total": 13, "start": 6}]  # fmt: skip
     (tmp_path / "past.json").write_text(json.dumps(pages))
     result = run_cli("learn", "past.json", "--as-of", "2015-09-01", "--organisation",
                      "Home Office", cwd=tmp_path)  # fmt: skip
