@@ -319,8 +319,12 @@ def test_a_hostile_title_never_reaches_the_terminal(tmp_path, api):
     table = clashes(tmp_path, api)
     assert f"on the day of {SHOWN_TITLE} (09:30, GOV.UK: " in table.stdout
     assert not set("\x1b\x07\x9b\u202e\u2066") & set(table.stdout + table.stderr)
-    data = json.loads(clashes(tmp_path, api, "--format", "json").stdout)
-    assert data[0]["events"][0].startswith(RAW_TITLE + " (09:30, GOV.UK: ")
+    printed = clashes(tmp_path, api, "--format", "json").stdout
+    data = json.loads(printed)
+    assert data[0]["events"][0].startswith(RAW_TITLE + " (09:30, GOV.UK: ")  # the data exact
+    # ... and written with escapes, so a terminal shown the JSON runs none of it.
+    assert not set("\x1b\x07\x9b\u202e\u2066") & set(printed)
+    assert "\\u009b31m \\u202eevil\\u2066 end" in printed
 
 
 @pytest.mark.parametrize(

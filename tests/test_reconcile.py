@@ -308,6 +308,10 @@ def test_a_hostile_title_on_gov_uk_never_reaches_the_terminal(programme):
     assert found.returncode == 1
     assert "\\u001B]0;owned\\u0007" in found.stdout  # shown as escapes
     assert not set("\x1b\x07\x9b\u202e\u2066") & set(found.stdout + found.stderr)
+    printed = reconcile(programme, "--format", "json").stdout
+    assert not set("\x1b\x07\x9b\u202e\u2066") & set(printed)
+    assert [d["govuk"]["title"] for d in json.loads(printed)["drifts"]
+            if d["kind"] == "govuk-unknown"] == [RAW_TITLE]  # fmt: skip
 
 
 def test_a_line_break_sent_in_any_text_starts_no_line_of_its_own(programme):
