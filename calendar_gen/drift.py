@@ -101,9 +101,25 @@ def read_titles(path: Path, programme: Programme) -> dict[str, str]:
                                     f"keep it to one line of at most {MAX_TEXT} characters, "
                                     "without control characters, as GOV.UK's titles are",
                                     pub_id))  # fmt: skip
+    if not problems:
+        problems = _shared(str(path), text, programme, {k: str(v) for k, v in data.items()})
     if problems:
         raise ScheduleError(problems)
     return {k: str(v) for k, v in data.items()}
+
+
+def _shared(path: str, text: str, programme: Programme, titles: dict[str, str]) -> list[Problem]:
+    """A title given here that another publication has too: an announcement with it could be
+    either's, and would be paired with one alone, the other's told missing."""
+    owners: dict[str, list[str]] = {}
+    for name in _names(programme, titles):
+        owners.setdefault(name.key, []).append(name.publication)
+    return [Problem(path, f"{_line_of(text, pub_id)}{pub_id} = {shown(titles[pub_id])}: "
+                    f"{' and '.join(sorted(set(ids) - {pub_id}))} has that title on GOV.UK "
+                    "too, so an announcement could be either's: give each its own title",
+                    pub_id)
+            for ids in owners.values() if len(ids) > 1
+            for pub_id in sorted(ids) if pub_id in titles]  # fmt: skip
 
 
 def _line_of(text: str, key: str) -> str:

@@ -216,6 +216,23 @@ def test_a_titles_file_saved_by_notepad_is_read_and_every_problem_is_told(progra
     ]
 
 
+def test_a_title_two_publications_would_share_is_refused(tmp_path):
+    # "Immigration statistics" is the immigration publication's own title; given to the
+    # quarterly one too (in another case and spacing), an announcement could be either's.
+    write_schedules(tmp_path / "schedules", {"t": 'topic = "T"\n' + SIMILAR})
+    (tmp_path / "schedules" / "govuk-titles.toml").write_text(
+        '# GOV.UK titles\nquarterly = "immigration  Statistics"\n'
+    )
+    (tmp_path / "govuk.json").write_text(json.dumps(answer([])))
+    found = run_cli("reconcile", "--as-of", "2014-06-20", "--govuk", "govuk.json", cwd=tmp_path)
+    assert found.returncode == 2 and found.stdout == ""
+    assert found.stderr.splitlines()[0] == (
+        "schedules/govuk-titles.toml: publication 'quarterly': line 2: quarterly = \"immigration"
+        '  Statistics": immigration has that title on GOV.UK too, so an announcement could be '
+        "either's: give each its own title"
+    )
+
+
 def test_a_broken_answer_exits_2(programme):
     (programme / "govuk.json").write_text('{"results": [{"title": "x"}], "total": 1}')
     found = reconcile(programme)
