@@ -54,6 +54,7 @@ FIELDS = ("title", "link", "description", "release_timestamp", "display_date",
           "statistics_announcement_state", "organisations",
           "content_store_document_type")  # fmt: skip
 UK = ZoneInfo("Europe/London")
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # gov.uk/government/organisations/<slug>
 NAME = "GOV.UK"  # how clashes name the calendar unless told otherwise
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 ONE_MONTH = re.compile(rf"({MONTHS}) (\d{{4}})")
@@ -139,6 +140,14 @@ def open_answers(spec: str, api: str, since: dt.date) -> Answers:
     name, where = split_name(spec)
     if where.lower() == "govuk" or where.lower().startswith("govuk:"):
         organisation = where.partition(":")[2].strip()
+        if organisation and not SLUG.fullmatch(organisation):
+            from calendar_gen.schedule import slugify
+
+            raise CalendarFileError(
+                f"{shown(spec)}: {shown(organisation)} is no organisation's slug on GOV.UK, "
+                f"and GOV.UK would answer it with nothing: write it as the last part of its "
+                f"address there, like govuk:{slugify(organisation) or 'home-office'}"
+            )
         return Answers(name or NAME, api, tuple(fetch_all(api, since, organisation)))
     if (url := web_address(where)) is not None:
         return Answers(name or NAME, url, tuple(fetch_all(url, since)))

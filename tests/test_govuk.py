@@ -490,3 +490,14 @@ def test_a_cancelled_announcement_without_its_day_is_passed_over():
     del kept["release_timestamp"]
     with pytest.raises(govuk.CalendarFileError, match="result 1 has release_timestamp None"):
         govuk.read_saved(json.dumps(answer([kept])).encode(), "x.json")
+
+
+def test_an_organisation_by_its_name_is_refused_not_answered_with_nothing(tmp_path, api):
+    # GOV.UK filters by slug: "Home Office" would match nothing, and so clash with nothing.
+    found = clashes(tmp_path, api, "--against", "govuk:Home Office")
+    assert found.returncode == 2 and found.stdout == ""
+    assert found.stderr == (
+        '"govuk:Home Office": "Home Office" is no organisation\'s slug on GOV.UK, and GOV.UK '
+        "would answer it with nothing: write it as the last part of its address there, like "
+        "govuk:home-office\n"
+    )
