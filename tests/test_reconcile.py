@@ -216,6 +216,18 @@ def test_a_titles_file_saved_by_notepad_is_read_and_every_problem_is_told(progra
     ]
 
 
+def test_nothing_read_asks_whether_the_slug_is_right(programme):
+    # A slug GOV.UK does not know gets no announcement: every release is then "missing".
+    (programme / "govuk.json").write_text(json.dumps(answer([])))
+    lines = reconcile(programme).stdout.splitlines()
+    assert lines[-2].endswith("0 announcements of test-office read from govuk.json, 0 lined "
+                              "up with the record")  # fmt: skip
+    assert lines[-1] == (
+        "none of test-office was read: is it the organisation's slug on GOV.UK, the last part "
+        "of its address there (govuk_organisation in programme.toml)?"
+    )
+
+
 def test_a_title_two_publications_would_share_is_refused(tmp_path):
     # "Immigration statistics" is the immigration publication's own title; given to the
     # quarterly one too (in another case and spacing), an announcement could be either's.
