@@ -207,7 +207,7 @@ def fetch(
         except CalendarFileError:
             raise
         except urllib.error.HTTPError as error:
-            why = f"the server answered {error.code} {error.reason}"
+            why = f"the server answered {error.code} {error.reason}{_said(error)}"
         except (OSError, http.client.HTTPException, ValueError) as error:
             reason = error.reason if isinstance(error, urllib.error.URLError) else error
             why = reason if isinstance(reason, str) else _plain(reason)
@@ -232,6 +232,18 @@ def _get(url: str, deadline: _Deadline, limit: int, redirects: bool = True) -> b
     if deadline.expired:  # cut short by the deadline: not the whole calendar
         raise TimeoutError
     return bytes(body)
+
+
+def _said(error: urllib.error.HTTPError) -> str:
+    """What a JSON error answer says, as the GOV.UK Search API says why it refuses a search
+    ({"error": "..."}, search-api lib/rummager/app.rb), on one line; else nothing."""
+    import json
+
+    try:
+        said = json.loads(error.read(2000)).get("error")
+    except (OSError, ValueError, AttributeError, http.client.HTTPException):
+        return ""
+    return f" ({' '.join(said.split())[:300]})" if isinstance(said, str) and said.strip() else ""
 
 
 def _plain(error: BaseException) -> str:

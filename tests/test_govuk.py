@@ -501,3 +501,14 @@ def test_an_organisation_by_its_name_is_refused_not_answered_with_nothing(tmp_pa
         "would answer it with nothing: write it as the last part of its address there, like "
         "govuk:home-office\n"
     )
+
+
+def test_a_search_the_api_refuses_says_why(tmp_path, api, monkeypatch):
+    # As the Search API refuses a field it does not define: 422, and its reason as JSON.
+    monkeypatch.setattr(govuk, "FIELDS", (*govuk.FIELDS, "format_sub_type"))
+    found = clashes(tmp_path, api)
+    assert found.returncode == 2
+    assert found.stderr.endswith(
+        ": cannot be fetched: the server answered 422 Unprocessable Entity (Some requested "
+        "fields are not valid return fields: ['format_sub_type'])\n"
+    )
