@@ -479,3 +479,31 @@ def test_titles_pair_case_punctuation_and_period_aside_and_never_a_similar_one(t
     assert paired == {("immigration", titles[0]), ("quarterly", titles[1]), ("hate", titles[2])}
     [unknown] = [d["govuk"]["title"] for d in data["drifts"] if d["kind"] == "govuk-unknown"]
     assert unknown == titles[3]
+
+
+def test_a_confirmed_announcement_of_a_release_cancelled_here_is_a_state_drift(programme):
+    # GOV.UK confirmed 14 October at 09:30 (08:30Z in summer time), which the record
+    # cancelled; and has 10 June provisional on its exact day and time, which the record
+    # confirmed: two state drifts, and no date drift, as both days and times agree.
+    announced = [
+        on_govuk("Police workforce: May 2014", "2014-06-10T08:30:00Z", state="provisional",
+                 display="10 June 2014 9:30am"),
+        on_govuk("Police workforce: September 2014", "2014-10-14T08:30:00Z", state="confirmed",
+                 display="14 October 2014 9:30am"),
+    ]  # fmt: skip
+    (programme / "govuk.json").write_text(json.dumps(answer(announced)))
+    found = reconcile(programme, "--export", "to-do")
+    assert found.returncode == 1
+    states = [line for line in found.stdout.splitlines() if line.startswith("govuk-state")]
+    assert states == [
+        "govuk-state: Police workforce statistics on Tuesday 10 June 2014 is confirmed here, "
+        "provisional on GOV.UK",
+        "govuk-state: Police workforce statistics on Tuesday 14 October 2014 is cancelled here, "
+        "confirmed on GOV.UK",
+    ]
+    assert "govuk-date" not in found.stdout
+    rows = list(csv.DictReader(io.StringIO((programme / "to-do" / "govuk-announcements.csv")
+                                           .read_text())))  # fmt: skip
+    by_day = {r["release_date"]: (r["action"], r["state"], r["cancellation_reason"]) for r in rows}
+    assert by_day["2014-06-10"] == ("confirm", "confirmed", "")
+    assert by_day["2014-10-14"] == ("cancel", "cancelled", "The survey was not run")
