@@ -37,6 +37,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, assert_never
 from zoneinfo import ZoneInfo
 
+from calendar_gen import texts
 from calendar_gen.calendars import TooBig, fetch, read_file, split_name, web_address
 from calendar_gen.errors import CalendarFileError, shown
 from calendar_gen.findings import Finding, FindingKind
@@ -268,7 +269,7 @@ def _text(item: dict[str, Any], key: str, where: str, n: int, required: bool = T
 def one_line(text: str) -> str:
     """At most MAX_TEXT characters on one line: GOV.UK's titles, dates and links have no line
     breaks, and one sent in a title would start a line of its own in what is printed."""
-    return " ".join(text[: MAX_TEXT * 4].split())[:MAX_TEXT]
+    return texts.one_line(text[: MAX_TEXT * 4])[:MAX_TEXT]
 
 
 def _notice(item: Any, where: str, n: int) -> Notice:
