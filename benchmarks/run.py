@@ -226,7 +226,7 @@ def govuk_result(title: str, start: dt.datetime, state: str, display: str, org: 
             "description": f"{title}: the figures.", "release_timestamp": start.isoformat(),
             "display_date": display, "statistics_announcement_state": state,
             "organisations": [{"title": org.replace("-", " ").title(), "slug": org}],
-            "format_sub_type": "official"}  # fmt: skip
+            "content_store_document_type": "official_statistics_announcement"}  # fmt: skip
 
 
 def govuk_year(schedules: Path, count: int, seed: int = 2015) -> list[dict]:

@@ -104,6 +104,20 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows none: a page of answers is fetched only at the address we made for it."""
+
+    def redirect_request(
+        self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str, headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:  # fmt: skip
+        raise CalendarFileError(
+            f"{req.full_url}: redirects to {newurl}, which is not followed: a page of "
+            "answers is read only at the address asked for; write the address the answers "
+            "are at"
+        )
+
+
 class _Deadline:
     """The end of a fetch's time: when it comes, every connection the fetch opened is shut, so
     a server answering a byte at a time cannot stretch it (a socket's timeout is per read)."""
@@ -180,17 +194,20 @@ class _HTTPS(urllib.request.HTTPSHandler):
         return self.do_open(connection, req, context=self._context)  # type: ignore[attr-defined]
 
 
-def fetch(url: str, *, seconds: float | None = None, limit: int | None = None) -> bytes:
+def fetch(
+    url: str, *, seconds: float | None = None, limit: int | None = None, redirects: bool = True
+) -> bytes:
     """The body at `url`, within TIMEOUT seconds in all and MAX_BYTES; a clear error otherwise.
 
-    `seconds` and `limit`, when given, are what is left of them to a fetch of several pages."""
+    `seconds` and `limit`, when given, are what is left of them to a fetch of several pages;
+    `redirects=False` refuses any redirect (an address we made, never one a server gives)."""
     with _Deadline(TIMEOUT if seconds is None else seconds) as deadline:
         try:
-            return _get(url, deadline, MAX_BYTES if limit is None else limit)
+            return _get(url, deadline, MAX_BYTES if limit is None else limit, redirects)
         except CalendarFileError:
             raise
         except urllib.error.HTTPError as error:
-            why = f"the server answered {error.code} {error.reason}"
+            why = f"the server answered {error.code} {error.reason}{_said(error)}"
         except (OSError, http.client.HTTPException, ValueError) as error:
             reason = error.reason if isinstance(error, urllib.error.URLError) else error
             why = reason if isinstance(reason, str) else _plain(reason)
@@ -199,8 +216,9 @@ def fetch(url: str, *, seconds: float | None = None, limit: int | None = None) -
         raise CalendarFileError(f"{url}: cannot be fetched: {why}")
 
 
-def _get(url: str, deadline: _Deadline, limit: int) -> bytes:
-    opener = urllib.request.build_opener(_Redirects(), _HTTP(deadline), _HTTPS(deadline))
+def _get(url: str, deadline: _Deadline, limit: int, redirects: bool = True) -> bytes:
+    follow = _Redirects() if redirects else _NoRedirects()
+    opener = urllib.request.build_opener(follow, _HTTP(deadline), _HTTPS(deadline))
     request = urllib.request.Request(url, headers={"User-Agent": "calendar-gen"})
     with opener.open(request, timeout=TIMEOUT) as answer:
         length = answer.headers.get("Content-Length", "")
@@ -214,6 +232,18 @@ def _get(url: str, deadline: _Deadline, limit: int) -> bytes:
     if deadline.expired:  # cut short by the deadline: not the whole calendar
         raise TimeoutError
     return bytes(body)
+
+
+def _said(error: urllib.error.HTTPError) -> str:
+    """What a JSON error answer says, as the GOV.UK Search API says why it refuses a search
+    ({"error": "..."}, search-api lib/rummager/app.rb), on one line; else nothing."""
+    import json
+
+    try:
+        said = json.loads(error.read(2000)).get("error")
+    except (OSError, ValueError, AttributeError, http.client.HTTPException):
+        return ""
+    return f" ({' '.join(said.split())[:300]})" if isinstance(said, str) and said.strip() else ""
 
 
 def _plain(error: BaseException) -> str:

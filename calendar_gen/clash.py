@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from calendar_gen.errors import CalendarFileError, shown
 from calendar_gen.model import Blackout, Programme
 from calendar_gen.releases import Release
+from calendar_gen.texts import one_line
 from calendar_gen.workdays import is_working_day
 
 
@@ -121,7 +122,7 @@ def _busy(events: Iterable[Any], zone: ZoneInfo, name: str) -> dict[dt.date, lis
     for event in events:
         if str(event.get("STATUS", "")).upper() == "CANCELLED":
             continue
-        title = str(event.get("SUMMARY", "(untitled event)"))
+        title = one_line(str(event.get("SUMMARY", "(untitled event)")))
         start = event.decoded("DTSTART")
         time = _local_time(start, zone)
         for n, day in enumerate(_days(event, zone)):

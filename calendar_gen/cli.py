@@ -58,11 +58,13 @@ def _folder(ctx: click.Context, param: click.Parameter, value: str) -> str:
 def _show(report: Report) -> NoReturn:
     """Print the report and exit: 1 when it found something to put right. A report that
     comes in pieces (a whole government's data) is written as it is made, never held twice.
-    Text for people has its control characters shown; JSON and CSV are data, kept exact."""
+    Text for people has its control characters shown; JSON and CSV are data, kept exact, JSON
+    with each character a terminal would act on written as its escape."""
     from calendar_gen.reports import spell
-    from calendar_gen.terminal import terminal_safe
+    from calendar_gen.terminal import json_safe, terminal_safe
 
-    safe = terminal_safe if getattr(report, "format", "table") == "table" else str
+    shape = getattr(report, "format", "table")
+    safe = terminal_safe if shape == "table" else json_safe if shape == "json" else str
     warnings = (f"warning: {terminal_safe(spell(finding))}\n" for finding in report.warnings)
     click.echo("".join(warnings), nl=False, err=True)
     try:

@@ -2,9 +2,10 @@
 fields a publisher types into GOV.UK to put each drift right.
 
 An announcement on GOV.UK is a publication's when its title is the publication's title (or
-the title or slug govuk-titles.toml gives for it), alone or followed by its period after a
-colon or comma ("Immigration statistics: October to December 2014"), case and spacing aside,
-or its address's slug is the slug given, alone or followed by more words
+the title govuk-titles.toml gives for it), alone or followed by its period after a colon,
+comma, semicolon, full stop, dash or bracket ("Immigration statistics: October to December
+2014"), case, punctuation and spacing aside; or, for a slug govuk-titles.toml gives, when its
+address's slug is that slug, alone or followed by more words
 ("immigration-statistics-october-to-december-2014"); the longest such title wins. A
 publication's releases and its announcements are then paired nearest day first, never more
 than MAX_APART days apart.
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -34,13 +34,9 @@ TITLES_FILE = "govuk-titles.toml"
 MAX_APART = 45  # days: a monthly release is paired with its own month's announcement
 DRIFTS = (FindingKind.GOVUK_DATE, FindingKind.GOVUK_STATE, FindingKind.GOVUK_MISSING,
           FindingKind.GOVUK_UNKNOWN, FindingKind.GOVUK_LIVE)  # fmt: skip
-_SEPARATOR = (
-    ":",
-    ",",
-    " -",
-    " \u2013",
-    " (",
-)  # the last but one an en dash  # what follows a title before its period
+# What ends a title before its period: a colon, comma, semicolon or full stop, or a dash (en
+# and em dashes too) or bracket after a space.
+_SEPARATOR = re.compile(r"[:,;.]|\s[-\u2013\u2014(]")
 
 
 @dataclass(frozen=True)
@@ -64,42 +60,94 @@ class Drift:
 
 
 def _key(text: str) -> str:
-    return " ".join(text.casefold().split())
+    """Its words, case and punctuation aside: "Hate crime, England and Wales" is
+    "hate crime england and wales"."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+@dataclass(frozen=True)
+class _Name:
+    """A publication's title on GOV.UK as a key, or the slug of its announcements' address."""
+
+    key: str
+    publication: str
+    slug: bool  # given in govuk-titles.toml as one word: matched to the address too
 
 
 def read_titles(path: Path, programme: Programme) -> dict[str, str]:
     """govuk-titles.toml: each publication id = its title on GOV.UK, or its slug there."""
-    from calendar_gen.files import Refused, read_regular
+    from calendar_gen.files import read_toml_text
+    from calendar_gen.govuk import MAX_TEXT
     from calendar_gen.schedule import FILE_LIMIT
+    from calendar_gen.texts import CONTROL_OR_NEWLINE
 
-    def problem(message: str, publication: str | None = None) -> ScheduleError:
-        return ScheduleError([Problem(str(path), message, publication)])
-
-    try:
-        data = tomllib.loads(read_regular(path, FILE_LIMIT).decode("utf-8"))
-    except (Refused, OSError, UnicodeDecodeError) as error:
-        raise problem(f"cannot be read: {error}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise problem(f"is not valid TOML: {error}") from None
-    ids = {p.id for p in programme.publications}
+    # Read as a schedule is: a byte-order mark, Windows line ends and Word's quotes are met.
+    data, text, problem = read_toml_text(path, str(path), FILE_LIMIT)
+    if data is None:
+        raise ScheduleError([problem or Problem(str(path), "cannot be read")])
+    ids, problems = sorted(p.id for p in programme.publications), []
+    like = f'{ids[0] if ids else "its-id"} = "Its title on GOV.UK"'
     for pub_id, value in data.items():
+        at = _line_of(text, pub_id)
         if pub_id not in ids:
-            raise problem(f"{pub_id} is no publication of the programme: write one of its ids, "
-                          f"like {sorted(ids)[0]} = \"Its title on GOV.UK\"")  # fmt: skip
-        if not isinstance(value, str) or not value.strip():
-            raise problem(f"{pub_id} = {shown(value)}: write its title on GOV.UK, or the last "
-                          "part of its announcements' address, as text", pub_id)  # fmt: skip
+            problems.append(Problem(str(path), f"{at}{shown(pub_id)} is no publication of the "
+                                    f"programme: write one of its ids, like {like}"))  # fmt: skip
+        elif not isinstance(value, str) or not value.strip():
+            problems.append(Problem(str(path), f"{at}{pub_id} = {shown(value)}: write its "
+                                    "title on GOV.UK, or the last part of its announcements' "
+                                    "address, as text", pub_id))  # fmt: skip
+        elif CONTROL_OR_NEWLINE.search(value) or len(value) > MAX_TEXT:
+            problems.append(Problem(str(path), f"{at}{pub_id} = {shown(value[:MAX_TEXT])}: "
+                                    f"keep it to one line of at most {MAX_TEXT} characters, "
+                                    "without control characters, as GOV.UK's titles are",
+                                    pub_id))  # fmt: skip
+    if not problems:
+        problems = _shared(str(path), text, programme, {k: str(v) for k, v in data.items()})
+    if problems:
+        raise ScheduleError(problems)
     return {k: str(v) for k, v in data.items()}
 
 
-def _owner(notice: Notice, keys: Sequence[tuple[str, str]]) -> str | None:
-    """The publication whose title (or slug) the announcement has: keys longest first."""
-    title = _key(notice.title)
-    for key, pub_id in keys:
-        if title == key or (" " not in key and f"{notice.slug}-".startswith(f"{key}-")):
-            return pub_id
-        if any(title.startswith(key + sep) for sep in _SEPARATOR):
-            return pub_id
+def _shared(path: str, text: str, programme: Programme, titles: dict[str, str]) -> list[Problem]:
+    """A title given here that another publication has too: an announcement with it could be
+    either's, and would be paired with one alone, the other's told missing."""
+    owners: dict[str, list[str]] = {}
+    for name in _names(programme, titles):
+        owners.setdefault(name.key, []).append(name.publication)
+    return [Problem(path, f"{_line_of(text, pub_id)}{pub_id} = {shown(titles[pub_id])}: "
+                    f"{' and '.join(sorted(set(ids) - {pub_id}))} has that title on GOV.UK "
+                    "too, so an announcement could be either's: give each its own title",
+                    pub_id)
+            for ids in owners.values() if len(ids) > 1
+            for pub_id in sorted(ids) if pub_id in titles]  # fmt: skip
+
+
+def _line_of(text: str, key: str) -> str:
+    """Where `key` is given, bare or quoted ("line 3: "), or "" when it is not found."""
+    written = re.compile(rf"\s*(?:{re.escape(key)}|[\"']{re.escape(key)}[\"'])\s*=")
+    lines = text.splitlines()
+    return next((f"line {n}: " for n, line in enumerate(lines, 1) if written.match(line)), "")
+
+
+def _names(programme: Programme, titles: dict[str, str]) -> list[_Name]:
+    """Each publication's title on GOV.UK as a key, longest first."""
+    names = []
+    for p in programme.publications:
+        given = titles.get(p.id, p.title)
+        slug = p.id in titles and len(given.split()) == 1
+        names.append(_Name(given.strip().casefold() if slug else _key(given), p.id, slug))
+    return sorted(names, key=lambda n: -len(n.key))
+
+
+def _owner(notice: Notice, names: Sequence[_Name]) -> str | None:
+    """The publication whose title (or slug) the announcement has: names longest first."""
+    title = notice.title
+    heads = {_key(title), *(_key(title[: m.start()]) for m in _SEPARATOR.finditer(title))}
+    for name in names:
+        if name.slug and f"{notice.slug}-".startswith(f"{name.key}-"):
+            return name.publication
+        if name.key in heads:
+            return name.publication
     return None
 
 
@@ -134,8 +182,7 @@ def drifts(
     as_of: dt.date,
 ) -> tuple[list[Drift], int]:
     """Every drift between the releases and the announcements, and how many were paired."""
-    keys = sorted(((_key(titles.get(p.id, p.title)), p.id) for p in programme.publications),
-                  key=lambda k: -len(k[0]))  # fmt: skip
+    keys = _names(programme, titles)
     theirs: dict[str, list[Notice]] = {}
     found: list[Drift] = []
     for n in notices:

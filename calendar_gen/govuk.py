@@ -13,8 +13,12 @@ github.com/alphagov/whitehall at 06ae02d):
   lib/search/presenters/entity_expander.rb: organisations come as objects with `title` and
   `slug`.
 - whitehall app/presenters/publishing_api/statistics_announcement_presenter.rb: what a
-  statistics announcement sends (display_date, release_timestamp, state, `format_sub_type`
-  "national" or "official", cancellation_reason, latest_change_note);
+  statistics announcement sends (display_date, release_timestamp, state, cancellation_reason,
+  latest_change_note, and its document type "national_statistics_announcement" or
+  "official_statistics_announcement"). Its `format_sub_type` is no field of the Search API's
+  (not in field_definitions.json), and lib/parameter_parser/search_parameter_parser.rb
+  refuses the whole search, 422, when `fields` names one it does not define: the type is read
+  from `content_store_document_type` (lib/govuk_index/presenters/common_fields_presenter.rb).
   app/models/statistics_announcement_date.rb and config/initializers/formats.rb: a
   display_date is "20 May 2027 9:30am" (exact), "May 2027" (one month) or "May to June 2027"
   (two months, the month of the release date and the next).
@@ -33,6 +37,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, assert_never
 from zoneinfo import ZoneInfo
 
+from calendar_gen import texts
 from calendar_gen.calendars import TooBig, fetch, read_file, split_name, web_address
 from calendar_gen.errors import CalendarFileError, shown
 from calendar_gen.findings import Finding, FindingKind
@@ -47,8 +52,10 @@ PAGE = 1000  # announcements asked for a page: the Search API gives at most 1500
 MAX_PAGES = 40  # a whole government's year is a few thousand: forty pages is ten times that
 MAX_TEXT = 500  # characters of a title or summary kept: GOV.UK's are a few dozen
 FIELDS = ("title", "link", "description", "release_timestamp", "display_date",
-          "statistics_announcement_state", "organisations", "format_sub_type")  # fmt: skip
+          "statistics_announcement_state", "organisations",
+          "content_store_document_type")  # fmt: skip
 UK = ZoneInfo("Europe/London")
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # gov.uk/government/organisations/<slug>
 NAME = "GOV.UK"  # how clashes name the calendar unless told otherwise
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 ONE_MONTH = re.compile(rf"({MONTHS}) (\d{{4}})")
@@ -79,7 +86,7 @@ class Notice:
     state: State
     organisations: tuple[str, ...]  # their names
     slugs: tuple[str, ...]  # their slugs on GOV.UK ("home-office")
-    sub_type: str  # "national", "official" or "" when not given
+    sub_type: str  # "national", "official" or "" when not given (content_store_document_type)
     summary: str = ""
 
     @property
@@ -134,6 +141,14 @@ def open_answers(spec: str, api: str, since: dt.date) -> Answers:
     name, where = split_name(spec)
     if where.lower() == "govuk" or where.lower().startswith("govuk:"):
         organisation = where.partition(":")[2].strip()
+        if organisation and not SLUG.fullmatch(organisation):
+            from calendar_gen.schedule import slugify
+
+            raise CalendarFileError(
+                f"{shown(spec)}: {shown(organisation)} is no organisation's slug on GOV.UK, "
+                f"and GOV.UK would answer it with nothing: write it as the last part of its "
+                f"address there, like govuk:{slugify(organisation) or 'home-office'}"
+            )
         return Answers(name or NAME, api, tuple(fetch_all(api, since, organisation)))
     if (url := web_address(where)) is not None:
         return Answers(name or NAME, url, tuple(fetch_all(url, since)))
@@ -165,14 +180,15 @@ def fetch_all(base: str, since: dt.date, organisation: str = "") -> list[Notice]
             raise CalendarFileError(f"{url}: cannot be fetched: no complete answer within "
                                     f"{calendars.TIMEOUT:g} seconds for all its pages")  # fmt: skip
         try:
-            data = fetch(url, seconds=seconds, limit=left)
+            # Never a redirect: a server could send the next page's request to another host.
+            data = fetch(url, seconds=seconds, limit=left, redirects=False)
         except TooBig:
             raise CalendarFileError(
                 f"{url}: the answers are more than {calendars.MAX_BYTES:,} bytes in all, too "
                 "large for a calendar: ask for one organisation (govuk:ORGANISATION)"
             ) from None
         left -= len(data)
-        page, total = read_page(data, url)
+        page, total = read_page(data, url, start)
         found += page
         start += len(page)
         if not page or start >= total:
@@ -190,13 +206,17 @@ def read_saved(data: bytes, where: str) -> list[Notice]:
     return [n for page in pages for n in _results(page, where)]
 
 
-def read_page(data: bytes, where: str) -> tuple[list[Notice], int]:
-    """One page's announcements, and how many match in all (`total`)."""
+def read_page(data: bytes, where: str, start: int = 0) -> tuple[list[Notice], int]:
+    """One page's announcements, and how many match in all (`total`). The Search API says
+    where its page starts (`start`): a page that starts elsewhere than asked is another's."""
     answer = _json(data, where)
     notices = _results(answer, where)
     total = answer.get("total")
     if not isinstance(total, int) or isinstance(total, bool) or total < 0:
         raise _shape(where, f"its total is {shown(total)}, not a count")
+    if answer.get("start", start) != start:
+        raise _shape(where, f"asked for the page from {start:,}, it answered the page from "
+                     f"{shown(answer.get('start'))}, so it does not page by start")  # fmt: skip
     return notices, total
 
 
@@ -225,7 +245,16 @@ def _shape(where: str, what: str) -> CalendarFileError:
 def _results(answer: Any, where: str) -> list[Notice]:
     if not isinstance(answer, dict) or not isinstance(answer.get("results"), list):
         raise _shape(where, "it has no list of results")
-    return [_notice(item, where, n) for n, item in enumerate(answer["results"], 1)]
+    return [_notice(item, where, n) for n, item in enumerate(answer["results"], 1)
+            if not _dayless_cancelled(item)]  # fmt: skip
+
+
+def _dayless_cancelled(item: Any) -> bool:
+    """A cancelled announcement with no release_timestamp: it names no day to clash with or
+    line up, so it is passed over. Whitehall sends one for each (statistics_announcement_
+    presenter.rb), but nothing in the Search API requires it."""
+    return (isinstance(item, dict) and item.get("release_timestamp") is None
+            and item.get("statistics_announcement_state") == State.CANCELLED)  # fmt: skip
 
 
 def _text(item: dict[str, Any], key: str, where: str, n: int, required: bool = True) -> str:
@@ -234,7 +263,13 @@ def _text(item: dict[str, Any], key: str, where: str, n: int, required: bool = T
         return ""
     if not isinstance(value, str) or (required and not value.strip()):
         raise _shape(where, f"result {n} has {key} {shown(value)}, not a text")
-    return value[:MAX_TEXT]
+    return one_line(value)
+
+
+def one_line(text: str) -> str:
+    """At most MAX_TEXT characters on one line: GOV.UK's titles, dates and links have no line
+    breaks, and one sent in a title would start a line of its own in what is printed."""
+    return texts.one_line(text[: MAX_TEXT * 4])[:MAX_TEXT]
 
 
 def _notice(item: Any, where: str, n: int) -> Notice:
@@ -250,8 +285,15 @@ def _notice(item: Any, where: str, n: int) -> Notice:
     names, slugs = _organisations(item.get("organisations"), where, n)
     return Notice(title, _text(item, "link", where, n, required=False), local,
                   precision_of(display), display or said(local, Precision.EXACT), State(state),
-                  names, slugs, _text(item, "format_sub_type", where, n, required=False),
+                  names, slugs, _sub_type(_text(item, "content_store_document_type", where, n,
+                                              required=False)),
                   _text(item, "description", where, n, required=False))  # fmt: skip
+
+
+def _sub_type(document_type: str) -> str:
+    """National or official, from national_statistics_announcement and its like."""
+    kind = document_type.removesuffix("_statistics_announcement")
+    return kind if kind in ("national", "official") else ""
 
 
 def _organisations(value: Any, where: str, n: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -263,13 +305,13 @@ def _organisations(value: Any, where: str, n: int) -> tuple[tuple[str, ...], tup
     names, slugs = [], []
     for org in value:
         if isinstance(org, str):
-            names.append(org[:MAX_TEXT])
-            slugs.append(org.strip("/").rsplit("/", 1)[-1][:MAX_TEXT])
+            names.append(one_line(org))
+            slugs.append(one_line(org.strip("/").rsplit("/", 1)[-1]))
         elif isinstance(org, dict) and isinstance(org.get("slug", ""), str):
             slug = str(org.get("slug", "")).strip("/").rsplit("/", 1)[-1]
             title = org.get("title")
-            names.append(str(title if isinstance(title, str) else slug)[:MAX_TEXT])
-            slugs.append(slug[:MAX_TEXT])
+            names.append(one_line(str(title if isinstance(title, str) else slug)))
+            slugs.append(one_line(slug))
         else:
             raise _shape(where, f"result {n} has an organisation {shown(org)}, not a name")
     return tuple(names), tuple(slugs)
@@ -373,10 +415,16 @@ def series_title(title: str) -> str:
     return m.group(1).strip() if (m := _PERIOD.fullmatch(head)) else head
 
 
+# When each came out: an announcement's release_timestamp; a publication's first_published_at
+# ("the date the content was first published", search-api field_definitions.json), for its
+# public_timestamp is a later edition's major change (whitehall app/models/edition.rb,
+# set_public_timestamp) and is read only when no other is given.
+_PAST = ("release_timestamp", "first_published_at", "public_timestamp")
+
+
 def past_dates(data: bytes, where: str) -> list[tuple[str, dt.date]]:
-    """(series title, UK day) of each release in saved Search API answers: announcements by
-    release_timestamp, publications by public_timestamp; cancelled ones and those given only
-    to the month, which name no day, left out."""
+    """(series title, UK day) of each release in saved Search API answers (see _PAST);
+    cancelled ones and those given only to the month, which name no day, left out."""
     answer = _json(data, where)
     found = []
     for page in answer if isinstance(answer, list) else [answer]:
@@ -385,13 +433,14 @@ def past_dates(data: bytes, where: str) -> list[tuple[str, dt.date]]:
         for n, item in enumerate(page["results"], 1):
             if not isinstance(item, dict):
                 raise _shape(where, f"result {n} is {shown(item)}, not an object")
-            key = "release_timestamp" if "release_timestamp" in item else "public_timestamp"
+            if item.get("statistics_announcement_state") == State.CANCELLED:
+                continue  # it never came out, whatever day it names, or none
+            key = next((k for k in _PAST if item.get(k) is not None), _PAST[-1])
             stamp = _text(item, key, where, n)
             start = _timestamp(stamp, _text(item, "title", where, n), key, where, n)
             display = _text(item, "display_date", where, n, required=False)
-            gone = item.get("statistics_announcement_state") == State.CANCELLED
-            if not gone and precision_of(display) is Precision.EXACT:
-                found.append((series_title(item["title"][:MAX_TEXT]), start.date()))
+            if precision_of(display) is Precision.EXACT:
+                found.append((series_title(one_line(item["title"])), start.date()))
     return found
 
 

@@ -547,6 +547,10 @@ class ReconcileReport:
                          f"{short_date(self.as_of)}: {read}")  # fmt: skip
         else:
             lines.append(f"in step with GOV.UK as of {short_date(self.as_of)}: {read}")
+        if not self.read:  # most often a slug GOV.UK does not know: it answers with nothing
+            lines.append(f"none of {self.organisation} was read: is it the organisation's slug "
+                         "on GOV.UK, the last part of its address there (govuk_organisation in "
+                         "programme.toml)?")  # fmt: skip
         return lines
 
     def _data(self) -> dict[str, Any]:

@@ -18,3 +18,14 @@ def _visible(match: re.Match[str]) -> str:
 def terminal_safe(text: str) -> str:
     """`text` with every control character and direction override shown as an escape (\\x1b)."""
     return _UNSAFE.sub(_visible, text)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def json_safe(text: str) -> str:
+    """JSON text with each character terminal_safe shows written as its JSON escape (\\u009b):
+    the same data to any JSON reader, and nothing a terminal would run. JSON escapes the C0
+    controls itself; the others can stand only inside its strings, where an escape is valid."""
+    return _UNSAFE.sub(_json_escape, text)

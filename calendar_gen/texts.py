@@ -15,6 +15,12 @@ BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
+def one_line(text: str) -> str:
+    """`text` with each run of white space, line breaks among them, one space: a title sent
+    with a line break would otherwise start a line of its own in what is printed."""
+    return " ".join(text.split())
+
+
 def short_date(day: dt.date) -> str:
     return f"{day:%a %d %b %Y}"
 

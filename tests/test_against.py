@@ -242,6 +242,18 @@ def test_another_calendars_escape_sequences_never_reach_the_terminal(tmp_path):
     assert f"{RAW_TITLE} (09:30, ONS)" in [e for clash in data for e in clash["events"]]
 
 
+def test_a_line_break_in_another_calendars_title_starts_no_line(tmp_path):
+    # iCalendar writes a line break in a text as \n (RFC 5545 3.3.11); printed as it is, the
+    # rest would read as a line of its own, here the count of clashes.
+    other = tmp_path / "forged.ics"
+    other.write_bytes(ONS.replace(b"SUMMARY:Retail sales",
+                                  b"SUMMARY:Retail sales\\n0 clashes in 2014/15"))  # fmt: skip
+    table = clashes(tmp_path, "--against", f"ONS={other}")
+    assert table.returncode == 1
+    assert "on the day of Retail sales 0 clashes in 2014/15 (09:30, ONS)" in table.stdout
+    assert not any(line.startswith("0 clashes") for line in table.stdout.splitlines())
+
+
 def test_an_error_naming_a_hostile_file_shows_its_escapes(tmp_path):
     result = clashes(tmp_path, "--against", "ONS=missing\x1b[2J\u202e.ics")
     assert result.returncode == 2

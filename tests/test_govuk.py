@@ -35,7 +35,7 @@ def result(title, stamp, *, display="", state="confirmed", orgs=("office-for-nat
         "display_date": display,
         "statistics_announcement_state": state,
         "organisations": [{"title": o.replace("-", " ").title(), "slug": o} for o in orgs],
-        "format_sub_type": "official",
+        "content_store_document_type": "official_statistics_announcement",
     }
 
 
@@ -70,6 +70,30 @@ YEAR = [
 ]
 
 
+# Some of the fields the Search API defines (search-api config/schema/field_definitions.json at
+# 392b480): a search whose `fields` names any other is refused whole, 422, and so is one with a
+# parameter it does not know (lib/parameter_parser/search_parameter_parser.rb, return_fields
+# and "Unexpected parameters"; lib/rummager/app.rb answers a ParseError with 422).
+REAL_FIELDS = {
+    *("title", "link", "description", "release_timestamp", "display_date", "organisations"),
+    *("statistics_announcement_state", "content_store_document_type", "display_type"),
+    *("public_timestamp", "slug", "format", "latest_change_note"),
+}
+REAL_PARAMETERS = {
+    *("q", "start", "count", "order", "fields", "filter_format", "filter_release_timestamp"),
+    *("filter_organisations", "reject_organisations"),
+}
+
+
+def refused(query):
+    """The Search API's own error for what it does not know, or None."""
+    errors = [f"Some requested fields are not valid return fields: {sorted(wrong)}"
+              for wrong in [set(query.get("fields", [])) - REAL_FIELDS] if wrong]  # fmt: skip
+    if unknown := set(query) - REAL_PARAMETERS:
+        errors.append(f"Unexpected parameters: {', '.join(sorted(unknown))}")
+    return ". ".join(errors) or None
+
+
 class SearchAPI(http.server.BaseHTTPRequestHandler):
     """/api/search.json paged by start and count, as the Search API pages; a few answers
     that break, on other paths."""
@@ -79,7 +103,12 @@ class SearchAPI(http.server.BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         query = urllib.parse.parse_qs(url.query)
         server.asked.append(query)
-        if url.path in ("/api/search.json", "/slow/search.json"):
+        if (error := refused(query)) is not None:
+            return self._send(json.dumps({"error": error}).encode(), 422)
+        if url.path == "/moved/search.json" and query["start"] != ["0"]:
+            where = f"http://localhost:{server.server_address[1]}/api/search.json?{url.query}"
+            return self._moved(where)
+        if url.path in ("/api/search.json", "/slow/search.json", "/moved/search.json"):
             start, count = int(query["start"][0]), int(query["count"][0])
             total = server.total or len(server.results)
             body = json.dumps(answer(server.results[start:start + count], start,
@@ -88,12 +117,22 @@ class SearchAPI(http.server.BaseHTTPRequestHandler):
             body = server.bodies[url.path]
         if url.path == "/slow/search.json" and query["start"] != ["0"]:
             return self._drip(body)
+        self._send(body)
+
+    def _send(self, body, code=200):
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            self.send_response(200)
+            self.send_response(code)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+
+    def _moved(self, where):
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.send_response(302)
+            self.send_header("Location", where)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
 
     def _drip(self, body):
         """A byte every 20 ms: each read well within any per-read timeout."""
@@ -280,8 +319,12 @@ def test_a_hostile_title_never_reaches_the_terminal(tmp_path, api):
     table = clashes(tmp_path, api)
     assert f"on the day of {SHOWN_TITLE} (09:30, GOV.UK: " in table.stdout
     assert not set("\x1b\x07\x9b\u202e\u2066") & set(table.stdout + table.stderr)
-    data = json.loads(clashes(tmp_path, api, "--format", "json").stdout)
-    assert data[0]["events"][0].startswith(RAW_TITLE + " (09:30, GOV.UK: ")
+    printed = clashes(tmp_path, api, "--format", "json").stdout
+    data = json.loads(printed)
+    assert data[0]["events"][0].startswith(RAW_TITLE + " (09:30, GOV.UK: ")  # the data exact
+    # ... and written with escapes, so a terminal shown the JSON runs none of it.
+    assert not set("\x1b\x07\x9b\u202e\u2066") & set(printed)
+    assert "\\u009b31m \\u202eevil\\u2066 end" in printed
 
 
 @pytest.mark.parametrize(
@@ -350,9 +393,17 @@ def test_a_page_with_nothing_ends_the_paging(tmp_path, api):
     assert len(api.asked) == 2  # the second page was empty
     # And a server answering the same page whatever is asked stops at the most pages.
     api.bodies["/same/search.json"] = json.dumps(answer(YEAR[:2], 0, 500)).encode()
+    # The Search API says where each page starts: the second, from 2, says 0, and is
+    # refused at once.
     found = clashes(tmp_path, api, path="/same/search.json")
     assert found.returncode == 2
-    assert "more than 40 pages of 1000 announcements" in found.stderr
+    assert found.stderr.endswith(": asked for the page from 2, it answered the page from "
+                                 "0, so it does not page by start; it reads /api/search.json?"
+                                 "filter_format=statistics_announcement with the fields title, "
+                                 "link, description, release_timestamp, display_date, "
+                                 "statistics_announcement_state, organisations, "
+                                 "content_store_document_type\n")  # fmt: skip
+    assert len(api.asked) == 2 + 2  # two for the first, two for this
 
 
 def test_the_organisation_on_gov_uk_is_checked_in_programme_toml(tmp_path):
@@ -363,3 +414,101 @@ def test_the_organisation_on_gov_uk_is_checked_in_programme_toml(tmp_path):
     assert 'govuk_organisation "Home Office" is not the organisation\'s slug on GOV.UK' \
         in found.stderr  # fmt: skip
     assert 'write it like govuk_organisation = "home-office"' in found.stderr
+
+
+def test_the_type_comes_from_the_document_type_the_search_api_has():
+    # whitehall sends national_statistics_announcement or official_statistics_announcement as
+    # the document type; the Search API keeps it as content_store_document_type.
+    items = [result("A", "2027-05-20T08:30:00Z"), result("B", "2027-05-20T08:30:00Z"),
+             result("C", "2027-05-20T08:30:00Z")]  # fmt: skip
+    items[0]["content_store_document_type"] = "national_statistics_announcement"
+    del items[2]["content_store_document_type"]
+    notices = govuk.read_saved(json.dumps(answer(items)).encode(), "x.json")
+    assert [n.sub_type for n in notices] == ["national", "official", ""]
+
+
+def test_a_page_that_redirects_elsewhere_is_not_followed(tmp_path, api, monkeypatch):
+    # The first page comes; the second redirects to another host (localhost, not 127.0.0.1):
+    # a link the server made, not us, so it is refused, never asked.
+    monkeypatch.setattr(govuk, "PAGE", 3)
+    found = clashes(tmp_path, api, path="/moved/search.json")
+    assert found.returncode == 2 and "Traceback" not in found.stderr
+    assert found.stderr.startswith(f"{api.url}/moved/search.json?filter_format=")
+    assert found.stderr.endswith(
+        f": redirects to http://localhost:{api.server_address[1]}/api/search.json?"
+        f"{found.stderr.split('?', 1)[1].split(':', 1)[0]}, which is not followed: a page of "
+        "answers is read only at the address asked for; write the address the answers are at\n"
+    )
+    assert len(api.asked) == 2 and found.stdout == ""
+
+
+def test_a_line_break_in_an_announcement_starts_no_line_in_clashes(tmp_path, api):
+    forged = "Tue 13 May 2014  external  forged\n0 clashes in 2014/15"
+    api.results = [result("Labour market\n" + forged, "2014-05-13T08:30:00Z",
+                          orgs=("office-for-national-statistics\r\nx",))]  # fmt: skip
+    found = clashes(tmp_path, api)
+    assert found.returncode == 1
+    [clash, total] = found.stdout.splitlines()
+    assert "on the day of Labour market Tue 13 May 2014 external forged 0 clashes in " \
+        "2014/15 (09:30, GOV.UK: Office For National Statistics X, confirmed)" in clash  # fmt: skip
+    assert total == "1 clash in 2014/15"
+
+
+@pytest.mark.parametrize(
+    ("stamp", "uk"),
+    [
+        # Clocks go forward at 01:00 UTC on Sunday 28 March 2027 (the last Sunday of March):
+        # 23:30 UTC the Saturday before is 23:30 GMT, still Saturday 27 March.
+        ("2027-03-27T23:30:00Z", "27 March 2027 11:30pm"),
+        ("2027-03-28T00:30:00Z", "28 March 2027 12:30am"),  # GMT still: half past midnight
+        ("2027-03-28T01:30:00Z", "28 March 2027 2:30am"),  # BST (UTC+1) from 01:00 UTC
+        # Clocks go back at 01:00 UTC on Sunday 31 October 2027: at 23:30 UTC on Saturday 30
+        # October it is 00:30 BST on Sunday 31 October.
+        ("2027-10-30T23:30:00Z", "31 October 2027 12:30am"),
+        ("2027-10-31T00:30:00Z", "31 October 2027 1:30am"),  # BST: the first 01:30
+        ("2027-10-31T01:30:00Z", "31 October 2027 1:30am"),  # GMT: the second
+        # The same instants as whitehall writes them, with their UK offset.
+        ("2027-10-31T00:30:00.000+01:00", "31 October 2027 12:30am"),
+        ("2027-05-20T09:30:00.000+01:00", "20 May 2027 9:30am"),
+        ("2027-05-20T12:00:00.000+01:00", "20 May 2027 12:00pm"),  # %l:%M%P: noon is 12pm
+    ],
+)
+def test_a_release_timestamp_is_read_on_its_uk_day_across_the_clock_changes(stamp, uk):
+    [notice] = govuk.read_saved(json.dumps(answer([result("X", stamp)])).encode(), "x.json")
+    assert govuk.said(notice.start, Precision.EXACT) == uk
+    assert notice.day.isoformat() == {"27": "2027-03-27", "28": "2027-03-28", "31": "2027-10-31",
+                                      "20": "2027-05-20"}[uk.split()[0]]  # fmt: skip
+
+
+def test_a_cancelled_announcement_without_its_day_is_passed_over():
+    gone = result("Dropped", "2027-05-20T08:30:00Z", state="cancelled")
+    del gone["release_timestamp"]
+    kept = result("Kept", "2027-05-20T08:30:00Z")
+    notices = govuk.read_saved(json.dumps(answer([gone, kept])).encode(), "x.json")
+    assert [n.title for n in notices] == ["Kept"]
+    # One that is not cancelled still needs its day.
+    del kept["release_timestamp"]
+    with pytest.raises(govuk.CalendarFileError, match="result 1 has release_timestamp None"):
+        govuk.read_saved(json.dumps(answer([kept])).encode(), "x.json")
+
+
+def test_an_organisation_by_its_name_is_refused_not_answered_with_nothing(tmp_path, api):
+    # GOV.UK filters by slug: "Home Office" would match nothing, and so clash with nothing.
+    found = clashes(tmp_path, api, "--against", "govuk:Home Office")
+    assert found.returncode == 2 and found.stdout == ""
+    assert found.stderr == (
+        '"govuk:Home Office": "Home Office" is no organisation\'s slug on GOV.UK, and GOV.UK '
+        "would answer it with nothing: write it as the last part of its address there, like "
+        "govuk:home-office\n"
+    )
+
+
+def test_a_search_the_api_refuses_says_why(tmp_path, api, monkeypatch):
+    # As the Search API refuses a field it does not define: 422, and its reason as JSON.
+    monkeypatch.setattr(govuk, "FIELDS", (*govuk.FIELDS, "format_sub_type"))
+    found = clashes(tmp_path, api)
+    assert found.returncode == 2
+    assert found.stderr.endswith(
+        ": cannot be fetched: the server answered 422 Unprocessable Entity (Some requested "
+        "fields are not valid return fields: ['format_sub_type'])\n"
+    )

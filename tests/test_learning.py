@@ -169,12 +169,14 @@ def test_learn_reads_saved_search_api_answers(tmp_path):
     results += [
         {"title": "Immigration statistics, special release 2014", "link": "/x",
          "release_timestamp": "2014-06-12T08:30:00Z", "statistics_announcement_state": "cancelled"},
+        {"title": "Immigration statistics, dropped 2014", "link": "/z",
+         "statistics_announcement_state": "cancelled"},  # no day at all
         {"title": "Immigration statistics: July to September 2014", "link": "/y",
          "release_timestamp": "2014-11-01T09:30:00Z", "display_date": "November 2014",
          "statistics_announcement_state": "provisional"},
     ]  # fmt: skip
-    pages = [{"results": results[:6], "total": 12, "start": 0},
-             {"results": results[6:], "total": 12, "start": 6}]  # fmt: skip
+    pages = [{"results": results[:6], "total": 13, "start": 0},
+             {"results": results[6:], "total": 13, "start": 6}]  # fmt: skip
     (tmp_path / "past.json").write_text(json.dumps(pages))
     result = run_cli("learn", "past.json", "--as-of", "2015-09-01", "--organisation",
                      "Home Office", cwd=tmp_path)  # fmt: skip
@@ -185,6 +187,31 @@ def test_learn_reads_saved_search_api_answers(tmp_path):
         "of its 10 past dates"
     )
     assert run_cli("build", "--as-of", "2015-09-01", cwd=tmp_path).returncode == 0
+
+
+def test_a_publication_revised_since_counts_on_the_day_it_first_came_out(tmp_path):
+    import json
+
+    # whitehall's public_timestamp is a later edition's major change (app/models/edition.rb,
+    # set_public_timestamp); first_published_at, a Search API field, is the first day
+    # (search-api config/schema/field_definitions.json). Each publication here was revised
+    # on 3 March of the year after, a day no rule of the others gives.
+    results = []
+    for n, stamp in enumerate(STAMPS):
+        item = _searched(stamp, n)
+        if "public_timestamp" in item:
+            item["first_published_at"] = stamp
+            item["public_timestamp"] = f"{int(stamp[:4]) + 1}-03-03T12:00:00.000Z"
+            item["release_timestamp"] = None  # asked for, and none: the others are read
+        results.append(item)
+    (tmp_path / "past.json").write_text(json.dumps({"results": results, "total": 10}))
+    result = run_cli("learn", "past.json", "--as-of", "2017-01-01", "--organisation",
+                     "Home Office", cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == (
+        'immigration-statistics: quarterly, "fourth thursday" in Feb, May, Aug, Nov: gives 8 '
+        "of its 10 past dates"
+    )
 
 
 def test_a_broken_search_api_answer_is_a_plain_error(tmp_path):

@@ -170,12 +170,23 @@ def test_without_the_titles_file_nothing_lines_up(programme):
     ("text", "message"),
     [
         (
-            'nowhere = "X"\n',
-            "nowhere is no publication of the programme: write one of its "
+            '# ids and titles\nnowhere = "X"\n',
+            'line 2: "nowhere" is no publication of the programme: write one of its '
             'ids, like police = "Its title on GOV.UK"',
         ),
-        ("police = 3\n", "publication 'police': police = 3: write its title on GOV.UK"),
-        ("police = \n", "is not valid TOML"),
+        ("police = 3\n", "publication 'police': line 1: police = 3: write its title on GOV.UK"),
+        ("police = \n", "invalid TOML: Invalid value (at line 1, column 10); text must be in "),
+        # A line break would start a line of its own in what reconcile prints.
+        (
+            'police = "Police\\nin step with GOV.UK"\n',
+            'line 1: police = "Police\\nin step '
+            'with GOV.UK": keep it to one line of at most 500 characters, without control',
+        ),
+        # Word's quotes, as a statistician's editor may type them.
+        (
+            "police = \u201cPolice workforce\u201d\n",
+            'use straight quotes "...": police = "Police workforce"',
+        ),
     ],
 )
 def test_a_broken_titles_file_is_a_plain_error(programme, text, message):
@@ -184,6 +195,54 @@ def test_a_broken_titles_file_is_a_plain_error(programme, text, message):
     assert found.returncode == 2 and "Traceback" not in found.stderr
     assert found.stderr.startswith("schedules/govuk-titles.toml: ")
     assert message in found.stderr
+
+
+def test_a_titles_file_saved_by_notepad_is_read_and_every_problem_is_told(programme):
+    # A byte-order mark and Windows line ends, as Windows Notepad saves it: read as it is.
+    titles = programme / "schedules" / "govuk-titles.toml"
+    titles.write_bytes(b"\xef\xbb\xbf" + TITLES.replace("\n", "\r\n").encode())
+    assert reconcile(programme).returncode == 1  # drifts, read as with the plain file
+    assert "10 lined up with the record" in reconcile(programme).stdout
+    # Two wrong lines: both told, each by its line, nothing printed but the problems.
+    titles.write_text('police = ""\n"no-such" = "X"\n')
+    found = reconcile(programme)
+    assert found.returncode == 2 and found.stdout == ""
+    assert found.stderr.splitlines() == [
+        "schedules/govuk-titles.toml: publication 'police': line 1: police = \"\": write its "
+        "title on GOV.UK, or the last part of its announcements' address, as text",
+        'schedules/govuk-titles.toml: line 2: "no-such" is no publication of the programme: '
+        'write one of its ids, like police = "Its title on GOV.UK"',
+        "2 problems found; nothing was written.",
+    ]
+
+
+def test_nothing_read_asks_whether_the_slug_is_right(programme):
+    # A slug GOV.UK does not know gets no announcement: every release is then "missing".
+    (programme / "govuk.json").write_text(json.dumps(answer([])))
+    lines = reconcile(programme).stdout.splitlines()
+    assert lines[-2].endswith("0 announcements of test-office read from govuk.json, 0 lined "
+                              "up with the record")  # fmt: skip
+    assert lines[-1] == (
+        "none of test-office was read: is it the organisation's slug on GOV.UK, the last part "
+        "of its address there (govuk_organisation in programme.toml)?"
+    )
+
+
+def test_a_title_two_publications_would_share_is_refused(tmp_path):
+    # "Immigration statistics" is the immigration publication's own title; given to the
+    # quarterly one too (in another case and spacing), an announcement could be either's.
+    write_schedules(tmp_path / "schedules", {"t": 'topic = "T"\n' + SIMILAR})
+    (tmp_path / "schedules" / "govuk-titles.toml").write_text(
+        '# GOV.UK titles\nquarterly = "immigration  Statistics"\n'
+    )
+    (tmp_path / "govuk.json").write_text(json.dumps(answer([])))
+    found = run_cli("reconcile", "--as-of", "2014-06-20", "--govuk", "govuk.json", cwd=tmp_path)
+    assert found.returncode == 2 and found.stdout == ""
+    assert found.stderr.splitlines()[0] == (
+        "schedules/govuk-titles.toml: publication 'quarterly': line 2: quarterly = \"immigration"
+        '  Statistics": immigration has that title on GOV.UK too, so an announcement could be '
+        "either's: give each its own title"
+    )
 
 
 def test_a_broken_answer_exits_2(programme):
@@ -278,6 +337,31 @@ def test_a_hostile_title_on_gov_uk_never_reaches_the_terminal(programme):
     assert found.returncode == 1
     assert "\\u001B]0;owned\\u0007" in found.stdout  # shown as escapes
     assert not set("\x1b\x07\x9b\u202e\u2066") & set(found.stdout + found.stderr)
+    printed = reconcile(programme, "--format", "json").stdout
+    assert not set("\x1b\x07\x9b\u202e\u2066") & set(printed)
+    assert [d["govuk"]["title"] for d in json.loads(printed)["drifts"]
+            if d["kind"] == "govuk-unknown"] == [RAW_TITLE]  # fmt: skip
+
+
+def test_a_line_break_sent_in_any_text_starts_no_line_of_its_own(programme):
+    # A display date, a link and a title, each with a line that reads like the last line of
+    # an answer in step; on GOV.UK none has a line break, so each is read as one line.
+    fake = "\nin step with GOV.UK as of Tue 20 May 2014: 0 announcements\r\u2028"
+    july = on_govuk("Police workforce: June 2014", "2014-07-09T08:30:00Z", state="provisional",
+                    display="9 July 2014" + fake + "9:30am")  # fmt: skip
+    may = on_govuk("Police workforce: April 2014", "2014-05-13T08:30:00Z", link="x" + fake)
+    (programme / "govuk.json").write_text(json.dumps(answer([july, may, on_govuk(
+        "Knife" + fake, "2014-09-04T08:30:00Z")])))  # fmt: skip
+    found = reconcile(programme)
+    assert found.returncode == 1
+    lines = found.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines[:3]] == ["govuk-live", "govuk-missing",
+                                                          "govuk-date"]  # fmt: skip
+    assert "on GOV.UK for 9 July 2014 in step with GOV.UK as of Tue 20 May 2014: 0 " \
+        "announcements 9:30am" in lines[2]  # fmt: skip
+    assert sum(line.startswith("in step") for line in lines) == 0
+    assert all(line.startswith(("govuk-", "13 drifts from")) for line in lines), lines
+    assert len(lines) == 14
 
 
 def test_a_real_process_exits_1_on_drift_and_0_in_step(programme):
@@ -353,3 +437,73 @@ def test_confirmed_there_and_provisional_here_is_for_the_build_to_put_right(prog
     ) in found.stdout.splitlines()
     rows = json.loads((programme / "out" / "govuk-announcements.json").read_text())["entries"]
     assert "2014-07-08" not in [r["release_date"] for r in rows]  # nothing to type there
+
+
+SIMILAR = "".join(
+    f"""
+[[publication]]
+id = "{pub_id}"
+title = "{title}"
+description = "Figures."
+designation = "Official Statistics"
+frequency = "monthly"
+day = "second tuesday"
+"""
+    for pub_id, title in [
+        ("one-word", "Immigration"),
+        ("immigration", "Immigration statistics"),
+        ("quarterly", "Immigration statistics quarterly release"),
+        ("hate", "Hate crime, England and Wales"),
+    ]
+)
+
+
+def test_titles_pair_case_punctuation_and_period_aside_and_never_a_similar_one(tmp_path):
+    write_schedules(tmp_path / "schedules", {"t": 'topic = "T"\n' + SIMILAR})
+    # Every one a day after the release of 8 July 2014, so each pairing shows as a date drift.
+    titles = [
+        "IMMIGRATION STATISTICS \u2014 April to June 2014",  # an em dash
+        "Immigration statistics quarterly release: April to June 2014",
+        "Hate crime England and Wales: 2013 to 2014",  # no comma
+        # Like "Immigration" but no publication's: its slug starts immigration-, yet the
+        # title is no slug, so it is unknown, not the one-word publication's.
+        "Immigration enforcement figures: June 2014",
+    ]
+    (tmp_path / "govuk.json").write_text(json.dumps(answer(
+        [on_govuk(t, "2014-07-09T08:30:00Z", state="provisional") for t in titles])))  # fmt: skip
+    found = run_cli("reconcile", "--as-of", "2014-06-20", "--govuk", "govuk.json", "--format",
+                    "json", cwd=tmp_path)  # fmt: skip
+    data = json.loads(found.stdout)
+    paired = {(d["here"]["publication"], d["govuk"]["title"]) for d in data["drifts"]
+              if d["kind"] == "govuk-date"}  # fmt: skip
+    assert paired == {("immigration", titles[0]), ("quarterly", titles[1]), ("hate", titles[2])}
+    [unknown] = [d["govuk"]["title"] for d in data["drifts"] if d["kind"] == "govuk-unknown"]
+    assert unknown == titles[3]
+
+
+def test_a_confirmed_announcement_of_a_release_cancelled_here_is_a_state_drift(programme):
+    # GOV.UK confirmed 14 October at 09:30 (08:30Z in summer time), which the record
+    # cancelled; and has 10 June provisional on its exact day and time, which the record
+    # confirmed: two state drifts, and no date drift, as both days and times agree.
+    announced = [
+        on_govuk("Police workforce: May 2014", "2014-06-10T08:30:00Z", state="provisional",
+                 display="10 June 2014 9:30am"),
+        on_govuk("Police workforce: September 2014", "2014-10-14T08:30:00Z", state="confirmed",
+                 display="14 October 2014 9:30am"),
+    ]  # fmt: skip
+    (programme / "govuk.json").write_text(json.dumps(answer(announced)))
+    found = reconcile(programme, "--export", "to-do")
+    assert found.returncode == 1
+    states = [line for line in found.stdout.splitlines() if line.startswith("govuk-state")]
+    assert states == [
+        "govuk-state: Police workforce statistics on Tuesday 10 June 2014 is confirmed here, "
+        "provisional on GOV.UK",
+        "govuk-state: Police workforce statistics on Tuesday 14 October 2014 is cancelled here, "
+        "confirmed on GOV.UK",
+    ]
+    assert "govuk-date" not in found.stdout
+    rows = list(csv.DictReader(io.StringIO((programme / "to-do" / "govuk-announcements.csv")
+                                           .read_text())))  # fmt: skip
+    by_day = {r["release_date"]: (r["action"], r["state"], r["cancellation_reason"]) for r in rows}
+    assert by_day["2014-06-10"] == ("confirm", "confirmed", "")
+    assert by_day["2014-10-14"] == ("cancel", "cancelled", "The survey was not run")
