@@ -426,7 +426,29 @@ def write_folder(folder: Path, files: dict[str, bytes | None]) -> None:
 
 _LINE = re.compile(rb"[^\r\n]{0,75}")
 _DTSTART = re.compile(r"DTSTART;TZID=Europe/London:\d{8}T\d{6}")
+_DAY = re.compile(r"DTSTART;VALUE=DATE:\d{8}")  # an all-day event, or one across a month
 _STAMP = re.compile(r"(DTSTAMP|LAST-MODIFIED):\d{8}T\d{6}Z")
+
+
+# Whose bank holidays each region's releases keep: the nation feeds they are in.
+NATIONS = {"england-and-wales": ["england-and-wales"], "scotland": ["scotland"],
+           "northern-ireland": ["northern-ireland"],
+           "great-britain": ["england-and-wales", "scotland"],
+           "united-kingdom": ["england-and-wales", "scotland", "northern-ireland"]}  # fmt: skip
+
+
+def expected_feeds(programme) -> set[str]:
+    """The feeds a programme's schedules call for, as the README's "Choosing a feed" says."""
+    publications = programme.publications
+    stems = {"all", *(t.slug for t in programme.topics),
+             *(p.designation.feed.removesuffix(".ics") for p in publications),
+             *(f"nation-{n}" for p in publications for n in NATIONS[p.rule.region])}  # fmt: skip
+    if programme.publication_feeds:
+        stems |= {f"publication-{p.id}" for p in publications}
+    endings = [".ics", ".all-day.ics"] + ([".reminder.ics"] if programme.reminder else [])
+    if programme.welsh:
+        endings += [e.replace(".ics", ".cy.ics") for e in endings]
+    return {stem + ending for stem in stems for ending in endings}
 
 
 def load_expand_render(folder: Path, as_of: dt.date) -> str:
@@ -443,15 +465,15 @@ def load_expand_render(folder: Path, as_of: dt.date) -> str:
             assert Path(problem.file).suffix == ".toml", problem
         return "refused"
     # Accepted: the feeds are well-formed iCalendar with one event per release.
-    designations = {p.designation.feed for p in programme.publications}
-    assert set(feeds) == {f"{t.slug}.ics" for t in programme.topics} | {"all.ics"} | designations
-    for text in feeds.values():
+    assert set(feeds) == expected_feeds(programme)
+    for name, text in feeds.items():
         assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
+        starts = _DAY if ".all-day." in name else _DTSTART
         for line in text.encode().split(b"\r\n")[:-1]:
             assert _LINE.fullmatch(line), line[:200]
         for line in text.split("\r\n"):
             if line.startswith("DTSTART;"):
-                assert _DTSTART.fullmatch(line), line
+                assert starts.fullmatch(line) or _DAY.fullmatch(line), line
             if line.startswith(("DTSTAMP", "LAST-MODIFIED")):
                 assert _STAMP.fullmatch(line), line
     assert feeds["all.ics"].count("BEGIN:VEVENT\r\n") == len(releases)
