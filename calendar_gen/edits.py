@@ -6,7 +6,6 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -75,18 +74,24 @@ def _updated(text: str, changes: Changes) -> str:
     entries = scanned.entries
     rows_at = len(text) if scanned.shown_at is None else scanned.shown_at
     bounds = [start for start, _ in entries] + [rows_at]
-    head, blocks = text[: bounds[0]], [text[a:b] for a, b in pairwise(bounds)]
     index = {(t.get("id"), t.get("month")): i for i, (_, t) in enumerate(entries)}
-    added = []
+    added: list[str] = []
+    rewritten: dict[int, str] = {}  # the entries that change, by their place; the rest kept
     sealed = changes.seals is not None
     for announcement in changes.announcements:
         position = index.get((announcement.id, str(announcement.month)))
         if position is None:
             added.append(_entry_text(announcement, sealed))
         else:
-            blocks[position] = _rewritten(blocks[position], announcement, changes.seals)
+            block = rewritten.get(position, text[bounds[position] : bounds[position + 1]])
+            rewritten[position] = _rewritten(block, announcement, changes.seals)
+    pieces, at = [], 0
+    for position in sorted(rewritten):
+        pieces += [text[at : bounds[position]], rewritten[position]]
+        at = bounds[position + 1]
+    pieces.append(text[at:rows_at])
     rows = [text[rows_at:], *map(_row_text, changes.shown, changes.row_seals)]
-    updated = _spaced("".join([head, *blocks, *added, *rows]))
+    updated = _spaced_join([*pieces, *added, *rows])
     return _marked(updated, changes.builds, scanned.published is not None)
 
 
@@ -245,8 +250,31 @@ def kept_form(path: Path, edit: Callable[[str], str]) -> str:
 _BEFORE_HEADER = re.compile(r"^([^\n]*)\n(?=\[\[(?:release|shown))", re.MULTILINE)
 
 
+# A line with more than blanks on it followed by such a header: one _spaced would change.
+_UNSPACED = re.compile(r"\S[^\S\n]*\n(?=\[\[(?:release|shown))")
+
+
+_HEADERS = ("[[release", "[[shown")
+
+
+def _spaced_join(pieces: list[str]) -> str:
+    """_spaced("".join(pieces)), each piece spaced on its own (the record's text is, but for
+    what a command adds), then each join; all at once if a piece does not end its last line."""
+    pieces = [piece for piece in pieces if piece]
+    if any(not piece.endswith("\n") for piece in pieces[:-1]):
+        return _spaced("".join(pieces))
+    spaced = []
+    for before, piece in zip(["", *pieces], pieces, strict=False):
+        if piece.startswith(_HEADERS) and before[:-1].rpartition("\n")[2].strip():
+            spaced.append("\n")  # a blank line after the last line of the piece before
+        spaced.append(_spaced(piece))
+    return "".join(spaced)
+
+
 def _spaced(text: str) -> str:
     """A blank line before each table header, as a person would write it."""
+    if not _UNSPACED.search(text):  # as it always is but for what was just added: one scan
+        return text
     return _BEFORE_HEADER.sub(lambda m: f"{m[1]}\n\n" if m[1].strip() else m[0], text)
 
 

@@ -268,12 +268,22 @@ def feed_list(programme: Programme) -> list[Feed]:
 
 def feed_chunks(
     programme: Programme, releases: list[Release], period: Period
-) -> Iterator[tuple[str, list[str]]]:
-    """Every feed of a build as (file name, pieces). Each event is rendered once and shared
-    by every feed that holds it."""
+) -> list[tuple[str, Iterator[str]]]:
+    """Every feed of a build as (file name, pieces). Each event is rendered once, when the
+    first feed is written, and shared by every feed that holds it; the events go once the
+    last is written, so they are never held beside what is written before the feeds."""
     org, zone = programme.organisation, programme.timezone
-    events = render_events(releases, zone)
-    by_feed = sorted_by_feed(releases, events)
+    shared: list[tuple[list[str], dict[str, list[str]]]] = []
+
+    def chunks(feed: Feed, name: str, about: str) -> Iterator[str]:
+        if not shared:
+            events = render_events(releases, zone)
+            shared.append((events, sorted_by_feed(releases, events)))
+        events, by_feed = shared[0]
+        description = f"Pre-announced release dates of {about}, {period}."
+        yield from calendar_chunks(name, description, feed.pick(by_feed, events), zone)
+
+    feeds = []
     for feed in feed_list(programme):
         match feed.holds:
             case None:
@@ -283,6 +293,5 @@ def feed_chunks(
                 about = f"{statistics_of(org)}: {feed.title}"
             case _:
                 assert_never(feed.holds)
-        held = feed.pick(by_feed, events)
-        description = f"Pre-announced release dates of {about}, {period}."
-        yield feed.name, calendar_chunks(name, description, held, zone)
+        feeds.append((feed.name, chunks(feed, name, about)))
+    return feeds

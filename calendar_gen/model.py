@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import assert_never
 
@@ -400,4 +401,8 @@ class Programme:
 
     def firm_from(self, day: dt.date) -> dt.date:
         """The day a release on `day` is confirmed: the notice period before it."""
-        return day - dt.timedelta(weeks=self.notice_weeks)
+        return day - self._notice
+
+    @cached_property
+    def _notice(self) -> dt.timedelta:  # asked for some 400,000 times a whole-government build
+        return dt.timedelta(weeks=self.notice_weeks)

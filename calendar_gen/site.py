@@ -170,6 +170,27 @@ def _resealed(edition: Edition, seals: Mapping[Key, tuple[str, ...]], keys: Set[
     return replace(edition, releases=releases, rows=rows)
 
 
+def as_sealed(programme: Programme, releases: list[Release]) -> list[Release]:
+    """The releases with the seal a build writes for those it confirms and those of the
+    record no build has sealed: made so before their rows, which `outputs` then need not
+    make again (it seals any other release it records, as `_resealed`)."""
+    from calendar_gen.releases import to_announce
+
+    unsealed, recorded = programme.seals.unsealed, programme.announcements
+    fresh = {a.key: a for a in to_announce(releases, programme)}
+    if not fresh and not unsealed:
+        return releases
+    found = list(releases)
+    for i, r in enumerate(releases):
+        if not unsealed and not r.confirmed:  # most of a daily build's: none to look up
+            continue
+        key = ReleaseKey(r.publication.id, r.scheduled)
+        a = fresh.get(key) or (recorded.get(key) if key in unsealed else None)
+        if a is not None and (seal := sealed(a)[-1]) != r.seal:
+            found[i] = replace(r, seal=seal)
+    return found
+
+
 def _events(
     programme: Programme, seals: Mapping[Key, tuple[str, ...]], shown: Sequence[ShownRow]
 ) -> str:

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, event, given
 from hypothesis import strategies as st
 
 from calendar_gen import recordtext
-from calendar_gen.edits import HEADER, _spaced, render_document, render_updates
+from calendar_gen.edits import HEADER, _spaced, _spaced_join, render_document, render_updates
 from calendar_gen.history import Cancelled, Moved, Reinstated
 from calendar_gen.model import NO_SEALS, Announcement, Builds, Key, Showing, ShownRow, YearMonth
 from calendar_gen.slots import IsoWeek
@@ -353,6 +353,22 @@ SPACING_LINES = st.sampled_from(
 @given(st.lists(st.one_of(SPACING_LINES, st.text(max_size=5)), max_size=8).map("\n".join))
 def test_blank_lines_go_before_table_headers_as_they_did(text):
     assert _spaced(text) == spaced_as_before(text)
+
+
+SPACING_PIECES = st.lists(
+    st.tuples(st.lists(st.one_of(SPACING_LINES, st.just("[[shown]]"), st.text(max_size=3)),
+                       max_size=4), st.booleans())
+    .map(lambda piece: "\n".join(piece[0]) + ("\n" if piece[1] else "")),
+    max_size=6,
+)  # fmt: skip
+
+
+@SETTINGS
+@given(SPACING_PIECES)
+def test_pieces_are_spaced_as_the_text_they_make(pieces):
+    # The record is spaced piece by piece, kept and new: a header at the start of one piece
+    # gets its blank line from the end of the piece before it.
+    assert _spaced_join(pieces) == _spaced("".join(pieces))
 
 
 def test_a_new_record_is_written_as_tomlkit_wrote_it(tmp_path):
