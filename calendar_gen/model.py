@@ -281,7 +281,7 @@ class Builds:
     events: str = ""  # the digest of the record's seals it left; "": it sealed none
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a whole government's record shows 100,000s
 class Showing:
     """A release as a build showed it while its rule gave its day: that day and the time."""
 
@@ -303,7 +303,7 @@ class Showing:
         return (self.precision, self.precision.span(self.date))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ShownRow:
     """A [[shown]] row of the record: the releases a build showed as provisional for the
     first time, or at a new day or time the rules gave, on `on`; or, for a `before` row,
@@ -314,7 +314,7 @@ class ShownRow:
     before: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a whole government's record shows 100,000s
 class Shown:
     """What the record's rows say of one release while its rule gave its day."""
 

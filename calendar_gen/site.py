@@ -146,6 +146,7 @@ def outputs(
     same = not announce and not shown and before and before.events
     events = before.events if same and before else _events(programme, seals, shown)
     edition = replace(_resealed(edition, seals, {a.key for a in announce}), events=events)
+    del seals, new  # a whole government's: not held while the record is written
     builds = Builds(before.first if before else edition.as_of, edition.as_of, edition.digest,
                     edition.events)  # fmt: skip
     files: list[tuple[Path, Content]] = []
