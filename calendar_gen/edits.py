@@ -44,10 +44,22 @@ def render_updates(
     which takes a minute and gigabytes over one. The text is what tomlkit makes of the
     whole record (the tests hold it to that); a record laid out otherwise is edited whole.
     """
+    return "".join(record_pieces(path, announcements, builds, shown, seals))
+
+
+def record_pieces(
+    path: Path,
+    announcements: Iterable[Announcement],
+    builds: Builds | None = None,
+    shown: Sequence[ShownRow] = (),
+    seals: Seals | None = None,
+) -> list[str]:
+    """render_updates' text in pieces, written one after another: a whole government's
+    record is not copied once more into one string."""
     changes = Changes(tuple(announcements), builds, tuple(shown), seals)
     if not path.exists():
         return _updated(HEADER, changes)
-    return kept_form(path, lambda text: _updated(text, changes))
+    return _kept_pieces(path, lambda text: _updated(text, changes))
 
 
 @dataclass(frozen=True)
@@ -64,13 +76,13 @@ class Changes:
         return row_seals(self.shown, self.seals.last_row) if self.seals else [""] * len(self.shown)
 
 
-def _updated(text: str, changes: Changes) -> str:
+def _updated(text: str, changes: Changes) -> list[str]:
     if text and not text.endswith("\n"):  # else the next entry is glued to the last line
         text += "\n"
     scanned = recordtext.scan(text)
     if scanned is None:
-        return render_document(text, changes.announcements, builds=changes.builds,
-                               shown=changes.shown, seals=changes.seals)  # fmt: skip
+        return [render_document(text, changes.announcements, builds=changes.builds,
+                                shown=changes.shown, seals=changes.seals)]  # fmt: skip
     present, rows_at = scanned.published is not None, scanned.shown_at
     rows_at = len(text) if rows_at is None else rows_at
     bounds = [start for start, _ in scanned.entries] + [rows_at]
@@ -240,14 +252,21 @@ def with_period(folder: str | Path, period: Period) -> str:
 def kept_form(path: Path, edit: Callable[[str], str]) -> str:
     """`edit` applied to the file's text, keeping its line ends (CRLF from Windows editors)
     and byte-order mark as they were."""
+    return "".join(_kept_pieces(path, lambda text: [edit(text)]))
+
+
+def _kept_pieces(path: Path, edit: Callable[[str], list[str]]) -> list[str]:
+    """kept_form for an `edit` that gives its text in pieces, each but the last ending a
+    line (so no CRLF is split between two)."""
     data = path.read_bytes()
     text, mark = decoded(data), "\ufeff" if data.startswith(BOM) else ""
     del data  # a whole government's record: not held while it is edited
     crlf = "\r\n" in text
     edited = edit(text.replace("\r\n", "\n") if crlf else text)
+    del text
     if crlf:
-        edited = edited.replace("\r\n", "\n").replace("\n", "\r\n")
-    return mark + edited
+        edited = [piece.replace("\r\n", "\n").replace("\n", "\r\n") for piece in edited]
+    return [mark, *edited] if mark else edited
 
 
 # Each line followed by a [[release]], [[release.change]] or [[shown]] header.
@@ -257,14 +276,14 @@ _BEFORE_HEADER = re.compile(r"^([^\n]*)\n(?=\[\[(?:release|shown))", re.MULTILIN
 _HEADERS = ("[[release", "[[shown")
 
 
-def _joined(pieces: list[str], builds: Builds | None, present: bool) -> str:
-    """_marked(_spaced("".join(pieces)), builds, present), each piece spaced on its own (the
-    record's text is, but for what a command adds), then each join, and [published] written
-    in the piece it goes in: a whole government's record is copied once, not four times.
-    All at once if a piece does not end its last line."""
+def _joined(pieces: list[str], builds: Builds | None, present: bool) -> list[str]:
+    """_marked(_spaced("".join(pieces)), builds, present) in pieces: each spaced on its own
+    (the record's text is, but for what a command adds), then each join, and [published]
+    written in the piece it goes in, so a whole government's record is never copied whole.
+    One piece if one does not end its last line."""
     pieces = [piece for piece in pieces if piece]
     if any(not piece.endswith("\n") for piece in pieces[:-1]):
-        return _marked(_spaced("".join(pieces)), builds, present)
+        return [_marked(_spaced("".join(pieces)), builds, present)]
     spaced = []
     for before, piece in zip(["", *pieces], pieces, strict=False):
         if piece.startswith(_HEADERS) and before[:-1].rpartition("\n")[2].strip():
@@ -274,13 +293,15 @@ def _joined(pieces: list[str], builds: Builds | None, present: bool) -> str:
     for number, piece in enumerate(spaced if builds else ()):
         if present and (found := _PUBLISHED.search(piece)):
             spaced[number] = piece[: found.start()] + table + piece[found.end() :]
-            return "".join(spaced)
+            return spaced
         if not present and (found := _FIRST_TABLE.search(piece)):
             at, tail = found.start(), "".join(spaced[max(number - 2, 0) : number])
             gap = "" if (at == 0 and not tail) or (tail + piece[:at]).endswith("\n\n") else "\n"
             spaced[number] = f"{piece[:at]}{gap}{PUBLISHED_NOTE}{table}\n{piece[at:]}"
-            return "".join(spaced)
-    return _marked("".join(spaced), builds, present)  # no such table: as the whole text says
+            return spaced
+    if builds is None:
+        return spaced
+    return [_marked("".join(spaced), builds, present)]  # no such table: the whole text says
 
 
 def _spaced(text: str) -> str:

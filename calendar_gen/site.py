@@ -14,7 +14,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, assert_never
 
-from calendar_gen.edits import published_masked, render_updates
+from calendar_gen.edits import published_masked, record_pieces
 from calendar_gen.feeds import feed_chunks, feed_list
 from calendar_gen.files import Refused, read_regular
 from calendar_gen.history import ReleaseKey
@@ -151,7 +151,7 @@ def outputs(
                     edition.events)  # fmt: skip
     files: list[tuple[Path, Content]] = []
     if announce or builds != before or shown:
-        record = render_updates(programme.record_path, announce, builds, shown, programme.seals)
+        record = record_pieces(programme.record_path, announce, builds, shown, programme.seals)
         files.append((programme.record_path, record))
     files += [(folder / name, content) for kind in Output for name, content in kind.render(edition)]
     return files

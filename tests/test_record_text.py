@@ -387,7 +387,7 @@ def test_pieces_are_written_as_the_text_they_make(pieces, builds, present):
     # piece it is in: a header at the start of one piece gets its blank line from the end
     # of the piece before it, and a new table its gap from the two before.
     whole = outcome(lambda: _marked(_spaced("".join(pieces)), builds, present))
-    assert outcome(lambda: _joined(pieces, builds, present)) == whole
+    assert outcome(lambda: "".join(_joined(pieces, builds, present))) == whole
 
 
 def test_a_new_record_is_written_as_tomlkit_wrote_it(tmp_path):
