@@ -113,11 +113,12 @@ def details(p: dict, topic: str, time: str, confirmed: bool) -> str:
     )
 
 
-def event(uid: str, start: dt.datetime, stamp: str, shared: str) -> str:
+def event(uid: str, start: dt.datetime, stamp: str, shared: str, confirmed: bool) -> str:
+    # SEQUENCE counts the confirmation (RFC 5545 3.8.7.4), as calendar-gen's does.
     return (
         f"BEGIN:VEVENT\r\n{fold(uid)}DTSTAMP:{stamp}\r\nLAST-MODIFIED:{stamp}\r\n"
         f"DTSTART;TZID=Europe/London:{start:%Y%m%dT%H%M%S}\r\nDURATION:PT30M\r\n{shared}"
-        "SEQUENCE:0\r\nTRANSP:TRANSPARENT\r\nCLASS:PUBLIC\r\nEND:VEVENT\r\n"
+        f"SEQUENCE:{int(confirmed)}\r\nTRANSP:TRANSPARENT\r\nCLASS:PUBLIC\r\nEND:VEVENT\r\n"
     )
 
 
@@ -145,7 +146,6 @@ def main() -> None:
     months = [(first_year + (m < 4), m) for m in (*range(4, 13), 1, 2, 3)]
     closed = closed_days(range(first_year, first_year + 2))
     zone, notice = ZoneInfo("Europe/London"), dt.timedelta(weeks=settings.get("notice_weeks", 4))
-    floor = dt.date(first_year, 4, 1)
     by_topic: dict[str, list[tuple[tuple[dt.datetime, str, str], str]]] = defaultdict(list)
     by_designation: dict[str, list[tuple[tuple[dt.datetime, str, str], str]]] = defaultdict(list)
     names = {}
@@ -165,9 +165,11 @@ def main() -> None:
                 start = dt.datetime(day.year, day.month, day.day, h, m, tzinfo=zone)
                 firm = day - notice
                 confirmed = firm <= args.as_of
-                stamp = f"{firm if confirmed else min(floor, firm):%Y%m%d}T000000Z"
+                # A provisional one is first shown by this build: dated today, as the
+                # [[shown]] row it writes says.
+                stamp = f"{firm if confirmed else args.as_of:%Y%m%d}T000000Z"
                 uid = f"UID:{p['id']}-{year:04d}-{month:02d}@{domain}"
-                text = event(uid, start, stamp, shared[confirmed])
+                text = event(uid, start, stamp, shared[confirmed], confirmed)
                 by_topic[slug].append(((start, slug, p["id"]), text))
                 by_designation[DESIGNATIONS[p["designation"].lower()]].append(
                     ((start, slug, p["id"]), text)
