@@ -519,20 +519,42 @@ def _naming(programme: Programme, feed: Feed, period: Period) -> tuple[str, str]
 
 def feed_chunks(
     programme: Programme, releases: list[Release], period: Period
-) -> Iterator[tuple[str, list[str]]]:
-    """Every feed of a build as (file name, pieces), in each of its languages. Each event is
-    rendered once a language and variant, and shared by every feed that holds it."""
-    zone, publications = programme.timezone, bool(programme.publication_feeds)
+) -> list[tuple[str, Iterator[str]]]:
+    """Every feed of a build as (file name, pieces), in each language and variant. The
+    events of a language and variant are rendered when its first feed is written, shared by
+    its feeds and let go after its last: one set is held at a time, and none beside what is
+    written before the feeds."""
+    feeds: list[tuple[str, Iterator[str]]] = []
     for language in languages(programme):
-        page, bases = page_address(programme, language), feed_bases(programme, language)
+        bases = feed_bases(programme, language)
         for variant in variants(programme):
+            feeds += _group(programme, releases, period, bases, variant)
+    return feeds
+
+
+def _group(
+    programme: Programme, releases: list[Release], period: Period, bases: list[Feed],
+    variant: Variant,
+) -> list[tuple[str, Iterator[str]]]:  # fmt: skip
+    """The feeds of one language and variant, each written from the events they share."""
+    zone, publications = programme.timezone, bool(programme.publication_feeds)
+    language = bases[0].language
+    page = page_address(programme, language)
+    held: list[tuple[list[str], dict[str, list[str]]]] = []
+
+    def chunks(feed: Feed, last: bool) -> Iterator[str]:
+        if not held:
             events = render_events(releases, zone, variant, page=page,
                                    reminder=programme.reminder, language=language)  # fmt: skip
-            by_feed = sorted_by_feed(releases, events, publications)
-            for base in bases:
-                feed = replace(base, variant=variant)
-                name, description = _naming(programme, feed, period)
-                source = f"{programme.feed_url}/{feed.name}" if programme.feed_url else ""
-                about = (page or "", source, feed.colour)
-                yield feed.name, calendar_chunks(name, description, feed.pick(by_feed, events),
-                                                 zone, about, language)  # fmt: skip
+            held.append((events, sorted_by_feed(releases, events, publications)))
+        events, by_feed = held[0]
+        if last:
+            held.clear()
+        name, description = _naming(programme, feed, period)
+        source = f"{programme.feed_url}/{feed.name}" if programme.feed_url else ""
+        about = (page or "", source, feed.colour)
+        yield from calendar_chunks(name, description, feed.pick(by_feed, events), zone, about,
+                                   language)  # fmt: skip
+
+    feeds = [replace(base, variant=variant) for base in bases]
+    return [(f.name, chunks(f, n == len(feeds) - 1)) for n, f in enumerate(feeds)]

@@ -184,8 +184,11 @@ def check_seals(
     kept: dict[Key, tuple[str, ...]] = {}
     unsealed = set()
     for key, a in found.items():
-        given = stored[key]
-        for number, (want, got) in enumerate(zip(sealed(a), given, strict=True)):
+        given, seals = stored[key], sealed(a)
+        if given == seals:  # every event sealed as it says: a whole government's, mostly
+            kept[key] = seals
+            continue
+        for number, (want, got) in enumerate(zip(seals, given, strict=True)):
             if got is None:
                 unsealed.add(key)
                 if last and (why := _unsealed(a, number, last)):

@@ -365,7 +365,9 @@ def _worked_out(programme: Programme, a: Announcement | None, first: dt.date | N
     or as it became) less the notice period, as they worked it out."""
     if not (a and a.confirmed and first and a.confirmed < first):
         return False
-    return a.confirmed in {programme.firm_from(d) for d in (a.date, *(c.old for c in a.changes))}
+    return a.confirmed == programme.firm_from(a.date) or any(
+        a.confirmed == programme.firm_from(c.old) for c in a.changes
+    )
 
 
 def _status(

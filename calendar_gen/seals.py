@@ -83,7 +83,9 @@ def events_digest(seals: Mapping[Key, tuple[str, ...]], rows: Sequence[str]) -> 
     """The digest of the record's seals, each release's and the rows': what `[published]
     events` keeps of the record a build left (and the page shows)."""
     digest = hashlib.sha256()
-    for key in sorted(seals, key=lambda k: (k.publication, str(k.slot))):
-        digest.update(f"{key.publication} {key.slot} {' '.join(seals[key])}\n".encode())
+    # In the order of their keys, (publication, str(slot)): sorting the lines sorts them so,
+    # as neither a publication id (a slug) nor a slot holds a space or anything before it.
+    for line in sorted(f"{key[0]} {key[1]} {' '.join(chain)}\n" for key, chain in seals.items()):
+        digest.update(line.encode())
     digest.update(f"rows {rows[-1] if rows else ''}".encode())
     return f"sha256:{digest.hexdigest()}"

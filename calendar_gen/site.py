@@ -14,7 +14,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, assert_never
 
-from calendar_gen.edits import published_masked, render_updates
+from calendar_gen.edits import published_masked, record_pieces
 from calendar_gen.feeds import feed_chunks, feed_list, languages
 from calendar_gen.files import Refused, read_regular
 from calendar_gen.history import ReleaseKey
@@ -148,11 +148,12 @@ def outputs(
     same = not announce and not shown and before and before.events
     events = before.events if same and before else _events(programme, seals, shown)
     edition = replace(_resealed(edition, seals, {a.key for a in announce}), events=events)
+    del seals, new  # a whole government's: not held while the record is written
     builds = Builds(before.first if before else edition.as_of, edition.as_of, edition.digest,
                     edition.events)  # fmt: skip
     files: list[tuple[Path, Content]] = []
     if announce or builds != before or shown:
-        record = render_updates(programme.record_path, announce, builds, shown, programme.seals)
+        record = record_pieces(programme.record_path, announce, builds, shown, programme.seals)
         files.append((programme.record_path, record))
     files += [(folder / name, content) for kind in Output for name, content in kind.render(edition)]
     return files
@@ -170,6 +171,27 @@ def _resealed(edition: Edition, seals: Mapping[Key, tuple[str, ...]], keys: Set[
             releases[i] = replace(r, seal=seals[key][-1])
             rows[i] = json_rows([releases[i]])[0]
     return replace(edition, releases=releases, rows=rows)
+
+
+def as_sealed(programme: Programme, releases: list[Release]) -> list[Release]:
+    """The releases with the seal a build writes for those it confirms and those of the
+    record no build has sealed: made so before their rows, which `outputs` then need not
+    make again (it seals any other release it records, as `_resealed`)."""
+    from calendar_gen.releases import to_announce
+
+    unsealed, recorded = programme.seals.unsealed, programme.announcements
+    fresh = {a.key: a for a in to_announce(releases, programme)}
+    if not fresh and not unsealed:
+        return releases
+    found = list(releases)
+    for i, r in enumerate(releases):
+        if not unsealed and not r.confirmed:  # most of a daily build's: none to look up
+            continue
+        key = ReleaseKey(r.publication.id, r.scheduled)
+        a = fresh.get(key) or (recorded.get(key) if key in unsealed else None)
+        if a is not None and (seal := sealed(a)[-1]) != r.seal:
+            found[i] = replace(r, seal=seal)
+    return found
 
 
 def _events(

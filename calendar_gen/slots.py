@@ -45,7 +45,16 @@ class YearMonth(NamedTuple):
         return YearMonth(n // 12, n % 12 + 1)
 
     def __str__(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
+        try:
+            return _MONTHS[self]
+        except KeyError:
+            text = _MONTHS[self] = f"{self.year:04d}-{self.month:02d}"
+            return text
+
+
+# Each slot's text, made once: a whole government's build writes each month's a million times
+# (UIDs, data rows, seals). A slot equals a plain tuple, so each kind has its own.
+_MONTHS: dict[YearMonth, str] = {}
 
 
 class IsoWeek(NamedTuple):
@@ -65,7 +74,14 @@ class IsoWeek(NamedTuple):
         return dt.date.fromisocalendar(self.year, self.week, 1)
 
     def __str__(self) -> str:
-        return f"{self.year:04d}-W{self.week:02d}"
+        try:
+            return _WEEKS[self]
+        except KeyError:
+            text = _WEEKS[self] = f"{self.year:04d}-W{self.week:02d}"
+            return text
+
+
+_WEEKS: dict[IsoWeek, str] = {}
 
 
 class OnDay(NamedTuple):

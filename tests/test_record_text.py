@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tomllib
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
@@ -19,7 +20,14 @@ from hypothesis import HealthCheck, event, given
 from hypothesis import strategies as st
 
 from calendar_gen import recordtext
-from calendar_gen.edits import HEADER, _spaced, render_document, render_updates
+from calendar_gen.edits import (
+    HEADER,
+    _joined,
+    _marked,
+    _spaced,
+    render_document,
+    render_updates,
+)
 from calendar_gen.history import Cancelled, Moved, Reinstated
 from calendar_gen.model import NO_SEALS, Announcement, Builds, Key, Showing, ShownRow, YearMonth
 from calendar_gen.slots import IsoWeek
@@ -353,6 +361,33 @@ SPACING_LINES = st.sampled_from(
 @given(st.lists(st.one_of(SPACING_LINES, st.text(max_size=5)), max_size=8).map("\n".join))
 def test_blank_lines_go_before_table_headers_as_they_did(text):
     assert _spaced(text) == spaced_as_before(text)
+
+
+TABLE = '[published]\nfirst = 2014-04-01\nlast = 2014-04-02\nreleases = ""'
+SPACING_PIECES = st.lists(
+    st.tuples(st.lists(st.one_of(SPACING_LINES, st.sampled_from(("[[shown]]", TABLE)),
+                                 st.text(max_size=3)), max_size=4), st.booleans())
+    .map(lambda piece: "\n".join(piece[0]) + ("\n" if piece[1] else "")),
+    max_size=6,
+)  # fmt: skip
+MARKED = st.sampled_from((None, Builds(D(2014, 4, 1), D(2014, 4, 3), "")))
+
+
+def outcome(write: Callable[[], str]) -> str | type[Exception]:
+    try:
+        return write()
+    except Exception as error:  # a record tomlkit cannot read fails alike both ways
+        return type(error)
+
+
+@SETTINGS
+@given(SPACING_PIECES, MARKED, st.booleans())
+def test_pieces_are_written_as_the_text_they_make(pieces, builds, present):
+    # The record is spaced piece by piece, kept and new, and [published] written in the
+    # piece it is in: a header at the start of one piece gets its blank line from the end
+    # of the piece before it, and a new table its gap from the two before.
+    whole = outcome(lambda: _marked(_spaced("".join(pieces)), builds, present))
+    assert outcome(lambda: "".join(_joined(pieces, builds, present))) == whole
 
 
 def test_a_new_record_is_written_as_tomlkit_wrote_it(tmp_path):

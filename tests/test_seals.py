@@ -18,8 +18,8 @@ from helpers import SHIPPED, run_cli, unsealed_text, write_schedules
 
 from calendar_gen.history import Announcement, Moved
 from calendar_gen.model import Key, Showing, ShownRow
-from calendar_gen.seals import change_seals, entry_seal, row_seals
-from calendar_gen.slots import YearMonth
+from calendar_gen.seals import change_seals, entry_seal, events_digest, row_seals
+from calendar_gen.slots import IsoWeek, OnDay, YearMonth
 
 D = dt.date
 
@@ -333,3 +333,18 @@ def test_sealing_a_record_entry_by_entry_as_text_is_what_tomlkit_writes():
     by_text = render_updates(path, entries, None, (), programme.seals)
     assert by_text == render_document(path.read_text(), entries, seals=programme.seals)
     assert by_text.count("\nseal = ") == len(entries) + sum(len(a.changes) for a in entries)
+
+
+def test_the_digest_of_the_seals_takes_them_in_the_order_of_their_keys():
+    # By (publication, slot text), as tuples sort, where one id or slot begins another:
+    # "crime" before "crime-2" before "crime2"; "2015-03" before "2015-03-05" and "2015-W10".
+    ids = ("crime2", "crime-2", "crime", "c")
+    slots = (YearMonth(2015, 3), OnDay(2015, 3, 5), IsoWeek(2015, 10), YearMonth(2014, 12))
+    seals = {Key(i, s): (f"{n:016x}",) * (n % 3 + 1) for n, (i, s) in
+             enumerate((i, s) for i in ids for s in slots)}  # fmt: skip
+    keys = sorted(seals, key=lambda k: (k.publication, str(k.slot)))
+    assert [k.publication for k in keys[:5]] == ["c", "c", "c", "c", "crime"]
+    assert [str(k.slot) for k in keys[:4]] == ["2014-12", "2015-03", "2015-03-05", "2015-W10"]
+    text = "".join(f"{k.publication} {k.slot} {' '.join(seals[k])}\n" for k in keys)
+    expected = hashlib.sha256(f"{text}rows last".encode()).hexdigest()
+    assert events_digest(seals, ["first", "last"]) == f"sha256:{expected}"

@@ -147,8 +147,11 @@ def run(
                          releases=tuple(releases), dry_run=dry_run)  # fmt: skip
     if dry_run:
         return report
+    quiet = quiet_until(programme, releases, as_of)
     files = [*render(held, ensure_folder(out), as_of, announce), *extra]
-    quiet = quiet_until(held.programme, releases, as_of)
+    # Its rows go once releases.json is written, before the feeds: a whole government's
+    # are 200 MB, and the events as many.
+    del held
     changed = commit(programme, folder, files, [path for path, _ in extra], through, as_of,
                      report, quiet)  # fmt: skip
     return replace(report, changed=tuple(changed), record=programme.record_path)
@@ -163,11 +166,13 @@ def hold(
     from calendar_gen.pages import json_rows
     from calendar_gen.promise import check_promises, kept_as_shown, newly_shown, read_published
     from calendar_gen.releases import calendar, too_many
+    from calendar_gen.site import as_sealed
 
     if why := too_many(programme, as_of, through):
         raise CalendarGenError(why)
     since = _last_built(programme, folder, as_of)
-    releases = calendar(programme, as_of, through)
+    # Each sealed as the record will be before its row is made, so the rows are made once.
+    releases = as_sealed(programme, calendar(programme, as_of, through))
     rows = json_rows(releases)
     source = Path(published)
     seen = read_published(source, set(rows))  # first: it says best what is wrong with one
@@ -175,7 +180,7 @@ def hold(
     if shown := kept_as_shown(seen, releases, programme, as_of):
         programme = replace(programme, announcements={
             **programme.announcements, **{a.key: a for a in shown}})  # fmt: skip
-        releases = calendar(programme, as_of, through)
+        releases = as_sealed(programme, calendar(programme, as_of, through))
         rows = json_rows(releases)
     check_promises(seen, releases, source, since or as_of, as_of)
     if programme.seals.taken_out:  # with no release named by the promise check
@@ -185,7 +190,8 @@ def hold(
     # the releases' SEQUENCE and DTSTAMP.
     if showings := newly_shown(releases, seen, programme, as_of):
         programme = replace(programme, shown=fold_shown(showings, programme.shown))
-        releases = calendar(programme, as_of, through)
+        releases, rows = [], []  # a whole government's: gone before the new are made
+        releases = as_sealed(programme, calendar(programme, as_of, through))
         rows = json_rows(releases)
     return Held(programme, releases, rows, shown, since, showings)
 

@@ -48,8 +48,9 @@ def next_year(
         # A release may roll a few days past its period's end.
         last = period.end + dt.timedelta(days=40)
         busy, unseen = external(against, period.start, last, programme)
-        releases = expand(programme, period, as_of=as_of)
-        moves = clash.avoid_clashes(programme, releases, busy, as_of) if avoid_clashes else []
+        # The new period's releases as the rules give them, not held through the build.
+        moves = (clash.avoid_clashes(programme, expand(programme, period, as_of=as_of), busy,
+                                     as_of) if avoid_clashes else [])  # fmt: skip
         rest = _rest_of(programme, as_of)
         entries = [
             Announcement(m.release.publication.id, m.release.scheduled, m.new_date, None,
