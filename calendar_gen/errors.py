@@ -30,6 +30,10 @@ def shown(value: object) -> str:
         return "[" + ", ".join(shown(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k} = {shown(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, int) and value.bit_length() > 256:
+        # TOML's hexadecimal integers have no size limit, and Python writes no integer of
+        # over 4,300 digits: a number this long was never meant, so it is told by its size.
+        return f"(a number of about {int(value.bit_length() * 0.30103):,} digits)"
     return str(value)
 
 

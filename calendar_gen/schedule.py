@@ -575,9 +575,12 @@ def _read_id(table: dict[str, Any], index: int, r: _Reader) -> str | None:
     if pub_id is None:
         r.missing("id", 'id = "police-workforce" (lower case, words joined by hyphens)')
     else:
+        # An id written as a number or a table suggests one from the title, which names it.
+        title = table.get("title")
+        written = pub_id if isinstance(pub_id, str) else title if isinstance(title, str) else ""
         r.problem(
             f"id {shown(pub_id)} is not an id; write lower-case words joined by hyphens, "
-            f'like id = "{slugify(str(pub_id))[:80]}"'
+            f'like id = "{slugify(written)[:80] if written else "police-workforce"}"'
         )
     return None
 

@@ -186,6 +186,11 @@ MISSING = [
      'lower-case words joined by hyphens, like id = "monthly-bulletin"'),
     ('day = "second tuesday"\n', 'day = "fifth tuesday"\n',
      f'{T}day "fifth tuesday" is not {DAY_FORMS}'),
+    # TOML's hexadecimal numbers have no size limit: 4,000 hexadecimal digits are 16,000 bits,
+    # a number of 16,000 x log10(2) = 4,816 decimal digits, more than Python will write out.
+    ('id = "monthly-bulletin"\n', "id = 0x" + "f" * 4000 + "\n",
+     "schedules/t.toml: publication '#1': id (a number of about 4,816 digits) is not an id; "
+     'write lower-case words joined by hyphens, like id = "monthly-bulletin"'),
 ]  # fmt: skip
 
 
