@@ -947,3 +947,41 @@ def test_hostile_text_stays_inside_each_variant(release, variant):
         descriptions = [str(a["DESCRIPTION"]) for e in icalendar.Calendar.from_ical(text).events
                         for a in e.walk("VALARM")]  # fmt: skip
         assert descriptions == [read_as(t, " ") for t in HOSTILE]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "javascript:alert(1)",
+        'https://x.example.gov.uk/feeds\\" onclick=\\"alert(1)',  # quotes, TOML-escaped
+        "https://x.example.gov.uk/my feeds",
+        "https://x.example.gov.uk/feeds?page=1",  # "?page=1/all.ics": the file in the query
+        "https://x.example.gov.uk/feeds#top",  # "#top/index.html#row": two fragments
+        "https://x.example.gov.uk/\\u0007feeds",  # a control character, as TOML escapes it
+        "https://x.example.gov.uk/\\u202efeeds",  # a direction override
+        "https://x.example.gov.uk/f\\u00fcr",  # non-ASCII, which a URI writes as %C3%BC
+        "https://x.example.gov.uk/a\\\\b",
+        "https://x.example.gov.uk/{feeds}",
+        "https:///feeds",  # no host
+        "https://x.example.gov.uk/100%",  # "%" begins an escape
+    ],
+)
+def test_a_feed_url_that_no_feed_or_page_may_carry_is_refused(tmp_path, written):
+    programme = PROGRAMME + f'feed_url = "{written}"\n'
+    write_schedules(tmp_path / "schedules", {"crime": HATE_CRIMES}, programme)
+    result = run_cli("build", "--as-of", "2014-04-01", cwd=tmp_path)
+    assert result.returncode == 2 and not (tmp_path / "feeds").exists()
+    assert "schedules/programme.toml: feed_url " in result.stderr
+    assert 'write it like feed_url = "https://example.gov.uk/feeds"' in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["https://stats.example.gov.uk/feeds/", "http://127.0.0.1:8000",
+     "https://example.gov.uk/a-b_c.d~e/%C3%BCber/feeds"],
+)  # fmt: skip
+def test_a_folders_address_is_taken(tmp_path, written):
+    programme = PROGRAMME + f'feed_url = "{written}"\n'
+    write_schedules(tmp_path / "schedules", {"crime": HATE_CRIMES}, programme)
+    assert load_programme(tmp_path / "schedules").feed_url == written.rstrip("/")
