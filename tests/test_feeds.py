@@ -985,3 +985,66 @@ def test_a_folders_address_is_taken(tmp_path, written):
     programme = PROGRAMME + f'feed_url = "{written}"\n'
     write_schedules(tmp_path / "schedules", {"crime": HATE_CRIMES}, programme)
     assert load_programme(tmp_path / "schedules").feed_url == written.rstrip("/")
+
+
+def on(release, day: dt.date, region: str = "england-and-wales"):
+    """`release` moved to 09:30 UK time on `day`, following `region`'s bank holidays."""
+    publication = release.publication
+    rule = dataclasses.replace(publication.rule, region=region)
+    start = dt.datetime.combine(day, dt.time(9, 30), LONDON)
+    return dataclasses.replace(release, date=day, start=start,
+                               publication=dataclasses.replace(publication, rule=rule))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("release_day", "region", "reminder"),
+    [
+        # Easter 2015: Good Friday 3 April, Easter Monday 6 April (not a bank holiday in
+        # Scotland). Tuesday 7 April: Thursday 2 April in England and Wales and Northern
+        # Ireland, Monday 6 April in Scotland.
+        (dt.date(2015, 4, 7), "england-and-wales", dt.date(2015, 4, 2)),
+        (dt.date(2015, 4, 7), "northern-ireland", dt.date(2015, 4, 2)),
+        (dt.date(2015, 4, 7), "scotland", dt.date(2015, 4, 6)),
+        (dt.date(2015, 4, 7), "united-kingdom", dt.date(2015, 4, 2)),
+        # Christmas Day Thursday 25 and Boxing Day Friday 26 December 2014: Monday 29
+        # December's is Wednesday 24. New Year's Day Thursday 1 January 2015: Friday 2
+        # January's is Wednesday 31 December.
+        (dt.date(2014, 12, 29), "england-and-wales", dt.date(2014, 12, 24)),
+        (dt.date(2015, 1, 2), "england-and-wales", dt.date(2014, 12, 31)),
+        # The early May bank holiday of 2020 moved to Friday 8 May for VE Day: Monday 11 May's
+        # is Thursday 7; Monday 4 May was a working day, so Tuesday 5 May's is Monday 4.
+        (dt.date(2020, 5, 11), "england-and-wales", dt.date(2020, 5, 7)),
+        (dt.date(2020, 5, 5), "england-and-wales", dt.date(2020, 5, 4)),
+        # The Platinum Jubilee, Friday 3 June 2022, after the spring bank holiday moved to
+        # Thursday 2 June: Monday 6 June's is Wednesday 1 June; Monday 30 May was a working
+        # day, so Tuesday 31 May's is Monday 30 May.
+        (dt.date(2022, 6, 6), "scotland", dt.date(2022, 6, 1)),
+        (dt.date(2022, 5, 31), "england-and-wales", dt.date(2022, 5, 30)),
+        # The State Funeral of Queen Elizabeth II, Monday 19 September 2022: Tuesday 20's
+        # is Friday 16 September, in every nation.
+        (dt.date(2022, 9, 20), "northern-ireland", dt.date(2022, 9, 16)),
+        # The Coronation of King Charles III, Monday 8 May 2023: Tuesday 9's is Friday 5.
+        (dt.date(2023, 5, 9), "great-britain", dt.date(2023, 5, 5)),
+    ],
+)
+def test_a_reminder_skips_each_bank_holiday_the_releases_nations_keep(
+    release, release_day, region, reminder
+):
+    assert reminder_day(on(release, release_day, region)) == reminder
+
+
+@pytest.mark.interop
+def test_the_easter_reminder_in_each_nation_is_read_alike(release):
+    english, scottish = (
+        dataclasses.replace(on(release, dt.date(2015, 4, 7), region), uid=f"{region}@t")
+        for region in ("england-and-wales", "scotland")
+    )
+    text = feed(english, scottish).replace(
+        "".join(render_events([english, scottish], "Europe/London")),
+        "".join(render_events([english, scottish], "Europe/London", Variant.REMINDER,
+                              reminder=dt.time(16))),
+    )  # fmt: skip
+    # Tuesday 7 April 2015 09:30 BST. In England and Wales, Thursday 2 April 16:00 BST: 4
+    # days and 17.5 hours before, 113.5 hours; in Scotland Monday 6 April 16:00, 17.5 hours.
+    assert "TRIGGER:-PT113H30M\r\n" in text and "TRIGGER:-PT17H30M\r\n" in text
+    assert assert_alarms_agree(text) == [[("DISPLAY", -113.5 * 3600)], [("DISPLAY", -17.5 * 3600)]]
