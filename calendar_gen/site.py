@@ -123,10 +123,13 @@ class Output(Enum):
 
 
 def _feed_list(programme: Programme) -> str:
-    """feeds.json: each feed's file, title, what it holds, its variant and its address."""
+    """feeds.json: each feed's file, title, what it holds, its variant, its language and its
+    address; the Welsh feeds too, which a tool offering Welsh subscribers would otherwise
+    have to guess the names of."""
     base = f"{programme.feed_url}/" if programme.feed_url else ""
     feeds = [{"name": f.name, "title": f.title, "holds": f.key, "variant": f.variant.value,
-              "address": base + f.name} for f in feed_list(programme)]  # fmt: skip
+              "language": f.language.value, "address": base + f.name}
+             for lang in languages(programme) for f in feed_list(programme, lang)]  # fmt: skip
     return json.dumps(feeds, indent=1, ensure_ascii=False) + "\n"
 
 

@@ -456,3 +456,21 @@ def test_welsh_texts_have_their_english_ones_limits(tmp_path):
                       "--reason-cy", "a" * 501, "--as-of", "2015-04-02", cwd=tmp_path)  # fmt: skip
     assert refused.returncode == 2
     assert "--reason-cy is 501 characters long; at most 500 are allowed" in refused.stderr
+
+
+def test_feeds_json_lists_the_welsh_feeds_beside_the_english(welsh_site):
+    feeds = welsh_site / "feeds"
+    listed = json.loads((feeds / "feeds.json").read_text())
+    valid(listed, "feeds")
+    assert {f["name"] for f in listed} == {p.name for p in feeds.glob("*.ics")}
+    by_name = {f["name"]: f for f in listed}
+    assert by_name["crime.all-day.cy.ics"] == {
+        "name": "crime.all-day.cy.ics", "title": "Ystadegau troseddu", "holds": "topic:crime",
+        "variant": "all-day", "language": "cy", "address": "crime.all-day.cy.ics",
+    }  # fmt: skip
+    assert by_name["crime.ics"]["language"] == "en"
+    assert by_name["crime.ics"]["title"] == "Crime statistics"
+    # Each Welsh feed is the English one's filter and variant, in the other language.
+    welsh = {(f["holds"], f["variant"]) for f in listed if f["language"] == "cy"}
+    assert welsh == {(f["holds"], f["variant"]) for f in listed if f["language"] == "en"}
+    assert len(welsh) == 14
