@@ -1048,3 +1048,27 @@ def test_the_easter_reminder_in_each_nation_is_read_alike(release):
     # days and 17.5 hours before, 113.5 hours; in Scotland Monday 6 April 16:00, 17.5 hours.
     assert "TRIGGER:-PT113H30M\r\n" in text and "TRIGGER:-PT17H30M\r\n" in text
     assert assert_alarms_agree(text) == [[("DISPLAY", -113.5 * 3600)], [("DISPLAY", -17.5 * 3600)]]
+
+
+def test_a_feed_no_longer_built_is_taken_away_but_no_file_anyone_else_wrote_or_touched(tmp_path):
+    two = REMINDED.split('[[publication]]\nid = "english-new-year"')[0]
+    write_schedules(tmp_path / "schedules", {"reminded": two}, PROGRAMME + 'reminder = "16:00"\n')
+    assert run_cli("build", "--as-of", "2014-04-01", cwd=tmp_path).returncode == 0
+    feeds = tmp_path / "feeds"
+    assert (feeds / "publication-scottish-new-year.reminder.ics").is_file()
+    (feeds / "mine.ics").write_text("not calendar-gen's")
+    with (feeds / "publication-after-spring-holiday.ics").open("a") as edited:
+        edited.write("edited by hand\n")
+    (feeds / "link.ics").symlink_to("all.ics")
+    # No reminders and no feed a publication: their 3 + 2 x 3 files are no longer built.
+    (tmp_path / "schedules" / "programme.toml").write_text(PROGRAMME + "publication_feeds = 0\n")
+    built = run_cli("build", "--as-of", "2014-04-01", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    names = {p.name for p in feeds.glob("*.ics")}
+    ours = {f"{stem}{ending}" for ending in (".ics", ".all-day.ics") for stem in
+            ("all", "reminded", "designation-official-statistics",
+             "nation-england-and-wales", "nation-scotland")}  # fmt: skip
+    # The one edited since the build wrote it stays, as do a file and a link of another's.
+    assert names == ours | {"mine.ics", "link.ics", "publication-after-spring-holiday.ics"}
+    assert (feeds / "mine.ics").read_text() == "not calendar-gen's"
+    assert {p["name"] for p in json.loads((feeds / "feeds.json").read_text())} == ours
