@@ -982,12 +982,16 @@ def _too_many_feeds(settings: _Settings, publications: int, shown: str) -> list[
     most = settings.publication_feeds
     if not most or publications <= most:
         return []
-    files = 3 if settings.reminder else 2
+    # Each variant of a feed is a file, in each language: 2, 3 with reminders, twice in Welsh.
+    files = (3 if settings.reminder else 2) * (2 if settings.organisation_cy else 1)
+    setting = f"publication_feeds = {most}" + (
+        " (the default)" if most == PUBLICATION_FEEDS else ""
+    )
     message = (
-        f"publication_feeds = {most}: the schedules have {publications:,} publications, and a "
-        f"feed for each would be {publications * files:,} files (each feed has {files} "
-        f"versions); write publication_feeds = {publications} or more to have them, or "
-        "publication_feeds = 0 for none (the topic, designation and nation feeds stay)"
+        f"{setting}: the schedules have {publications:,} publications, and a feed for each "
+        f"would be {publications * files:,} files (each feed has {files} versions); write "
+        f"publication_feeds = {publications} or more to have them, or publication_feeds = 0 "
+        "for none (the topic, designation and nation feeds stay)"
     )
     return [Problem(str(Path(shown) / PROGRAMME_FILE), message)]
 

@@ -1072,3 +1072,21 @@ def test_a_feed_no_longer_built_is_taken_away_but_no_file_anyone_else_wrote_or_t
     assert names == ours | {"mine.ics", "link.ics", "publication-after-spring-holiday.ics"}
     assert (feeds / "mine.ics").read_text() == "not calendar-gen's"
     assert {p["name"] for p in json.loads((feeds / "feeds.json").read_text())} == ours
+
+
+def test_at_501_publications_the_default_bound_names_its_setting(tmp_path):
+    many = 'topic = "Many"\n' + "".join(
+        f'\n[[publication]]\nid = "series-{n}"\ntitle = "Series {n}"\n'
+        'designation = "Official Statistics"\nfrequency = "ad hoc"\ndates = [2014-05-27]\n'
+        for n in range(501)
+    )
+    write_schedules(tmp_path / "schedules", {"many": many}, PROGRAMME + 'reminder = "16:00"\n')
+    result = run_cli("build", "--as-of", "2014-04-01", cwd=tmp_path)
+    assert result.returncode == 2 and not (tmp_path / "feeds").exists()
+    # 501 publications, each feed at its time, all day and with reminders: 1,503 files.
+    assert (
+        "schedules/programme.toml: publication_feeds = 500 (the default): the schedules have "
+        "501 publications, and a feed for each would be 1,503 files (each feed has 3 "
+        "versions); write publication_feeds = 501 or more to have them, or "
+        "publication_feeds = 0 for none"
+    ) in " ".join(result.stderr.split())

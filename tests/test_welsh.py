@@ -474,3 +474,14 @@ def test_feeds_json_lists_the_welsh_feeds_beside_the_english(welsh_site):
     welsh = {(f["holds"], f["variant"]) for f in listed if f["language"] == "cy"}
     assert welsh == {(f["holds"], f["variant"]) for f in listed if f["language"] == "en"}
     assert len(welsh) == 14
+
+
+def test_the_bound_on_publication_feeds_counts_the_welsh_files(tmp_path):
+    write_schedules(tmp_path / "schedules", {"crime": CRIME_CY},
+                    PROGRAMME_CY + "publication_feeds = 1\n")  # fmt: skip
+    result = run_cli("build", "--as-of", "2015-04-01", cwd=tmp_path)
+    assert result.returncode == 2
+    # Two publications, each feed at its time and all day, in English and in Welsh: 8 files.
+    said = " ".join(result.stderr.split())
+    assert ("publication_feeds = 1: the schedules have 2 publications, and a feed for each "
+            "would be 8 files (each feed has 4 versions)") in said  # fmt: skip
