@@ -2,11 +2,14 @@
 the Welsh reasons of changes, and the one error that names every Welsh text missing."""
 
 import datetime as dt
+import html
 import json
 import re
 import shutil
+import urllib.parse
 from pathlib import Path
 
+import icalendar
 import pytest
 import tomlkit
 from helpers import SHIPPED, run_cli, valid, write_schedules
@@ -485,3 +488,23 @@ def test_the_bound_on_publication_feeds_counts_the_welsh_files(tmp_path):
     said = " ".join(result.stderr.split())
     assert ("publication_feeds = 1: the schedules have 2 publications, and a feed for each "
             "would be 8 files (each feed has 4 versions)") in said  # fmt: skip
+
+
+def test_outlook_is_given_each_calendars_own_name_in_its_language(tmp_path):
+    crime = CRIME_CY.replace('topic_cy = "Ystadegau troseddu"', 'topic_cy = "Troseddu & #1 ŵ"')
+    settings = PROGRAMME_CY + 'feed_url = "https://stats.example.gov.uk/feeds"\n'
+    write_schedules(tmp_path / "schedules", {"crime": crime}, settings)
+    assert run_cli("build", "--as-of", "2015-04-01", cwd=tmp_path).returncode == 0
+    feeds = tmp_path / "feeds"
+    for page in ("index.html", "index.cy.html"):
+        links = re.findall(r'<a class="outlook" href="([^"]+)"', (feeds / page).read_text())
+        assert len(links) == 14  # 7 feeds, at their time and all day
+        for link in links:
+            query = urllib.parse.parse_qs(urllib.parse.urlsplit(html.unescape(link)).query)
+            (address,), (name,) = query["url"], query["name"]
+            calendar = icalendar.Calendar.from_ical(
+                (feeds / address.rsplit("/", 1)[1]).read_bytes()
+            )
+            assert name == str(calendar["NAME"]), link
+    welsh = (feeds / "index.cy.html").read_text()
+    assert "name=Swyddfa%20Brawf%3A%20Troseddu%20%26%20%231%20%C5%B5%20" in welsh
