@@ -13,7 +13,7 @@ import icalendar
 import pytest
 import tomlkit
 from helpers import SHIPPED, run_cli, valid, write_schedules
-from interop import assert_parsers_agree
+from interop import assert_alarms_agree, assert_parsers_agree
 from test_pages import NASTY, Page, write_hostile
 
 from calendar_gen.assets import script
@@ -508,3 +508,26 @@ def test_outlook_is_given_each_calendars_own_name_in_its_language(tmp_path):
             assert name == str(calendar["NAME"]), link
     welsh = (feeds / "index.cy.html").read_text()
     assert "name=Swyddfa%20Brawf%3A%20Troseddu%20%26%20%231%20%C5%B5%20" in welsh
+
+
+@pytest.mark.interop
+def test_hostile_welsh_feeds_of_every_variant_and_filter_read_alike(tmp_path):
+    folder = hostile_in_welsh(tmp_path / "schedules")
+    with (folder / "programme.toml").open("a") as programme:
+        programme.write('\nreminder = "16:00"\nfeed_url = "https://stats.example.gov.uk/feeds"\n')
+    assert run_cli("build", "--as-of", "2014-06-01", cwd=tmp_path).returncode == 0
+    feeds = tmp_path / "feeds"
+    welsh = sorted(feeds.glob("*.cy.ics"))
+    assert {p.name.split(".", 1)[1] for p in welsh} == {"cy.ics", "all-day.cy.ics",
+                                                        "reminder.cy.ics"}  # fmt: skip
+    timed = {e.uid: e for e in assert_parsers_agree((feeds / "all.cy.ics").read_bytes())}
+    for path in welsh:
+        events = assert_parsers_agree(path.read_bytes())
+        assert {e.uid for e in events} <= set(timed), path.name
+        if ".reminder." in path.name:
+            # One alarm for each release to come out, none for one cancelled or postponed.
+            alarms = assert_alarms_agree(path.read_bytes())
+            for event, alarm in zip(events, alarms, strict=True):
+                assert len(alarm) == (event.status in ("CONFIRMED", "TENTATIVE")), path.name
+            if path.name == "all.reminder.cy.ics":  # the hostile series' November is cancelled
+                assert {e.status for e in events} >= {"CONFIRMED", "CANCELLED"}
