@@ -31,6 +31,7 @@ from calendar_gen.feeds import (
     render_events,
 )
 from calendar_gen.history import Released
+from calendar_gen.language import Language
 from calendar_gen.model import FIRST_YEAR, LAST_YEAR, Announcement, Period, Precision, Status
 from calendar_gen.news import anchor
 from calendar_gen.pages import render_index
@@ -1090,3 +1091,26 @@ def test_at_501_publications_the_default_bound_names_its_setting(tmp_path):
         "versions); write publication_feeds = 501 or more to have them, or "
         "publication_feeds = 0 for none"
     ) in " ".join(result.stderr.split())
+
+
+def test_a_moved_and_retimed_release_has_its_alarm_moved_and_one_sequence_everywhere(release):
+    moved = dataclasses.replace(release, uid="moved@t", sequence=3, date=dt.date(2014, 10, 28),
+                                start=dt.datetime(2014, 10, 28, 10, tzinfo=LONDON))  # fmt: skip
+    same_time = dataclasses.replace(on(release, dt.date(2014, 10, 31)), uid="later@t")
+    rendered = {
+        (variant, language): render_events([release, moved, same_time], "Europe/London",
+                                           variant, reminder=dt.time(16), language=language)
+        for variant in Variant for language in Language
+    }  # fmt: skip
+    for events in rendered.values():
+        assert [re.findall(r"SEQUENCE:(\d+)", e) for e in events] == [
+            [str(release.sequence)], ["3"], [str(release.sequence)]]  # fmt: skip
+    for language in Language:
+        first, second, third = rendered[(Variant.REMINDER, language)]
+        # Friday 24 October 2014 09:30 BST, reminded of on Thursday 23 at 16:00 BST: 17.5 hours.
+        assert "TRIGGER:-PT17H30M\r\n" in first
+        # Moved to Tuesday 28 October at 10:00 GMT, after the clocks went back on Sunday 26:
+        # Monday 27 October at 16:00 GMT, 18 hours before.
+        assert "TRIGGER:-PT18H\r\n" in second
+        # Friday 31 October 09:30 GMT, the same time of day a week on: Thursday 30 at 16:00.
+        assert "TRIGGER:-PT17H30M\r\n" in third
