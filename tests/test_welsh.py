@@ -531,3 +531,26 @@ def test_hostile_welsh_feeds_of_every_variant_and_filter_read_alike(tmp_path):
                 assert len(alarm) == (event.status in ("CONFIRMED", "TENTATIVE")), path.name
             if path.name == "all.reminder.cy.ics":  # the hostile series' November is cancelled
                 assert {e.status for e in events} >= {"CONFIRMED", "CANCELLED"}
+
+
+def test_each_welsh_event_links_its_row_on_the_welsh_page_and_the_page_its_welsh_feeds(tmp_path):
+    settings = PROGRAMME_CY + 'feed_url = "https://stats.example.gov.uk/feeds"\n'
+    write_schedules(tmp_path / "schedules", {"crime": CRIME_CY}, settings)
+    assert run_cli("build", "--as-of", "2015-04-01", cwd=tmp_path).returncode == 0
+    feeds, base = tmp_path / "feeds", "https://stats.example.gov.uk/feeds/"
+    for language, page in ((Language.EN, "index.html"), (Language.CY, "index.cy.html")):
+        text = (feeds / page).read_text()
+        ids = set(re.findall(r' id="([^"]+)"', text))
+        own = [p for p in feeds.glob("*.ics") if (".cy." in p.name) == (language is CY)]
+        assert len(own) == 14
+        for path in own:
+            calendar = icalendar.Calendar.from_ical(path.read_bytes())
+            assert str(calendar["URL"]) == base + page and str(calendar["SOURCE"]) == (
+                base + path.name)  # fmt: skip
+            for event in calendar.events:
+                where, _, row = str(event["URL"]).partition("#")
+                assert where == base + page and row in ids, (path.name, row)
+        # The page's feeds are its language's: every address, Apple's, Google's, Outlook's.
+        linked = {urllib.parse.unquote(m).rsplit("/", 1)[1]
+                  for m in re.findall(r'(?:href|cid|url)=["=]?([^"&]+?\.ics)', text)}  # fmt: skip
+        assert linked == {p.name for p in own}, page
