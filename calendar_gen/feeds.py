@@ -492,7 +492,12 @@ def page_address(programme: Programme, language: Language = Language.EN) -> str 
     return f"{programme.feed_url}/{language.file('index.html')}" if programme.feed_url else None
 
 
-def _naming(programme: Programme, feed: Feed, period: Period) -> tuple[str, str]:
+def calendar_name(programme: Programme, feed: Feed) -> str:
+    """The name a calendar app gives the feed (its NAME), which Outlook's link gives too."""
+    return _naming(programme, feed)[0]
+
+
+def _naming(programme: Programme, feed: Feed, period: Period | None = None) -> tuple[str, str]:
     """The calendar's name and description, in the feed's language."""
     language = feed.language
     welsh, words = language is Language.CY, FEED_WORDS[language]
@@ -509,6 +514,7 @@ def _naming(programme: Programme, feed: Feed, period: Period) -> tuple[str, str]
     if feed.variant is not Variant.TIMED:
         short = feed.variant.short(language)
         name, what = f"{name} ({short})", f"{what} ({short})"
+    period = period or programme.period
     description = words.about.format(what=what, of=releases_of(what), period=period)
     if programme.welsh:  # where the same calendar is in the other language
         base = f"{programme.feed_url}/" if programme.feed_url else ""

@@ -442,6 +442,17 @@ def _read_govuk(data: dict[str, Any], r: _Reader) -> tuple[str, str]:
     return api, slug
 
 
+# A folder's address that every feed and page can end with "/all.ics" or "/index.html#row":
+# a host and a path of RFC 3986 (2.2, 2.3) characters, "%XX" for any other, and no query or
+# fragment, which the file name would land inside. No quote, space, control, bidi or other
+# non-ASCII character, which iCalendar's URI values (RFC 5545 3.3.13) and the page's
+# attributes would carry as they are.
+FEED_URL = re.compile(
+    r"https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?"
+    r"(?:/(?:[A-Za-z0-9\-._~!$&()*+,;=:@]|%[0-9A-Fa-f]{2})*)*"
+)
+
+
 def _read_addresses(data: dict[str, Any], r: _Reader) -> tuple[str | None, str | None]:
     """uid_domain and feed_url, each checked for its form."""
     uid_domain = data.get("uid_domain")
@@ -452,11 +463,13 @@ def _read_addresses(data: dict[str, Any], r: _Reader) -> tuple[str | None, str |
         r.problem(f"uid_domain {shown(uid_domain)} is not a domain; write it like {example}")
         uid_domain = None
     feed_url = data.get("feed_url")
-    if feed_url is not None and not (
-        isinstance(feed_url, str) and re.fullmatch(r"https?://[^\s\"'<>]+", feed_url)
-    ):
+    if feed_url is not None and not (isinstance(feed_url, str) and FEED_URL.fullmatch(feed_url)):
         example = 'feed_url = "https://example.gov.uk/feeds"'
-        r.problem(f"feed_url {shown(feed_url)} is not a web address; write it like {example}")
+        r.problem(
+            f"feed_url {shown(feed_url)} is not the web address of a folder; write it like "
+            f"{example}: a host, then a path of letters, digits and - . _ ~ / (any other "
+            "character as %XX), no ? or #"
+        )
         feed_url = None
     return uid_domain, feed_url
 
@@ -972,12 +985,16 @@ def _too_many_feeds(settings: _Settings, publications: int, shown: str) -> list[
     most = settings.publication_feeds
     if not most or publications <= most:
         return []
-    files = 3 if settings.reminder else 2
+    # Each variant of a feed is a file, in each language: 2, 3 with reminders, twice in Welsh.
+    files = (3 if settings.reminder else 2) * (2 if settings.organisation_cy else 1)
+    setting = f"publication_feeds = {most}" + (
+        " (the default)" if most == PUBLICATION_FEEDS else ""
+    )
     message = (
-        f"publication_feeds = {most}: the schedules have {publications:,} publications, and a "
-        f"feed for each would be {publications * files:,} files (each feed has {files} "
-        f"versions); write publication_feeds = {publications} or more to have them, or "
-        "publication_feeds = 0 for none (the topic, designation and nation feeds stay)"
+        f"{setting}: the schedules have {publications:,} publications, and a feed for each "
+        f"would be {publications * files:,} files (each feed has {files} versions); write "
+        f"publication_feeds = {publications} or more to have them, or publication_feeds = 0 "
+        "for none (the topic, designation and nation feeds stay)"
     )
     return [Problem(str(Path(shown) / PROGRAMME_FILE), message)]
 

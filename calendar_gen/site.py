@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
 from enum import Enum
@@ -123,10 +124,13 @@ class Output(Enum):
 
 
 def _feed_list(programme: Programme) -> str:
-    """feeds.json: each feed's file, title, what it holds, its variant and its address."""
+    """feeds.json: each feed's file, title, what it holds, its variant, its language and its
+    address; the Welsh feeds too, which a tool offering Welsh subscribers would otherwise
+    have to guess the names of."""
     base = f"{programme.feed_url}/" if programme.feed_url else ""
     feeds = [{"name": f.name, "title": f.title, "holds": f.key, "variant": f.variant.value,
-              "address": base + f.name} for f in feed_list(programme)]  # fmt: skip
+              "language": f.language.value, "address": base + f.name}
+             for lang in languages(programme) for f in feed_list(programme, lang)]  # fmt: skip
     return json.dumps(feeds, indent=1, ensure_ascii=False) + "\n"
 
 
@@ -290,6 +294,34 @@ def _read_note(folder: Path) -> Any:
         return loads(read_back(folder / MANIFEST, NOTE_LIMIT, fix))
     except (OSError, ValueError):
         return None
+
+
+# What a build writes that a later one may not: a feed of a filter, variant or language it
+# no longer has, or the Welsh page and news. Nothing else is ever taken away.
+DROPPABLE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:\.all-day|\.reminder)?(?:\.cy)?\.ics"
+                       r"|index\.cy\.html|changes\.cy\.atom")  # fmt: skip
+
+
+def stale_files(out: str | Path, names: Set[str]) -> list[Path]:
+    """The files the last build into `out` wrote that this one, writing `names`, does not:
+    each a feed or Welsh page, a regular file exactly as that build left it (its size and
+    time as the manifest keeps them), so a file anyone else wrote or touched stays."""
+    folder, note = Path(out), _read_note(Path(out))
+    files = note.get("files") if isinstance(note, dict) else None
+    if not isinstance(files, dict):
+        return []
+    stale = []
+    for name, state in sorted(files.items()):
+        path = folder / name
+        if name in names or not DROPPABLE.fullmatch(name) or path.is_symlink():
+            continue
+        try:
+            found = path.stat()
+        except OSError:
+            continue  # already gone
+        if path.is_file() and state == [found.st_size, found.st_mtime_ns]:
+            stale.append(path)
+    return stale
 
 
 def note_build(out: str | Path, digest: str, names: list[str], said: Mapping[str, object]) -> str:

@@ -9,7 +9,7 @@ from html import escape
 from typing import assert_never
 from urllib.parse import quote
 
-from calendar_gen.feeds import Feed, Variant, feed_bases, sorted_by_feed, variants
+from calendar_gen.feeds import Feed, Variant, calendar_name, feed_bases, sorted_by_feed, variants
 from calendar_gen.language import PAGE_WORDS, Language
 from calendar_gen.model import Designation, Programme, Publication, Topic
 from calendar_gen.releases import Release
@@ -72,10 +72,11 @@ def _variant_label(variant: Variant, lang: Language) -> str:
 
 def _app_links(programme: Programme, feed: Feed, label: str) -> str:
     """Google Calendar's and Outlook's links, which need the whole address: without
-    feed_url the page's script makes them from where it is served, and shows them."""
+    feed_url the page's script makes them from where it is served, and shows them. Outlook
+    is given the calendar's own name, which tells apart the variants and the organisation."""
     subscribe, download = addresses(programme, feed.name)
     hidden = "" if programme.feed_url else " hidden"
-    name = quote(feed.title, safe="")
+    name = quote(calendar_name(programme, feed), safe="")
     google = GOOGLE.format(webcal=quote(subscribe, safe=""))
     outlook = OUTLOOK.format(url=quote(download, safe=""), name=name)
     add = PAGE_WORDS[feed.language].add.format(label=label)

@@ -55,8 +55,8 @@ def test_page_in_a_browser(tmp_path, feed_url):
     google = "https://calendar.google.com/calendar/render?cid=" + quote(f"{webcal}/t.ics", safe="")
     assert ("google", google) in page.links
     outlook = "https://outlook.live.com/calendar/0/addfromweb?url="
-    assert ("outlook", f"{outlook}{quote(f'{base}/t.all-day.ics', safe='')}&name=%3Cb%3EBold"
-            "%3C%2Fb%3E%20%26%20co") in page.links  # fmt: skip
+    assert ("outlook", f"{outlook}{quote(f'{base}/t.all-day.ics', safe='')}&name=Test%20Office"
+            "%3A%20%3Cb%3EBold%3C%2Fb%3E%20%26%20co%20%28all%20day%29") in page.links  # fmt: skip
     text = "".join(page.text)
     # The hostile title is text in the table, and its script never ran (no alert element).
     assert "<script>alert('x')</script>" in text

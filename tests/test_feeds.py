@@ -31,6 +31,7 @@ from calendar_gen.feeds import (
     render_events,
 )
 from calendar_gen.history import Released
+from calendar_gen.language import Language
 from calendar_gen.model import FIRST_YEAR, LAST_YEAR, Announcement, Period, Precision, Status
 from calendar_gen.news import anchor
 from calendar_gen.pages import render_index
@@ -947,3 +948,169 @@ def test_hostile_text_stays_inside_each_variant(release, variant):
         descriptions = [str(a["DESCRIPTION"]) for e in icalendar.Calendar.from_ical(text).events
                         for a in e.walk("VALARM")]  # fmt: skip
         assert descriptions == [read_as(t, " ") for t in HOSTILE]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "javascript:alert(1)",
+        'https://x.example.gov.uk/feeds\\" onclick=\\"alert(1)',  # quotes, TOML-escaped
+        "https://x.example.gov.uk/my feeds",
+        "https://x.example.gov.uk/feeds?page=1",  # "?page=1/all.ics": the file in the query
+        "https://x.example.gov.uk/feeds#top",  # "#top/index.html#row": two fragments
+        "https://x.example.gov.uk/\\u0007feeds",  # a control character, as TOML escapes it
+        "https://x.example.gov.uk/\\u202efeeds",  # a direction override
+        "https://x.example.gov.uk/f\\u00fcr",  # non-ASCII, which a URI writes as %C3%BC
+        "https://x.example.gov.uk/a\\\\b",
+        "https://x.example.gov.uk/{feeds}",
+        "https:///feeds",  # no host
+        "https://x.example.gov.uk/100%",  # "%" begins an escape
+    ],
+)
+def test_a_feed_url_that_no_feed_or_page_may_carry_is_refused(tmp_path, written):
+    programme = PROGRAMME + f'feed_url = "{written}"\n'
+    write_schedules(tmp_path / "schedules", {"crime": HATE_CRIMES}, programme)
+    result = run_cli("build", "--as-of", "2014-04-01", cwd=tmp_path)
+    assert result.returncode == 2 and not (tmp_path / "feeds").exists()
+    assert "schedules/programme.toml: feed_url " in result.stderr
+    assert 'write it like feed_url = "https://example.gov.uk/feeds"' in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["https://stats.example.gov.uk/feeds/", "http://127.0.0.1:8000",
+     "https://example.gov.uk/a-b_c.d~e/%C3%BCber/feeds"],
+)  # fmt: skip
+def test_a_folders_address_is_taken(tmp_path, written):
+    programme = PROGRAMME + f'feed_url = "{written}"\n'
+    write_schedules(tmp_path / "schedules", {"crime": HATE_CRIMES}, programme)
+    assert load_programme(tmp_path / "schedules").feed_url == written.rstrip("/")
+
+
+def on(release, day: dt.date, region: str = "england-and-wales"):
+    """`release` moved to 09:30 UK time on `day`, following `region`'s bank holidays."""
+    publication = release.publication
+    rule = dataclasses.replace(publication.rule, region=region)
+    start = dt.datetime.combine(day, dt.time(9, 30), LONDON)
+    return dataclasses.replace(release, date=day, start=start,
+                               publication=dataclasses.replace(publication, rule=rule))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("release_day", "region", "reminder"),
+    [
+        # Easter 2015: Good Friday 3 April, Easter Monday 6 April (not a bank holiday in
+        # Scotland). Tuesday 7 April: Thursday 2 April in England and Wales and Northern
+        # Ireland, Monday 6 April in Scotland.
+        (dt.date(2015, 4, 7), "england-and-wales", dt.date(2015, 4, 2)),
+        (dt.date(2015, 4, 7), "northern-ireland", dt.date(2015, 4, 2)),
+        (dt.date(2015, 4, 7), "scotland", dt.date(2015, 4, 6)),
+        (dt.date(2015, 4, 7), "united-kingdom", dt.date(2015, 4, 2)),
+        # Christmas Day Thursday 25 and Boxing Day Friday 26 December 2014: Monday 29
+        # December's is Wednesday 24. New Year's Day Thursday 1 January 2015: Friday 2
+        # January's is Wednesday 31 December.
+        (dt.date(2014, 12, 29), "england-and-wales", dt.date(2014, 12, 24)),
+        (dt.date(2015, 1, 2), "england-and-wales", dt.date(2014, 12, 31)),
+        # The early May bank holiday of 2020 moved to Friday 8 May for VE Day: Monday 11 May's
+        # is Thursday 7; Monday 4 May was a working day, so Tuesday 5 May's is Monday 4.
+        (dt.date(2020, 5, 11), "england-and-wales", dt.date(2020, 5, 7)),
+        (dt.date(2020, 5, 5), "england-and-wales", dt.date(2020, 5, 4)),
+        # The Platinum Jubilee, Friday 3 June 2022, after the spring bank holiday moved to
+        # Thursday 2 June: Monday 6 June's is Wednesday 1 June; Monday 30 May was a working
+        # day, so Tuesday 31 May's is Monday 30 May.
+        (dt.date(2022, 6, 6), "scotland", dt.date(2022, 6, 1)),
+        (dt.date(2022, 5, 31), "england-and-wales", dt.date(2022, 5, 30)),
+        # The State Funeral of Queen Elizabeth II, Monday 19 September 2022: Tuesday 20's
+        # is Friday 16 September, in every nation.
+        (dt.date(2022, 9, 20), "northern-ireland", dt.date(2022, 9, 16)),
+        # The Coronation of King Charles III, Monday 8 May 2023: Tuesday 9's is Friday 5.
+        (dt.date(2023, 5, 9), "great-britain", dt.date(2023, 5, 5)),
+    ],
+)
+def test_a_reminder_skips_each_bank_holiday_the_releases_nations_keep(
+    release, release_day, region, reminder
+):
+    assert reminder_day(on(release, release_day, region)) == reminder
+
+
+@pytest.mark.interop
+def test_the_easter_reminder_in_each_nation_is_read_alike(release):
+    english, scottish = (
+        dataclasses.replace(on(release, dt.date(2015, 4, 7), region), uid=f"{region}@t")
+        for region in ("england-and-wales", "scotland")
+    )
+    text = feed(english, scottish).replace(
+        "".join(render_events([english, scottish], "Europe/London")),
+        "".join(render_events([english, scottish], "Europe/London", Variant.REMINDER,
+                              reminder=dt.time(16))),
+    )  # fmt: skip
+    # Tuesday 7 April 2015 09:30 BST. In England and Wales, Thursday 2 April 16:00 BST: 4
+    # days and 17.5 hours before, 113.5 hours; in Scotland Monday 6 April 16:00, 17.5 hours.
+    assert "TRIGGER:-PT113H30M\r\n" in text and "TRIGGER:-PT17H30M\r\n" in text
+    assert assert_alarms_agree(text) == [[("DISPLAY", -113.5 * 3600)], [("DISPLAY", -17.5 * 3600)]]
+
+
+def test_a_feed_no_longer_built_is_taken_away_but_no_file_anyone_else_wrote_or_touched(tmp_path):
+    two = REMINDED.split('[[publication]]\nid = "english-new-year"')[0]
+    write_schedules(tmp_path / "schedules", {"reminded": two}, PROGRAMME + 'reminder = "16:00"\n')
+    assert run_cli("build", "--as-of", "2014-04-01", cwd=tmp_path).returncode == 0
+    feeds = tmp_path / "feeds"
+    assert (feeds / "publication-scottish-new-year.reminder.ics").is_file()
+    (feeds / "mine.ics").write_text("not calendar-gen's")
+    with (feeds / "publication-after-spring-holiday.ics").open("a") as edited:
+        edited.write("edited by hand\n")
+    (feeds / "link.ics").symlink_to("all.ics")
+    # No reminders and no feed a publication: their 3 + 2 x 3 files are no longer built.
+    (tmp_path / "schedules" / "programme.toml").write_text(PROGRAMME + "publication_feeds = 0\n")
+    built = run_cli("build", "--as-of", "2014-04-01", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    names = {p.name for p in feeds.glob("*.ics")}
+    ours = {f"{stem}{ending}" for ending in (".ics", ".all-day.ics") for stem in
+            ("all", "reminded", "designation-official-statistics",
+             "nation-england-and-wales", "nation-scotland")}  # fmt: skip
+    # The one edited since the build wrote it stays, as do a file and a link of another's.
+    assert names == ours | {"mine.ics", "link.ics", "publication-after-spring-holiday.ics"}
+    assert (feeds / "mine.ics").read_text() == "not calendar-gen's"
+    assert {p["name"] for p in json.loads((feeds / "feeds.json").read_text())} == ours
+
+
+def test_at_501_publications_the_default_bound_names_its_setting(tmp_path):
+    many = 'topic = "Many"\n' + "".join(
+        f'\n[[publication]]\nid = "series-{n}"\ntitle = "Series {n}"\n'
+        'designation = "Official Statistics"\nfrequency = "ad hoc"\ndates = [2014-05-27]\n'
+        for n in range(501)
+    )
+    write_schedules(tmp_path / "schedules", {"many": many}, PROGRAMME + 'reminder = "16:00"\n')
+    result = run_cli("build", "--as-of", "2014-04-01", cwd=tmp_path)
+    assert result.returncode == 2 and not (tmp_path / "feeds").exists()
+    # 501 publications, each feed at its time, all day and with reminders: 1,503 files.
+    assert (
+        "schedules/programme.toml: publication_feeds = 500 (the default): the schedules have "
+        "501 publications, and a feed for each would be 1,503 files (each feed has 3 "
+        "versions); write publication_feeds = 501 or more to have them, or "
+        "publication_feeds = 0 for none"
+    ) in " ".join(result.stderr.split())
+
+
+def test_a_moved_and_retimed_release_has_its_alarm_moved_and_one_sequence_everywhere(release):
+    moved = dataclasses.replace(release, uid="moved@t", sequence=3, date=dt.date(2014, 10, 28),
+                                start=dt.datetime(2014, 10, 28, 10, tzinfo=LONDON))  # fmt: skip
+    same_time = dataclasses.replace(on(release, dt.date(2014, 10, 31)), uid="later@t")
+    rendered = {
+        (variant, language): render_events([release, moved, same_time], "Europe/London",
+                                           variant, reminder=dt.time(16), language=language)
+        for variant in Variant for language in Language
+    }  # fmt: skip
+    for events in rendered.values():
+        assert [re.findall(r"SEQUENCE:(\d+)", e) for e in events] == [
+            [str(release.sequence)], ["3"], [str(release.sequence)]]  # fmt: skip
+    for language in Language:
+        first, second, third = rendered[(Variant.REMINDER, language)]
+        # Friday 24 October 2014 09:30 BST, reminded of on Thursday 23 at 16:00 BST: 17.5 hours.
+        assert "TRIGGER:-PT17H30M\r\n" in first
+        # Moved to Tuesday 28 October at 10:00 GMT, after the clocks went back on Sunday 26:
+        # Monday 27 October at 16:00 GMT, 18 hours before.
+        assert "TRIGGER:-PT18H\r\n" in second
+        # Friday 31 October 09:30 GMT, the same time of day a week on: Thursday 30 at 16:00.
+        assert "TRIGGER:-PT17H30M\r\n" in third

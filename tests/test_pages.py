@@ -131,10 +131,17 @@ def test_links_use_feed_url(tmp_path):
     outlook = "https://outlook.live.com/calendar/0/addfromweb?url="
     assert ("google", f"{google}webcal%3A%2F%2Fstats.example.gov.uk%2Ffeeds%2Ft.all-day.ics"
             ) in page.links  # fmt: skip
+    # Outlook is given the calendar's own name, "Test Office: <b>Bold</b> & co", and "(all
+    # day)" for that variant: two variants added are not two calendars of one name.
+    name = "Test%20Office%3A%20%3Cb%3EBold%3C%2Fb%3E%20%26%20co"
     assert (
         "outlook",
-        f"{outlook}https%3A%2F%2Fstats.example.gov.uk%2Ffeeds%2Ft.ics&name=%3Cb%3EBold%3C%2Fb%3E"
-        "%20%26%20co",
+        f"{outlook}https%3A%2F%2Fstats.example.gov.uk%2Ffeeds%2Ft.ics&name={name}",
+    ) in page.links
+    assert (
+        "outlook",
+        f"{outlook}https%3A%2F%2Fstats.example.gov.uk%2Ffeeds%2Ft.all-day.ics&name={name}"
+        "%20%28all%20day%29",
     ) in page.links
 
 

@@ -14,6 +14,7 @@ from calendar_gen.feeds import Variant
 from calendar_gen.findings import SCHEMA, Command, FindingKind, Severity
 from calendar_gen.govuk import State
 from calendar_gen.history import Action, Status
+from calendar_gen.language import Language
 from calendar_gen.model import Designation, Frequency, Precision
 
 NAMES = ["releases", "findings", "clashes", "report", "feeds", "reconcile"]
@@ -52,6 +53,7 @@ def test_each_schema_is_a_2020_12_schema_with_a_versioned_id(name):
         ),
         ("reconcile", ("$defs", "entry", "properties", "action"), ExportAction),
         ("feeds", ("items", "properties", "variant"), Variant),
+        ("feeds", ("items", "properties", "language"), Language),
     ],
 )
 def test_every_value_the_code_writes_is_in_its_schema(name, where, kinds):

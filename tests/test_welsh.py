@@ -2,15 +2,18 @@
 the Welsh reasons of changes, and the one error that names every Welsh text missing."""
 
 import datetime as dt
+import html
 import json
 import re
 import shutil
+import urllib.parse
 from pathlib import Path
 
+import icalendar
 import pytest
 import tomlkit
 from helpers import SHIPPED, run_cli, valid, write_schedules
-from interop import assert_parsers_agree
+from interop import assert_alarms_agree, assert_parsers_agree
 from test_pages import NASTY, Page, write_hostile
 
 from calendar_gen.assets import script
@@ -456,3 +459,98 @@ def test_welsh_texts_have_their_english_ones_limits(tmp_path):
                       "--reason-cy", "a" * 501, "--as-of", "2015-04-02", cwd=tmp_path)  # fmt: skip
     assert refused.returncode == 2
     assert "--reason-cy is 501 characters long; at most 500 are allowed" in refused.stderr
+
+
+def test_feeds_json_lists_the_welsh_feeds_beside_the_english(welsh_site):
+    feeds = welsh_site / "feeds"
+    listed = json.loads((feeds / "feeds.json").read_text())
+    valid(listed, "feeds")
+    assert {f["name"] for f in listed} == {p.name for p in feeds.glob("*.ics")}
+    by_name = {f["name"]: f for f in listed}
+    assert by_name["crime.all-day.cy.ics"] == {
+        "name": "crime.all-day.cy.ics", "title": "Ystadegau troseddu", "holds": "topic:crime",
+        "variant": "all-day", "language": "cy", "address": "crime.all-day.cy.ics",
+    }  # fmt: skip
+    assert by_name["crime.ics"]["language"] == "en"
+    assert by_name["crime.ics"]["title"] == "Crime statistics"
+    # Each Welsh feed is the English one's filter and variant, in the other language.
+    welsh = {(f["holds"], f["variant"]) for f in listed if f["language"] == "cy"}
+    assert welsh == {(f["holds"], f["variant"]) for f in listed if f["language"] == "en"}
+    assert len(welsh) == 14
+
+
+def test_the_bound_on_publication_feeds_counts_the_welsh_files(tmp_path):
+    write_schedules(tmp_path / "schedules", {"crime": CRIME_CY},
+                    PROGRAMME_CY + "publication_feeds = 1\n")  # fmt: skip
+    result = run_cli("build", "--as-of", "2015-04-01", cwd=tmp_path)
+    assert result.returncode == 2
+    # Two publications, each feed at its time and all day, in English and in Welsh: 8 files.
+    said = " ".join(result.stderr.split())
+    assert ("publication_feeds = 1: the schedules have 2 publications, and a feed for each "
+            "would be 8 files (each feed has 4 versions)") in said  # fmt: skip
+
+
+def test_outlook_is_given_each_calendars_own_name_in_its_language(tmp_path):
+    crime = CRIME_CY.replace('topic_cy = "Ystadegau troseddu"', 'topic_cy = "Troseddu & #1 ŵ"')
+    settings = PROGRAMME_CY + 'feed_url = "https://stats.example.gov.uk/feeds"\n'
+    write_schedules(tmp_path / "schedules", {"crime": crime}, settings)
+    assert run_cli("build", "--as-of", "2015-04-01", cwd=tmp_path).returncode == 0
+    feeds = tmp_path / "feeds"
+    for page in ("index.html", "index.cy.html"):
+        links = re.findall(r'<a class="outlook" href="([^"]+)"', (feeds / page).read_text())
+        assert len(links) == 14  # 7 feeds, at their time and all day
+        for link in links:
+            query = urllib.parse.parse_qs(urllib.parse.urlsplit(html.unescape(link)).query)
+            (address,), (name,) = query["url"], query["name"]
+            calendar = icalendar.Calendar.from_ical(
+                (feeds / address.rsplit("/", 1)[1]).read_bytes()
+            )
+            assert name == str(calendar["NAME"]), link
+    welsh = (feeds / "index.cy.html").read_text()
+    assert "name=Swyddfa%20Brawf%3A%20Troseddu%20%26%20%231%20%C5%B5%20" in welsh
+
+
+@pytest.mark.interop
+def test_hostile_welsh_feeds_of_every_variant_and_filter_read_alike(tmp_path):
+    folder = hostile_in_welsh(tmp_path / "schedules")
+    with (folder / "programme.toml").open("a") as programme:
+        programme.write('\nreminder = "16:00"\nfeed_url = "https://stats.example.gov.uk/feeds"\n')
+    assert run_cli("build", "--as-of", "2014-06-01", cwd=tmp_path).returncode == 0
+    feeds = tmp_path / "feeds"
+    welsh = sorted(feeds.glob("*.cy.ics"))
+    assert {p.name.split(".", 1)[1] for p in welsh} == {"cy.ics", "all-day.cy.ics",
+                                                        "reminder.cy.ics"}  # fmt: skip
+    timed = {e.uid: e for e in assert_parsers_agree((feeds / "all.cy.ics").read_bytes())}
+    for path in welsh:
+        events = assert_parsers_agree(path.read_bytes())
+        assert {e.uid for e in events} <= set(timed), path.name
+        if ".reminder." in path.name:
+            # One alarm for each release to come out, none for one cancelled or postponed.
+            alarms = assert_alarms_agree(path.read_bytes())
+            for event, alarm in zip(events, alarms, strict=True):
+                assert len(alarm) == (event.status in ("CONFIRMED", "TENTATIVE")), path.name
+            if path.name == "all.reminder.cy.ics":  # the hostile series' November is cancelled
+                assert {e.status for e in events} >= {"CONFIRMED", "CANCELLED"}
+
+
+def test_each_welsh_event_links_its_row_on_the_welsh_page_and_the_page_its_welsh_feeds(tmp_path):
+    settings = PROGRAMME_CY + 'feed_url = "https://stats.example.gov.uk/feeds"\n'
+    write_schedules(tmp_path / "schedules", {"crime": CRIME_CY}, settings)
+    assert run_cli("build", "--as-of", "2015-04-01", cwd=tmp_path).returncode == 0
+    feeds, base = tmp_path / "feeds", "https://stats.example.gov.uk/feeds/"
+    for language, page in ((Language.EN, "index.html"), (Language.CY, "index.cy.html")):
+        text = (feeds / page).read_text()
+        ids = set(re.findall(r' id="([^"]+)"', text))
+        own = [p for p in feeds.glob("*.ics") if (".cy." in p.name) == (language is CY)]
+        assert len(own) == 14
+        for path in own:
+            calendar = icalendar.Calendar.from_ical(path.read_bytes())
+            assert str(calendar["URL"]) == base + page and str(calendar["SOURCE"]) == (
+                base + path.name)  # fmt: skip
+            for event in calendar.events:
+                where, _, row = str(event["URL"]).partition("#")
+                assert where == base + page and row in ids, (path.name, row)
+        # The page's feeds are its language's: every address, Apple's, Google's, Outlook's.
+        linked = {urllib.parse.unquote(m).rsplit("/", 1)[1]
+                  for m in re.findall(r'(?:href|cid|url)=["=]?([^"&]+?\.ics)', text)}  # fmt: skip
+        assert linked == {p.name for p in own}, page

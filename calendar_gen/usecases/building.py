@@ -280,14 +280,20 @@ def commit(
     """Write `files` all or nothing, then the manifest (with `quiet`, the last day a build
     publishes just the same); the outputs that changed, not the record or the `inputs`
     written with them."""
-    from calendar_gen.site import MANIFEST, fingerprint, note_build
+    from calendar_gen.site import MANIFEST, fingerprint, note_build, stale_files
 
     journal = Path(programme.folder) / JOURNAL  # a kill among the renames: the next run ends them
     kept = {programme.record_path, *inputs}
+    names = [path.name for path, _ in files if path.parent == folder and path not in kept]
+    stale = stale_files(folder, set(names))  # read before the manifest is written anew
     changed = [path for path in publish(files, journal) if path not in kept]
+    # A feed no longer built is taken away, not left frozen for its subscribers with no
+    # further change; killed before the manifest is written, the next build takes it.
+    for path in stale:
+        path.unlink(missing_ok=True)
+        changed.append(path)
     # Noted after the record is written: the next build, given the same, changes nothing.
     digest = fingerprint(programme.folder, through)
-    names = [path.name for path, _ in files if path.parent == folder and path not in kept]
     said = {"summary": report.summary, "warnings": [w.as_dict() for w in report.warnings],
             "as_of": as_of.isoformat(), "quiet_until": quiet.isoformat()}  # fmt: skip
     publish([(folder / MANIFEST, note_build(folder, digest, names, said))])
