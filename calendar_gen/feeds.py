@@ -136,19 +136,6 @@ class Variant(Enum):
         """How a calendar's name calls it: "all day", "with reminders"."""
         return language.variant(self.value)
 
-    @property
-    def label(self) -> str:
-        """How the page calls it."""
-        match self:
-            case Variant.TIMED:
-                return "at its time"
-            case Variant.ALL_DAY:
-                return "all day, the time in the title"
-            case Variant.REMINDER:
-                return "with a reminder the working day before"
-            case _:
-                assert_never(self)
-
 
 def event_title(
     release: Release, variant: Variant | None = None, language: Language = Language.EN
