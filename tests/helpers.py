@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import difflib
+import http.server
 import json
 import os
 import re
@@ -350,3 +351,17 @@ def generated_releases(draw: st.DrawFn, folder: Path) -> list:
                 usecases.move(pub_id, day, new, reason, schedules=folder, as_of=AS_OF)
     as_of = draw(st.dates(dt.date(2014, 1, 1), dt.date(2015, 6, 30)))
     return calendar(load_programme(folder), as_of)
+
+
+def drip(handler: http.server.BaseHTTPRequestHandler, data: bytes) -> None:
+    """Send `data` a byte every 20 ms, each read well within any per-read timeout, until the
+    test releases the server (`server.release`) or the client gives up (`server.cut_off`)."""
+    for byte in data:
+        if handler.server.release.is_set():
+            return
+        try:
+            handler.wfile.write(bytes([byte]))
+        except OSError:  # the client has given up: what the test wants
+            handler.server.cut_off.set()
+            return
+        time.sleep(0.02)

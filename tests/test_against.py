@@ -12,7 +12,7 @@ import time
 import urllib.request
 
 import pytest
-from helpers import PROGRAMME, run_cli, write_schedules
+from helpers import PROGRAMME, drip, run_cli, write_schedules
 from test_clash import EXTERNAL, ONE, TWO
 
 from calendar_gen import calendars
@@ -275,15 +275,7 @@ class Dripping(http.server.BaseHTTPRequestHandler):
     """Answers a byte every 20 ms: each read comes well within any per-read timeout."""
 
     def do_GET(self):
-        for byte in DRIPPED[self.path]:
-            if self.server.release.is_set():
-                return
-            try:
-                self.wfile.write(bytes([byte]))
-            except OSError:  # the client has given up: what the test wants
-                self.server.cut_off.set()
-                return
-            time.sleep(0.02)
+        drip(self, DRIPPED[self.path])
 
     def log_message(self, *args):
         pass

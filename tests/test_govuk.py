@@ -14,7 +14,7 @@ import time
 import urllib.parse
 
 import pytest
-from helpers import PROGRAMME, run_cli, write_schedules
+from helpers import PROGRAMME, drip, run_cli, write_schedules
 from test_against import RAW_TITLE, SHOWN_TITLE
 from test_clash import ONE
 
@@ -136,16 +136,7 @@ class SearchAPI(http.server.BaseHTTPRequestHandler):
 
     def _drip(self, body):
         """A byte every 20 ms: each read well within any per-read timeout."""
-        head = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body)
-        for byte in head + body:
-            if self.server.release.is_set():
-                return
-            try:
-                self.wfile.write(bytes([byte]))
-            except OSError:
-                self.server.cut_off.set()
-                return
-            time.sleep(0.02)
+        drip(self, b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
 
     def log_message(self, *args):
         pass
