@@ -6,7 +6,7 @@ memory and to check that both write the same events:
     .venv/bin/python benchmarks/baseline.py --schedules DIR --out DIR [--as-of YYYY-MM-DD]
 
 It reads and expands the schedules with calendar-gen's own code, and takes the event titles
-and descriptions from calendar_gen.feeds, so only the writing of the calendars differs.
+and descriptions from calendar_gen.publishing.feeds, so only the writing of the calendars differs.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from pathlib import Path
 
 from icalendar import Calendar, Event
 
-from calendar_gen.feeds import PRODID, event_description, event_title
-from calendar_gen.history import ical_status
-from calendar_gen.releases import expand
-from calendar_gen.schedule import load_programme
+from calendar_gen.domain.history import ical_status
+from calendar_gen.domain.releases import expand
+from calendar_gen.programme.schedule import load_programme
+from calendar_gen.publishing.feeds import PRODID, event_description, event_title
 
 REFRESH = dt.timedelta(hours=12)
 DURATION = dt.timedelta(minutes=30)

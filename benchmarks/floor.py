@@ -29,8 +29,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from calendar_gen.feeds import PRODID, VTIMEZONES, escape_text, fold
-from calendar_gen.workdays import REGIONS
+from calendar_gen.domain.workdays import REGIONS
+from calendar_gen.publishing.feeds import PRODID, VTIMEZONES, escape_text, fold
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,

@@ -60,9 +60,9 @@ from pathlib import Path
 import icalendar
 from icalendar import Calendar
 
-from calendar_gen.releases import expand
-from calendar_gen.schedule import load_programme
-from calendar_gen.workdays import is_working_day
+from calendar_gen.domain.releases import expand
+from calendar_gen.domain.workdays import is_working_day
+from calendar_gen.programme.schedule import load_programme
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "benchmarks" / "baseline.py"
@@ -220,7 +220,7 @@ GOVUK_TARGET = (
 
 
 def govuk_result(title: str, start: dt.datetime, state: str, display: str, org: str) -> dict:
-    """One announcement as the Search API answers it (see calendar_gen/govuk.py's sources)."""
+    """One announcement as the Search API answers it (see calendar_gen/web/govuk.py's sources)."""
     slug = "-".join("".join(c if c.isalnum() else " " for c in title.lower()).split())
     return {"title": title, "link": f"/government/statistics/announcements/{slug}",
             "description": f"{title}: the figures.", "release_timestamp": start.isoformat(),
@@ -234,9 +234,9 @@ def govuk_year(schedules: Path, count: int, seed: int = 2015) -> list[dict]:
     cancelled; and the Home Office's releases as the record has them."""
     from zoneinfo import ZoneInfo
 
-    from calendar_gen import govuk
-    from calendar_gen.model import Precision
-    from calendar_gen.releases import calendar
+    from calendar_gen.domain.model import Precision
+    from calendar_gen.domain.releases import calendar
+    from calendar_gen.web import govuk
 
     rng, uk = random.Random(seed), ZoneInfo("Europe/London")
     days = [d for n in range(365) if is_working_day(d := dt.date(2014, 4, 1) + dt.timedelta(n),

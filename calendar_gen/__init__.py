@@ -10,18 +10,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from calendar_gen.digest import Addresses, NotifyStep
-    from calendar_gen.errors import (
-        CalendarFileError,
-        CalendarGenError,
-        ChangeError,
-        OutputError,
-        Problem,
-        PromiseError,
-        ScheduleError,
-    )
-    from calendar_gen.findings import Finding, FindingKind, Remedy, Severity
-    from calendar_gen.history import (
+    from calendar_gen.domain.history import (
         Action,
         Announcement,
         Cancelled,
@@ -35,8 +24,7 @@ if TYPE_CHECKING:
         State,
         Status,
     )
-    from calendar_gen.mailing import NotSent, Security, Server
-    from calendar_gen.model import (
+    from calendar_gen.domain.model import (
         Designation,
         Frequency,
         Period,
@@ -45,9 +33,21 @@ if TYPE_CHECKING:
         Topic,
         YearMonth,
     )
-    from calendar_gen.releases import Release, expand
+    from calendar_gen.domain.releases import Release, expand
+    from calendar_gen.errors import (
+        CalendarFileError,
+        CalendarGenError,
+        ChangeError,
+        OutputError,
+        Problem,
+        PromiseError,
+        ScheduleError,
+    )
+    from calendar_gen.findings import Finding, FindingKind, Remedy, Severity
+    from calendar_gen.programme.schedule import load_programme
+    from calendar_gen.publishing.digest import Addresses, NotifyStep
+    from calendar_gen.publishing.mailing import NotSent, Security, Server
     from calendar_gen.reports import Format
-    from calendar_gen.schedule import load_programme
     from calendar_gen.usecases import (
         build,
         cancel,
@@ -138,14 +138,14 @@ __all__ = [
 _MODULES = (
     "errors",
     "findings",
-    "history",
-    "model",
-    "releases",
+    "domain.history",
+    "domain.model",
+    "domain.releases",
     "reports",
-    "schedule",
+    "programme.schedule",
     "usecases",
-    "digest",
-    "mailing",
+    "publishing.digest",
+    "publishing.mailing",
 )
 
 

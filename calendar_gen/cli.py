@@ -16,7 +16,7 @@ import click
 # The core is imported inside each command: `calendar-gen --help` must answer at once,
 # without loading the holiday tables.
 if TYPE_CHECKING:
-    from calendar_gen.model import Period, YearMonth
+    from calendar_gen.domain.model import Period, YearMonth
     from calendar_gen.reports import Report
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -31,8 +31,8 @@ def _parsed(kind: str) -> Callable[[click.Context, click.Parameter, str | None],
     saying why not."""
 
     def parse(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
-        from calendar_gen.history import parse_time, parse_url
-        from calendar_gen.model import Period, YearMonth, parse_date
+        from calendar_gen.domain.history import parse_time, parse_url
+        from calendar_gen.domain.model import Period, YearMonth, parse_date
 
         read = {"date": parse_date, "month": YearMonth.read, "period": Period.parse,
                 "time": parse_time, "url": parse_url}[kind]  # fmt: skip
@@ -533,8 +533,8 @@ def notify(schedules: str, out: str, smtp: tuple[str, int], tls: str, cafile: st
     Example: calendar-gen notify --smtp smtp.example.gov.uk:587 --to list@jiscmail.ac.uk ...
     """
     from calendar_gen import usecases
-    from calendar_gen.digest import Addresses, NotifyStep
-    from calendar_gen.mailing import NotSent, Security, Server
+    from calendar_gen.publishing.digest import Addresses, NotifyStep
+    from calendar_gen.publishing.mailing import NotSent, Security, Server
     from calendar_gen.terminal import terminal_safe
 
     server = Server(*smtp, Security(tls), cafile, timeout)

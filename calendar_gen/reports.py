@@ -14,19 +14,19 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, assert_never
 
-from calendar_gen.clash import Clash, ClashKind, Move
-from calendar_gen.digest import Last
+from calendar_gen.checks.clash import Clash, ClashKind, Move
+from calendar_gen.domain.model import Announcement, Period, Precision, Programme
+from calendar_gen.domain.releases import Release
+from calendar_gen.domain.texts import long_date, plural, short_date
+from calendar_gen.domain.workdays import Roll
 from calendar_gen.findings import SCHEMA as FINDINGS_SCHEMA
 from calendar_gen.findings import Command, Finding, Severity
-from calendar_gen.learning import Proposal
-from calendar_gen.model import Announcement, Period, Precision, Programme
-from calendar_gen.releases import Release
-from calendar_gen.schedule import REGIONS_DEFAULT
-from calendar_gen.texts import long_date, plural, short_date
-from calendar_gen.workdays import Roll
+from calendar_gen.programme.learning import Proposal
+from calendar_gen.programme.schedule import REGIONS_DEFAULT
+from calendar_gen.publishing.digest import Last
 
 if TYPE_CHECKING:  # drift loads the web client, which a build never needs
-    from calendar_gen.drift import Drift
+    from calendar_gen.checks.drift import Drift
 
 
 class Format(StrEnum):
@@ -162,7 +162,7 @@ class ListReport:
     def pieces(self) -> Iterator[str]:
         """What the command prints, piece by piece: a whole government's calendar is 70 MB
         of JSON, too much to hold more than once."""
-        from calendar_gen.pages import csv_lines, json_lines
+        from calendar_gen.publishing.pages import csv_lines, json_lines
 
         if self.format is Format.JSON:
             yield from json_lines(list(self.releases))
@@ -554,7 +554,7 @@ class ReconcileReport:
         return lines
 
     def _data(self) -> dict[str, Any]:
-        from calendar_gen.drift import SCHEMA
+        from calendar_gen.checks.drift import SCHEMA
 
         return {
             "schema": SCHEMA,

@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 from calendar_gen import usecases
-from calendar_gen.server import FeedServer
+from calendar_gen.web.server import FeedServer
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2014-06-01"

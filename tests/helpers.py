@@ -31,7 +31,7 @@ def _as_committed() -> Path:
     import shutil
     import tempfile
 
-    from calendar_gen.edits import PUBLISHED_NOTE
+    from calendar_gen.workspace.edits import PUBLISHED_NOTE
 
     folder = Path(tempfile.mkdtemp(prefix="calendar-gen-shipped-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
@@ -331,10 +331,10 @@ def generated_releases(draw: st.DrawFn, folder: Path) -> list:
     """A generated programme in `folder`, some of its releases moved or cancelled with any
     reason (through the commands' own functions), expanded as a build would publish it."""
     from calendar_gen import usecases
+    from calendar_gen.domain.releases import calendar, expand
+    from calendar_gen.domain.workdays import next_working_day
     from calendar_gen.errors import ChangeError
-    from calendar_gen.releases import calendar, expand
-    from calendar_gen.schedule import load_programme
-    from calendar_gen.workdays import next_working_day
+    from calendar_gen.programme.schedule import load_programme
 
     write_schedules(folder, draw(topic_files()))
     for index, cancel, reason in draw(

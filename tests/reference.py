@@ -15,13 +15,13 @@ import calendar
 import datetime as dt
 import re
 
-from calendar_gen.feeds import escape_text, feed_chunks, fold
-from calendar_gen.history import Change, Moved, Reinstated, Retimed
-from calendar_gen.model import Period, Programme, Status
-from calendar_gen.releases import Release
-from calendar_gen.rules import MonthlyRule
-from calendar_gen.slots import YearMonth
-from calendar_gen.workdays import roll
+from calendar_gen.domain.history import Change, Moved, Reinstated, Retimed
+from calendar_gen.domain.model import Period, Programme, Status
+from calendar_gen.domain.releases import Release
+from calendar_gen.domain.rules import MonthlyRule
+from calendar_gen.domain.slots import YearMonth
+from calendar_gen.domain.workdays import roll
+from calendar_gen.publishing.feeds import escape_text, feed_chunks, fold
 
 # The data files' columns, in order, as the README documents them.
 FIELDS = ("id", "title", "topic", "topic_name", "frequency", "designation", "date", "start",

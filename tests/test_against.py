@@ -15,8 +15,8 @@ import pytest
 from helpers import PROGRAMME, drip, run_cli, write_schedules
 from test_clash import EXTERNAL, ONE, TWO
 
-from calendar_gen import calendars
 from calendar_gen.errors import CalendarFileError
+from calendar_gen.web import calendars
 
 ONS = EXTERNAL.replace("\n", "\r\n").encode()
 EMPTY = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Empty//EN\r\nEND:VCALENDAR\r\n"
@@ -297,7 +297,7 @@ def dripping():
 
 # The real command, with a short total time for a fetch, so the test takes seconds.
 QUICK = (
-    "import sys\nfrom calendar_gen import calendars\ncalendars.TIMEOUT = 1.5\n"
+    "import sys\nfrom calendar_gen.web import calendars\ncalendars.TIMEOUT = 1.5\n"
     "from calendar_gen.cli import main\nsys.argv[0] = 'calendar-gen'\nmain()\n"
 )
 
@@ -370,7 +370,7 @@ def _daily_since(year: int) -> bytes:
 
 
 def test_a_daily_event_over_centuries_is_refused_in_well_under_a_second(tmp_path, monkeypatch):
-    from calendar_gen.clash import read_calendar
+    from calendar_gen.checks.clash import read_calendar
 
     timer = time.monotonic()
     with pytest.raises(CalendarFileError, match="has more than 20,000 events and repeats"):

@@ -72,7 +72,11 @@ def test_the_readme_module_table_is_the_package():
     readme = (ROOT / "README.md").read_text()
     table = readme.split("## Development", 1)[1]
     documented = set(re.findall(r"^\| `([a-z_/]+\.py)` \|", table, re.MULTILINE))
-    modules = set(MODULES) - {"__init__.py", "__main__.py"}
+    packages = set(re.findall(r"^\| `([a-z_]+)/` \|", table, re.MULTILINE))
+    assert packages == {path.parent.name for path in PACKAGE.glob("*/__init__.py")}
+    # A package's row says what it is for; usecases/__init__.py holds the API, so has its own.
+    inits = {f"{name}/__init__.py" for name in packages} - {"usecases/__init__.py"}
+    modules = set(MODULES) - {"__init__.py", "__main__.py"} - inits
     assert documented == modules
 
 
@@ -81,8 +85,11 @@ def test_architecture_names_every_module_in_its_layer_and_no_other():
 
     layers = (ROOT / "ARCHITECTURE.md").read_text().split("## Layers", 1)[1].split("\n## ", 1)[0]
     named = set(re.findall(r"`([a-z_/]+)(?:\.py)?`", layers)) - {"__main__"}
-    modules = {name.removesuffix(".py") for name in MODULES} - {"__main__"}
-    assert named == modules
+    packages = {f"{path.parent.name}/" for path in PACKAGE.glob("*/__init__.py")}
+    # A package is named by its folder; usecases/__init__ holds the API, so is named too.
+    inits = {f"{name}__init__" for name in packages} - {"usecases/__init__"}
+    modules = {name.removesuffix(".py") for name in MODULES} - {"__main__"} - inits
+    assert named == modules | packages - {"usecases/"}
 
 
 @pytest.mark.parametrize(

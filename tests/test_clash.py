@@ -9,12 +9,19 @@ from hypothesis import HealthCheck, event, given
 from hypothesis import strategies as st
 from interop import assert_parsers_agree
 
-from calendar_gen import clash
-from calendar_gen.clash import Board, Event, avoid_clashes, find_clashes, priority, read_calendar
-from calendar_gen.model import Period
-from calendar_gen.releases import expand
-from calendar_gen.schedule import load_programme
-from calendar_gen.workdays import is_working_day
+from calendar_gen.checks import clash
+from calendar_gen.checks.clash import (
+    Board,
+    Event,
+    avoid_clashes,
+    find_clashes,
+    priority,
+    read_calendar,
+)
+from calendar_gen.domain.model import Period
+from calendar_gen.domain.releases import expand
+from calendar_gen.domain.workdays import is_working_day
+from calendar_gen.programme.schedule import load_programme
 
 D = dt.date
 

@@ -8,10 +8,10 @@ from html.parser import HTMLParser
 import pytest
 from helpers import MONTHLY, SHIPPED, run_cli, valid, write_schedules
 
-from calendar_gen.compliance import compliance
-from calendar_gen.history import Action
-from calendar_gen.model import Period
-from calendar_gen.schedule import load_programme
+from calendar_gen.checks.compliance import compliance
+from calendar_gen.domain.history import Action
+from calendar_gen.domain.model import Period
+from calendar_gen.programme.schedule import load_programme
 
 D = dt.date
 

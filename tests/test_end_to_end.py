@@ -32,7 +32,7 @@ def test_bad_input_exits_2_with_the_problem_and_no_traceback(tmp_path):
 # A bug is injected into a real process: the page renderer raises.
 INJECT = """
 import sys
-import calendar_gen.site as site
+import calendar_gen.publishing.site as site
 def broken(*args, **kwargs):
     raise ZeroDivisionError("injected fault in render_index")
 site.render_index = broken

@@ -20,7 +20,12 @@ from icalendar.parser import Contentline, Contentlines
 from interop import assert_alarms_agree, assert_parsers_agree, parse_all, read_libical
 from reference import event_as_first_written, render_feeds
 
-from calendar_gen.feeds import (
+from calendar_gen.domain.history import Released
+from calendar_gen.domain.language import Language
+from calendar_gen.domain.model import FIRST_YEAR, LAST_YEAR, Announcement, Period, Precision, Status
+from calendar_gen.domain.releases import expand
+from calendar_gen.programme.schedule import load_programme
+from calendar_gen.publishing.feeds import (
     PRODID,
     VTIMEZONES,
     Variant,
@@ -30,13 +35,8 @@ from calendar_gen.feeds import (
     render_calendar,
     render_events,
 )
-from calendar_gen.history import Released
-from calendar_gen.language import Language
-from calendar_gen.model import FIRST_YEAR, LAST_YEAR, Announcement, Period, Precision, Status
-from calendar_gen.news import anchor
-from calendar_gen.pages import render_index
-from calendar_gen.releases import expand
-from calendar_gen.schedule import load_programme
+from calendar_gen.publishing.news import anchor
+from calendar_gen.publishing.pages import render_index
 
 UTC = dt.UTC
 LONDON = ZoneInfo("Europe/London")

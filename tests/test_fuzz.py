@@ -23,9 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reference import render_feeds
 
+from calendar_gen.domain.releases import expand
 from calendar_gen.errors import ScheduleError
-from calendar_gen.releases import expand
-from calendar_gen.schedule import load_programme
+from calendar_gen.programme.schedule import load_programme
 
 pytestmark = pytest.mark.slow
 

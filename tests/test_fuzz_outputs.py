@@ -16,11 +16,11 @@ from helpers import GOLDEN, examples
 from hypothesis import HealthCheck, event, given
 from hypothesis import strategies as st
 
-from calendar_gen.clash import read_calendar
+from calendar_gen.checks.clash import read_calendar
 from calendar_gen.errors import CalendarFileError, CalendarGenError
-from calendar_gen.output import JOURNAL, complete_interrupted
-from calendar_gen.promise import read_published
-from calendar_gen.site import MANIFEST, last_as_of, previous_build
+from calendar_gen.publishing.site import MANIFEST, last_as_of, previous_build
+from calendar_gen.record.promise import read_published
+from calendar_gen.workspace.output import JOURNAL, complete_interrupted
 
 pytestmark = pytest.mark.slow
 

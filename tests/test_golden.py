@@ -5,7 +5,7 @@ golden` rebuilds feeds/ and `git diff feeds/` shows what changed, for review."""
 import pytest
 from helpers import GOLDEN, SHIPPED, assert_same_files, published
 
-from calendar_gen.schedule import load_programme
+from calendar_gen.programme.schedule import load_programme
 
 # Each feed of one filter: all, the four topics, the two designations the programme uses, the
 # three nations its regions' holidays reach, and its fifteen publications.

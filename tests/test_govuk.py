@@ -18,8 +18,8 @@ from helpers import PROGRAMME, drip, run_cli, write_schedules
 from test_against import RAW_TITLE, SHOWN_TITLE
 from test_clash import ONE
 
-from calendar_gen import calendars, govuk
-from calendar_gen.model import Precision
+from calendar_gen.domain.model import Precision
+from calendar_gen.web import calendars, govuk
 
 
 def result(title, stamp, *, display="", state="confirmed", orgs=("office-for-national-statistics",),

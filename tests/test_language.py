@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from calendar_gen.history import Cancelled, Moved, Postponed, Reinstated, Released, Retimed
-from calendar_gen.language import Language
-from calendar_gen.model import Designation, Precision, Status
-from calendar_gen.workdays import Nation
+from calendar_gen.domain.history import Cancelled, Moved, Postponed, Reinstated, Released, Retimed
+from calendar_gen.domain.language import Language
+from calendar_gen.domain.model import Designation, Precision, Status
+from calendar_gen.domain.workdays import Nation
 
 EN, CY = Language.EN, Language.CY
 D = dt.date

@@ -8,9 +8,9 @@ import io
 import pytest
 from helpers import run_cli
 
-from calendar_gen.learning import Series, propose
-from calendar_gen.model import Frequency
-from calendar_gen.workdays import Roll
+from calendar_gen.domain.model import Frequency
+from calendar_gen.domain.workdays import Roll
+from calendar_gen.programme.learning import Series, propose
 
 # The Home Office's quarterly immigration statistics, 2013 to 2015.
 IMMIGRATION = ["2013-05-23", "2013-08-29", "2013-11-28", "2014-02-27", "2014-05-22",
@@ -129,7 +129,7 @@ def test_learn_never_writes_over_a_programme(tmp_path):
 
 
 def test_more_dates_than_learn_reads_are_refused_not_dropped(tmp_path, monkeypatch):
-    from calendar_gen import learning
+    from calendar_gen.programme import learning
 
     monkeypatch.setattr(learning, "MAX_DATES", 3)
     _csv(tmp_path / "past.csv", IMMIGRATION[:4])

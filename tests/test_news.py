@@ -21,9 +21,9 @@ from helpers import (
 )
 from test_pages import NASTY, Page, write_hostile
 
-from calendar_gen.news import render_atom
-from calendar_gen.releases import calendar
-from calendar_gen.schedule import load_programme
+from calendar_gen.domain.releases import calendar
+from calendar_gen.programme.schedule import load_programme
+from calendar_gen.publishing.news import render_atom
 
 A = "{http://www.w3.org/2005/Atom}"
 SCHEMA = Path(__file__).parent / "schemas" / "atom.rnc"

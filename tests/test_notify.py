@@ -563,7 +563,7 @@ def test_a_record_no_build_has_published_from_has_nothing_to_tell(tmp_path):
 
 
 def test_a_header_never_takes_a_line_break_whatever_the_text():
-    from calendar_gen.digest import header_text
+    from calendar_gen.publishing.digest import header_text
 
     # CR and LF cannot come from a schedule, but nothing reaches a header without this.
     assert header_text("Bulletin\r\nBcc: victim@example.org\r\n\r\nbody") == (
@@ -733,13 +733,13 @@ def test_encoded_words_in_titles_and_the_organisation_stay_text(tmp_path):
 
 
 def test_a_digest_too_big_for_one_message_leaves_the_rest_to_the_next(started, monkeypatch):
-    import calendar_gen.digest
+    import calendar_gen.publishing.digest
 
     # Retimed on Monday 30 March: two changes of plan, the move (`started`) and this.
     ok(run_cli("retime", "monthly-bulletin", "2015-04-30", "07:00", "--reason",
                "market sensitive", "--as-of", "2015-03-30", cwd=started))  # fmt: skip
     ok(run_cli("build", "--as-of", "2015-03-30", cwd=started))
-    monkeypatch.setattr(calendar_gen.digest, "MAX_MESSAGE", 1)  # room for one event each
+    monkeypatch.setattr(calendar_gen.publishing.digest, "MAX_MESSAGE", 1)  # room for one event each
     with smtp_server(handler := Recorder()) as port:
         first = ok(run_cli(*notify_args(port), cwd=started))
         second = ok(run_cli(*notify_args(port), cwd=started))
@@ -756,9 +756,9 @@ def test_a_digest_too_big_for_one_message_leaves_the_rest_to_the_next(started, m
 
 @pytest.mark.slow
 def test_ten_thousand_events_stay_within_the_message_bound(started):
-    from calendar_gen.digest import MAX_MESSAGE, Addresses, fitted, published
-    from calendar_gen.releases import calendar
-    from calendar_gen.schedule import load_programme
+    from calendar_gen.domain.releases import calendar
+    from calendar_gen.programme.schedule import load_programme
+    from calendar_gen.publishing.digest import MAX_MESSAGE, Addresses, fitted, published
 
     programme = load_programme(started / "schedules")
     (event,) = [e for e in published(programme, calendar(programme, programme.builds.last))

@@ -9,7 +9,7 @@ import pytest
 from helpers import SHIPPED, published, run_cli, write_schedules
 
 from calendar_gen.errors import OutputError
-from calendar_gen.output import LOCK_FILE, locked, publish, remove_leftovers
+from calendar_gen.workspace.output import LOCK_FILE, locked, publish, remove_leftovers
 
 PRECIOUS = "someone else's file\n"
 

@@ -26,12 +26,12 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 from reference import release_as_dict
 
-from calendar_gen.assets import SCRIPT
-from calendar_gen.feeds import event_title
-from calendar_gen.history import ical_status
-from calendar_gen.pages import csv_lines, json_lines, render_index, spreadsheet_cell
-from calendar_gen.releases import FIELDS, expand
-from calendar_gen.schedule import load_programme
+from calendar_gen.domain.history import ical_status
+from calendar_gen.domain.releases import FIELDS, expand
+from calendar_gen.programme.schedule import load_programme
+from calendar_gen.publishing.assets import SCRIPT
+from calendar_gen.publishing.feeds import event_title
+from calendar_gen.publishing.pages import csv_lines, json_lines, render_index, spreadsheet_cell
 
 HOSTILE = """\
 topic = "<b>Bold</b> & co"

@@ -13,8 +13,8 @@ import pytest
 from helpers import MONTHLY, PROGRAMME, SHIPPED, run_cli, write_schedules
 
 import calendar_gen as cg
-from calendar_gen import releasepolicy
-from calendar_gen.releasepolicy import HTML_FILE, MARKDOWN_FILE, Policy, Section, md
+from calendar_gen.publishing import releasepolicy
+from calendar_gen.publishing.releasepolicy import HTML_FILE, MARKDOWN_FILE, Policy, Section, md
 
 ANIMALS = "Annual Statistics of Scientific Procedures on Living Animals"
 SOURCE = "https://osr.statisticsauthority.gov.uk/guidance/short-guide-to-code-of-practice-standard-three-be-transparent/"

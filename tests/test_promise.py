@@ -33,11 +33,11 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 from interop import assert_parsers_agree
 
+from calendar_gen.domain.releases import expand
 from calendar_gen.errors import PromiseError
-from calendar_gen.pages import json_lines, json_rows
-from calendar_gen.promise import broken_promises, read_published
-from calendar_gen.releases import expand
-from calendar_gen.schedule import load_programme
+from calendar_gen.programme.schedule import load_programme
+from calendar_gen.publishing.pages import json_lines, json_rows
+from calendar_gen.record.promise import broken_promises, read_published
 from calendar_gen.usecases import today_in_london
 
 MAY, JUNE = "monthly-bulletin-2014-05@test-office", "monthly-bulletin-2014-06@test-office"

@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from reference import render_feeds
 
-from calendar_gen.model import (
+from calendar_gen.domain.model import (
     Designation,
     Frequency,
     Period,
@@ -26,9 +26,9 @@ from calendar_gen.model import (
     Status,
     Topic,
 )
-from calendar_gen.releases import expand
-from calendar_gen.rules import MAX_WORKING_DAY, WEEKDAYS, MonthlyRule, parse_day
-from calendar_gen.workdays import REGIONS, Roll, is_working_day, roll
+from calendar_gen.domain.releases import expand
+from calendar_gen.domain.rules import MAX_WORKING_DAY, WEEKDAYS, MonthlyRule, parse_day
+from calendar_gen.domain.workdays import REGIONS, Roll, is_working_day, roll
 
 ONE_DAY = dt.timedelta(days=1)
 LONDON = ZoneInfo("Europe/London")

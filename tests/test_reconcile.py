@@ -11,7 +11,7 @@ from helpers import PROGRAMME, run_cli, run_process, valid, write_schedules
 from test_against import RAW_TITLE
 from test_govuk import answer, api, result  # noqa: F401  (api: the local Search API)
 
-from calendar_gen.drift import DRIFTS
+from calendar_gen.checks.drift import DRIFTS
 from calendar_gen.findings import Severity
 
 LONG = '=HYPERLINK(\\"http://evil.example\\") ' + "Officers, staff and volunteers. " * 6

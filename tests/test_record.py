@@ -12,11 +12,11 @@ from helpers import (
     write_schedules,
 )
 
-from calendar_gen.edits import render_updates
+from calendar_gen.domain.history import Moved
+from calendar_gen.domain.model import Announcement, Shown, YearMonth
 from calendar_gen.errors import ScheduleError
-from calendar_gen.history import Moved
-from calendar_gen.model import Announcement, Shown, YearMonth
-from calendar_gen.schedule import load_programme
+from calendar_gen.programme.schedule import load_programme
+from calendar_gen.workspace.edits import render_updates
 
 D, T = dt.date, dt.time
 ENTRY = record_entry("monthly-bulletin", "2014-05", "2014-05-13", confirmed="2014-04-15")

@@ -19,8 +19,19 @@ from helpers import SHIPPED, examples, unsealed_table
 from hypothesis import HealthCheck, event, given
 from hypothesis import strategies as st
 
-from calendar_gen import recordtext
-from calendar_gen.edits import (
+from calendar_gen.domain.history import Cancelled, Moved, Reinstated
+from calendar_gen.domain.model import (
+    NO_SEALS,
+    Announcement,
+    Builds,
+    Key,
+    Showing,
+    ShownRow,
+    YearMonth,
+)
+from calendar_gen.domain.slots import IsoWeek
+from calendar_gen.record import recordtext
+from calendar_gen.workspace.edits import (
     HEADER,
     _joined,
     _marked,
@@ -28,9 +39,6 @@ from calendar_gen.edits import (
     render_document,
     render_updates,
 )
-from calendar_gen.history import Cancelled, Moved, Reinstated
-from calendar_gen.model import NO_SEALS, Announcement, Builds, Key, Showing, ShownRow, YearMonth
-from calendar_gen.slots import IsoWeek
 
 # The same records on every run (conftest.py's profiles), so CI is repeatable.
 SLOW_OK = [HealthCheck.too_slow]

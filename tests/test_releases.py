@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from helpers import PROGRAMME, SHIPPED, write_schedules
 
-from calendar_gen.model import Period, Precision, Status
-from calendar_gen.releases import calendar, expand, suspensions
-from calendar_gen.schedule import load_programme
+from calendar_gen.domain.model import Period, Precision, Status
+from calendar_gen.domain.releases import calendar, expand, suspensions
+from calendar_gen.programme.schedule import load_programme
 
 D = dt.date
 

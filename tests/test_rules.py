@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from reference import rule_date
 
-from calendar_gen.rules import (
+from calendar_gen.domain.rules import (
     MonthDay,
     MonthlyRule,
     OrdinalWeekday,
@@ -13,7 +13,7 @@ from calendar_gen.rules import (
     WorkingDay,
     parse_day,
 )
-from calendar_gen.workdays import Roll
+from calendar_gen.domain.workdays import Roll
 
 D = dt.date
 MON, TUE, WED, THU, FRI = range(5)

@@ -8,11 +8,11 @@ import threading
 import pytest
 from helpers import MONTHLY, PROGRAMME, SHIPPED, run_cli, run_process, write_schedules
 
+from calendar_gen.domain.model import Designation, Frequency, Period, Publication, YearMonth
+from calendar_gen.domain.rules import MonthlyRule, OrdinalWeekday, WeeklyRule
+from calendar_gen.domain.workdays import Roll
 from calendar_gen.errors import ScheduleError
-from calendar_gen.model import Designation, Frequency, Period, Publication, YearMonth
-from calendar_gen.rules import MonthlyRule, OrdinalWeekday, WeeklyRule
-from calendar_gen.schedule import load_programme
-from calendar_gen.workdays import Roll
+from calendar_gen.programme.schedule import load_programme
 
 
 def problems(folder) -> list[str]:

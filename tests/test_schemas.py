@@ -7,15 +7,15 @@ import jsonschema
 import pytest
 from helpers import GOLDEN, SCHEMAS, SHIPPED, run_cli, valid, write_schedules
 
-from calendar_gen.clash import ClashKind
-from calendar_gen.drift import DRIFTS
-from calendar_gen.drift import Action as ExportAction
-from calendar_gen.feeds import Variant
+from calendar_gen.checks.clash import ClashKind
+from calendar_gen.checks.drift import DRIFTS
+from calendar_gen.checks.drift import Action as ExportAction
+from calendar_gen.domain.history import Action, Status
+from calendar_gen.domain.language import Language
+from calendar_gen.domain.model import Designation, Frequency, Precision
 from calendar_gen.findings import SCHEMA, Command, FindingKind, Severity
-from calendar_gen.govuk import State
-from calendar_gen.history import Action, Status
-from calendar_gen.language import Language
-from calendar_gen.model import Designation, Frequency, Precision
+from calendar_gen.publishing.feeds import Variant
+from calendar_gen.web.govuk import State
 
 NAMES = ["releases", "findings", "clashes", "report", "feeds", "reconcile"]
 
@@ -134,7 +134,7 @@ def test_the_test_runner_holds_printed_json_to_the_schema():
 
 def test_an_unchanged_rebuild_is_skipped_only_while_the_shipped_schema_is_the_same():
     # The schema is an output: a new one must make the next build write it.
-    from calendar_gen.site import program_files
+    from calendar_gen.publishing.site import program_files
 
     names = [name for name, _ in program_files()]
     assert "schemas/releases.schema.json" in names and "usecases/building.py" in names

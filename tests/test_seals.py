@@ -16,10 +16,10 @@ from dataclasses import replace
 import pytest
 from helpers import SHIPPED, run_cli, unsealed_text, write_schedules
 
-from calendar_gen.history import Announcement, Moved
-from calendar_gen.model import Key, Showing, ShownRow
-from calendar_gen.seals import change_seals, entry_seal, events_digest, row_seals
-from calendar_gen.slots import IsoWeek, OnDay, YearMonth
+from calendar_gen.domain.history import Announcement, Moved
+from calendar_gen.domain.model import Key, Showing, ShownRow
+from calendar_gen.domain.slots import IsoWeek, OnDay, YearMonth
+from calendar_gen.record.seals import change_seals, entry_seal, events_digest, row_seals
 
 D = dt.date
 
@@ -324,8 +324,8 @@ def test_the_record_and_the_page_keep_the_digest_of_every_seal(tmp_path):
 def test_sealing_a_record_entry_by_entry_as_text_is_what_tomlkit_writes():
     # A record's first sealing build adds a seal to every entry; it does so as text, not
     # with one tomlkit edit an entry, and must write what tomlkit would.
-    from calendar_gen.edits import render_document, render_updates
-    from calendar_gen.schedule import load_programme
+    from calendar_gen.programme.schedule import load_programme
+    from calendar_gen.workspace.edits import render_document, render_updates
 
     programme = load_programme(SHIPPED)
     entries = list(programme.announcements.values())

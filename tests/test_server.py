@@ -12,8 +12,8 @@ from email.utils import formatdate
 import pytest
 from helpers import MONTHLY, run_cli, serving, write_schedules
 
-from calendar_gen import server as server_module
-from calendar_gen.server import FeedServer, watch
+from calendar_gen.web import server as server_module
+from calendar_gen.web.server import FeedServer, watch
 
 
 @pytest.fixture(scope="module")

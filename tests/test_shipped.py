@@ -18,8 +18,8 @@ import icalendar
 import pytest
 from helpers import ROOT, SHIPPED, run_cli, unsealed_table
 
-from calendar_gen.model import Period
-from calendar_gen.schedule import load_programme
+from calendar_gen.domain.model import Period
+from calendar_gen.programme.schedule import load_programme
 
 SOURCES = SHIPPED / "SOURCES.md"
 FEEDS = ROOT / "feeds"

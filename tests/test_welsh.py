@@ -16,13 +16,13 @@ from helpers import SHIPPED, run_cli, valid, write_schedules
 from interop import assert_alarms_agree, assert_parsers_agree
 from test_pages import NASTY, Page, write_hostile
 
-from calendar_gen.assets import script
-from calendar_gen.history import Status
-from calendar_gen.language import Language
-from calendar_gen.model import Precision
-from calendar_gen.pages import render_index
-from calendar_gen.releases import expand
-from calendar_gen.schedule import load_programme
+from calendar_gen.domain.history import Status
+from calendar_gen.domain.language import Language
+from calendar_gen.domain.model import Precision
+from calendar_gen.domain.releases import expand
+from calendar_gen.programme.schedule import load_programme
+from calendar_gen.publishing.assets import script
+from calendar_gen.publishing.pages import render_index
 
 CY, EN = Language.CY, Language.EN
 
@@ -398,7 +398,7 @@ def test_next_years_moves_are_recorded_with_their_welsh(tmp_path):
 
 
 def test_a_welsh_name_with_the_article_takes_it_after_a_vowel():
-    from calendar_gen.language import releases_of
+    from calendar_gen.domain.language import releases_of
 
     assert releases_of("Y Swyddfa Gartref") == "datganiadau'r Swyddfa Gartref"
     assert releases_of("Yr Arolygiaeth") == "datganiadau'r Arolygiaeth"

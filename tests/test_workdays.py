@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from calendar_gen.workdays import (
+from calendar_gen.domain.workdays import (
     Roll,
     bank_holiday,
     is_working_day,

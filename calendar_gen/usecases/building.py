@@ -12,9 +12,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from calendar_gen.errors import CalendarGenError, Problem, PromiseError, ScheduleError
-from calendar_gen.findings import Finding
-from calendar_gen.model import (
+from calendar_gen.checks.practice import missed_builds, passed_unconfirmed, short_notice
+from calendar_gen.domain.model import (
     RECORD_FILE,
     Announcement,
     Period,
@@ -22,13 +21,14 @@ from calendar_gen.model import (
     ShownRow,
     fold_shown,
 )
-from calendar_gen.output import JOURNAL, Content, ensure_folder, publish, remove_leftovers
-from calendar_gen.practice import missed_builds, passed_unconfirmed, short_notice
-from calendar_gen.releases import Release, quiet_until, rule_conflicts, to_announce
+from calendar_gen.domain.releases import Release, quiet_until, rule_conflicts, to_announce
+from calendar_gen.domain.texts import plural
+from calendar_gen.errors import CalendarGenError, Problem, PromiseError, ScheduleError
+from calendar_gen.findings import Finding
+from calendar_gen.programme.schedule import load_programme
 from calendar_gen.reports import BuildReport, Format
-from calendar_gen.schedule import load_programme
-from calendar_gen.texts import plural
 from calendar_gen.usecases.shared import Waiting, chosen, writing
+from calendar_gen.workspace.output import JOURNAL, Content, ensure_folder, publish, remove_leftovers
 
 
 def build(
@@ -49,7 +49,7 @@ def build(
     cancelled may change without a recorded reason: `published` names the releases.json to
     hold the build to (default: the one in `out`).
     """
-    from calendar_gen.site import fingerprint, previous_build
+    from calendar_gen.publishing.site import fingerprint, previous_build
 
     shown = chosen("--format", format, (Format.TABLE, Format.JSON))
     with writing(schedules, wait, on_wait):
@@ -86,8 +86,8 @@ def _moved_on(schedules: Path, out: Path, note: dict[str, Any], as_of: dt.date) 
     subscribers were shown the calendar as it stood. False if the record cannot say it."""
     import json
 
-    from calendar_gen.edits import kept_form, moved_on
-    from calendar_gen.site import MANIFEST
+    from calendar_gen.publishing.site import MANIFEST
+    from calendar_gen.workspace.edits import kept_form, moved_on
 
     record = schedules / RECORD_FILE
     try:
@@ -130,7 +130,7 @@ def run(
     `extra` files (programme.toml, when rolling a year) are written last; `recorded` are the
     record entries the caller made (next-year's moves).
     """
-    from calendar_gen.site import Output
+    from calendar_gen.publishing.site import Output
 
     folder = Path(out)
     held = hold(programme, folder, as_of, through, published or folder / Output.RELEASES_JSON.value)
@@ -163,10 +163,15 @@ def hold(
 ) -> Held:  # fmt: skip
     """The calendar to publish, after checking it keeps every promise `published` made; a
     release shown as provisional that the calendar would now leave out is kept as shown."""
-    from calendar_gen.pages import json_rows
-    from calendar_gen.promise import check_promises, kept_as_shown, newly_shown, read_published
-    from calendar_gen.releases import calendar, too_many
-    from calendar_gen.site import as_sealed
+    from calendar_gen.domain.releases import calendar, too_many
+    from calendar_gen.publishing.pages import json_rows
+    from calendar_gen.publishing.site import as_sealed
+    from calendar_gen.record.promise import (
+        check_promises,
+        kept_as_shown,
+        newly_shown,
+        read_published,
+    )
 
     if why := too_many(programme, as_of, through):
         raise CalendarGenError(why)
@@ -199,7 +204,7 @@ def hold(
 def _last_built(programme: Programme, folder: Path, as_of: dt.date) -> dt.date | None:
     """The day the last build took as today, by the record and by the folder; refused if
     `as_of` is before it: a build then could change what subscribers have already seen."""
-    from calendar_gen.site import last_as_of
+    from calendar_gen.publishing.site import last_as_of
 
     recorded = programme.builds.last if programme.builds else None
     built = last_as_of(folder)
@@ -220,8 +225,8 @@ def _last_built(programme: Programme, folder: Path, as_of: dt.date) -> dt.date |
 def _held_to_the_record(programme: Programme, source: Path) -> None:
     """Refuse to hold the build to a releases.json other than the one the record says the
     last build wrote: a stale or edited copy would let a promise be broken unseen."""
-    from calendar_gen.readback import exists
-    from calendar_gen.site import file_digest
+    from calendar_gen.publishing.site import file_digest
+    from calendar_gen.workspace.readback import exists
 
     builds = programme.builds
     if builds is None or not builds.releases or not exists(source):
@@ -259,7 +264,7 @@ def render(
     held: Held, folder: Path, as_of: dt.date, announce: list[Announcement]
 ) -> list[tuple[Path, Content]]:
     """Every file of the build, the record's additions first, rendered before any is written."""
-    from calendar_gen.site import Edition, outputs
+    from calendar_gen.publishing.site import Edition, outputs
 
     remove_leftovers(folder)
     programme = held.programme
@@ -280,7 +285,7 @@ def commit(
     """Write `files` all or nothing, then the manifest (with `quiet`, the last day a build
     publishes just the same); the outputs that changed, not the record or the `inputs`
     written with them."""
-    from calendar_gen.site import MANIFEST, fingerprint, note_build, stale_files
+    from calendar_gen.publishing.site import MANIFEST, fingerprint, note_build, stale_files
 
     journal = Path(programme.folder) / JOURNAL  # a kill among the renames: the next run ends them
     kept = {programme.record_path, *inputs}
@@ -308,8 +313,8 @@ def _summary(
     out: str | Path,
 ) -> str:
     """What a build publishes, in a line: the window's releases and the history kept."""
-    from calendar_gen.feeds import feed_bases
-    from calendar_gen.releases import window
+    from calendar_gen.domain.releases import window
+    from calendar_gen.publishing.feeds import feed_bases
 
     first, last = window(programme, as_of, through)
     # By the day the rule gave it, not its slot's first day: a week can begin in March.

@@ -1,6 +1,6 @@
 """The changes to an announced release: move, cancel, reinstate, retime, postpone, released.
 
-Each finds the release, lets `changes.py` check and make the change, and records it at once.
+Each finds the release, lets `record/changes.py` check and make the change, and records it at once.
 """
 
 from __future__ import annotations
@@ -10,16 +10,17 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from calendar_gen import changes, clash
+from calendar_gen.checks import clash
+from calendar_gen.domain.history import lands_on
+from calendar_gen.domain.model import Announcement, Programme
+from calendar_gen.domain.releases import Release, release_uid
 from calendar_gen.errors import CalendarGenError
 from calendar_gen.findings import Finding, FindingKind
-from calendar_gen.history import lands_on
-from calendar_gen.model import Announcement, Programme
-from calendar_gen.output import publish
-from calendar_gen.releases import Release, release_uid
+from calendar_gen.programme.schedule import load_programme
+from calendar_gen.record import changes
 from calendar_gen.reports import ChangeReport, clash_lines
-from calendar_gen.schedule import load_programme
 from calendar_gen.usecases.shared import Waiting, accepted, releases_between, writing
+from calendar_gen.workspace.output import publish
 
 
 def _change(
@@ -33,7 +34,7 @@ def _change(
     reason_cy: str = "",
 ) -> ChangeReport:
     """Find the release of `pub_id` on `date`, record one change to it atomically, report it."""
-    from calendar_gen.edits import render_updates
+    from calendar_gen.workspace.edits import render_updates
 
     with writing(schedules, wait, on_wait):
         programme = load_programme(schedules)

@@ -6,13 +6,13 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from calendar_gen import clash
-from calendar_gen.clash import ClashKind
-from calendar_gen.model import Period, YearMonth
-from calendar_gen.releases import expand
+from calendar_gen.checks import clash
+from calendar_gen.checks.clash import ClashKind
+from calendar_gen.domain.model import Period, YearMonth
+from calendar_gen.domain.releases import expand
+from calendar_gen.domain.texts import short_date
+from calendar_gen.programme.schedule import load_programme
 from calendar_gen.reports import ClashReport, Format
-from calendar_gen.schedule import load_programme
-from calendar_gen.texts import short_date
 from calendar_gen.usecases.shared import accepted, between, chosen, external, releases_between
 
 
@@ -38,7 +38,7 @@ def clashes(
     optionally `NAME=...`, or GOV.UK's announcements (`govuk`, `govuk:ORGANISATION`, a
     saved Search API answer), the programme's own left out unless `with_own`.
     """
-    from calendar_gen.releases import calendar
+    from calendar_gen.domain.releases import calendar
 
     shown = chosen("--format", format, (Format.TABLE, Format.JSON))
     kind = chosen("--only", only, list(ClashKind)) if only is not None else None

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from calendar_gen.output import JOURNAL, ensure_folder, publish
+from calendar_gen.programme.schedule import load_programme
 from calendar_gen.reports import PolicyReport
-from calendar_gen.schedule import load_programme
 from calendar_gen.usecases.shared import Waiting, not_half_written, writing
+from calendar_gen.workspace.output import JOURNAL, ensure_folder, publish
 
 TO_STDOUT = "-"  # --out -: the Markdown is printed, nothing is written
 
@@ -21,7 +21,13 @@ def policy(
 ) -> PolicyReport:
     """Write release-practice-policy.md and .html into `out` from programme.toml and the
     record; with `out` "-", return the Markdown to print and write nothing."""
-    from calendar_gen.releasepolicy import HTML_FILE, MARKDOWN_FILE, draft, html, markdown
+    from calendar_gen.publishing.releasepolicy import (
+        HTML_FILE,
+        MARKDOWN_FILE,
+        draft,
+        html,
+        markdown,
+    )
 
     with writing(schedules, wait, on_wait):  # a build writing the record finishes first
         not_half_written(schedules)

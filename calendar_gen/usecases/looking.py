@@ -6,17 +6,17 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
+from calendar_gen.checks.practice import practice_problems
+from calendar_gen.domain.history import Status
+from calendar_gen.domain.model import Period, Programme, YearMonth
+from calendar_gen.domain.releases import Release, expand, rule_conflicts, suspensions, too_many
+from calendar_gen.domain.texts import short_date
+from calendar_gen.domain.workdays import closed_reason
 from calendar_gen.errors import CalendarGenError
 from calendar_gen.findings import Finding, FindingKind
-from calendar_gen.history import Status
-from calendar_gen.model import Period, Programme, YearMonth
-from calendar_gen.practice import practice_problems
-from calendar_gen.releases import Release, expand, rule_conflicts, suspensions, too_many
+from calendar_gen.programme.schedule import load_programme
 from calendar_gen.reports import CheckReport, Format, ListReport
-from calendar_gen.schedule import load_programme
-from calendar_gen.texts import short_date
 from calendar_gen.usecases.shared import between, chosen, not_half_written, releases_between
-from calendar_gen.workdays import closed_reason
 
 
 def list_releases(
@@ -61,7 +61,7 @@ def list_releases(
 def _seen_on(
     programme: Programme, day: dt.date, as_of: dt.date, period: Period | None
 ) -> list[Release]:
-    from calendar_gen.releases import as_seen_on
+    from calendar_gen.domain.releases import as_seen_on
 
     if period is not None:
         raise CalendarGenError(
@@ -82,7 +82,7 @@ def _as_published(
     """Each release with the status the feeds give it after a build on `as_of` (through
     `period`, as `build --period` publishes), or, if that build would not publish it (past
     and never announced, or outside its months), "not announced": no feed, no promise."""
-    from calendar_gen.releases import calendar
+    from calendar_gen.domain.releases import calendar
 
     through = period if period and period >= programme.period else None
     published = {r.uid: r for r in calendar(programme, as_of, through)}

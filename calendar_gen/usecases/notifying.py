@@ -13,7 +13,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import assert_never
 
-from calendar_gen.digest import (
+from calendar_gen.domain.model import Programme
+from calendar_gen.errors import CalendarGenError
+from calendar_gen.programme.schedule import load_programme
+from calendar_gen.publishing.digest import (
     FIX,
     NOTE,
     Addresses,
@@ -29,14 +32,11 @@ from calendar_gen.digest import (
     refuse_address,
     refuse_unsubscribe,
 )
-from calendar_gen.errors import CalendarGenError
-from calendar_gen.mailing import NotSent, Security, Server, context, deliver, loopback
-from calendar_gen.model import Programme
-from calendar_gen.output import publish
-from calendar_gen.readback import ReadBackError
+from calendar_gen.publishing.mailing import NotSent, Security, Server, context, deliver, loopback
 from calendar_gen.reports import NotifyReport, Outcome
-from calendar_gen.schedule import load_programme
 from calendar_gen.usecases.shared import Waiting, not_half_written, writing
+from calendar_gen.workspace.output import publish
+from calendar_gen.workspace.readback import ReadBackError
 
 
 def notify(
@@ -219,7 +219,7 @@ class Run:
 
 def _published(programme: Programme) -> tuple[dt.date, list[Event]]:
     """The last build's day and every event it (or one before it) published."""
-    from calendar_gen.releases import calendar
+    from calendar_gen.domain.releases import calendar
 
     builds = programme.builds
     if builds is None or not builds.events:
@@ -233,7 +233,7 @@ def _published(programme: Programme) -> tuple[dt.date, list[Event]]:
 def _refuse_another_build(folder: Path, programme: Programme) -> None:
     """The folder must hold what the last build wrote: one that wrote another (a preview)
     sealed events that subscribers of this one were never shown."""
-    from calendar_gen.site import file_digest
+    from calendar_gen.publishing.site import file_digest
 
     builds = programme.builds
     assert builds is not None

@@ -6,14 +6,14 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from calendar_gen.domain.model import Programme
 from calendar_gen.findings import Finding
-from calendar_gen.model import Programme
+from calendar_gen.programme.schedule import load_programme
 from calendar_gen.reports import Format, ReconcileReport
-from calendar_gen.schedule import load_programme
 from calendar_gen.usecases.shared import chosen, not_half_written
 
 if TYPE_CHECKING:
-    from calendar_gen.govuk import Notice
+    from calendar_gen.web.govuk import Notice
 
 LOOK_BACK = 92  # days before today asked for: a quarter's releases out, still announced
 EXPORTED = ("govuk-announcements.csv", "govuk-announcements.json")
@@ -35,8 +35,8 @@ def reconcile(
     schedules, when there). `export`: a folder to write what to type into GOV.UK, as CSV and
     JSON, with GOV.UK's editorial rules checked as warnings.
     """
-    from calendar_gen import drift as lining
-    from calendar_gen.releases import calendar
+    from calendar_gen.checks import drift as lining
+    from calendar_gen.domain.releases import calendar
 
     shown = chosen("--format", format, (Format.TABLE, Format.JSON))
     not_half_written(schedules)
@@ -58,8 +58,8 @@ def reconcile(
 
 def _announcements(programme: Programme, spec: str, as_of: dt.date) -> tuple[str, list[Notice]]:
     """Where they were read from, and the organisation's announcements there."""
-    from calendar_gen import govuk
-    from calendar_gen.calendars import read_file, web_address
+    from calendar_gen.web import govuk
+    from calendar_gen.web.calendars import read_file, web_address
 
     since = as_of - dt.timedelta(days=LOOK_BACK)
     slug = programme.govuk_organisation
@@ -75,7 +75,7 @@ def _announcements(programme: Programme, spec: str, as_of: dt.date) -> tuple[str
 
 
 def _write(folder: Path, csv_text: str, json_text: str) -> tuple[Path, ...]:
-    from calendar_gen.output import ensure_folder, publish
+    from calendar_gen.workspace.output import ensure_folder, publish
 
     ensure_folder(folder)
     files = {folder / EXPORTED[0]: csv_text, folder / EXPORTED[1]: json_text}

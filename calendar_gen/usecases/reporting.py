@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from calendar_gen.compliance import compliance, report_json
-from calendar_gen.model import Period
-from calendar_gen.output import ensure_folder, publish
-from calendar_gen.reportpage import render_report
+from calendar_gen.checks.compliance import compliance, report_json
+from calendar_gen.domain.model import Period
+from calendar_gen.programme.schedule import load_programme
+from calendar_gen.publishing.reportpage import render_report
 from calendar_gen.reports import ComplianceReport
-from calendar_gen.schedule import load_programme
 from calendar_gen.usecases.shared import Waiting, not_half_written, writing
+from calendar_gen.workspace.output import ensure_folder, publish
 
 
 def report(

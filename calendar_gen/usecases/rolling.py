@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from calendar_gen import clash
+from calendar_gen.checks import clash
+from calendar_gen.domain.history import Moved
+from calendar_gen.domain.model import Announcement, Period, Programme, YearMonth
+from calendar_gen.domain.releases import expand
 from calendar_gen.errors import CalendarGenError
 from calendar_gen.findings import Finding, FindingKind
-from calendar_gen.history import Moved
-from calendar_gen.model import Announcement, Period, Programme, YearMonth
-from calendar_gen.releases import expand
+from calendar_gen.programme.schedule import load_programme
 from calendar_gen.reports import NextYearReport, clash_lines
-from calendar_gen.schedule import load_programme
 from calendar_gen.usecases.building import run
 from calendar_gen.usecases.shared import Waiting, external, writing
 
@@ -40,7 +40,7 @@ def next_year(
     of today's is rolled again only when `to` names the period to roll to, and one more than
     three months before its period ends only when `early`.
     """
-    from calendar_gen.edits import with_period
+    from calendar_gen.workspace.edits import with_period
 
     with writing(schedules, wait, on_wait):
         programme = load_programme(schedules)
@@ -74,7 +74,7 @@ def next_year(
 def _rest_of(programme: Programme, as_of: dt.date) -> list[Announcement]:
     """What is left of the current period, not yet announced, pinned in the record on the
     days the rules give: the feeds start from the new period, and must keep these."""
-    from calendar_gen.releases import calendar
+    from calendar_gen.domain.releases import calendar
 
     return [
         Announcement(r.publication.id, r.scheduled, r.date, None)

@@ -27,8 +27,8 @@ def serve(
     import signal
     import threading
 
-    from calendar_gen.server import FeedServer
-    from calendar_gen.server import watch as watch_folder
+    from calendar_gen.web.server import FeedServer
+    from calendar_gen.web.server import watch as watch_folder
 
     root = Path(out)
     if not root.is_dir():

@@ -11,15 +11,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
+from calendar_gen.domain.model import Programme, YearMonth
+from calendar_gen.domain.releases import Release, expand
+from calendar_gen.domain.texts import short_date
 from calendar_gen.errors import CalendarGenError
 from calendar_gen.findings import Finding, FindingKind
-from calendar_gen.model import Programme, YearMonth
-from calendar_gen.output import JOURNAL, locked
-from calendar_gen.releases import Release, expand
-from calendar_gen.texts import short_date
+from calendar_gen.workspace.output import JOURNAL, locked
 
 if TYPE_CHECKING:  # the clash module loads icalendar, which a build never needs
-    from calendar_gen.clash import Clash
+    from calendar_gen.checks.clash import Clash
 
 Waiting = Callable[[str], None]  # told when another run holds the schedules folder
 UK = ZoneInfo("Europe/London")
@@ -108,9 +108,9 @@ def external(
 
     GOV.UK's announcements (govuk.is_govuk) leave out the programme's own unless `with_own`;
     those given only to the month are no busy day but a note for each of `releases` in it."""
-    from calendar_gen import govuk
-    from calendar_gen.calendars import open_source
-    from calendar_gen.clash import read_calendar
+    from calendar_gen.checks.clash import read_calendar
+    from calendar_gen.web import govuk
+    from calendar_gen.web.calendars import open_source
 
     busy: dict[dt.date, list[str]] = {}
     warnings: list[Finding] = []

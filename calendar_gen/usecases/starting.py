@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from calendar_gen.domain.model import Period
 from calendar_gen.errors import CalendarGenError
-from calendar_gen.model import Period
-from calendar_gen.output import ensure_folder, publish
 from calendar_gen.reports import InitReport, LearnReport
+from calendar_gen.workspace.output import ensure_folder, publish
 
 
 def init(
@@ -22,7 +22,7 @@ def init(
 
     The period defaults to the financial year holding `as_of`. Nothing is overwritten.
     """
-    from calendar_gen.starter import starter_files
+    from calendar_gen.programme.starter import starter_files
 
     period = period or Period.parse("2000/01").holding(as_of)
     files = starter_files(organisation, period)
@@ -42,8 +42,8 @@ def learn(
     Search API answers, or a calendar file or address): a rule for each series that gives
     the most of its dates, with the roll and (unless `holidays` names them) the nation's
     bank holidays that explain them best."""
-    from calendar_gen.learning import propose, read_past, topic_text
-    from calendar_gen.starter import TOPIC_SLUG, starter_files
+    from calendar_gen.programme.learning import propose, read_past, topic_text
+    from calendar_gen.programme.starter import TOPIC_SLUG, starter_files
 
     series = [s for s in read_past(str(past), as_of) if s.dates]
     if not series:

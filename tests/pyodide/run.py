@@ -15,7 +15,7 @@ SITE_PACKAGES = "/lib/calendar-gen-wheels"  # in Pyodide's own memory, not on th
 
 def _fcntl() -> str:
     """Make fcntl importable, with a stand-in where Pyodide leaves it out (3.12, 3.13): which."""
-    # calendar_gen.output imports it for its lock. Emscripten's own flock (3.14's) grants
+    # calendar_gen.workspace.output imports it for its lock. Emscripten's own flock (3.14's) grants
     # every lock, a second one on the same file too: the stand-in's does nothing, as there.
     # Emscripten's fsync does nothing either, on every version; its renames are the host's.
     with contextlib.suppress(ModuleNotFoundError):

@@ -1,0 +1,2 @@
+"""What a build publishes: feeds, the page, data files, news, the compliance report, the policy
+and the email digest."""
