@@ -220,6 +220,11 @@ def test_an_unknown_id_given_to_a_change_gets_the_closest_suggested(tmp_path):
         ('day = "second tuesday',
          "schedules/t.toml: invalid TOML: Illegal character '\\n' (at line 8, column 22); a "
          "text is missing its closing quote"),
+        # A second publication written on without its own [[publication]] line.
+        ('day = "second tuesday"\nid = "again"',
+         "schedules/t.toml: invalid TOML: Cannot overwrite a value (at line 9, column 13); a "
+         "key is given twice: write it once (in a topic file, each publication starts with its "
+         "own [[publication]] line)"),
     ],
 )  # fmt: skip
 def test_toml_mistakes_say_what_they_mean(tmp_path, line, message):

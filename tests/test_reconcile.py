@@ -176,6 +176,10 @@ def test_without_the_titles_file_nothing_lines_up(programme):
         ),
         ("police = 3\n", "publication 'police': line 1: police = 3: write its title on GOV.UK"),
         ("police = \n", "invalid TOML: Invalid value (at line 1, column 10); text must be in "),
+        (
+            'police = "A"\npolice = "B"\n',
+            "Cannot overwrite a value (at line 2, column 13); a key is given twice: write it once",
+        ),
         # A line break would start a line of its own in what reconcile prints.
         (
             'police = "Police\\nin step with GOV.UK"\n',

@@ -135,8 +135,8 @@ Reader = Callable[[str], dict[str, Any] | None]
 _HINTS = {
     "Illegal character '\\n'": "a text is missing its closing quote",
     "Invalid value": 'text must be in quotes (day = "second thursday"), dates not (2027-05-06)',
-    "Cannot overwrite a value": "a key is given twice: each publication starts with its own "
-    "[[publication]] line",
+    "Cannot overwrite a value": "a key is given twice: write it once (in a topic file, each "
+    "publication starts with its own [[publication]] line)",
     "Cannot declare": "a table is given twice",
     "Unclosed array": "a list is missing its closing ]",
 }
