@@ -14,19 +14,21 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, assert_never
 
-from calendar_gen.clash import Clash, ClashKind, Move
-from calendar_gen.digest import Last
 from calendar_gen.findings import SCHEMA as FINDINGS_SCHEMA
 from calendar_gen.findings import Command, Finding, Severity
-from calendar_gen.learning import Proposal
 from calendar_gen.model import Announcement, Period, Precision, Programme
 from calendar_gen.releases import Release
 from calendar_gen.schedule import REGIONS_DEFAULT
 from calendar_gen.texts import long_date, plural, short_date
 from calendar_gen.workdays import Roll
 
-if TYPE_CHECKING:  # drift loads the web client, which a build never needs
+# Types of other commands' reports only: a check or build loads none of their modules
+# (drift, the web client; digest, the email modules; learning and clash, ~40 ms between them).
+if TYPE_CHECKING:
+    from calendar_gen.clash import Clash, Move
+    from calendar_gen.digest import Last
     from calendar_gen.drift import Drift
+    from calendar_gen.learning import Proposal
 
 
 class Format(StrEnum):
@@ -268,6 +270,8 @@ def _named(release: Release) -> str:
 def clash_lines(clashes: list[Clash]) -> list[str]:
     """One line per clash, our releases and other calendars' events by name, with the
     suggested way out."""
+    from calendar_gen.clash import ClashKind
+
     lines = []
     for c in clashes:
         ours = "; ".join(_named(r) for r in c.releases)
