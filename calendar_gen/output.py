@@ -9,7 +9,6 @@ import filecmp
 import json
 import os
 import stat
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -35,6 +34,8 @@ Content = str | Iterable[str]  # a file's text, whole or as pieces written one a
 
 def _stage(path: Path, content: Content) -> Path:
     """Write `content` to a temporary file beside `path`, piece by piece."""
+    import tempfile  # imported here: with shutil and random, ~9 ms a check never needs
+
     # The name only says whose it is; cut short, it leaves room under the system's limit.
     prefix = f"{TEMP_PREFIX}{path.name[:64]}."
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=TEMP_SUFFIX)
