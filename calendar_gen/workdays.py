@@ -89,11 +89,12 @@ def _united_kingdom() -> Any:
     return module.UnitedKingdom
 
 
+@lru_cache(maxsize=512)  # nations x years; each region's year asks England's again
 def nation_holidays(nation: str, year: int) -> Mapping[dt.date, str]:
     """A UK nation's bank holidays in `year` (`nation` its subdivision code, like "SCT"), as
     `holidays.country_holidays("GB", subdiv=nation, years=year)` gives them."""
-    holidays_of_nation: Mapping[dt.date, str] = _united_kingdom()(subdiv=nation, years=year)
-    return holidays_of_nation
+    # A plain copy: the package's own mapping adds any other year a lookup asks about.
+    return dict(_united_kingdom()(subdiv=nation, years=year))
 
 
 @lru_cache(maxsize=1024)  # regions x years: bounded by the calendar's reach
