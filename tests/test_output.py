@@ -219,3 +219,44 @@ def test_a_journal_of_ours_finishes_every_rename_it_noted(tmp_path):
     assert (folder / "record.toml").read_text() == "new record"
     assert (feeds / "all.ics").read_text() == "new feed"
     assert not (folder / ".calendar-gen-journal.json").exists()
+
+
+def test_every_file_is_made_durable_before_any_is_renamed(tmp_path, monkeypatch):
+    import calendar_gen.output as output
+
+    events: list[tuple[str, str]] = []
+    sync, replace = output._sync, os.replace
+    monkeypatch.setattr(output, "_sync", lambda p: (events.append(("sync", p.name)), sync(p)))
+    monkeypatch.setattr(os, "replace", lambda a, b: (events.append(("rename", Path(a).name)),
+                                                     replace(a, b)))  # fmt: skip
+    names = [f"f{n}.ics" for n in range(20)]  # more files than are synced at once
+    assert publish([(tmp_path / name, name) for name in names]) == [tmp_path / n for n in names]
+    kinds = [kind for kind, _ in events]
+    # Each temporary file synced once, all of them before the first rename.
+    assert kinds[:20] == ["sync"] * 20 and kinds[20:40] == ["rename"] * 20
+    assert sorted(name for _, name in events[:20]) == sorted(name for _, name in events[20:40])
+    assert [(tmp_path / n).read_text() for n in names] == names
+
+
+def test_a_file_that_cannot_be_made_durable_is_named_and_nothing_changes(tmp_path, monkeypatch):
+    import errno
+
+    import calendar_gen.output as output
+
+    sync = output._sync
+
+    def failing(path: Path) -> None:  # the second and fourth files' disk fails
+        if path.name.startswith((".calendar-gen-b.ics.", ".calendar-gen-d.ics.")):
+            raise OSError(errno.EIO, "Input/output error")
+        sync(path)
+
+    monkeypatch.setattr(output, "_sync", failing)
+    (tmp_path / "a.ics").write_text("old")
+    files = [(tmp_path / name, "new") for name in ("a.ics", "b.ics", "c.ics", "d.ics")]
+    with pytest.raises(OutputError) as raised:
+        publish(files)
+    # The first in order is named, as when they were synced one by one.
+    assert str(raised.value) == f"{tmp_path / 'b.ics'}: cannot be written: Input/output error; " \
+        "nothing was changed"  # fmt: skip
+    assert [p.name for p in tmp_path.iterdir()] == ["a.ics"]
+    assert (tmp_path / "a.ics").read_text() == "old"
