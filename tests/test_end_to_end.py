@@ -100,6 +100,45 @@ def test_help_loads_neither_the_core_nor_the_holiday_tables():
     assert result.stdout.splitlines()[-1] == "['calendar_gen.cli']"
 
 
+# What a check or a build of the shipped programme has no use for, and what each cost at
+# start when it was loaded: the 250 countries of `holidays` (~140 ms), the web client and
+# TLS that xml.sax.saxutils imports (~15 ms), the email modules of notify, the TOML writer;
+# and the modules of other commands, named without their package so that a move into
+# another package keeps them in the test.
+NEVER_LOADED = {
+    "holidays.countries", "holidays.financial", "urllib.request", "http.client", "http.server",
+    "ssl", "smtplib", "email.headerregistry", "xml.sax", "tomlkit", "icalendar",
+}  # fmt: skip
+OTHER_COMMANDS = {"digest", "mailing", "learning", "clash", "drift", "govuk", "calendars",
+                  "server"}  # fmt: skip
+MODULES_AFTER = (
+    "import sys\nfrom calendar_gen.cli import main\nsys.argv = ['calendar-gen', *sys.argv[1:]]\n"
+    "try:\n    main()\nexcept SystemExit:\n    pass\nprint(' '.join(sorted(sys.modules)))"
+)
+
+
+@pytest.mark.parametrize(
+    ("command", "also_never"),
+    [(["check"], {"site", "feeds", "news"}), (["build", "--as-of", "2014-04-01"], set())],
+)
+def test_a_check_or_build_loads_only_what_it_uses(tmp_path, shipped_schedules, command,
+                                                   also_never):  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", MODULES_AFTER, *command], cwd=tmp_path, capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    loaded = set(result.stdout.splitlines()[-1].split())
+    ours = {m.rsplit(".", 1)[-1] for m in loaded if m.startswith("calendar_gen.")}
+    assert loaded & NEVER_LOADED == set()
+    assert ours & (OTHER_COMMANDS | also_never) == set()
+    assert {"model", "reports"} <= ours  # the names are the modules' own
+    # The UK's bank holidays do come from the `holidays` package, its UK module alone.
+    assert "holidays.countries.united_kingdom" in loaded
+    if command[0] == "build":
+        assert (tmp_path / "feeds" / "releases.json").is_file()
+
+
 def test_every_public_name_is_there_when_asked_for():
     import calendar_gen
 

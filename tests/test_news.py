@@ -159,3 +159,33 @@ def test_shipped_feed_is_valid_and_served_as_atom(shipped_site):
         with answer:
             assert answer.headers["Content-Type"] == "application/atom+xml"
             assert answer.read() == built.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("value", "text", "attr"),
+    [
+        # Worked out by hand from XML 1.0 (2.4, 3.1): &, < and > as entities in text; in an
+        # attribute a line end or tab as a character reference too (or a parser would turn
+        # it into a space), the quote char chosen so the value needs no &quot; if it can.
+        ("A & B <c>", "A &amp; B &lt;c&gt;", '"A &amp; B &lt;c&gt;"'),
+        ('say "hi"', 'say "hi"', "'say \"hi\"'"),
+        ("it's", "it's", '"it\'s"'),
+        ('it\'s "x"', 'it\'s "x"', '"it\'s &quot;x&quot;"'),
+        ("a\nb\r\tc", "a\nb\r\tc", '"a&#10;b&#13;&#9;c"'),
+        ("bell\x07 del\x7f", "bell del", '"bell del"'),  # not XML: dropped
+    ],
+)
+def test_text_and_attributes_are_escaped_as_xml_requires(value, text, attr):
+    from calendar_gen.publishing.news import _attr, _text
+
+    assert (_text(value), _attr(value)) == (text, attr)
+
+
+def test_escapes_match_the_standard_librarys_on_hostile_text():
+    from xml.sax.saxutils import escape, quoteattr
+
+    from calendar_gen.publishing.news import NOT_XML, _attr, _text
+
+    for value in [NASTY, *NASTY.split(), "&amp;", "'\"'\"", "\u202e\ufeff\n\t\r", ""]:
+        clean = NOT_XML.sub("", value)
+        assert (_text(value), _attr(value)) == (escape(clean), quoteattr(clean))

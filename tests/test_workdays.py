@@ -1,6 +1,8 @@
 """Working days and rolls, against bank holidays looked up by hand on the official lists."""
 
 import datetime as dt
+import subprocess
+import sys
 
 import pytest
 
@@ -123,3 +125,37 @@ def test_working_days_in_month_skips_weekends_and_holidays():
     assert days[:3] == (D(2014, 5, 1), D(2014, 5, 2), D(2014, 5, 6))
     assert D(2014, 5, 26) not in days
     assert days[-1] == D(2014, 5, 30)
+
+
+# Every UK nation's bank holidays over the calendar's reach, printed one a line.
+EVERY_HOLIDAY = (
+    "import sys\n{load}\n"
+    "for nation in ('ENG', 'SCT', 'NIR', 'WLS'):\n"
+    "    for year in range(1990, 2111):\n"
+    "        for day, name in sorted(holidays_of(nation, year).items()):\n"
+    "            print(nation, day, name)\n"
+    "print(' '.join(sorted(m for m in sys.modules if m.startswith('holidays.countries'))))"
+)
+
+
+def _every_holiday(load: str) -> list[str]:
+    script = EVERY_HOLIDAY.format(load=load)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_the_uk_module_loaded_alone_gives_what_the_whole_package_gives():
+    # Each in a fresh process, so neither finds the other's module already loaded.
+    *ours, modules = _every_holiday(
+        "from calendar_gen.domain.workdays import nation_holidays as holidays_of"
+    )
+    *theirs, everything = _every_holiday(
+        "import holidays\n"
+        "def holidays_of(nation, year):\n"
+        "    return holidays.country_holidays('GB', subdiv=nation, years=year)"
+    )
+    assert ours == theirs
+    assert "ENG 2022-09-19 State Funeral of Queen Elizabeth II" in ours  # a one-off, by hand
+    assert modules == "holidays.countries.united_kingdom"
+    assert len(everything.split()) > 200  # the package's own way loads every country

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import sys
+from collections.abc import Mapping
 from enum import StrEnum
 from functools import lru_cache
-
-import holidays
+from pathlib import Path
+from typing import Any
 
 # The `holidays` package has no Easter Monday or August bank holiday for "GB" without a
 # subdivision, so every region names its nations explicitly. Wales keeps England's bank
@@ -59,11 +62,46 @@ class Roll(StrEnum):
     MODIFIED_PRECEDING = "modified-preceding"
 
 
+UK_MODULE = "holidays.countries.united_kingdom"
+
+
+@lru_cache(maxsize=1)
+def _united_kingdom() -> Any:
+    """The `holidays` package's UK class, its module loaded alone: `holidays.country_holidays`
+    (or any import of `holidays.countries`) first imports all 250 countries, about 140 ms of
+    a check that needs one. Registered under its own name, so a later import of the whole
+    package finds this module and the same class."""
+    import holidays  # imported here, not at the top: --help and bad input need no tables
+
+    if UK_MODULE in sys.modules:
+        return sys.modules[UK_MODULE].UnitedKingdom
+    path = Path(holidays.__file__).parent / "countries" / "united_kingdom.py"
+    spec = importlib.util.spec_from_file_location(UK_MODULE, path)
+    if spec is None or spec.loader is None or not path.is_file():  # laid out otherwise
+        return getattr(holidays, "UnitedKingdom")  # noqa: B009 (a lazy loader, as documented)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[UK_MODULE] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[UK_MODULE]
+        raise
+    return module.UnitedKingdom
+
+
+@lru_cache(maxsize=512)  # nations x years; each region's year asks England's again
+def nation_holidays(nation: str, year: int) -> Mapping[dt.date, str]:
+    """A UK nation's bank holidays in `year` (`nation` its subdivision code, like "SCT"), as
+    `holidays.country_holidays("GB", subdiv=nation, years=year)` gives them."""
+    # A plain copy: the package's own mapping adds any other year a lookup asks about.
+    return dict(_united_kingdom()(subdiv=nation, years=year))
+
+
 @lru_cache(maxsize=1024)  # regions x years: bounded by the calendar's reach
 def _bank_holidays(region: str, year: int) -> dict[dt.date, str]:
     closed: dict[dt.date, str] = {}
     for nation in REGIONS[region]:
-        for day, name in holidays.country_holidays("GB", subdiv=nation, years=year).items():
+        for day, name in nation_holidays(nation, year).items():
             closed.setdefault(day, name)
     return closed
 
