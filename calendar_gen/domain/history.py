@@ -190,12 +190,21 @@ class _ReasonOnly(_Kind):
 
 
 @dataclass(frozen=True, slots=True)
-class Moved(_Kind):
-    """A new date for the release."""
+class _ToDay(_Kind):
+    """A kind that gives the release a day, `new`, written 'to'."""
 
     new: dt.date
     reason: str
     reason_cy: str = ""  # the reason in Welsh, for a programme published in Welsh
+
+    def fields(self) -> Fields:
+        return {"to": self.new}
+
+
+@dataclass(frozen=True, slots=True)
+class Moved(_ToDay):
+    """A new date for the release."""
+
     action: ClassVar[Action] = Action.MOVED
     headline: ClassVar[str] = "Moved"
 
@@ -205,9 +214,6 @@ class Moved(_Kind):
     def text(self) -> str:
         return (f"Moved on {long_date(self.on)} from {long_date(self.old)} to "
                 f"{long_date(self.new)}: {self.reason}")  # fmt: skip
-
-    def fields(self) -> Fields:
-        return {"to": self.new}
 
     @classmethod
     def read(cls, on: dt.date, old: dt.date, reason: str, table: Mapping[str, Any]) -> Moved:
@@ -230,12 +236,9 @@ class Cancelled(_ReasonOnly):
 
 
 @dataclass(frozen=True, slots=True)
-class Reinstated(_Kind):
+class Reinstated(_ToDay):
     """A cancelled release brought back, on its date or another."""
 
-    new: dt.date
-    reason: str
-    reason_cy: str = ""  # the reason in Welsh, for a programme published in Welsh
     action: ClassVar[Action] = Action.REINSTATED
     headline: ClassVar[str] = "Reinstated"
 
@@ -247,9 +250,6 @@ class Reinstated(_Kind):
 
     def text(self) -> str:
         return f"Reinstated on {long_date(self.on)} for {long_date(self.new)}: {self.reason}"
-
-    def fields(self) -> Fields:
-        return {"to": self.new}
 
     @classmethod
     def read(cls, on: dt.date, old: dt.date, reason: str, table: Mapping[str, Any]) -> Reinstated:
