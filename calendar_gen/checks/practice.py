@@ -25,8 +25,7 @@ def practice_problems(
             continue  # what is out is out: nothing left to put right
         problems += short_notice(programme, [announcement])
         for change in announcement.changes:
-            if change.on > programme.firm_from(change.old):
-                days = (change.old - change.on).days
+            if (days := _inside_notice(programme, change.on, change.old)) is not None:
                 text = (
                     f"{announcement.id} {announcement.month}: {change.action} on "
                     f"{long_date(change.on)}, {plural(days, 'day')} before its confirmed date "
@@ -37,6 +36,12 @@ def practice_problems(
     problems += passed_unconfirmed(programme, programme.announcements.values(), as_of)
     problems += _unexplained_times(programme, as_of)
     return problems
+
+
+def _inside_notice(programme: Programme, made: dt.date, day: dt.date) -> int | None:
+    """How many days ahead of `day` a thing done on `made` was, if inside `day`'s notice
+    period (after it was to be firm); None if in good time. The same rule for all."""
+    return (day - made).days if made > programme.firm_from(day) else None
 
 
 def _about(a: Announcement, kind: FindingKind, text: str, remedy: Remedy | None = None) -> Finding:
@@ -75,8 +80,7 @@ def short_notice(programme: Programme, confirmed: Iterable[Announcement]) -> lis
         if a.confirmed is None:
             continue
         day = a.date_on(a.confirmed)
-        if a.confirmed > programme.firm_from(day):
-            days = (day - a.confirmed).days
+        if (days := _inside_notice(programme, a.confirmed, day)) is not None:
             ahead = f"{plural(days, 'day')} ahead" if days else "the same day"
             text = (
                 f"{a.id} {a.month}: confirmed on {long_date(a.confirmed)} for "

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Any, ClassVar, assert_never
+from typing import Any, ClassVar, Self, assert_never
 
 from calendar_gen.domain.slots import Slot
 from calendar_gen.errors import shown
@@ -142,16 +142,12 @@ Fields = dict[str, dt.date | str]  # a change's keys as the record and releases.
 
 
 @dataclass(frozen=True, slots=True)
-class Moved:
-    """A new date for the release."""
+class _Kind:
+    """What every kind of change holds, and what it does unless its kind says otherwise: a
+    change of plan, made with a reason before the day it changes, none once it is cancelled."""
 
     on: dt.date  # the day the change was made
     old: dt.date  # the date it had
-    new: dt.date
-    reason: str
-    reason_cy: str = ""  # the reason in Welsh, for a programme published in Welsh
-    action: ClassVar[Action] = Action.MOVED
-    headline: ClassVar[str] = "Moved"
     keys: ClassVar[tuple[str, ...]] = ()  # its keys besides COMMON_KEYS
     needs_reason: ClassVar[bool] = True  # the Code asks for the reason for every change
     once_out: ClassVar[bool] = False  # whether it may be recorded once the release is out
@@ -162,7 +158,55 @@ class Moved:
 
     def untimely(self, state: State) -> str | None:
         """Why the change cannot be dated as it is, following `state`; None when it can."""
-        return _after_the_day(self, state)
+        # The past stays as it happened: a change is made before the day it changes, and
+        # before a day it moves the release to. A postponed one is past once it has a date.
+        landing = self.applied(State(self.old)).date
+        days = {self.old, landing} if state.dated else {landing} - {self.old}
+        if days and self.on > (latest := min(days)):
+            return (
+                f"change on {self.on} is dated after {latest}: a release cannot be changed, "
+                "or moved to a day, already past"
+            )
+        return None
+
+    def applied(self, state: State) -> State:
+        """The state the change leaves a release in that was in `state`: each kind says."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, slots=True)
+class _ReasonOnly(_Kind):
+    """A kind that holds nothing but its reason, so writes no key of its own."""
+
+    reason: str
+    reason_cy: str = ""  # the reason in Welsh, for a programme published in Welsh
+
+    def fields(self) -> Fields:
+        return {}
+
+    @classmethod
+    def read(cls, on: dt.date, old: dt.date, reason: str, table: Mapping[str, Any]) -> Self:
+        return cls(on, old, reason)
+
+
+@dataclass(frozen=True, slots=True)
+class _ToDay(_Kind):
+    """A kind that gives the release a day, `new`, written 'to'."""
+
+    new: dt.date
+    reason: str
+    reason_cy: str = ""  # the reason in Welsh, for a programme published in Welsh
+
+    def fields(self) -> Fields:
+        return {"to": self.new}
+
+
+@dataclass(frozen=True, slots=True)
+class Moved(_ToDay):
+    """A new date for the release."""
+
+    action: ClassVar[Action] = Action.MOVED
+    headline: ClassVar[str] = "Moved"
 
     def applied(self, state: State) -> State:
         return replace(state, date=self.new, postponed=False)  # a postponed one's new date
@@ -171,33 +215,17 @@ class Moved:
         return (f"Moved on {long_date(self.on)} from {long_date(self.old)} to "
                 f"{long_date(self.new)}: {self.reason}")  # fmt: skip
 
-    def fields(self) -> Fields:
-        return {"to": self.new}
-
     @classmethod
     def read(cls, on: dt.date, old: dt.date, reason: str, table: Mapping[str, Any]) -> Moved:
         return cls(on, old, _date(table, "to", "a move needs 'to', the new date"), reason)
 
 
 @dataclass(frozen=True, slots=True)
-class Cancelled:
+class Cancelled(_ReasonOnly):
     """The release will not happen; it stays in the feeds as cancelled."""
 
-    on: dt.date
-    old: dt.date
-    reason: str
-    reason_cy: str = ""  # the reason in Welsh, for a programme published in Welsh
     action: ClassVar[Action] = Action.CANCELLED
     headline: ClassVar[str] = "Cancelled"
-    keys: ClassVar[tuple[str, ...]] = ()
-    needs_reason: ClassVar[bool] = True
-    once_out: ClassVar[bool] = False
-
-    def refusal(self, state: State) -> str | None:
-        return "a cancelled release can only be reinstated" if state.cancelled else None
-
-    def untimely(self, state: State) -> str | None:
-        return _after_the_day(self, state)
 
     def applied(self, state: State) -> State:
         return replace(state, cancelled=True)
@@ -206,43 +234,22 @@ class Cancelled:
         due = long_date(self.old)
         return f"Cancelled on {long_date(self.on)} (it was due on {due}): {self.reason}"
 
-    def fields(self) -> Fields:
-        return {}
-
-    @classmethod
-    def read(cls, on: dt.date, old: dt.date, reason: str, table: Mapping[str, Any]) -> Cancelled:
-        return cls(on, old, reason)
-
 
 @dataclass(frozen=True, slots=True)
-class Reinstated:
+class Reinstated(_ToDay):
     """A cancelled release brought back, on its date or another."""
 
-    on: dt.date
-    old: dt.date
-    new: dt.date
-    reason: str
-    reason_cy: str = ""  # the reason in Welsh, for a programme published in Welsh
     action: ClassVar[Action] = Action.REINSTATED
     headline: ClassVar[str] = "Reinstated"
-    keys: ClassVar[tuple[str, ...]] = ()
-    needs_reason: ClassVar[bool] = True
-    once_out: ClassVar[bool] = False
 
     def refusal(self, state: State) -> str | None:
         return None if state.cancelled else "only a cancelled release can be reinstated"
-
-    def untimely(self, state: State) -> str | None:
-        return _after_the_day(self, state)
 
     def applied(self, state: State) -> State:
         return replace(state, date=self.new, cancelled=False)
 
     def text(self) -> str:
         return f"Reinstated on {long_date(self.on)} for {long_date(self.new)}: {self.reason}"
-
-    def fields(self) -> Fields:
-        return {"to": self.new}
 
     @classmethod
     def read(cls, on: dt.date, old: dt.date, reason: str, table: Mapping[str, Any]) -> Reinstated:
@@ -251,25 +258,15 @@ class Reinstated:
 
 
 @dataclass(frozen=True, slots=True)
-class Retimed:
+class Retimed(_Kind):
     """A new release time on the same day, as the Code asks: published with its reason."""
 
-    on: dt.date
-    old: dt.date
     time: dt.time
     reason: str
     reason_cy: str = ""  # the reason in Welsh, for a programme published in Welsh
     action: ClassVar[Action] = Action.RETIMED
     headline: ClassVar[str] = "Retimed"
     keys: ClassVar[tuple[str, ...]] = ("time",)
-    needs_reason: ClassVar[bool] = True
-    once_out: ClassVar[bool] = False
-
-    def refusal(self, state: State) -> str | None:
-        return "a cancelled release can only be reinstated" if state.cancelled else None
-
-    def untimely(self, state: State) -> str | None:
-        return _after_the_day(self, state)
 
     def applied(self, state: State) -> State:
         return replace(state, time=self.time)
@@ -288,26 +285,16 @@ class Retimed:
 
 
 @dataclass(frozen=True, slots=True)
-class Postponed:
+class Postponed(_ReasonOnly):
     """Not on its date; a new one is to be announced (by a move). It stays in the feeds."""
 
-    on: dt.date
-    old: dt.date
-    reason: str
-    reason_cy: str = ""  # the reason in Welsh, for a programme published in Welsh
     action: ClassVar[Action] = Action.POSTPONED
     headline: ClassVar[str] = "Postponed"
-    keys: ClassVar[tuple[str, ...]] = ()
-    needs_reason: ClassVar[bool] = True
-    once_out: ClassVar[bool] = False
 
     def refusal(self, state: State) -> str | None:
         if state.cancelled:
             return "a cancelled release can only be reinstated"
         return "it is postponed already; a move gives it its new date" if state.postponed else None
-
-    def untimely(self, state: State) -> str | None:
-        return _after_the_day(self, state)
 
     def applied(self, state: State) -> State:
         return replace(state, postponed=True)
@@ -316,21 +303,12 @@ class Postponed:
         return (f"Postponed on {long_date(self.on)} (it was due on {long_date(self.old)}), new "
                 f"date to be announced: {self.reason}")  # fmt: skip
 
-    def fields(self) -> Fields:
-        return {}
-
-    @classmethod
-    def read(cls, on: dt.date, old: dt.date, reason: str, table: Mapping[str, Any]) -> Postponed:
-        return cls(on, old, reason)
-
 
 @dataclass(frozen=True, slots=True)
-class Released:
+class Released(_Kind):
     """It came out, on its date: recorded after the day, with a link to the statistics as
-    GOV.UK and ONS link an announcement to what was published."""
+    GOV.UK and ONS link an announcement to what was published. `old` is the day it came out."""
 
-    on: dt.date
-    old: dt.date  # the day it came out
     url: str  # "" when none is given
     reason: str = ""
     reason_cy: str = ""  # the reason in Welsh, for a programme published in Welsh
@@ -384,18 +362,6 @@ def parse_url(text: object) -> str:
 # a quoted value or a tag wherever it is shown.
 URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][A-Za-z0-9\-._~%!$&'()*+,;=:@/?#]*)?")
 MAX_URL = 2000
-
-
-def _after_the_day(change: Change, state: State) -> str | None:
-    """The past stays as it happened: a change is made before the day it changes, and before
-    a day it moves the release to. A postponed release is past only once it has a date again."""
-    days = {change.old, lands_on(change)} if state.dated else {lands_on(change)} - {change.old}
-    if days and change.on > (latest := min(days)):
-        return (
-            f"change on {change.on} is dated after {latest}: a release cannot be changed, "
-            "or moved to a day, already past"
-        )
-    return None
 
 
 def parse_time(text: str) -> dt.time:

@@ -18,6 +18,7 @@ from calendar_gen.domain.history import ReleaseKey, long_date
 from calendar_gen.domain.history import Status as Status
 from calendar_gen.domain.rules import AdHocRule, MonthlyRule, Rule, WeeklyRule
 from calendar_gen.domain.slots import YearMonth as YearMonth  # part of the model's vocabulary
+from calendar_gen.domain.texts import Named
 from calendar_gen.domain.workdays import FIRST_YEAR, LAST_YEAR
 from calendar_gen.errors import Problem
 
@@ -39,7 +40,7 @@ PUBLICATION_FEEDS = 500
 GOVUK_API = "https://www.gov.uk/api/search.json"
 
 
-class Designation(StrEnum):
+class Designation(Named):
     """The statistics' designation under the Code of Practice, in its standard form.
 
     Since September 2023 "accredited official statistics" is the term for National Statistics
@@ -54,11 +55,6 @@ class Designation(StrEnum):
     IN_DEVELOPMENT = "Official statistics in development"
     NATIONAL = "National Statistics"
     EXPERIMENTAL = "Experimental statistics"
-
-    @property
-    def slug(self) -> str:
-        """'official-statistics': how the page's filter and the feed's file name write it."""
-        return "-".join(self.value.lower().split())
 
     @property
     def feed(self) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 
 class YearMonth(NamedTuple):
@@ -45,16 +45,19 @@ class YearMonth(NamedTuple):
         return YearMonth(n // 12, n % 12 + 1)
 
     def __str__(self) -> str:
-        try:
-            return _MONTHS[self]
-        except KeyError:
-            text = _MONTHS[self] = f"{self.year:04d}-{self.month:02d}"
-            return text
+        return _MONTHS.get(self) or _made(_MONTHS, self, "{0:04d}-{1:02d}")
 
 
 # Each slot's text, made once: a whole government's build writes each month's a million times
 # (UIDs, data rows, seals). A slot equals a plain tuple, so each kind has its own.
 _MONTHS: dict[YearMonth, str] = {}
+_S = TypeVar("_S", bound=tuple[int, ...])
+
+
+def _made(texts: dict[_S, str], slot: _S, form: str) -> str:
+    """The slot's text, written by `form` from its numbers, kept in `texts` for next time."""
+    text = texts[slot] = form.format(*slot)
+    return text
 
 
 class IsoWeek(NamedTuple):
@@ -74,11 +77,7 @@ class IsoWeek(NamedTuple):
         return dt.date.fromisocalendar(self.year, self.week, 1)
 
     def __str__(self) -> str:
-        try:
-            return _WEEKS[self]
-        except KeyError:
-            text = _WEEKS[self] = f"{self.year:04d}-W{self.week:02d}"
-            return text
+        return _WEEKS.get(self) or _made(_WEEKS, self, "{0:04d}-W{1:02d}")
 
 
 _WEEKS: dict[IsoWeek, str] = {}

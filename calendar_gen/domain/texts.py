@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from enum import StrEnum
 
 from calendar_gen.domain.history import long_date as long_date  # dates as people read them
 
@@ -13,6 +14,15 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # Direction overrides and isolates: in a title or an attribute no element can contain them.
 BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+class Named(StrEnum):
+    """A kind whose value is a name people read; its slug, 'england-and-wales', is how the
+    page's filters and the feeds' file names write it."""
+
+    @property
+    def slug(self) -> str:
+        return "-".join(self.value.lower().split())
 
 
 def one_line(text: str) -> str:

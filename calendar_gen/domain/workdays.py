@@ -11,6 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from calendar_gen.domain.texts import Named
+
 # The `holidays` package has no Easter Monday or August bank holiday for "GB" without a
 # subdivision, so every region names its nations explicitly. Wales keeps England's bank
 # holidays. A region's closed days are the union of its nations' bank holidays: a release
@@ -24,18 +26,13 @@ REGIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-class Nation(StrEnum):
+class Nation(Named):
     """A nation whose bank holidays a release may follow (Wales keeps England's): each has
-    a feed of the releases whose region's holidays include its own."""
+    a feed of the releases whose region's holidays include its own (its slug, the region's)."""
 
     ENGLAND_AND_WALES = "England and Wales"
     SCOTLAND = "Scotland"
     NORTHERN_IRELAND = "Northern Ireland"
-
-    @property
-    def slug(self) -> str:
-        """'england-and-wales': the region name it shares, and its feed's file name."""
-        return "-".join(self.value.lower().split())
 
     @property
     def code(self) -> str:

@@ -168,6 +168,17 @@ class _Reader:
         if key not in self.suggested:
             self.problem(f"{key} is missing; write it like {example}")
 
+    def tables(
+        self, data: dict[str, Any], key: str, holding: str, written: str = ""
+    ) -> list[dict[str, Any]] | None:
+        """The tables of `key` ([] when it has none); None, said, when it holds anything else.
+        `holding`: the keys each table has; `written`: its [[header]], when not `key`."""
+        value = data.get(key, [])
+        if isinstance(value, list) and all(isinstance(t, dict) for t in value):
+            return value
+        self.problem(f"{key} must be tables of {holding}, written [[{written or key}]]")
+        return None
+
     def unknown_keys(self, table: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
         for key in table:
             if key not in allowed:
@@ -476,9 +487,7 @@ def _read_addresses(data: dict[str, Any], r: _Reader) -> tuple[str | None, str |
 
 def _read_accepted(data: dict[str, Any], r: _Reader) -> tuple[AcceptedClash, ...] | None:
     """[[accept]]: clashes looked at and accepted, with the day, the ids and why."""
-    value = data.get("accept", [])
-    if not isinstance(value, list) or not all(isinstance(a, dict) for a in value):
-        r.problem("accept must be tables of date, ids and reason, written [[accept]]")
+    if (value := r.tables(data, "accept", "date, ids and reason")) is None:
         return None
     found = []
     for table in value:
@@ -494,9 +503,7 @@ def _read_accepted(data: dict[str, Any], r: _Reader) -> tuple[AcceptedClash, ...
 
 
 def _read_blackouts(data: dict[str, Any], r: _Reader) -> tuple[Blackout, ...] | None:
-    value = data.get("blackout", [])
-    if not isinstance(value, list) or not all(isinstance(b, dict) for b in value):
-        r.problem("blackout must be tables of from, until and reason, written [[blackout]]")
+    if (value := r.tables(data, "blackout", "from, until and reason")) is None:
         return None
     found = []
     for table in value:
@@ -562,11 +569,8 @@ def _read_ended(table: dict[str, Any], r: _Reader) -> Ending | None:
 
 
 def _read_suspensions(table: dict[str, Any], r: _Reader) -> tuple[Suspension, ...]:
-    value = table.get("suspended", [])
-    if not isinstance(value, list) or not all(isinstance(s, dict) for s in value):
-        r.problem(
-            "suspended must be tables of period and reason, written [[publication.suspended]]"
-        )
+    value = r.tables(table, "suspended", "period and reason", "publication.suspended")
+    if value is None:
         return ()
     found = []
     for entry in value:

@@ -186,15 +186,21 @@ def script(welsh: bool) -> str:
     return text
 
 
-def standalone(title: str, style: str, body: str) -> str:
-    """A page of its own (the report, the policy): `title` and `body` already escaped."""
+def opening(title: str, lang: str = "en") -> str:
+    """Every page's start, through its title (`title` already escaped): one for them all, so
+    each page reads the same on a phone."""
     return f"""<!doctype html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
-<style>
+"""
+
+
+def standalone(title: str, style: str, body: str) -> str:
+    """A page of its own (the report, the policy): `title` and `body` already escaped."""
+    return f"""{opening(title)}<style>
 {style}
 </style>
 </head>

@@ -18,7 +18,7 @@ from calendar_gen.domain.releases import (
     publication_fields,
 )
 from calendar_gen.domain.workdays import nations
-from calendar_gen.publishing.assets import STYLE, script
+from calendar_gen.publishing.assets import STYLE, opening, script
 from calendar_gen.publishing.feeds import statistics_of
 from calendar_gen.publishing.glance import year_at_a_glance
 from calendar_gen.publishing.news import ATOM, anchor, last_updated
@@ -244,13 +244,8 @@ def _head(
     """The page's head: its title, the news feed, the style and the structured data."""
     w, org = PAGE_WORDS[lang], escape(_organisation(programme, lang))
     title = w.title.format(heading=_heading(programme, lang), period=escape(period.name))
-    return f"""<!doctype html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<link rel="alternate" type="application/atom+xml" href="{lang.file(ATOM)}"
+    news = f'<link rel="alternate" type="application/atom+xml" href="{lang.file(ATOM)}"'
+    return f"""{opening(title, lang)}{news}
  title="{w.news_title.format(org=org, of=releases_of(org))}">{_languages(programme, lang)[0]}
 <style>
 {STYLE}
