@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+from abc import abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -169,9 +170,9 @@ class _Kind:
             )
         return None
 
+    @abstractmethod  # mypy then refuses a kind that does not say; no ABCMeta, no cost
     def applied(self, state: State) -> State:
         """The state the change leaves a release in that was in `state`: each kind says."""
-        raise NotImplementedError
 
 
 @dataclass(frozen=True, slots=True)
