@@ -170,32 +170,40 @@ def _from_json(events: list[dict]) -> list[Event]:
     ]  # fmt: skip
 
 
-class _IcalJs:
-    """One node running tests/js/parse.mjs --each-line for the whole test run (per worker):
-    starting node for each document took most of the interop tests' time. It reads each
-    document afresh, as a new process would."""
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.stdin.close()  # it ends when its input does
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
-    def __init__(self) -> None:
+
+class LineProcess:
+    """A helper process kept for the whole test run (per worker) that answers each line it
+    is sent (a JSON document) with one line, {"result": ...} or {"error": "..."}: starting
+    node, or node and Chromium, for each question took most of the interop tests' time."""
+
+    def __init__(self, name: str, command: list[str], timeout: float, env=None) -> None:
+        self.name, self._command, self._timeout, self._env = name, command, timeout, env
         self._process: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
 
     def _started(self) -> subprocess.Popen[bytes]:
         if self._process is None or self._process.poll() is not None:
-            # What node says on stderr goes to a file, kept as long as node runs: a full pipe
+            # What it says on stderr goes to a file, kept as long as it runs: a full pipe
             # would stall it.
             self._errors = tempfile.TemporaryFile()  # noqa: SIM115
-            self._process = subprocess.Popen(
-                [NODE, str(JS / "parse.mjs"), "--each-line"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=self._errors,
-            )
-            atexit.register(self._process.kill)
+            self._process = subprocess.Popen(self._command, stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE, stderr=self._errors,
+                                             env=self._env)  # fmt: skip
+            atexit.register(_stop, self._process)
         return self._process
 
     def _line(self, process: subprocess.Popen[bytes]) -> bytes:
-        """The next line node prints, failing if none comes within 60 seconds."""
-        stdout, found, deadline = process.stdout.fileno(), b"", time.monotonic() + 60
+        """The next line it prints, failing if none comes in time."""
+        stdout, found = process.stdout.fileno(), b""
+        deadline = time.monotonic() + self._timeout
         while not found.endswith(b"\n"):
             ready, _, _ = select.select([stdout], [], [], max(0, deadline - time.monotonic()))
             chunk = os.read(stdout, 1 << 16) if ready else b""
@@ -203,28 +211,30 @@ class _IcalJs:
                 process.kill()
                 process.wait()
                 self._errors.seek(0)
-                raise AssertionError(f"ical.js failed:\n{self._errors.read().decode()}")
+                raise AssertionError(f"{self.name} failed:\n{self._errors.read().decode()}")
             found += chunk
         return found
 
-    def events(self, text: str) -> list[dict]:
+    def ask(self, question: object):
+        """The answer to `question`; fail with what it said when it could not answer."""
         with self._lock:
             process = self._started()
-            process.stdin.write(json.dumps(text).encode() + b"\n")
+            process.stdin.write(json.dumps(question).encode() + b"\n")
             process.stdin.flush()
             answer = json.loads(self._line(process))
         if "error" in answer:
-            raise AssertionError(f"ical.js failed:\n{answer['error']}")
-        return answer["events"]
+            raise AssertionError(f"{self.name} failed:\n{answer['error']}")
+        return answer["result"]
 
 
-_ICALJS = _IcalJs()
+# parse.mjs --each-line reads each document afresh, as a new process would.
+_ICALJS = LineProcess("ical.js", [str(NODE), str(JS / "parse.mjs"), "--each-line"], timeout=60)
 
 
 def _icaljs(text: str) -> list[dict]:
     outside_tool("node (ical.js)")
     assert NODE and ICALJS, "ical.js is not installed: run make test-tools (node and npm)"
-    return _ICALJS.events(text)
+    return _ICALJS.ask(text)
 
 
 def read_icaljs(text: str) -> list[Event]:

@@ -2,7 +2,7 @@
 // Thunderbird and many web calendars) sees them, as JSON for tests/interop.py.
 // Times are UTC ("...Z") when ical.js can place them, and floating (no "Z") when it cannot.
 // With --each-line it reads a document per line instead (each a JSON string) and answers
-// each on a line of its own, {"events": [...]} or {"error": "..."}: one node serves a test
+// each on a line of its own, {"result": [...]} or {"error": "..."}: one node serves a test
 // run, where starting one per document took most of the interop tests' time.
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
@@ -43,7 +43,7 @@ if (process.argv.includes("--each-line")) {
     ICAL.TimezoneService._hard_reset();
     let answer;
     try {
-      answer = { events: eventsOf(JSON.parse(line)) };
+      answer = { result: eventsOf(JSON.parse(line)) };
     } catch (error) {
       answer = { error: String(error?.stack ?? error) };
     }
