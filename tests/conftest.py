@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,6 +70,29 @@ def shipped_site_copy(shipped_site: Site, tmp_path: Path) -> Site:
     return Site(tmp_path, shipped_site.build)
 
 
+class MadeOnce:
+    """Folders a test module makes the same way for many tests, each made once per session
+    (per worker) and copied into each test's own folder. A copy keeps every file's bytes and
+    time, so the next command sees what the making left, as if it had been run there."""
+
+    def __init__(self, factory: pytest.TempPathFactory) -> None:
+        self._factory, self._made = factory, dict[str, Path]()
+
+    def __call__(self, name: str, make: Callable[[Path], object], into: Path) -> Path:
+        """`into`, holding what `make(folder)` leaves in an empty folder."""
+        if name not in self._made:
+            folder = self._factory.mktemp(name)
+            make(folder)
+            self._made[name] = folder
+        shutil.copytree(self._made[name], into, symlinks=True, dirs_exist_ok=True)
+        return into
+
+
+@pytest.fixture(scope="session")
+def made_once(tmp_path_factory: pytest.TempPathFactory) -> MadeOnce:
+    return MadeOnce(tmp_path_factory)
+
+
 @pytest.fixture
 def shipped_schedules(tmp_path: Path) -> Path:
     """A copy of the shipped schedules, record included, at tmp_path/schedules."""
@@ -84,10 +108,8 @@ def shipped_rules(tmp_path: Path) -> Path:
     )
 
 
-@pytest.fixture
-def announced(tmp_path: Path) -> Path:
-    """May moved to Thursday the 15th, June cancelled, both published on 22 April 2014."""
-    helpers.write_schedules(tmp_path / "schedules")
+def _announce(root: Path) -> None:
+    helpers.write_schedules(root / "schedules")
     for args in (
         ("build", "--as-of", "2014-04-20"),
         ("move", "monthly-bulletin", "2014-05-13", "2014-05-15", "--reason", "late data",
@@ -96,6 +118,11 @@ def announced(tmp_path: Path) -> Path:
          "--as-of", "2014-04-22"),
         ("build", "--as-of", "2014-04-22"),
     ):  # fmt: skip
-        result = run_cli(*args, cwd=tmp_path)
+        result = run_cli(*args, cwd=root)
         assert result.returncode == 0, result.stderr
-    return tmp_path
+
+
+@pytest.fixture
+def announced(made_once: MadeOnce, tmp_path: Path) -> Path:
+    """May moved to Thursday the 15th, June cancelled, both published on 22 April 2014."""
+    return made_once("announced", _announce, tmp_path)

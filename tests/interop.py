@@ -1,10 +1,11 @@
 """Read one iCalendar text with several independent parsers, and check they all agree.
 
 The parsers: icalendar, the strict `ical` package, vobject, recurring-ical-events, ical.js
-(through node; `make test-tools` installs it into tests/js/node_modules) and libical (a small
-C reader, tests/libical/read.c, compiled once per session; `make test-tools` installs gcc and
-Debian's libical-dev). A missing parser fails every test that reads a feed: the suite never
-passes on fewer readers than it claims. Tests that read a feed this way are marked `interop`.
+(through node, one process for the whole run; `make test-tools` installs it into
+tests/js/node_modules) and libical (a small C reader, tests/libical/read.c, compiled once per
+session; `make test-tools` installs gcc and Debian's libical-dev). A missing parser fails
+every test that reads a feed: the suite never passes on fewer readers than it claims. Tests
+that read a feed this way are marked `interop`.
 """
 
 from __future__ import annotations
@@ -14,9 +15,13 @@ import datetime as dt
 import difflib
 import functools
 import json
+import os
+import select
 import shutil
 import subprocess
 import tempfile
+import threading
+import time
 from pathlib import Path
 from typing import NamedTuple
 
@@ -165,10 +170,75 @@ def _from_json(events: list[dict]) -> list[Event]:
     ]  # fmt: skip
 
 
-def read_icaljs(text: str) -> list[Event]:
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.stdin.close()  # it ends when its input does
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+class LineProcess:
+    """A helper process kept for the whole test run (per worker) that answers each line it
+    is sent (a JSON document) with one line, {"result": ...} or {"error": "..."}: starting
+    node, or node and Chromium, for each question took most of the interop tests' time."""
+
+    def __init__(self, name: str, command: list[str], timeout: float, env=None) -> None:
+        self.name, self._command, self._timeout, self._env = name, command, timeout, env
+        self._process: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+
+    def _started(self) -> subprocess.Popen[bytes]:
+        if self._process is None or self._process.poll() is not None:
+            # What it says on stderr goes to a file, kept as long as it runs: a full pipe
+            # would stall it.
+            self._errors = tempfile.TemporaryFile()  # noqa: SIM115
+            self._process = subprocess.Popen(self._command, stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE, stderr=self._errors,
+                                             env=self._env)  # fmt: skip
+            atexit.register(_stop, self._process)
+        return self._process
+
+    def _line(self, process: subprocess.Popen[bytes]) -> bytes:
+        """The next line it prints, failing if none comes in time."""
+        stdout, found = process.stdout.fileno(), b""
+        deadline = time.monotonic() + self._timeout
+        while not found.endswith(b"\n"):
+            ready, _, _ = select.select([stdout], [], [], max(0, deadline - time.monotonic()))
+            chunk = os.read(stdout, 1 << 16) if ready else b""
+            if not chunk:
+                process.kill()
+                process.wait()
+                self._errors.seek(0)
+                raise AssertionError(f"{self.name} failed:\n{self._errors.read().decode()}")
+            found += chunk
+        return found
+
+    def ask(self, question: object):
+        """The answer to `question`; fail with what it said when it could not answer."""
+        with self._lock:
+            process = self._started()
+            process.stdin.write(json.dumps(question).encode() + b"\n")
+            process.stdin.flush()
+            answer = json.loads(self._line(process))
+        if "error" in answer:
+            raise AssertionError(f"{self.name} failed:\n{answer['error']}")
+        return answer["result"]
+
+
+# parse.mjs --each-line reads each document afresh, as a new process would.
+_ICALJS = LineProcess("ical.js", [str(NODE), str(JS / "parse.mjs"), "--each-line"], timeout=60)
+
+
+def _icaljs(text: str) -> list[dict]:
     outside_tool("node (ical.js)")
     assert NODE and ICALJS, "ical.js is not installed: run make test-tools (node and npm)"
-    return _from_json(_run("ical.js", [NODE, str(JS / "parse.mjs")], text))
+    return _ICALJS.ask(text)
+
+
+def read_icaljs(text: str) -> list[Event]:
+    return _from_json(_icaljs(text))
 
 
 @functools.cache
@@ -206,10 +276,7 @@ def alarms_icalendar(text: str) -> list[list[Alarm]]:
 
 
 def alarms_icaljs(text: str) -> list[list[Alarm]]:
-    outside_tool("node (ical.js)")
-    assert NODE and ICALJS, "ical.js is not installed: run make test-tools (node and npm)"
-    events = _run("ical.js", [NODE, str(JS / "parse.mjs")], text)
-    return [[(a["action"], a["trigger"]) for a in e["alarms"]] for e in events]
+    return [[(a["action"], a["trigger"]) for a in e["alarms"]] for e in _icaljs(text)]
 
 
 def alarms_libical(text: str) -> list[list[Alarm]]:

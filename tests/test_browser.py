@@ -1,7 +1,6 @@
 """A real browser loads the page from `calendar-gen serve`: links, filters, copying, the
 keyboard, the phone layout, and an accessibility audit with axe-core."""
 
-import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -9,6 +8,7 @@ from urllib.parse import quote
 
 import pytest
 from helpers import PROGRAMME, SHIPPED, outside_tool, run_cli, serving, write_schedules
+from interop import LineProcess
 from test_pages import HOSTILE, Page, write_hostile
 
 pytestmark = [pytest.mark.slow, pytest.mark.interop]
@@ -71,18 +71,23 @@ def test_page_in_a_browser(tmp_path, feed_url):
 JS = Path(__file__).parent / "js"
 
 
+# One node and Chromium for the module's pages (per worker): starting a browser for each
+# page took most of these tests' time. Each page is still opened in a fresh context.
+PAGES = LineProcess(
+    "page.mjs",
+    [str(shutil.which("node")), str(JS / "page.mjs"), "--each-line"],
+    timeout=180,
+    env={"PATH": "/usr/bin:/bin", "CHROMIUM": str(BROWSER)},
+)
+
+
 def page_script(*args: str) -> dict:
     outside_tool("node and Chromium")
-    node = shutil.which("node")
-    assert node, "node is not installed"
+    assert shutil.which("node"), "node is not installed"
     for package in ("playwright-core", "axe-core"):
         assert (JS / "node_modules" / package).is_dir(), f"{package} missing: run make test-tools"
     assert BROWSER, "chromium is not installed: run make test-tools"
-    env = {"PATH": "/usr/bin:/bin", "CHROMIUM": BROWSER}
-    result = subprocess.run([node, str(JS / "page.mjs"), *args], capture_output=True, text=True,
-                            timeout=180, env=env)  # fmt: skip
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout)
+    return PAGES.ask(list(args))
 
 
 @pytest.fixture(scope="module")

@@ -41,21 +41,26 @@ def restore(folder, files: dict[str, bytes]) -> None:
         path.write_bytes(data)
 
 
-@pytest.fixture
-def states(tmp_path):
-    """A built programme (old), and what building it with changed input gives (new)."""
-    work = tmp_path / "work"
+def _states(root) -> None:
+    """A built programme in root/work (old), and what building it with changed input gives
+    in root/ahead (new)."""
+    work = root / "work"
     shutil.copytree(SHIPPED, work / "schedules", ignore=shutil.ignore_patterns("announcements*"))
     assert run_cli("build", "--as-of", "2014-04-01", cwd=work).returncode == 0
-    old = snapshot(work)
     # Every publication retitled: every feed changes, each publication's too.
     for topic in (work / "schedules").glob("*.toml"):
         text = topic.read_text()
         topic.write_text(text.replace('\ntitle = "', '\ntitle = "UK '))
-    ahead = tmp_path / "ahead"
+    ahead = root / "ahead"
     shutil.copytree(work, ahead)
     assert run_cli("build", "--as-of", "2014-09-01", cwd=ahead).returncode == 0
-    new = snapshot(ahead)
+
+
+@pytest.fixture
+def states(made_once, tmp_path):
+    """A built programme (old), and what building it with changed input gives (new)."""
+    made_once("hardening-states", _states, tmp_path)
+    work, old, new = tmp_path / "work", snapshot(tmp_path / "work"), snapshot(tmp_path / "ahead")
     # Every file changes but the schemas, which depend on no title (feeds.json names each
     # publication's feed by its title).
     same = {"feeds/releases.schema.json", "feeds/feeds.schema.json"}

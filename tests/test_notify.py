@@ -141,10 +141,8 @@ def note(root: Path) -> dict:
     return json.loads((root / NOTE).read_text())["lists"][LIST]
 
 
-@pytest.fixture
-def started(tmp_path: Path) -> Path:
-    """The programme, its first notify run done (nothing sent), then the April move built."""
-    root = programme(tmp_path)
+def _start(root: Path) -> None:
+    programme(root)
     with smtp_server(handler := Recorder()) as port:
         first = ok(run_cli(*notify_args(port), cwd=root))
     assert handler.messages == []
@@ -154,7 +152,12 @@ def started(tmp_path: Path) -> Path:
         "DATE on a first run sends what is new since DATE)\n"
     )
     moved(root)
-    return root
+
+
+@pytest.fixture
+def started(made_once, tmp_path: Path) -> Path:
+    """The programme, its first notify run done (nothing sent), then the April move built."""
+    return made_once("notify-started", _start, tmp_path)
 
 
 PLAIN = """\

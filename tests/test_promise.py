@@ -327,14 +327,16 @@ def rolled_once(tmp_path):
 
 def assert_completed_by_a_rerun(work, final) -> bool:
     """Whatever runs next finds the roll done, or not begun: a build does not publish a
-    half-rolled calendar, and next-year then completes the roll or says it is done."""
+    half-rolled calendar, and next-year then completes the roll or says it is done. The
+    stop was a real process; what runs next runs in this one, as the other tests' commands
+    do: a process started for each took most of the stopping tests' time."""
     rolled = 'period = "2016"' in (work / "schedules" / "programme.toml").read_text()
-    built = run_process("build", "--as-of", "2015-04-01", cwd=work)
+    built = run_cli("build", "--as-of", "2015-04-01", cwd=work)
     assert built.returncode == 0, built.stderr
     finished = "finished writing the" in built.stderr  # the lock finished the roll
     if finished or rolled:
         assert snapshot(work) == final
-    again = run_process(*ROLL, cwd=work)
+    again = run_cli(*ROLL, cwd=work)
     if again.returncode:
         assert "next-year has been run" in again.stderr, again.stderr
     assert snapshot(work) == final

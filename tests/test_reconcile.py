@@ -64,19 +64,22 @@ ANNOUNCED = [
 ]
 
 
-@pytest.fixture
-def programme(tmp_path):
-    """Built on 1 and 15 April and 20 May 2014 (which confirmed 13 May and 10 June), and the
-    October release cancelled."""
-    folder = write_schedules(tmp_path / "schedules", {"police": POLICE}, PROGRAMME)
+def _programme(root):
+    folder = write_schedules(root / "schedules", {"police": POLICE}, PROGRAMME)
     (folder / "govuk-titles.toml").write_text(TITLES)
     for day in ("2014-04-01", "2014-04-15", "2014-05-20"):
-        assert run_cli("build", "--as-of", day, cwd=tmp_path).returncode == 0
+        assert run_cli("build", "--as-of", day, cwd=root).returncode == 0
     cancelled = run_cli("cancel", "police", "2014-10-14", "--reason", "The survey was not run",
-                        "--as-of", "2014-05-20", cwd=tmp_path)  # fmt: skip
+                        "--as-of", "2014-05-20", cwd=root)  # fmt: skip
     assert cancelled.returncode == 0, cancelled.stderr
-    (tmp_path / "govuk.json").write_text(json.dumps(answer(ANNOUNCED)))
-    return tmp_path
+    (root / "govuk.json").write_text(json.dumps(answer(ANNOUNCED)))
+
+
+@pytest.fixture
+def programme(made_once, tmp_path):
+    """Built on 1 and 15 April and 20 May 2014 (which confirmed 13 May and 10 June), and the
+    October release cancelled."""
+    return made_once("reconcile-programme", _programme, tmp_path)
 
 
 def reconcile(folder, *args):

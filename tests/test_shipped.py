@@ -169,6 +169,8 @@ def test_the_record_confirms_each_release_four_weeks_before_its_first_day():
             assert entry["confirmed"] <= change["on"] <= min(change["from"], change["to"])
 
 
+# A year replayed: 47 builds of the shipped programme and its moves, seconds in all.
+@pytest.mark.slow
 def test_the_record_is_what_calendar_gen_would_have_kept(tmp_path):
     """Rebuild it from the rules alone, building on each day a release came within notice and
     making each recorded move on its day: the same."""

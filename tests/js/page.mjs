@@ -4,8 +4,10 @@
 //   node page.mjs audit URL WIDTH            axe-core at WCAG 2.2 AA: the violations
 //   node page.mjs use URL                    filters, copy, keyboard, phone lines, no script
 //   node page.mjs screenshot URL FILE WIDTH [TODAY]  a PNG, the browser's clock at TODAY
+//   node page.mjs --each-line                any of these, one a line, in one browser
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { createInterface } from "node:readline";
 import { chromium } from "playwright-core";
 
 const require = createRequire(import.meta.url);
@@ -159,17 +161,32 @@ async function screenshot(browser, url, file, width, today) {
   return { file, problems };
 }
 
-const [command, url, ...rest] = process.argv.slice(2);
+async function run(browser, [command, url, ...rest]) {
+  if (command === "audit") return await audit(browser, url, Number(rest[0]));
+  if (command === "use") return await use(browser, url);
+  if (command === "screenshot") return await screenshot(browser, url, rest[0], Number(rest[1]), rest[2]);
+  throw new Error(`unknown command ${command}`);
+}
+
 const browser = await chromium.launch({ executablePath: BROWSER, args: FLAGS });
 try {
-  let result;
-  if (command === "audit") result = await audit(browser, url, Number(rest[0]));
-  else if (command === "use") result = await use(browser, url);
-  else if (command === "screenshot") {
-    result = await screenshot(browser, url, rest[0], Number(rest[1]), rest[2]);
+  if (process.argv[2] === "--each-line") {
+    // One browser for a test run: a command per line (a JSON list of the arguments above),
+    // each answered on its own line, {"result": ...} or {"error": "..."}, each in contexts
+    // of its own, closed after it.
+    for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+      let answer;
+      try {
+        answer = { result: await run(browser, JSON.parse(line)) };
+      } catch (error) {
+        answer = { error: String(error?.stack ?? error) };
+      }
+      for (const context of browser.contexts()) await context.close();
+      process.stdout.write(JSON.stringify(answer) + "\n");
+    }
+  } else {
+    process.stdout.write(JSON.stringify(await run(browser, process.argv.slice(2))));
   }
-  else throw new Error(`unknown command ${command}`);
-  process.stdout.write(JSON.stringify(result));
 } finally {
   await browser.close();
 }
