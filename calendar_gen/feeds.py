@@ -231,16 +231,31 @@ def render_events(
     language: Language = Language.EN,
 ) -> list[str]:  # fmt: skip
     """Each release as one VEVENT of `variant`, folded and CRLF-terminated; with a URL when
-    the page's address `page` is known, and a VALARM at `reminder` in the reminder variant.
+    the page's address `page` is known, and a VALARM at `reminder` in the reminder variant."""
+    return list(map("".join, event_pieces(releases, tzid, variant, page=page,
+                                          reminder=reminder, language=language)))  # fmt: skip
+
+
+END_EVENT = "END:VEVENT\r\n"
+
+
+def event_pieces(
+    releases: Iterable[Release], tzid: str, variant: Variant = Variant.TIMED, *,
+    page: str | None = None, reminder: dt.time | None = None,
+    language: Language = Language.EN,
+) -> list[tuple[str, ...]]:  # fmt: skip
+    """render_events' events, each as the pieces that make it up.
 
     Thousands of releases share a publication and a status, and hundreds a start or a
-    revision day, so their lines are made once; the fixed lines never need folding.
+    revision day, so their lines are made once, and held once: a whole government's events
+    of a variant, joined, would be 200 MB; the fixed lines never need folding.
     """
     details: dict[tuple[object, ...], str] = {}
     stamps: dict[dt.datetime, str] = {}
     starts: dict[tuple[dt.datetime, Precision], str] = {}
     alarms: dict[tuple[object, ...], str] = {}
-    events = []
+    sequences: dict[int, str] = {}
+    events: list[tuple[str, ...]] = []
     for r in releases:
         when = (r.start, r.precision)
         key = (id(r.publication), id(r.topic), r.status, r.changes, r.start.hour, r.start.minute,
@@ -252,18 +267,19 @@ def render_events(
             stamps[r.revised] = f"DTSTAMP:{stamp}\r\nLAST-MODIFIED:{stamp}\r\n"
         if when not in starts:
             starts[when] = _times(r, tzid, variant)
+        if r.sequence not in sequences:
+            sequences[r.sequence] = (
+                f"SEQUENCE:{r.sequence}\r\nTRANSP:TRANSPARENT\r\nCLASS:PUBLIC\r\n"
+            )
         url = fold(f"URL:{event_url(r, page)}") if page else ""
-        alarm = ""
+        end = END_EVENT  # with the event's alarm before it, in the reminder variant
         if variant is Variant.REMINDER and reminder and r.status.comes_out:
             at = (*key, r.date, r.publication.rule.region)
             if at not in alarms:
-                alarms[at] = _alarm(r, reminder, tzid, language)
-            alarm = alarms[at]
-        events.append(
-            f"BEGIN:VEVENT\r\n{fold(f'UID:{r.uid}')}{stamps[r.revised]}{starts[when]}"
-            f"{details[key]}SEQUENCE:{r.sequence}\r\nTRANSP:TRANSPARENT\r\nCLASS:PUBLIC\r\n"
-            f"{url}{alarm}END:VEVENT\r\n"
-        )
+                alarms[at] = _alarm(r, reminder, tzid, language) + END_EVENT
+            end = alarms[at]
+        events.append((f"BEGIN:VEVENT\r\n{fold(f'UID:{r.uid}')}", stamps[r.revised],
+                       starts[when], details[key], sequences[r.sequence], url, end))  # fmt: skip
     return events
 
 
@@ -326,6 +342,18 @@ def calendar_chunks(
 ) -> list[str]:  # fmt: skip
     """A VCALENDAR as pieces to write one after another: its header, events and end.
     `about`: its RFC 7986 URL (the page), SOURCE (its own address) and COLOR."""
+    header = calendar_header(name, description, timezone, about, language)
+    return [header, *events, END_CALENDAR]
+
+
+END_CALENDAR = "END:VCALENDAR\r\n"
+
+
+def calendar_header(
+    name: str, description: str, timezone: str, about: tuple[str, str, str] | None = None,
+    language: Language = Language.EN,
+) -> str:  # fmt: skip
+    """The lines of a VCALENDAR before its events, folded."""
     tag = _tag(language)  # RFC 7986 5.1, 5.2
     header = [
         "BEGIN:VCALENDAR",
@@ -346,7 +374,7 @@ def calendar_chunks(
             header += [f"URL;VALUE=URI:{page}", f"SOURCE;VALUE=URI:{source}"]
         header.append(f"COLOR:{colour}")
     header += VTIMEZONES[timezone]
-    return ["".join(fold(line) for line in header), *events, "END:VCALENDAR\r\n"]
+    return "".join(fold(line) for line in header)
 
 
 def render_calendar(name: str, description: str, releases: Iterable[Release], timezone: str) -> str:
@@ -525,6 +553,9 @@ def feed_chunks(
     return feeds
 
 
+EVENTS_A_WRITE = 256
+
+
 def _group(
     programme: Programme, releases: list[Release], period: Period, bases: list[Feed],
     variant: Variant,
@@ -533,21 +564,25 @@ def _group(
     zone, publications = programme.timezone, bool(programme.publication_feeds)
     language = bases[0].language
     page = page_address(programme, language)
-    held: list[tuple[list[str], dict[str, list[str]]]] = []
+    held: list[tuple[list[tuple[str, ...]], dict[str, list[tuple[str, ...]]]]] = []
 
     def chunks(feed: Feed, last: bool) -> Iterator[str]:
         if not held:
-            events = render_events(releases, zone, variant, page=page,
-                                   reminder=programme.reminder, language=language)  # fmt: skip
+            events = event_pieces(releases, zone, variant, page=page,
+                                  reminder=programme.reminder, language=language)  # fmt: skip
             held.append((events, sorted_by_feed(releases, events, publications)))
         events, by_feed = held[0]
         if last:
             held.clear()
         name, description = _naming(programme, feed, period)
         source = f"{programme.feed_url}/{feed.name}" if programme.feed_url else ""
-        about = (page or "", source, feed.colour)
-        yield from calendar_chunks(name, description, feed.pick(by_feed, events), zone, about,
-                                   language)  # fmt: skip
+        yield calendar_header(name, description, zone, (page or "", source, feed.colour),
+                              language)  # fmt: skip
+        picked = feed.pick(by_feed, events)
+        # Joined a few hundred at a time: one write each, and no feed's text held whole.
+        for start in range(0, len(picked), EVENTS_A_WRITE):
+            yield "".join([piece for e in picked[start : start + EVENTS_A_WRITE] for piece in e])
+        yield END_CALENDAR
 
     feeds = [replace(base, variant=variant) for base in bases]
     return [(f.name, chunks(f, n == len(feeds) - 1)) for n, f in enumerate(feeds)]

@@ -22,7 +22,7 @@ from calendar_gen.releases import (
     publication_fields,
 )
 from calendar_gen.structured import json_ld
-from calendar_gen.subscribing import cancellations, feed_groups
+from calendar_gen.subscribing import cancellations, feed_group_pieces
 from calendar_gen.workdays import nations
 
 # A page is for reading: a whole government's calendar lists the thousand releases from the
@@ -269,11 +269,18 @@ def render_index(
     `as_of` matters only for a calendar too long to list whole: the browser, not the build,
     works out which releases are upcoming, so rebuilding never changes the page.
     """
+    return "".join(index_pieces(programme, releases, period, as_of, digest, events, lang))
+
+
+def index_pieces(
+    programme: Programme, releases: list[Release], period: Period, as_of: dt.date,
+    digest: str = "", events: str = "", lang: Language = Language.EN,
+) -> Iterator[str]:  # fmt: skip
+    """render_index's text in pieces, made as they are written: a whole government's feed
+    list is tens of megabytes, never held whole."""
     w = PAGE_WORDS[lang]
     atom = f'<a href="{lang.file(ATOM)}">{lang.file(ATOM)}</a>'
-    data = w.data.format(csv='<a href="releases.csv">releases.csv</a>',
-                         json='<a href="releases.json">releases.json</a>')  # fmt: skip
-    return f"""{_head(programme, _shown(releases, as_of), period, lang)}
+    yield f"""{_head(programme, _shown(releases, as_of), period, lang)}
 <body>
 <a class="skip" href="#releases">{w.skip}</a>
 <header>{_languages(programme, lang)[1]}
@@ -284,7 +291,11 @@ def render_index(
 <h2 id="subscribe">{w.subscribe}</h2>
 <p>{w.subscribe_help.format(atom=atom, reminders=_reminders(programme, lang))}</p>
 <p id="cancellations">{cancellations(lang)}</p>
-{feed_groups(programme, releases, lang)}
+"""
+    yield from feed_group_pieces(programme, releases, lang)
+    data = w.data.format(csv='<a href="releases.csv">releases.csv</a>',
+                         json='<a href="releases.json">releases.json</a>')  # fmt: skip
+    yield f"""
 <p id="copied" class="vh" role="status"></p>
 {year_at_a_glance(_shown(releases, as_of), period.first, lang)}
 <h2 id="releases" tabindex="-1">{w.releases}</h2>

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence, Set
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
 from enum import Enum
 from functools import cached_property
@@ -30,7 +30,7 @@ from calendar_gen.model import (
 )
 from calendar_gen.news import ATOM, render_atom
 from calendar_gen.output import Content
-from calendar_gen.pages import csv_lines, json_lines, json_rows, render_index
+from calendar_gen.pages import csv_lines, index_pieces, json_lines, json_rows
 from calendar_gen.readback import DATA_LIMIT, NOTE_LIMIT, ReadBackError, loads, opened, read_back
 from calendar_gen.releases import Release
 from calendar_gen.schedule import FILE_LIMIT
@@ -109,7 +109,8 @@ class Output(Enum):
             case Output.FEEDS:
                 return feed_chunks(e.programme, e.releases, e.period)
             case Output.INDEX:  # and index.cy.html, for a programme with Welsh
-                return [(lang.file(self.value), render_index(e.programme, e.releases, e.period,
+                # Made as it is written, after the feeds have let their events go.
+                return [(lang.file(self.value), index_pieces(e.programme, e.releases, e.period,
                                                              e.as_of, e.digest, e.events, lang))
                         for lang in languages(e.programme)]  # fmt: skip
             case Output.CSV:
@@ -118,12 +119,12 @@ class Output(Enum):
                 return [(lang.file(self.value), render_atom(e.programme, e.releases, lang))
                         for lang in languages(e.programme)]  # fmt: skip
             case Output.FEED_LIST:
-                return [(self.value, _feed_list(e.programme))]
+                return [(self.value, _feed_list(e.programme))]  # made as it is written
             case _:
                 assert_never(self)
 
 
-def _feed_list(programme: Programme) -> str:
+def _feed_list(programme: Programme) -> Iterator[str]:
     """feeds.json: each feed's file, title, what it holds, its variant, its language and its
     address; the Welsh feeds too, which a tool offering Welsh subscribers would otherwise
     have to guess the names of."""
@@ -131,7 +132,7 @@ def _feed_list(programme: Programme) -> str:
     feeds = [{"name": f.name, "title": f.title, "holds": f.key, "variant": f.variant.value,
               "language": f.language.value, "address": base + f.name}
              for lang in languages(programme) for f in feed_list(programme, lang)]  # fmt: skip
-    return json.dumps(feeds, indent=1, ensure_ascii=False) + "\n"
+    yield json.dumps(feeds, indent=1, ensure_ascii=False) + "\n"
 
 
 def outputs(

@@ -7,7 +7,7 @@ all at once: the record, the outputs, and the manifest that lets an unchanged re
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -286,7 +286,7 @@ def commit(
     kept = {programme.record_path, *inputs}
     names = [path.name for path, _ in files if path.parent == folder and path not in kept]
     stale = stale_files(folder, set(names))  # read before the manifest is written anew
-    changed = [path for path in publish(files, journal) if path not in kept]
+    changed = [path for path in publish(_handed_over(files), journal) if path not in kept]
     # A feed no longer built is taken away, not left frozen for its subscribers with no
     # further change; killed before the manifest is written, the next build takes it.
     for path in stale:
@@ -298,6 +298,14 @@ def commit(
             "as_of": as_of.isoformat(), "quiet_until": quiet.isoformat()}  # fmt: skip
     publish([(folder / MANIFEST, note_build(folder, digest, names, said))])
     return changed
+
+
+def _handed_over(files: list[tuple[Path, Content]]) -> Iterator[tuple[Path, Content]]:
+    """Each of `files`, taken out of the list as it is given: the record's pieces and each
+    feed's events go once written, not at the end of the build."""
+    files.reverse()
+    while files:
+        yield files.pop()
 
 
 def _summary(
