@@ -253,7 +253,8 @@ def event_pieces(
     details: dict[tuple[object, ...], str] = {}
     stamps: dict[dt.datetime, str] = {}
     starts: dict[tuple[dt.datetime, Precision], str] = {}
-    alarms: dict[tuple[object, ...], str] = {}
+    triggers: dict[tuple[object, ...], str] = {}
+    alarm_ends: dict[tuple[object, ...], str] = {}
     sequences: dict[int, str] = {}
     events: list[tuple[str, ...]] = []
     for r in releases:
@@ -272,14 +273,18 @@ def event_pieces(
                 f"SEQUENCE:{r.sequence}\r\nTRANSP:TRANSPARENT\r\nCLASS:PUBLIC\r\n"
             )
         url = fold(f"URL:{event_url(r, page)}") if page else ""
-        end = END_EVENT  # with the event's alarm before it, in the reminder variant
+        alarm, end = "", END_EVENT  # the event's alarm before its end, in the reminder variant
         if variant is Variant.REMINDER and reminder and r.status.comes_out:
-            at = (*key, r.date, r.publication.rule.region)
-            if at not in alarms:
-                alarms[at] = _alarm(r, reminder, tzid, language) + END_EVENT
-            end = alarms[at]
+            # Its trigger is one of a few hundred, its text its publication's and status's.
+            at = (r.date, r.start, r.precision, r.publication.rule.region)
+            if at not in triggers:
+                triggers[at] = _trigger(r, reminder, tzid)
+            if key not in alarm_ends:
+                alarm_ends[key] = _alarm_end(r, language)
+            alarm, end = triggers[at], alarm_ends[key]
         events.append((f"BEGIN:VEVENT\r\n{fold(f'UID:{r.uid}')}", stamps[r.revised],
-                       starts[when], details[key], sequences[r.sequence], url, end))  # fmt: skip
+                       starts[when], details[key], sequences[r.sequence], url, alarm,
+                       end))  # fmt: skip
     return events
 
 
@@ -290,9 +295,10 @@ def reminder_day(release: Release) -> dt.date:
     return previous_working_day(first - dt.timedelta(days=1), release.publication.rule.region)
 
 
-def _alarm(release: Release, at: dt.time, tzid: str, language: Language) -> str:
-    """One VALARM at `at` UK time on the reminder day, as a trigger before the event's start
-    (RFC 5545 3.8.6.3), the form every client reads; a trigger at a moment is not."""
+def _trigger(release: Release, at: dt.time, tzid: str) -> str:
+    """A VALARM's first lines, at `at` UK time on the reminder day, as a trigger before the
+    event's start (RFC 5545 3.8.6.3), the form every client reads; a trigger at a moment is
+    not."""
     day = reminder_day(release)
     if release.precision is Precision.EXACT:
         # An instant: exact hours and minutes (no days, whose length a clock change alters).
@@ -303,11 +309,13 @@ def _alarm(release: Release, at: dt.time, tzid: str, language: Language) -> str:
         first = release.precision.span(release.date)[0]
         minutes = (first - day).days * 1440 - at.hour * 60 - at.minute
         trigger = _duration(*divmod(minutes, 1440))
+    return f"BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:{trigger}\r\n"
+
+
+def _alarm_end(release: Release, language: Language) -> str:
+    """The rest of a VALARM after its trigger, saying what comes out, and the event's end."""
     text = escape_text(event_title(release, language=language), multiline=False)
-    return (
-        f"BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:{trigger}\r\n"
-        f"{fold(f'DESCRIPTION{_tag(language)}:{text}')}END:VALARM\r\n"
-    )
+    return f"{fold(f'DESCRIPTION{_tag(language)}:{text}')}END:VALARM\r\n{END_EVENT}"
 
 
 def _duration(days: int, minutes: int) -> str:

@@ -377,8 +377,12 @@ def csv_lines(releases: list[Release], *, byte_order_mark: bool = False) -> Iter
 def json_rows(releases: list[Release]) -> list[str]:
     """Each release's row of releases.json: json.dumps(release.as_dict()) exactly (the tests
     hold it to that), built from the parts its publication's releases share."""
+    return list(each_json_row(releases))
+
+
+def each_json_row(releases: list[Release]) -> Iterator[str]:
+    """json_rows one at a time: a whole government's are 200 MB, not held unless needed."""
     shared: dict[tuple[int, int], tuple[str, str]] = {}
-    rows = []
     for r in releases:
         p = r.publication
         if (key := (id(p), id(r.topic))) not in shared:
@@ -386,22 +390,21 @@ def json_rows(releases: list[Release]) -> list[str]:
             shared[key] = (f"{head}, ", f', "description": {_json(p.description)}, "history": ')
         head, tail = shared[key]
         history = _json(r.history()) if r.changes else "[]"
-        rows.append(f"{head}{_OCCURRENCE_JSON.format(*occurrence_values(r))}{tail}{history}}}")
-    return rows
+        yield f"{head}{_OCCURRENCE_JSON.format(*occurrence_values(r))}{tail}{history}}}"
 
 
 def json_lines(releases: list[Release], rows: list[str] | None = None) -> Iterator[str]:
     """releases.json piece by piece: a list with one release per line.
 
-    `rows` are the releases' json_rows, when a build has made them already.
+    `rows` are the releases' json_rows, when a build has made them already; else each is
+    made as it is written.
     """
-    rows = json_rows(releases) if rows is None else rows
-    if not rows:
+    if not releases:
         yield "[]\n"
         return
     yield "[\n"
-    last = len(rows) - 1
-    for number, row in enumerate(rows):
+    last = len(releases) - 1
+    for number, row in enumerate(each_json_row(releases) if rows is None else rows):
         yield f"  {row}\n" if number == last else f"  {row},\n"
     yield "]\n"
 

@@ -15,7 +15,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, assert_never
 
-from calendar_gen.edits import published_masked, record_pieces
+from calendar_gen.edits import published_masked_pieces, record_pieces
 from calendar_gen.feeds import feed_chunks, feed_list, languages
 from calendar_gen.files import Refused, read_regular
 from calendar_gen.history import ReleaseKey
@@ -46,7 +46,9 @@ class Edition:
     programme: Programme
     period: Period
     releases: list[Release]
-    rows: list[str]  # the releases' rows of releases.json (pages.json_rows), made once
+    # The releases' rows of releases.json (pages.json_rows), when the build made them to
+    # compare with the last; None: each is made as it is written.
+    rows: list[str] | None
     as_of: dt.date
     events: str = ""  # the digest of the record's seals once this build has written it
 
@@ -169,12 +171,14 @@ def _resealed(edition: Edition, seals: Mapping[Key, tuple[str, ...]], keys: Set[
     the record, in its row of the data files."""
     if not keys:
         return edition
-    releases, rows = list(edition.releases), list(edition.rows)
+    releases = list(edition.releases)
+    rows = None if edition.rows is None else list(edition.rows)
     for i, r in enumerate(releases):
         key = ReleaseKey(r.publication.id, r.scheduled)
         if key in keys and key in seals and r.seal != seals[key][-1]:
             releases[i] = replace(r, seal=seals[key][-1])
-            rows[i] = json_rows([releases[i]])[0]
+            if rows is not None:
+                rows[i] = json_rows([releases[i]])[0]
     return replace(edition, releases=releases, rows=rows)
 
 
@@ -234,22 +238,24 @@ def fingerprint(schedules: str | Path, period: Period | None) -> str:
     digest = hashlib.sha256(f"{period}|{version('holidays')}".encode())
     files = [(path.name, path) for path in sorted(Path(schedules).glob("*.toml"))]
     for name, path in files + program_files():
-        digest.update(name.encode() + b"\0" + _contents(path) + b"\0")
+        digest.update(name.encode() + b"\0")
+        for piece in _contents(path):  # a whole government's record is not copied
+            digest.update(piece)
+        digest.update(b"\0")
     return digest.hexdigest()
 
 
-def _contents(path: Path) -> bytes:
+def _contents(path: Path) -> list[bytes | memoryview]:
     """A file's bytes, or a mark when it is not read (a FIFO, a folder, too large): NUL is in
     no TOML file, so the digest matches no earlier build, and loading says what is wrong."""
     try:  # the record grows with every announcement: it has no limit
         data = read_regular(path, None if path.name == RECORD_FILE else FILE_LIMIT)
     except (Refused, OSError) as error:
-        return b"\0\1" + str(error).encode()
+        return [b"\0\1" + str(error).encode()]
     if path.name != RECORD_FILE:
-        return data
+        return [data]
     # The day of the last build is not an input: a quiet day's build moves it on.
-    return published_masked(data.decode("utf-8", "surrogateescape")).encode(
-        "utf-8", "surrogateescape")  # fmt: skip
+    return published_masked_pieces(data)
 
 
 def _state(folder: Path, names: list[str]) -> dict[str, list[int]] | None:

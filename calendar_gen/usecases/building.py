@@ -108,7 +108,7 @@ class Held:
 
     programme: Programme  # its record holding the releases kept as they were shown
     releases: list[Release]
-    rows: list[str]  # releases.json's rows of them, made once
+    rows: list[str] | None  # releases.json's rows of them, made once; None: not needed
     shown: list[Announcement]  # provisional releases shown, now kept in the record
     since: dt.date | None  # the day the last build into the folder took as today
     showings: list[ShownRow]  # the record's new [[shown]] rows
@@ -165,6 +165,7 @@ def hold(
     release shown as provisional that the calendar would now leave out is kept as shown."""
     from calendar_gen.pages import json_rows
     from calendar_gen.promise import check_promises, kept_as_shown, newly_shown, read_published
+    from calendar_gen.readback import exists
     from calendar_gen.releases import calendar, too_many
     from calendar_gen.site import as_sealed
 
@@ -173,15 +174,18 @@ def hold(
     since = _last_built(programme, folder, as_of)
     # Each sealed as the record will be before its row is made, so the rows are made once.
     releases = as_sealed(programme, calendar(programme, as_of, through))
-    rows = json_rows(releases)
     source = Path(published)
-    seen = read_published(source, set(rows))  # first: it says best what is wrong with one
+    # Made to leave out the rows published as they are; with nothing published (a first
+    # build, a new folder) each is made as it is written, never all held at once.
+    made = exists(source)
+    rows = json_rows(releases) if made else None
+    seen = read_published(source, set(rows or ()))  # first: it says best what is wrong with one
     _held_to_the_record(programme, source)
     if shown := kept_as_shown(seen, releases, programme, as_of):
         programme = replace(programme, announcements={
             **programme.announcements, **{a.key: a for a in shown}})  # fmt: skip
         releases = as_sealed(programme, calendar(programme, as_of, through))
-        rows = json_rows(releases)
+        rows = json_rows(releases) if made else None
     check_promises(seen, releases, source, since or as_of, as_of)
     if programme.seals.taken_out:  # with no release named by the promise check
         raise ScheduleError([programme.seals.taken_out])
@@ -190,9 +194,9 @@ def hold(
     # the releases' SEQUENCE and DTSTAMP.
     if showings := newly_shown(releases, seen, programme, as_of):
         programme = replace(programme, shown=fold_shown(showings, programme.shown))
-        releases, rows = [], []  # a whole government's: gone before the new are made
+        releases, rows = [], None  # a whole government's: gone before the new are made
         releases = as_sealed(programme, calendar(programme, as_of, through))
-        rows = json_rows(releases)
+        rows = json_rows(releases) if made else None
     return Held(programme, releases, rows, shown, since, showings)
 
 
