@@ -35,7 +35,7 @@ import sys
 import calendar_gen.publishing.site as site
 def broken(*args, **kwargs):
     raise ZeroDivisionError("injected fault in render_index")
-site.render_index = broken
+site.index_pieces = broken
 from calendar_gen.cli import main
 sys.argv[0] = "calendar-gen"
 main()

@@ -231,16 +231,32 @@ def render_events(
     language: Language = Language.EN,
 ) -> list[str]:  # fmt: skip
     """Each release as one VEVENT of `variant`, folded and CRLF-terminated; with a URL when
-    the page's address `page` is known, and a VALARM at `reminder` in the reminder variant.
+    the page's address `page` is known, and a VALARM at `reminder` in the reminder variant."""
+    return list(map("".join, event_pieces(releases, tzid, variant, page=page,
+                                          reminder=reminder, language=language)))  # fmt: skip
+
+
+END_EVENT = "END:VEVENT\r\n"
+
+
+def event_pieces(
+    releases: Iterable[Release], tzid: str, variant: Variant = Variant.TIMED, *,
+    page: str | None = None, reminder: dt.time | None = None,
+    language: Language = Language.EN,
+) -> list[tuple[str, ...]]:  # fmt: skip
+    """render_events' events, each as the pieces that make it up.
 
     Thousands of releases share a publication and a status, and hundreds a start or a
-    revision day, so their lines are made once; the fixed lines never need folding.
+    revision day, so their lines are made once, and held once: a whole government's events
+    of a variant, joined, would be 200 MB; the fixed lines never need folding.
     """
     details: dict[tuple[object, ...], str] = {}
     stamps: dict[dt.datetime, str] = {}
     starts: dict[tuple[dt.datetime, Precision], str] = {}
-    alarms: dict[tuple[object, ...], str] = {}
-    events = []
+    triggers: dict[tuple[object, ...], str] = {}
+    alarm_ends: dict[tuple[object, ...], str] = {}
+    sequences: dict[int, str] = {}
+    events: list[tuple[str, ...]] = []
     for r in releases:
         when = (r.start, r.precision)
         key = (id(r.publication), id(r.topic), r.status, r.changes, r.start.hour, r.start.minute,
@@ -252,18 +268,23 @@ def render_events(
             stamps[r.revised] = f"DTSTAMP:{stamp}\r\nLAST-MODIFIED:{stamp}\r\n"
         if when not in starts:
             starts[when] = _times(r, tzid, variant)
+        if r.sequence not in sequences:
+            sequences[r.sequence] = (
+                f"SEQUENCE:{r.sequence}\r\nTRANSP:TRANSPARENT\r\nCLASS:PUBLIC\r\n"
+            )
         url = fold(f"URL:{event_url(r, page)}") if page else ""
-        alarm = ""
+        alarm, end = "", END_EVENT  # the event's alarm before its end, in the reminder variant
         if variant is Variant.REMINDER and reminder and r.status.comes_out:
-            at = (*key, r.date, r.publication.rule.region)
-            if at not in alarms:
-                alarms[at] = _alarm(r, reminder, tzid, language)
-            alarm = alarms[at]
-        events.append(
-            f"BEGIN:VEVENT\r\n{fold(f'UID:{r.uid}')}{stamps[r.revised]}{starts[when]}"
-            f"{details[key]}SEQUENCE:{r.sequence}\r\nTRANSP:TRANSPARENT\r\nCLASS:PUBLIC\r\n"
-            f"{url}{alarm}END:VEVENT\r\n"
-        )
+            # Its trigger is one of a few hundred, its text its publication's and status's.
+            at = (r.date, r.start, r.precision, r.publication.rule.region)
+            if at not in triggers:
+                triggers[at] = _trigger(r, reminder, tzid)
+            if key not in alarm_ends:
+                alarm_ends[key] = _alarm_end(r, language)
+            alarm, end = triggers[at], alarm_ends[key]
+        events.append((f"BEGIN:VEVENT\r\n{fold(f'UID:{r.uid}')}", stamps[r.revised],
+                       starts[when], details[key], sequences[r.sequence], url, alarm,
+                       end))  # fmt: skip
     return events
 
 
@@ -274,9 +295,10 @@ def reminder_day(release: Release) -> dt.date:
     return previous_working_day(first - dt.timedelta(days=1), release.publication.rule.region)
 
 
-def _alarm(release: Release, at: dt.time, tzid: str, language: Language) -> str:
-    """One VALARM at `at` UK time on the reminder day, as a trigger before the event's start
-    (RFC 5545 3.8.6.3), the form every client reads; a trigger at a moment is not."""
+def _trigger(release: Release, at: dt.time, tzid: str) -> str:
+    """A VALARM's first lines, at `at` UK time on the reminder day, as a trigger before the
+    event's start (RFC 5545 3.8.6.3), the form every client reads; a trigger at a moment is
+    not."""
     day = reminder_day(release)
     if release.precision is Precision.EXACT:
         # An instant: exact hours and minutes (no days, whose length a clock change alters).
@@ -287,11 +309,13 @@ def _alarm(release: Release, at: dt.time, tzid: str, language: Language) -> str:
         first = release.precision.span(release.date)[0]
         minutes = (first - day).days * 1440 - at.hour * 60 - at.minute
         trigger = _duration(*divmod(minutes, 1440))
+    return f"BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:{trigger}\r\n"
+
+
+def _alarm_end(release: Release, language: Language) -> str:
+    """The rest of a VALARM after its trigger, saying what comes out, and the event's end."""
     text = escape_text(event_title(release, language=language), multiline=False)
-    return (
-        f"BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:{trigger}\r\n"
-        f"{fold(f'DESCRIPTION{_tag(language)}:{text}')}END:VALARM\r\n"
-    )
+    return f"{fold(f'DESCRIPTION{_tag(language)}:{text}')}END:VALARM\r\n{END_EVENT}"
 
 
 def _duration(days: int, minutes: int) -> str:
@@ -326,6 +350,18 @@ def calendar_chunks(
 ) -> list[str]:  # fmt: skip
     """A VCALENDAR as pieces to write one after another: its header, events and end.
     `about`: its RFC 7986 URL (the page), SOURCE (its own address) and COLOR."""
+    header = calendar_header(name, description, timezone, about, language)
+    return [header, *events, END_CALENDAR]
+
+
+END_CALENDAR = "END:VCALENDAR\r\n"
+
+
+def calendar_header(
+    name: str, description: str, timezone: str, about: tuple[str, str, str] | None = None,
+    language: Language = Language.EN,
+) -> str:  # fmt: skip
+    """The lines of a VCALENDAR before its events, folded."""
     tag = _tag(language)  # RFC 7986 5.1, 5.2
     header = [
         "BEGIN:VCALENDAR",
@@ -346,7 +382,7 @@ def calendar_chunks(
             header += [f"URL;VALUE=URI:{page}", f"SOURCE;VALUE=URI:{source}"]
         header.append(f"COLOR:{colour}")
     header += VTIMEZONES[timezone]
-    return ["".join(fold(line) for line in header), *events, "END:VCALENDAR\r\n"]
+    return "".join(fold(line) for line in header)
 
 
 def render_calendar(name: str, description: str, releases: Iterable[Release], timezone: str) -> str:
@@ -525,6 +561,9 @@ def feed_chunks(
     return feeds
 
 
+EVENTS_A_WRITE = 256
+
+
 def _group(
     programme: Programme, releases: list[Release], period: Period, bases: list[Feed],
     variant: Variant,
@@ -533,21 +572,25 @@ def _group(
     zone, publications = programme.timezone, bool(programme.publication_feeds)
     language = bases[0].language
     page = page_address(programme, language)
-    held: list[tuple[list[str], dict[str, list[str]]]] = []
+    held: list[tuple[list[tuple[str, ...]], dict[str, list[tuple[str, ...]]]]] = []
 
     def chunks(feed: Feed, last: bool) -> Iterator[str]:
         if not held:
-            events = render_events(releases, zone, variant, page=page,
-                                   reminder=programme.reminder, language=language)  # fmt: skip
+            events = event_pieces(releases, zone, variant, page=page,
+                                  reminder=programme.reminder, language=language)  # fmt: skip
             held.append((events, sorted_by_feed(releases, events, publications)))
         events, by_feed = held[0]
         if last:
             held.clear()
         name, description = _naming(programme, feed, period)
         source = f"{programme.feed_url}/{feed.name}" if programme.feed_url else ""
-        about = (page or "", source, feed.colour)
-        yield from calendar_chunks(name, description, feed.pick(by_feed, events), zone, about,
-                                   language)  # fmt: skip
+        yield calendar_header(name, description, zone, (page or "", source, feed.colour),
+                              language)  # fmt: skip
+        picked = feed.pick(by_feed, events)
+        # Joined a few hundred at a time: one write each, and no feed's text held whole.
+        for start in range(0, len(picked), EVENTS_A_WRITE):
+            yield "".join([piece for e in picked[start : start + EVENTS_A_WRITE] for piece in e])
+        yield END_CALENDAR
 
     feeds = [replace(base, variant=variant) for base in bases]
     return [(f.name, chunks(f, n == len(feeds) - 1)) for n, f in enumerate(feeds)]

@@ -23,7 +23,7 @@ from calendar_gen.publishing.feeds import statistics_of
 from calendar_gen.publishing.glance import year_at_a_glance
 from calendar_gen.publishing.news import ATOM, anchor, last_updated
 from calendar_gen.publishing.structured import json_ld
-from calendar_gen.publishing.subscribing import cancellations, feed_groups
+from calendar_gen.publishing.subscribing import cancellations, feed_group_pieces
 
 # A page is for reading: a whole government's calendar lists the thousand releases from the
 # day of the build on and the 250 before, and leaves the rest to releases.csv.
@@ -264,11 +264,18 @@ def render_index(
     `as_of` matters only for a calendar too long to list whole: the browser, not the build,
     works out which releases are upcoming, so rebuilding never changes the page.
     """
+    return "".join(index_pieces(programme, releases, period, as_of, digest, events, lang))
+
+
+def index_pieces(
+    programme: Programme, releases: list[Release], period: Period, as_of: dt.date,
+    digest: str = "", events: str = "", lang: Language = Language.EN,
+) -> Iterator[str]:  # fmt: skip
+    """render_index's text in pieces, made as they are written: a whole government's feed
+    list is tens of megabytes, never held whole."""
     w = PAGE_WORDS[lang]
     atom = f'<a href="{lang.file(ATOM)}">{lang.file(ATOM)}</a>'
-    data = w.data.format(csv='<a href="releases.csv">releases.csv</a>',
-                         json='<a href="releases.json">releases.json</a>')  # fmt: skip
-    return f"""{_head(programme, _shown(releases, as_of), period, lang)}
+    yield f"""{_head(programme, _shown(releases, as_of), period, lang)}
 <body>
 <a class="skip" href="#releases">{w.skip}</a>
 <header>{_languages(programme, lang)[1]}
@@ -279,7 +286,11 @@ def render_index(
 <h2 id="subscribe">{w.subscribe}</h2>
 <p>{w.subscribe_help.format(atom=atom, reminders=_reminders(programme, lang))}</p>
 <p id="cancellations">{cancellations(lang)}</p>
-{feed_groups(programme, releases, lang)}
+"""
+    yield from feed_group_pieces(programme, releases, lang)
+    data = w.data.format(csv='<a href="releases.csv">releases.csv</a>',
+                         json='<a href="releases.json">releases.json</a>')  # fmt: skip
+    yield f"""
 <p id="copied" class="vh" role="status"></p>
 {year_at_a_glance(_shown(releases, as_of), period.first, lang)}
 <h2 id="releases" tabindex="-1">{w.releases}</h2>
@@ -361,8 +372,12 @@ def csv_lines(releases: list[Release], *, byte_order_mark: bool = False) -> Iter
 def json_rows(releases: list[Release]) -> list[str]:
     """Each release's row of releases.json: json.dumps(release.as_dict()) exactly (the tests
     hold it to that), built from the parts its publication's releases share."""
+    return list(each_json_row(releases))
+
+
+def each_json_row(releases: list[Release]) -> Iterator[str]:
+    """json_rows one at a time: a whole government's are 200 MB, not held unless needed."""
     shared: dict[tuple[int, int], tuple[str, str]] = {}
-    rows = []
     for r in releases:
         p = r.publication
         if (key := (id(p), id(r.topic))) not in shared:
@@ -370,22 +385,21 @@ def json_rows(releases: list[Release]) -> list[str]:
             shared[key] = (f"{head}, ", f', "description": {_json(p.description)}, "history": ')
         head, tail = shared[key]
         history = _json(r.history()) if r.changes else "[]"
-        rows.append(f"{head}{_OCCURRENCE_JSON.format(*occurrence_values(r))}{tail}{history}}}")
-    return rows
+        yield f"{head}{_OCCURRENCE_JSON.format(*occurrence_values(r))}{tail}{history}}}"
 
 
 def json_lines(releases: list[Release], rows: list[str] | None = None) -> Iterator[str]:
     """releases.json piece by piece: a list with one release per line.
 
-    `rows` are the releases' json_rows, when a build has made them already.
+    `rows` are the releases' json_rows, when a build has made them already; else each is
+    made as it is written.
     """
-    rows = json_rows(releases) if rows is None else rows
-    if not rows:
+    if not releases:
         yield "[]\n"
         return
     yield "[\n"
-    last = len(rows) - 1
-    for number, row in enumerate(rows):
+    last = len(releases) - 1
+    for number, row in enumerate(each_json_row(releases) if rows is None else rows):
         yield f"  {row}\n" if number == last else f"  {row},\n"
     yield "]\n"
 

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence, Set
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
 from enum import Enum
 from functools import cached_property, lru_cache
@@ -30,9 +30,9 @@ from calendar_gen.programme.files import Refused, read_regular
 from calendar_gen.programme.schedule import FILE_LIMIT
 from calendar_gen.publishing.feeds import feed_chunks, feed_list, languages
 from calendar_gen.publishing.news import ATOM, render_atom
-from calendar_gen.publishing.pages import csv_lines, json_lines, json_rows, render_index
+from calendar_gen.publishing.pages import csv_lines, index_pieces, json_lines, json_rows
 from calendar_gen.record.seals import events_digest, row_seals, sealed
-from calendar_gen.workspace.edits import published_masked, record_pieces
+from calendar_gen.workspace.edits import published_masked_pieces, record_pieces
 from calendar_gen.workspace.output import Content
 from calendar_gen.workspace.readback import (
     DATA_LIMIT,
@@ -53,7 +53,9 @@ class Edition:
     programme: Programme
     period: Period
     releases: list[Release]
-    rows: list[str]  # the releases' rows of releases.json (pages.json_rows), made once
+    # The releases' rows of releases.json (pages.json_rows), when the build made them to
+    # compare with the last; None: each is made as it is written.
+    rows: list[str] | None
     as_of: dt.date
     events: str = ""  # the digest of the record's seals once this build has written it
 
@@ -116,7 +118,8 @@ class Output(Enum):
             case Output.FEEDS:
                 return feed_chunks(e.programme, e.releases, e.period)
             case Output.INDEX:  # and index.cy.html, for a programme with Welsh
-                return [(lang.file(self.value), render_index(e.programme, e.releases, e.period,
+                # Made as it is written, after the feeds have let their events go.
+                return [(lang.file(self.value), index_pieces(e.programme, e.releases, e.period,
                                                              e.as_of, e.digest, e.events, lang))
                         for lang in languages(e.programme)]  # fmt: skip
             case Output.CSV:
@@ -125,12 +128,12 @@ class Output(Enum):
                 return [(lang.file(self.value), render_atom(e.programme, e.releases, lang))
                         for lang in languages(e.programme)]  # fmt: skip
             case Output.FEED_LIST:
-                return [(self.value, _feed_list(e.programme))]
+                return [(self.value, _feed_list(e.programme))]  # made as it is written
             case _:
                 assert_never(self)
 
 
-def _feed_list(programme: Programme) -> str:
+def _feed_list(programme: Programme) -> Iterator[str]:
     """feeds.json: each feed's file, title, what it holds, its variant, its language and its
     address; the Welsh feeds too, which a tool offering Welsh subscribers would otherwise
     have to guess the names of."""
@@ -138,7 +141,7 @@ def _feed_list(programme: Programme) -> str:
     feeds = [{"name": f.name, "title": f.title, "holds": f.key, "variant": f.variant.value,
               "language": f.language.value, "address": base + f.name}
              for lang in languages(programme) for f in feed_list(programme, lang)]  # fmt: skip
-    return json.dumps(feeds, indent=1, ensure_ascii=False) + "\n"
+    yield json.dumps(feeds, indent=1, ensure_ascii=False) + "\n"
 
 
 def outputs(
@@ -175,12 +178,14 @@ def _resealed(edition: Edition, seals: Mapping[Key, tuple[str, ...]], keys: Set[
     the record, in its row of the data files."""
     if not keys:
         return edition
-    releases, rows = list(edition.releases), list(edition.rows)
+    releases = list(edition.releases)
+    rows = None if edition.rows is None else list(edition.rows)
     for i, r in enumerate(releases):
         key = ReleaseKey(r.publication.id, r.scheduled)
         if key in keys and key in seals and r.seal != seals[key][-1]:
             releases[i] = replace(r, seal=seals[key][-1])
-            rows[i] = json_rows([releases[i]])[0]
+            if rows is not None:
+                rows[i] = json_rows([releases[i]])[0]
     return replace(edition, releases=releases, rows=rows)
 
 
@@ -241,7 +246,10 @@ def fingerprint(schedules: str | Path, period: Period | None) -> str:
     digest = hashlib.sha256(f"{period}|{holidays}".encode())
     files = [(path.name, path) for path in sorted(Path(schedules).glob("*.toml"))]
     for name, path in files:
-        digest.update(name.encode() + b"\0" + _contents(path) + b"\0")
+        digest.update(name.encode() + b"\0")
+        for piece in _contents(path):  # a whole government's record is not copied
+            digest.update(piece)
+        digest.update(b"\0")
     for named in program:
         digest.update(named)
     return digest.hexdigest()
@@ -252,22 +260,21 @@ def _program() -> tuple[str, tuple[bytes, ...]]:
     """The holiday tables' version, and each program file's name and bytes as the
     fingerprint takes them: read once a run, though a build asks twice (about 20 ms)."""
     return version("holidays"), tuple(
-        name.encode() + b"\0" + _contents(path) + b"\0" for name, path in program_files()
+        b"".join([name.encode(), b"\0", *_contents(path), b"\0"]) for name, path in program_files()
     )
 
 
-def _contents(path: Path) -> bytes:
+def _contents(path: Path) -> list[bytes | memoryview]:
     """A file's bytes, or a mark when it is not read (a FIFO, a folder, too large): NUL is in
     no TOML file, so the digest matches no earlier build, and loading says what is wrong."""
     try:  # the record grows with every announcement: it has no limit
         data = read_regular(path, None if path.name == RECORD_FILE else FILE_LIMIT)
     except (Refused, OSError) as error:
-        return b"\0\1" + str(error).encode()
+        return [b"\0\1" + str(error).encode()]
     if path.name != RECORD_FILE:
-        return data
+        return [data]
     # The day of the last build is not an input: a quiet day's build moves it on.
-    return published_masked(data.decode("utf-8", "surrogateescape")).encode(
-        "utf-8", "surrogateescape")  # fmt: skip
+    return published_masked_pieces(data)
 
 
 def _state(folder: Path, names: list[str]) -> dict[str, list[int]] | None:

@@ -3,6 +3,7 @@ links for Google Calendar, Outlook and Apple Calendar, and what each does with a
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from enum import Enum
 from html import escape
@@ -129,18 +130,32 @@ def _feed_item(programme: Programme, feed: Feed, total: int) -> str:
 
 def feed_groups(programme: Programme, releases: list[Release], lang: Language = Language.EN) -> str:
     """Every feed with its count, in groups: all and the topics open, the rest folded."""
+    return "".join(feed_group_pieces(programme, releases, lang))
+
+
+NEWLINE = "\n"  # between groups, not before the first
+
+
+def feed_group_pieces(
+    programme: Programme, releases: list[Release], lang: Language = Language.EN
+) -> Iterator[str]:
+    """feed_groups' text a feed at a time: a whole government's is tens of megabytes."""
     coming = [r for r in releases if r.status.comes_out]
     by_feed = sorted_by_feed(coming, coming)
-    groups: dict[Group, list[str]] = {}
+    groups: dict[Group, list[Feed]] = {}
     for feed in feed_bases(programme, lang):
-        item = _feed_item(programme, feed, len(feed.pick(by_feed, coming)))
-        groups.setdefault(Group.of(feed), []).append(item)
-    return "\n".join(
-        f'<details class="feeds"{" open" if group is Group.ALL else ""}>'
-        f"<summary>{group.label(lang)} ({_feeds(len(items), lang)})</summary>\n"
-        f'<ul class="feeds">\n' + "\n".join(items) + "\n</ul></details>"
-        for group, items in groups.items()
-    )
+        groups.setdefault(Group.of(feed), []).append(feed)
+    for number, (group, feeds) in enumerate(groups.items()):
+        opened = " open" if group is Group.ALL else ""
+        yield (
+            f'{"" if not number else NEWLINE}<details class="feeds"{opened}>'
+            f"<summary>{group.label(lang)} ({_feeds(len(feeds), lang)})</summary>\n"
+            '<ul class="feeds">\n'
+        )
+        for n, feed in enumerate(feeds):
+            item = _feed_item(programme, feed, len(feed.pick(by_feed, coming)))
+            yield f"\n{item}" if n else item
+        yield "\n</ul></details>"
 
 
 def _feeds(n: int, lang: Language) -> str:

@@ -210,14 +210,17 @@ def broken_promises(
 ) -> list[str]:
     """Each release published as confirmed or cancelled (by a build as of `since`) that
     `releases` (as of `as_of`) would change silently, or change after it was out."""
+    if not published:  # a first build: a whole government's releases are not indexed
+        return []
     now = {r.uid: r for r in releases}
-    by_slot = {(r.publication.id, str(r.scheduled)): r for r in releases}
+    by_slot: dict[tuple[str, str], Release] = {}  # made only if a UID is missing
     found = []
     for old in published:
         if old.status not in KEPT:
             continue
         where, new = f"{old.id} {old.month}", now.get(old.uid)
         if new is None:
+            by_slot = by_slot or {(r.publication.id, str(r.scheduled)): r for r in releases}
             other = by_slot.get((old.id, old.month))
             hint = f" (its UID is now {other.uid}: put uid_domain back)" if other else ""
             found.append(f"{where}: published as {old}, but nothing gives it now{hint}")

@@ -7,7 +7,7 @@ all at once: the record, the outputs, and the manifest that lets an unchanged re
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -108,7 +108,7 @@ class Held:
 
     programme: Programme  # its record holding the releases kept as they were shown
     releases: list[Release]
-    rows: list[str]  # releases.json's rows of them, made once
+    rows: list[str] | None  # releases.json's rows of them, made once; None: not needed
     shown: list[Announcement]  # provisional releases shown, now kept in the record
     since: dt.date | None  # the day the last build into the folder took as today
     showings: list[ShownRow]  # the record's new [[shown]] rows
@@ -172,21 +172,25 @@ def hold(
         newly_shown,
         read_published,
     )
+    from calendar_gen.workspace.readback import exists
 
     if why := too_many(programme, as_of, through):
         raise CalendarGenError(why)
     since = _last_built(programme, folder, as_of)
     # Each sealed as the record will be before its row is made, so the rows are made once.
     releases = as_sealed(programme, calendar(programme, as_of, through))
-    rows = json_rows(releases)
     source = Path(published)
-    seen = read_published(source, set(rows))  # first: it says best what is wrong with one
+    # Made to leave out the rows published as they are; with nothing published (a first
+    # build, a new folder) each is made as it is written, never all held at once.
+    made = exists(source)
+    rows = json_rows(releases) if made else None
+    seen = read_published(source, set(rows or ()))  # first: it says best what is wrong with one
     _held_to_the_record(programme, source)
     if shown := kept_as_shown(seen, releases, programme, as_of):
         programme = replace(programme, announcements={
             **programme.announcements, **{a.key: a for a in shown}})  # fmt: skip
         releases = as_sealed(programme, calendar(programme, as_of, through))
-        rows = json_rows(releases)
+        rows = json_rows(releases) if made else None
     check_promises(seen, releases, source, since or as_of, as_of)
     if programme.seals.taken_out:  # with no release named by the promise check
         raise ScheduleError([programme.seals.taken_out])
@@ -195,9 +199,9 @@ def hold(
     # the releases' SEQUENCE and DTSTAMP.
     if showings := newly_shown(releases, seen, programme, as_of):
         programme = replace(programme, shown=fold_shown(showings, programme.shown))
-        releases, rows = [], []  # a whole government's: gone before the new are made
+        releases, rows = [], None  # a whole government's: gone before the new are made
         releases = as_sealed(programme, calendar(programme, as_of, through))
-        rows = json_rows(releases)
+        rows = json_rows(releases) if made else None
     return Held(programme, releases, rows, shown, since, showings)
 
 
@@ -291,7 +295,7 @@ def commit(
     kept = {programme.record_path, *inputs}
     names = [path.name for path, _ in files if path.parent == folder and path not in kept]
     stale = stale_files(folder, set(names))  # read before the manifest is written anew
-    changed = [path for path in publish(files, journal) if path not in kept]
+    changed = [path for path in publish(_handed_over(files), journal) if path not in kept]
     # A feed no longer built is taken away, not left frozen for its subscribers with no
     # further change; killed before the manifest is written, the next build takes it.
     for path in stale:
@@ -303,6 +307,14 @@ def commit(
             "as_of": as_of.isoformat(), "quiet_until": quiet.isoformat()}  # fmt: skip
     publish([(folder / MANIFEST, note_build(folder, digest, names, said))])
     return changed
+
+
+def _handed_over(files: list[tuple[Path, Content]]) -> Iterator[tuple[Path, Content]]:
+    """Each of `files`, taken out of the list as it is given: the record's pieces and each
+    feed's events go once written, not at the end of the build."""
+    files.reverse()
+    while files:
+        yield files.pop()
 
 
 def _summary(

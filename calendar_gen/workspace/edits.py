@@ -169,14 +169,20 @@ def moved_on(text: str, as_of: dt.date) -> str | None:
     )
 
 
-def published_masked(text: str) -> str:
-    """The record's text with its [published] last day and seal left out: what a build's
-    fingerprint reads, so a day with nothing to publish leaves the next one to skip too."""
-    found = _PUBLISHED.search(text)
+# _PUBLISHED on the record's bytes: the pattern is ASCII, which no UTF-8 character holds.
+_PUBLISHED_BYTES = re.compile(_PUBLISHED.pattern.encode(), re.M)
+
+
+def published_masked_pieces(data: bytes) -> list[bytes | memoryview]:
+    """The record's bytes with its [published] last day and seal left out, in pieces of
+    them: what a build's fingerprint reads, so a day with nothing to publish leaves the next
+    one to skip too. A whole government's record is read for every build: never copied."""
+    found = _PUBLISHED_BYTES.search(data)
     if found is None:
-        return text
-    table = re.sub(r"^(last|seal) = .*$", r"\1 = ?", found.group(0), flags=re.M)
-    return text[: found.start()] + table + text[found.end() :]
+        return [data]
+    table = re.sub(rb"^(last|seal) = .*$", rb"\1 = ?", found.group(0), flags=re.M)
+    view = memoryview(data)
+    return [view[: found.start()], table, view[found.end() :]]
 
 
 def _published_fields(builds: Builds) -> list[tuple[str, Any]]:
