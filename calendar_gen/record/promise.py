@@ -4,7 +4,9 @@ with a reason, made before the release was out and dated no later than today.
 
 A build holds what it is about to publish against what was published last (the previous
 releases.json, or all.ics when that is missing or holds less) and refuses, naming each
-release, when a promise would be broken.
+release, when a promise would be broken. It refuses too a build dated before the last one,
+a releases.json other than the one the record says the last build wrote, and a change dated
+after the build's today.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from calendar_gen.domain.model import (
 from calendar_gen.domain.releases import Release
 from calendar_gen.domain.slots import parse_slot
 from calendar_gen.domain.texts import long_date
-from calendar_gen.errors import PromiseError
+from calendar_gen.errors import CalendarGenError, Problem, PromiseError, ScheduleError
 from calendar_gen.workspace.readback import DATA_LIMIT, exists, loads, opened, read_back
 
 KEPT = tuple(s.value for s in Status if s.promised)  # the statuses that are a promise
@@ -275,3 +277,61 @@ def check_promises(
             f"back what {RECORD_FILE} held for them (from version control), then record the "
             "change with calendar-gen move, cancel or reinstate, which keep the reason."
         )
+
+
+def last_built(programme: Programme, folder: Path, as_of: dt.date) -> dt.date | None:
+    """The day the last build took as today, by the record and by the folder; refused if
+    `as_of` is before it: a build then could change what subscribers have already seen."""
+    from calendar_gen.publishing.site import last_as_of
+
+    recorded = programme.builds.last if programme.builds else None
+    built = last_as_of(folder)
+    says = (
+        (recorded, f"{programme.record_path} says the last build ([published] last) was"),
+        (built, f"{folder}/ was last built"),
+    )
+    for since, where in says:
+        if since and as_of < since:
+            raise CalendarGenError(
+                f"{where} as of {since}: a build as of {as_of}, before it, could change what "
+                f"subscribers have already seen. The past stays as it happened: build as of "
+                f"{since} or later."
+            )
+    return max((d for d in (recorded, built) if d), default=None)
+
+
+def held_to_the_record(programme: Programme, source: Path) -> None:
+    """Refuse to hold the build to a releases.json other than the one the record says the
+    last build wrote: a stale or edited copy would let a promise be broken unseen."""
+    from calendar_gen.publishing.site import file_digest
+
+    builds = programme.builds
+    if builds is None or not builds.releases or not exists(source):
+        return
+    if (found := file_digest(source)) is not None and found != builds.releases:
+        raise PromiseError(
+            f"{source} is not the releases.json the last build (as of {builds.last}) wrote: "
+            f"{programme.record_path} keeps its digest ({builds.releases[:15]}...), and this "
+            f"file's is {found[:15]}.... Hold the build to the one it wrote: build into the "
+            "folder it wrote, or name that file with --published FILE (it is also on the "
+            "published site)."
+        )
+
+
+def made_by_today(programme: Programme, as_of: dt.date) -> None:
+    """Refuse to seal a change dated after the build's today: it is dated the day it is made.
+    (A record no build has sealed, such as the shipped one, holds a whole year's history,
+    and what a build sealed of it stays accepted: a build never refuses what one wrote.)"""
+    shown = str(programme.record_path)
+    if not (programme.builds and programme.builds.events):
+        return
+    sealed = programme.seals.by_key  # the entry's seal, then its changes', in order
+    if late := [(a, c) for a in programme.announcements.values()
+                for n, c in enumerate(a.changes, 2)
+                if c.on > as_of and len(sealed.get(a.key, ())) < n]:  # fmt: skip
+        raise ScheduleError([
+            Problem(shown, f"the {c.action.value} change of {a.month} is dated {c.on}, after "
+                           f"today ({as_of}): a change is dated the day it is made. Build as of "
+                           f"{c.on} or later, or put back what calendar-gen wrote", a.id)
+            for a, c in late[:10]
+        ])  # fmt: skip

@@ -23,7 +23,7 @@ from calendar_gen.domain.model import (
 )
 from calendar_gen.domain.releases import Release, quiet_until, rule_conflicts, to_announce
 from calendar_gen.domain.texts import plural
-from calendar_gen.errors import CalendarGenError, Problem, PromiseError, ScheduleError
+from calendar_gen.errors import CalendarGenError, ScheduleError
 from calendar_gen.findings import Finding
 from calendar_gen.programme.schedule import load_programme
 from calendar_gen.reports import BuildReport, Format
@@ -168,7 +168,10 @@ def hold(
     from calendar_gen.publishing.site import as_sealed
     from calendar_gen.record.promise import (
         check_promises,
+        held_to_the_record,
         kept_as_shown,
+        last_built,
+        made_by_today,
         newly_shown,
         read_published,
     )
@@ -176,7 +179,7 @@ def hold(
 
     if why := too_many(programme, as_of, through):
         raise CalendarGenError(why)
-    since = _last_built(programme, folder, as_of)
+    since = last_built(programme, folder, as_of)
     # Each sealed as the record will be before its row is made, so the rows are made once.
     releases = as_sealed(programme, calendar(programme, as_of, through))
     source = Path(published)
@@ -185,7 +188,7 @@ def hold(
     made = exists(source)
     rows = json_rows(releases) if made else None
     seen = read_published(source, set(rows or ()))  # first: it says best what is wrong with one
-    _held_to_the_record(programme, source)
+    held_to_the_record(programme, source)
     if shown := kept_as_shown(seen, releases, programme, as_of):
         programme = replace(programme, announcements={
             **programme.announcements, **{a.key: a for a in shown}})  # fmt: skip
@@ -194,7 +197,7 @@ def hold(
     check_promises(seen, releases, source, since or as_of, as_of)
     if programme.seals.taken_out:  # with no release named by the promise check
         raise ScheduleError([programme.seals.taken_out])
-    _made_by_today(programme, as_of)
+    made_by_today(programme, as_of)
     # What it shows at a day (or time) it was not shown at before is in the record, and in
     # the releases' SEQUENCE and DTSTAMP.
     if showings := newly_shown(releases, seen, programme, as_of):
@@ -203,65 +206,6 @@ def hold(
         releases = as_sealed(programme, calendar(programme, as_of, through))
         rows = json_rows(releases) if made else None
     return Held(programme, releases, rows, shown, since, showings)
-
-
-def _last_built(programme: Programme, folder: Path, as_of: dt.date) -> dt.date | None:
-    """The day the last build took as today, by the record and by the folder; refused if
-    `as_of` is before it: a build then could change what subscribers have already seen."""
-    from calendar_gen.publishing.site import last_as_of
-
-    recorded = programme.builds.last if programme.builds else None
-    built = last_as_of(folder)
-    says = (
-        (recorded, f"{programme.record_path} says the last build ([published] last) was"),
-        (built, f"{folder}/ was last built"),
-    )
-    for since, where in says:
-        if since and as_of < since:
-            raise CalendarGenError(
-                f"{where} as of {since}: a build as of {as_of}, before it, could change what "
-                f"subscribers have already seen. The past stays as it happened: build as of "
-                f"{since} or later."
-            )
-    return max((d for d in (recorded, built) if d), default=None)
-
-
-def _held_to_the_record(programme: Programme, source: Path) -> None:
-    """Refuse to hold the build to a releases.json other than the one the record says the
-    last build wrote: a stale or edited copy would let a promise be broken unseen."""
-    from calendar_gen.publishing.site import file_digest
-    from calendar_gen.workspace.readback import exists
-
-    builds = programme.builds
-    if builds is None or not builds.releases or not exists(source):
-        return
-    if (found := file_digest(source)) is not None and found != builds.releases:
-        raise PromiseError(
-            f"{source} is not the releases.json the last build (as of {builds.last}) wrote: "
-            f"{programme.record_path} keeps its digest ({builds.releases[:15]}...), and this "
-            f"file's is {found[:15]}.... Hold the build to the one it wrote: build into the "
-            "folder it wrote, or name that file with --published FILE (it is also on the "
-            "published site)."
-        )
-
-
-def _made_by_today(programme: Programme, as_of: dt.date) -> None:
-    """Refuse to seal a change dated after the build's today: it is dated the day it is made.
-    (A record no build has sealed, such as the shipped one, holds a whole year's history,
-    and what a build sealed of it stays accepted: a build never refuses what one wrote.)"""
-    shown = str(programme.record_path)
-    if not (programme.builds and programme.builds.events):
-        return
-    sealed = programme.seals.by_key  # the entry's seal, then its changes', in order
-    if late := [(a, c) for a in programme.announcements.values()
-                for n, c in enumerate(a.changes, 2)
-                if c.on > as_of and len(sealed.get(a.key, ())) < n]:  # fmt: skip
-        raise ScheduleError([
-            Problem(shown, f"the {c.action.value} change of {a.month} is dated {c.on}, after "
-                           f"today ({as_of}): a change is dated the day it is made. Build as of "
-                           f"{c.on} or later, or put back what calendar-gen wrote", a.id)
-            for a, c in late[:10]
-        ])  # fmt: skip
 
 
 def render(
