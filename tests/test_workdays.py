@@ -159,3 +159,47 @@ def test_the_uk_module_loaded_alone_gives_what_the_whole_package_gives():
     assert "ENG 2022-09-19 State Funeral of Queen Elizabeth II" in ours  # a one-off, by hand
     assert modules == "holidays.countries.united_kingdom"
     assert len(everything.split()) > 200  # the package's own way loads every country
+
+
+FIRST_LOOKUPS_AT_ONCE = """
+import threading
+from calendar_gen.domain.workdays import nation_holidays
+start, found, failed = threading.Barrier(8), [], []
+def look():
+    start.wait()
+    try:
+        found.append(dict(nation_holidays("ENG", 2026)))
+    except Exception as error:
+        failed.append(repr(error))
+threads = [threading.Thread(target=look) for _ in range(8)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(len(found), failed[:1])
+print(sorted(map(str, found[0])))
+"""
+
+
+def test_first_lookups_in_several_threads_at_once_each_get_the_tables():
+    # The Python API may be called from threads: the UK module is loaded by hand, outside
+    # Python's import lock, so eight first lookups together must each wait for it to be made.
+    # (Without the loader's own lock, six or seven of the eight raised AttributeError.)
+    result = subprocess.run([sys.executable, "-c", FIRST_LOOKUPS_AT_ONCE],
+                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    counted, days = result.stdout.splitlines()
+    assert counted == "8 []"
+    # England's 2026 bank holidays, from GOV.UK's list: New Year's Day, Good Friday 3 April,
+    # Easter Monday 6 April, 4 and 25 May, 31 August, Christmas Day, and Boxing Day, a
+    # Saturday (the 26th, a weekend day anyway) with its substitute on Monday the 28th.
+    assert days == str(["2026-01-01", "2026-04-03", "2026-04-06", "2026-05-04", "2026-05-25",
+                        "2026-08-31", "2026-12-25", "2026-12-26", "2026-12-28"])  # fmt: skip
+
+
+def test_a_year_of_bank_holidays_cannot_be_changed_by_its_caller():
+    from calendar_gen.domain.workdays import nation_holidays
+
+    with pytest.raises(TypeError):
+        nation_holidays("SCT", 2015)[dt.date(2015, 1, 5)] = "a holiday of my own"  # type: ignore[index]
+    assert dt.date(2015, 1, 5) not in nation_holidays("SCT", 2015)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import sys
+import threading
 from collections.abc import Mapping
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from calendar_gen.domain.texts import Named
@@ -60,6 +62,7 @@ class Roll(StrEnum):
 
 
 UK_MODULE = "holidays.countries.united_kingdom"
+_LOADING = threading.Lock()
 
 
 @lru_cache(maxsize=1)
@@ -70,6 +73,13 @@ def _united_kingdom() -> Any:
     package finds this module and the same class."""
     import holidays  # imported here, not at the top: --help and bad input need no tables
 
+    # Held while the module runs: Python's import lock, which this loader goes around, would
+    # make a second thread wait rather than read a module half made.
+    with _LOADING:
+        return _loaded(holidays)
+
+
+def _loaded(holidays: Any) -> Any:
     if UK_MODULE in sys.modules:
         return sys.modules[UK_MODULE].UnitedKingdom
     path = Path(holidays.__file__).parent / "countries" / "united_kingdom.py"
@@ -90,8 +100,9 @@ def _united_kingdom() -> Any:
 def nation_holidays(nation: str, year: int) -> Mapping[dt.date, str]:
     """A UK nation's bank holidays in `year` (`nation` its subdivision code, like "SCT"), as
     `holidays.country_holidays("GB", subdiv=nation, years=year)` gives them."""
-    # A plain copy: the package's own mapping adds any other year a lookup asks about.
-    return dict(_united_kingdom()(subdiv=nation, years=year))
+    # A copy no caller can change, shared by every lookup of the year: the package's own
+    # mapping adds any other year a lookup asks about.
+    return MappingProxyType(dict(_united_kingdom()(subdiv=nation, years=year)))
 
 
 @lru_cache(maxsize=1024)  # regions x years: bounded by the calendar's reach

@@ -147,8 +147,8 @@ def _feed_list(programme: Programme) -> Iterator[str]:
 def outputs(
     edition: Edition, folder: Path, announce: list[Announcement], shown: Sequence[ShownRow] = ()
 ) -> list[tuple[Path, Content]]:
-    """Every file a build writes, rendered before any is written, so an error in one names it
-    and writes nothing. The record comes first: a build stopped half-way never loses an
+    """Every file a build writes; the page, feeds.json and the feeds are made as each is
+    staged, and none is renamed into place until all are, so an error in one writes nothing. The record comes first: a build stopped half-way never loses an
     announcement."""
     programme = edition.programme
     before = programme.builds

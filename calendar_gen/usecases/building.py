@@ -211,7 +211,8 @@ def hold(
 def render(
     held: Held, folder: Path, as_of: dt.date, announce: list[Announcement]
 ) -> list[tuple[Path, Content]]:
-    """Every file of the build, the record's additions first, rendered before any is written."""
+    """Every file of the build, the record's additions first: the large ones made as each is
+    staged, and none renamed into place until all are."""
     from calendar_gen.publishing.site import Edition, outputs
 
     remove_leftovers(folder)
