@@ -148,8 +148,8 @@ def outputs(
     edition: Edition, folder: Path, announce: list[Announcement], shown: Sequence[ShownRow] = ()
 ) -> list[tuple[Path, Content]]:
     """Every file a build writes; the page, feeds.json and the feeds are made as each is
-    staged, and none is renamed into place until all are, so an error in one writes nothing. The record comes first: a build stopped half-way never loses an
-    announcement."""
+    staged, and none is renamed into place until all are, so an error in one writes nothing.
+    The record comes first: a build stopped half-way never loses an announcement."""
     programme = edition.programme
     before = programme.builds
     # Every event the record holds is sealed as this build publishes it.
