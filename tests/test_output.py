@@ -3,6 +3,7 @@
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -219,3 +220,62 @@ def test_a_journal_of_ours_finishes_every_rename_it_noted(tmp_path):
     assert (folder / "record.toml").read_text() == "new record"
     assert (feeds / "all.ics").read_text() == "new feed"
     assert not (folder / ".calendar-gen-journal.json").exists()
+
+
+def _watch_writes(monkeypatch: pytest.MonkeyPatch, fail_on: int | None = None) -> list[str]:
+    """What publish asks of the disk, in order: each sync, fsync and rename; the
+    `fail_on`th fsync fails as a disk that cannot write would."""
+    done: list[str] = []
+    real_sync, real_fsync, real_replace = os.sync, os.fsync, os.replace
+
+    def sync() -> None:
+        done.append("sync")
+        real_sync()
+
+    def fsync(fd: int) -> None:
+        done.append("fsync")
+        if done.count("fsync") == fail_on:
+            raise OSError(5, "Input/output error")
+        real_fsync(fd)
+
+    def replace(source: str | Path, target: str | Path) -> None:
+        done.append("rename")
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "sync", sync)
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    return done
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="sync(2) waits on Linux only")
+def test_many_files_are_flushed_at_once_and_each_still_synced_before_any_rename(
+    tmp_path, monkeypatch
+):
+    done = _watch_writes(monkeypatch)
+    files = [(tmp_path / f"feed-{n}.ics", f"feed {n}\n") for n in range(20)]
+    publish(files)
+    files_synced = done.index("rename")
+    assert done[:files_synced] == ["sync"] + ["fsync"] * 20
+    assert done[files_synced:].count("rename") == 20
+    assert [(path, path.read_text()) for path, _ in files] == files
+
+
+def test_a_few_files_are_synced_one_by_one(tmp_path, monkeypatch):
+    done = _watch_writes(monkeypatch)
+    publish([(tmp_path / "a.json", "{}\n"), (tmp_path / "b.json", "[]\n")])
+    assert done[:3] == ["fsync", "fsync", "rename"] and "sync" not in done
+
+
+def test_a_write_the_disk_fails_names_its_file_and_changes_nothing(tmp_path, monkeypatch):
+    kept = {f"feed-{n}.ics": "as published\n" for n in range(12)}
+    for name, text in kept.items():
+        (tmp_path / name).write_text(text)
+    done = _watch_writes(monkeypatch, fail_on=5)
+    with pytest.raises(OutputError) as refused:
+        publish([(tmp_path / name, "changed\n") for name in kept])
+    assert done.count("fsync") == 5 and "rename" not in done  # it reached the failing write
+    assert str(refused.value) == (
+        f"{tmp_path / 'feed-4.ics'}: cannot be written: Input/output error; nothing was changed"
+    )
+    assert {p.name: p.read_text() for p in tmp_path.iterdir()} == kept
