@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from helpers import PROGRAMME, SHIPPED, write_schedules
 
+from calendar_gen.domain.history import ReleaseKey
 from calendar_gen.domain.model import Period, Precision, Status
 from calendar_gen.domain.releases import calendar, expand, suspensions
 from calendar_gen.programme.schedule import load_programme
@@ -327,3 +328,18 @@ def test_a_release_is_announced_to_the_month_only_until_it_is_confirmed(tmp_path
     assert (found[D(2014, 5, 15)].status, found[D(2014, 5, 15)].precision) == (
         Status.PROVISIONAL, Precision.MONTH)  # fmt: skip
     assert found[D(2014, 5, 15)].announced == "May 2014"
+
+
+@pytest.mark.parametrize("as_of", ["2014-04-01", "2014-09-30", "2015-03-01"])
+@pytest.mark.parametrize("every", [1, 3, 7])
+@pytest.mark.parametrize("folder", ["shipped_schedules", "shipped_rules"])
+def test_a_calendar_of_some_keys_is_those_releases_of_the_whole(request, folder, as_of, every):
+    programme = load_programme(request.getfixturevalue(folder))
+    day = dt.date.fromisoformat(as_of)
+    whole = calendar(programme, day)
+    keys = {ReleaseKey(r.publication.id, r.scheduled) for r in whole[::every]}
+    keys.add(ReleaseKey("no-such-publication", whole[0].scheduled))  # asks for nothing
+    some = calendar(programme, day, only=keys)
+    assert some == whole[::every]
+    # From the record, and from the rules alone:
+    assert any(r.announcement for r in some) is (folder == "shipped_schedules")

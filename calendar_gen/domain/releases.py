@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Set
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -199,10 +200,17 @@ def _slots(publication: Publication, months: list[YearMonth]) -> int:
     )
 
 
-def calendar(programme: Programme, as_of: dt.date, through: Period | None = None) -> list[Release]:
+def calendar(
+    programme: Programme,
+    as_of: dt.date,
+    through: Period | None = None,
+    *,
+    only: Set[ReleaseKey] | None = None,
+) -> list[Release]:
     """What a build publishes: every release of the window from `as_of` on, and every
-    announced one. A release already past that was never announced is left out: the past is
-    only what was announced, and a new programme does not claim last spring's releases."""
+    announced one (`only`: those of them with these keys). A release already past that was
+    never announced is left out: the past is only what was announced, and a new programme
+    does not claim last spring's releases."""
     first, last = window(programme, as_of, through)
     count = (last.year - first.year) * 12 + last.month - first.month + 1
     months = [first.plus(n) for n in range(max(count, 0))]
@@ -210,7 +218,7 @@ def calendar(programme: Programme, as_of: dt.date, through: Period | None = None
     floor = min(first.first_day, programme.period.holding(as_of).start)
     releases = [
         r
-        for r in _collect(programme, months, as_of, floor, every_announced=True)
+        for r in _collect(programme, months, as_of, floor, every_announced=True, only=only)
         if r.announcement or r.date >= as_of
     ]
     releases.sort(key=lambda r: (r.start, r.topic.slug, r.publication.id))
@@ -261,20 +269,25 @@ def _collect(
     floor: dt.date,
     *,
     every_announced: bool,
+    only: Set[ReleaseKey] | None = None,
 ) -> list[Release]:
     """The releases the rules schedule in `months`, and those the record holds: in those
-    months, or every one of them with `every_announced`."""
+    months, or every one of them with `every_announced`; `only`: those with these keys."""
     releases: list[Release] = []
+    ids = None if only is None else {key.publication for key in only}
     for topic in programme.topics:
         for publication in topic.publications:
+            if ids is not None and publication.id not in ids:
+                continue
             slots: list[tuple[Slot, dt.date | None]] = [
                 found for month in months for found in publication.rule.slots_in(month)
-            ]
+                if only is None or ReleaseKey(publication.id, found[0]) in only
+            ]  # fmt: skip
             releases += _releases(programme, topic, publication, slots, as_of, floor)
     seen = {(r.publication.id, r.scheduled) for r in releases}
     inside = set(months)
     where = {p.id: (t, p) for t in programme.topics for p in t.publications}
-    for key in programme.announcements:
+    for key in programme.announcements if only is None else only & programme.announcements.keys():
         if key in seen or not (every_announced or YearMonth.of(key[1].first_day) in inside):
             continue
         topic, publication = where[key[0]]

@@ -202,10 +202,24 @@ def hold(
     # the releases' SEQUENCE and DTSTAMP.
     if showings := newly_shown(releases, seen, programme, as_of):
         programme = replace(programme, shown=fold_shown(showings, programme.shown))
-        releases, rows = [], None  # a whole government's: gone before the new are made
-        releases = as_sealed(programme, calendar(programme, as_of, through))
-        rows = json_rows(releases) if made else None
+        keys = {s.key for row in showings for s in row.releases}
+        _remade(releases, rows, as_sealed(programme, calendar(programme, as_of, through,
+                                                              only=keys)))  # fmt: skip
     return Held(programme, releases, rows, shown, since, showings)
+
+
+def _remade(releases: list[Release], rows: list[str] | None, remade: list[Release]) -> None:
+    """Put each of `remade` in its place in `releases` (and its row in `rows`): a showing
+    changes a release's revision, never its day, so the order stays."""
+    from calendar_gen.domain.history import ReleaseKey
+    from calendar_gen.publishing.pages import json_rows
+
+    fresh = {ReleaseKey(r.publication.id, r.scheduled): r for r in remade}
+    for i, r in enumerate(releases):
+        if (new := fresh.get(ReleaseKey(r.publication.id, r.scheduled))) is not None:
+            releases[i] = new
+            if rows is not None:
+                rows[i] = json_rows([new])[0]
 
 
 def render(
