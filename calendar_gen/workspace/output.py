@@ -62,9 +62,10 @@ def _sync(path: Path) -> None:
 
 def _sync_staged(staged: list[tuple[Path, Path]]) -> None:
     """Make every staged file durable before any is renamed into place."""
-    # Linux's sync(2) returns once every dirty page is written (man 2 sync, NOTES): one
-    # flush for a build's 30,000 feeds. It reports no error, so each file's fsync still
-    # runs, with little left to write, and says whether its writes failed.
+    # Linux's sync(2) returns once every dirty page is written ("since version 1.3.20 Linux
+    # does actually wait": man 2 sync, https://litux.nl/man/htmlman2/sync.2.html): one flush
+    # for a build's 30,000 feeds. It reports no error, so each file's fsync still runs, with
+    # little left to write, and says whether its writes failed.
     if len(staged) > _ONE_BY_ONE and sys.platform == "linux":
         os.sync()
     for path, temp in staged:
