@@ -6,6 +6,10 @@ BIN := $(VENV)/bin
 # calendar-gen's own dependencies, the test tool chain is ten times their size.
 INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
+# Tests keep their compiled modules: with PYTHONDONTWRITEBYTECODE set (as some machines set it),
+# each run rewrote every test module's asserts again (6 s of collection a worker), and each
+# real calendar-gen process the tests start compiled the package again.
+unexport PYTHONDONTWRITEBYTECODE
 # Which interpreter a Python is, and its version: a .venv made by another one is made again.
 IDENTITY := import os, sys; print(os.path.realpath(sys.executable), sys.version_info[:2])
 

@@ -104,7 +104,11 @@ def test_a_named_calendar_from_the_web_names_both_sides(tmp_path, web):
             "'file:///etc/passwd' is not allowed",
         ),
         ("/big.ics", "is more than 20,000 bytes, too large for a calendar"),
-        ("/silent", "cannot be fetched: no complete answer within 2 seconds"),
+        pytest.param(
+            "/silent",
+            "cannot be fetched: no complete answer within 2 seconds",
+            marks=pytest.mark.slow,
+        ),  # waits out its time limit
     ],
 )
 def test_a_calendar_that_cannot_be_fetched_is_a_clear_error(tmp_path, web, monkeypatch, path,
@@ -309,6 +313,7 @@ def clashes_process(tmp_path, *args, script=QUICK):
     return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=60)
 
 
+@pytest.mark.slow  # waits out its time limits on purpose
 @pytest.mark.parametrize("path", sorted(DRIPPED))
 def test_a_server_dripping_its_answer_cannot_stretch_the_time_limit(tmp_path, dripping, path):
     url = f"http://127.0.0.1:{dripping.server_address[1]}{path}"

@@ -234,6 +234,7 @@ def test_a_saved_answer_is_read_like_the_api(tmp_path, api):
     assert api.asked == []
 
 
+@pytest.mark.slow  # waits out its time limits on purpose
 def test_a_slow_server_cannot_stretch_the_time_for_all_pages(tmp_path, api, monkeypatch):
     # The first page comes at once; the second a byte every 20 ms, which would take 30 s.
     monkeypatch.setattr(calendars, "TIMEOUT", 1.5)

@@ -353,6 +353,7 @@ def test_a_connection_dropped_mid_message_leaves_the_digest_to_the_next_run(star
     assert (started / NOTE).read_bytes() == before
 
 
+@pytest.mark.slow  # waits out its time limits on purpose
 def test_a_server_that_never_answers_is_given_up_on_in_time(started):
     def silent(connection: socket.socket) -> None:
         time.sleep(4)
@@ -805,6 +806,7 @@ def test_a_confirmation_told_with_its_later_move_says_it_has_changed_since(tmp_p
     assert message.text("plain").count("It has changed since") == 1
 
 
+@pytest.mark.slow  # waits out its time limits on purpose
 def test_a_server_dripping_its_answer_is_given_up_on_within_ten_timeouts(started):
     def dripping(connection: socket.socket) -> None:
         # A byte every 0.2 s: no single read waits its 0.5 s, and the greeting never ends.

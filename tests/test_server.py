@@ -130,6 +130,7 @@ def test_access_log_and_clean_shutdown(tmp_path):
     assert "Traceback" not in served.stderr
 
 
+@pytest.mark.slow  # waits out its time limits on purpose
 def test_watch_rebuilds_when_a_schedule_changes(tmp_path):
     schedules = write_schedules(tmp_path / "schedules")
     assert run_cli("build", cwd=tmp_path).returncode == 0
@@ -279,6 +280,7 @@ def header(reply: bytes, name: str) -> str | None:
     return found[0] if found else None
 
 
+@pytest.mark.slow  # waits out its time limits on purpose
 def test_an_idle_connection_is_closed_after_the_timeout(tmp_path):
     # The client waits 8 seconds, less than the usual 10: only the 1 second set can close it.
     options = {"timeout": 1.0}
@@ -286,6 +288,7 @@ def test_an_idle_connection_is_closed_after_the_timeout(tmp_path):
         assert read_to_close(sock) == b""
 
 
+@pytest.mark.slow  # waits out its time limits on purpose
 def test_a_request_trickled_in_is_cut_off_at_the_timeout(tmp_path):
     with feed_server(tmp_path / "feeds", timeout=1.0) as (server, _), connect(server) as sock:
         sock.sendall(b"GET /all.ics HTTP/1.1\r\n")
@@ -570,6 +573,7 @@ def test_a_connection_is_closed_after_its_share_of_requests(tmp_path):
         assert read_to_close(sock) == b""
 
 
+@pytest.mark.slow  # waits out its time limits on purpose
 def test_a_connection_is_closed_after_its_lifetime(tmp_path):
     with (
         feed_server(tmp_path / "feeds", lifetime=0.5) as (server, _),
@@ -596,6 +600,7 @@ def test_keep_alive_clients_cannot_hold_every_slot(tmp_path):
                 sock.close()
 
 
+@pytest.mark.slow  # waits out its time limits on purpose
 def test_a_slow_reader_is_cut_off(tmp_path):
     feeds = tmp_path / "feeds"
     feeds.mkdir()
