@@ -333,3 +333,29 @@ def test_a_hand_written_release_record_is_checked(tmp_path, url, on, message):
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (("move", "monthly-bulletin", "2014-05-13", "2014-05-15"),
+         "monthly-bulletin on 2014-05-13 is cancelled; to bring it back: calendar-gen reinstate "
+         "monthly-bulletin 2014-05-13 --to 2014-05-15 --reason ..."),
+        (("cancel", "monthly-bulletin", "2014-05-13"),
+         "monthly-bulletin on 2014-05-13 is cancelled already"),
+        (("retime", "monthly-bulletin", "2014-05-13", "10:00"),
+         "monthly-bulletin on 2014-05-13 is cancelled"),
+    ],
+)  # fmt: skip
+def test_a_cancelled_release_refuses_what_only_a_release_to_come_can_take(tmp_path, command,
+                                                                           message):  # fmt: skip
+    write_schedules(tmp_path / "schedules")
+    build(tmp_path, "2014-04-20")
+    change(tmp_path, "cancel", "monthly-bulletin", "2014-05-13", "--reason", "x",
+           as_of="2014-04-30")  # fmt: skip
+    record = tmp_path / "schedules" / "announcements.toml"
+    before = record.read_bytes()
+    result = run_cli(*command, "--reason", "y", "--as-of", "2014-05-01", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert f"{message}\n" in result.stderr and "Traceback" not in result.stderr
+    assert record.read_bytes() == before

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Mapping
 from dataclasses import replace
 
 from calendar_gen.domain.history import Cancelled, Moved, Postponed, Reinstated, Released, Retimed
@@ -109,17 +110,21 @@ def _check_day(release: Release, new_date: dt.date) -> None:
         )
 
 
+def _refuse_if(release: Release, why: Mapping[Status, str]) -> None:
+    """Refuse a change to `release` while it is in a status `why` names, saying why."""
+    if (text := why.get(release.status)) is not None:
+        raise ChangeError(f"{release.publication.id} on {release.date} {text}")
+
+
 def move(
     programme: Programme, release: Release, new_date: dt.date, reason: str, on: dt.date
 ) -> Announcement:
     """The record entry of `release` moved to `new_date`, made on `on`, for `reason`."""
     reason = _check_reason(reason)
-    if release.status is Status.CANCELLED:
-        raise ChangeError(
-            f"{release.publication.id} on {release.date} is cancelled; to bring it back: "
-            f"calendar-gen reinstate {release.publication.id} {release.date} --to {new_date} "
-            "--reason ..."
-        )
+    _refuse_if(release, {Status.CANCELLED: (
+        f"is cancelled; to bring it back: calendar-gen reinstate {release.publication.id} "
+        f"{release.date} --to {new_date} --reason ..."
+    )})  # fmt: skip
     if new_date == release.date and release.status is not Status.POSTPONED:
         raise ChangeError(f"{release.publication.id} is on {new_date} already")
     _check_when(release, on, new_date)
@@ -131,8 +136,7 @@ def move(
 def cancel(programme: Programme, release: Release, reason: str, on: dt.date) -> Announcement:
     """The record entry of `release` cancelled on `on`, for `reason`."""
     reason = _check_reason(reason)
-    if release.status is Status.CANCELLED:
-        raise ChangeError(f"{release.publication.id} on {release.date} is cancelled already")
+    _refuse_if(release, {Status.CANCELLED: "is cancelled already"})
     _check_when(release, on)
     change = Cancelled(on, release.date, reason)
     return _entry(release).with_change(change)
@@ -160,8 +164,7 @@ def retime(
 ) -> Announcement:
     """The record entry of `release` released at `time` instead, changed on `on`, for `reason`."""
     reason = _check_reason(reason)
-    if release.status is Status.CANCELLED:
-        raise ChangeError(f"{release.publication.id} on {release.date} is cancelled")
+    _refuse_if(release, {Status.CANCELLED: "is cancelled"})
     if time == release.start.time():
         raise ChangeError(f"{release.publication.id} is released at {time:%H:%M} already")
     _check_when(release, on)
@@ -171,28 +174,23 @@ def retime(
 def postpone(programme: Programme, release: Release, reason: str, on: dt.date) -> Announcement:
     """The record entry of `release` postponed on `on`, for `reason`: new date to be announced."""
     reason = _check_reason(reason)
-    name = f"{release.publication.id} on {release.date}"
-    if release.status is Status.CANCELLED:
-        raise ChangeError(f"{name} is cancelled; a cancelled release can only be reinstated")
-    if release.status is Status.POSTPONED:
-        raise ChangeError(
-            f"{name} is postponed already; to give it its new date: calendar-gen move "
-            f"{release.publication.id} {release.date} NEW_DATE --reason ..."
-        )
+    _refuse_if(release, {
+        Status.CANCELLED: "is cancelled; a cancelled release can only be reinstated",
+        Status.POSTPONED: "is postponed already; to give it its new date: calendar-gen move "
+                          f"{release.publication.id} {release.date} NEW_DATE --reason ...",
+    })  # fmt: skip
     _check_when(release, on)
     return _entry(release).with_change(Postponed(on, release.date, reason))
 
 
 def released(programme: Programme, release: Release, url: str, on: dt.date) -> Announcement:
     """The record entry of `release` recorded on `on` as out on its day, linking `url`."""
+    _refuse_if(release, {
+        Status.CANCELLED: "is cancelled: it did not come out",
+        Status.POSTPONED: "is postponed; first give it the day it came out: calendar-gen move "
+                          f"{release.publication.id} {release.date} DATE --reason ...",
+    })  # fmt: skip
     name = f"{release.publication.id} on {release.date}"
-    if release.status is Status.CANCELLED:
-        raise ChangeError(f"{name} is cancelled: it did not come out")
-    if release.status is Status.POSTPONED:
-        raise ChangeError(
-            f"{name} is postponed; first give it the day it came out: calendar-gen move "
-            f"{release.publication.id} {release.date} DATE --reason ..."
-        )
     if on < release.date:
         raise ChangeError(f"{name} is not out yet (today is {on}); record it from that day on")
     if release.announcement and release.announcement.state.released:
