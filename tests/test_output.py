@@ -1,10 +1,12 @@
 """Writing files safely in folders shared with other programs: the lock and temporary files."""
 
+import ctypes
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import SHIPPED, published, run_cli, write_schedules
@@ -223,14 +225,18 @@ def test_a_journal_of_ours_finishes_every_rename_it_noted(tmp_path):
 
 
 def _watch_writes(monkeypatch: pytest.MonkeyPatch, fail_on: int | None = None) -> list[str]:
-    """What publish asks of the disk, in order: each sync, fsync and rename; the
+    """What publish asks of the disk, in order: each syncfs, fsync and rename; the
     `fail_on`th fsync fails as a disk that cannot write would."""
     done: list[str] = []
-    real_sync, real_fsync, real_replace = os.sync, os.fsync, os.replace
+    real_cdll, real_fsync, real_replace = ctypes.CDLL, os.fsync, os.replace
 
-    def sync() -> None:
-        done.append("sync")
-        real_sync()
+    class Libc:
+        def __init__(self, *args: Any, **options: Any) -> None:
+            self.real = real_cdll(*args, **options)
+
+        def syncfs(self, fd: int) -> int:
+            done.append("syncfs")
+            return self.real.syncfs(fd)
 
     def fsync(fd: int) -> None:
         done.append("fsync")
@@ -242,21 +248,21 @@ def _watch_writes(monkeypatch: pytest.MonkeyPatch, fail_on: int | None = None) -
         done.append("rename")
         real_replace(source, target)
 
-    monkeypatch.setattr(os, "sync", sync)
+    monkeypatch.setattr(ctypes, "CDLL", Libc)
     monkeypatch.setattr(os, "fsync", fsync)
     monkeypatch.setattr(os, "replace", replace)
     return done
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="sync(2) waits on Linux only")
-def test_many_files_are_flushed_at_once_and_each_still_synced_before_any_rename(
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="syncfs(2) is Linux's")
+def test_many_files_flush_their_filesystem_at_once_and_each_is_still_synced_before_any_rename(
     tmp_path, monkeypatch
 ):
     done = _watch_writes(monkeypatch)
     files = [(tmp_path / f"feed-{n}.ics", f"feed {n}\n") for n in range(20)]
     publish(files)
     files_synced = done.index("rename")
-    assert done[:files_synced] == ["sync"] + ["fsync"] * 20
+    assert done[:files_synced] == ["syncfs"] + ["fsync"] * 20  # one folder: one filesystem
     assert done[files_synced:].count("rename") == 20
     assert [(path, path.read_text()) for path, _ in files] == files
 
@@ -264,7 +270,7 @@ def test_many_files_are_flushed_at_once_and_each_still_synced_before_any_rename(
 def test_a_few_files_are_synced_one_by_one(tmp_path, monkeypatch):
     done = _watch_writes(monkeypatch)
     publish([(tmp_path / "a.json", "{}\n"), (tmp_path / "b.json", "[]\n")])
-    assert done[:3] == ["fsync", "fsync", "rename"] and "sync" not in done
+    assert done[:3] == ["fsync", "fsync", "rename"] and "syncfs" not in done
 
 
 def test_a_write_the_disk_fails_names_its_file_and_changes_nothing(tmp_path, monkeypatch):
