@@ -4,6 +4,7 @@ import calendar
 import dataclasses
 import datetime as dt
 import json
+import os
 import re
 from operator import attrgetter
 from pathlib import Path
@@ -1073,6 +1074,32 @@ def test_a_feed_no_longer_built_is_taken_away_but_no_file_anyone_else_wrote_or_t
     assert names == ours | {"mine.ics", "link.ics", "publication-after-spring-holiday.ics"}
     assert (feeds / "mine.ics").read_text() == "not calendar-gen's"
     assert {p["name"] for p in json.loads((feeds / "feeds.json").read_text())} == ours
+
+
+def test_after_a_checkout_a_feed_no_longer_built_is_still_taken_away(tmp_path):
+    """A checkout (or a copy) gives every file a new time: the manifest's digests still
+    tell the build's own files, and one edited since, its size kept, from them."""
+    two = REMINDED.split('[[publication]]\nid = "english-new-year"')[0]
+    write_schedules(tmp_path / "schedules", {"reminded": two}, PROGRAMME + 'reminder = "16:00"\n')
+    assert run_cli("build", "--as-of", "2014-04-01", cwd=tmp_path).returncode == 0
+    feeds = tmp_path / "feeds"
+    for path in feeds.iterdir():
+        os.utime(path, ns=(10**18, 10**18))  # as a checkout would, later than any build
+    # Rebuilt on the same day after the checkout: nothing to do, and nothing done.
+    again = run_cli("build", "--as-of", "2014-04-01", cwd=tmp_path)
+    assert again.returncode == 0 and again.stdout.endswith("(feeds/ unchanged)\n"), again.stdout
+    edited = feeds / "publication-after-spring-holiday.ics"
+    edited.write_text(edited.read_text().replace("SUMMARY:", "SUMMARx:", 1))
+    (tmp_path / "schedules" / "programme.toml").write_text(PROGRAMME + "publication_feeds = 0\n")
+    for path in feeds.iterdir():
+        os.utime(path, ns=(2 * 10**18, 2 * 10**18))
+    built = run_cli("build", "--as-of", "2014-04-01", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    names = {p.name for p in feeds.glob("*.ics")}
+    ours = {f"{stem}{ending}" for ending in (".ics", ".all-day.ics") for stem in
+            ("all", "reminded", "designation-official-statistics",
+             "nation-england-and-wales", "nation-scotland")}  # fmt: skip
+    assert names == ours | {edited.name}
 
 
 def test_at_501_publications_the_default_bound_names_its_setting(tmp_path):

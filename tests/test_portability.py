@@ -59,7 +59,8 @@ def _answers(runs: dict[str, subprocess.Popen[str]]) -> dict[str, dict]:
 def _manifest(feeds: Path) -> dict:
     """The build's manifest without the files' modification times, which only the clock sets."""
     manifest = json.loads((feeds / ".calendar-gen-build.json").read_text("utf-8"))
-    manifest["files"] = {name: size for name, (size, _mtime) in manifest["files"].items()}
+    files = manifest["files"].items()
+    manifest["files"] = {name: (size, digest) for name, (size, _mtime, digest) in files}
     return manifest
 
 

@@ -13,6 +13,7 @@ from functools import cached_property, lru_cache
 from importlib.metadata import version
 from importlib.resources import files
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any, assert_never
 
 from calendar_gen.domain.history import ReleaseKey
@@ -277,11 +278,38 @@ def _contents(path: Path) -> list[bytes | memoryview]:
     return published_masked_pieces(data)
 
 
-def _state(folder: Path, names: list[str]) -> dict[str, list[int]] | None:
+def _state(
+    folder: Path, names: list[str], before: Mapping[str, object]
+) -> dict[str, list[int | str | None]] | None:
+    """Each file's size, modification time and digest; the digest carried over from the
+    last manifest's `before` while the size and time are as it noted them."""
+    found: dict[str, list[int | str | None]] = {}
+    for name in names:
+        try:
+            stat = (folder / name).stat()
+        except OSError:
+            return None
+        was = before.get(name)
+        if isinstance(was, list) and len(was) == 3 and was[:2] == [stat.st_size, stat.st_mtime_ns]:
+            found[name] = was
+        else:
+            found[name] = [stat.st_size, stat.st_mtime_ns, file_digest(folder / name)]
+    return found
+
+
+def _as_left(path: Path, state: object) -> bool:
+    """Whether `path` is as the manifest's `state` of it says the last build left it: its
+    size and time, or (after a checkout or a copy, which set the time anew) its bytes."""
     try:
-        return {n: [(s := (folder / n).stat()).st_size, s.st_mtime_ns] for n in names}
+        stat = path.lstat()
     except OSError:
-        return None
+        return False
+    if not isinstance(state, list) or not S_ISREG(stat.st_mode):  # a link or a folder: not ours
+        return False
+    if state[:2] == [stat.st_size, stat.st_mtime_ns]:
+        return True
+    return (len(state) == 3 and isinstance(state[2], str) and state[0] == stat.st_size
+            and file_digest(path) == state[2])  # fmt: skip
 
 
 def previous_build(out: str | Path, digest: str, as_of: dt.date) -> dict[str, Any] | None:
@@ -300,7 +328,7 @@ def previous_build(out: str | Path, digest: str, as_of: dt.date) -> dict[str, An
     if not built <= as_of <= quiet:
         return None
     files = note.get("files")
-    if not isinstance(files, dict) or _state(folder, sorted(files)) != files:
+    if not isinstance(files, dict) or not all(_as_left(folder / n, v) for n, v in files.items()):
         return None
     return note
 
@@ -331,26 +359,22 @@ DROPPABLE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:\.all-day|\.reminder)?(?:\.c
 def stale_files(out: str | Path, names: Set[str]) -> list[Path]:
     """The files the last build into `out` wrote that this one, writing `names`, does not:
     each a feed or Welsh page, a regular file exactly as that build left it (its size and
-    time as the manifest keeps them), so a file anyone else wrote or touched stays."""
-    folder, note = Path(out), _read_note(Path(out))
+    time as the manifest keeps them, or its bytes), so a file anyone else wrote or touched
+    stays."""
+    folder, files = Path(out), _noted_files(Path(out))
+    droppable = [name for name in sorted(files) if name not in names and DROPPABLE.fullmatch(name)]
+    return [folder / name for name in droppable if _as_left(folder / name, files[name])]
+
+
+def _noted_files(folder: Path) -> dict[str, object]:
+    """The files the manifest in `folder` notes, with their states; none if it cannot say."""
+    note = _read_note(folder)
     files = note.get("files") if isinstance(note, dict) else None
-    if not isinstance(files, dict):
-        return []
-    stale = []
-    for name, state in sorted(files.items()):
-        path = folder / name
-        if name in names or not DROPPABLE.fullmatch(name) or path.is_symlink():
-            continue
-        try:
-            found = path.stat()
-        except OSError:
-            continue  # already gone
-        if path.is_file() and state == [found.st_size, found.st_mtime_ns]:
-            stale.append(path)
-    return stale
+    return files if isinstance(files, dict) else {}
 
 
 def note_build(out: str | Path, digest: str, names: list[str], said: Mapping[str, object]) -> str:
     """The manifest's text for a build that wrote `names` and said `said`."""
-    state = _state(Path(out), sorted(names)) or {}
+    folder = Path(out)
+    state = _state(folder, sorted(names), _noted_files(folder)) or {}
     return json.dumps({"fingerprint": digest, "files": state, **said}, indent=1) + "\n"
