@@ -366,3 +366,26 @@ def test_max_releases_counts_no_release_of_a_suspended_or_ended_publication(tmp_
     write_schedules(tmp_path / "schedules", {"test": MONTHLY + paused + ended},
                     PROGRAMME + "max_releases = 22\n")  # fmt: skip
     assert run_with_limit("build", "--as-of", "2014-04-01", cwd=tmp_path).returncode == 0
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["./all.ics", "//all.ics", "../outside.ics", "{outside}", "all\0.ics", ".", ""],
+    ids=["dot", "slashes", "up", "absolute", "nul", "folder", "empty"],
+)
+def test_a_manifest_naming_anything_but_a_file_of_its_folder_means_build_again(tmp_path, name):
+    """A planted manifest may name a file twice over, or outside the folder: it is no
+    build's, so the next build is a full one, and no such file is read or taken away."""
+    write_schedules(tmp_path / "schedules")
+    assert run_cli("build", "--as-of", "2014-04-01", cwd=tmp_path).returncode == 0
+    feeds, outside = tmp_path / "feeds", tmp_path / "outside.ics"
+    shutil.copy2(feeds / "all.ics", outside)  # the same bytes, size and time as all.ics
+    manifest = json.loads((tmp_path / MANIFEST).read_text())
+    name = name.format(outside=outside)
+    manifest["files"][name] = manifest["files"]["all.ics"]
+    (tmp_path / MANIFEST).write_text(json.dumps(manifest))
+    again = run_cli("build", "--as-of", "2014-04-01", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "unchanged)" not in again.stdout  # built in full: the manifest is no build's
+    assert outside.read_bytes() == (feeds / "all.ics").read_bytes()
+    assert name not in json.loads((tmp_path / MANIFEST).read_text())["files"]

@@ -285,3 +285,20 @@ def test_a_write_the_disk_fails_names_its_file_and_changes_nothing(tmp_path, mon
         f"{tmp_path / 'feed-4.ics'}: cannot be written: Input/output error; nothing was changed"
     )
     assert {p.name: p.read_text() for p in tmp_path.iterdir()} == kept
+
+
+@pytest.mark.parametrize("missing", [OSError("no libc"), AttributeError("syncfs")])
+def test_without_syncfs_each_file_is_synced_on_its_own(tmp_path, monkeypatch, missing):
+    done = _watch_writes(monkeypatch)
+
+    def no_libc(*args: Any, **options: Any) -> None:
+        done.append("libc")
+        raise missing
+
+    monkeypatch.setattr(ctypes, "CDLL", no_libc)
+    files = [(tmp_path / f"feed-{n}.ics", f"feed {n}\n") for n in range(12)]
+    publish(files)
+    assert (
+        done[: done.index("rename")] == ["libc"] * sys.platform.startswith("linux") + ["fsync"] * 12
+    )
+    assert [(path, path.read_text()) for path, _ in files] == files

@@ -302,7 +302,7 @@ def _as_left(path: Path, state: object) -> bool:
     size and time, or (after a checkout or a copy, which set the time anew) its bytes."""
     try:
         stat = path.lstat()
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in a name no build wrote
         return False
     if not isinstance(state, list) or not S_ISREG(stat.st_mode):  # a link or a folder: not ours
         return False
@@ -328,9 +328,18 @@ def previous_build(out: str | Path, digest: str, as_of: dt.date) -> dict[str, An
     if not built <= as_of <= quiet:
         return None
     files = note.get("files")
-    if not isinstance(files, dict) or not all(_as_left(folder / n, v) for n, v in files.items()):
+    if not isinstance(files, dict) or not all(map(_plain, files)):  # not a build's: build
+        return None
+    if not all(_as_left(folder / name, state) for name, state in files.items()):
         return None
     return note
+
+
+def _plain(name: object) -> bool:
+    """Whether `name` names a file in the folder itself, as a build's manifest does: no
+    path, no link out of it, and so no file read twice or outside it."""
+    return isinstance(name, str) and name == Path(name).name and name not in ("", ".", "..") \
+        and "\0" not in name  # fmt: skip
 
 
 def last_as_of(out: str | Path) -> dt.date | None:
@@ -376,5 +385,7 @@ def _noted_files(folder: Path) -> dict[str, object]:
 def note_build(out: str | Path, digest: str, names: list[str], said: Mapping[str, object]) -> str:
     """The manifest's text for a build that wrote `names` and said `said`."""
     folder = Path(out)
-    state = _state(folder, sorted(names), _noted_files(folder)) or {}
+    # None when a file cannot be looked at: no later build can then take its outputs as
+    # left as they were, and none is skipped.
+    state = _state(folder, sorted(names), _noted_files(folder))
     return json.dumps({"fingerprint": digest, "files": state, **said}, indent=1) + "\n"

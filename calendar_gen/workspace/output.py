@@ -88,7 +88,10 @@ def _flush_filesystems(folders: set[Path]) -> None:
     except (ImportError, OSError, AttributeError):  # no libc of that kind: fsync each
         return
     for folder in folders:
-        fd = os.open(folder, os.O_RDONLY)
+        try:  # a flush that cannot be made leaves the fsyncs to do it, and to say why
+            fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            continue
         try:
             syncfs(fd)
         finally:
