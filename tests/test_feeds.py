@@ -38,6 +38,7 @@ from calendar_gen.publishing.feeds import (
 )
 from calendar_gen.publishing.news import anchor
 from calendar_gen.publishing.pages import render_index
+from calendar_gen.publishing.site import MANIFEST, note_build, previous_build
 
 UTC = dt.UTC
 LONDON = ZoneInfo("Europe/London")
@@ -1141,3 +1142,15 @@ def test_a_moved_and_retimed_release_has_its_alarm_moved_and_one_sequence_everyw
         assert "TRIGGER:-PT18H\r\n" in second
         # Friday 31 October 09:30 GMT, the same time of day a week on: Thursday 30 at 16:00.
         assert "TRIGGER:-PT17H30M\r\n" in third
+
+
+def test_a_manifest_of_files_that_cannot_be_looked_at_lets_no_build_be_skipped(tmp_path):
+    (tmp_path / "all.ics").write_text("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    said = {"as_of": "2014-04-01", "quiet_until": "2014-04-30"}
+    # Gone between being written and being noted: the note says nothing of the files.
+    text = note_build(tmp_path, "inputs", ["all.ics", "gone.ics"], said)
+    assert json.loads(text)["files"] is None
+    (tmp_path / MANIFEST).write_text(text)
+    assert previous_build(tmp_path, "inputs", dt.date(2014, 4, 2)) is None
+    (tmp_path / MANIFEST).write_text(note_build(tmp_path, "inputs", ["all.ics"], said))
+    assert previous_build(tmp_path, "inputs", dt.date(2014, 4, 2)) is not None
