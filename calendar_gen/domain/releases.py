@@ -287,8 +287,10 @@ def _collect(
     seen = {(r.publication.id, r.scheduled) for r in releases}
     inside = set(months)
     where = {p.id: (t, p) for t in programme.topics for p in t.publications}
-    for key in programme.announcements if only is None else only & programme.announcements.keys():
+    for key in programme.announcements:  # in the record's order, `only` or not: ties stay
         if key in seen or not (every_announced or YearMonth.of(key[1].first_day) in inside):
+            continue
+        if only is not None and key not in only:
             continue
         topic, publication = where[key[0]]
         slot = [(key[1], publication.rule.nominal(key[1]))]
