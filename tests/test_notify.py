@@ -631,6 +631,17 @@ def test_a_cafile_with_no_certificate_is_refused_before_anything_is_noted(starte
     assert (started / NOTE).read_bytes() == before
 
 
+def test_a_cafile_for_plain_text_is_refused_before_anything_is_noted(started):
+    before = (started / NOTE).read_bytes()
+    refused = run_cli(*notify_args(1, "--cafile", "ca.pem"), cwd=started)  # --tls none
+    assert (refused.returncode, refused.stdout) == (2, "")
+    assert (
+        "--cafile ca.pem: --tls none sends in plain text, with no certificate to check; "
+        "leave --cafile (and CALENDAR_GEN_SMTP_CAFILE) out, or use --tls starttls or tls"
+    ) in " ".join(refused.stderr.split())
+    assert (started / NOTE).read_bytes() == before
+
+
 def test_resend_and_mark_need_a_last_digest(tmp_path):
     root = programme(tmp_path)
     for step in ("--resend-last", "--mark-last-sent"):

@@ -59,9 +59,11 @@ def loopback(host: str) -> bool:
         return False
 
 
-def context(server: Server) -> ssl.SSLContext:
+def context(server: Server) -> ssl.SSLContext | None:
     """Verification on, always: with --cafile, against those authorities only; an error
-    naming the file when it holds none."""
+    naming the file when it holds none. None for plain text, which never upgrades."""
+    if server.security is Security.NONE:  # not the system's authorities loaded: 50 ms
+        return None
     try:
         return ssl.create_default_context(cafile=server.cafile)
     except (OSError, ssl.SSLError) as error:
@@ -71,7 +73,7 @@ def context(server: Server) -> ssl.SSLContext:
         ) from None
 
 
-def _client(server: Server, tls: ssl.SSLContext) -> smtplib.SMTP:
+def _client(server: Server, tls: ssl.SSLContext | None) -> smtplib.SMTP:
     """Not yet connected, so that the deadline covers the greeting too."""
     if server.security is Security.TLS:
         smtp: smtplib.SMTP = smtplib.SMTP_SSL(timeout=server.timeout, context=tls)
@@ -105,7 +107,7 @@ class Deadline:
         return _why(error)
 
 
-def _upgrade(smtp: smtplib.SMTP, server: Server, tls: ssl.SSLContext) -> None:
+def _upgrade(smtp: smtplib.SMTP, server: Server, tls: ssl.SSLContext | None) -> None:
     """STARTTLS where asked for (RFC 3207), never a fall back to plain text."""
     match server.security:
         case Security.STARTTLS:

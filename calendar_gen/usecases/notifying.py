@@ -84,8 +84,11 @@ def _refuse_settings(server: Server, addresses: Addresses, since: dt.date | None
         problems.append(f"--tls none sends in plain text, so only to a server on this machine "
                         f"(127.0.0.1, ::1, localhost), not {server.host}; use --tls starttls "
                         "or --tls tls")  # fmt: skip
-    if server.security is not Security.NONE:
-        context(server)  # a --cafile that holds no certificate: before anything is noted
+    if server.security is Security.NONE and server.cafile:
+        problems.append(f"--cafile {server.cafile}: --tls none sends in plain text, with no "
+                        "certificate to check; leave --cafile (and CALENDAR_GEN_SMTP_CAFILE) "
+                        "out, or use --tls starttls or tls")  # fmt: skip
+    context(server)  # a --cafile that holds no certificate: before anything is noted
     if since is not None and step not in (NotifyStep.ALL, NotifyStep.PREPARE):
         problems.append(f"--since starts a list's first digest; it does not go with --{step}")
     if found := [p for p in problems if p]:
