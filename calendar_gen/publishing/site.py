@@ -177,17 +177,27 @@ def outputs(
 def _resealed(edition: Edition, seals: Mapping[Key, tuple[str, ...]], keys: Set[Key]) -> Edition:
     """The edition with the latest seal of each release in `keys`, as this build writes
     the record, in its row of the data files."""
-    if not keys:
+    if not keys:  # most daily builds: a whole government's releases not gone through
         return edition
-    releases = list(edition.releases)
-    rows = None if edition.rows is None else list(edition.rows)
-    for i, r in enumerate(releases):
-        key = ReleaseKey(r.publication.id, r.scheduled)
-        if key in keys and key in seals and r.seal != seals[key][-1]:
-            releases[i] = replace(r, seal=seals[key][-1])
-            if rows is not None:
-                rows[i] = json_rows([releases[i]])[0]
+    resealed = [replace(r, seal=seals[key][-1]) for r in edition.releases
+                if (key := ReleaseKey(r.publication.id, r.scheduled)) in keys and key in seals
+                and r.seal != seals[key][-1]]  # fmt: skip
+    if not resealed:
+        return edition
+    releases, rows = list(edition.releases), None if edition.rows is None else list(edition.rows)
+    put_in_place(releases, rows, resealed)
     return replace(edition, releases=releases, rows=rows)
+
+
+def put_in_place(releases: list[Release], rows: list[str] | None, remade: list[Release]) -> None:
+    """Put each of `remade` in its place in `releases` (and its row in `rows`), by key: a
+    showing changes a release's revision, never its day, so the order stays."""
+    fresh = {ReleaseKey(r.publication.id, r.scheduled): r for r in remade}
+    for i, r in enumerate(releases):
+        if (new := fresh.get(ReleaseKey(r.publication.id, r.scheduled))) is not None:
+            releases[i] = new
+            if rows is not None:
+                rows[i] = json_rows([new])[0]
 
 
 def as_sealed(programme: Programme, releases: list[Release]) -> list[Release]:
@@ -365,27 +375,34 @@ DROPPABLE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:\.all-day|\.reminder)?(?:\.c
                        r"|index\.cy\.html|changes\.cy\.atom")  # fmt: skip
 
 
-def stale_files(out: str | Path, names: Set[str]) -> list[Path]:
+def stale_files(out: str | Path, names: Set[str], noted: Mapping[str, object]) -> list[Path]:
     """The files the last build into `out` wrote that this one, writing `names`, does not:
     each a feed or Welsh page, a regular file exactly as that build left it (its size and
     time as the manifest keeps them, or its bytes), so a file anyone else wrote or touched
-    stays."""
-    folder, files = Path(out), _noted_files(Path(out))
-    droppable = [name for name in sorted(files) if name not in names and DROPPABLE.fullmatch(name)]
-    return [folder / name for name in droppable if _as_left(folder / name, files[name])]
+    stays. `noted`: the files its manifest notes (noted_files)."""
+    folder = Path(out)
+    droppable = [name for name in sorted(noted) if name not in names and DROPPABLE.fullmatch(name)]
+    return [folder / name for name in droppable if _as_left(folder / name, noted[name])]
 
 
-def _noted_files(folder: Path) -> dict[str, object]:
+def noted_files(folder: Path) -> dict[str, object]:
     """The files the manifest in `folder` notes, with their states; none if it cannot say."""
     note = _read_note(folder)
     files = note.get("files") if isinstance(note, dict) else None
     return files if isinstance(files, dict) else {}
 
 
-def note_build(out: str | Path, digest: str, names: list[str], said: Mapping[str, object]) -> str:
-    """The manifest's text for a build that wrote `names` and said `said`."""
+def note_build(
+    out: str | Path,
+    digest: str,
+    names: list[str],
+    said: Mapping[str, object],
+    noted: Mapping[str, object] | None = None,
+) -> str:
+    """The manifest's text for a build that wrote `names` and said `said`; `noted`: the
+    files the last manifest noted, whose digests it carries over (default: read them)."""
     folder = Path(out)
     # None when a file cannot be looked at: no later build can then take its outputs as
     # left as they were, and none is skipped.
-    state = _state(folder, sorted(names), _noted_files(folder))
+    state = _state(folder, sorted(names), noted_files(folder) if noted is None else noted)
     return json.dumps({"fingerprint": digest, "files": state, **said}, indent=1) + "\n"

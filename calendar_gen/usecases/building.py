@@ -165,7 +165,7 @@ def hold(
     release shown as provisional that the calendar would now leave out is kept as shown."""
     from calendar_gen.domain.releases import calendar, too_many
     from calendar_gen.publishing.pages import json_rows
-    from calendar_gen.publishing.site import as_sealed
+    from calendar_gen.publishing.site import as_sealed, put_in_place
     from calendar_gen.record.promise import (
         check_promises,
         held_to_the_record,
@@ -203,23 +203,9 @@ def hold(
     if showings := newly_shown(releases, seen, programme, as_of):
         programme = replace(programme, shown=fold_shown(showings, programme.shown))
         keys = {s.key for row in showings for s in row.releases}
-        _remade(releases, rows, as_sealed(programme, calendar(programme, as_of, through,
-                                                              only=keys)))  # fmt: skip
+        put_in_place(releases, rows, as_sealed(programme, calendar(programme, as_of, through,
+                                                                   only=keys)))  # fmt: skip
     return Held(programme, releases, rows, shown, since, showings)
-
-
-def _remade(releases: list[Release], rows: list[str] | None, remade: list[Release]) -> None:
-    """Put each of `remade` in its place in `releases` (and its row in `rows`): a showing
-    changes a release's revision, never its day, so the order stays."""
-    from calendar_gen.domain.history import ReleaseKey
-    from calendar_gen.publishing.pages import json_rows
-
-    fresh = {ReleaseKey(r.publication.id, r.scheduled): r for r in remade}
-    for i, r in enumerate(releases):
-        if (new := fresh.get(ReleaseKey(r.publication.id, r.scheduled))) is not None:
-            releases[i] = new
-            if rows is not None:
-                rows[i] = json_rows([new])[0]
 
 
 def render(
@@ -248,12 +234,15 @@ def commit(
     """Write `files` all or nothing, then the manifest (with `quiet`, the last day a build
     publishes just the same); the outputs that changed, not the record or the `inputs`
     written with them."""
-    from calendar_gen.publishing.site import MANIFEST, fingerprint, note_build, stale_files
+    from calendar_gen.publishing import site
+    from calendar_gen.publishing.site import MANIFEST, fingerprint
 
     journal = Path(programme.folder) / JOURNAL  # a kill among the renames: the next run ends them
     kept = {programme.record_path, *inputs}
     names = [path.name for path, _ in files if path.parent == folder and path not in kept]
-    stale = stale_files(folder, set(names))  # read before the manifest is written anew
+    # The last manifest, read once: what it noted but this build does not write goes.
+    noted = site.noted_files(folder)
+    stale = site.stale_files(folder, set(names), noted)
     changed = [path for path in publish(_handed_over(files), journal) if path not in kept]
     # A feed no longer built is taken away, not left frozen for its subscribers with no
     # further change; killed before the manifest is written, the next build takes it.
@@ -264,7 +253,7 @@ def commit(
     digest = fingerprint(programme.folder, through)
     said = {"summary": report.summary, "warnings": [w.as_dict() for w in report.warnings],
             "as_of": as_of.isoformat(), "quiet_until": quiet.isoformat()}  # fmt: skip
-    publish([(folder / MANIFEST, note_build(folder, digest, names, said))])
+    publish([(folder / MANIFEST, site.note_build(folder, digest, names, said, noted))])
     return changed
 
 
