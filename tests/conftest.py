@@ -36,6 +36,19 @@ def pytest_report_header() -> str:
     return f"hypothesis profile: {settings.get_current_profile_name()}"
 
 
+# A refusal case runs in this process in the working lane, and in a real process too (its
+# start-up is most of a case's time) in the full suite: either is stopped should it hang.
+@pytest.fixture(
+    params=[helpers.in_process_with_limit,
+            pytest.param(helpers.process_with_limit, marks=pytest.mark.slow)],
+    ids=["in-process", "real-process"],
+)  # fmt: skip
+def run_limited(request: pytest.FixtureRequest) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """The command, run with a time limit: in this process, or in a real one."""
+    runner: Callable[..., subprocess.CompletedProcess[str]] = request.param
+    return runner
+
+
 @dataclass(frozen=True)
 class Site:
     """A folder holding schedules/ and the feeds/ a build made of them."""

@@ -249,6 +249,28 @@ def run_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProc
     )
 
 
+def in_process_with_limit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The command in this process, as run_cli runs it, stopped (and the test failed) should
+    it hang on what it reads: a SIGALRM breaks even a blocking open of a FIFO."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise TimeoutError(f"calendar-gen {' '.join(args)} still running after 20 s")
+
+    before = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, 20)
+    try:
+        return run_cli(*args, cwd=cwd)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+
+
+def process_with_limit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The real command, killed (and the test failed) should it hang on what it reads."""
+    return subprocess.run([sys.executable, "-m", "calendar_gen", *args], cwd=cwd, text=True,
+                          capture_output=True, timeout=60)  # fmt: skip
+
+
 @dataclass
 class Served:
     """A running `calendar-gen serve`; what it printed is filled in once it has stopped."""

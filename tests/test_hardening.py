@@ -99,6 +99,7 @@ def test_a_build_killed_at_any_moment_leaves_each_file_old_or_new(states):
     assert not [p for p in (work / "feeds").iterdir() if p.name.endswith(".tmp")]
 
 
+@pytest.mark.slow  # three real processes race for the lock
 def test_concurrent_build_and_move_lose_nothing(states):
     work, old, _ = states
     restore(work, old)
@@ -212,12 +213,6 @@ def everything(folder) -> dict[str, object]:
     return found
 
 
-def run_with_limit(*args, cwd) -> subprocess.CompletedProcess[str]:
-    """The real command, killed (and the test failed) should it hang on what it reads."""
-    return subprocess.run([sys.executable, "-m", "calendar_gen", *args], cwd=cwd, text=True,
-                          capture_output=True, timeout=60)  # fmt: skip
-
-
 DEEP = "[\n  " + "[" * 100_000 + "]" * 100_000 + "\n]\n"
 
 
@@ -271,11 +266,11 @@ PLANTED = [
 
 @pytest.mark.parametrize(("name", "plant", "why", "fix"), PLANTED)
 def test_a_file_planted_in_the_output_is_refused_and_nothing_changes(states, name, plant, why,
-                                                                     fix):  # fmt: skip
+                                                                     fix, run_limited):  # fmt: skip
     work, _, _ = states
     plant(work / name)
     before = everything(work)
-    result = run_with_limit("build", "--as-of", "2014-09-01", cwd=work)
+    result = run_limited("build", "--as-of", "2014-09-01", cwd=work)
     assert result.returncode == 2, result.stderr
     assert f"{name.split('/', 1)[1]}: " in result.stderr
     assert why in result.stderr and fix in result.stderr
@@ -283,7 +278,7 @@ def test_a_file_planted_in_the_output_is_refused_and_nothing_changes(states, nam
     assert everything(work) == before  # no byte changed, no temporary file left
 
 
-def test_a_refused_next_year_is_never_finished_by_a_later_build(tmp_path):
+def test_a_refused_next_year_is_never_finished_by_a_later_build(tmp_path, run_limited):
     work = tmp_path / "work"
     shutil.copytree(SHIPPED, work / "schedules")
     programme = work / "schedules" / "programme.toml"
@@ -291,11 +286,11 @@ def test_a_refused_next_year_is_never_finished_by_a_later_build(tmp_path):
     assert run_cli("build", "--as-of", "2015-03-01", cwd=work).returncode == 0
     _folder(work / "feeds" / "releases.csv")
     before = everything(work)
-    rolled = run_with_limit("next-year", "--as-of", "2015-03-01", cwd=work)
+    rolled = run_limited("next-year", "--as-of", "2015-03-01", cwd=work)
     assert rolled.returncode == 2, rolled.stderr
     assert "releases.csv: is a folder" in rolled.stderr and "nothing was changed" in rolled.stderr
     assert everything(work) == before
-    built = run_with_limit("build", "--as-of", "2015-03-01", cwd=work)
+    built = run_limited("build", "--as-of", "2015-03-01", cwd=work)
     assert built.returncode == 2 and everything(work) == before
     (work / "feeds" / "releases.csv" / "kept").unlink()
     (work / "feeds" / "releases.csv").rmdir()
@@ -337,7 +332,9 @@ day = "thursday"
 """
 
 
-def test_a_calendar_larger_than_max_releases_is_refused_before_anything_is_made(tmp_path):
+def test_a_calendar_larger_than_max_releases_is_refused_before_anything_is_made(
+    tmp_path, run_limited
+):
     # Built on 1 April 2014, the calendar runs April 2014 to April 2015: 13 months, so 13
     # monthly releases and 57 Thursdays (five in May, July, October, January and April).
     write_schedules(tmp_path / "schedules", {"test": MONTHLY + WEEKLY},
@@ -349,23 +346,23 @@ def test_a_calendar_larger_than_max_releases_is_refused_before_anything_is_made(
         "large, raise max_releases in programme.toml\n"
     )
     for command in ("build", "check"):  # check stops it too, so it can be a gate
-        result = run_with_limit(command, "--as-of", "2014-04-01", cwd=tmp_path)
+        result = run_limited(command, "--as-of", "2014-04-01", cwd=tmp_path)
         assert (result.returncode, result.stderr) == (2, said)
     assert not (tmp_path / "feeds").exists()
     assert not (tmp_path / "schedules" / "announcements.toml").exists()
     (tmp_path / "schedules" / "programme.toml").write_text(PROGRAMME + "max_releases = 70\n")
-    built = run_with_limit("build", "--as-of", "2014-04-01", "--format", "json", cwd=tmp_path)
+    built = run_limited("build", "--as-of", "2014-04-01", "--format", "json", cwd=tmp_path)
     assert built.returncode == 0 and "70 releases" in json.loads(built.stdout)["summary"]
 
 
-def test_max_releases_counts_no_release_of_a_suspended_or_ended_publication(tmp_path):
+def test_max_releases_counts_no_release_of_a_suspended_or_ended_publication(tmp_path, run_limited):
     paused = WEEKLY + '\n[[publication.suspended]]\nperiod = "2014/15"\nreason = "review"\n'
     ended = WEEKLY.replace("weekly-figures", "old").replace("thursday", "friday")
     ended += '\n[publication.ended]\non = 2014-04-30\nreason = "merged"\n'
     # Fridays of April 2014: 4, 11, 18, 25; the suspended one gives only April 2015's five.
     write_schedules(tmp_path / "schedules", {"test": MONTHLY + paused + ended},
                     PROGRAMME + "max_releases = 22\n")  # fmt: skip
-    assert run_with_limit("build", "--as-of", "2014-04-01", cwd=tmp_path).returncode == 0
+    assert run_limited("build", "--as-of", "2014-04-01", cwd=tmp_path).returncode == 0
 
 
 @pytest.mark.parametrize(

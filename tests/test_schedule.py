@@ -6,7 +6,7 @@ import stat
 import threading
 
 import pytest
-from helpers import MONTHLY, PROGRAMME, SHIPPED, run_cli, run_process, write_schedules
+from helpers import MONTHLY, PROGRAMME, SHIPPED, run_cli, write_schedules
 
 from calendar_gen.domain.model import Designation, Frequency, Period, Publication, YearMonth
 from calendar_gen.domain.rules import MonthlyRule, OrdinalWeekday, WeeklyRule
@@ -248,13 +248,13 @@ def test_only_regular_files_are_read(tmp_path, kind, name):
 
 
 @pytest.mark.parametrize("kind", NOT_A_FILE)
-def test_the_commands_refuse_what_is_not_a_file(tmp_path, kind):
+def test_the_commands_refuse_what_is_not_a_file(tmp_path, kind, run_limited):
     write_schedules(tmp_path / "schedules")
     assert run_cli("build", "--as-of", "2014-04-01", cwd=tmp_path).returncode == 0
     built = {p.name: p.read_bytes() for p in (tmp_path / "feeds").iterdir()}
     NOT_A_FILE[kind](tmp_path / "schedules" / "x.toml")
     for command in ("check", "build"):  # build: not "unchanged" from the last build either
-        result = run_process(command, "--as-of", "2014-04-01", cwd=tmp_path)
+        result = run_limited(command, "--as-of", "2014-04-01", cwd=tmp_path)
         assert result.returncode == 2, result.stdout + result.stderr
         assert f"schedules/x.toml: is {kind}, {ADVICE}" in result.stderr
         assert "internal error" not in result.stderr
