@@ -71,26 +71,34 @@ def states(made_once, tmp_path):
 @pytest.mark.slow
 def test_a_build_killed_at_any_moment_leaves_each_file_old_or_new(states):
     work, old, new = states
+    # Each file must be old or new, so each is read as either was: each read once, here.
+    for files in (old, new):
+        for name, data in files.items():
+            if name.endswith(".ics"):
+                icalendar.Calendar.from_ical(data)
+        tomllib.loads(files["record"].decode())
     timer = time.monotonic()
+    assert subprocess.run([*BUILD[:3], "--help"], stdout=subprocess.DEVNULL).returncode == 0
+    started = time.monotonic() - timer  # before this, a build has not even read its schedules
     assert subprocess.run([*BUILD, "--as-of", "2014-09-01"], cwd=work).returncode == 0
-    duration = time.monotonic() - timer
+    duration = time.monotonic() - timer - started
     outcomes = set()
     chance = random.Random(20141016)
-    for _ in range(25):
+    kills = 20
+    for k in range(kills):
         restore(work, old)
         process = subprocess.Popen(
             [*BUILD, "--as-of", "2014-09-01"], cwd=work, stdout=subprocess.DEVNULL
         )
-        # Some kills land before the renames, some among them, some after the build is done.
-        time.sleep(chance.uniform(0, 1.5 * duration))
+        # Some kills land before the renames, some among them, some after the build is done:
+        # one in each of `kills` equal spans from its start-up to half as long again as a build.
+        span = (1.5 * duration - started) / kills
+        time.sleep(started + span * (k + chance.random()))
         process.send_signal(signal.SIGKILL)
         process.wait()
         now = snapshot(work)
         for name, data in now.items():
             assert data in (old.get(name), new[name]), name
-            if name.endswith(".ics"):
-                icalendar.Calendar.from_ical(data)
-        tomllib.loads(now["record"].decode())
         outcomes.add(tuple(now[n] == new[n] for n in sorted(new) if n in now))
     assert len(outcomes) > 1  # the kills landed at different moments
     # The next build completes the work and sweeps up what the killed one left.
