@@ -1,7 +1,7 @@
 // Drives Debian's Chromium (never a downloaded browser) through playwright-core for the page
 // tests and `make screenshots`. Prints one JSON document for tests/test_accessibility.py.
 //
-//   node page.mjs audit URL WIDTH            axe-core at WCAG 2.2 AA: the violations
+//   node page.mjs audit URL WIDTH...         axe-core at WCAG 2.2 AA at each width: the violations
 //   node page.mjs use URL                    filters, copy, keyboard, phone lines, no script
 //   node page.mjs screenshot URL FILE WIDTH [TODAY]  a PNG, the browser's clock at TODAY
 //   node page.mjs --each-line                any of these, one a line, in one browser
@@ -30,17 +30,26 @@ async function open(browser, url, options = {}) {
   return { context, page, problems };
 }
 
-async function audit(browser, url, width) {
-  const { page, problems } = await open(browser, url, { viewport: { width, height: 900 } });
+// The page is loaded once, at the first width, and resized to each of the others: the
+// layout is the stylesheet's media queries, which a resize applies as a load at that width
+// would, for half the time of a fresh page.
+async function audit(browser, url, widths) {
+  const viewport = { width: widths[0], height: 900 };
+  const { page, problems } = await open(browser, url, { viewport });
   await page.goto(url);
   // Evaluated through the DevTools protocol: the page's own policy still forbids any load.
   await page.evaluate(readFileSync(require.resolve("axe-core/axe.min.js"), "utf8"));
-  const result = await page.evaluate(
-    (tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags } }), TAGS);
-  const violations = result.violations.map((v) => ({
-    id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")),
-  }));
-  return { violations, passes: result.passes.length, problems };
+  const found = {};
+  for (const width of widths) {
+    await page.setViewportSize({ width, height: 900 });
+    const result = await page.evaluate(
+      (tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags } }), TAGS);
+    const violations = result.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")),
+    }));
+    found[width] = { violations, passes: result.passes.length, problems: [...problems] };
+  }
+  return found;
 }
 
 // The lines each part of a release takes: the distinct bottoms of its text's boxes.
@@ -162,7 +171,7 @@ async function screenshot(browser, url, file, width, today) {
 }
 
 async function run(browser, [command, url, ...rest]) {
-  if (command === "audit") return await audit(browser, url, Number(rest[0]));
+  if (command === "audit") return await audit(browser, url, rest.map(Number));
   if (command === "use") return await use(browser, url);
   if (command === "screenshot") return await screenshot(browser, url, rest[0], Number(rest[1]), rest[2]);
   throw new Error(`unknown command ${command}`);
