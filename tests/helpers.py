@@ -249,15 +249,22 @@ def run_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProc
     )
 
 
+class Hung(BaseException):
+    """A command run in this process is still running past its time. Not an Exception, nor
+    an OSError as TimeoutError is: calendar-gen may catch those where a read fails and go
+    on, and nothing in it or in click catches this."""
+
+
 def in_process_with_limit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """The command in this process, as run_cli runs it, stopped (and the test failed) should
-    it hang on what it reads: a SIGALRM breaks even a blocking open of a FIFO."""
+    it hang on what it reads: a SIGALRM breaks even a blocking open of a FIFO, and comes
+    again each second after the first 20, should anything outlast one."""
 
     def stop(signum: int, frame: object) -> None:
-        raise TimeoutError(f"calendar-gen {' '.join(args)} still running after 20 s")
+        raise Hung(f"calendar-gen {' '.join(args)} still running after 20 s")
 
     before = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, 20)
+    signal.setitimer(signal.ITIMER_REAL, 20, 1)
     try:
         return run_cli(*args, cwd=cwd)
     finally:
@@ -266,9 +273,11 @@ def in_process_with_limit(*args: str, cwd: Path) -> subprocess.CompletedProcess[
 
 
 def process_with_limit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The real command, killed (and the test failed) should it hang on what it reads."""
+    """The real command, as run_process runs it (a warning is an error), killed (and the test
+    failed) should it hang on what it reads."""
+    env = {**os.environ, "PYTHONWARNINGS": "error"}
     return subprocess.run([sys.executable, "-m", "calendar_gen", *args], cwd=cwd, text=True,
-                          capture_output=True, timeout=60)  # fmt: skip
+                          capture_output=True, timeout=60, env=env)  # fmt: skip
 
 
 @dataclass
