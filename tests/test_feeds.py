@@ -1053,6 +1053,13 @@ def test_the_easter_reminder_in_each_nation_is_read_alike(release):
     assert assert_alarms_agree(text) == [[("DISPLAY", -113.5 * 3600)], [("DISPLAY", -17.5 * 3600)]]
 
 
+# What a build of REMINDED's schedules writes once it has neither reminders nor a feed a
+# publication: each feed, timed and all-day.
+UNREMINDED_FEEDS = {f"{stem}{ending}" for ending in (".ics", ".all-day.ics") for stem in
+                    ("all", "reminded", "designation-official-statistics",
+                     "nation-england-and-wales", "nation-scotland")}  # fmt: skip
+
+
 def test_a_feed_no_longer_built_is_taken_away_but_no_file_anyone_else_wrote_or_touched(tmp_path):
     two = REMINDED.split('[[publication]]\nid = "english-new-year"')[0]
     write_schedules(tmp_path / "schedules", {"reminded": two}, PROGRAMME + 'reminder = "16:00"\n')
@@ -1068,13 +1075,11 @@ def test_a_feed_no_longer_built_is_taken_away_but_no_file_anyone_else_wrote_or_t
     built = run_cli("build", "--as-of", "2014-04-01", cwd=tmp_path)
     assert built.returncode == 0, built.stderr
     names = {p.name for p in feeds.glob("*.ics")}
-    ours = {f"{stem}{ending}" for ending in (".ics", ".all-day.ics") for stem in
-            ("all", "reminded", "designation-official-statistics",
-             "nation-england-and-wales", "nation-scotland")}  # fmt: skip
     # The one edited since the build wrote it stays, as do a file and a link of another's.
-    assert names == ours | {"mine.ics", "link.ics", "publication-after-spring-holiday.ics"}
+    others = {"mine.ics", "link.ics", "publication-after-spring-holiday.ics"}
+    assert names == UNREMINDED_FEEDS | others
     assert (feeds / "mine.ics").read_text() == "not calendar-gen's"
-    assert {p["name"] for p in json.loads((feeds / "feeds.json").read_text())} == ours
+    assert {p["name"] for p in json.loads((feeds / "feeds.json").read_text())} == UNREMINDED_FEEDS
 
 
 def test_after_a_checkout_a_feed_no_longer_built_is_still_taken_away(tmp_path):
@@ -1097,10 +1102,7 @@ def test_after_a_checkout_a_feed_no_longer_built_is_still_taken_away(tmp_path):
     built = run_cli("build", "--as-of", "2014-04-01", cwd=tmp_path)
     assert built.returncode == 0, built.stderr
     names = {p.name for p in feeds.glob("*.ics")}
-    ours = {f"{stem}{ending}" for ending in (".ics", ".all-day.ics") for stem in
-            ("all", "reminded", "designation-official-statistics",
-             "nation-england-and-wales", "nation-scotland")}  # fmt: skip
-    assert names == ours | {edited.name}
+    assert names == UNREMINDED_FEEDS | {edited.name}
 
 
 def test_at_501_publications_the_default_bound_names_its_setting(tmp_path):
