@@ -394,6 +394,23 @@ def render_calendar(name: str, description: str, releases: Iterable[Release], ti
 Holds = Topic | Designation | Nation | Publication | None  # None: every release
 
 
+def _kind(holds: Holds) -> tuple[str, str]:
+    """The key and the colour of the feed that holds `holds`."""
+    match holds:
+        case None:
+            return "all", "darkslateblue"
+        case Topic():
+            return f"topic:{holds.slug}", "teal"
+        case Designation():
+            return f"designation:{holds.slug}", "darkgreen"
+        case Nation():
+            return f"nation:{holds.slug}", "saddlebrown"
+        case Publication():
+            return f"publication:{holds.id}", "darkslategray"
+        case _:
+            assert_never(holds)
+
+
 @dataclass(frozen=True)
 class Feed:
     """One feed a build writes: its file, its title, the releases it holds (all of them, or
@@ -412,37 +429,13 @@ class Feed:
 
     @property
     def key(self) -> str:
-        """What it holds, as the page's script and feeds.json name it."""
-        match self.holds:
-            case None:
-                return "all"
-            case Topic():
-                return f"topic:{self.holds.slug}"
-            case Designation():
-                return f"designation:{self.holds.slug}"
-            case Nation():
-                return f"nation:{self.holds.slug}"
-            case Publication():
-                return f"publication:{self.holds.id}"
-            case _:
-                assert_never(self.holds)
+        """What it holds, as the page's script and feeds.json name it: "topic:crime"."""
+        return _kind(self.holds)[0]
 
     @property
     def colour(self) -> str:
         """Its RFC 7986 COLOR, a CSS colour name: one a kind of feed, so they can be told apart."""
-        match self.holds:
-            case None:
-                return "darkslateblue"
-            case Topic():
-                return "teal"
-            case Designation():
-                return "darkgreen"
-            case Nation():
-                return "saddlebrown"
-            case Publication():
-                return "darkslategray"
-            case _:
-                assert_never(self.holds)
+        return _kind(self.holds)[1]
 
     def pick(self, by: Mapping[str, list[T]], every: list[T]) -> list[T]:
         """Its share of what `by` groups under each feed's key (every item for all.ics):
@@ -461,12 +454,9 @@ def sorted_by_feed(
     by: dict[str, list[T]] = defaultdict(list)
     for release, item in zip(releases, items, strict=True):
         p = release.publication
-        by[f"topic:{release.topic.slug}"].append(item)
-        by[f"designation:{p.designation.slug}"].append(item)
-        for nation in nations(p.rule.region):
-            by[f"nation:{nation.slug}"].append(item)
-        if publications:
-            by[f"publication:{p.id}"].append(item)
+        held: list[Holds] = [release.topic, p.designation, *nations(p.rule.region)]
+        for holds in [*held, p] if publications else held:
+            by[_kind(holds)[0]].append(item)
     return by
 
 
