@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 from calendar_gen.checks import clash
 from calendar_gen.domain.history import lands_on
@@ -24,19 +25,18 @@ from calendar_gen.workspace.output import publish
 
 
 def _change(
-    schedules: str | Path,
     pub_id: str,
     date: dt.date,
     as_of: dt.date,
-    wait: float,
-    on_wait: Waiting | None,
+    where: Where,
+    reason_cy: str,
     apply: Callable[[Programme, Release], Announcement],
-    reason_cy: str = "",
 ) -> ChangeReport:
     """Find the release of `pub_id` on `date`, record one change to it atomically, report it."""
     from calendar_gen.workspace.edits import render_updates
 
-    with writing(schedules, wait, on_wait):
+    schedules = where.get("schedules", "schedules")
+    with writing(schedules, where.get("wait", 60.0), where.get("on_wait")):
         programme = load_programme(schedules)
         _after_the_last_build(programme, as_of)
         release = changes.find_release(programme, pub_id, date, as_of)
@@ -79,55 +79,53 @@ def _lands_on_a_clash(
                  for line in clash_lines(found))  # fmt: skip
 
 
+class Where(TypedDict, total=False):
+    """Every change's own options: the schedules folder ("schedules"), how long to wait for
+    another run (60 s) and what to call while waiting."""
+
+    schedules: str | Path
+    wait: float
+    on_wait: Waiting | None
+
+
 def move(pub_id: str, date: dt.date, new_date: dt.date, reason: str, *, as_of: dt.date,
-         schedules: str | Path = "schedules", wait: float = 60.0,
-         reason_cy: str = "", on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
+         reason_cy: str = "", **where: Unpack[Where]) -> ChangeReport:  # fmt: skip
     """Move the release of `pub_id` now on `date` to `new_date`, recording why."""
-    return _change(schedules, pub_id, date, as_of, wait, on_wait,
-                   lambda p, r: changes.move(p, r, new_date, reason, as_of),
-                   reason_cy)  # fmt: skip
-
-
-def cancel(pub_id: str, date: dt.date, reason: str, *, as_of: dt.date,
-           schedules: str | Path = "schedules", wait: float = 60.0,
-           reason_cy: str = "", on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
-    """Cancel the release of `pub_id` now on `date`, recording why; it stays as cancelled."""
-    return _change(schedules, pub_id, date, as_of, wait, on_wait,
-                   lambda p, r: changes.cancel(p, r, reason, as_of),
-                   reason_cy)  # fmt: skip
-
-
-def reinstate(pub_id: str, date: dt.date, reason: str, *, as_of: dt.date,
-              to: dt.date | None = None, schedules: str | Path = "schedules",
-              wait: float = 60.0, reason_cy: str = "",
-              on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
-    """Bring back the cancelled release of `pub_id` on `date` (or on `to`), recording why."""
-    return _change(schedules, pub_id, date, as_of, wait, on_wait,
-                   lambda p, r: changes.reinstate(p, r, reason, as_of, to),
-                   reason_cy)  # fmt: skip
+    return _change(pub_id, date, as_of, where, reason_cy,
+                   lambda p, r: changes.move(p, r, new_date, reason, as_of))  # fmt: skip
 
 
 def retime(pub_id: str, date: dt.date, time: dt.time, reason: str, *, as_of: dt.date,
-           schedules: str | Path = "schedules", wait: float = 60.0,
-           reason_cy: str = "", on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
+           reason_cy: str = "", **where: Unpack[Where]) -> ChangeReport:  # fmt: skip
     """Release the release of `pub_id` on `date` at `time` instead, recording why."""
-    return _change(schedules, pub_id, date, as_of, wait, on_wait,
-                   lambda p, r: changes.retime(p, r, time, reason, as_of),
-                   reason_cy)  # fmt: skip
+    return _change(pub_id, date, as_of, where, reason_cy,
+                   lambda p, r: changes.retime(p, r, time, reason, as_of))  # fmt: skip
 
 
-def postpone(pub_id: str, date: dt.date, reason: str, *, as_of: dt.date,
-             schedules: str | Path = "schedules", wait: float = 60.0,
-             reason_cy: str = "", on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
+def cancel(pub_id: str, date: dt.date, reason: str, *, as_of: dt.date, reason_cy: str = "",
+           **where: Unpack[Where]) -> ChangeReport:  # fmt: skip
+    """Cancel the release of `pub_id` now on `date`, recording why; it stays as cancelled."""
+    return _change(pub_id, date, as_of, where, reason_cy,
+                   lambda p, r: changes.cancel(p, r, reason, as_of))  # fmt: skip
+
+
+def postpone(pub_id: str, date: dt.date, reason: str, *, as_of: dt.date, reason_cy: str = "",
+             **where: Unpack[Where]) -> ChangeReport:  # fmt: skip
     """Postpone the release of `pub_id` on `date`, new date to be announced, recording why."""
-    return _change(schedules, pub_id, date, as_of, wait, on_wait,
-                   lambda p, r: changes.postpone(p, r, reason, as_of),
-                   reason_cy)  # fmt: skip
+    return _change(pub_id, date, as_of, where, reason_cy,
+                   lambda p, r: changes.postpone(p, r, reason, as_of))  # fmt: skip
+
+
+def reinstate(pub_id: str, date: dt.date, reason: str, *, as_of: dt.date,
+              to: dt.date | None = None, reason_cy: str = "",
+              **where: Unpack[Where]) -> ChangeReport:  # fmt: skip
+    """Bring back the cancelled release of `pub_id` on `date` (or on `to`), recording why."""
+    return _change(pub_id, date, as_of, where, reason_cy,
+                   lambda p, r: changes.reinstate(p, r, reason, as_of, to))  # fmt: skip
 
 
 def released(pub_id: str, date: dt.date, url: str | None = None, *, as_of: dt.date,
-             schedules: str | Path = "schedules", wait: float = 60.0,
-             on_wait: Waiting | None = None) -> ChangeReport:  # fmt: skip
+             **where: Unpack[Where]) -> ChangeReport:  # fmt: skip
     """Record that the release of `pub_id` on `date` came out, with a link to it if given."""
-    return _change(schedules, pub_id, date, as_of, wait, on_wait,
+    return _change(pub_id, date, as_of, where, "",
                    lambda p, r: changes.released(p, r, url or "", as_of))  # fmt: skip
