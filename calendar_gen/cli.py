@@ -87,6 +87,11 @@ period_option = click.option("--period", callback=_period, metavar="P", help="A 
     "year like 2014/15 or a year like 2015 (default: the programme's).")
 as_of_option = click.option("--as-of", callback=_date, metavar="DATE", help="Treat DATE "
     "(YYYY-MM-DD) as today: releases within the notice period are confirmed.")
+# A programme started afresh (init) or learnt from past dates (learn): its producer, its year.
+organisation_option = click.option("--organisation", default="Example Statistics Office",
+    show_default=True, help="The producer's name, shown in every feed.")
+first_period_option = click.option("--period", callback=_period, metavar="P", help="A "
+    "financial year like 2027/28 or a year like 2027 (default: the financial year holding today).")
 reason_option = click.option("--reason", required=True,
     help="Why, in words for the public: it is shown to subscribers.")
 reason_cy_option = click.option("--reason-cy", "reason_cy", default="",
@@ -119,6 +124,7 @@ def _all(decorators: list[Callable[[F], F]]) -> Callable[[F], F]:
 between_options, id_date = _all(_between), _all(_id_date)
 # What every change to a release asks: why, and in which schedules as of which day.
 change_options = _all([reason_option, reason_cy_option, schedules_option, as_of_option])
+new_programme_options = _all([organisation_option, first_period_option])
 
 
 class _Guarded(click.Group):
@@ -271,8 +277,7 @@ def report(schedules: str, out: str, period: Period | None, as_of: dt.date | Non
 @click.argument("new_date", callback=_date, metavar="NEW_DATE")
 @change_options
 def move(pub_id: str, date: dt.date, new_date: dt.date, reason: str, reason_cy: str,
-         schedules: str,
-         as_of: dt.date | None) -> None:  # fmt: skip
+         schedules: str, as_of: dt.date | None) -> None:  # fmt: skip
     """Move the release of ID now on DATE to NEW_DATE, recording why.
 
     Example: calendar-gen move immigration-statistics 2014-05-22 2014-05-29 --reason 'late data'
@@ -281,39 +286,6 @@ def move(pub_id: str, date: dt.date, new_date: dt.date, reason: str, reason_cy: 
 
     _show(usecases.move(pub_id, date, new_date, reason, as_of=_today(as_of),
                         schedules=schedules, reason_cy=reason_cy, **_writer()))  # fmt: skip
-
-
-@cli.command()
-@id_date
-@change_options
-def cancel(pub_id: str, date: dt.date, reason: str, reason_cy: str, schedules: str,
-           as_of: dt.date | None) -> None:  # fmt: skip
-    """Cancel the release of ID now on DATE, recording why; it stays in the feeds as
-    cancelled.
-
-    Example: calendar-gen cancel hate-crimes 2014-10-16 --reason 'data quality review'
-    """
-    from calendar_gen import usecases
-
-    _show(usecases.cancel(pub_id, date, reason, as_of=_today(as_of), schedules=schedules,
-                          reason_cy=reason_cy, **_writer()))  # fmt: skip
-
-
-@cli.command()
-@id_date
-@change_options
-@click.option("--to", callback=_date, metavar="NEW_DATE",
-              help="Reinstate it on another day (default: the day it had).")  # fmt: skip
-def reinstate(pub_id: str, date: dt.date, reason: str, reason_cy: str, schedules: str,
-              as_of: dt.date | None, to: dt.date | None) -> None:  # fmt: skip
-    """Bring back the cancelled release of ID on DATE, recording why.
-
-    Example: calendar-gen reinstate hate-crimes 2014-10-16 --to 2014-10-23 --reason 'data ready'
-    """
-    from calendar_gen import usecases
-
-    _show(usecases.reinstate(pub_id, date, reason, as_of=_today(as_of), to=to,
-                             schedules=schedules, reason_cy=reason_cy, **_writer()))  # fmt: skip
 
 
 @cli.command()
@@ -336,17 +308,50 @@ def retime(pub_id: str, date: dt.date, time: dt.time, reason: str, reason_cy: st
 @cli.command()
 @id_date
 @change_options
+def cancel(pub_id: str, date: dt.date, reason: str, reason_cy: str, schedules: str,
+           as_of: dt.date | None) -> None:  # fmt: skip
+    """Cancel the release of ID now on DATE, recording why: it stays in the feeds, cancelled.
+
+    Example: calendar-gen cancel hate-crimes 2014-10-16 --reason 'data quality review'
+    """
+    from calendar_gen import usecases
+
+    _show(usecases.cancel(pub_id, date, reason, as_of=_today(as_of), schedules=schedules,
+                          reason_cy=reason_cy, **_writer()))  # fmt: skip
+
+
+@cli.command()
+@id_date
+@change_options
 def postpone(pub_id: str, date: dt.date, reason: str, reason_cy: str, schedules: str,
              as_of: dt.date | None) -> None:  # fmt: skip
     """Postpone the release of ID on DATE, its new date to be announced, recording why. It
     stays in the feeds, marked postponed, until a move gives it its new date.
 
-    Example: calendar-gen postpone hate-crimes 2014-10-16 --reason 'awaiting police data'
+    Example: calendar-gen postpone hate-crimes 2014-10-16 --reason 'awaiting police data',
+    and once it has a day: calendar-gen move hate-crimes 2014-10-16 2014-11-13 --reason 'data in'
     """
     from calendar_gen import usecases
 
     _show(usecases.postpone(pub_id, date, reason, as_of=_today(as_of), schedules=schedules,
                             reason_cy=reason_cy, **_writer()))  # fmt: skip
+
+
+@cli.command()
+@id_date
+@change_options
+@click.option("--to", callback=_date, metavar="NEW_DATE",
+              help="Reinstate it on another day (default: the day it had).")  # fmt: skip
+def reinstate(pub_id: str, date: dt.date, reason: str, reason_cy: str, schedules: str,
+              as_of: dt.date | None, to: dt.date | None) -> None:  # fmt: skip
+    """Bring back the cancelled release of ID on DATE, recording why.
+
+    Example: calendar-gen reinstate hate-crimes 2014-10-16 --to 2014-10-23 --reason 'data ready'
+    """
+    from calendar_gen import usecases
+
+    _show(usecases.reinstate(pub_id, date, reason, as_of=_today(as_of), to=to,
+                             schedules=schedules, reason_cy=reason_cy, **_writer()))  # fmt: skip
 
 
 @cli.command()
@@ -567,15 +572,7 @@ def policy(schedules: str, out: str) -> None:
 
 @cli.command()
 @click.argument("folder", default="schedules", metavar="[DIR]")
-@click.option("--organisation", default="Example Statistics Office", show_default=True,
-              help="The producer's name, shown in every feed.")  # fmt: skip
-@click.option(
-    "--period",
-    callback=_period,
-    metavar="P",
-    help="A financial year like "
-    "2027/28 or a year like 2027 (default: the financial year holding today).",
-)
+@new_programme_options
 @as_of_option
 def init(folder: str, organisation: str, period: Period | None, as_of: dt.date | None) -> None:
     """Start a new programme in DIR (default schedules): a commented programme.toml and one
@@ -592,15 +589,7 @@ def init(folder: str, organisation: str, period: Period | None, as_of: dt.date |
 @cli.command()
 @click.argument("past", metavar="PAST")
 @click.argument("folder", default="schedules", metavar="[DIR]")
-@click.option("--organisation", default="Example Statistics Office", show_default=True,
-              help="The producer's name, shown in every feed.")  # fmt: skip
-@click.option(
-    "--period",
-    callback=_period,
-    metavar="P",
-    help="A financial year like "
-    "2027/28 or a year like 2027 (default: the financial year holding today).",
-)
+@new_programme_options
 @click.option("--holidays", type=click.Choice(("england-and-wales", "scotland",
               "northern-ireland", "great-britain", "united-kingdom")),
               help="Whose bank holidays the past dates rolled off (default: the nation's "
