@@ -248,8 +248,8 @@ def test_a_change_not_yet_built_waits_for_the_build_that_publishes_it(started):
     )
     assert second["Message-ID"] != first["Message-ID"]
     # 30 March 2015 is a Monday; the release had moved to Thursday the 30th of April.
-    assert ("  Reason: series stopped\n  Cancelled on Monday 30 March 2015; it was due on "
-            "Thursday 30 April 2015.\n") in second.text("plain")  # fmt: skip
+    assert ("  Reason: series stopped\n  Cancelled on Monday 30 March 2015 (it was due on "
+            "Thursday 30 April 2015).\n") in second.text("plain")  # fmt: skip
 
 
 def test_a_confirmation_and_changes_together_are_counted_in_the_subject(started):
@@ -686,8 +686,8 @@ def test_with_feed_url_each_release_links_to_the_page_and_a_reason_stays_text(tm
     text, html = message.text("plain"), message.text("html")
     assert (
         '  Reason: <img src=x onerror="alert(1)"> kcab\n'
-        "  Postponed on Friday 27 March 2015 from Thursday 23 April 2015; its new date is to be "
-        "announced.\n"
+        "  Postponed on Friday 27 March 2015 (it was due on Thursday 23 April 2015), new date "
+        "to be announced.\n"
         f"  {page}#monthly-bulletin-2015-04\n"
     ) in text
     assert text.endswith(f"Every release, and the feeds: {page}\nTo leave this list: {LEAVE}\n")

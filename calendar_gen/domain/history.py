@@ -15,7 +15,7 @@ from abc import abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Any, ClassVar, Self, assert_never
+from typing import TYPE_CHECKING, Any, ClassVar, Self, assert_never
 
 from calendar_gen.domain.slots import Slot
 from calendar_gen.errors import shown
@@ -174,6 +174,19 @@ class _Kind:
     def applied(self, state: State) -> State:
         """The state the change leaves a release in that was in `state`: each kind says."""
 
+    @abstractmethod
+    def said(self) -> str:
+        """What was done, in a sentence without its reason: "Moved on ... from ... to ..."."""
+
+    def text(self) -> str:
+        """The change as its release's history says it: what was done, then why."""
+        return f"{self.said()}: {self.reason}" if self.reason else self.said()
+
+    if TYPE_CHECKING:  # each kind holds its reason, a field after its own keys
+
+        @property
+        def reason(self) -> str: ...
+
 
 @dataclass(frozen=True, slots=True)
 class _ReasonOnly(_Kind):
@@ -212,9 +225,8 @@ class Moved(_ToDay):
     def applied(self, state: State) -> State:
         return replace(state, date=self.new, postponed=False)  # a postponed one's new date
 
-    def text(self) -> str:
-        return (f"Moved on {long_date(self.on)} from {long_date(self.old)} to "
-                f"{long_date(self.new)}: {self.reason}")  # fmt: skip
+    def said(self) -> str:
+        return f"Moved on {long_date(self.on)} from {long_date(self.old)} to {long_date(self.new)}"
 
     @classmethod
     def read(cls, on: dt.date, old: dt.date, reason: str, table: Mapping[str, Any]) -> Moved:
@@ -231,9 +243,8 @@ class Cancelled(_ReasonOnly):
     def applied(self, state: State) -> State:
         return replace(state, cancelled=True)
 
-    def text(self) -> str:
-        due = long_date(self.old)
-        return f"Cancelled on {long_date(self.on)} (it was due on {due}): {self.reason}"
+    def said(self) -> str:
+        return f"Cancelled on {long_date(self.on)} (it was due on {long_date(self.old)})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,8 +260,8 @@ class Reinstated(_ToDay):
     def applied(self, state: State) -> State:
         return replace(state, date=self.new, cancelled=False)
 
-    def text(self) -> str:
-        return f"Reinstated on {long_date(self.on)} for {long_date(self.new)}: {self.reason}"
+    def said(self) -> str:
+        return f"Reinstated on {long_date(self.on)} for {long_date(self.new)}"
 
     @classmethod
     def read(cls, on: dt.date, old: dt.date, reason: str, table: Mapping[str, Any]) -> Reinstated:
@@ -272,8 +283,8 @@ class Retimed(_Kind):
     def applied(self, state: State) -> State:
         return replace(state, time=self.time)
 
-    def text(self) -> str:
-        return f"Release time changed to {self.time:%H:%M} on {long_date(self.on)}: {self.reason}"
+    def said(self) -> str:
+        return f"Release time changed to {self.time:%H:%M} on {long_date(self.on)}"
 
     def fields(self) -> Fields:
         return {"time": f"{self.time:%H:%M}"}
@@ -300,9 +311,9 @@ class Postponed(_ReasonOnly):
     def applied(self, state: State) -> State:
         return replace(state, postponed=True)
 
-    def text(self) -> str:
-        return (f"Postponed on {long_date(self.on)} (it was due on {long_date(self.old)}), new "
-                f"date to be announced: {self.reason}")  # fmt: skip
+    def said(self) -> str:
+        due = long_date(self.old)
+        return f"Postponed on {long_date(self.on)} (it was due on {due}), new date to be announced"
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,9 +345,12 @@ class Released(_Kind):
     def applied(self, state: State) -> State:
         return replace(state, released=True)
 
-    def text(self) -> str:
+    def said(self) -> str:
         link = f"; the statistics: {self.url}" if self.url else ""
         return f"Released on {long_date(self.old)}{link}"
+
+    def text(self) -> str:
+        return self.said()  # a reason written by hand is kept in the record, not shown
 
     def fields(self) -> Fields:
         return {"url": self.url} if self.url else {}

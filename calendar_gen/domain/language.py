@@ -15,18 +15,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import assert_never
 
-from calendar_gen.domain.history import (
-    Cancelled,
-    Change,
-    Moved,
-    Postponed,
-    Reinstated,
-    Released,
-    Retimed,
-    Status,
-    long_date,
-    status_word,
-)
+from calendar_gen.domain import history
+from calendar_gen.domain.history import Status, long_date, status_word
 from calendar_gen.domain.model import Designation, Precision
 from calendar_gen.domain.workdays import Nation
 
@@ -217,7 +207,7 @@ class Language(StrEnum):
             case _:
                 assert_never(self)
 
-    def headline(self, change: Change | None) -> str:
+    def headline(self, change: history.Change | None) -> str:
         """What a news item is: 'Confirmed' (None), or the change's headline, 'Moved'; in
         Welsh the ONS's words where it has them, 'Cadarnhawyd', 'Canslwyd', ..."""
         match self:
@@ -227,17 +217,17 @@ class Language(StrEnum):
                 match change:
                     case None:
                         return "Cadarnhawyd"
-                    case Moved():
+                    case history.Moved():
                         return "Symudwyd"  # not found
-                    case Cancelled():
+                    case history.Cancelled():
                         return "Canslwyd"
-                    case Reinstated():
+                    case history.Reinstated():
                         return "Adferwyd"  # not found
-                    case Retimed():
+                    case history.Retimed():
                         return "Amser newydd"  # not found
-                    case Postponed():
+                    case history.Postponed():
                         return "Gohiriwyd"
-                    case Released():
+                    case history.Released():
                         return "Rhyddhawyd"
                     case _:
                         assert_never(change)
@@ -305,7 +295,7 @@ class Language(StrEnum):
             case _:
                 assert_never(self)
 
-    def change(self, change: Change, reason_cy: str) -> str:
+    def change(self, change: history.Change, reason_cy: str) -> str:
         """A change as its release's history says it. Welsh gives each day after a label
         ('Dyddiad blaenorol: Dydd Iau 4 Medi 2014', the ONS's words): a date after 'ar', 'o'
         or 'i' would take a mutation ('ar ddydd Iau')."""
@@ -318,24 +308,24 @@ class Language(StrEnum):
                 assert_never(self)
 
 
-def _welsh_change(change: Change, reason_cy: str) -> str:
+def _welsh_change(change: history.Change, reason_cy: str) -> str:
     d = Language.CY.long_date
     reason = f"; Rheswm dros newid: {reason_cy}" if reason_cy else ""
     made = f"Dyddiad y newid: {d(change.on)}"
     match change:
-        case Moved():
+        case history.Moved():
             return (f"Symudwyd. {made}; Dyddiad blaenorol: {d(change.old)}; Dyddiad y "
                     f"datganiad: {d(change.new)}{reason}")  # fmt: skip
-        case Cancelled():
+        case history.Cancelled():
             return f"Canslwyd. {made}; Dyddiad blaenorol: {d(change.old)}{reason}"
-        case Reinstated():
+        case history.Reinstated():
             return f"Adferwyd. {made}; Dyddiad y datganiad: {d(change.new)}{reason}"
-        case Retimed():
+        case history.Retimed():
             return f"Amser newydd: {change.time:%H:%M}. {made}{reason}"
-        case Postponed():
+        case history.Postponed():
             return (f"Gohiriwyd, dyddiad newydd i'w gyhoeddi. {made}; Dyddiad blaenorol: "
                     f"{d(change.old)}{reason}")  # fmt: skip
-        case Released():
+        case history.Released():
             link = f"; yr ystadegau: {change.url}" if change.url else ""
             return f"Rhyddhawyd: {d(change.old)}{link}"
         case _:

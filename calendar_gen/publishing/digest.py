@@ -22,16 +22,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, assert_never
 
-from calendar_gen.domain.history import (
-    Cancelled,
-    Change,
-    Moved,
-    Postponed,
-    Reinstated,
-    Released,
-    Retimed,
-    replay,
-)
+from calendar_gen.domain import history
+from calendar_gen.domain.history import replay
 from calendar_gen.domain.model import Programme
 from calendar_gen.domain.releases import Release
 from calendar_gen.domain.texts import BIDI, CONTROL, long_date, plain_html, plural
@@ -116,7 +108,7 @@ class Event:
         c = self.item.change
         if c is None:
             return Section.CONFIRMED
-        return Section.RELEASED if isinstance(c, Released) else Section.CHANGED
+        return Section.RELEASED if isinstance(c, history.Released) else Section.CHANGED
 
 
 @dataclass(frozen=True)
@@ -217,27 +209,14 @@ def subject(programme: Programme, events: list[Event]) -> str:
 
 def what_happened(item: News) -> str:
     """The change, or the confirmation, in a sentence, its reason left to be said first."""
-    c: Change | None = item.change
+    c: history.Change | None = item.change
     if c is None:
         return f"Confirmed for {long_date(item.day)} at {item.release.start:%H:%M} UK time."
-    on = long_date(c.on)
-    match c:
-        case Moved():
-            return f"Moved on {on} from {long_date(c.old)} to {long_date(c.new)}."
-        case Cancelled():
-            return f"Cancelled on {on}; it was due on {long_date(c.old)}."
-        case Reinstated():
-            return f"Reinstated on {on} for {long_date(c.new)}."
-        case Retimed():
-            was = f"{_time_before(item):%H:%M}"
-            return f"Retimed on {on} from {was} to {c.time:%H:%M} UK time, on {long_date(c.old)}."
-        case Postponed():
-            return f"Postponed on {on} from {long_date(c.old)}; its new date is to be announced."
-        case Released():
-            link = f"; the statistics: {c.url}" if c.url else ""
-            return f"Released on {long_date(c.old)}{link}."
-        case _:
-            assert_never(c)
+    if isinstance(c, history.Retimed):  # the time it had, which its history does not say
+        was = f"{_time_before(item):%H:%M}"
+        day = long_date(c.old)
+        return f"Retimed on {long_date(c.on)} from {was} to {c.time:%H:%M} UK time, on {day}."
+    return f"{c.said()}."
 
 
 def _told_as(e: Event, changed: set[str]) -> str:
