@@ -157,16 +157,12 @@ def deep(opening: str, middle: str, closing: str, depth: int) -> Raw:
     return Raw(opening * depth + middle + closing * depth)
 
 
+# A basic string's escapes: the quote, the backslash and each control character.
+_ESCAPES = {ord('"'): '\\"', ord("\\"): "\\\\"} | {c: f"\\u{c:04x}" for c in [*range(0x20), 0x7F]}
+
+
 def quote(text: str) -> str:
-    out = []
-    for ch in text:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
+    return '"' + text.translate(_ESCAPES) + '"'
 
 
 def inline(value: Any) -> str:
