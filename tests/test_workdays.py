@@ -203,3 +203,44 @@ def test_a_year_of_bank_holidays_cannot_be_changed_by_its_caller():
     with pytest.raises(TypeError):
         nation_holidays("SCT", 2015)[dt.date(2015, 1, 5)] = "a holiday of my own"  # type: ignore[index]
     assert dt.date(2015, 1, 5) not in nation_holidays("SCT", 2015)
+
+
+# The weekdays each region is closed on in 2027/28, the year a programme made now plans,
+# worked out by hand from the rules every list has followed: Easter Sunday 28 March 2027
+# (Good Friday 26th, Easter Monday 29th, not in Scotland); the first and last Mondays of May
+# (3rd, 31st); the summer holiday on the last Monday of August (30th), in Scotland the first
+# (2nd); Christmas Day and Boxing Day on a Saturday and Sunday, so Monday 27 and Tuesday
+# 28 December instead; New Year's Day 2028 a Saturday, so Monday 3 January, and Scotland's
+# 2 January a Sunday, so Tuesday 4th (in 2027 a Saturday, so Monday 4th). Northern Ireland:
+# St Patrick's Day (Wednesday 17 March 2027, Friday 17 March 2028) and the Boyne (Monday 12
+# July); Scotland: St Andrew's Day (Tuesday 30 November). GOV.UK's list for 2027 and 2028
+# was not found among the stored pages (alphagov/calendars' copy ends before 2027), and
+# none of the proclamations for a one-off day in these years was either.
+ENGLAND_2027 = ["2027-01-01", "2027-03-26", "2027-03-29", "2027-05-03", "2027-05-31",
+                "2027-08-30", "2027-12-27", "2027-12-28", "2028-01-03"]  # fmt: skip
+SCOTLAND_2027 = ["2027-01-01", "2027-01-04", "2027-03-26", "2027-05-03", "2027-05-31",
+                 "2027-08-02", "2027-11-30", "2027-12-27", "2027-12-28", "2028-01-03",
+                 "2028-01-04"]  # fmt: skip
+NORTHERN_IRELAND_2027 = ["2027-01-01", "2027-03-17", "2027-03-26", "2027-03-29", "2027-05-03",
+                         "2027-05-31", "2027-07-12", "2027-08-30", "2027-12-27", "2027-12-28",
+                         "2028-01-03", "2028-03-17"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("region", "closed"),
+    [
+        ("england-and-wales", ENGLAND_2027),
+        ("scotland", SCOTLAND_2027),
+        ("northern-ireland", NORTHERN_IRELAND_2027),
+        ("great-britain", sorted({*ENGLAND_2027, *SCOTLAND_2027})),
+        ("united-kingdom", sorted({*ENGLAND_2027, *SCOTLAND_2027, *NORTHERN_IRELAND_2027})),
+    ],
+)
+def test_the_weekdays_closed_in_the_year_ahead_are_the_bank_holidays_by_hand(region, closed):
+    days = (D(2027, 4, 1) + dt.timedelta(n) for n in range(366))  # 2027/28: to 31 March 2028
+    found = [d.isoformat() for d in days if d.weekday() < 5 and not is_working_day(d, region)]
+    assert found == [d for d in closed if d >= "2027-04-01"]
+    # and the first quarter of 2027, the end of the year now running
+    early = [d.isoformat() for d in (D(2027, 1, 1) + dt.timedelta(n) for n in range(90))
+             if d.weekday() < 5 and not is_working_day(d, region)]  # fmt: skip
+    assert early == [d for d in closed if d < "2027-04-01"]
