@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from calendar_gen.domain.history import Cancelled, Moved, Postponed, Reinstated, Released, Retimed
-from calendar_gen.domain.language import Language
+from calendar_gen.domain.language import WELSH_STATUSES, Language
 from calendar_gen.domain.model import Designation, Precision, Status
 from calendar_gen.domain.workdays import Nation
 
@@ -64,6 +64,12 @@ def test_two_months_across_a_new_year_name_both_years():
 def test_status_words_and_titles(status, en, cy, title_cy):
     assert (EN.status(status), CY.status(status)) == (en, cy)
     assert CY.event_title(status, "Bwletin") == title_cy
+
+
+def test_every_status_has_its_welsh_and_a_title_is_taken_as_written():
+    # A status added without its Welsh row would fail every Welsh page: said here first.
+    assert set(WELSH_STATUSES) == set(Status)
+    assert CY.event_title(Status.PROVISIONAL, "{notice} {0}") == "{notice} {0} (dros dro)"
 
 
 def test_a_title_announced_to_the_month_says_so_in_each_language():

@@ -221,6 +221,7 @@ class Moved(_ToDay):
 
     action: ClassVar[Action] = Action.MOVED
     headline: ClassVar[str] = "Moved"
+    headline_cy: ClassVar[str] = "Symudwyd"  # not found (docs/sources-welsh.md)
 
     def applied(self, state: State) -> State:
         return replace(state, date=self.new, postponed=False)  # a postponed one's new date
@@ -239,6 +240,7 @@ class Cancelled(_ReasonOnly):
 
     action: ClassVar[Action] = Action.CANCELLED
     headline: ClassVar[str] = "Cancelled"
+    headline_cy: ClassVar[str] = "Canslwyd"  # the ONS's Welsh release calendar
 
     def applied(self, state: State) -> State:
         return replace(state, cancelled=True)
@@ -253,6 +255,7 @@ class Reinstated(_ToDay):
 
     action: ClassVar[Action] = Action.REINSTATED
     headline: ClassVar[str] = "Reinstated"
+    headline_cy: ClassVar[str] = "Adferwyd"  # not found (docs/sources-welsh.md)
 
     def refusal(self, state: State) -> str | None:
         return None if state.cancelled else "only a cancelled release can be reinstated"
@@ -278,6 +281,7 @@ class Retimed(_Kind):
     reason_cy: str = ""  # the reason in Welsh, for a programme published in Welsh
     action: ClassVar[Action] = Action.RETIMED
     headline: ClassVar[str] = "Retimed"
+    headline_cy: ClassVar[str] = "Amser newydd"  # not found (docs/sources-welsh.md)
     keys: ClassVar[tuple[str, ...]] = ("time",)
 
     def applied(self, state: State) -> State:
@@ -302,6 +306,7 @@ class Postponed(_ReasonOnly):
 
     action: ClassVar[Action] = Action.POSTPONED
     headline: ClassVar[str] = "Postponed"
+    headline_cy: ClassVar[str] = "Gohiriwyd"  # the ONS's Welsh release calendar
 
     def refusal(self, state: State) -> str | None:
         if state.cancelled:
@@ -326,6 +331,7 @@ class Released(_Kind):
     reason_cy: str = ""  # the reason in Welsh, for a programme published in Welsh
     action: ClassVar[Action] = Action.RELEASED
     headline: ClassVar[str] = "Released"
+    headline_cy: ClassVar[str] = "Rhyddhawyd"  # the ONS's Welsh release calendar
     keys: ClassVar[tuple[str, ...]] = ("url",)
     needs_reason: ClassVar[bool] = False  # it says what happened, not a change of plan
     once_out: ClassVar[bool] = True

@@ -3,7 +3,8 @@ the feeds and the page write in each.
 
 English is the calendar as it has always been written (its words stay where they were, in
 history.py, feeds.py and pages.py, and come through here unchanged); Welsh is written from
-the terms GOV.UK, the ONS and the Welsh Government publish. docs/sources-welsh.md gives the
+the terms GOV.UK, the ONS and the Welsh Government publish, in tables here (each change
+kind's Welsh headline is its own, beside its English one). docs/sources-welsh.md gives the
 source of each Welsh word, and says which were not found and were composed from those.
 """
 
@@ -13,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import assert_never
+from typing import NamedTuple, assert_never
 
 from calendar_gen.domain import history
 from calendar_gen.domain.history import Status, long_date, status_word
@@ -45,6 +46,41 @@ VARIANTS = {
 }
 WELSH_MONTHS_SHORT = ("Ion", "Chw", "Maw", "Ebr", "Mai", "Meh", "Gor", "Awst", "Med", "Hyd",
                       "Tach", "Rha")  # fmt: skip
+# "Ystadegau swyddogol achrededig" (the Welsh Government's statement of release practice,
+# llyw.cymru), "Ystadegau swyddogol" and "Ystadegau Gwladol" (GOV.UK's Welsh document types,
+# alphagov/frontend). The Welsh of the other two was not found: they keep their English names.
+WELSH_DESIGNATIONS = {
+    Designation.ACCREDITED: "Ystadegau swyddogol achrededig",
+    Designation.OFFICIAL: "Ystadegau swyddogol",
+    Designation.NATIONAL: "Ystadegau Gwladol",
+}
+
+
+class Welsh(NamedTuple):
+    """A status in Welsh, as the page and the feeds show it."""
+
+    word: str  # on the page
+    title: str  # the title calendars show, of {title}
+    meaning: str  # what the page's legend says, of {notice} ("4 wythnos")
+
+
+# The words: the ONS's Welsh release calendar (ReleaseStateConfirmed, ...Provisional,
+# ...Postponed, ...Cancelled); "Heb ei gyhoeddi" was not found (no feed or page shows it).
+# The titles and meanings are composed from those (docs/sources-welsh.md).
+WELSH_STATUSES = {
+    Status.CONFIRMED: Welsh("Cadarnhawyd", "{title}",
+                            "dim ond am reswm a ddangosir gyda'r datganiad y mae ei ddyddiad "
+                            "yn newid"),
+    Status.PROVISIONAL: Welsh("Dros dro", "{title} (dros dro)",
+                              "gall ei ddyddiad newid hyd at {notice} cyn y datganiad"),
+    Status.CANCELLED: Welsh("Canslwyd", "Canslwyd: {title}",
+                            "ni chaiff ei gyhoeddi; mae'n aros yn y rhestr gyda'r rheswm"),
+    Status.POSTPONED: Welsh("Gohiriwyd", "Gohiriwyd: {title} (dyddiad newydd i'w gyhoeddi)",
+                            "cyhoeddir dyddiad newydd; tan hynny mae'n aros yn y rhestr ar y "
+                            "dyddiad a oedd ganddo"),
+    Status.NOT_ANNOUNCED: Welsh("Heb ei gyhoeddi", "{title} (heb ei gyhoeddi)",
+                                "ni chafodd ei gyhoeddi: nid yw mewn unrhyw ffrwd"),
+}  # fmt: skip
 
 
 class Language(StrEnum):
@@ -162,99 +198,31 @@ class Language(StrEnum):
         return VARIANTS[self.value][value]
 
     def designation(self, designation: Designation) -> str:
-        """The designation's name. Welsh: "Ystadegau swyddogol achrededig" (the Welsh
-        Government's statement of release practice, llyw.cymru), "Ystadegau swyddogol" and
-        "Ystadegau Gwladol" (GOV.UK's Welsh document types, alphagov/frontend); the Welsh
-        of the other two was not found, so they keep their English names."""
-        match self:
-            case Language.EN:
-                return designation.value
-            case Language.CY:
-                match designation:
-                    case Designation.ACCREDITED:
-                        return "Ystadegau swyddogol achrededig"
-                    case Designation.OFFICIAL:
-                        return "Ystadegau swyddogol"
-                    case Designation.NATIONAL:
-                        return "Ystadegau Gwladol"
-                    case Designation.IN_DEVELOPMENT | Designation.EXPERIMENTAL:
-                        return designation.value  # not found
-                    case _:
-                        assert_never(designation)
-            case _:
-                assert_never(self)
+        """The designation's name, in Welsh where its Welsh was found."""
+        if self is Language.EN:
+            return designation.value
+        return WELSH_DESIGNATIONS.get(designation, designation.value)
 
     def status(self, status: Status) -> str:
-        """The status word on the page: 'confirmed'; 'Cadarnhawyd' (the ONS's Welsh release
-        calendar: ReleaseStateConfirmed, ...Provisional, ...Postponed, ...Cancelled)."""
-        match self:
-            case Language.EN:
-                return status.value
-            case Language.CY:
-                match status:
-                    case Status.CONFIRMED:
-                        return "Cadarnhawyd"
-                    case Status.PROVISIONAL:
-                        return "Dros dro"
-                    case Status.CANCELLED:
-                        return "Canslwyd"
-                    case Status.POSTPONED:
-                        return "Gohiriwyd"
-                    case Status.NOT_ANNOUNCED:
-                        return "Heb ei gyhoeddi"  # not found: no feed or page has it
-                    case _:
-                        assert_never(status)
-            case _:
-                assert_never(self)
+        """The status word on the page: 'confirmed', 'Cadarnhawyd'."""
+        return status.value if self is Language.EN else WELSH_STATUSES[status].word
 
     def headline(self, change: history.Change | None) -> str:
         """What a news item is: 'Confirmed' (None), or the change's headline, 'Moved'; in
-        Welsh the ONS's words where it has them, 'Cadarnhawyd', 'Canslwyd', ..."""
+        Welsh 'Cadarnhawyd' (the ONS's word) or the change's own Welsh headline."""
         match self:
             case Language.EN:
                 return "Confirmed" if change is None else change.headline
             case Language.CY:
-                match change:
-                    case None:
-                        return "Cadarnhawyd"
-                    case history.Moved():
-                        return "Symudwyd"  # not found
-                    case history.Cancelled():
-                        return "Canslwyd"
-                    case history.Reinstated():
-                        return "Adferwyd"  # not found
-                    case history.Retimed():
-                        return "Amser newydd"  # not found
-                    case history.Postponed():
-                        return "Gohiriwyd"
-                    case history.Released():
-                        return "Rhyddhawyd"
-                    case _:
-                        assert_never(change)
+                return "Cadarnhawyd" if change is None else change.headline_cy
             case _:
                 assert_never(self)
 
     def event_title(self, status: Status, title: str) -> str:
         """The title calendars show, the status in it (some clients hide STATUS)."""
-        match self:
-            case Language.EN:
-                return status_word(status, title)
-            case Language.CY:
-                match status:
-                    case Status.CONFIRMED:
-                        return title
-                    case Status.PROVISIONAL:
-                        return f"{title} (dros dro)"
-                    case Status.CANCELLED:
-                        return f"Canslwyd: {title}"
-                    case Status.POSTPONED:
-                        return f"Gohiriwyd: {title} (dyddiad newydd i'w gyhoeddi)"
-                    case Status.NOT_ANNOUNCED:
-                        return f"{title} (heb ei gyhoeddi)"
-                    case _:
-                        assert_never(status)
-            case _:
-                assert_never(self)
+        if self is Language.EN:
+            return status_word(status, title)
+        return WELSH_STATUSES[status].title.format(title=title)
 
     def provisional_title(self, title: str, announced: str) -> str:
         """'Bulletin (provisional, May 2027)', 'Bwletin (dros dro, Mai 2027)'."""
@@ -262,27 +230,9 @@ class Language(StrEnum):
 
     def meaning(self, status: Status, notice: str) -> str:
         """What the page's legend says of a status; `notice` like '4 weeks', '4 wythnos'."""
-        match self:
-            case Language.EN:
-                return status.meaning(notice)
-            case Language.CY:
-                match status:
-                    case Status.PROVISIONAL:
-                        return f"gall ei ddyddiad newid hyd at {notice} cyn y datganiad"
-                    case Status.CONFIRMED:
-                        return ("dim ond am reswm a ddangosir gyda'r datganiad y mae ei ddyddiad "
-                                "yn newid")  # fmt: skip
-                    case Status.CANCELLED:
-                        return "ni chaiff ei gyhoeddi; mae'n aros yn y rhestr gyda'r rheswm"
-                    case Status.POSTPONED:
-                        return ("cyhoeddir dyddiad newydd; tan hynny mae'n aros yn y rhestr ar y "
-                                "dyddiad a oedd ganddo")  # fmt: skip
-                    case Status.NOT_ANNOUNCED:
-                        return "ni chafodd ei gyhoeddi: nid yw mewn unrhyw ffrwd"
-                    case _:
-                        assert_never(status)
-            case _:
-                assert_never(self)
+        if self is Language.EN:
+            return status.meaning(notice)
+        return WELSH_STATUSES[status].meaning.format(notice=notice)
 
     def weeks(self, count: int) -> str:
         """'4 weeks', '4 wythnos': a Welsh noun after a numeral stays singular, and
